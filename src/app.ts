@@ -1,0 +1,93 @@
+import path from 'node:path';
+import express from 'express';
+import helmet from 'helmet';
+import pino from 'pino';
+import pinoHttp from 'pino-http';
+import crypto from 'node:crypto';
+import { rootDir } from './config';
+import type { AppDeps } from './deps';
+import { createPassport, sessionTimeouts } from './web/auth';
+import { csrfProtection } from './web/csrf';
+import { errorHandler, notFoundHandler } from './web/error-handler';
+import { languageMiddleware } from './web/language';
+import { baseLocals, userLocals } from './web/locals';
+import { sessionMiddleware } from './web/session';
+import { createSignInLimits } from './web/signin-limits';
+import { createUploader } from './files/uploads';
+import { accountsRoutes } from './modules/accounts/routes';
+import { adminUserRoutes } from './modules/accounts/admin-routes';
+import { streetRoutes } from './modules/streets/routes';
+import { organizationRoutes } from './modules/organizations/routes';
+import { auditTrailRoutes } from './modules/audit-trail/routes';
+import { healthRoutes } from './modules/health/routes';
+import { dashboardRoutes } from './modules/dashboard/routes';
+
+export interface App {
+  app: express.Express;
+  /** Stops timers the app started (the session cleanup); the database is the caller's. */
+  close(): void;
+}
+
+/** Builds the whole app from its dependencies, so tests build exactly what production runs. */
+export function createApp(deps: AppDeps): App {
+  const { config } = deps;
+  const logger = pino({ level: config.logLevel });
+  const app = express();
+  app.set('view engine', 'ejs');
+  app.set('views', path.join(rootDir, 'views'));
+  app.set('trust proxy', config.trustProxy);
+  app.disable('x-powered-by');
+
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const id = crypto.randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      // Never log cookies or the session id.
+      serializers: { req: (req) => ({ id: req.id, method: req.method, url: req.url }) },
+    }),
+  );
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          objectSrc: ["'none'"],
+          upgradeInsecureRequests: config.env === 'production' ? [] : null,
+        },
+      },
+      strictTransportSecurity: config.env === 'production',
+    }),
+  );
+  app.use('/static', express.static(path.join(rootDir, 'public'), { maxAge: config.env === 'production' ? '1d' : 0 }));
+  app.use(languageMiddleware, baseLocals);
+  app.use(healthRoutes(deps));
+
+  const sessions = sessionMiddleware(deps);
+  const passport = createPassport(deps);
+  app.use(sessions.middleware, passport.initialize(), passport.session(), sessionTimeouts(deps), userLocals);
+  // Flat forms only (extended: false): a field is a string or a list of strings, never an object.
+  app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }));
+  app.use(csrfProtection);
+
+  const acceptFiles = createUploader(config);
+  const signInLimits = createSignInLimits(deps);
+  app.use(accountsRoutes(deps, passport, signInLimits));
+  app.use(dashboardRoutes(deps));
+  app.use(adminUserRoutes(deps));
+  app.use(streetRoutes(deps));
+  app.use(organizationRoutes(deps, acceptFiles));
+  app.use(auditTrailRoutes(deps));
+
+  app.use(notFoundHandler);
+  app.use(errorHandler({ showStack: config.env === 'development', logger }));
+  return { app, close: sessions.close };
+}

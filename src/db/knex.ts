@@ -1,0 +1,44 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import knexFactory, { Knex } from 'knex';
+import pg from 'pg';
+import type { Config } from '../config';
+
+export type Db = Knex;
+export type Tx = Knex.Transaction;
+/** Either the database or a transaction: repositories accept both so a service can pass its transaction. */
+export type Queryable = Knex | Knex.Transaction;
+
+// bigint (money in fen, counts) and numeric (SUM results) come back from pg as strings.
+// Our values stay far below 2^53, so numbers are exact; this makes PostgreSQL rows look like SQLite's.
+pg.types.setTypeParser(20, (v) => Number(v));
+pg.types.setTypeParser(1700, (v) => Number(v));
+
+export function isSqlite(db: Knex): boolean {
+  return db.client.config.client === 'sqlite3';
+}
+
+/** The one place that knows SQLite from PostgreSQL. */
+export function createDb(config: Pick<Config, 'databaseUrl' | 'sqliteFile'>): Knex {
+  if (config.databaseUrl) {
+    return knexFactory({ client: 'pg', connection: config.databaseUrl, pool: { min: 0, max: 10 } });
+  }
+  if (config.sqliteFile !== ':memory:') fs.mkdirSync(path.dirname(config.sqliteFile), { recursive: true });
+  return knexFactory({
+    client: 'sqlite3',
+    connection: { filename: config.sqliteFile },
+    useNullAsDefault: true,
+    pool: {
+      min: 1,
+      max: 1,
+      afterCreate(conn: { exec(sql: string, cb: (err: Error | null) => void): void }, done: (err: Error | null, conn: unknown) => void) {
+        // WAL lets readers in other processes (audit:verify) work during writes; FULL sync so a
+        // committed payment survives a power cut; foreign keys are off by default in SQLite.
+        conn.exec(
+          'PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;',
+          (err) => done(err, conn),
+        );
+      },
+    },
+  });
+}

@@ -1,0 +1,39 @@
+/** Allowed upload types, checked by extension AND by the file's first bytes. A PNG renamed to .pdf,
+ *  or a script renamed to .docx, is refused. Small enough to keep here rather than pull in file-type
+ *  (ESM-only, which does not load under our CommonJS build and ts-jest). */
+export interface FileKind {
+  ext: string;
+  mime: string;
+  matches(head: Buffer): boolean;
+}
+
+const startsWith = (head: Buffer, bytes: number[]) => bytes.every((b, i) => head[i] === b);
+// Office Open XML files are ZIPs whose first entry is [Content_Types].xml (as Word, Excel and WPS write them).
+const isOoxml = (head: Buffer) => startsWith(head, [0x50, 0x4b, 0x03, 0x04]) && head.subarray(0, 512).includes('[Content_Types].xml');
+
+export const FILE_KINDS: FileKind[] = [
+  { ext: 'pdf', mime: 'application/pdf', matches: (h) => startsWith(h, [0x25, 0x50, 0x44, 0x46, 0x2d]) },
+  { ext: 'png', mime: 'image/png', matches: (h) => startsWith(h, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]) },
+  { ext: 'jpg', mime: 'image/jpeg', matches: (h) => startsWith(h, [0xff, 0xd8, 0xff]) },
+  { ext: 'jpeg', mime: 'image/jpeg', matches: (h) => startsWith(h, [0xff, 0xd8, 0xff]) },
+  { ext: 'docx', mime: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', matches: isOoxml },
+  { ext: 'xlsx', mime: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', matches: isOoxml },
+];
+
+export const ALLOWED_EXTENSIONS = FILE_KINDS.map((k) => k.ext);
+
+export function extensionOf(filename: string): string {
+  const m = /\.([A-Za-z0-9]{1,8})$/.exec(filename);
+  return m ? m[1].toLowerCase() : '';
+}
+
+export function kindForExtension(filename: string): FileKind | undefined {
+  const ext = extensionOf(filename);
+  return FILE_KINDS.find((k) => k.ext === ext);
+}
+
+/** The kind when both the extension and the content agree; undefined otherwise. */
+export function detectKind(filename: string, content: Buffer): FileKind | undefined {
+  const kind = kindForExtension(filename);
+  return kind && kind.matches(content) ? kind : undefined;
+}

@@ -1,0 +1,78 @@
+import multer from 'multer';
+import type { Request, RequestHandler } from 'express';
+import type { Config } from '../config';
+import { kindForExtension } from './signatures';
+
+/** Why an upload was refused before the handler ran; the handler re-shows its form with it. */
+export interface UploadProblem {
+  status: 413 | 422;
+  messageKey: string;
+  params?: Record<string, unknown>;
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    uploadProblem?: UploadProblem;
+  }
+}
+
+/**
+ * The one multer setup. Files are held in memory (bounded by the limits) until the handler has
+ * checked the CSRF token, the policy and the file content; only then are they written to disk.
+ */
+export function createUploader(config: Pick<Config, 'uploadMaxBytes' | 'uploadMaxFiles'>) {
+  const instance = multer({
+    storage: multer.memoryStorage(),
+    limits: {
+      fileSize: config.uploadMaxBytes,
+      files: config.uploadMaxFiles,
+      fields: 50,
+      fieldSize: 100 * 1024,
+      fieldNameSize: 100,
+      parts: 50 + config.uploadMaxFiles,
+      headerPairs: 200,
+    },
+    // Synchronous: refuse by extension here; the content is checked once the bytes have arrived.
+    fileFilter(_req, file, cb) {
+      if (kindForExtension(file.originalname)) cb(null, true);
+      else cb(new multer.MulterError('LIMIT_UNEXPECTED_FILE', 'type:' + file.fieldname));
+    },
+  });
+
+  /** Parses a multipart form with the named file fields; turns multer's refusals into req.uploadProblem. */
+  return function acceptFiles(fields: { name: string; maxCount: number }[]): RequestHandler {
+    const parse = instance.fields(fields);
+    return (req, res, next) => {
+      parse(req, res, (err: unknown) => {
+        if (!err) return next();
+        if (err instanceof multer.MulterError) {
+          req.uploadProblem = problemFor(err, config.uploadMaxBytes);
+          req.body = req.body ?? {};
+          return next();
+        }
+        next(err);
+      });
+    };
+  };
+}
+
+function problemFor(err: multer.MulterError, maxBytes: number): UploadProblem {
+  switch (err.code) {
+    case 'LIMIT_FILE_SIZE':
+      return { status: 413, messageKey: 'uploads.tooLarge', params: { mb: Math.round(maxBytes / 1024 / 1024) } };
+    case 'LIMIT_FILE_COUNT':
+    case 'LIMIT_PART_COUNT':
+      return { status: 413, messageKey: 'uploads.tooMany' };
+    case 'LIMIT_FIELD_VALUE':
+    case 'LIMIT_FIELD_COUNT':
+    case 'LIMIT_FIELD_KEY':
+      return { status: 413, messageKey: 'uploads.formTooLarge' };
+    default:
+      return err.field?.startsWith('type:') ? { status: 422, messageKey: 'uploads.badType' } : { status: 422, messageKey: 'uploads.unexpected' };
+  }
+}
+
+export function uploadedFiles(req: Request, field: string): Express.Multer.File[] {
+  const files = req.files as Record<string, Express.Multer.File[]> | undefined;
+  return files?.[field] ?? [];
+}

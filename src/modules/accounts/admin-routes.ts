@@ -1,0 +1,117 @@
+import type { Request, Response } from 'express';
+import type { AppDeps } from '../../deps';
+import { actorOf } from '../../web/actor';
+import { NotFound, ValidationFailed } from '../../web/errors';
+import { flash } from '../../web/flash';
+import { formValues, parseForm } from '../../web/forms';
+import { routeTable } from '../../web/routes';
+import { pageNumber } from '../../shared/pagination';
+import { listStreetOffices } from '../streets/repository';
+import { listOrganizationOptions } from '../organizations/queries';
+import * as repo from './repository';
+import { ROLES, isRole } from './roles';
+import { createUserSchema, updateUserSchema } from './schemas';
+import * as service from './service';
+
+/** The district administrator's user management: list, create, edit role and scope, disable, re-enable. */
+export function adminUserRoutes(deps: AppDeps) {
+  async function formOptions() {
+    const [streets, organizations] = await Promise.all([listStreetOffices(deps.db), listOrganizationOptions(deps.db)]);
+    return { streets, organizations, roles: ROLES };
+  }
+
+  /** Field errors from the service are i18n keys; the form shows them translated. */
+  const translate = (req: Request, errors: Record<string, string>) =>
+    Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, req.t(v)]));
+
+  async function list(req: Request, res: Response) {
+    const q = typeof req.query.q === 'string' ? req.query.q.trim().slice(0, 64) : '';
+    const role = isRole(req.query.role) ? req.query.role : undefined;
+    const page = await repo.listUsers(deps.db, { q: q || undefined, role }, pageNumber(req.query.page));
+    res.render('admin/users/list', { title: req.t('accounts.users.title'), page, q, role: role ?? '', roles: ROLES });
+  }
+
+  async function renderForm(req: Request, res: Response, status: number, locals: Record<string, unknown>) {
+    res.status(status).render('admin/users/form', { ...(await formOptions()), errors: {}, ...locals });
+  }
+
+  async function newForm(req: Request, res: Response) {
+    await renderForm(req, res, 200, { title: req.t('accounts.users.new'), user: null, values: { role: 'org_staff' }, auditStreets: [] });
+  }
+
+  async function create(req: Request, res: Response) {
+    const locals = { title: req.t('accounts.users.new'), user: null, values: formValues(req.body), auditStreets: selectedStreets(req) };
+    const form = parseForm(createUserSchema, req.body, req.t);
+    if (!form.ok) return renderForm(req, res, 422, { ...locals, errors: form.errors });
+    try {
+      await service.createUser(deps, actorOf(req), form.data);
+    } catch (err) {
+      if (err instanceof ValidationFailed) return renderForm(req, res, 422, { ...locals, errors: translate(req, err.fieldErrors) });
+      throw err;
+    }
+    flash(req, 'success', req.t('accounts.users.created', { username: form.data.username }));
+    res.redirect(303, '/admin/users');
+  }
+
+  async function loadUser(req: Request) {
+    const user = await repo.findUserById(deps.db, Number(req.params.id) || 0);
+    if (!user) throw new NotFound();
+    return user;
+  }
+
+  async function editForm(req: Request, res: Response) {
+    const user = await loadUser(req);
+    const auditStreets = await repo.auditorStreetOfficeIds(deps.db, user.id);
+    await renderForm(req, res, 200, {
+      title: req.t('accounts.users.edit', { username: user.username }),
+      user,
+      auditStreets,
+      values: {
+        displayName: user.display_name,
+        role: user.role,
+        streetOfficeId: String(user.street_office_id ?? ''),
+        organizationId: String(user.organization_id ?? ''),
+      },
+    });
+  }
+
+  async function update(req: Request, res: Response) {
+    const user = await loadUser(req);
+    const locals = { title: req.t('accounts.users.edit', { username: user.username }), user, values: formValues(req.body), auditStreets: selectedStreets(req) };
+    const form = parseForm(updateUserSchema, req.body, req.t);
+    if (!form.ok) return renderForm(req, res, 422, { ...locals, errors: form.errors });
+    try {
+      await service.updateUser(deps, actorOf(req), user.id, form.data);
+    } catch (err) {
+      if (err instanceof ValidationFailed) return renderForm(req, res, 422, { ...locals, errors: translate(req, err.fieldErrors) });
+      throw err;
+    }
+    flash(req, 'success', req.t('accounts.users.updated', { username: user.username }));
+    res.redirect(303, '/admin/users');
+  }
+
+  const setDisabled = (disabled: boolean) => async (req: Request, res: Response) => {
+    const user = await loadUser(req);
+    await service.setUserDisabled(deps, actorOf(req), user.id, disabled);
+    flash(req, 'success', req.t(disabled ? 'accounts.users.disabled' : 'accounts.users.enabled', { username: user.username }));
+    res.redirect(303, '/admin/users');
+  };
+
+  const admin = ['admin'] as const;
+  return routeTable([
+    { method: 'get', path: '/admin/users', access: admin, handler: list },
+    { method: 'get', path: '/admin/users/new', access: admin, handler: newForm },
+    { method: 'post', path: '/admin/users', access: admin, handler: create },
+    { method: 'get', path: '/admin/users/:id/edit', access: admin, handler: editForm },
+    { method: 'post', path: '/admin/users/:id', access: admin, handler: update },
+    { method: 'post', path: '/admin/users/:id/disable', access: admin, handler: setDisabled(true) },
+    { method: 'post', path: '/admin/users/:id/enable', access: admin, handler: setDisabled(false) },
+  ]);
+}
+
+/** The auditor street checkboxes as typed, for re-showing the form. */
+function selectedStreets(req: Request): number[] {
+  const v = (req.body as Record<string, unknown>)?.auditStreetOfficeIds;
+  const list = Array.isArray(v) ? v : v === undefined ? [] : [v];
+  return list.filter((s): s is string => typeof s === 'string' && /^\d{1,9}$/.test(s)).map(Number);
+}

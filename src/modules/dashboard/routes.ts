@@ -1,0 +1,37 @@
+import type { Request, Response } from 'express';
+import type { AppDeps } from '../../deps';
+import { routeTable } from '../../web/routes';
+import { recentEvents } from '../audit-trail/queries';
+import { organizationSummary } from '../organizations/queries';
+import * as q from './queries';
+
+/** Each role lands here and sees its own page: who they are, what they look after, what to do next. */
+export function dashboardRoutes(deps: AppDeps) {
+  async function show(req: Request, res: Response) {
+    const user = req.user!;
+    const data: Record<string, unknown> = {};
+    switch (user.role) {
+      case 'admin':
+        [data.usersByRole, data.organizationsByStatus, data.recentEvents] = await Promise.all([
+          q.usersByRole(deps.db),
+          q.organizationsByStatus(deps.db),
+          recentEvents(deps.db, null, 5),
+        ]);
+        break;
+      case 'manager':
+      case 'approver':
+        data.colleagues = await q.streetColleagues(deps.db, user);
+        break;
+      case 'auditor':
+        [data.streets, data.recentEvents] = await Promise.all([q.streetNames(deps.db, user.streetOfficeIds), recentEvents(deps.db, user.streetOfficeIds, 5)]);
+        break;
+      case 'org_staff':
+        data.organization = user.organizationId ? await organizationSummary(deps.db, user.organizationId) : null;
+        break;
+      case 'reviewer':
+        break;
+    }
+    res.render(`dashboard/${user.role}`, { title: req.t('dashboard.title'), ...data });
+  }
+  return routeTable([{ method: 'get', path: '/dashboard', access: 'signedIn', handler: show }]);
+}

@@ -1,0 +1,42 @@
+import type { AppDeps } from '../../deps';
+import { auditedTransaction, type Actor } from '../../audit/audit';
+import { isUniqueViolation } from '../../db/errors';
+import { NotFound, ValidationFailed } from '../../web/errors';
+import * as repo from './repository';
+import type { StreetOfficeInput } from './schemas';
+
+type Deps = Pick<AppDeps, 'db' | 'clock'>;
+
+function nameTaken(err: unknown): never {
+  if (isUniqueViolation(err)) throw new ValidationFailed({ name: 'validation.nameTaken' });
+  throw err;
+}
+
+export async function createStreetOffice(deps: Deps, actor: Actor, input: StreetOfficeInput): Promise<number> {
+  const now = deps.clock.now();
+  return auditedTransaction(deps.db, actor, now, async (trx) => {
+    const row = { ...input, created_at: now.toISOString(), updated_at: now.toISOString() };
+    const id = await repo.insertStreetOffice(trx, row);
+    return { result: id, audit: { action: 'street_office.create', subjectType: 'street_office', subjectId: id, streetOfficeId: id, after: input } };
+  }).catch(nameTaken);
+}
+
+export async function renameStreetOffice(deps: Deps, actor: Actor, id: number, input: StreetOfficeInput): Promise<void> {
+  const now = deps.clock.now();
+  await auditedTransaction(deps.db, actor, now, async (trx) => {
+    const before = await repo.findStreetOffice(trx, id);
+    if (!before) throw new NotFound();
+    await repo.updateStreetOffice(trx, id, { ...input, updated_at: now.toISOString() });
+    return {
+      result: undefined,
+      audit: {
+        action: 'street_office.rename',
+        subjectType: 'street_office',
+        subjectId: id,
+        streetOfficeId: id,
+        before: { name: before.name, district: before.district },
+        after: input,
+      },
+    };
+  }).catch(nameTaken);
+}

@@ -1,0 +1,34 @@
+import { loadConfig } from './config';
+import { createDb } from './db/knex';
+import { migrateLatest } from './db/migrate';
+import { seedIfEmpty } from './db/seed';
+import { createApp } from './app';
+import { systemClock } from './shared/clock';
+
+/** config -> database -> migrate -> (demo data on first start) -> createApp -> listen */
+async function main() {
+  const config = loadConfig();
+  const db = createDb(config);
+  await migrateLatest(db);
+  if (config.demo) {
+    const seeded = await seedIfEmpty({ db, config, clock: systemClock });
+    if (seeded) console.log('Demo data loaded (first start). Demo accounts are listed on the sign-in page.');
+  }
+  const { app, close } = createApp({ config, db, clock: systemClock });
+  const server = app.listen(config.port, () => {
+    console.log(`Streetfund is running on http://localhost:${config.port} (${config.databaseUrl ? 'PostgreSQL' : 'SQLite ' + config.sqliteFile})`);
+  });
+  const stop = () => {
+    server.close(() => {
+      close();
+      void db.destroy().then(() => process.exit(0));
+    });
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,63 @@
+/** Typed errors. Handlers and services throw them; one handler (errorHandler) turns each into a
+ *  status page in the user's language. `messageKey` is an i18n key, `params` its values. */
+export class DomainError extends Error {
+  constructor(
+    public readonly status: number,
+    public readonly messageKey: string,
+    public readonly params: Record<string, unknown> = {},
+  ) {
+    super(messageKey);
+    this.name = new.target.name;
+  }
+}
+
+export class BadRequest extends DomainError {
+  constructor(messageKey = 'errors.badRequest', params?: Record<string, unknown>) {
+    super(400, messageKey, params);
+  }
+}
+export class NotSignedIn extends DomainError {
+  constructor() {
+    super(401, 'errors.notSignedIn');
+  }
+}
+export class SessionExpired extends DomainError {
+  constructor() {
+    super(401, 'errors.sessionExpired');
+  }
+}
+export class Forbidden extends DomainError {
+  constructor(messageKey = 'errors.forbidden', params?: Record<string, unknown>) {
+    super(403, messageKey, params);
+  }
+}
+export class NotFound extends DomainError {
+  constructor(messageKey = 'errors.notFound', params?: Record<string, unknown>) {
+    super(404, messageKey, params);
+  }
+}
+export class InvalidState extends DomainError {
+  constructor(messageKey = 'errors.invalidState', params?: Record<string, unknown>) {
+    super(409, messageKey, params);
+  }
+}
+export class PayloadTooLarge extends DomainError {
+  constructor(messageKey = 'errors.tooLarge', params?: Record<string, unknown>) {
+    super(413, messageKey, params);
+  }
+}
+export class TooManyRequests extends DomainError {
+  constructor(messageKey = 'errors.tooManyRequests', params?: Record<string, unknown>) {
+    super(429, messageKey, params);
+  }
+}
+
+/** A form that failed validation: field -> i18n message (already translated or a key). */
+export class ValidationFailed extends DomainError {
+  constructor(
+    public readonly fieldErrors: Record<string, string>,
+    messageKey = 'errors.validation',
+  ) {
+    super(422, messageKey);
+  }
+}

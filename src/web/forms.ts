@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import type { TFunction } from 'i18next';
+import { parseMoney } from '../shared/money';
+import { parseShanghaiDateTime } from '../shared/time';
+
+/** Form values exactly as typed, for re-showing a form that failed. Arrays and objects are not text. */
+export type FormValues = Record<string, string>;
+
+export function formValues(body: unknown): FormValues {
+  const out: FormValues = {};
+  if (body && typeof body === 'object') {
+    for (const [k, v] of Object.entries(body)) if (typeof v === 'string' && k !== '_csrf') out[k] = v;
+  }
+  return out;
+}
+
+export type FormResult<T> = { ok: true; data: T } | { ok: false; errors: Record<string, string>; values: FormValues };
+
+/** Zod issue -> message in the user's language. A schema may name its own i18n key as the message. */
+function messageFor(issue: z.core.$ZodIssue, t: TFunction): string {
+  if (issue.message && issue.message.startsWith('validation.')) return t(issue.message);
+  switch (issue.code) {
+    case 'invalid_type':
+      return t(issue.input === undefined ? 'validation.required' : 'validation.notText');
+    case 'too_small':
+      return issue.origin === 'string' && issue.minimum === 1
+        ? t('validation.required')
+        : t('validation.tooShort', { min: issue.minimum });
+    case 'too_big':
+      return t('validation.tooLong', { max: issue.maximum });
+    case 'invalid_value':
+      return t('validation.choose');
+    case 'invalid_format':
+      return t('validation.format');
+    default:
+      return t('validation.invalid');
+  }
+}
+
+export function parseForm<S extends z.ZodType>(schema: S, body: unknown, t: TFunction): FormResult<z.infer<S>> {
+  const result = schema.safeParse(body ?? {});
+  if (result.success) return { ok: true, data: result.data };
+  const errors: Record<string, string> = {};
+  for (const issue of result.error.issues) {
+    const field = String(issue.path[0] ?? '_form');
+    if (!errors[field]) errors[field] = messageFor(issue, t);
+  }
+  return { ok: false, errors, values: formValues(body) };
+}
+
+/** Reusable field types. Each refuses arrays/objects (a repeated or nested form field) as not text. */
+export const field = {
+  text: (max = 200) => z.string().trim().min(1).max(max),
+  optionalText: (max = 2000) =>
+    z
+      .string()
+      .trim()
+      .max(max)
+      .optional()
+      .transform((v) => (v ? v : null)),
+  id: () =>
+    z
+      .string()
+      .regex(/^\d{1,9}$/, { message: 'validation.choose' })
+      .transform(Number),
+  optionalId: () =>
+    z
+      .string()
+      .regex(/^(\d{1,9})?$/, { message: 'validation.choose' })
+      .optional()
+      .transform((v) => (v ? Number(v) : null)),
+  money: () =>
+    z.string().transform((v, ctx) => {
+      const r = parseMoney(v);
+      if (r.ok) return r.fen;
+      ctx.addIssue({ code: 'custom', message: `validation.money.${r.error}` });
+      return z.NEVER;
+    }),
+  dateTime: () =>
+    z.string().transform((v, ctx) => {
+      const d = parseShanghaiDateTime(v);
+      if (d) return d;
+      ctx.addIssue({ code: 'custom', message: v.trim() ? 'validation.dateTime' : 'validation.required' });
+      return z.NEVER;
+    }),
+  checkbox: () =>
+    z
+      .union([z.literal('on'), z.literal('1'), z.literal('true')])
+      .optional()
+      .transform((v) => v !== undefined),
+};

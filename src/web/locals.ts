@@ -1,0 +1,31 @@
+import type { RequestHandler } from 'express';
+import { formatMoney, fenToInput } from '../shared/money';
+import { formatDate, formatDateTime, toShanghaiInput } from '../shared/time';
+import { csrfTokenFor } from './csrf';
+import { takeFlash } from './flash';
+
+/** What every view may use: translation, formatters; set before anything can fail. */
+export const baseLocals: RequestHandler = (req, res, next) => {
+  res.locals.t = req.t;
+  res.locals.lang = req.lang;
+  res.locals.money = formatMoney;
+  res.locals.moneyInput = fenToInput;
+  res.locals.dateTime = (v: string | Date | null | undefined) => formatDateTime(v, req.lang);
+  res.locals.date = (v: string | Date | null | undefined) => formatDate(v, req.lang);
+  res.locals.dateTimeInput = toShanghaiInput;
+  res.locals.currentUser = null;
+  res.locals.currentPath = req.originalUrl;
+  res.locals.flash = [];
+  res.locals.errors = {};
+  res.locals.values = {};
+  // Forms ask for the token only when rendered, so pages without forms create no session.
+  res.locals.csrfToken = () => (req.session ? csrfTokenFor(req) : '');
+  next();
+};
+
+/** Set once the session and the signed-in user are known. */
+export const userLocals: RequestHandler = (req, res, next) => {
+  res.locals.currentUser = req.user ?? null;
+  res.locals.flash = takeFlash(req);
+  next();
+};
