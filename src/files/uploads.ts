@@ -23,6 +23,8 @@ declare module 'express-serve-static-core' {
 export function createUploader(config: Pick<Config, 'uploadMaxBytes' | 'uploadMaxFiles'>) {
   const instance = multer({
     storage: multer.memoryStorage(),
+    // Browsers send file names as UTF-8 without saying so; busboy's default (latin1) garbles Chinese names.
+    defParamCharset: 'utf8',
     limits: {
       fileSize: config.uploadMaxBytes,
       files: config.uploadMaxFiles,

@@ -17,11 +17,11 @@ export function formValues(body: unknown): FormValues {
 export type FormResult<T> = { ok: true; data: T } | { ok: false; errors: Record<string, string>; values: FormValues };
 
 /** Zod issue -> message in the user's language. A schema may name its own i18n key as the message. */
-function messageFor(issue: z.core.$ZodIssue, t: TFunction): string {
+function messageFor(issue: z.core.$ZodIssue, t: TFunction, given: unknown): string {
   if (issue.message && issue.message.startsWith('validation.')) return t(issue.message);
   switch (issue.code) {
     case 'invalid_type':
-      return t(issue.input === undefined ? 'validation.required' : 'validation.notText');
+      return t(given === undefined || given === '' ? 'validation.required' : 'validation.notText');
     case 'too_small':
       return issue.origin === 'string' && issue.minimum === 1
         ? t('validation.required')
@@ -43,7 +43,8 @@ export function parseForm<S extends z.ZodType>(schema: S, body: unknown, t: TFun
   const errors: Record<string, string> = {};
   for (const issue of result.error.issues) {
     const field = String(issue.path[0] ?? '_form');
-    if (!errors[field]) errors[field] = messageFor(issue, t);
+    const given = body && typeof body === 'object' ? (body as Record<string, unknown>)[field] : undefined;
+    if (!errors[field]) errors[field] = messageFor(issue, t, given);
   }
   return { ok: false, errors, values: formValues(body) };
 }

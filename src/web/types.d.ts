@@ -3,7 +3,7 @@ import type { SessionUser } from '../modules/accounts/roles';
 import type { Language } from './i18n';
 
 declare global {
-  // eslint-disable-next-line @typescript-eslint/no-namespace
+   
   namespace Express {
     // eslint-disable-next-line @typescript-eslint/no-empty-object-type
     interface User extends SessionUser {}
