@@ -3,6 +3,7 @@ import { formatMoney, fenToInput } from '../shared/money';
 import { formatDate, formatDateTime, toShanghaiInput } from '../shared/time';
 import { csrfTokenFor } from './csrf';
 import { takeFlash } from './flash';
+import { navFor } from './nav';
 
 /** What every view may use: translation, formatters; set before anything can fail. */
 export const baseLocals: RequestHandler = (req, res, next) => {
@@ -14,6 +15,7 @@ export const baseLocals: RequestHandler = (req, res, next) => {
   res.locals.date = (v: string | Date | null | undefined) => formatDate(v, req.lang);
   res.locals.dateTimeInput = toShanghaiInput;
   res.locals.currentUser = null;
+  res.locals.navItems = navFor(null);
   res.locals.currentPath = req.originalUrl;
   res.locals.flash = [];
   res.locals.errors = {};
@@ -26,6 +28,7 @@ export const baseLocals: RequestHandler = (req, res, next) => {
 /** Set once the session and the signed-in user are known. */
 export const userLocals: RequestHandler = (req, res, next) => {
   res.locals.currentUser = req.user ?? null;
+  res.locals.navItems = navFor(req.user?.role ?? null);
   res.locals.flash = takeFlash(req);
   next();
 };

@@ -1,8 +1,11 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import request from 'supertest';
 import { createTestContext, type TestContext } from '../helpers/app';
 import { listRoutes } from '../helpers/routes';
 import { csrfFrom, loginAs } from '../helpers/http';
 import type { Role } from '../../src/modules/accounts/roles';
+import { PATH_PARAMS } from './refusals/_params';
 
 /**
  * Every route, with a role that must be refused it. A new route without a row here fails the
@@ -10,33 +13,18 @@ import type { Role } from '../../src/modules/accounts/roles';
  * this table is the floor.
  */
 type Refusal = { as: Role | 'anonymous'; status: number };
-const REFUSED: Record<string, Refusal> = {
-  'GET /': { as: 'anonymous', status: 303 }, // public, but only a redirect to sign in
-  'GET /login': { as: 'anonymous', status: 200 }, // public by design
-  'POST /login': { as: 'anonymous', status: 403 }, // without CSRF token
-  'POST /language': { as: 'anonymous', status: 403 }, // without CSRF token
-  'GET /healthz': { as: 'anonymous', status: 200 }, // public by design, no data
-  'POST /logout': { as: 'anonymous', status: 401 },
-  'GET /dashboard': { as: 'anonymous', status: 303 },
-  'GET /admin/users': { as: 'manager', status: 403 },
-  'GET /admin/users/new': { as: 'auditor', status: 403 },
-  'POST /admin/users': { as: 'approver', status: 403 },
-  'GET /admin/users/:id/edit': { as: 'org_staff', status: 403 },
-  'POST /admin/users/:id': { as: 'reviewer', status: 403 },
-  'POST /admin/users/:id/disable': { as: 'manager', status: 403 },
-  'POST /admin/users/:id/enable': { as: 'auditor', status: 403 },
-  'GET /admin/street-offices': { as: 'manager', status: 403 },
-  'POST /admin/street-offices': { as: 'approver', status: 403 },
-  'GET /admin/street-offices/:id/edit': { as: 'auditor', status: 403 },
-  'POST /admin/street-offices/:id': { as: 'org_staff', status: 403 },
-  'GET /my/organization': { as: 'manager', status: 403 },
-  'GET /organizations/:id': { as: 'reviewer', status: 403 },
-  'POST /organizations/:id/documents': { as: 'manager', status: 403 },
-  'GET /organizations/:id/documents/:documentId': { as: 'approver', status: 403 },
-  'GET /audit': { as: 'manager', status: 403 },
-  'GET /audit/verify': { as: 'org_staff', status: 403 },
-  'GET /audit/:id': { as: 'reviewer', status: 403 },
-};
+
+/** Each module keeps its rows in test/web/refusals/<module>.ts (export default a Record). */
+function loadRefusals(): Record<string, Refusal> {
+  const dir = path.join(__dirname, 'refusals');
+  const all: Record<string, Refusal> = {};
+  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.startsWith('_'))) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    Object.assign(all, require(path.join(dir, file)).default);
+  }
+  return all;
+}
+const REFUSED = loadRefusals();
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -52,13 +40,13 @@ describe.each(Object.entries(REFUSED))('%s', (route, refusal) => {
   it(`is refused to ${refusal.as} with ${refusal.status}`, async () => {
     const [method, pattern] = route.split(' ');
     const org = await ctx.make.organization();
-    const path = pattern.replace(':id', String(org.id)).replace(':documentId', '1');
+    const url = pattern.replace(/:(\w+)/g, (_m, name: string) => (name === 'id' ? String(org.id) : PATH_PARAMS[name] ?? '1'));
     const agent = refusal.as === 'anonymous' ? request.agent(ctx.app) : (await loginAs(ctx, refusal.as)).agent;
     // A refused POST carries a valid CSRF token (so the refusal is the policy's), except where the
     // missing token is the refusal being tested. The token is fetched before the request is built.
     const forged = refusal.as === 'anonymous' && refusal.status === 403;
     const token = method === 'POST' && !forged ? await csrfFrom(agent, refusal.as === 'anonymous' ? '/login' : '/dashboard') : 'forged';
-    const res = method === 'GET' ? await agent.get(path) : await agent.post(path).type('form').send({ _csrf: token });
+    const res = method === 'GET' ? await agent.get(url) : await agent.post(url).type('form').send({ _csrf: token });
     expect(res.status).toBe(refusal.status);
   });
 });

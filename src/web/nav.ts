@@ -1,0 +1,26 @@
+import type { Role } from '../modules/accounts/roles';
+
+/**
+ * The main navigation. `for`: the roles that see the link, or 'everyone' (signed in or not),
+ * or 'anonymous' (only before sign-in). Each module adds its own lines here.
+ */
+export interface NavItem {
+  href: string;
+  labelKey: string;
+  for: readonly Role[] | 'everyone' | 'anonymous';
+}
+
+export const NAV: NavItem[] = [
+  { href: '/dashboard', labelKey: 'nav.dashboard', for: ['org_staff', 'manager', 'approver', 'reviewer', 'auditor', 'admin'] },
+  { href: '/admin/users', labelKey: 'nav.users', for: ['admin'] },
+  { href: '/admin/street-offices', labelKey: 'nav.streets', for: ['admin'] },
+  { href: '/my/organization', labelKey: 'nav.myOrganization', for: ['org_staff'] },
+  { href: '/audit', labelKey: 'nav.audit', for: ['admin', 'auditor'] },
+  { href: '/login', labelKey: 'nav.signIn', for: 'anonymous' },
+];
+
+export function navFor(role: Role | null): NavItem[] {
+  return NAV.filter((item) =>
+    item.for === 'everyone' ? true : item.for === 'anonymous' ? role === null : role !== null && item.for.includes(role),
+  );
+}

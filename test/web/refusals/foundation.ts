@@ -1,0 +1,32 @@
+import type { Role } from '../../../src/modules/accounts/roles';
+
+/** Routes of the foundation (accounts, users, street offices, organizations' documents, audit trail),
+ *  each with a role that must be refused it and the status it gets. */
+const refusals: Record<string, { as: Role | 'anonymous'; status: number }> = {
+  'GET /': { as: 'anonymous', status: 303 }, // public, but only a redirect to sign in
+  'GET /login': { as: 'anonymous', status: 200 }, // public by design
+  'POST /login': { as: 'anonymous', status: 403 }, // without CSRF token
+  'POST /language': { as: 'anonymous', status: 403 }, // without CSRF token
+  'GET /healthz': { as: 'anonymous', status: 200 }, // public by design, no data
+  'POST /logout': { as: 'anonymous', status: 401 },
+  'GET /dashboard': { as: 'anonymous', status: 303 },
+  'GET /admin/users': { as: 'manager', status: 403 },
+  'GET /admin/users/new': { as: 'auditor', status: 403 },
+  'POST /admin/users': { as: 'approver', status: 403 },
+  'GET /admin/users/:id/edit': { as: 'org_staff', status: 403 },
+  'POST /admin/users/:id': { as: 'reviewer', status: 403 },
+  'POST /admin/users/:id/disable': { as: 'manager', status: 403 },
+  'POST /admin/users/:id/enable': { as: 'auditor', status: 403 },
+  'GET /admin/street-offices': { as: 'manager', status: 403 },
+  'POST /admin/street-offices': { as: 'approver', status: 403 },
+  'GET /admin/street-offices/:id/edit': { as: 'auditor', status: 403 },
+  'POST /admin/street-offices/:id': { as: 'org_staff', status: 403 },
+  'GET /my/organization': { as: 'manager', status: 403 },
+  'GET /organizations/:id': { as: 'reviewer', status: 403 },
+  'POST /organizations/:id/documents': { as: 'manager', status: 403 },
+  'GET /organizations/:id/documents/:documentId': { as: 'approver', status: 403 },
+  'GET /audit': { as: 'manager', status: 403 },
+  'GET /audit/verify': { as: 'org_staff', status: 403 },
+  'GET /audit/:id': { as: 'reviewer', status: 403 },
+};
+export default refusals;
