@@ -1,0 +1,310 @@
+import type { Knex } from 'knex';
+import type { Queryable } from '../../db/knex';
+import { isSqlite } from '../../db/knex';
+import { formatMoney } from '../../shared/money';
+import { DomainError } from '../../web/errors';
+
+/**
+ * The fund ledger's money movements, for this module and for calls, contracts and payments.
+ * Every function here runs inside the CALLER's transaction and writes both the ledger row
+ * (fund_entries) and the balance row (fund_accounts). Balances move only through conditional
+ * UPDATEs whose WHERE clause re-checks the cover, so two transactions can never spend the same
+ * money: on PostgreSQL the second UPDATE waits for the first's row lock and re-evaluates its
+ * WHERE against the committed row; on SQLite there is one writer at a time. The CHECK
+ * constraints on fund_accounts are the last line behind that.
+ */
+
+export const FUND_SOURCES = ['fiscal', 'lottery', 'development_fund', 'donation'] as const;
+export type FundSource = (typeof FUND_SOURCES)[number];
+export interface SourceAmount {
+  source: FundSource;
+  amountFen: number;
+}
+
+export const FUND_ENTRY_KINDS = ['allocation', 'reversal', 'reservation', 'reservation_release', 'commitment', 'payment'] as const;
+export type FundEntryKind = (typeof FUND_ENTRY_KINDS)[number];
+
+/** The source document asks for at least ¥2,000,000 per street office per year. */
+export const ANNUAL_FLOOR_FEN = 200_000_000;
+export const MIN_YEAR = 2000;
+export const MAX_YEAR = 2100;
+
+export function isFundSource(value: unknown): value is FundSource {
+  return typeof value === 'string' && (FUND_SOURCES as readonly string[]).includes(value);
+}
+
+/** Thrown when a source cannot cover an amount; status 422; params name the source and the shortfall in fen. */
+export class InsufficientFunds extends DomainError {
+  constructor(
+    public readonly source: FundSource,
+    public readonly shortfallFen: number,
+  ) {
+    // `source` is the label's i18n key: the message nests it with $t({{source}}).
+    super(422, 'funds.insufficient', { source: `funds.sources.${source}`, shortfall: shortfallFen, shortfallMoney: formatMoney(shortfallFen) });
+  }
+}
+
+export interface Balance {
+  allocatedFen: number;
+  reservedFen: number;
+  committedFen: number;
+  paidFen: number;
+  availableFen: number;
+}
+export interface StreetYearBalances {
+  bySource: Record<FundSource, Balance>;
+  total: Balance;
+}
+
+interface AccountRow {
+  source: FundSource;
+  allocated_fen: number;
+  reserved_fen: number;
+  committed_fen: number;
+  paid_fen: number;
+}
+
+const zero = (): Balance => ({ allocatedFen: 0, reservedFen: 0, committedFen: 0, paidFen: 0, availableFen: 0 });
+
+function toBalance(row: AccountRow): Balance {
+  const b = {
+    allocatedFen: Number(row.allocated_fen),
+    reservedFen: Number(row.reserved_fen),
+    committedFen: Number(row.committed_fen),
+    paidFen: Number(row.paid_fen),
+  };
+  return { ...b, availableFen: b.allocatedFen - b.reservedFen - b.committedFen - b.paidFen };
+}
+
+/** Per-source and total balances of a street-year, for other modules' pages. */
+export async function streetYearBalances(db: Queryable, streetOfficeId: number, year: number): Promise<StreetYearBalances> {
+  const rows: AccountRow[] = await db('fund_accounts')
+    .where({ street_office_id: streetOfficeId, year })
+    .select('source', 'allocated_fen', 'reserved_fen', 'committed_fen', 'paid_fen');
+  const bySource = Object.fromEntries(FUND_SOURCES.map((s) => [s, zero()])) as Record<FundSource, Balance>;
+  const total = zero();
+  for (const row of rows) {
+    const b = toBalance(row);
+    bySource[row.source] = b;
+    for (const k of Object.keys(total) as (keyof Balance)[]) total[k] += b[k];
+  }
+  return { bySource, total };
+}
+
+/** Checks and merges amounts per source (in FUND_SOURCES order, which is also the lock order). */
+function normalize(amounts: SourceAmount[]): SourceAmount[] {
+  const sums = new Map<FundSource, number>();
+  for (const a of amounts) {
+    if (!isFundSource(a.source)) throw new TypeError(`unknown fund source ${String(a.source)}`);
+    if (!Number.isSafeInteger(a.amountFen) || a.amountFen < 0) throw new TypeError(`fund amounts are non-negative integer fen, got ${a.amountFen}`);
+    sums.set(a.source, (sums.get(a.source) ?? 0) + a.amountFen);
+  }
+  return FUND_SOURCES.filter((s) => (sums.get(s) ?? 0) > 0).map((s) => ({ source: s, amountFen: sums.get(s)! }));
+}
+
+const AVAILABLE_SQL = 'allocated_fen - reserved_fen - committed_fen - paid_fen';
+
+export interface EntryInput {
+  streetOfficeId: number;
+  year: number;
+  source: FundSource;
+  kind: FundEntryKind;
+  amountFen: number;
+  callId?: number | null;
+  contractId?: number | null;
+  reversesEntryId?: number | null;
+  note?: string | null;
+  userId: number | null;
+  now: Date;
+}
+
+export async function insertEntry(trx: Knex.Transaction, e: EntryInput): Promise<number> {
+  const [inserted] = await trx('fund_entries')
+    .insert({
+      street_office_id: e.streetOfficeId,
+      year: e.year,
+      source: e.source,
+      kind: e.kind,
+      amount_fen: e.amountFen,
+      call_id: e.callId ?? null,
+      contract_id: e.contractId ?? null,
+      reverses_entry_id: e.reversesEntryId ?? null,
+      note: e.note ?? null,
+      created_by: e.userId,
+      created_at: e.now.toISOString(),
+    })
+    .returning('id');
+  return Number(typeof inserted === 'object' ? inserted.id : inserted);
+}
+
+/** What is still available in one account (0 when it has never been allocated). */
+export async function availableFen(db: Queryable, streetOfficeId: number, year: number, source: FundSource): Promise<number> {
+  const row = await db('fund_accounts').where({ street_office_id: streetOfficeId, year, source }).first(db.raw(`${AVAILABLE_SQL} as available`));
+  return row ? Number(row.available) : 0;
+}
+
+function account(trx: Knex.Transaction, streetOfficeId: number, year: number, source: FundSource) {
+  return trx('fund_accounts').where({ street_office_id: streetOfficeId, year, source });
+}
+
+/** Reserve a call's budget from its sources, inside the CALLER's transaction (the caller writes the audit event). All or nothing. */
+export async function reserveForCall(
+  trx: Knex.Transaction,
+  args: { streetOfficeId: number; year: number; callId: number; amounts: SourceAmount[]; userId: number | null; now: Date },
+): Promise<void> {
+  const amounts = normalize(args.amounts);
+  const other = await trx('fund_entries')
+    .where({ call_id: args.callId })
+    .where((q) => q.whereNot('street_office_id', args.streetOfficeId).orWhereNot('year', args.year))
+    .first('id');
+  if (other) throw new Error(`call ${args.callId} already holds money of another street-year`);
+  // A savepoint, so that a refusal on the second source also undoes the first even if the caller
+  // catches the error and goes on with its transaction.
+  await trx.transaction(async (sp) => {
+    for (const { source, amountFen } of amounts) {
+      const updated = await account(sp, args.streetOfficeId, args.year, source)
+        .whereRaw(`${AVAILABLE_SQL} >= ?`, [amountFen])
+        .update({ reserved_fen: sp.raw('reserved_fen + ?', [amountFen]), updated_at: args.now.toISOString() });
+      if (updated !== 1) {
+        const available = await availableFen(sp, args.streetOfficeId, args.year, source);
+        throw new InsufficientFunds(source, amountFen - Math.max(0, available));
+      }
+      await insertEntry(sp, { ...args, source, amountFen, kind: 'reservation' });
+    }
+  });
+}
+
+interface CallHolding {
+  street_office_id: number;
+  year: number;
+  source: FundSource;
+  reserved: number;
+}
+
+/** What a call still holds reserved, per source, after locking its street-year's accounts, so a
+ *  concurrent release or commitment of the same call waits and then sees this one's entries. */
+async function lockedCallHoldings(trx: Knex.Transaction, callId: number): Promise<CallHolding[]> {
+  const streetYear = await trx('fund_entries').where({ call_id: callId, kind: 'reservation' }).first('street_office_id', 'year');
+  if (!streetYear) return [];
+  if (!isSqlite(trx)) {
+    await trx('fund_accounts').where({ street_office_id: streetYear.street_office_id, year: streetYear.year }).orderBy('id').forUpdate().select('id');
+  }
+  const rows = await trx('fund_entries')
+    .where({ call_id: callId })
+    .groupBy('street_office_id', 'year', 'source')
+    .select(
+      'street_office_id',
+      'year',
+      'source',
+      trx.raw(
+        `CAST(SUM(CASE kind WHEN 'reservation' THEN amount_fen WHEN 'reservation_release' THEN -amount_fen WHEN 'commitment' THEN -amount_fen ELSE 0 END) AS BIGINT) as reserved`,
+      ),
+    );
+  return rows.map((r: CallHolding) => ({ ...r, street_office_id: Number(r.street_office_id), year: Number(r.year), reserved: Number(r.reserved) }));
+}
+
+/** Release whatever is still reserved for the call (cancel, or the unawarded rest). */
+export async function releaseCallReservation(trx: Knex.Transaction, args: { callId: number; userId: number | null; now: Date }): Promise<void> {
+  const holdings = (await lockedCallHoldings(trx, args.callId)).filter((h) => h.reserved > 0);
+  for (const h of holdings) {
+    const updated = await account(trx, h.street_office_id, h.year, h.source)
+      .where('reserved_fen', '>=', h.reserved)
+      .update({ reserved_fen: trx.raw('reserved_fen - ?', [h.reserved]), updated_at: args.now.toISOString() });
+    if (updated !== 1) throw new Error(`fund account out of step with the ledger for call ${args.callId}`);
+    await insertEntry(trx, {
+      streetOfficeId: h.street_office_id,
+      year: h.year,
+      source: h.source,
+      kind: 'reservation_release',
+      amountFen: h.reserved,
+      callId: args.callId,
+      userId: args.userId,
+      now: args.now,
+    });
+  }
+}
+
+/** Move amounts of a call from reserved to committed (an award that became final), per source; releases nothing else.
+ *  An amount above what the call still holds reserved in that source is refused with InsufficientFunds. */
+export async function commitFromReservation(
+  trx: Knex.Transaction,
+  args: { callId: number; contractId: number | null; amounts: SourceAmount[]; userId: number | null; now: Date },
+): Promise<void> {
+  const amounts = normalize(args.amounts);
+  const holdings = new Map((await lockedCallHoldings(trx, args.callId)).map((h) => [h.source, h]));
+  await trx.transaction(async (sp) => {
+    for (const { source, amountFen } of amounts) {
+      const h = holdings.get(source);
+      const held = h?.reserved ?? 0;
+      if (!h || held < amountFen) throw new InsufficientFunds(source, amountFen - Math.max(0, held));
+      const updated = await account(sp, h.street_office_id, h.year, source)
+        .where('reserved_fen', '>=', amountFen)
+        .update({
+          reserved_fen: sp.raw('reserved_fen - ?', [amountFen]),
+          committed_fen: sp.raw('committed_fen + ?', [amountFen]),
+          updated_at: args.now.toISOString(),
+        });
+      if (updated !== 1) throw new Error(`fund account out of step with the ledger for call ${args.callId}`);
+      await insertEntry(sp, {
+        streetOfficeId: h.street_office_id,
+        year: h.year,
+        source,
+        kind: 'commitment',
+        amountFen,
+        callId: args.callId,
+        contractId: args.contractId,
+        userId: args.userId,
+        now: args.now,
+      });
+    }
+  });
+}
+
+/** Move amounts of a contract from committed to paid (a released payment), per source. Refused
+ *  with InsufficientFunds when the contract's commitment in a source cannot cover the amount. */
+export async function payFromCommitment(
+  trx: Knex.Transaction,
+  args: { contractId: number; amounts: SourceAmount[]; paymentNote?: string | null; userId: number | null; now: Date },
+): Promise<void> {
+  const amounts = normalize(args.amounts);
+  const first = await trx('fund_entries').where({ contract_id: args.contractId, kind: 'commitment' }).first('street_office_id', 'year', 'call_id');
+  if (first && !isSqlite(trx)) {
+    await trx('fund_accounts').where({ street_office_id: first.street_office_id, year: first.year }).orderBy('id').forUpdate().select('id');
+  }
+  const rows: { source: FundSource; committed: number }[] = first
+    ? await trx('fund_entries')
+        .where({ contract_id: args.contractId })
+        .groupBy('source')
+        .select(
+          'source',
+          trx.raw(`CAST(SUM(CASE kind WHEN 'commitment' THEN amount_fen WHEN 'payment' THEN -amount_fen ELSE 0 END) AS BIGINT) as committed`),
+        )
+    : [];
+  const committed = new Map(rows.map((r) => [r.source, Number(r.committed)]));
+  await trx.transaction(async (sp) => {
+    for (const { source, amountFen } of amounts) {
+      const held = committed.get(source) ?? 0;
+      if (!first || held < amountFen) throw new InsufficientFunds(source, amountFen - Math.max(0, held));
+      const updated = await account(sp, Number(first.street_office_id), Number(first.year), source)
+        .where('committed_fen', '>=', amountFen)
+        .update({
+          committed_fen: sp.raw('committed_fen - ?', [amountFen]),
+          paid_fen: sp.raw('paid_fen + ?', [amountFen]),
+          updated_at: args.now.toISOString(),
+        });
+      if (updated !== 1) throw new Error(`fund account out of step with the ledger for contract ${args.contractId}`);
+      await insertEntry(sp, {
+        streetOfficeId: Number(first.street_office_id),
+        year: Number(first.year),
+        source,
+        kind: 'payment',
+        amountFen,
+        callId: first.call_id ?? null,
+        contractId: args.contractId,
+        note: args.paymentNote ?? null,
+        userId: args.userId,
+        now: args.now,
+      });
+    }
+  });
+}
