@@ -21,6 +21,7 @@ import { organizationRoutes } from './modules/organizations/routes';
 import { auditTrailRoutes } from './modules/audit-trail/routes';
 import { healthRoutes } from './modules/health/routes';
 import { dashboardRoutes } from './modules/dashboard/routes';
+import { catalogRoutes } from './modules/catalog/routes';
 
 export interface App {
   app: express.Express;
@@ -86,6 +87,7 @@ export function createApp(deps: AppDeps): App {
   app.use(streetRoutes(deps));
   app.use(organizationRoutes(deps, acceptFiles));
   app.use(auditTrailRoutes(deps));
+  app.use(catalogRoutes(deps));
 
   app.use(notFoundHandler);
   app.use(errorHandler({ showStack: config.env === 'development', logger }));
