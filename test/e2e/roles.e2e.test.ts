@@ -1,0 +1,93 @@
+import type { BrowserContext, Page } from 'playwright-core';
+import { DEMO_ACCOUNTS } from '../../seeds/demo-accounts';
+import { accessibilityProblems, signInAs, signOut, startSite, type Site } from './browser';
+
+let site: Site;
+let context: BrowserContext;
+let page: Page;
+beforeAll(async () => {
+  site = await startSite();
+});
+afterAll(async () => {
+  await site?.close();
+});
+// A fresh cookie jar per test, as a new visitor.
+beforeEach(async () => {
+  context = await site.browser.newContext();
+  page = await context.newPage();
+});
+afterEach(async () => {
+  await context?.close();
+});
+
+const ROLE_LABEL: Record<string, string> = {
+  org_staff: '社会组织工作人员',
+  manager: '街道项目主管',
+  approver: '街道审批人',
+  reviewer: '评审专家/第三方评估',
+  auditor: '审计人员',
+  admin: '区管理员',
+};
+
+test('the sign-in page is accessible and lists the demo accounts', async () => {
+  await page.goto(`${site.baseUrl}/login`);
+  expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('登录');
+  expect(await page.getByText('manager.dongshan').count()).toBeGreaterThan(0);
+  expect(await accessibilityProblems(page)).toEqual([]);
+});
+
+test('a wrong password shows the message on the same form, accessibly', async () => {
+  await page.goto(`${site.baseUrl}/login`);
+  await page.getByLabel('用户名').fill('manager.dongshan');
+  await page.getByLabel('密码').fill('not the password');
+  await page.getByRole('button', { name: '登录' }).click();
+  expect(await page.getByRole('alert').textContent()).toContain('用户名或密码不正确');
+  expect(await page.getByLabel('用户名').inputValue()).toBe('manager.dongshan');
+  expect(await accessibilityProblems(page)).toEqual([]);
+});
+
+describe.each(DEMO_ACCOUNTS.map((a) => [a.username, a.role] as const))('%s', (username, role) => {
+  test(`signs in, lands on the ${role} dashboard with name, role and scope, and signs out`, async () => {
+    await signInAs(page, site.baseUrl, username);
+    const header = (await page.locator('header').textContent()) ?? '';
+    expect(header).toContain(ROLE_LABEL[role]);
+    const user = await site.db('users').where({ username }).first();
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain(user.display_name);
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await signOut(page);
+  });
+});
+
+test('English is available and remembered across pages', async () => {
+  await page.goto(`${site.baseUrl}/login`);
+  await page.getByRole('button', { name: 'English' }).click();
+  await page.waitForLoadState();
+  expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Sign in');
+  await signInAs(page, site.baseUrl, 'admin');
+  expect(await page.locator('header').textContent()).toContain('District administrator');
+  expect(await accessibilityProblems(page)).toEqual([]);
+  await page.getByRole('link', { name: 'Users', exact: true }).click();
+  expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Users');
+  expect(await accessibilityProblems(page)).toEqual([]);
+  await page.getByRole('button', { name: '中文' }).click();
+  await page.waitForLoadState();
+  await signOut(page);
+});
+
+test('the administrator creates a user who can then sign in', async () => {
+  await signInAs(page, site.baseUrl, 'admin');
+  await page.goto(`${site.baseUrl}/admin/users/new`);
+  expect(await accessibilityProblems(page)).toEqual([]);
+  await page.getByLabel('用户名').fill('e2e.approver');
+  await page.getByLabel('初始密码').fill('a long enough password');
+  await page.getByLabel('姓名').fill('端到端审批人');
+  await page.getByLabel('角色').selectOption('approver');
+  await page.getByLabel('所属街道').selectOption({ label: '东山街道（南京市江宁区）' });
+  await page.getByRole('button', { name: '保存' }).click();
+  await page.waitForURL(/\/admin\/users$/);
+  expect(await page.getByRole('status').textContent()).toContain('e2e.approver');
+  await signOut(page);
+  await signInAs(page, site.baseUrl, 'e2e.approver', 'a long enough password');
+  expect(await page.locator('header').textContent()).toContain('东山街道');
+  await signOut(page);
+});
