@@ -1,6 +1,6 @@
 import type { Role } from '../../../src/modules/accounts/roles';
 
-/** Routes of the foundation (accounts, users, street offices, organizations' documents, audit trail),
+/** Routes of the foundation (accounts, users, street offices, audit trail; organizations are in organizations.ts),
  *  each with a role that must be refused it and the status it gets. */
 const refusals: Record<string, { as: Role | 'anonymous'; status: number }> = {
   'GET /': { as: 'anonymous', status: 303 }, // public, but only a redirect to sign in
@@ -21,10 +21,6 @@ const refusals: Record<string, { as: Role | 'anonymous'; status: number }> = {
   'POST /admin/street-offices': { as: 'approver', status: 403 },
   'GET /admin/street-offices/:id/edit': { as: 'auditor', status: 403 },
   'POST /admin/street-offices/:id': { as: 'org_staff', status: 403 },
-  'GET /my/organization': { as: 'manager', status: 403 },
-  'GET /organizations/:id': { as: 'reviewer', status: 403 },
-  'POST /organizations/:id/documents': { as: 'manager', status: 403 },
-  'GET /organizations/:id/documents/:documentId': { as: 'approver', status: 403 },
   'GET /audit': { as: 'manager', status: 403 },
   'GET /audit/verify': { as: 'org_staff', status: 403 },
   'GET /audit/:id': { as: 'reviewer', status: 403 },

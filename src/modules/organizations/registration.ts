@@ -1,0 +1,46 @@
+import type { Request, Response } from 'express';
+import type { AppDeps } from '../../deps';
+import { actorOf } from '../../web/actor';
+import { ValidationFailed } from '../../web/errors';
+import { flash } from '../../web/flash';
+import { formValues } from '../../web/forms';
+import { profileFormOptions, selectedCategories, translate } from './pages';
+import { parseRegistration } from './schemas';
+import { registerOrganization } from './service';
+
+/** Public self-registration of a social organization and its first staff account. Documents are
+ *  uploaded after signing in (see the module README for why). */
+export function registrationHandlers(deps: AppDeps) {
+  async function render(req: Request, res: Response, status: number, locals: Record<string, unknown>) {
+    res.status(status).render('organizations/register', {
+      title: req.t('organizations.register.title'),
+      ...(await profileFormOptions(deps)),
+      errors: {},
+      values: {},
+      selected: [],
+      ...locals,
+    });
+  }
+
+  async function form(req: Request, res: Response) {
+    await render(req, res, 200, { values: { certifiedSocialWorkers: '0' } });
+  }
+
+  async function create(req: Request, res: Response) {
+    // The password is never sent back to the browser.
+    const { password: _password, ...values } = formValues(req.body);
+    const locals = { values, selected: selectedCategories(req) };
+    const parsed = parseRegistration(req.body, req.t);
+    if (!parsed.ok) return render(req, res, 422, { ...locals, errors: parsed.errors });
+    try {
+      await registerOrganization(deps, actorOf(req), parsed.data);
+    } catch (err) {
+      if (err instanceof ValidationFailed) return render(req, res, 422, { ...locals, errors: translate(req, err.fieldErrors) });
+      throw err;
+    }
+    flash(req, 'success', req.t('organizations.register.done', { name: parsed.data.name, username: parsed.data.username }));
+    res.redirect(303, '/login?next=%2Fmy%2Forganization');
+  }
+
+  return { form, create };
+}
