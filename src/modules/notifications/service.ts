@@ -31,7 +31,7 @@ export function isLocalPath(value: unknown): value is string {
     value.startsWith('/') &&
     !value.startsWith('//') &&
     !value.startsWith('/\\') &&
-    !/[\s\x00-\x1f\x7f]/.test(value)
+    ![...value].some((ch) => ch.trim() === '' || ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f)
   );
 }
 
