@@ -21,6 +21,7 @@ import { organizationRoutes } from './modules/organizations/routes';
 import { auditTrailRoutes } from './modules/audit-trail/routes';
 import { healthRoutes } from './modules/health/routes';
 import { dashboardRoutes } from './modules/dashboard/routes';
+import { notificationRoutes, unreadCountInHeader } from './modules/notifications/routes';
 import { catalogRoutes } from './modules/catalog/routes';
 
 export interface App {
@@ -75,6 +76,7 @@ export function createApp(deps: AppDeps): App {
   const sessions = sessionMiddleware(deps);
   const passport = createPassport(deps);
   app.use(sessions.middleware, passport.initialize(), passport.session(), sessionTimeouts(deps), userLocals);
+  app.use(unreadCountInHeader(deps));
   // Flat forms only (extended: false): a field is a string or a list of strings, never an object.
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }));
   app.use(csrfProtection);
@@ -87,6 +89,7 @@ export function createApp(deps: AppDeps): App {
   app.use(streetRoutes(deps));
   app.use(organizationRoutes(deps, acceptFiles));
   app.use(auditTrailRoutes(deps));
+  app.use(notificationRoutes(deps));
   app.use(catalogRoutes(deps));
 
   app.use(notFoundHandler);
