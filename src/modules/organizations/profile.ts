@@ -10,8 +10,8 @@ import { ALLOWED_EXTENSIONS } from '../../files/signatures';
 import { categoriesOf, findDocument, type OrganizationRow } from './queries';
 import { canEditProfile, canResubmit, canUploadDocument, canViewOrganization } from './policy';
 import { loadOrganization, profileFormOptions, renderShow, selectedCategories, translate } from './pages';
-import { documentSchema, profileSchema } from './schemas';
-import { addDocument, decide, updateProfile } from './service';
+import { documentSchema, parseProfile } from './schemas';
+import { addDocument, decide, shanghaiToday, updateProfile } from './service';
 
 /** The organization's own pages: profile, edit, documents, resubmission after a rejection. */
 export function profileHandlers(deps: AppDeps) {
@@ -55,7 +55,7 @@ export function profileHandlers(deps: AppDeps) {
   async function update(req: Request, res: Response) {
     const org = await loadOrganization(deps, req, canEditProfile);
     const locals = { values: formValues(req.body), selected: selectedCategories(req) };
-    const form = parseForm(profileSchema, req.body, req.t);
+    const form = parseProfile(req.body, req.t, shanghaiToday(deps.clock.now()));
     if (!form.ok) return renderEdit(req, res, org, 422, { ...locals, errors: form.errors });
     try {
       await updateProfile(deps, actorOf(req), org, form.data);

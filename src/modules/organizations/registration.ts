@@ -6,7 +6,7 @@ import { flash } from '../../web/flash';
 import { formValues } from '../../web/forms';
 import { profileFormOptions, selectedCategories, translate } from './pages';
 import { parseRegistration } from './schemas';
-import { registerOrganization } from './service';
+import { registerOrganization, shanghaiToday } from './service';
 
 /** Public self-registration of a social organization and its first staff account. Documents are
  *  uploaded after signing in (see the module README for why). */
@@ -30,7 +30,7 @@ export function registrationHandlers(deps: AppDeps) {
     // The password is never sent back to the browser.
     const { password: _password, ...values } = formValues(req.body);
     const locals = { values, selected: selectedCategories(req) };
-    const parsed = parseRegistration(req.body, req.t);
+    const parsed = parseRegistration(req.body, req.t, shanghaiToday(deps.clock.now()));
     if (!parsed.ok) return render(req, res, 422, { ...locals, errors: parsed.errors });
     try {
       await registerOrganization(deps, actorOf(req), parsed.data);

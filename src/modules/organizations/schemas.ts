@@ -101,18 +101,36 @@ export function creditCodeMessage(input: string, t: TFunction): string | null {
   }
 }
 
-/** The registration form: the schema's messages, plus the credit-code check with its own message. */
-export function parseRegistration(body: unknown, t: TFunction): FormResult<RegistrationInput> {
-  const form = parseForm(registrationSchema, body, t);
-  const raw = body && typeof body === 'object' ? (body as Record<string, unknown>).creditCode : undefined;
-  const ccMessage = typeof raw === 'string' && raw.trim() && raw.length <= 40 ? creditCodeMessage(raw, t) : null;
-  if (form.ok && !ccMessage) {
-    const checked = checkCreditCode(form.data.creditCode);
-    return { ok: true, data: { ...form.data, creditCode: checked.ok ? checked.code : form.data.creditCode } };
+/** Checks the schema cannot state with a message of its own: the founding date is not after today
+ *  (Shanghai), and the credit code names what is wrong with it. Shown with the schema's errors at once. */
+function extraErrors(body: unknown, t: TFunction, today: string, withCreditCode: boolean): Record<string, string> {
+  const b = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+  const errors: Record<string, string> = {};
+  if (typeof b.foundedOn === 'string' && isCalendarDate(b.foundedOn.trim()) && b.foundedOn.trim() > today) {
+    errors.foundedOn = t('organizations.validation.foundedInFuture');
   }
-  const errors = form.ok ? {} : { ...form.errors };
-  if (ccMessage && !errors.creditCode) errors.creditCode = ccMessage;
-  return { ok: false, errors, values: form.ok ? formValues(body) : form.values };
+  if (withCreditCode && typeof b.creditCode === 'string' && b.creditCode.trim() && b.creditCode.length <= 40) {
+    const message = creditCodeMessage(b.creditCode, t);
+    if (message) errors.creditCode = message;
+  }
+  return errors;
+}
+
+function combine<T>(form: FormResult<T>, extra: Record<string, string>, body: unknown): FormResult<T> {
+  if (form.ok && !Object.keys(extra).length) return form;
+  return { ok: false, errors: { ...extra, ...(form.ok ? {} : form.errors) }, values: form.ok ? formValues(body) : form.values };
+}
+
+/** The registration form: the schema's messages plus the checks above; the code comes back normalised. */
+export function parseRegistration(body: unknown, t: TFunction, today: string): FormResult<RegistrationInput> {
+  const form = combine(parseForm(registrationSchema, body, t), extraErrors(body, t, today, true), body);
+  if (!form.ok) return form;
+  const checked = checkCreditCode(form.data.creditCode);
+  return { ok: true, data: { ...form.data, creditCode: checked.ok ? checked.code : form.data.creditCode } };
+}
+
+export function parseProfile(body: unknown, t: TFunction, today: string): FormResult<ProfileInput> {
+  return combine(parseForm(profileSchema, body, t), extraErrors(body, t, today, false), body);
 }
 
 /** A review decision's reason: required to reject or suspend, optional to approve or reinstate. */
