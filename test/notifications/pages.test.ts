@@ -13,7 +13,8 @@ const awardFinal = (call: string, link = '/dashboard'): NotificationInput => ({ 
 const send = (userId: number, n: NotificationInput) => notify(ctx.db, [userId], n, ctx.clock.now());
 const idsOf = async (userId: number): Promise<number[]> => (await ctx.db('notifications').where({ user_id: userId }).orderBy('id').select('id')).map((r) => Number(r.id));
 const readAtOf = async (id: number) => (await ctx.db('notifications').where({ id }).first('read_at')).read_at;
-const header = (html: string) => /<a href="\/notifications"[^>]*>(.*?)<\/a>/.exec(html)?.[1] ?? '';
+/** The header's notifications link, whole (its aria-label carries the unread count). */
+const header = (html: string) => /<a href="\/notifications"[^>]*>.*?<\/a>/.exec(html)?.[0] ?? '';
 
 describe('the notifications page (200/303)', () => {
   it('shows a user only their own notifications, newest first, translated, unread ones marked', async () => {
@@ -39,14 +40,14 @@ describe('the notifications page (200/303)', () => {
     await postForm(me.agent, '/language', { lang: 'en', returnTo: '/notifications' });
     const res = await me.agent.get('/notifications');
     expect(res.text).toContain('your bid scored 87.5 and ranked 2');
-    expect(header(res.text)).toContain('(1 unread)');
+    expect(header(res.text)).toContain('aria-label="Notifications (1 unread)">Notifications (1)</a>');
   });
 
   it('counts unread notifications in the header, and the count goes down after reading one', async () => {
     const me = await loginAs(ctx, 'org_staff');
     await send(me.user.id, awardFinal('甲项目', '/my/organization'));
     await send(me.user.id, awardFinal('乙项目'));
-    expect(header((await me.agent.get('/dashboard')).text)).toContain('（2 条未读）');
+    expect(header((await me.agent.get('/dashboard')).text)).toContain('aria-label="通知（2 条未读）">通知 (2)</a>');
     const [first] = await idsOf(me.user.id);
     const res = await postForm(me.agent, `/notifications/${first}/read`, {});
     expect(res.status).toBe(303);
@@ -104,7 +105,7 @@ describe('the notifications page (200/303)', () => {
   it('shows a link without a count when nothing is unread', async () => {
     const me = await loginAs(ctx, 'admin');
     const res = await me.agent.get('/dashboard');
-    expect(header(res.text)).toBe('通知');
+    expect(header(res.text)).toBe('<a href="/notifications">通知</a>');
     expect((await me.agent.get('/notifications')).text).toContain('暂无通知。');
   });
 });
