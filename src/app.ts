@@ -21,6 +21,7 @@ import { organizationRoutes } from './modules/organizations/routes';
 import { auditTrailRoutes } from './modules/audit-trail/routes';
 import { healthRoutes } from './modules/health/routes';
 import { dashboardRoutes } from './modules/dashboard/routes';
+import { fundsRoutes } from './modules/funds/routes';
 import { notificationRoutes, unreadCountInHeader } from './modules/notifications/routes';
 import { catalogRoutes } from './modules/catalog/routes';
 
@@ -90,6 +91,7 @@ export function createApp(deps: AppDeps): App {
   app.use(organizationRoutes(deps, acceptFiles));
   app.use(auditTrailRoutes(deps));
   app.use(notificationRoutes(deps));
+  app.use(fundsRoutes(deps));
   app.use(catalogRoutes(deps));
 
   app.use(notFoundHandler);

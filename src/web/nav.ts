@@ -16,6 +16,7 @@ export const NAV: NavItem[] = [
   { href: '/admin/street-offices', labelKey: 'nav.streets', for: ['admin'] },
   { href: '/my/organization', labelKey: 'nav.myOrganization', for: ['org_staff'] },
   { href: '/audit', labelKey: 'nav.audit', for: ['admin', 'auditor'] },
+  { href: '/funds', labelKey: 'nav.funds', for: ['manager', 'admin', 'auditor'] },
   { href: '/catalog', labelKey: 'nav.catalog', for: 'everyone' },
   { href: '/admin/organizations', labelKey: 'nav.organizationReview', for: ['admin'] },
   { href: '/registry', labelKey: 'nav.registry', for: 'everyone' },

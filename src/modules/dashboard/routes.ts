@@ -4,6 +4,8 @@ import { routeTable } from '../../web/routes';
 import { recentEvents } from '../audit-trail/queries';
 import { organizationSummary } from '../organizations/queries';
 import * as q from './queries';
+import { floorStatus as fundsFloorStatus } from '../funds/queries';
+import { shanghaiYear } from '../funds/format';
 
 /** Each role lands here and sees its own page: who they are, what they look after, what to do next. */
 export function dashboardRoutes(deps: AppDeps) {
@@ -21,6 +23,7 @@ export function dashboardRoutes(deps: AppDeps) {
       case 'manager':
       case 'approver':
         data.colleagues = await q.streetColleagues(deps.db, user);
+        if (user.role === 'manager' && user.streetOfficeId) data.funds = await fundsFloorStatus(deps.db, user.streetOfficeId, shanghaiYear(deps.clock.now()));
         break;
       case 'auditor':
         [data.streets, data.recentEvents] = await Promise.all([q.streetNames(deps.db, user.streetOfficeIds), recentEvents(deps.db, user.streetOfficeIds, 5)]);

@@ -1,0 +1,191 @@
+import type { Queryable } from '../../db/knex';
+import { DEFAULT_PAGE_SIZE, makePage, type Page } from '../../shared/pagination';
+import { ANNUAL_FLOOR_FEN, type FundSource } from './service';
+
+// Written so the same SQL runs on SQLite and PostgreSQL: SUM is cast to BIGINT (PostgreSQL would
+// return numeric and divide with decimals), so growth in basis points is integer division on both.
+const GROWTH_BP = 'CASE WHEN prev_allocated > 0 THEN ((allocated - prev_allocated) * 10000) / prev_allocated END';
+
+export interface FundRow {
+  allocated: number;
+  reserved: number;
+  committed: number;
+  paid: number;
+  available: number;
+  prev_allocated: number;
+  growth: number;
+  /** Growth against the previous year in hundredths of a percent (1234 = 12.34%); null when the previous year had nothing. */
+  growth_bp: number | null;
+}
+
+function numeric<T extends object>(row: T): T {
+  const out = { ...row } as Record<string, unknown>;
+  for (const k of ['allocated', 'reserved', 'committed', 'paid', 'available', 'prev_allocated', 'growth', 'street_office_id', 'year']) {
+    if (out[k] !== undefined && out[k] !== null) out[k] = Number(out[k]);
+  }
+  if (out.growth_bp !== undefined) out.growth_bp = out.growth_bp === null ? null : Number(out.growth_bp);
+  return out as T;
+}
+
+/** Balances of a street-year per source plus a 'total' row, each with the previous year's allocation and growth. */
+export async function streetYearSummary(db: Queryable, streetOfficeId: number, year: number): Promise<(FundRow & { source: FundSource | 'total' })[]> {
+  const sum = (col: string, y: string) => `CAST(SUM(CASE WHEN year = ${y} THEN ${col} ELSE 0 END) AS BIGINT)`;
+  const result = await db.raw(
+    `WITH a AS (
+       SELECT source, ${sum('allocated_fen', ':year')} AS allocated, ${sum('reserved_fen', ':year')} AS reserved,
+              ${sum('committed_fen', ':year')} AS committed, ${sum('paid_fen', ':year')} AS paid,
+              ${sum('allocated_fen', ':prev')} AS prev_allocated
+       FROM fund_accounts WHERE street_office_id = :street AND year IN (:year, :prev) GROUP BY source
+     ), t AS (
+       SELECT source, allocated, reserved, committed, paid, prev_allocated FROM a
+       UNION ALL
+       SELECT 'total', CAST(COALESCE(SUM(allocated), 0) AS BIGINT), CAST(COALESCE(SUM(reserved), 0) AS BIGINT),
+              CAST(COALESCE(SUM(committed), 0) AS BIGINT), CAST(COALESCE(SUM(paid), 0) AS BIGINT),
+              CAST(COALESCE(SUM(prev_allocated), 0) AS BIGINT) FROM a
+     )
+     SELECT source, allocated, reserved, committed, paid, prev_allocated,
+            allocated - reserved - committed - paid AS available, allocated - prev_allocated AS growth, ${GROWTH_BP} AS growth_bp
+     FROM t`,
+    { street: streetOfficeId, year, prev: year - 1 },
+  );
+  const rows: (FundRow & { source: FundSource | 'total' })[] = (Array.isArray(result) ? result : result.rows).map(numeric);
+  return rows;
+}
+
+export interface OverviewRow extends FundRow {
+  street_office_id: number;
+  street_name: string;
+  district: string;
+  year: number;
+  below_floor: boolean;
+}
+
+export interface OverviewFilter {
+  /** null: every street office (the administrator). */
+  streetIds: number[] | null;
+  /** Always listed even before anything is allocated in it, so a street with nothing shows up. */
+  currentYear: number;
+  year?: number | null;
+  belowOnly?: boolean;
+}
+
+/** Street offices × years with totals, the floor flag and growth; paginated in SQL. */
+export async function overview(db: Queryable, filter: OverviewFilter, page: number, pageSize = DEFAULT_PAGE_SIZE): Promise<Page<OverviewRow>> {
+  if (filter.streetIds && filter.streetIds.length === 0) return makePage([], 0, page, pageSize);
+  const ids = filter.streetIds ?? [];
+  const inList = ids.map(() => '?').join(', ');
+  const scope = (col: string) => (filter.streetIds ? `${col} IN (${inList})` : '1 = 1');
+  const yearClause = filter.year ? 'y.year = ?' : '1 = 1';
+  const belowClause = filter.belowOnly ? `COALESCE(c.allocated, 0) < ${ANNUAL_FLOOR_FEN}` : '1 = 1';
+  const bindings = [...ids, filter.currentYear, ...ids, ...ids, ...(filter.year ? [filter.year] : [])];
+  const base = `
+    WITH years AS (
+      SELECT DISTINCT year FROM fund_accounts WHERE ${scope('street_office_id')}
+      UNION SELECT CAST(? AS INTEGER)
+    ), totals AS (
+      SELECT street_office_id, year, CAST(SUM(allocated_fen) AS BIGINT) AS allocated, CAST(SUM(reserved_fen) AS BIGINT) AS reserved,
+             CAST(SUM(committed_fen) AS BIGINT) AS committed, CAST(SUM(paid_fen) AS BIGINT) AS paid
+      FROM fund_accounts WHERE ${scope('street_office_id')} GROUP BY street_office_id, year
+    ), grid AS (
+      SELECT s.id AS street_office_id, s.name AS street_name, s.district, y.year,
+             COALESCE(c.allocated, 0) AS allocated, COALESCE(c.reserved, 0) AS reserved,
+             COALESCE(c.committed, 0) AS committed, COALESCE(c.paid, 0) AS paid, COALESCE(p.allocated, 0) AS prev_allocated
+      FROM street_offices s CROSS JOIN years y
+      LEFT JOIN totals c ON c.street_office_id = s.id AND c.year = y.year
+      LEFT JOIN totals p ON p.street_office_id = s.id AND p.year = y.year - 1
+      WHERE ${scope('s.id')} AND ${yearClause} AND ${belowClause}
+    )`;
+  const [countResult, rowsResult] = await Promise.all([
+    db.raw(`${base} SELECT COUNT(*) AS n FROM grid`, bindings),
+    db.raw(
+      `${base} SELECT grid.*, allocated - reserved - committed - paid AS available, allocated - prev_allocated AS growth, ${GROWTH_BP} AS growth_bp
+       FROM grid ORDER BY year DESC, district, street_name, street_office_id LIMIT ? OFFSET ?`,
+      [...bindings, pageSize, (page - 1) * pageSize],
+    ),
+  ]);
+  const rowsOf = (r: unknown) => (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows);
+  const total = Number((rowsOf(countResult)[0] as { n: number | string }).n);
+  const items = (rowsOf(rowsResult) as OverviewRow[]).map((r) => {
+    const row = numeric(r);
+    return { ...row, below_floor: row.allocated < ANNUAL_FLOOR_FEN };
+  });
+  return makePage(items, total, page, pageSize);
+}
+
+export interface LedgerRow {
+  id: number;
+  source: FundSource;
+  kind: string;
+  amount_fen: number;
+  call_id: number | null;
+  contract_id: number | null;
+  reverses_entry_id: number | null;
+  reversed_by_id: number | null;
+  note: string | null;
+  created_at: string;
+  created_by_name: string | null;
+}
+
+/** The ledger of a street-year, newest first. */
+export async function ledger(db: Queryable, streetOfficeId: number, year: number, page: number, pageSize = DEFAULT_PAGE_SIZE): Promise<Page<LedgerRow>> {
+  const where = { 'e.street_office_id': streetOfficeId, 'e.year': year };
+  const [count, rows] = await Promise.all([
+    db('fund_entries as e').where(where).count({ n: '*' }).first(),
+    db('fund_entries as e')
+      .leftJoin('users as u', 'u.id', 'e.created_by')
+      .leftJoin('fund_entries as r', 'r.reverses_entry_id', 'e.id')
+      .where(where)
+      .orderBy('e.id', 'desc')
+      .limit(pageSize)
+      .offset((page - 1) * pageSize)
+      .select(
+        'e.id',
+        'e.source',
+        'e.kind',
+        'e.amount_fen',
+        'e.call_id',
+        'e.contract_id',
+        'e.reverses_entry_id',
+        'r.id as reversed_by_id',
+        'e.note',
+        'e.created_at',
+        'u.display_name as created_by_name',
+      ),
+  ]);
+  const items = rows.map((r: LedgerRow) => ({ ...r, id: Number(r.id), amount_fen: Number(r.amount_fen) }));
+  return makePage(items, Number(count?.n ?? 0), page, pageSize);
+}
+
+export interface EntryWithStreet {
+  id: number;
+  street_office_id: number;
+  street_name: string;
+  year: number;
+  source: FundSource;
+  kind: string;
+  amount_fen: number;
+  note: string | null;
+  created_at: string;
+  reversed_by_id: number | null;
+}
+
+export async function findEntry(db: Queryable, id: number): Promise<EntryWithStreet | undefined> {
+  const row = await db('fund_entries as e')
+    .join('street_offices as s', 's.id', 'e.street_office_id')
+    .leftJoin('fund_entries as r', 'r.reverses_entry_id', 'e.id')
+    .where('e.id', id)
+    .first('e.id', 'e.street_office_id', 's.name as street_name', 'e.year', 'e.source', 'e.kind', 'e.amount_fen', 'e.note', 'e.created_at', 'r.id as reversed_by_id');
+  return row ? { ...row, amount_fen: Number(row.amount_fen), year: Number(row.year) } : undefined;
+}
+
+/** A street office's total allocation and what is available, for the manager's dashboard. */
+export async function floorStatus(db: Queryable, streetOfficeId: number, year: number) {
+  const row = await db('fund_accounts')
+    .where({ street_office_id: streetOfficeId, year })
+    .first(
+      db.raw('CAST(COALESCE(SUM(allocated_fen), 0) AS BIGINT) as allocated'),
+      db.raw('CAST(COALESCE(SUM(allocated_fen - reserved_fen - committed_fen - paid_fen), 0) AS BIGINT) as available'),
+    );
+  const allocatedFen = Number(row?.allocated ?? 0);
+  return { year, allocatedFen, availableFen: Number(row?.available ?? 0), belowFloor: allocatedFen < ANNUAL_FLOOR_FEN };
+}
