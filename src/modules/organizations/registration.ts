@@ -28,7 +28,8 @@ export function registrationHandlers(deps: AppDeps) {
 
   async function create(req: Request, res: Response) {
     // The password is never sent back to the browser.
-    const { password: _password, ...values } = formValues(req.body);
+    const values = formValues(req.body);
+    delete values.password;
     const locals = { values, selected: selectedCategories(req) };
     const parsed = parseRegistration(req.body, req.t, shanghaiToday(deps.clock.now()));
     if (!parsed.ok) return render(req, res, 422, { ...locals, errors: parsed.errors });
