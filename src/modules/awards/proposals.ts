@@ -1,0 +1,65 @@
+import type { Request, Response } from 'express';
+import type { AppDeps } from '../../deps';
+import { fenToInput } from '../../shared/money';
+import { actorOf } from '../../web/actor';
+import { Forbidden, InvalidState, NotFound } from '../../web/errors';
+import { flash } from '../../web/flash';
+import { formValues, type FormValues } from '../../web/forms';
+import { findCallRow, type CallRow } from '../calls/queries';
+import { canManageAward } from './policy';
+import { isVenture, REASON_MAX, type Problems } from './proposal';
+import { rankBids } from './ranking';
+import { pathId } from './schemas';
+import { proposalRefusal, ProposalProblems, proposeAward } from './service';
+
+/** The manager's award proposal: the ranking with a choice per bid, amounts and skip reasons. */
+export function proposalHandlers(deps: AppDeps) {
+  async function loadCall(req: Request) {
+    const call = (await findCallRow(deps.db, pathId(req.params.callId))) as (CallRow & { scoring_closed_at: string | null }) | undefined;
+    if (!call) throw new NotFound();
+    if (!canManageAward(req.user, call)) throw new Forbidden('awards.errors.notYourCall');
+    const refusal = proposalRefusal(call);
+    if (refusal) throw new InvalidState(refusal);
+    return call;
+  }
+
+  async function render(req: Request, res: Response, call: CallRow, status: number, values: FormValues, errors: Record<string, string>) {
+    const ranking = await rankBids(deps.db, call.id);
+    res.status(status).render('awards/propose', {
+      title: req.t('awards.propose.title', { call: call.title }),
+      call,
+      venture: isVenture(call),
+      ranking,
+      values,
+      errors,
+      reasonMax: REASON_MAX,
+    });
+  }
+
+  async function form(req: Request, res: Response) {
+    const call = await loadCall(req);
+    const ranking = await rankBids(deps.db, call.id);
+    const cap = call.per_project_cap_fen === null ? null : Number(call.per_project_cap_fen);
+    // Suggested: the top bid wins a tender; a venture amount starts at the price, within the cap.
+    const values: FormValues = {};
+    if (!isVenture(call) && ranking[0]) values.winner = String(ranking[0].bidId);
+    for (const bid of ranking) values[`amount_${bid.bidId}`] = fenToInput(cap === null ? bid.priceFen : Math.min(bid.priceFen, cap));
+    await render(req, res, call, 200, values, {});
+  }
+
+  const translate = (req: Request, problems: Problems) => Object.fromEntries(Object.entries(problems).map(([k, p]) => [k, req.t(p.key, p.params)]));
+
+  async function create(req: Request, res: Response) {
+    const call = await loadCall(req);
+    try {
+      const awardId = await proposeAward(deps, actorOf(req), req.user!, call.id, req.body);
+      flash(req, 'success', req.t('awards.propose.done'));
+      res.redirect(303, `/awards/${awardId}`);
+    } catch (err) {
+      if (!(err instanceof ProposalProblems)) throw err;
+      await render(req, res, call, 422, formValues(req.body), translate(req, err.problems));
+    }
+  }
+
+  return { form, create };
+}
