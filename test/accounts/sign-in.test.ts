@@ -264,3 +264,16 @@ it('signs in with the seeded demo account', async () => {
   const agent = await signIn(ctx, user.username);
   expect((await agent.get('/dashboard')).status).toBe(200);
 });
+
+describe('the front page', () => {
+  it('is public and leads to the public pages, registration and sign-in', async () => {
+    const res = await request(ctx.app).get('/');
+    expect(res.status).toBe(200);
+    for (const href of ['/calls', '/catalog', '/registry', '/organizations/new', '/login']) expect(res.text).toContain(`href="${href}"`);
+  });
+
+  it('offers a signed-in user their dashboard', async () => {
+    const { agent } = await loginAs(ctx, 'auditor');
+    expect((await agent.get('/')).text).toContain('href="/dashboard"');
+  });
+});

@@ -26,8 +26,9 @@ export function create(deps: AppDeps, passport: PassportStatic, limits: SignInLi
   }
 
   return {
+    /** The public front page: what Streetfund is and where the public, organizations and staff go next. */
     home(req: Request, res: Response) {
-      res.redirect(303, req.user ? '/dashboard' : '/login');
+      res.render('home', { title: req.t('home.title') });
     },
 
     loginPage(req: Request, res: Response) {

@@ -3,7 +3,7 @@ import type { Role } from '../../../src/modules/accounts/roles';
 /** Routes of the foundation (accounts, users, street offices, audit trail; organizations are in organizations.ts),
  *  each with a role that must be refused it and the status it gets. */
 const refusals: Record<string, { as: Role | 'anonymous'; status: number }> = {
-  'GET /': { as: 'anonymous', status: 303 }, // public, but only a redirect to sign in
+  'GET /': { as: 'anonymous', status: 200 }, // the public front page
   'GET /login': { as: 'anonymous', status: 200 }, // public by design
   'POST /login': { as: 'anonymous', status: 403 }, // without CSRF token
   'POST /language': { as: 'anonymous', status: 403 }, // without CSRF token
