@@ -18,6 +18,8 @@ export const NAV: NavItem[] = [
   { href: '/audit', labelKey: 'nav.audit', for: ['admin', 'auditor'] },
   { href: '/funds', labelKey: 'nav.funds', for: ['manager', 'admin', 'auditor'] },
   { href: '/catalog', labelKey: 'nav.catalog', for: 'everyone' },
+  { href: '/calls', labelKey: 'nav.calls', for: 'everyone' },
+  { href: '/my/calls', labelKey: 'nav.myCalls', for: ['manager'] },
   { href: '/admin/organizations', labelKey: 'nav.organizationReview', for: ['admin'] },
   { href: '/registry', labelKey: 'nav.registry', for: 'everyone' },
   { href: '/organizations/new', labelKey: 'nav.registerOrganization', for: 'anonymous' },
