@@ -24,6 +24,7 @@ import { dashboardRoutes } from './modules/dashboard/routes';
 import { fundsRoutes } from './modules/funds/routes';
 import { notificationRoutes, unreadCountInHeader } from './modules/notifications/routes';
 import { catalogRoutes } from './modules/catalog/routes';
+import { reviewRoutes } from './modules/reviews/routes';
 import { callRoutes } from './modules/calls/routes';
 
 export interface App {
@@ -94,6 +95,7 @@ export function createApp(deps: AppDeps): App {
   app.use(notificationRoutes(deps));
   app.use(fundsRoutes(deps));
   app.use(catalogRoutes(deps));
+  app.use(reviewRoutes(deps));
   app.use(callRoutes(deps, acceptFiles));
 
   app.use(notFoundHandler);

@@ -17,6 +17,7 @@ export const NAV: NavItem[] = [
   { href: '/my/organization', labelKey: 'nav.myOrganization', for: ['org_staff'] },
   { href: '/audit', labelKey: 'nav.audit', for: ['admin', 'auditor'] },
   { href: '/funds', labelKey: 'nav.funds', for: ['manager', 'admin', 'auditor'] },
+  { href: '/reviews', labelKey: 'reviews.nav', for: ['manager', 'reviewer', 'admin', 'auditor'] },
   { href: '/catalog', labelKey: 'nav.catalog', for: 'everyone' },
   { href: '/calls', labelKey: 'nav.calls', for: 'everyone' },
   { href: '/my/calls', labelKey: 'nav.myCalls', for: ['manager'] },

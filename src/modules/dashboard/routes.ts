@@ -4,6 +4,7 @@ import { routeTable } from '../../web/routes';
 import { recentEvents } from '../audit-trail/queries';
 import { organizationSummary } from '../organizations/queries';
 import * as q from './queries';
+import { reviewerTodo } from '../reviews';
 import { floorStatus as fundsFloorStatus } from '../funds/queries';
 import { shanghaiYear } from '../funds/format';
 
@@ -32,6 +33,7 @@ export function dashboardRoutes(deps: AppDeps) {
         data.organization = user.organizationId ? await organizationSummary(deps.db, user.organizationId) : null;
         break;
       case 'reviewer':
+        data.reviews = await reviewerTodo(deps.db, user.id);
         break;
     }
     res.render(`dashboard/${user.role}`, { title: req.t('dashboard.title'), ...data });
