@@ -140,7 +140,8 @@ export async function listCalls(db: Queryable, filters: CallFilters, nowIso: str
         qb.where('k.status', 'published').where('k.closes_at', '>', nowIso);
         break;
       case 'closed':
-        qb.where('k.status', 'published').where('k.closes_at', '<=', nowIso);
+        // Past the deadline, whatever came after (under review, publicity, awarded), unless cancelled.
+        qb.whereNotIn('k.status', ['draft', 'cancelled']).where('k.closes_at', '<=', nowIso);
         break;
       case 'cancelled':
         qb.where('k.status', 'cancelled');
