@@ -172,3 +172,30 @@ export async function notified(ctx: TestContext, kind: string): Promise<number[]
   const rows = await ctx.db('notifications').where({ kind }).orderBy('user_id').select('user_id');
   return rows.map((r: { user_id: number }) => Number(r.user_id));
 }
+
+/** The session user of a test manager, for calling services directly. */
+export function managerUser(call: ReadyCall): SessionUser {
+  return {
+    id: call.manager.id,
+    username: call.manager.username,
+    displayName: call.manager.username,
+    role: 'manager',
+    streetOfficeId: call.streetOfficeId,
+    streetOfficeName: null,
+    organizationId: null,
+    organizationName: null,
+    streetOfficeIds: [call.streetOfficeId],
+  };
+}
+
+/** A call with its award proposed (the top bid for a tender unless fields say otherwise). */
+export async function proposedAward(ctx: TestContext, spec: CallSpec, fields?: (call: ReadyCall) => Record<string, string>) {
+  const call = await readyCall(ctx, spec);
+  const { proposeAward } = await import('../../src/modules/awards/service');
+  const body = fields ? fields(call) : { winner: String(call.bids[0].bidId) };
+  const awardId = await proposeAward(ctx, systemActor, managerUser(call), call.callId, body);
+  return { call, awardId };
+}
+
+/** A tiny valid PDF for upload tests. */
+export const PDF = Buffer.from('%PDF-1.4\n%test\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');

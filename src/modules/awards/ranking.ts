@@ -1,4 +1,5 @@
 import type { Queryable } from '../../db/knex';
+import { submittedBids } from '../bids';
 
 /**
  * What the awards module needs from bids and reviews, in one place (the interfaces of the issue-4
@@ -85,6 +86,5 @@ export async function rankBids(db: Queryable, callId: number): Promise<RankedBid
 
 /** Organizations that submitted a bid on the call (those who may object to its award). */
 export async function submittedBidderIds(db: Queryable, callId: number): Promise<number[]> {
-  const rows = await db('bids').where({ call_id: callId, status: 'submitted' }).distinct('organization_id').orderBy('organization_id');
-  return rows.map((r: { organization_id: number }) => Number(r.organization_id));
+  return [...new Set((await submittedBids(db, callId)).map((b) => b.organization_id))];
 }
