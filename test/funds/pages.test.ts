@@ -108,8 +108,12 @@ describe('the street-year page (200)', () => {
     const res = await manager.get(page(street, 2027));
     expect(res.text).toContain('-¥1,500,000.00');
     expect(res.text).toContain('-75.00%');
-    const en = await manager.get(page(street, 2027)).set('Cookie', 'lang=en');
-    expect(en.status).toBe(200);
+    expect((await postForm(manager, '/language', { lang: 'en', returnTo: '/dashboard' })).status).toBe(303);
+    const en = await manager.get(page(street, 2027));
+    expect(en.text).toContain('funds for 2027');
+    expect(en.text).toContain('-75.00%');
+    expect(en.text).toContain('below the required minimum of ¥2,000,000.00');
+    await postForm(manager, '/language', { lang: 'zh-CN', returnTo: '/dashboard' });
   });
 
   it('paginates the ledger', async () => {

@@ -1,7 +1,7 @@
 import { createTestContext, type TestContext } from '../helpers/app';
 import { systemActor } from '../../src/audit/audit';
 import { translator } from '../../src/web/i18n';
-import { recordAllocation } from '../../src/modules/funds/allocations';
+import { recordAllocation, reverseAllocation, ReversalBlocked } from '../../src/modules/funds/allocations';
 import {
   InsufficientFunds,
   commitFromReservation,
@@ -138,6 +138,35 @@ describe('reserveForCall', () => {
     const b = await streetYearBalances(ctx.db, street, 2026);
     expect(b.bySource.fiscal.reservedFen).toBe(600_000);
     expect(await ctx.db('fund_entries').where({ street_office_id: street, kind: 'reservation' }).count({ n: '*' }).first()).toEqual({ n: 1 });
+  });
+});
+
+describe('reverseAllocation', () => {
+  it('and a concurrent reservation cannot both take the same money', async () => {
+    const street = await ctx.make.streetOffice();
+    const first = await recordAllocation(ctx, systemActor, admin, { streetOfficeId: street.id, year: 2026, source: 'fiscal', amountFen: 600_000, note: 'a' });
+    await recordAllocation(ctx, systemActor, admin, { streetOfficeId: street.id, year: 2026, source: 'fiscal', amountFen: 400_000, note: 'b' });
+    // Reversing the 600,000 leaves 400,000; reserving 700,000 needs more than 400,000: only one can win.
+    const results = await Promise.allSettled([
+      reverseAllocation(ctx, systemActor, admin, first, 'wrong'),
+      reserve(street.id, nextCall(), [{ source: 'fiscal', amountFen: 700_000 }]),
+    ]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const reason = (results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason;
+    expect(reason instanceof ReversalBlocked || reason instanceof InsufficientFunds).toBe(true);
+    const b = (await streetYearBalances(ctx.db, street.id, 2026)).bySource.fiscal;
+    expect(b.reservedFen).toBeLessThanOrEqual(b.allocatedFen);
+    expect([b.allocatedFen, b.reservedFen]).toEqual(results[0].status === 'fulfilled' ? [400_000, 0] : [1_000_000, 700_000]);
+  });
+
+  it('lets only one of two concurrent reversals of the same entry through', async () => {
+    const street = await ctx.make.streetOffice();
+    const id = await recordAllocation(ctx, systemActor, admin, { streetOfficeId: street.id, year: 2026, source: 'donation', amountFen: 5_000, note: 'a' });
+    await recordAllocation(ctx, systemActor, admin, { streetOfficeId: street.id, year: 2026, source: 'donation', amountFen: 5_000, note: 'b' });
+    const results = await Promise.allSettled([reverseAllocation(ctx, systemActor, admin, id, 'x'), reverseAllocation(ctx, systemActor, admin, id, 'y')]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason.status).toBe(409);
+    expect((await streetYearBalances(ctx.db, street.id, 2026)).bySource.donation.allocatedFen).toBe(5_000);
   });
 });
 
