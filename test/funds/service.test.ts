@@ -209,6 +209,22 @@ describe('releaseCallReservation and commitFromReservation', () => {
     expect(b.bySource.fiscal).toMatchObject({ committedFen: 30_000, paidFen: 20_000, availableFen: 50_000 });
   });
 
+  it('moves a call to another year once its reservation is released, and commits from the new year', async () => {
+    const street = await streetWith(2026, { fiscal: 10_000 });
+    await recordAllocation(ctx, systemActor, admin, { streetOfficeId: street, year: 2027, source: 'fiscal', amountFen: 10_000, note: 'next year' });
+    const callId = nextCall();
+    const now = ctx.clock.now();
+    await reserve(street, callId, [{ source: 'fiscal', amountFen: 4_000 }], 2026);
+    await expect(reserve(street, callId, [{ source: 'fiscal', amountFen: 1 }], 2027)).rejects.toThrow(/release it first/);
+    await ctx.db.transaction(async (trx) => {
+      await releaseCallReservation(trx, { callId, userId: null, now });
+      await reserveForCall(trx, { streetOfficeId: street, year: 2027, callId, amounts: [{ source: 'fiscal', amountFen: 6_000 }], userId: null, now });
+    });
+    await ctx.db.transaction((trx) => commitFromReservation(trx, { callId, contractId: 5, amounts: [{ source: 'fiscal', amountFen: 6_000 }], userId: null, now }));
+    expect((await streetYearBalances(ctx.db, street, 2026)).bySource.fiscal).toMatchObject({ reservedFen: 0, committedFen: 0, availableFen: 10_000 });
+    expect((await streetYearBalances(ctx.db, street, 2027)).bySource.fiscal).toMatchObject({ reservedFen: 0, committedFen: 6_000, availableFen: 4_000 });
+  });
+
   it('does nothing for a call that reserved nothing', async () => {
     await ctx.db.transaction((trx) => releaseCallReservation(trx, { callId: 999_999, userId: null, now: ctx.clock.now() }));
     const err = await ctx.db

@@ -153,11 +153,11 @@ export async function reserveForCall(
   args: { streetOfficeId: number; year: number; callId: number; amounts: SourceAmount[]; userId: number | null; now: Date },
 ): Promise<void> {
   const amounts = normalize(args.amounts);
-  const other = await trx('fund_entries')
-    .where({ call_id: args.callId })
-    .where((q) => q.whereNot('street_office_id', args.streetOfficeId).orWhereNot('year', args.year))
-    .first('id');
-  if (other) throw new Error(`call ${args.callId} already holds money of another street-year`);
+  // A call draws on one street-year at a time: moving it to another year means releasing first.
+  const elsewhere = (await callHoldings(trx, args.callId, false)).find(
+    (h) => h.reserved > 0 && (h.street_office_id !== args.streetOfficeId || h.year !== args.year),
+  );
+  if (elsewhere) throw new Error(`call ${args.callId} still holds a reservation in ${elsewhere.year}; release it first`);
   // A savepoint, so that a refusal on the second source also undoes the first even if the caller
   // catches the error and goes on with its transaction.
   await trx.transaction(async (sp) => {
@@ -181,13 +181,20 @@ interface CallHolding {
   reserved: number;
 }
 
-/** What a call still holds reserved, per source, after locking its street-year's accounts, so a
- *  concurrent release or commitment of the same call waits and then sees this one's entries. */
-async function lockedCallHoldings(trx: Knex.Transaction, callId: number): Promise<CallHolding[]> {
-  const streetYear = await trx('fund_entries').where({ call_id: callId, kind: 'reservation' }).first('street_office_id', 'year');
-  if (!streetYear) return [];
-  if (!isSqlite(trx)) {
-    await trx('fund_accounts').where({ street_office_id: streetYear.street_office_id, year: streetYear.year }).orderBy('id').forUpdate().select('id');
+/** What a call still holds reserved, per street-year and source. With `lock`, the accounts of the
+ *  call's street-years are locked first (PostgreSQL), so a concurrent release or commitment of the
+ *  same call waits and then sees this one's entries. */
+async function callHoldings(trx: Knex.Transaction, callId: number, lock: boolean): Promise<CallHolding[]> {
+  const streetYears: { street_office_id: number; year: number }[] = await trx('fund_entries').where({ call_id: callId }).distinct('street_office_id', 'year');
+  if (!streetYears.length) return [];
+  if (lock && !isSqlite(trx)) {
+    await trx('fund_accounts')
+      .where((q) => {
+        for (const sy of streetYears) q.orWhere({ street_office_id: sy.street_office_id, year: sy.year });
+      })
+      .orderBy('id')
+      .forUpdate()
+      .select('id');
   }
   const rows = await trx('fund_entries')
     .where({ call_id: callId })
@@ -205,7 +212,7 @@ async function lockedCallHoldings(trx: Knex.Transaction, callId: number): Promis
 
 /** Release whatever is still reserved for the call (cancel, or the unawarded rest). */
 export async function releaseCallReservation(trx: Knex.Transaction, args: { callId: number; userId: number | null; now: Date }): Promise<void> {
-  const holdings = (await lockedCallHoldings(trx, args.callId)).filter((h) => h.reserved > 0);
+  const holdings = (await callHoldings(trx, args.callId, true)).filter((h) => h.reserved > 0);
   for (const h of holdings) {
     const updated = await account(trx, h.street_office_id, h.year, h.source)
       .where('reserved_fen', '>=', h.reserved)
@@ -231,7 +238,7 @@ export async function commitFromReservation(
   args: { callId: number; contractId: number | null; amounts: SourceAmount[]; userId: number | null; now: Date },
 ): Promise<void> {
   const amounts = normalize(args.amounts);
-  const holdings = new Map((await lockedCallHoldings(trx, args.callId)).map((h) => [h.source, h]));
+  const holdings = new Map((await callHoldings(trx, args.callId, true)).filter((h) => h.reserved > 0).map((h) => [h.source, h]));
   await trx.transaction(async (sp) => {
     for (const { source, amountFen } of amounts) {
       const h = holdings.get(source);
