@@ -25,6 +25,7 @@ import { fundsRoutes } from './modules/funds/routes';
 import { notificationRoutes, unreadCountInHeader } from './modules/notifications/routes';
 import { catalogRoutes } from './modules/catalog/routes';
 import { reviewRoutes } from './modules/reviews/routes';
+import { awardRoutes } from './modules/awards/routes';
 import { callRoutes } from './modules/calls/routes';
 
 export interface App {
@@ -96,6 +97,7 @@ export function createApp(deps: AppDeps): App {
   app.use(fundsRoutes(deps));
   app.use(catalogRoutes(deps));
   app.use(reviewRoutes(deps));
+  app.use(awardRoutes(deps, acceptFiles));
   app.use(callRoutes(deps, acceptFiles));
 
   app.use(notFoundHandler);

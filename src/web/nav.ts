@@ -20,6 +20,8 @@ export const NAV: NavItem[] = [
   { href: '/reviews', labelKey: 'reviews.nav', for: ['manager', 'reviewer', 'admin', 'auditor'] },
   { href: '/catalog', labelKey: 'nav.catalog', for: 'everyone' },
   { href: '/calls', labelKey: 'nav.calls', for: 'everyone' },
+  { href: '/awards', labelKey: 'awards.nav', for: 'everyone' },
+  { href: '/manage/awards', labelKey: 'awards.desk.nav', for: ['manager'] },
   { href: '/my/calls', labelKey: 'nav.myCalls', for: ['manager'] },
   { href: '/admin/organizations', labelKey: 'nav.organizationReview', for: ['admin'] },
   { href: '/registry', labelKey: 'nav.registry', for: 'everyone' },

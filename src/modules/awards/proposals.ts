@@ -10,12 +10,12 @@ import { canManageAward } from './policy';
 import { isVenture, REASON_MAX, type Problems } from './proposal';
 import { rankBids } from './ranking';
 import { pathId } from './schemas';
-import { proposalRefusal, ProposalProblems, proposeAward } from './service';
+import { proposalRefusal, ProposalProblems, proposeAward, type ReviewedCall } from './service';
 
 /** The manager's award proposal: the ranking with a choice per bid, amounts and skip reasons. */
 export function proposalHandlers(deps: AppDeps) {
   async function loadCall(req: Request) {
-    const call = (await findCallRow(deps.db, pathId(req.params.callId))) as (CallRow & { scoring_closed_at: string | null }) | undefined;
+    const call = (await findCallRow(deps.db, pathId(req.params.callId))) as ReviewedCall | undefined;
     if (!call) throw new NotFound();
     if (!canManageAward(req.user, call)) throw new Forbidden('awards.errors.notYourCall');
     const refusal = proposalRefusal(call);

@@ -12,11 +12,11 @@ import { managersOf, notify, staffOf } from '../notifications/service';
 import { canManageAward, objectionRefusal } from './policy';
 import { readProposal, type Problems } from './proposal';
 import { awardRanking, lockAward, openObjectionCount, type AwardRow } from './queries';
-import { rankBids, scoringClosed, submittedBidderIds } from './ranking';
+import { formatHundredths, rankBids, scoringClosed, submittedBidderIds } from './ranking';
 import { splitByShares } from './split';
 
 type Deps = Pick<AppDeps, 'db' | 'clock' | 'config'>;
-type ReviewedCall = CallRow & { scoring_closed_at?: string | null; scoring_closed_by?: number | null };
+export type ReviewedCall = CallRow & { scoring_closed_at: string | null; scoring_closed_by: number | null };
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -40,7 +40,6 @@ async function lockedAward(trx: Tx, id: number): Promise<AwardRow> {
 }
 
 const insertedId = (row: unknown) => Number(typeof row === 'object' && row !== null ? (row as { id: number }).id : row);
-const scoreText = (hundredths: number) => `${Math.floor(hundredths / 100)}.${String(hundredths % 100).padStart(2, '0')}`;
 
 /** Why the call cannot take a proposal now (409), or null. */
 export function proposalRefusal(call: ReviewedCall): string | null {
@@ -276,7 +275,7 @@ export async function confirmAward(deps: Deps, actor: Actor, user: SessionUser, 
       await notify(
         trx,
         readers,
-        { kind: 'bid.result', messageKey: 'notifications.messages.bidResult', params: { call: call.title, score: scoreText(bid.score_hundredths), rank: bid.rank }, link: `/awards/${awardId}`, subjectType: 'award', subjectId: awardId },
+        { kind: 'bid.result', messageKey: 'notifications.messages.bidResult', params: { call: call.title, score: formatHundredths(bid.score_hundredths), rank: bid.rank }, link: `/awards/${awardId}`, subjectType: 'award', subjectId: awardId },
         now,
       );
     }
