@@ -18,6 +18,7 @@ import { accountsRoutes } from './modules/accounts/routes';
 import { adminUserRoutes } from './modules/accounts/admin-routes';
 import { streetRoutes } from './modules/streets/routes';
 import { organizationRoutes } from './modules/organizations/routes';
+import { bidRoutes } from './modules/bids/routes';
 import { auditTrailRoutes } from './modules/audit-trail/routes';
 import { healthRoutes } from './modules/health/routes';
 import { dashboardRoutes } from './modules/dashboard/routes';
@@ -92,6 +93,7 @@ export function createApp(deps: AppDeps): App {
   app.use(adminUserRoutes(deps));
   app.use(streetRoutes(deps));
   app.use(organizationRoutes(deps, acceptFiles));
+  app.use(bidRoutes(deps, acceptFiles)); // before the calls routes: it adds the bid panel to the call page
   app.use(auditTrailRoutes(deps));
   app.use(notificationRoutes(deps));
   app.use(fundsRoutes(deps));
