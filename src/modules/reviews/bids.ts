@@ -1,9 +1,11 @@
 import type { Queryable } from '../../db/knex';
+import { findBid, submittedBids as bidsModuleSubmittedBids } from '../bids';
+import { findOrganization } from '../organizations/queries';
 
-// Reads of submitted bids the review needs. They mirror the bids module's exported interface
-// (submittedBids, findBid); while that module is not committed the review reads the bids table
-// here, in this one file, so switching to `../bids` is a one-file change.
+// The review reads bids through the bids module's interface. (rankBids and the progress counts join
+// the bids table inside their aggregate queries, so that they stay one query, not one per bid.)
 
+/** A submitted bid as the review pages show it. */
 export interface SubmittedBid {
   id: number;
   organizationId: number;
@@ -13,12 +15,24 @@ export interface SubmittedBid {
   submittedAt: string;
 }
 
+/** Submitted bids of a call, oldest submission first. After the deadline only. */
+export async function submittedBids(db: Queryable, callId: number): Promise<SubmittedBid[]> {
+  const rows = await bidsModuleSubmittedBids(db, callId);
+  return rows.map((b) => ({
+    id: b.id,
+    organizationId: b.organization_id,
+    organizationName: b.organization_name,
+    priceFen: b.price_fen,
+    matchingFundsFen: b.matching_funds_fen,
+    submittedAt: b.submitted_at,
+  }));
+}
+
 export interface ReviewBid {
   id: number;
   call_id: number;
   organization_id: number;
   organization_name: string;
-  status: string;
   price_fen: number | null;
   matching_funds_fen: number;
   service_plan: string | null;
@@ -28,32 +42,23 @@ export interface ReviewBid {
   submitted_at: string | null;
 }
 
-/** Submitted bids of a call, oldest submission first. After the deadline only. */
-export async function submittedBids(db: Queryable, callId: number): Promise<SubmittedBid[]> {
-  const rows = await db('bids as b')
-    .join('organizations as o', 'o.id', 'b.organization_id')
-    .where({ 'b.call_id': callId, 'b.status': 'submitted' })
-    .orderBy('b.submitted_at')
-    .orderBy('b.id')
-    .select('b.id', 'b.organization_id', 'o.name as organization_name', 'b.price_fen', 'b.matching_funds_fen', 'b.submitted_at');
-  return rows.map((r) => ({
-    id: Number(r.id),
-    organizationId: Number(r.organization_id),
-    organizationName: r.organization_name,
-    priceFen: Number(r.price_fen),
-    matchingFundsFen: Number(r.matching_funds_fen),
-    submittedAt: r.submitted_at,
-  }));
-}
-
 /** A submitted bid of this call with its organization's name; anything else (another call's bid, a
  *  draft, a withdrawn bid, a forged id) is undefined, which the caller turns into a plain 404. */
 export async function findSubmittedBid(db: Queryable, callId: number, bidId: number): Promise<ReviewBid | undefined> {
-  if (!Number.isSafeInteger(bidId) || bidId <= 0) return undefined;
-  const row = await db('bids as b')
-    .join('organizations as o', 'o.id', 'b.organization_id')
-    .where({ 'b.id': bidId, 'b.call_id': callId, 'b.status': 'submitted' })
-    .first('b.id', 'b.call_id', 'b.organization_id', 'o.name as organization_name', 'b.status', 'b.price_fen', 'b.matching_funds_fen', 'b.service_plan', 'b.staffing', 'b.schedule', 'b.expected_outcomes', 'b.submitted_at');
-  if (!row) return undefined;
-  return { ...row, id: Number(row.id), call_id: Number(row.call_id), organization_id: Number(row.organization_id), price_fen: row.price_fen === null ? null : Number(row.price_fen), matching_funds_fen: Number(row.matching_funds_fen) };
+  const bid = await findBid(db, bidId);
+  if (!bid || bid.call_id !== callId || bid.status !== 'submitted') return undefined;
+  const org = await findOrganization(db, bid.organization_id);
+  return {
+    id: bid.id,
+    call_id: bid.call_id,
+    organization_id: bid.organization_id,
+    organization_name: org?.name ?? '',
+    price_fen: bid.price_fen,
+    matching_funds_fen: bid.matching_funds_fen,
+    service_plan: bid.service_plan,
+    staffing: bid.staffing,
+    schedule: bid.schedule,
+    expected_outcomes: bid.expected_outcomes,
+    submitted_at: bid.submitted_at,
+  };
 }

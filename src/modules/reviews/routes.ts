@@ -9,6 +9,7 @@ import { pageNumber } from '../../shared/pagination';
 import { formatDateTime } from '../../shared/time';
 import { findDeclaration, listReviewCalls, scoresOf, criteriaOf } from './queries';
 import { canRunReview, reviewerMaySeeRanking, scoringOpen } from './policy';
+import { isSealed } from '../bids';
 import { formatHundredths } from './ranking';
 import { idParam, loadReviewCall, overview, rankingPage, reviewerView } from './pages';
 import { assignSchema, commentField, declarationSchema, scoreField, sheetSchema } from './schemas';
@@ -36,7 +37,7 @@ export function reviewRoutes(deps: AppDeps) {
     const user = req.user!;
     const { call } = await loadReviewCall(deps, req);
     const now = deps.clock.now();
-    const common = { call, sealed: now.toISOString() < call.closes_at, scoringOpen: scoringOpen(call), errors: {}, values: {}, ...form };
+    const common = { call, sealed: isSealed(call, now), scoringOpen: scoringOpen(call), errors: {}, values: {}, ...form };
     if (user.role === 'reviewer') {
       const bids = await reviewerView(deps, user, call);
       return res.status(status).render('reviews/reviewer-call', { title: call.title, ...common, bids, canSeeRanking: reviewerMaySeeRanking(call) });
