@@ -2,7 +2,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { AppDeps } from '../../deps';
 import { actorOf } from '../../web/actor';
 import { csrfAfterUpload } from '../../web/csrf';
-import { DomainError, Forbidden, InvalidState, NotFound } from '../../web/errors';
+import { Forbidden, InvalidState, NotFound, ValidationFailed } from '../../web/errors';
 import { flash } from '../../web/flash';
 import { formValues } from '../../web/forms';
 import { routeTable } from '../../web/routes';
@@ -178,9 +178,9 @@ export function callRoutes(deps: AppDeps, acceptFiles: AcceptFiles) {
       return res.redirect(303, `/calls/${call.id}`);
     } catch (err) {
       if (err instanceof service.CallProblems) return again(422, translate(req, err.problems));
-      if (err instanceof DomainError && err.status === 422 && 'fieldErrors' in err) {
-        const fieldErrors = (err as unknown as { fieldErrors: Record<string, string> }).fieldErrors;
-        return again(422, Object.fromEntries(Object.entries(fieldErrors).map(([k, v]) => [k, req.t(v, { allowed: ALLOWED_EXTENSIONS.join(', ') })])));
+      // A document whose content does not match its extension (storeFile).
+      if (err instanceof ValidationFailed) {
+        return again(422, Object.fromEntries(Object.entries(err.fieldErrors).map(([k, v]) => [k, req.t(v, { allowed: ALLOWED_EXTENSIONS.join(', ') })])));
       }
       if (err instanceof InvalidState) return again(409, {}, req.t(err.messageKey, err.params));
       throw err;
