@@ -91,6 +91,19 @@ describe('drafting and publishing a call (200/303)', () => {
     for (const text of ['¥120,000.00', '财政资金', '福彩公益金', '2026-12-20 17:00', '服务方案', '第三方评估', '项目购买', '合同外包', '7 天']) expect(page.text).toContain(text);
   });
 
+  it('shows every page in English with no untranslated key', async () => {
+    const { agent, item } = await manager();
+    const id = await published(agent, item.id, { method: 'venture', perProjectCap: '1000' });
+    await postForm(agent, `/calls/${id}`, callForm(item.id, { method: 'venture', perProjectCap: '1000', closesAt: '2026-12-24T17:00' }), `/calls/${id}/edit`);
+    for (const path of ['/calls', `/calls/${id}`, `/calls/${id}/edit`, '/calls/new', '/my/calls', '/catalog', `/catalog/${item.id}`]) {
+      const res = await agent.get(path).set('Cookie', 'sf.lang=en');
+      expect(res.status).toBe(200);
+      expect(res.text).toContain('<html lang="en">');
+      expect(res.text).not.toMatch(/>\s*(calls|catalog|funds)\.[a-zA-Z.]+/);
+      expect(res.text).not.toMatch(/[\u4e00-\u9fa5]{2,}(?=<\/(th|label|legend|dt)>)/);
+    }
+  });
+
   it('lets anyone download the documents of a published call', async () => {
     const { agent, item } = await manager();
     const res = await postMultipart(agent, '/calls', callForm(item.id), [[PDF, 'tor.pdf']]);
