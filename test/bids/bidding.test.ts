@@ -365,3 +365,27 @@ describe('the call page panel for organizations', () => {
     expect(res.text).not.toContain('h-bid-panel');
   });
 });
+
+describe('in English', () => {
+  it('shows the bid pages with no untranslated key or Chinese label', async () => {
+    const call = await makeCall(ctx);
+    const { agent, org } = await staffAgent(ctx);
+    await postBid(agent, `/calls/${call.id}/bids`, bidFields({ intent: 'draft' }));
+    const bid = await bidOf(call.id, org.id);
+    const { agent: manager } = await loginAs(ctx, 'manager');
+    const pages: [typeof agent, string][] = [
+      [agent, `/bids/${bid.id}`],
+      [agent, `/bids/${bid.id}/edit`],
+      [agent, '/my/bids'],
+      [agent, `/calls/${call.id}`],
+      [manager, '/street-office/exclusions'],
+    ];
+    for (const [who, path] of pages) {
+      const res = await who.get(path).set('Cookie', 'sf.lang=en');
+      expect(res.status).toBe(200);
+      expect(res.text).toContain('<html lang="en">');
+      expect(res.text).not.toMatch(/>\s*bids\.[a-zA-Z.]+/);
+      expect(res.text).not.toMatch(/[\u4e00-\u9fa5]{2,}(?=<\/(th|label|legend|dt)>)/);
+    }
+  });
+});
