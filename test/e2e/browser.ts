@@ -6,7 +6,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import { createApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { seedIfEmpty } from '../../src/db/seed';
-import { systemClock } from '../../src/shared/clock';
+import { systemClock, type Clock } from '../../src/shared/clock';
 import { createTestDb, type TestDb } from '../helpers/db';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -25,13 +25,14 @@ export interface Site {
   close(): Promise<void>;
 }
 
-/** The real app with the demo data, listening on a free port, and a headless Chromium. */
-export async function startSite(): Promise<Site> {
+/** The real app with the demo data, listening on a free port, and a headless Chromium. A test may
+ *  pass a TestClock to walk past deadlines; the demo data is then made at that clock's time. */
+export async function startSite(clock: Clock = systemClock): Promise<Site> {
   const testDb = await createTestDb();
   const uploadDir = fs.mkdtempSync(path.join(os.tmpdir(), 'streetfund-e2e-uploads-'));
   const config = { ...loadConfig({ NODE_ENV: 'test' }), uploadDir };
-  await seedIfEmpty({ db: testDb.db, config, clock: systemClock });
-  const built = createApp({ config, db: testDb.db, clock: systemClock });
+  await seedIfEmpty({ db: testDb.db, config, clock });
+  const built = createApp({ config, db: testDb.db, clock });
   const server: Server = await new Promise((resolve) => {
     const s = built.app.listen(0, '127.0.0.1', () => resolve(s));
   });
