@@ -2,7 +2,6 @@ import request from 'supertest';
 import { createTestContext, type TestContext } from '../helpers/app';
 import { csrfFrom, loginAs, postForm, type Agent } from '../helpers/http';
 import { makeItem } from '../catalog/factories';
-import { registerAmendmentGuard } from '../../src/modules/calls/amendment';
 import { account, allocate, callForm, countOf, streetWithMoney } from './helpers';
 
 let ctx: TestContext;
@@ -207,19 +206,25 @@ describe('amending and cancelling (303), recorded', () => {
     expect((await account(ctx, street, 'fiscal')).reserved).toBe(90_000_000);
   });
 
-  it('once a guard reports bids, allows only a deadline extension', async () => {
-    let bidsExist = false;
-    registerAmendmentGuard(async () => (bidsExist ? 'calls.errors.notPublished' : null));
+  it('once bidding has opened, allows only a later deadline, and tells the bidders', async () => {
     const { agent, item } = await manager();
-    const id = await published(agent, item.id);
-    bidsExist = true;
-    const refused = await postForm(agent, `/calls/${id}`, callForm(item.id, { title: '有投标后改标题' }), `/calls/${id}/edit`);
+    const id = await published(agent, item.id, { opensAt: '2026-11-25T10:10' });
+    ctx.clock.set('2026-11-25T02:15:00.000Z'); // bidding opened at 10:10 Shanghai (02:10 UTC)
+    const bidder = await ctx.make.organization();
+    const staff = await ctx.make.user('org_staff', { organization_id: bidder.id });
+    const at = ctx.clock.now().toISOString();
+    await ctx.db('bids').insert({ call_id: id, organization_id: bidder.id, status: 'submitted', price_fen: 100, submitted_at: at, created_at: at, updated_at: at });
+    const refused = await postForm(agent, `/calls/${id}`, callForm(item.id, { opensAt: '2026-11-25T10:10', title: '开标后改标题' }), `/calls/${id}/edit`);
     expect(refused.status).toBe(409);
-    expect(refused.text).toContain('value="有投标后改标题"');
-    const extended = await postForm(agent, `/calls/${id}`, callForm(item.id, { closesAt: '2026-12-27T17:00' }), `/calls/${id}/edit`);
+    expect(refused.text).toContain('公告只能延长截止时间');
+    expect(refused.text).toContain('value="开标后改标题"');
+    // The refusal is the same whether or not anyone has bid: it says nothing about bids.
+    expect(refused.text).not.toMatch(/投标已提交|已有投标/);
+    const extended = await postForm(agent, `/calls/${id}`, callForm(item.id, { opensAt: '2026-11-25T10:10', closesAt: '2026-12-27T17:00' }), `/calls/${id}/edit`);
     expect(extended.status).toBe(303);
     expect((await ctx.db('call_amendments').where({ call_id: id }).first()).kind).toBe('deadline_extension');
-    bidsExist = false;
+    const told = await ctx.db('notifications').where({ user_id: staff.id, kind: 'call.changed' }).first();
+    expect(told.link).toBe(`/calls/${id}`);
   });
 
   it('refuses amendments after the deadline (409)', async () => {

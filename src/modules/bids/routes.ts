@@ -2,24 +2,16 @@ import type { RequestHandler } from 'express';
 import type { AppDeps } from '../../deps';
 import { csrfAfterUpload } from '../../web/csrf';
 import { routeTable } from '../../web/routes';
-import { registerAmendmentGuard } from '../calls/amendment';
 import { exclusionHandlers } from './exclusions';
 import { bidHandlers } from './handlers';
 import { bidPanelLocals } from './panel';
-import { hasSubmittedBids } from './queries';
 import { FILE_FIELDS } from './schemas';
 
 type AcceptFiles = (fields: { name: string; maxCount: number }[]) => RequestHandler;
 
-/** The calls module asks before an amendment of substance; a submitted bid makes it refuse. */
-async function noSubmittedBids(db: Parameters<typeof hasSubmittedBids>[0], callId: number): Promise<string | null> {
-  return (await hasSubmittedBids(db, callId)) ? 'bids.errors.callHasBids' : null;
-}
-
 /** Bids (投标/申报) and street-office exclusions. Access here is the floor; each handler checks the
  *  record (own organization; sealed until the deadline: anyone else gets 404). */
 export function bidRoutes(deps: AppDeps, acceptFiles: AcceptFiles) {
-  registerAmendmentGuard(noSubmittedBids);
   const bids = bidHandlers(deps);
   const exclusions = exclusionHandlers(deps);
   const staff = ['org_staff'] as const;

@@ -1,35 +1,23 @@
-import type { Queryable } from '../../db/knex';
 import type { CallRow } from './queries';
 
 /**
- * Whether a published call may still be amended. The rule: the call is published and its deadline
- * has not passed; an amendment of substance (anything but a later deadline) also needs every
- * registered guard to agree. The bids module registers the guard "no bid exists yet" with
- * `registerAmendmentGuard` (see README.md), so this module never reads another module's tables.
+ * Whether a published call may still be amended. The issue's rule is "only while no bid exists, or
+ * by extending the deadline". Asking the bids table would tell the manager, before the deadline,
+ * that someone has bid (a refusal is information), which the sealed-bid rule forbids. So the rule
+ * is stated in time instead: no bid can exist before bidding opens (opens_at), so amendments of
+ * substance are allowed until then; from then on only a later deadline, until the deadline.
  */
-export type AmendmentGuard = (db: Queryable, callId: number) => Promise<string | null>;
-
-const guards: AmendmentGuard[] = [];
-
-/** A guard answers null (allowed) or the i18n key of the reason it refuses. */
-export function registerAmendmentGuard(guard: AmendmentGuard): void {
-  if (!guards.includes(guard)) guards.push(guard);
-}
-
 export type AmendmentDecision = { allowed: true } | { allowed: false; reasonKey: string };
 
-export async function amendmentAllowed(
-  db: Queryable,
-  call: Pick<CallRow, 'id' | 'status' | 'closes_at'>,
+export function amendmentAllowed(
+  call: Pick<CallRow, 'status' | 'opens_at' | 'closes_at'>,
   now: Date,
   opts: { deadlineExtensionOnly: boolean },
-): Promise<AmendmentDecision> {
+): AmendmentDecision {
+  const at = now.toISOString();
   if (call.status !== 'published') return { allowed: false, reasonKey: 'calls.errors.notPublished' };
-  if (now.toISOString() >= call.closes_at) return { allowed: false, reasonKey: 'calls.errors.deadlinePassed' };
+  if (at >= call.closes_at) return { allowed: false, reasonKey: 'calls.errors.deadlinePassed' };
   if (opts.deadlineExtensionOnly) return { allowed: true };
-  for (const guard of guards) {
-    const reasonKey = await guard(db, call.id);
-    if (reasonKey) return { allowed: false, reasonKey };
-  }
+  if (at >= call.opens_at) return { allowed: false, reasonKey: 'calls.errors.biddingOpen' };
   return { allowed: true };
 }

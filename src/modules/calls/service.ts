@@ -9,6 +9,8 @@ import { itemUsableBy } from '../catalog/policy';
 import { methodsFromColumn } from '../catalog/schemas';
 import { InsufficientFunds, releaseCallReservation, reserveForCall, streetYearBalances, type FundSource } from '../funds/service';
 import { amendmentAllowed } from './amendment';
+import { bidderOrganizationIds } from '../bids/index';
+import { notify, staffOf } from '../notifications/service';
 import type { CallInput, Problems } from './input';
 import { canManageCall } from './policy';
 import { callCriteria, callSources, findCallRow, type CallRow } from './queries';
@@ -187,7 +189,7 @@ export async function saveCall(deps: Deps, actor: Actor, user: SessionUser, call
 
       if (!changes.length && !files.length) return { result: 'unchanged' as SaveOutcome, audit: [] };
       const deadlineExtensionOnly = !files.length && changes.length === 1 && changes[0].field === 'closesAt' && after.closesAt > before.closesAt;
-      const decision = await amendmentAllowed(trx, call, now, { deadlineExtensionOnly });
+      const decision = amendmentAllowed(call, now, { deadlineExtensionOnly });
       if (!decision.allowed) throw new InvalidState(decision.reasonKey);
 
       const sameStreetYear = call.budget_year === input.budgetYear;
@@ -212,6 +214,7 @@ export async function saveCall(deps: Deps, actor: Actor, user: SessionUser, call
       const recorded: Change[] = documents.length ? [...changes, { field: 'documents', before: null, after: documents }] : changes;
       const kind = deadlineExtensionOnly ? 'deadline_extension' : 'amendment';
       await trx('call_amendments').insert({ call_id: callId, user_id: user.id, kind, changes_json: JSON.stringify(recorded), occurred_at: now.toISOString() });
+      await notifyBidders(trx, callId, input.title, now);
       return {
         result: 'amended' as SaveOutcome,
         audit: { action: `call.${kind}`, subjectType: 'call', subjectId: callId, streetOfficeId: call.street_office_id, before: { changes: recorded.map((c) => ({ field: c.field, value: c.before })) }, after: { changes: recorded.map((c) => ({ field: c.field, value: c.after })), reserved: moneyChanged ? input.amounts : undefined } },
@@ -275,4 +278,13 @@ export async function cancelCall(deps: Deps, actor: Actor, user: SessionUser, ca
       },
     };
   });
+}
+
+/** Organizations with a bid (draft or submitted) hear of every change to the call they bid on,
+ *  inside the transaction of the change. The manager never sees who was told. */
+async function notifyBidders(trx: Tx, callId: number, title: string, now: Date): Promise<void> {
+  const organizations = await bidderOrganizationIds(trx, callId);
+  if (!organizations.length) return;
+  const users = await staffOf(trx, organizations);
+  await notify(trx, users, { kind: 'call.changed', messageKey: 'notifications.messages.callChanged', params: { call: title }, link: `/calls/${callId}`, subjectType: 'call', subjectId: callId }, now);
 }
