@@ -243,8 +243,12 @@ describe('amending and cancelling (303), recorded', () => {
   it('cancels a published call, releasing its reservation, audited; a draft is cancelled without touching funds', async () => {
     const { agent, item, street } = await manager();
     const id = await published(agent, item.id);
+    const bidder = await ctx.make.user('org_staff');
+    const at = ctx.clock.now().toISOString();
+    await ctx.db('bids').insert({ call_id: id, organization_id: bidder.organization_id, status: 'draft', created_at: at, updated_at: at });
     const res = await postForm(agent, `/calls/${id}/cancellation`, { reason: '服务需求调整' }, `/calls/${id}`);
     expect(res.status).toBe(303);
+    expect(await ctx.db('notifications').where({ user_id: bidder.id, kind: 'call.changed' }).first()).toBeDefined();
     const call = await ctx.db('calls').where({ id }).first();
     expect(call.status).toBe('cancelled');
     expect((await account(ctx, street, 'fiscal')).reserved).toBe(0);

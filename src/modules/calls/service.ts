@@ -266,6 +266,7 @@ export async function cancelCall(deps: Deps, actor: Actor, user: SessionUser, ca
       .where({ id: callId, status: call.status })
       .update({ status: 'cancelled', cancelled_at: now.toISOString(), cancel_reason: reason, updated_at: now.toISOString() });
     if (n !== 1) throw new InvalidState('calls.errors.notCancellable');
+    if (call.status === 'published') await notifyBidders(trx, callId, call.title, now);
     return {
       result: undefined,
       audit: {
