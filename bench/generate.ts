@@ -10,6 +10,9 @@ export const VOLUME = {
   organizations: 3000,
   users: 6000,
   auditEvents: 60000,
+  catalogItems: 1500,
+  calls: 6000,
+  bidsPerCall: 4,
 };
 
 const at = (i: number) => new Date(Date.UTC(2024, 0, 1) + i * 60_000).toISOString();
@@ -79,5 +82,66 @@ export async function generate(db: Knex): Promise<{ adminUsername: string; passw
   }
   await insertChunks(db, 'audit_events', events, 200);
   await db('audit_chain_head').where({ id: 1 }).update({ last_event_id: VOLUME.auditEvents, last_hash: prev });
+  await insertChunks(
+    db,
+    'catalog_items',
+    Array.from({ length: VOLUME.catalogItems }, (_, i) => ({
+      category_id: (i % 6) + 1,
+      street_office_id: i % 4 === 0 ? null : (i % VOLUME.streets) + 1,
+      year: 2024 + (i % 3),
+      code: `B-${i + 1}`,
+      name: `居家养老上门服务${i + 1}`,
+      description: '为辖区高龄、独居老人提供上门助餐、助洁、助浴服务',
+      service_standard: '每月上门不少于4次',
+      unit: '人次',
+      guidance_price_fen: 5000 + i,
+      methods: 'contract_outsourcing,project_entrustment,venture',
+      status: 'active',
+      ...stamps,
+    })),
+  );
+  const statuses = ['published', 'published', 'draft', 'cancelled', 'awarded'];
+  await insertChunks(
+    db,
+    'calls',
+    Array.from({ length: VOLUME.calls }, (_, i) => ({
+      street_office_id: (i % VOLUME.streets) + 1,
+      catalog_item_id: (i % VOLUME.catalogItems) + 1,
+      title: `项目公告${i + 1}`,
+      description: '项目说明',
+      funding_mode: 'project_purchase',
+      method: 'contract_outsourcing',
+      budget_fen: 10_000_000 + i,
+      budget_year: 2026,
+      per_project_cap_fen: null,
+      opens_at: at(i),
+      closes_at: at(VOLUME.calls * 2 + i * 10),
+      weight_self: 10,
+      weight_manager: 30,
+      weight_peer: 10,
+      weight_citizen: 20,
+      weight_third_party: 30,
+      publicity_days: 7,
+      status: statuses[i % statuses.length],
+      published_at: at(i),
+      ...stamps,
+    })),
+  );
+  const bids = [];
+  for (let call = 1; call <= VOLUME.calls; call++) {
+    for (let b = 0; b < VOLUME.bidsPerCall; b++) {
+      bids.push({
+        call_id: call,
+        organization_id: ((call * 7 + b * 13) % VOLUME.organizations) + 1,
+        status: 'submitted',
+        price_fen: 9_000_000 + b,
+        matching_funds_fen: 0,
+        service_plan: '服务方案',
+        submitted_at: at(call + b),
+        ...stamps,
+      });
+    }
+  }
+  await insertChunks(db, 'bids', bids);
   return { adminUsername: 'bench.admin', password };
 }

@@ -50,7 +50,12 @@ async function main() {
     '/audit?action=street_office',
     '/registry?page=100',
     '/catalog?page=1',
+    '/catalog?page=70&q=%E5%85%BB%E8%80%81',
     '/calls',
+    '/calls?status=all&page=250',
+    '/my/calls?page=100',
+    '/reviews',
+    '/awards',
     '/funds',
   ];
   console.log(`\n${'page'.padEnd(32)} ${'status'.padStart(6)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'max ms'.padStart(8)}`);
