@@ -47,12 +47,11 @@ export function createUploader(config: Pick<Config, 'uploadMaxBytes' | 'uploadMa
     return (req, res, next) => {
       parse(req, res, (err: unknown) => {
         if (!err) return next();
-        if (err instanceof multer.MulterError) {
-          req.uploadProblem = problemFor(err, config.uploadMaxBytes);
-          req.body = req.body ?? {};
-          return next();
-        }
-        next(err);
+        // Multer's limits, and busboy's complaints about a malformed body (no boundary, cut off
+        // mid-part): either way the form is re-shown with a message, never a 500.
+        req.uploadProblem = err instanceof multer.MulterError ? problemFor(err, config.uploadMaxBytes) : { status: 422, messageKey: 'uploads.malformed' };
+        req.body = req.body ?? {};
+        next();
       });
     };
   };

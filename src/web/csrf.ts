@@ -28,6 +28,12 @@ export const csrfAfterUpload: RequestHandler = (req, _res, next) => {
   next(isRequestValid(req) ? undefined : invalidCsrfTokenError);
 };
 
+/** For POST routes without an upload: a multipart body is never parsed there, so it can carry no
+ *  valid token. */
+export const refuseUncheckedMultipart: RequestHandler = (req, _res, next) => {
+  next(isMultipart(req) ? invalidCsrfTokenError : undefined);
+};
+
 export function csrfTokenFor(req: Request): string {
   return generateToken(req);
 }

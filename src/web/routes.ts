@@ -1,6 +1,7 @@
 import { Router, type Request, type Response, type NextFunction, type RequestHandler } from 'express';
 import type { Role } from '../modules/accounts/roles';
 import { Forbidden, NotSignedIn } from './errors';
+import { csrfAfterUpload, refuseUncheckedMultipart } from './csrf';
 
 export type Handler = (req: Request, res: Response, next: NextFunction) => unknown;
 
@@ -28,7 +29,10 @@ export function routeTable(defs: RouteDef[]): Router {
   const router = Router();
   for (const def of defs) {
     const handlers = Array.isArray(def.handler) ? def.handler : [def.handler];
-    router[def.method](def.path, allow(def.access), ...(handlers as RequestHandler[]));
+    // The global CSRF check leaves multipart bodies to csrfAfterUpload; a POST route that takes no
+    // upload must then refuse multipart outright, or a token-less multipart form would pass.
+    const guard = def.method === 'post' && !handlers.includes(csrfAfterUpload) ? [refuseUncheckedMultipart] : [];
+    router[def.method](def.path, ...guard, allow(def.access), ...(handlers as RequestHandler[]));
   }
   return router;
 }

@@ -8,8 +8,9 @@ describe('money', () => {
     expect(formatMoney(-123456)).toBe('-¥1,234.56');
   });
 
-  it('refuses to format a value that is not whole fen', () => {
+  it('refuses to format a value that is not whole fen, and formats totals beyond 2^53', () => {
     expect(() => formatMoney(1.5)).toThrow();
+    expect(formatMoney(2 ** 60)).toBe('¥11,529,215,046,068,469.76');
   });
 
   it('parses amounts typed with separators, a yuan sign or fewer decimals', () => {
@@ -32,6 +33,8 @@ describe('money', () => {
     expect(parseMoney('1e5')).toEqual({ ok: false, error: 'notNumber' });
     expect(parseMoney(['1'])).toEqual({ ok: false, error: 'notNumber' });
     expect(parseMoney('99999999999999999999')).toEqual({ ok: false, error: 'tooLarge' });
+    expect(parseMoney('10000000000.01')).toEqual({ ok: false, error: 'tooLarge' });
+    expect(parseMoney('10000000000')).toEqual({ ok: true, fen: 1_000_000_000_000 });
   });
 
   it('shows fen back in an input as yuan', () => {

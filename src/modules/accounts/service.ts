@@ -124,12 +124,14 @@ export async function createUser(deps: Deps, actor: Actor, input: CreateUserInpu
 }
 
 export async function updateUser(deps: Deps, actor: Actor, id: number, input: UpdateUserInput): Promise<void> {
-  const before = await repo.findUserById(deps.db, id);
-  if (!before) throw new NotFound();
+  if (!(await repo.findUserById(deps.db, id))) throw new NotFound();
   const scope = await checkScope(deps, input.role, input);
-  const beforeStreets = await repo.auditorStreetOfficeIds(deps.db, id);
   const now = deps.clock.now();
   await auditedTransaction(deps.db, actor, now, async (trx) => {
+    // "Before" is read inside the transaction, so two administrators editing at once each record
+    // what they actually changed.
+    const before = (await repo.findUserById(trx, id))!;
+    const beforeStreets = await repo.auditorStreetOfficeIds(trx, id);
     const changes = {
       display_name: input.displayName,
       role: input.role,

@@ -6,27 +6,37 @@ export type EventListRow = Pick<AuditRow, 'id' | 'occurred_at' | 'actor_label' |
   street_office_name: string | null;
 };
 
-/** `streets` null = every street office (administrator); a list = only events of those streets. */
-function scoped(db: Queryable, streets: number[] | null) {
+/**
+ * `streets` null = every street office (administrator); a list = only events of those streets.
+ * Events about a bid whose call has not closed yet are left out for every reader: the audit trail
+ * must not tell even the administrator that someone has bid before the deadline (sealed bids).
+ * The CAST compares the bid id with the text subject_id the same way on SQLite and PostgreSQL.
+ */
+function scoped(db: Queryable, streets: number[] | null, now: Date) {
   return db('audit_events as e')
     .leftJoin('street_offices as s', 's.id', 'e.street_office_id')
     .modify((qb) => {
       if (streets) qb.whereIn('e.street_office_id', streets.length ? streets : [0]);
-    });
+    })
+    .whereRaw(
+      `NOT (e.subject_type = 'bid' AND EXISTS (SELECT 1 FROM bids b JOIN calls c ON c.id = b.call_id
+        WHERE CAST(b.id AS VARCHAR(40)) = e.subject_id AND c.closes_at > ?))`,
+      [now.toISOString()],
+    );
 }
 
 const COLUMNS = ['e.id', 'e.occurred_at', 'e.actor_label', 'e.actor_role', 'e.action', 'e.subject_type', 'e.subject_id', 'e.ip', 's.name as street_office_name'];
 
-export async function recentEvents(db: Queryable, streets: number[] | null, limit: number): Promise<EventListRow[]> {
-  return scoped(db, streets).orderBy('e.id', 'desc').limit(limit).select(COLUMNS);
+export async function recentEvents(db: Queryable, streets: number[] | null, limit: number, now: Date): Promise<EventListRow[]> {
+  return scoped(db, streets, now).orderBy('e.id', 'desc').limit(limit).select(COLUMNS);
 }
 
 export interface EventFilters {
   action?: string;
 }
 
-export async function listEvents(db: Queryable, streets: number[] | null, filters: EventFilters, page: number): Promise<Page<EventListRow>> {
-  const base = scoped(db, streets).modify((qb) => {
+export async function listEvents(db: Queryable, streets: number[] | null, filters: EventFilters, page: number, now: Date): Promise<Page<EventListRow>> {
+  const base = scoped(db, streets, now).modify((qb) => {
     if (filters.action) qb.where('e.action', 'like', `${filters.action}%`);
   });
   const [{ count }] = await base.clone().count({ count: '*' });
@@ -39,6 +49,6 @@ export async function listEvents(db: Queryable, streets: number[] | null, filter
   return makePage(items, Number(count), page);
 }
 
-export async function findEvent(db: Queryable, streets: number[] | null, id: number): Promise<(AuditRow & { street_office_name: string | null }) | undefined> {
-  return scoped(db, streets).where('e.id', id).first('e.*', 's.name as street_office_name');
+export async function findEvent(db: Queryable, streets: number[] | null, id: number, now: Date): Promise<(AuditRow & { street_office_name: string | null }) | undefined> {
+  return scoped(db, streets, now).where('e.id', id).first('e.*', 's.name as street_office_name');
 }

@@ -12,13 +12,13 @@ export function auditTrailRoutes(deps: AppDeps) {
 
   async function list(req: Request, res: Response) {
     const action = typeof req.query.action === 'string' ? req.query.action.slice(0, 64) : '';
-    const page = await listEvents(deps.db, streetsOf(req), { action: action || undefined }, pageNumber(req.query.page));
+    const page = await listEvents(deps.db, streetsOf(req), { action: action || undefined }, pageNumber(req.query.page), deps.clock.now());
     res.render('audit-trail/list', { title: req.t('auditTrail.title'), page, action });
   }
 
   async function show(req: Request, res: Response) {
     const id = Number(req.params.id);
-    const event = Number.isInteger(id) ? await findEvent(deps.db, streetsOf(req), id) : undefined;
+    const event = Number.isInteger(id) ? await findEvent(deps.db, streetsOf(req), id, deps.clock.now()) : undefined;
     if (!event) throw new NotFound();
     res.render('audit-trail/show', { title: req.t('auditTrail.eventTitle', { id }), event });
   }

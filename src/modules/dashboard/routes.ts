@@ -18,7 +18,7 @@ export function dashboardRoutes(deps: AppDeps) {
         [data.usersByRole, data.organizationsByStatus, data.recentEvents] = await Promise.all([
           q.usersByRole(deps.db),
           q.organizationsByStatus(deps.db),
-          recentEvents(deps.db, null, 5),
+          recentEvents(deps.db, null, 5, deps.clock.now()),
         ]);
         break;
       case 'manager':
@@ -27,7 +27,7 @@ export function dashboardRoutes(deps: AppDeps) {
         if (user.role === 'manager' && user.streetOfficeId) data.funds = await fundsFloorStatus(deps.db, user.streetOfficeId, shanghaiYear(deps.clock.now()));
         break;
       case 'auditor':
-        [data.streets, data.recentEvents] = await Promise.all([q.streetNames(deps.db, user.streetOfficeIds), recentEvents(deps.db, user.streetOfficeIds, 5)]);
+        [data.streets, data.recentEvents] = await Promise.all([q.streetNames(deps.db, user.streetOfficeIds), recentEvents(deps.db, user.streetOfficeIds, 5, deps.clock.now())]);
         break;
       case 'org_staff':
         data.organization = user.organizationId ? await organizationSummary(deps.db, user.organizationId) : null;
