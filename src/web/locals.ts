@@ -14,6 +14,10 @@ export const baseLocals: RequestHandler = (req, res, next) => {
   res.locals.dateTime = (v: string | Date | null | undefined) => formatDateTime(v, req.lang);
   res.locals.date = (v: string | Date | null | undefined) => formatDate(v, req.lang);
   res.locals.dateTimeInput = toShanghaiInput;
+  // Brackets and list separators follow the language: （）、 in Chinese, ( ) , in English.
+  res.locals.lp = req.lang === 'en' ? ' (' : '（';
+  res.locals.rp = req.lang === 'en' ? ')' : '）';
+  res.locals.sep = req.lang === 'en' ? ', ' : '、';
   res.locals.currentUser = null;
   res.locals.navItems = navFor(null);
   res.locals.currentPath = req.originalUrl;

@@ -10,6 +10,7 @@ import { pageHandlers } from './pages';
 import { proposalHandlers } from './proposals';
 import { pathId } from './schemas';
 import { confirmAward } from './service';
+import { standingAward } from './queries';
 
 type AcceptFiles = (fields: { name: string; maxCount: number }[]) => RequestHandler;
 
@@ -18,6 +19,14 @@ export function awardRoutes(deps: AppDeps, acceptFiles: AcceptFiles) {
   const pages = pageHandlers(deps);
   const proposals = proposalHandlers(deps);
   const objections = objectionHandlers(deps);
+
+  /** From a call (or a bid on it) to its published award notice, if one stands. */
+  async function noticeOfCall(req: Request, res: Response) {
+    const callId = pathId(req.params.callId);
+    const award = callId ? await standingAward(deps.db, callId) : undefined;
+    if (!award) throw new NotFound();
+    res.redirect(303, `/awards/${award.id}`);
+  }
   const manager = ['manager'] as const;
   // Anyone signed in reaches the objection routes so that a reviewer or a non-bidder is told why not.
   const objectionReaders = ['org_staff', 'manager', 'admin', 'auditor'] as const;
@@ -33,6 +42,7 @@ export function awardRoutes(deps: AppDeps, acceptFiles: AcceptFiles) {
   return routeTable([
     { method: 'get', path: '/awards', access: 'public', handler: pages.list },
     { method: 'get', path: '/awards/:awardId', access: 'public', handler: pages.show },
+    { method: 'get', path: '/calls/:callId/award-notice', access: 'public', handler: noticeOfCall },
     { method: 'get', path: '/manage/awards', access: manager, handler: pages.desk },
     { method: 'get', path: '/calls/:callId/award/new', access: manager, handler: proposals.form },
     { method: 'post', path: '/calls/:callId/award', access: manager, handler: proposals.create },

@@ -5,6 +5,7 @@ import type { Role } from '../../../src/modules/accounts/roles';
 const refusals: Record<string, { as: Role | 'anonymous'; status: number }> = {
   'GET /awards': { as: 'anonymous', status: 200 }, // public by design: the award notices
   'GET /awards/:awardId': { as: 'anonymous', status: 404 }, // public by design; no award 1 here
+  'GET /calls/:callId/award-notice': { as: 'anonymous', status: 404 }, // public by design; no award stands on call 1 here
   'GET /manage/awards': { as: 'org_staff', status: 403 },
   'GET /calls/:callId/award/new': { as: 'reviewer', status: 403 },
   'POST /calls/:callId/award': { as: 'approver', status: 403 },
