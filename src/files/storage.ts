@@ -59,6 +59,18 @@ export async function discardFile(uploadDir: string, storageKey: string): Promis
   await fs.rm(path.join(uploadDir, storageKey), { force: true });
 }
 
+/** Runs a write that stores files; `work` pushes each storage key it wrote. If the write fails (its
+ *  transaction rolls back), the files it wrote are removed, so no orphan bytes stay on disk. */
+export async function withFileCleanup<T>(uploadDir: string, work: (written: string[]) => Promise<T>): Promise<T> {
+  const written: string[] = [];
+  try {
+    return await work(written);
+  } catch (err) {
+    await Promise.all(written.map((key) => discardFile(uploadDir, key)));
+    throw err;
+  }
+}
+
 /** Sends a stored file as a download. Only call after the route has checked who may read it. */
 export async function sendStoredFile(res: Response, uploadDir: string, file: StoredFileRow): Promise<void> {
   const ascii = file.original_name.replace(/[^\x20-\x7e]/g, '_');

@@ -3,7 +3,7 @@ import type { AppDeps } from '../../deps';
 import { auditedTransaction, type Actor } from '../../audit/audit';
 import { isSqlite, type Queryable, type Tx } from '../../db/knex';
 import { isUniqueViolation } from '../../db/errors';
-import { discardFile, storeFile } from '../../files/storage';
+import { storeFile, withFileCleanup } from '../../files/storage';
 import { extensionOf } from '../../files/signatures';
 import { formatMoney } from '../../shared/money';
 import { formatDateTime } from '../../shared/time';
@@ -152,15 +152,6 @@ async function storeBidFiles(trx: Tx, deps: Deps, bidId: number, files: Uploaded
   return added;
 }
 
-async function withFileCleanup<T>(deps: Deps, work: (written: string[]) => Promise<T>): Promise<T> {
-  const written: string[] = [];
-  try {
-    return await work(written);
-  } catch (err) {
-    await Promise.all(written.map((key) => discardFile(deps.config.uploadDir, key)));
-    throw err;
-  }
-}
 
 /**
  * Audit events of a bid carry the organization but NOT the street office: auditors read their
@@ -178,7 +169,7 @@ export async function createBid(deps: Deps, actor: Actor, user: SessionUser, cal
   const organizationId = user.organizationId;
   const now = deps.clock.now();
   try {
-    return await withFileCleanup(deps, (written) =>
+    return await withFileCleanup(deps.config.uploadDir, (written) =>
       auditedTransaction(deps.db, actor, now, async (trx) => {
         const call = await lockCall(trx, callId);
         assertWindow(call, deps.clock.now());
@@ -215,7 +206,7 @@ export type SaveOutcome = 'draftSaved' | 'submitted' | 'resubmitted';
 export async function updateBid(deps: Deps, actor: Actor, user: SessionUser, bidId: number, input: BidInput, files: UploadedByField): Promise<SaveOutcome> {
   await ownBid(deps, user, bidId);
   const now = deps.clock.now();
-  return withFileCleanup(deps, (written) =>
+  return withFileCleanup(deps.config.uploadDir, (written) =>
     auditedTransaction(deps.db, actor, now, async (trx) => {
       const current = (await findBid(trx, bidId))!;
       const call = await lockCall(trx, current.call_id);

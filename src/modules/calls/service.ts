@@ -1,7 +1,7 @@
 import type { AppDeps } from '../../deps';
 import { auditedTransaction, type Actor } from '../../audit/audit';
 import { isSqlite, type Tx } from '../../db/knex';
-import { discardFile, storeFile } from '../../files/storage';
+import { storeFile, withFileCleanup } from '../../files/storage';
 import { formatMoney } from '../../shared/money';
 import { Forbidden, InvalidState, NotFound, ValidationFailed } from '../../web/errors';
 import type { SessionUser } from '../accounts/roles';
@@ -91,15 +91,6 @@ async function storeDocuments(trx: Tx, deps: Deps, callId: number, files: Expres
   return names;
 }
 
-async function withFileCleanup<T>(deps: Deps, work: (written: string[]) => Promise<T>): Promise<T> {
-  const written: string[] = [];
-  try {
-    return await work(written);
-  } catch (err) {
-    await Promise.all(written.map((key) => discardFile(deps.config.uploadDir, key)));
-    throw err;
-  }
-}
 
 async function lockCall(trx: Tx, id: number): Promise<CallRow> {
   const call = await findCallRow(trx, id, !isSqlite(trx));
@@ -111,7 +102,7 @@ export async function createDraft(deps: Deps, actor: Actor, user: SessionUser, i
   if (user.role !== 'manager' || !user.streetOfficeId) throw new Forbidden();
   const streetOfficeId = user.streetOfficeId;
   const now = deps.clock.now();
-  return withFileCleanup(deps, (written) =>
+  return withFileCleanup(deps.config.uploadDir, (written) =>
     auditedTransaction(deps.db, actor, now, async (trx) => {
       const problems = await checkAgainstDb(trx, streetOfficeId, input, new Map());
       if (Object.keys(problems).length) throw new CallProblems(problems);
@@ -166,7 +157,7 @@ export type SaveOutcome = 'draftSaved' | 'amended' | 'unchanged';
  *  (recorded, shown on the call, re-reserving its budget when the money changed). */
 export async function saveCall(deps: Deps, actor: Actor, user: SessionUser, callId: number, input: CallInput, files: Express.Multer.File[]): Promise<SaveOutcome> {
   const now = deps.clock.now();
-  return withFileCleanup(deps, (written) =>
+  return withFileCleanup(deps.config.uploadDir, (written) =>
     auditedTransaction(deps.db, actor, now, async (trx) => {
       const call = await lockCall(trx, callId);
       if (!canManageCall(user, call)) throw new Forbidden();
