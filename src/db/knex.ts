@@ -14,6 +14,11 @@ export type Queryable = Knex | Knex.Transaction;
 pg.types.setTypeParser(20, (v) => Number(v));
 pg.types.setTypeParser(1700, (v) => Number(v));
 
+/** The id from `insert(...).returning('id')`: PostgreSQL gives `{ id }`, SQLite the bare number. */
+export function returnedId(inserted: unknown): number {
+  return Number(typeof inserted === 'object' && inserted !== null ? (inserted as { id: unknown }).id : inserted);
+}
+
 export function isSqlite(db: Knex): boolean {
   return db.client.config.client === 'sqlite3';
 }

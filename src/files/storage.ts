@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Response } from 'express';
-import type { Queryable } from '../db/knex';
+import { returnedId, type Queryable } from '../db/knex';
 import { ValidationFailed } from '../web/errors';
 import { detectKind } from './signatures';
 
@@ -52,7 +52,7 @@ export async function storeFile(
     created_at: now.toISOString(),
   };
   const [inserted] = await trx('stored_files').insert(row).returning('id');
-  return { id: Number(typeof inserted === 'object' ? inserted.id : inserted), ...row };
+  return { id: returnedId(inserted), ...row };
 }
 
 export async function discardFile(uploadDir: string, storageKey: string): Promise<void> {

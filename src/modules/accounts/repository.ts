@@ -1,4 +1,4 @@
-import type { Queryable } from '../../db/knex';
+import { returnedId, type Queryable } from '../../db/knex';
 import { makePage, type Page, DEFAULT_PAGE_SIZE } from '../../shared/pagination';
 import type { Role, SessionUser } from './roles';
 
@@ -103,7 +103,7 @@ export async function listUsers(db: Queryable, filters: UserFilters, page: numbe
 
 export async function insertUser(db: Queryable, row: Omit<UserRow, 'id'>): Promise<number> {
   const [inserted] = await db('users').insert(row).returning('id');
-  return Number(typeof inserted === 'object' ? inserted.id : inserted);
+  return returnedId(inserted);
 }
 
 export async function updateUser(db: Queryable, id: number, changes: Partial<UserRow>): Promise<void> {

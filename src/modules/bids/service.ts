@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { AppDeps } from '../../deps';
 import { auditedTransaction, type Actor } from '../../audit/audit';
-import { isSqlite, type Queryable, type Tx } from '../../db/knex';
+import { isSqlite, type Queryable, type Tx, returnedId } from '../../db/knex';
 import { isUniqueViolation } from '../../db/errors';
 import { storeFile, withFileCleanup } from '../../files/storage';
 import { extensionOf } from '../../files/signatures';
@@ -184,7 +184,7 @@ export async function createBid(deps: Deps, actor: Actor, user: SessionUser, cal
         const [inserted] = await trx('bids')
           .insert({ call_id: callId, organization_id: organizationId, status, ...columns(input), submitted_at: status === 'submitted' ? at : null, created_by: user.id, updated_by: user.id, created_at: at, updated_at: at })
           .returning('id');
-        const id = Number(typeof inserted === 'object' ? inserted.id : inserted);
+        const id = returnedId(inserted);
         await writeLines(trx, id, input);
         const added = await storeBidFiles(trx, deps, id, files, user.id, now, written);
         const bid = { id, call_id: callId, organization_id: organizationId };

@@ -1,6 +1,6 @@
 import type { AppDeps } from '../../deps';
 import { auditedTransaction, type Actor } from '../../audit/audit';
-import { isSqlite, type Tx } from '../../db/knex';
+import { isSqlite, type Tx, returnedId } from '../../db/knex';
 import { storeFile, withFileCleanup } from '../../files/storage';
 import { formatMoney } from '../../shared/money';
 import { Forbidden, InvalidState, NotFound, ValidationFailed } from '../../web/errors';
@@ -108,7 +108,7 @@ export async function createDraft(deps: Deps, actor: Actor, user: SessionUser, i
       if (Object.keys(problems).length) throw new CallProblems(problems);
       const row = { ...callColumns(input), street_office_id: streetOfficeId, status: 'draft', created_by: user.id, created_at: now.toISOString(), updated_at: now.toISOString() };
       const [inserted] = await trx('calls').insert(row).returning('id');
-      const id = Number(typeof inserted === 'object' ? inserted.id : inserted);
+      const id = returnedId(inserted);
       await writeChildren(trx, id, input);
       const documents = await storeDocuments(trx, deps, id, files, user.id, now, written);
       return {

@@ -1,7 +1,7 @@
 import type { AppDeps } from '../../deps';
 import { auditedTransaction, type Actor } from '../../audit/audit';
 import { isUniqueViolation } from '../../db/errors';
-import type { Tx } from '../../db/knex';
+import { returnedId, type Tx } from '../../db/knex';
 import type { SessionUser } from '../accounts/roles';
 import { Forbidden, InvalidState, NotFound, ValidationFailed } from '../../web/errors';
 import { canAddItems, canKeepItem } from './policy';
@@ -49,7 +49,7 @@ export async function createItem(deps: Deps, actor: Actor, user: SessionUser, in
     await checkReferences(trx, input, streetOfficeId);
     const row = { ...columns(input), street_office_id: streetOfficeId, status: 'active', created_by: user.id, created_at: now, updated_at: now };
     const [inserted] = await trx('catalog_items').insert(row).returning('id');
-    const id = Number(typeof inserted === 'object' ? inserted.id : inserted);
+    const id = returnedId(inserted);
     return { result: id, audit: { action: 'catalog_item.create', subjectType: 'catalog_item', subjectId: id, streetOfficeId, after: row } };
   }).catch(codeTaken);
 }

@@ -1,6 +1,5 @@
 import type { Knex } from 'knex';
-import type { Queryable } from '../../db/knex';
-import { isSqlite } from '../../db/knex';
+import { isSqlite, returnedId, type Queryable } from '../../db/knex';
 import { formatMoney } from '../../shared/money';
 import { DomainError } from '../../web/errors';
 
@@ -134,7 +133,7 @@ export async function insertEntry(trx: Knex.Transaction, e: EntryInput): Promise
       created_at: e.now.toISOString(),
     })
     .returning('id');
-  return Number(typeof inserted === 'object' ? inserted.id : inserted);
+  return returnedId(inserted);
 }
 
 /** What is still available in one account (0 when it has never been allocated). */

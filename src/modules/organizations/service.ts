@@ -2,7 +2,7 @@ import bcrypt from 'bcryptjs';
 import type { Knex } from 'knex';
 import type { AppDeps } from '../../deps';
 import { auditedTransaction, type Actor } from '../../audit/audit';
-import { isSqlite } from '../../db/knex';
+import { isSqlite, returnedId } from '../../db/knex';
 import { isUniqueViolation } from '../../db/errors';
 import { discardFile, storeFile } from '../../files/storage';
 import { toShanghaiInput } from '../../shared/time';
@@ -88,7 +88,7 @@ export async function registerOrganization(deps: Deps, actor: Actor, input: Regi
   const register = auditedTransaction(deps.db, actor, now, async (trx) => {
     const org = { ...profileColumns(input), credit_code: input.creditCode, status: 'pending' as const, created_at: at, updated_at: at };
     const [inserted] = await trx('organizations').insert(org).returning('id');
-    const organizationId = Number(typeof inserted === 'object' ? inserted.id : inserted);
+    const organizationId = returnedId(inserted);
     await replaceCategories(trx, organizationId, input.categoryIds);
     const user = {
       username: input.username,
@@ -203,7 +203,7 @@ export async function addDocument(
       const [inserted] = await trx('organization_documents')
         .insert({ organization_id: org.id, file_id: stored.id, kind, created_at: now.toISOString() })
         .returning('id');
-      const id = Number(typeof inserted === 'object' ? inserted.id : inserted);
+      const id = returnedId(inserted);
       return {
         result: id,
         audit: {

@@ -1,4 +1,4 @@
-import type { Queryable } from '../../db/knex';
+import { returnedId, type Queryable } from '../../db/knex';
 
 export interface StreetOfficeRow {
   id: number;
@@ -19,7 +19,7 @@ export async function findStreetOffice(db: Queryable, id: number): Promise<Stree
 
 export async function insertStreetOffice(db: Queryable, row: Omit<StreetOfficeRow, 'id'>): Promise<number> {
   const [inserted] = await db('street_offices').insert(row).returning('id');
-  return Number(typeof inserted === 'object' ? inserted.id : inserted);
+  return returnedId(inserted);
 }
 
 export async function updateStreetOffice(db: Queryable, id: number, changes: Partial<StreetOfficeRow>): Promise<void> {
