@@ -1,5 +1,5 @@
 import { returnedId, type Queryable } from '../../db/knex';
-import { makePage, type Page, DEFAULT_PAGE_SIZE } from '../../shared/pagination';
+import { paginate, type Page } from '../../shared/pagination';
 import type { Role, SessionUser } from './roles';
 
 export interface UserRow {
@@ -91,14 +91,11 @@ export async function listUsers(db: Queryable, filters: UserFilters, page: numbe
         qb.where((w) => w.whereRaw('lower(u.username) like ?', [like]).orWhere('u.display_name', 'like', `%${filters.q}%`));
       }
     });
-  const [{ count }] = await base.clone().count({ count: '*' });
-  const items = await base
-    .clone()
-    .orderBy('u.username')
-    .limit(DEFAULT_PAGE_SIZE)
-    .offset((page - 1) * DEFAULT_PAGE_SIZE)
-    .select('u.id', 'u.username', 'u.display_name', 'u.role', 'u.disabled_at', 's.name as street_office_name', 'o.name as organization_name');
-  return makePage(items as UserListRow[], Number(count), page);
+  return paginate<UserListRow>(base, page, (qb) =>
+    qb
+      .orderBy('u.username')
+      .select('u.id', 'u.username', 'u.display_name', 'u.role', 'u.disabled_at', 's.name as street_office_name', 'o.name as organization_name'),
+  );
 }
 
 export async function insertUser(db: Queryable, row: Omit<UserRow, 'id'>): Promise<number> {

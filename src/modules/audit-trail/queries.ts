@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/knex';
-import { DEFAULT_PAGE_SIZE, makePage, type Page } from '../../shared/pagination';
+import { paginate, type Page } from '../../shared/pagination';
 import type { AuditRow } from '../../audit/audit';
 
 export type EventListRow = Pick<AuditRow, 'id' | 'occurred_at' | 'actor_label' | 'actor_role' | 'action' | 'subject_type' | 'subject_id' | 'ip'> & {
@@ -39,14 +39,11 @@ export async function listEvents(db: Queryable, streets: number[] | null, filter
   const base = scoped(db, streets, now).modify((qb) => {
     if (filters.action) qb.where('e.action', 'like', `${filters.action}%`);
   });
-  const [{ count }] = await base.clone().count({ count: '*' });
-  const items = await base
-    .clone()
-    .orderBy('e.id', 'desc')
-    .limit(DEFAULT_PAGE_SIZE)
-    .offset((page - 1) * DEFAULT_PAGE_SIZE)
-    .select(COLUMNS);
-  return makePage(items, Number(count), page);
+  return paginate(base, page, (qb) =>
+    qb
+      .orderBy('e.id', 'desc')
+      .select(COLUMNS),
+  );
 }
 
 export async function findEvent(db: Queryable, streets: number[] | null, id: number, now: Date): Promise<(AuditRow & { street_office_name: string | null }) | undefined> {

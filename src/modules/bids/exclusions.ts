@@ -7,7 +7,7 @@ import { actorOf } from '../../web/actor';
 import { Forbidden, NotFound } from '../../web/errors';
 import { flash } from '../../web/flash';
 import { formValues, type FormValues } from '../../web/forms';
-import { DEFAULT_PAGE_SIZE, makePage, pageNumber } from '../../shared/pagination';
+import { paginate, pageNumber } from '../../shared/pagination';
 import type { SessionUser } from '../accounts/roles';
 import { canKeepExclusions } from './policy';
 import { parseOrganizationId, parseReason, translateProblems, type Problems } from './schemas';
@@ -66,16 +66,13 @@ export async function readmitOrganization(deps: Deps, actor: Actor, user: Sessio
 
 async function listExclusions(db: Queryable, streetOfficeId: number, page: number) {
   const base = db('street_office_exclusions as x').where('x.street_office_id', streetOfficeId);
-  const [{ count }] = await base.clone().count({ count: '*' });
-  const items = await base
-    .clone()
-    .join('organizations as o', 'o.id', 'x.organization_id')
-    .leftJoin('users as u', 'u.id', 'x.created_by')
-    .orderBy('x.id', 'desc')
-    .limit(DEFAULT_PAGE_SIZE)
-    .offset((page - 1) * DEFAULT_PAGE_SIZE)
-    .select('x.id', 'x.organization_id', 'o.name as organization_name', 'x.reason', 'x.created_at', 'u.display_name as created_by_name');
-  return makePage(items, Number(count), page);
+  return paginate(base, page, (qb) =>
+    qb
+      .join('organizations as o', 'o.id', 'x.organization_id')
+      .leftJoin('users as u', 'u.id', 'x.created_by')
+      .orderBy('x.id', 'desc')
+      .select('x.id', 'x.organization_id', 'o.name as organization_name', 'x.reason', 'x.created_at', 'u.display_name as created_by_name'),
+  );
 }
 
 /** Organizations a manager can exclude: qualified ones (approved or suspended) not yet excluded here. */

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/knex';
-import { DEFAULT_PAGE_SIZE, makePage, type Page } from '../../shared/pagination';
+import { paginate, type Page } from '../../shared/pagination';
 import type { FundSource } from '../funds/service';
 import type { Criterion } from './weights';
 
@@ -156,13 +156,10 @@ export async function listCalls(db: Queryable, filters: CallFilters, nowIso: str
         break;
     }
   });
-  const [{ count }] = await base.clone().count({ count: '*' });
-  const items = await base
-    .clone()
-    .orderBy('k.closes_at')
-    .orderBy('k.id')
-    .limit(DEFAULT_PAGE_SIZE)
-    .offset((page - 1) * DEFAULT_PAGE_SIZE)
-    .select(VIEW_COLUMNS);
-  return makePage(items as CallView[], Number(count), page);
+  return paginate<CallView>(base, page, (qb) =>
+    qb
+      .orderBy('k.closes_at')
+      .orderBy('k.id')
+      .select(VIEW_COLUMNS),
+  );
 }

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/knex';
-import { DEFAULT_PAGE_SIZE, makePage, type Page } from '../../shared/pagination';
+import { paginate, type Page } from '../../shared/pagination';
 import type { ItemStatus, ProcurementMethod } from './schemas';
 
 export interface CatalogItemRow {
@@ -88,16 +88,13 @@ export async function listItems(db: Queryable, filters: CatalogFilters, page: nu
       );
     }
   });
-  const [{ count }] = await base.clone().count({ count: '*' });
-  const items = await base
-    .clone()
-    .orderBy('i.year', 'desc')
-    .orderBy('c.sort_order')
-    .orderBy('i.code')
-    .limit(DEFAULT_PAGE_SIZE)
-    .offset((page - 1) * DEFAULT_PAGE_SIZE)
-    .select(VIEW_COLUMNS);
-  return makePage(items as CatalogItemView[], Number(count), page);
+  return paginate<CatalogItemView>(base, page, (qb) =>
+    qb
+      .orderBy('i.year', 'desc')
+      .orderBy('c.sort_order')
+      .orderBy('i.code')
+      .select(VIEW_COLUMNS),
+  );
 }
 
 export async function findItem(db: Queryable, id: number): Promise<CatalogItemView | undefined> {
