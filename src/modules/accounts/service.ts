@@ -1,23 +1,20 @@
-import bcrypt from 'bcryptjs';
 import type { AppDeps } from '../../deps';
 import { auditedTransaction, recordAudit, type Actor } from '../../audit/audit';
 import { InvalidState, NotFound, ValidationFailed } from '../../web/errors';
 import { isUniqueViolation } from '../../db/errors';
 import * as repo from './repository';
+import { hashPassword, verifyPasswordOrDummy } from './passwords';
 import type { CreateUserInput, UpdateUserInput } from './schemas';
 import type { Role } from './roles';
 
 type Deps = Pick<AppDeps, 'db' | 'clock' | 'config'>;
-
-// Compared against when the username is unknown, so that a wrong username takes as long as a wrong password.
-const DUMMY_HASH = bcrypt.hashSync('streetfund-no-such-user', 4);
 
 export type SignInResult = { ok: true; userId: number } | { ok: false; reason: 'invalid' | 'disabled' };
 
 /** Checks a password and writes the audit event for the attempt, whatever its outcome. */
 export async function authenticate(deps: Deps, username: string, password: string, actor: Actor): Promise<SignInResult> {
   const user = await repo.findUserByUsername(deps.db, username);
-  const matches = await bcrypt.compare(password, user?.password_hash ?? DUMMY_HASH);
+  const matches = await verifyPasswordOrDummy(password, user?.password_hash);
   const now = deps.clock.now();
   let result: SignInResult;
   if (!user || !matches) result = { ok: false, reason: 'invalid' };
@@ -96,7 +93,7 @@ function publicView(row: Partial<repo.UserRow>, auditStreets?: number[]) {
 export async function createUser(deps: Deps, actor: Actor, input: CreateUserInput): Promise<number> {
   const scope = await checkScope(deps, input.role, input);
   if (await repo.findUserByUsername(deps.db, input.username)) throw new ValidationFailed({ username: 'validation.usernameTaken' });
-  const passwordHash = await bcrypt.hash(input.password, deps.config.bcryptRounds);
+  const passwordHash = await hashPassword(input.password, deps.config.bcryptRounds);
   const now = deps.clock.now();
   const create = auditedTransaction(deps.db, actor, now, async (trx) => {
     const row = {

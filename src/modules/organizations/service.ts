@@ -1,4 +1,3 @@
-import bcrypt from 'bcryptjs';
 import type { Knex } from 'knex';
 import type { AppDeps } from '../../deps';
 import { auditedTransaction, type Actor } from '../../audit/audit';
@@ -8,6 +7,7 @@ import { discardFile, storeFile } from '../../files/storage';
 import { toShanghaiInput } from '../../shared/time';
 import { InvalidState, NotFound, ValidationFailed } from '../../web/errors';
 import { findUserByUsername, insertUser } from '../accounts/repository';
+import { hashPassword } from '../accounts/passwords';
 import type { OrganizationRow } from './queries';
 import { TRANSITIONS, type Decision } from './policy';
 import type { ProfileInput, RegistrationInput } from './schemas';
@@ -83,7 +83,7 @@ export async function registerOrganization(deps: Deps, actor: Actor, input: Regi
   if (userTaken) errors.username = 'validation.usernameTaken';
   if (Object.keys(errors).length) throw new ValidationFailed(errors);
 
-  const passwordHash = await bcrypt.hash(input.password, deps.config.bcryptRounds);
+  const passwordHash = await hashPassword(input.password, deps.config.bcryptRounds);
   const at = now.toISOString();
   const register = auditedTransaction(deps.db, actor, now, async (trx) => {
     const org = { ...profileColumns(input), credit_code: input.creditCode, status: 'pending' as const, created_at: at, updated_at: at };
