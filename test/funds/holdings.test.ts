@@ -19,7 +19,8 @@ import {
   streetYearBalances,
   type FundSource,
 } from '../../src/modules/funds';
-import { managerUser, proposedAward, type CallSpec } from '../awards/factory';
+import { postForm } from '../helpers/http';
+import { agentFor, managerUser, proposedAward, type CallSpec } from '../awards/factory';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -253,6 +254,16 @@ describe('releaseCommitment (committed → available)', () => {
     const balances = await streetYearBalances(ctx.db, call.streetOfficeId, 2026);
     expect(balances.total.committedFen).toBe(b.amountFen + 333_333);
     expect(balances.total.paidFen).toBe(100_000);
+    // The street-year ledger names the new kinds and whose money each row is, in both languages.
+    const manager = await agentFor(ctx, call.manager);
+    const ledger = await manager.get(`/funds/streets/${call.streetOfficeId}/years/2026`);
+    expect(ledger.status).toBe(200);
+    expect(ledger.text).toContain('释放承诺');
+    expect(ledger.text).toContain(`中标项目 #${a.id}`);
+    expect(ledger.text).toContain('合同 #9');
+    expect((await postForm(manager, '/language', { lang: 'en', returnTo: '/dashboard' })).status).toBe(303);
+    const en = await manager.get(`/funds/streets/${call.streetOfficeId}/years/2026`);
+    expect(en.text).toContain('Commitment released');
   });
 });
 
