@@ -7,6 +7,7 @@ import {
   ReleaseExceedsCommitment,
   commitFromReservation,
   holdingsOf,
+  holdingsOfItems,
   increaseCommitment,
   negativeHoldings,
   payFromCommitment,
@@ -134,6 +135,10 @@ describe('confirmAward commits per award item', () => {
       column.forEach((cell, r) => expect(Math.abs(cell - (its[r].amountFen * perSource[j].amountFen) / 1_000_000)).toBeLessThan(1));
     }
     expect(holdings.map((h) => h.map((x) => x.committedFen))).toEqual(splitMatrix([333_334, 333_333, 333_333], [700_001, 299_999]));
+    // The batch read for list pages gives the same, and [] for an id that holds nothing.
+    const batch = await holdingsOfItems(ctx.db, [...its.map((i) => i.id), 999_999]);
+    expect(its.map((i) => batch.get(i.id))).toEqual(holdings);
+    expect(batch.get(999_999)).toEqual([]);
     // Every commitment entry names its item and still its call.
     const entries = await ctx.db('fund_entries').where({ call_id: call.callId, kind: 'commitment' }).select('award_item_id', 'call_id');
     expect(entries).toHaveLength(6);
@@ -364,6 +369,8 @@ describe('old confirmed awards (commitments without award_item_id)', () => {
     expect(await ctx.db('fund_entries').where({ call_id: call.callId, kind: 'commitment' }).whereNotNull('award_item_id').first()).toBeUndefined();
     const expected = splitMatrix(its.map((i) => i.amountFen), [700_001, 299_999]);
     for (const [r, item] of its.entries()) expect((await holdingsOf(ctx.db, item.id)).map((h) => h.committedFen)).toEqual(expected[r]);
+    const batch = await holdingsOfItems(ctx.db, its.map((i) => i.id));
+    expect(its.map((i) => batch.get(i.id)!.map((h) => h.committedFen))).toEqual(expected);
     await tx((trx) => payFromCommitment(trx, { awardItemId: its[1].id, contractId: 21, amounts: [{ source: 'fiscal', amountFen: expected[1][0] }], userId: null, now: now() }));
     const over = await tx((trx) => payFromCommitment(trx, { awardItemId: its[1].id, contractId: 21, amounts: [{ source: 'fiscal', amountFen: 1 }], userId: null, now: now() })).catch((e) => e);
     expect(over).toBeInstanceOf(InsufficientFunds);
