@@ -136,3 +136,17 @@ describe('the administrator resets a password', () => {
     expect(await hashOf(victim.id)).toBe(victim.password_hash);
   });
 });
+
+describe('races', () => {
+  it('lets only one of two simultaneous changes with the same current password through', async () => {
+    const { agent: a, user } = await loginAs(ctx, 'manager');
+    const b = await signIn(ctx, user.username);
+    const [ta, tb] = [await csrfFrom(a, '/account/password'), await csrfFrom(b, '/account/password')];
+    const answers = await Promise.all([
+      a.post('/account/password').type('form').send({ _csrf: ta, currentPassword: TEST_PASSWORD, newPassword: NEW, confirmPassword: NEW }),
+      b.post('/account/password').type('form').send({ _csrf: tb, currentPassword: TEST_PASSWORD, newPassword: NEW + ' two', confirmPassword: NEW + ' two' }),
+    ]);
+    expect(answers.map((r) => r.status).sort()).toEqual([303, 422]);
+    expect(await events('user.password_change', user.id)).toHaveLength(1);
+  });
+});

@@ -257,3 +257,43 @@ describe('step-up for sensitive actions (requireSecondFactor)', () => {
     expect((await staff.get('/dashboard')).text).not.toContain('演示模式：此账户无需两步验证');
   });
 });
+
+describe('refusals and races', () => {
+  it('refuses every second-factor post without a CSRF token, writing nothing', async () => {
+    const { agent, user } = await loginAs(ctx, 'admin');
+    const { secret } = await enrol(ctx, agent);
+    const target = await ctx.make.user('manager');
+    const before = await ctx.db('audit_events').count({ n: '*' }).first();
+    for (const path of ['/account/second-factor/verify', '/account/second-factor/recovery-codes', `/admin/users/${target.id}/password-reset`, `/admin/users/${target.id}/second-factor-reset`]) {
+      const res = await agent.post(path).type('form').send({ code: totpAt(secret, ctx.clock.now()) });
+      expect(res.status).toBe(403);
+    }
+    expect(await ctx.db('audit_events').count({ n: '*' }).first()).toEqual(before);
+    expect((await ctx.db('users').where({ id: target.id }).first()).password_hash).toBe(target.password_hash);
+    expect(await ctx.db('recovery_codes').where({ user_id: user.id }).whereNotNull('used_at')).toHaveLength(0);
+  });
+
+  it('does not take another user\u2019s recovery code or phone code', async () => {
+    const { agent: a, user: alice } = await loginAs(ctx, 'manager');
+    const { agent: b } = await loginAs(ctx, 'manager');
+    await enrol(ctx, a);
+    const { secret: bobSecret, codes: bobCodes } = await enrol(ctx, b);
+    const { res: withCode } = await signInWithCode(ctx, alice.username, { recoveryCode: bobCodes[0] });
+    expect(withCode.status).toBe(422);
+    const { agent: half } = await passwordStep(ctx, alice.username);
+    expect((await postForm(half, '/login/second-factor', { code: phoneCode(ctx, bobSecret) }, '/login/second-factor')).status).toBe(422);
+  });
+
+  it('accepts one recovery code once when it arrives twice at the same moment', async () => {
+    const { agent: first, user } = await loginAs(ctx, 'approver');
+    const { codes } = await enrol(ctx, first);
+    const [x, y] = [await passwordStep(ctx, user.username), await passwordStep(ctx, user.username)];
+    const [tx, ty] = [await csrfFrom(x.agent, '/login/second-factor'), await csrfFrom(y.agent, '/login/second-factor')];
+    const answers = await Promise.all([
+      x.agent.post('/login/second-factor').type('form').send({ _csrf: tx, code: codes[0] }),
+      y.agent.post('/login/second-factor').type('form').send({ _csrf: ty, code: codes[0] }),
+    ]);
+    expect(answers.map((r) => r.status).sort()).toEqual([303, 422]);
+    expect(await ctx.db('recovery_codes').where({ user_id: user.id }).whereNotNull('used_at')).toHaveLength(1);
+  });
+});
