@@ -16,6 +16,8 @@ import { createSignInLimits } from './web/signin-limits';
 import { createUploader } from './files/uploads';
 import { accountsRoutes } from './modules/accounts/routes';
 import { adminUserRoutes } from './modules/accounts/admin-routes';
+import { accountSecurityRoutes } from './modules/accounts/security-routes';
+import { accountGates } from './web/second-factor';
 import { streetRoutes } from './modules/streets/routes';
 import { organizationRoutes } from './modules/organizations/routes';
 import { bidRoutes } from './modules/bids/routes';
@@ -80,7 +82,7 @@ export function createApp(deps: AppDeps): App {
 
   const sessions = sessionMiddleware(deps);
   const passport = createPassport(deps);
-  app.use(sessions.middleware, passport.initialize(), passport.session(), sessionTimeouts(deps), userLocals);
+  app.use(sessions.middleware, passport.initialize(), passport.session(), sessionTimeouts(deps), userLocals, accountGates(deps));
   app.use(unreadCountInHeader(deps));
   // Flat forms only (extended: false): a field is a string or a list of strings, never an object.
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }));
@@ -91,6 +93,7 @@ export function createApp(deps: AppDeps): App {
   app.use(accountsRoutes(deps, passport, signInLimits));
   app.use(dashboardRoutes(deps));
   app.use(adminUserRoutes(deps));
+  app.use(accountSecurityRoutes(deps));
   app.use(streetRoutes(deps));
   app.use(organizationRoutes(deps, acceptFiles));
   app.use(bidRoutes(deps, acceptFiles)); // before the calls routes: it adds the bid panel to the call page

@@ -32,6 +32,13 @@ export interface Config {
   trustProxy: boolean;
   logLevel: string;
   signIn: { perAccount: number; perAddress: number; windowMinutes: number };
+  /**
+   * TOTP second factor. `required`: managers, approvers, auditors and administrators must enrol and
+   * prove it at sign-in (always in production; MFA_REQUIRED=1 turns it on elsewhere). `key` (MFA_KEY)
+   * encrypts the TOTP secrets and keys the recovery-code hashes; outside production, when empty, a key
+   * is generated into `keyFile` (never in the database).
+   */
+  secondFactor: { required: boolean; key: string; keyFile: string };
 }
 
 function int(value: string | undefined, fallback: number): number {
@@ -67,6 +74,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       perAccount: int(env.SIGNIN_MAX_PER_ACCOUNT, 5),
       perAddress: int(env.SIGNIN_MAX_PER_ADDRESS, 20),
       windowMinutes: int(env.SIGNIN_WINDOW_MINUTES, 15),
+    },
+    secondFactor: {
+      required: mode === 'production' || env.MFA_REQUIRED === '1' || env.MFA_REQUIRED === 'true',
+      // Tests build many apps in parallel; a fixed key spares them the key file.
+      key: env.MFA_KEY ?? (mode === 'test' ? 'streetfund-test-only-mfa-key-0123456789abcdef' : ''),
+      keyFile: env.MFA_KEY_FILE ?? path.join(rootDir, 'data', 'mfa.key'),
     },
   };
 }

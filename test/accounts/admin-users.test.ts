@@ -43,8 +43,13 @@ describe('the administrator (200/303)', () => {
     const event = await ctx.db('audit_events').where({ action: 'user.create', subject_id: String(user.id) }).first();
     expect(event.actor_user_id).toBe(adminId);
     expect(JSON.parse(event.after_json)).toMatchObject({ username: 'new.manager', role: 'manager' });
+    // The administrator chose the password, so the new user is sent to choose their own first.
+    expect(user.must_change_password).toBeTruthy();
     const agent = await signIn(ctx, 'new.manager', 'a long enough password');
-    expect((await agent.get('/dashboard')).text).toContain(street.name);
+    const dashboard = await agent.get('/dashboard');
+    expect(dashboard.status).toBe(303);
+    expect(dashboard.headers.location).toBe('/account/password');
+    expect((await agent.get('/account/password')).text).toContain(street.name);
   });
 
   it('creates an auditor with several street offices', async () => {
@@ -97,7 +102,7 @@ describe('bad input to the user forms (422/404/409)', () => {
     const res = await postForm(admin, '/admin/users', { username: 'x', password: 'short', displayName: '保留我', role: 'manager', streetOfficeId: '' });
     expect(res.status).toBe(422);
     expect(res.text).toContain('用户名需 3–64 个字符');
-    expect(res.text).toContain('密码至少需要 10 个字符');
+    expect(res.text).toContain('密码至少需要 12 个字符');
     expect(res.text).toContain('value="保留我"');
     expect(await countUsers()).toBe(before);
   });

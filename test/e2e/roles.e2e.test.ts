@@ -1,6 +1,7 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { DEMO_ACCOUNTS } from '../../seeds/demo-accounts';
 import { accessibilityProblems, signInAs, signOut, startSite, type Site } from './browser';
+import { totpAt } from '../../src/modules/accounts/totp';
 
 let site: Site;
 let context: BrowserContext;
@@ -87,7 +88,51 @@ test('the administrator creates a user who can then sign in', async () => {
   await page.waitForURL(/\/admin\/users$/);
   expect(await page.getByRole('status').textContent()).toContain('e2e.approver');
   await signOut(page);
-  await signInAs(page, site.baseUrl, 'e2e.approver', 'a long enough password');
+  // The administrator chose that password: the new user chooses their own before anything else.
+  await page.goto(`${site.baseUrl}/login`);
+  await page.getByLabel('用户名').fill('e2e.approver');
+  await page.getByLabel('密码').fill('a long enough password');
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.waitForURL(/\/account\/password$/);
+  expect(await page.locator('header').textContent()).toContain('东山街道');
+  expect(await accessibilityProblems(page)).toEqual([]);
+  await page.getByLabel('当前密码').fill('a long enough password');
+  await page.getByLabel('新密码', { exact: true }).fill('qwerty123456');
+  await page.getByLabel('再次输入新密码').fill('qwerty123456');
+  await page.getByRole('button', { name: '修改密码' }).click();
+  expect(await page.getByRole('alert').textContent()).toContain('此密码过于常见');
+  expect(await accessibilityProblems(page)).toEqual([]);
+  await page.getByLabel('当前密码').fill('a long enough password');
+  await page.getByLabel('新密码', { exact: true }).fill('my own approver sentence');
+  await page.getByLabel('再次输入新密码').fill('my own approver sentence');
+  await page.getByRole('button', { name: '修改密码' }).click();
+  await page.waitForURL(/\/dashboard$/);
+  expect(await page.getByText('演示模式：此账户无需两步验证即可使用').count()).toBe(1);
+
+  // Two-step verification: the QR page and the recovery codes are accessible; a recovery code signs in.
+  await page.goto(`${site.baseUrl}/account/second-factor`);
+  await page.getByRole('button', { name: '设置两步验证' }).click();
+  await page.waitForURL(/\/account\/second-factor$/);
+  expect(await page.getByRole('img', { name: '用身份验证器应用扫描的二维码' }).count()).toBe(1);
+  expect(await accessibilityProblems(page)).toEqual([]);
+  const secret = ((await page.locator('code.secret').textContent()) ?? '').replace(/ /g, '');
+  await page.getByLabel('应用显示的验证码').fill(totpAt(secret, new Date()));
+  await page.getByRole('button', { name: '启用两步验证' }).click();
+  expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('您的恢复码');
+  expect(await accessibilityProblems(page)).toEqual([]);
+  const codes = await page.locator('.recovery-codes code').allTextContents();
+  expect(codes).toHaveLength(10);
+  await page.getByRole('link', { name: '我已保存恢复码' }).click();
+  await signOut(page);
+  await page.goto(`${site.baseUrl}/login`);
+  await page.getByLabel('用户名').fill('e2e.approver');
+  await page.getByLabel('密码').fill('my own approver sentence');
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.waitForURL(/\/login\/second-factor$/);
+  expect(await accessibilityProblems(page)).toEqual([]);
+  await page.getByLabel('验证码').fill(codes[0]);
+  await page.getByRole('button', { name: '验证' }).click();
+  await page.waitForURL(/\/dashboard$/);
   expect(await page.locator('header').textContent()).toContain('东山街道');
   await signOut(page);
 });

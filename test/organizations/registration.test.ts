@@ -137,7 +137,7 @@ describe('refused registrations (422): the same form, values kept, nothing writt
     });
     delete (fields as Record<string, unknown>).categoryIds;
     const res = await refused(fields);
-    expect(res.text).toContain('密码至少需要 10 个字符');
+    expect(res.text).toContain('密码至少需要 12 个字符');
     expect(res.text).toContain('成立日期不能晚于今天');
     expect(res.text).toContain('格式不正确');
     expect(res.text).toContain('此项为必填项');

@@ -5,6 +5,8 @@ import { NotFound, ValidationFailed } from '../../web/errors';
 import { flash } from '../../web/flash';
 import { formValues, parseForm } from '../../web/forms';
 import { routeTable } from '../../web/routes';
+import { requireSecondFactor } from '../../web/second-factor';
+import { secondFactorStatus } from './second-factor-repository';
 import { pageNumber } from '../../shared/pagination';
 import { listStreetOffices } from '../streets/repository';
 import { listOrganizationOptions } from '../organizations/queries';
@@ -61,10 +63,11 @@ export function adminUserRoutes(deps: AppDeps) {
 
   async function editForm(req: Request, res: Response) {
     const user = await loadUser(req);
-    const auditStreets = await repo.auditorStreetOfficeIds(deps.db, user.id);
+    const [auditStreets, secondFactor] = await Promise.all([repo.auditorStreetOfficeIds(deps.db, user.id), secondFactorStatus(deps.db, user.id)]);
     await renderForm(req, res, 200, {
       title: req.t('accounts.users.edit', { username: user.username }),
       user,
+      secondFactor,
       auditStreets,
       values: {
         displayName: user.display_name,
@@ -100,12 +103,13 @@ export function adminUserRoutes(deps: AppDeps) {
   const admin = ['admin'] as const;
   return routeTable([
     { method: 'get', path: '/admin/users', access: admin, handler: list },
-    { method: 'get', path: '/admin/users/new', access: admin, handler: newForm },
-    { method: 'post', path: '/admin/users', access: admin, handler: create },
-    { method: 'get', path: '/admin/users/:id/edit', access: admin, handler: editForm },
-    { method: 'post', path: '/admin/users/:id', access: admin, handler: update },
-    { method: 'post', path: '/admin/users/:id/disable', access: admin, handler: setDisabled(true) },
-    { method: 'post', path: '/admin/users/:id/enable', access: admin, handler: setDisabled(false) },
+    // Creating users and changing roles or scopes is done with the second factor proved (step-up).
+    { method: 'get', path: '/admin/users/new', access: admin, handler: [requireSecondFactor, newForm] },
+    { method: 'post', path: '/admin/users', access: admin, handler: [requireSecondFactor, create] },
+    { method: 'get', path: '/admin/users/:id/edit', access: admin, handler: [requireSecondFactor, editForm] },
+    { method: 'post', path: '/admin/users/:id', access: admin, handler: [requireSecondFactor, update] },
+    { method: 'post', path: '/admin/users/:id/disable', access: admin, handler: [requireSecondFactor, setDisabled(true)] },
+    { method: 'post', path: '/admin/users/:id/enable', access: admin, handler: [requireSecondFactor, setDisabled(false)] },
   ]);
 }
 

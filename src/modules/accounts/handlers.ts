@@ -11,6 +11,7 @@ import type { SignInLimits } from '../../web/signin-limits';
 import { DEMO_ACCOUNTS } from '../../../seeds/demo-accounts';
 import { signInSchema } from './schemas';
 import { recordSignOut } from './service';
+import { holdForSecondStep, SECOND_STEP_PATH } from './second-factor-handlers';
 
 export function create(deps: AppDeps, passport: PassportStatic, limits: SignInLimits) {
   function renderLogin(req: Request, res: Response, status: number, extra: Record<string, unknown> = {}) {
@@ -61,6 +62,14 @@ export function create(deps: AppDeps, passport: PassportStatic, limits: SignInLi
             )
             .catch(next);
         }
+        // An enrolled user proves the second factor before the session is theirs (second-factor-handlers.ts).
+        const target = safeLocalPath((req.body as Record<string, unknown>).next, '/dashboard');
+        holdForSecondStep(deps, req, user.id, target)
+          .then((held) => (held ? limits.recordSuccess(username).then(() => res.redirect(303, SECOND_STEP_PATH)) : finishSignIn(user)))
+          .catch(next);
+      })(req, res, next);
+
+      function finishSignIn(user: Express.User) {
         // req.logIn regenerates the session id (passport >= 0.6), so a fixated id is worthless.
         req.logIn(user, (loginErr) => {
           if (loginErr) return next(loginErr);
@@ -72,7 +81,7 @@ export function create(deps: AppDeps, passport: PassportStatic, limits: SignInLi
             .then(() => res.redirect(303, safeLocalPath((req.body as Record<string, unknown>).next, '/dashboard')))
             .catch(next);
         });
-      })(req, res, next);
+      }
     },
 
     async logout(req: Request, res: Response, next: NextFunction) {

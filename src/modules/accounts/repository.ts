@@ -11,6 +11,7 @@ export interface UserRow {
   street_office_id: number | null;
   organization_id: number | null;
   disabled_at: string | null;
+  must_change_password?: boolean | number;
   created_at: string;
   updated_at: string;
 }
@@ -38,6 +39,7 @@ export async function loadSessionUser(db: Queryable, id: number): Promise<Sessio
   const row = await db('users as u')
     .leftJoin('street_offices as s', 's.id', 'u.street_office_id')
     .leftJoin('organizations as o', 'o.id', 'u.organization_id')
+    .leftJoin('second_factors as f', (j) => j.on('f.user_id', 'u.id').andOnNotNull('f.confirmed_at'))
     .where('u.id', id)
     .whereNull('u.disabled_at')
     .first(
@@ -49,6 +51,8 @@ export async function loadSessionUser(db: Queryable, id: number): Promise<Sessio
       'u.organization_id',
       's.name as street_office_name',
       'o.name as organization_name',
+      'u.must_change_password',
+      'f.id as second_factor_id',
     );
   if (!row) return undefined;
   const streetOfficeIds =
@@ -67,6 +71,8 @@ export async function loadSessionUser(db: Queryable, id: number): Promise<Sessio
     organizationId: row.organization_id === null ? null : Number(row.organization_id),
     organizationName: row.organization_name ?? null,
     streetOfficeIds,
+    mustChangePassword: Boolean(row.must_change_password),
+    secondFactorEnrolled: row.second_factor_id !== null && row.second_factor_id !== undefined,
   };
 }
 
@@ -112,4 +118,18 @@ export async function replaceAuditorStreets(db: Queryable, userId: number, stree
   if (streetOfficeIds.length) {
     await db('user_street_offices').insert(streetOfficeIds.map((id) => ({ user_id: userId, street_office_id: id })));
   }
+}
+
+/**
+ * Signs a user out everywhere, or everywhere but `exceptSid` (the session that changed the password).
+ * The session JSON holds {"passport":{"user":<id>}}; match that exact fragment, same on both databases.
+ * Returns how many sessions ended.
+ */
+export async function deleteSessionsOf(db: Queryable, userId: number, exceptSid?: string): Promise<number> {
+  return db('sessions')
+    .whereRaw('CAST(sess AS TEXT) LIKE ?', [`%"passport":{"user":${userId}}%`])
+    .modify((qb) => {
+      if (exceptSid) qb.whereNot('sid', exceptSid);
+    })
+    .delete();
 }

@@ -10,6 +10,9 @@ export function isRole(value: unknown): value is Role {
 export const STREET_ROLES: readonly Role[] = ['manager', 'approver'];
 export const ORGANIZATION_ROLES: readonly Role[] = ['org_staff'];
 
+/** The roles that move money or see everything: they enrol a second factor (required in production). */
+export const SECOND_FACTOR_ROLES: readonly Role[] = ['manager', 'approver', 'auditor', 'admin'];
+
 /** The signed-in user as every request sees it (loaded fresh from the database per request, so a
  *  disabled account or a changed role takes effect at once). */
 export interface SessionUser {
@@ -23,4 +26,8 @@ export interface SessionUser {
   organizationName: string | null;
   /** Street offices the user may read: their own, or an auditor's assigned list. */
   streetOfficeIds: number[];
+  /** Set by an administrator's password reset: the user must choose a new password before anything else. */
+  mustChangePassword?: boolean;
+  /** A confirmed TOTP second factor exists. */
+  secondFactorEnrolled?: boolean;
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { field } from '../../web/forms';
 import { ROLES } from './roles';
+import { newPasswordField } from './password-policy';
 
 export const signInSchema = z.object({
   username: z.string().trim().min(1).max(64),
@@ -35,11 +36,30 @@ export const createUserSchema = z.object({
     .max(64)
     .regex(/^[A-Za-z0-9._-]+$/, { message: 'validation.username' })
     .transform((v) => v.toLowerCase()),
-  password: z.string().min(10, { message: 'validation.passwordLength' }).max(200),
+  password: newPasswordField(),
   ...userFields,
 });
 
 export const updateUserSchema = z.object(userFields);
 
+export const changePasswordSchema = z
+  .object({
+    currentPassword: z.string().min(1).max(200),
+    newPassword: newPasswordField(),
+    confirmPassword: z.string().max(200),
+  })
+  .refine((v) => v.newPassword === v.confirmPassword, { path: ['confirmPassword'], message: 'validation.passwordMismatch' });
+
+/** A TOTP code (six digits) or a recovery code (XXXX-XXXX-XXXX); spaces are forgiven. */
+export const secondFactorCodeSchema = z.object({
+  code: z
+    .string()
+    .trim()
+    .min(1)
+    .max(40)
+    .transform((v) => v.replace(/\s/g, '')),
+});
+
+export type ChangePasswordInput = z.infer<typeof changePasswordSchema>;
 export type CreateUserInput = z.infer<typeof createUserSchema>;
 export type UpdateUserInput = z.infer<typeof updateUserSchema>;

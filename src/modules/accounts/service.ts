@@ -104,6 +104,8 @@ export async function createUser(deps: Deps, actor: Actor, input: CreateUserInpu
       street_office_id: scope.street_office_id,
       organization_id: scope.organization_id,
       disabled_at: null,
+      // The administrator chose this password: the user replaces it with their own at first sign-in.
+      must_change_password: true,
       created_at: now.toISOString(),
       updated_at: now.toISOString(),
     };

@@ -1,0 +1,82 @@
+import type { NextFunction, Request, Response } from 'express';
+import type { AppDeps } from '../../deps';
+import { actorOf } from '../../web/actor';
+import { NotFound, ValidationFailed } from '../../web/errors';
+import { flash } from '../../web/flash';
+import { parseForm } from '../../web/forms';
+import { SESSION_COOKIE } from '../../web/session';
+import * as repo from './repository';
+import { changePasswordSchema } from './schemas';
+import * as passwords from './password-service';
+import * as secondFactor from './second-factor';
+import { MIN_PASSWORD_LENGTH } from './password-policy';
+
+/** Wrong current passwords allowed on the change form before the session is ended (a stolen session
+ *  must not become a password-guessing oracle). */
+const MAX_WRONG_CURRENT = 5;
+
+export function create(deps: AppDeps) {
+  function renderForm(req: Request, res: Response, status: number, extra: Record<string, unknown> = {}) {
+    res.set('Cache-Control', 'no-store');
+    res.status(status).render('accounts/password', {
+      title: req.t('accounts.password.title'),
+      forced: Boolean(req.user!.mustChangePassword),
+      minLength: MIN_PASSWORD_LENGTH,
+      values: {},
+      errors: {},
+      ...extra,
+    });
+  }
+
+  async function loadUser(req: Request) {
+    const user = await repo.findUserById(deps.db, Number(req.params.id) || 0);
+    if (!user) throw new NotFound();
+    return user;
+  }
+
+  return {
+    passwordPage(req: Request, res: Response) {
+      renderForm(req, res, 200);
+    },
+
+    async changePassword(req: Request, res: Response, next: NextFunction) {
+      const translate = (errors: Record<string, string>) => Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, req.t(v)]));
+      const form = parseForm(changePasswordSchema, req.body, req.t);
+      if (!form.ok) return renderForm(req, res, 422, { errors: form.errors });
+      try {
+        const { signedOut } = await passwords.changeOwnPassword(deps, actorOf(req), req.user!.id, req.sessionID, form.data);
+        delete req.session.passwordChangeFailures;
+        flash(req, 'success', req.t('accounts.password.changed', { count: signedOut }));
+        return res.redirect(303, '/dashboard');
+      } catch (err) {
+        if (!(err instanceof ValidationFailed)) throw err;
+        if (err.fieldErrors.currentPassword) {
+          req.session.passwordChangeFailures = (req.session.passwordChangeFailures ?? 0) + 1;
+          if (req.session.passwordChangeFailures >= MAX_WRONG_CURRENT) {
+            return req.session.destroy((destroyErr) => {
+              if (destroyErr) return next(destroyErr);
+              res.clearCookie(SESSION_COOKIE);
+              res.redirect(303, '/login?expired=1');
+            });
+          }
+        }
+        return renderForm(req, res, 422, { errors: translate(err.fieldErrors) });
+      }
+    },
+
+    /** The temporary password is shown on this response only (not a redirect, so it is never kept). */
+    async resetPassword(req: Request, res: Response) {
+      const user = await loadUser(req);
+      const temporary = await passwords.resetPassword(deps, actorOf(req), user.id);
+      res.set('Cache-Control', 'no-store');
+      res.render('admin/users/temporary-password', { title: req.t('accounts.password.resetTitle', { username: user.username }), user, temporary });
+    },
+
+    async resetSecondFactor(req: Request, res: Response) {
+      const user = await loadUser(req);
+      await secondFactor.resetSecondFactor(deps, actorOf(req), user.id);
+      flash(req, 'success', req.t('accounts.secondFactor.resetDone', { username: user.username }));
+      res.redirect(303, `/admin/users/${user.id}/edit`);
+    },
+  };
+}
