@@ -86,15 +86,26 @@ describe('the contract PDF', () => {
   });
 
   it('renders the same input to the same bytes (creation date from generatedAt), so the signed PDF hash is stable', async () => {
+    // Another document in between (documents share the fonts and their text-shaping cache).
+    const other = await renderContractPdf({ ...sampleContract({ milestones: 9 }), generatedAt: '2026-12-02T08:00:00.000Z' }, { draft: true, redacted: true });
     const again = await renderContractPdf(sampleContract(), signed);
     expect(again.equals(pdf)).toBe(true);
     expect(pdf.toString('latin1')).toContain('(D:20261201163000Z)');
-    const other = await renderContractPdf({ ...sampleContract(), generatedAt: '2026-12-02T08:00:00.000Z' }, signed);
     expect(other.equals(pdf)).toBe(false);
+    const later = await renderContractPdf({ ...sampleContract(), generatedAt: '2026-12-02T08:00:00.000Z' }, signed);
+    expect(later.equals(pdf)).toBe(false);
   });
 
-  it('decodes the font once per process', async () => {
-    expect(await loadFonts()).toBe(await loadFonts());
+  it('decodes the fonts once per process, both weights intact, covering the capital numerals and full-width punctuation', async () => {
+    const fonts = await loadFonts();
+    expect(await loadFonts()).toBe(fonts);
+    expect(fonts.regular.postscriptName).toMatch(/Regular$/);
+    expect(fonts.bold.postscriptName).toMatch(/Bold$/);
+    for (const font of [fonts.regular, fonts.bold]) {
+      for (const c of '零壹贰叁肆伍陆柒捌玖拾佰仟万亿元角分整人民币，。、；：（）《》「」“”×÷−–·¥%ABCxyz0123456789') {
+        expect([c, font.hasGlyphForCodePoint(c.codePointAt(0)!)]).toEqual([c, true]);
+      }
+    }
   });
 });
 
