@@ -1,8 +1,10 @@
 import { sampleContract } from '../../bench/contract-sample';
 import { loadFonts, PdfWriter, renderContractPdf } from '../../src/pdf';
-import { pdfPages as pagesOf } from '../helpers/pdf-text';
+import { closePdfText, pdfPages as pagesOf } from '../helpers/pdf-text';
 
 const signed = { draft: false, redacted: false };
+
+afterAll(closePdfText);
 
 /** Text without any whitespace: a table cell wraps, but its characters come back in order. */
 const flat = (text: string) => text.replace(/\s+/g, '');
