@@ -69,13 +69,16 @@ function paymentTerm(m: ContractPdfMilestone, clean: (s: string) => string): str
 }
 
 function partyRows(role: string, party: ContractPdfParty, redacted: boolean, clean: (s: string) => string): [string, string][] {
-  const rows: [string, string][] = [[role, party.name]];
-  if (party.creditCode) rows.push(['统一社会信用代码', party.creditCode]);
-  rows.push(['法定代表人', party.legalRepresentative]);
-  rows.push(['地址', clean(party.address)]);
-  if (party.contactName) rows.push(['联系人', party.contactName]);
-  if (party.contactPhone && !redacted) rows.push(['联系电话', party.contactPhone]);
-  return rows;
+  const rows: [string, string][] = [
+    [role, party.name],
+    ['统一社会信用代码', party.creditCode ?? ''],
+    ['法定代表人', party.legalRepresentative],
+    ['地址', clean(party.address)],
+    ['联系人', party.contactName ?? ''],
+    ['联系电话', redacted ? '' : (party.contactPhone ?? '')],
+  ];
+  // What a record does not have yet (an older street office without an address) is left out, not shown empty.
+  return rows.filter(([, value], i) => i === 0 || value.trim() !== '');
 }
 
 /** The page frame of a contract: title, number and version in the header and footer, the draft watermark. */

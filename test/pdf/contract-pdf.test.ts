@@ -192,3 +192,35 @@ describe('tables across pages', () => {
     expect(all).toContain('3最后一行');
   });
 });
+
+describe('the page frame for other documents', () => {
+  it('takes its own page label, header note and watermark, and leaves out empty party fields', async () => {
+    const w = await PdfWriter.create({
+      title: 'Assessment report',
+      identifier: 'PG-2027-0001',
+      createdAt: '2027-03-30T00:00:00.000Z',
+      headerNote: '内部',
+      watermark: 'SAMPLE',
+      pageLabel: (p, n) => `page ${p} of ${n}`,
+    });
+    w.heading('Scores');
+    w.keyValues([['总分', '86.5']]);
+    w.newPage();
+    w.paragraph('第二页');
+    const pages = (await pagesOf(await w.finish())).map(flat);
+    expect(pages).toHaveLength(2);
+    pages.forEach((p, i) => {
+      expect(p).toContain(`page${i + 1}of2`);
+      expect(p).toContain('内部');
+      expect(p).toContain('SAMPLE');
+      expect(p).toContain('PG-2027-0001');
+    });
+    expect(pages[0]).toContain('总分86.5');
+
+    const input = sampleContract();
+    const bare = { ...input, partyA: { ...input.partyA, address: '' }, partyB: { ...input.partyB, contactName: undefined, contactPhone: undefined } };
+    const text = flat((await pagesOf(await renderContractPdf(bare, signed))).join(''));
+    expect(text).toContain('法定代表人陈建国乙方');
+    expect(text).toContain('地址南京市江宁区东山街道竹山路16号甲乙双方依据'); // no 联系人 / 联系电话 rows
+  });
+});
