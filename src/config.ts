@@ -1,5 +1,6 @@
 import path from 'node:path';
 import fs from 'node:fs';
+import net from 'node:net';
 
 /** The project root: the folder holding package.json, whether we run from src/ (ts-jest) or dist/src/ (built). */
 export function findRoot(start = __dirname): string {
@@ -29,9 +30,39 @@ export interface Config {
   uploadDir: string;
   uploadMaxBytes: number;
   uploadMaxFiles: number;
-  trustProxy: boolean;
+  /** Express' `trust proxy`: false, the number of proxy hops in front of the app, or the proxies' addresses. */
+  trustProxy: TrustProxy;
   logLevel: string;
-  signIn: { perAccount: number; perAddress: number; windowMinutes: number };
+  /** Sign-in attempts that go ahead per account and per address before waits begin; the first wait
+   *  (it doubles with each further attempt, up to the window); a quiet window forgets the count. */
+  signIn: { perAccount: number; perAddress: number; windowMinutes: number; firstDelaySeconds: number };
+  /** Registrations accepted per address per window. */
+  registration: { perAddress: number; windowMinutes: number };
+}
+
+export type TrustProxy = false | number | string[];
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * TRUST_PROXY: empty or 0 = no proxy (the socket's address is the client's); a whole number = that
+ * many proxies in front of the app (the client is that many entries from the right of
+ * X-Forwarded-For; anything further left was written by the client and is ignored); or a comma-
+ * separated list of the proxies' addresses or subnets (10.0.0.0/8, loopback ...). "true" is refused:
+ * it would believe any X-Forwarded-For a client sends.
+ */
+export function parseTrustProxy(value: string | undefined): TrustProxy {
+  const v = (value ?? '').trim();
+  if (v === '' || v === '0' || v === 'false') return false;
+  if (/^\d+$/.test(v)) return Number(v);
+  if (v === 'true') throw new Error('TRUST_PROXY=true would believe any X-Forwarded-For; set the number of proxies in front of the app (e.g. 1) or their addresses');
+  const list = v.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const item of list) {
+    const [addr, bits, extra] = item.split('/');
+    const ok = PROXY_NAMES.has(item) || (net.isIP(addr) !== 0 && extra === undefined && (bits === undefined || /^\d{1,3}$/.test(bits)));
+    if (!ok) throw new Error(`TRUST_PROXY: "${item}" is neither a number of proxies nor an address, subnet or loopback/linklocal/uniquelocal`);
+  }
+  return list;
 }
 
 function int(value: string | undefined, fallback: number): number {
@@ -61,12 +92,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     uploadDir: env.UPLOAD_DIR ?? path.join(rootDir, 'uploads'),
     uploadMaxBytes: int(env.UPLOAD_MAX_MB, 10) * 1024 * 1024,
     uploadMaxFiles: int(env.UPLOAD_MAX_FILES, 5),
-    trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
     logLevel: env.LOG_LEVEL ?? (mode === 'test' ? 'silent' : 'info'),
     signIn: {
       perAccount: int(env.SIGNIN_MAX_PER_ACCOUNT, 5),
       perAddress: int(env.SIGNIN_MAX_PER_ADDRESS, 20),
       windowMinutes: int(env.SIGNIN_WINDOW_MINUTES, 15),
+      firstDelaySeconds: int(env.SIGNIN_FIRST_DELAY_SECONDS, 30),
+    },
+    registration: {
+      perAddress: int(env.REGISTER_MAX_PER_ADDRESS, 5),
+      windowMinutes: int(env.REGISTER_WINDOW_MINUTES, 60),
     },
   };
 }

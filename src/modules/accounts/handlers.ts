@@ -10,6 +10,8 @@ import { SESSION_COOKIE } from '../../web/session';
 import type { SignInLimits } from '../../web/signin-limits';
 import { DEMO_ACCOUNTS } from '../../../seeds/demo-accounts';
 import { signInSchema } from './schemas';
+import { PasswordWorkBusy } from './passwords';
+import { tryAgainMessage } from '../../web/signin-limits';
 import { recordSignOut } from './service';
 
 export function create(deps: AppDeps, passport: PassportStatic, limits: SignInLimits) {
@@ -43,23 +45,31 @@ export function create(deps: AppDeps, passport: PassportStatic, limits: SignInLi
       const ip = req.ip ?? 'unknown';
       const values = { username };
 
-      const wait = await limits.blockedFor(username, ip);
-      if (wait > 0) {
-        return renderLogin(req, res, 429, { values, formError: req.t('accounts.login.tooManyAttempts', { minutes: Math.ceil(wait / 60) }) });
+      // Counted before the password is checked (consume first, then check), so parallel attempts
+      // run at most the allowance of checks; beyond it each attempt waits a growing delay.
+      const attempt = await limits.begin(username, ip);
+      if (!attempt.ok) {
+        res.setHeader('Retry-After', String(attempt.waitSeconds));
+        return renderLogin(req, res, 429, { values, formError: tryAgainMessage(req, attempt.retryAt, attempt.waitSeconds) });
       }
 
       passport.authenticate('local', (err: unknown, user: Express.User | false, info?: { message?: string }) => {
+        if (err instanceof PasswordWorkBusy) {
+          // No check ran: the attempt is given back, and the visitor is asked to try again shortly.
+          return limits
+            .notChecked(username, ip)
+            .then(() => {
+              res.setHeader('Retry-After', '5');
+              renderLogin(req, res, 503, { values, formError: req.t('signIn.busy') });
+            })
+            .catch(next);
+        }
         if (err) return next(err);
         if (!user) {
-          return limits
-            .recordFailure(username, ip)
-            .then(() =>
-              renderLogin(req, res, 401, {
-                values,
-                formError: req.t(info?.message === 'disabled' ? 'accounts.login.disabled' : 'accounts.login.invalid'),
-              }),
-            )
-            .catch(next);
+          return renderLogin(req, res, 401, {
+            values,
+            formError: req.t(info?.message === 'disabled' ? 'accounts.login.disabled' : 'accounts.login.invalid'),
+          });
         }
         // req.logIn regenerates the session id (passport >= 0.6), so a fixated id is worthless.
         req.logIn(user, (loginErr) => {
@@ -68,7 +78,7 @@ export function create(deps: AppDeps, passport: PassportStatic, limits: SignInLi
           req.session.signedInAt = now;
           req.session.lastSeenAt = now;
           limits
-            .recordSuccess(username)
+            .succeeded(username, ip)
             .then(() => res.redirect(303, safeLocalPath((req.body as Record<string, unknown>).next, '/dashboard')))
             .catch(next);
         });
