@@ -15,7 +15,7 @@ import { formatDateTime } from '../shared/time';
  * the allowance of password checks. The first `max` attempts go ahead; after them each further
  * attempt must wait a delay that doubles (first delay, then 2x, 4x ... up to the cap), and a refused
  * attempt changes nothing (it does not lengthen the wait). A key is forgotten after `forgetAfter`
- * seconds without attempts. There is no hard lock: the owner of an account can try again once the
+ * seconds without attempts (counted from the end of the last wait). There is no hard lock: the owner of an account can try again once the
  * wait is over, and the district administrator can clear an account's count (/admin/users).
  */
 export interface LimitRule {
@@ -49,9 +49,10 @@ export function createAttemptLimiter({ db, clock }: Pick<AppDeps, 'db' | 'clock'
   const sqlite = isSqlite(db);
   let lastSweep = 0;
 
+  // A quiet window after the last attempt, and after the wait it set, starts the key afresh (so
+  // reaching the longest wait never resets the count by itself).
   const forgotten = (row: Row, rule: LimitRule, now: Date) =>
-    Date.parse(row.last_attempt_at) + rule.forgetAfterSeconds * 1000 <= now.getTime() &&
-    (!row.next_allowed_at || Date.parse(row.next_allowed_at) <= now.getTime());
+    Math.max(Date.parse(row.last_attempt_at), row.next_allowed_at ? Date.parse(row.next_allowed_at) : 0) + rule.forgetAfterSeconds * 1000 <= now.getTime();
 
   /** Runs fn on the rows of the keys (created when missing), locked, in one transaction. */
   async function withRows<T>(keys: string[], fn: (trx: Knex.Transaction, rows: Map<string, Row>, now: Date) => Promise<T>): Promise<T> {
@@ -74,12 +75,9 @@ export function createAttemptLimiter({ db, clock }: Pick<AppDeps, 'db' | 'clock'
     const now = clock.now();
     if (now.getTime() - lastSweep < 60 * 1000) return;
     lastSweep = now.getTime();
-    const longest = Math.max(...rules.map((r) => Math.max(r.forgetAfterSeconds, r.maxDelaySeconds)));
-    const before = new Date(now.getTime() - longest * 1000).toISOString();
-    await db('attempt_limits')
-      .where('last_attempt_at', '<', before)
-      .andWhere((q) => q.whereNull('next_allowed_at').orWhere('next_allowed_at', '<=', now.toISOString()))
-      .delete();
+    // A wait ends at most maxDelay after its attempt, so a row older than that plus a quiet window is forgotten.
+    const longest = Math.max(...rules.map((r) => r.forgetAfterSeconds + r.maxDelaySeconds));
+    await db('attempt_limits').where('last_attempt_at', '<', new Date(now.getTime() - longest * 1000).toISOString()).delete();
   }
 
   return {
