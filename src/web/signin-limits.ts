@@ -190,8 +190,8 @@ export function createSignInLimits(deps: Deps): SignInLimits {
 
 /** "Too many attempts: try again after 21:03 (Beijing time), in about 2 minutes." The time is rounded
  *  up to the minute, so trying at the minute shown always goes ahead. */
-export function tryAgainMessage(req: Request, retryAt: Date, waitSeconds: number): string {
+export function tryAgainMessage(req: Request, retryAt: Date, waitSeconds: number, key = 'signIn.tooMany'): string {
   const shown = new Date(Math.ceil(retryAt.getTime() / 60000) * 60000);
   const wait = waitSeconds < 120 ? req.t('signIn.seconds', { count: waitSeconds }) : req.t('signIn.minutes', { count: Math.ceil(waitSeconds / 60) });
-  return req.t('signIn.tooMany', { time: formatDateTime(shown, req.lang).slice(11), date: formatDateTime(shown, req.lang), wait });
+  return req.t(key, { time: formatDateTime(shown, req.lang).slice(11), date: formatDateTime(shown, req.lang), wait });
 }
