@@ -16,6 +16,7 @@ import { createSignInLimits } from './web/signin-limits';
 import { createUploader } from './files/uploads';
 import { accountsRoutes } from './modules/accounts/routes';
 import { adminUserRoutes } from './modules/accounts/admin-routes';
+import { signInLimitAdminRoutes } from './modules/accounts/signin-limit-admin';
 import { streetRoutes } from './modules/streets/routes';
 import { organizationRoutes } from './modules/organizations/routes';
 import { bidRoutes } from './modules/bids/routes';
@@ -91,6 +92,7 @@ export function createApp(deps: AppDeps): App {
   app.use(accountsRoutes(deps, passport, signInLimits));
   app.use(dashboardRoutes(deps));
   app.use(adminUserRoutes(deps));
+  app.use(signInLimitAdminRoutes(deps));
   app.use(streetRoutes(deps));
   app.use(organizationRoutes(deps, acceptFiles));
   app.use(bidRoutes(deps, acceptFiles)); // before the calls routes: it adds the bid panel to the call page

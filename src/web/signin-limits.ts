@@ -126,8 +126,8 @@ export function createAttemptLimiter({ db, clock }: Pick<AppDeps, 'db' | 'clock'
       );
     },
 
-    async state(key: string, rule: LimitRule): Promise<LimitState | null> {
-      const row = await db<Row>('attempt_limits').where({ key }).first();
+    async state(key: string, rule: LimitRule, q: Knex = db): Promise<LimitState | null> {
+      const row = await q<Row>('attempt_limits').where({ key }).first();
       if (!row || forgotten(row, rule, clock.now())) return null;
       return { attempts: Number(row.attempts), lastAttemptAt: row.last_attempt_at, nextAllowedAt: row.next_allowed_at };
     },
@@ -165,7 +165,7 @@ export interface SignInLimits {
   notChecked(username: string, ip: string): Promise<void>;
   /** The right password: the account starts afresh and the address gets its attempt back. */
   succeeded(username: string, ip: string): Promise<void>;
-  accountState(username: string): Promise<LimitState | null>;
+  accountState(username: string, q?: Knex): Promise<LimitState | null>;
   clearAccount(trx: Knex.Transaction, username: string): Promise<void>;
 }
 
@@ -183,7 +183,7 @@ export function createSignInLimits(deps: Deps): SignInLimits {
       await limiter.refund([{ key: addressKey(ip), rule: rules.address }]);
       await deps.db.transaction((trx) => limiter.clear(trx, accountKey(username)));
     },
-    accountState: (username) => limiter.state(accountKey(username), rules.account),
+    accountState: (username, q) => limiter.state(accountKey(username), rules.account, q),
     clearAccount: (trx, username) => limiter.clear(trx, accountKey(username)),
   };
 }
