@@ -145,17 +145,18 @@ describe('the dummy hash for unknown users (item 4)', () => {
     await passwords.dummyHash(rounds);
     const time = async (f: () => Promise<unknown>) => {
       const samples: number[] = [];
-      for (let i = 0; i < 3; i++) {
+      for (let i = 0; i < 5; i++) {
         const t = process.hrtime.bigint();
         await f();
         samples.push(Number(process.hrtime.bigint() - t));
       }
-      return samples.sort((x, y) => x - y)[1];
+      return samples.sort((x, y) => x - y)[2];
     };
     const known = await time(() => passwords.verifyPasswordOrDummy('wrong', real, rounds));
     const unknown = await time(() => passwords.verifyPasswordOrDummy('wrong', undefined, rounds));
-    expect(unknown / known).toBeGreaterThan(0.5);
-    expect(unknown / known).toBeLessThan(2);
+    // Wide bounds, as the machine is shared; a cost-4 dummy against cost 10 gives about 1/60.
+    expect(unknown / known).toBeGreaterThan(0.25);
+    expect(unknown / known).toBeLessThan(4);
   });
 });
 
@@ -243,7 +244,7 @@ describe('TRUST_PROXY (item 6)', () => {
     const local = await createTestContext({ trustProxy: config.trustProxy, signIn: { perAccount: 100, perAddress: 3, windowMinutes: 15, firstDelaySeconds: 30 } });
     try {
       // The balancer appends the address it saw (203.0.113.9); everything left of it is the client's.
-      for (let i = 0; i < 3; i++) {
+      for (let i = 0; i < 5; i++) {
         const res = await attempt(local.app, `probe${i}`, 'wrong password', { 'X-Forwarded-For': `198.51.100.${i}, 203.0.113.9` });
         expect(res.status).toBe(401);
       }
