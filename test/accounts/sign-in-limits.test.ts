@@ -119,10 +119,17 @@ describe('attempts are counted before the password is checked (item 2)', () => {
     const user = await ctx.make.user('reviewer');
     const agent = request.agent(ctx.app);
     const token = await csrfFrom(agent);
-    const costly = await bcrypt.hash('x', 10);
-    const filling = Array.from({ length: passwords.PASSWORD_QUEUE_LIMIT }, () => passwords.verifyPassword('x', costly));
+    // Keep the queue full while the sign-in runs: each filler puts a new check in as soon as its last
+    // one is answered (in the same turn of the event loop, so no request can take the freed place).
+    const costly = await bcrypt.hash('x', 8);
+    let filling = true;
+    const keepFull = async () => {
+      while (filling) await passwords.verifyPassword('x', costly).catch(() => new Promise((r) => setTimeout(r, 5)));
+    };
+    const fillers = Array.from({ length: passwords.PASSWORD_QUEUE_LIMIT }, keepFull);
     const res = await agent.post('/login').type('form').send({ _csrf: token, username: user.username, password: 'wrong password' });
-    await Promise.all(filling);
+    filling = false;
+    await Promise.all(fillers);
     expect(res.status).toBe(503);
     expect(res.text).toContain('服务器正忙于处理其他登录');
     expect(res.text).toContain(`value="${user.username}"`);
