@@ -7,11 +7,10 @@ import { isLanguage } from '../../web/i18n';
 import { LANGUAGE_COOKIE } from '../../web/language';
 import { safeLocalPath } from '../../web/redirect';
 import { SESSION_COOKIE } from '../../web/session';
-import type { SignInLimits } from '../../web/signin-limits';
+import { tryAgainMessage, type SignInLimits } from '../../web/signin-limits';
 import { DEMO_ACCOUNTS } from '../../../seeds/demo-accounts';
 import { signInSchema } from './schemas';
 import { PasswordWorkBusy } from './passwords';
-import { tryAgainMessage } from '../../web/signin-limits';
 import { recordSignOut } from './service';
 
 export function create(deps: AppDeps, passport: PassportStatic, limits: SignInLimits) {
