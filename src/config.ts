@@ -1,5 +1,6 @@
 import path from 'node:path';
 import fs from 'node:fs';
+import net from 'node:net';
 
 /** The project root: the folder holding package.json, whether we run from src/ (ts-jest) or dist/src/ (built). */
 export function findRoot(start = __dirname): string {
@@ -29,9 +30,14 @@ export interface Config {
   uploadDir: string;
   uploadMaxBytes: number;
   uploadMaxFiles: number;
-  trustProxy: boolean;
+  /** Express' `trust proxy`: false, the number of proxy hops in front of the app, or the proxies' addresses. */
+  trustProxy: TrustProxy;
   logLevel: string;
-  signIn: { perAccount: number; perAddress: number; windowMinutes: number };
+  /** Sign-in attempts that go ahead per account and per address before waits begin; the first wait
+   *  (it doubles with each further attempt, up to the window); a quiet window forgets the count. */
+  signIn: { perAccount: number; perAddress: number; windowMinutes: number; firstDelaySeconds: number };
+  /** Registrations accepted per address per window. */
+  registration: { perAddress: number; windowMinutes: number };
   /**
    * TOTP second factor. `required`: managers, approvers, auditors and administrators must enrol and
    * prove it at sign-in (always in production; MFA_REQUIRED=1 turns it on elsewhere). `key` (MFA_KEY)
@@ -39,6 +45,31 @@ export interface Config {
    * is generated into `keyFile` (never in the database).
    */
   secondFactor: { required: boolean; key: string; keyFile: string };
+}
+
+export type TrustProxy = false | number | string[];
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * TRUST_PROXY: empty or 0 = no proxy (the socket's address is the client's); a whole number = that
+ * many proxies in front of the app (the client is that many entries from the right of
+ * X-Forwarded-For; anything further left was written by the client and is ignored); or a comma-
+ * separated list of the proxies' addresses or subnets (10.0.0.0/8, loopback ...). "true" is refused:
+ * it would believe any X-Forwarded-For a client sends.
+ */
+export function parseTrustProxy(value: string | undefined): TrustProxy {
+  const v = (value ?? '').trim();
+  if (v === '' || v === '0' || v === 'false') return false;
+  if (/^\d+$/.test(v)) return Number(v);
+  if (v === 'true') throw new Error('TRUST_PROXY=true would believe any X-Forwarded-For; set the number of proxies in front of the app (e.g. 1) or their addresses');
+  const list = v.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const item of list) {
+    const [addr, bits, extra] = item.split('/');
+    const ok = PROXY_NAMES.has(item) || (net.isIP(addr) !== 0 && extra === undefined && (bits === undefined || /^\d{1,3}$/.test(bits)));
+    if (!ok) throw new Error(`TRUST_PROXY: "${item}" is neither a number of proxies nor an address, subnet or loopback/linklocal/uniquelocal`);
+  }
+  return list;
 }
 
 function int(value: string | undefined, fallback: number): number {
@@ -68,12 +99,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     uploadDir: env.UPLOAD_DIR ?? path.join(rootDir, 'uploads'),
     uploadMaxBytes: int(env.UPLOAD_MAX_MB, 10) * 1024 * 1024,
     uploadMaxFiles: int(env.UPLOAD_MAX_FILES, 5),
-    trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
     logLevel: env.LOG_LEVEL ?? (mode === 'test' ? 'silent' : 'info'),
     signIn: {
       perAccount: int(env.SIGNIN_MAX_PER_ACCOUNT, 5),
       perAddress: int(env.SIGNIN_MAX_PER_ADDRESS, 20),
       windowMinutes: int(env.SIGNIN_WINDOW_MINUTES, 15),
+      firstDelaySeconds: int(env.SIGNIN_FIRST_DELAY_SECONDS, 30),
+    },
+    registration: {
+      perAddress: int(env.REGISTER_MAX_PER_ADDRESS, 5),
+      windowMinutes: int(env.REGISTER_WINDOW_MINUTES, 60),
     },
     secondFactor: {
       required: mode === 'production' || env.MFA_REQUIRED === '1' || env.MFA_REQUIRED === 'true',

@@ -4,6 +4,7 @@ import { migrateLatest } from './db/migrate';
 import { seedIfEmpty } from './db/seed';
 import { createApp } from './app';
 import { systemClock } from './shared/clock';
+import { closePasswordWorker } from './modules/accounts/passwords';
 
 /** config -> database -> migrate -> (demo data on first start) -> createApp -> listen */
 async function main() {
@@ -21,7 +22,7 @@ async function main() {
   const stop = () => {
     server.close(() => {
       close();
-      void db.destroy().then(() => process.exit(0));
+      void Promise.all([closePasswordWorker(), db.destroy()]).then(() => process.exit(0));
     });
   };
   process.on('SIGINT', stop);

@@ -176,11 +176,11 @@ describe('sign-in rate limits', () => {
     const token = await csrfFrom(agent);
     const res = await agent.post('/login').type('form').send({ _csrf: token, username: user.username, password: TEST_PASSWORD });
     expect(res.status).toBe(429);
-    expect(res.text).toContain('登录失败次数过多');
+    expect(res.text).toContain('登录尝试过于频繁');
   });
 
   it('blocks an address after repeated failures across accounts', async () => {
-    const limited = await createTestContext({ signIn: { perAccount: 100, perAddress: 3, windowMinutes: 15 } });
+    const limited = await createTestContext({ signIn: { perAccount: 100, perAddress: 3, windowMinutes: 15, firstDelaySeconds: 30 } });
     try {
       const agent = request.agent(limited.app);
       for (let i = 0; i < 3; i++) {

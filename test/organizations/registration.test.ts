@@ -1,15 +1,16 @@
 import bcrypt from 'bcryptjs';
 import request from 'supertest';
 import { createTestContext, type TestContext } from '../helpers/app';
-import { signIn } from '../helpers/http';
+import { csrfFrom, signIn } from '../helpers/http';
 import { systemActor } from '../../src/audit/audit';
 import { ValidationFailed } from '../../src/web/errors';
 import { registerOrganization } from '../../src/modules/organizations/service';
-import { counts, register, registration } from './helpers';
+import { counts, formBody, register, registration } from './helpers';
 
 let ctx: TestContext;
 beforeAll(async () => {
-  ctx = await createTestContext();
+  // Many registrations from one test address; the per-address limit has its own tests below.
+  ctx = await createTestContext({ registration: { perAddress: 1000, windowMinutes: 60 } });
 });
 afterAll(() => ctx.close());
 
@@ -29,7 +30,8 @@ describe('registering an organization (200/303)', () => {
   it('creates the organization pending, its categories and its first staff account in one audited transaction', async () => {
     const fields = await registration(ctx, { creditCode: '' });
     fields.creditCode = ((await registration(ctx)).creditCode as string).toLowerCase();
-    const res = await register(anonymous(), fields);
+    const anonymousAgent = anonymous();
+    const res = await register(anonymousAgent, fields);
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/login?next=%2Fmy%2Forganization');
 
@@ -46,8 +48,12 @@ describe('registering an organization (200/303)', () => {
     expect(Number(org.certified_social_workers)).toBe(7);
     const links = await ctx.db('organization_service_categories').where({ organization_id: org.id });
     expect(links).toHaveLength(2);
-    const user = await ctx.db('users').where({ username: fields.username }).first();
+    const user = await ctx.db('users').where({ organization_id: org.id }).first();
     expect(user).toMatchObject({ role: 'org_staff', organization_id: org.id, street_office_id: null });
+    // The name typed, with a random suffix the registrant is told about.
+    expect(user.username).toMatch(new RegExp(`^${(fields.username as string).replace(/\./g, '\\.')}-[a-z2-9]{4}$`));
+    const flash = await anonymousAgent.get(res.headers.location);
+    expect(flash.text).toContain(`您的用户名是 ${user.username}`);
     expect(user.password_hash).not.toContain('long enough');
     expect(await bcrypt.compare('a long enough password', user.password_hash)).toBe(true);
     const events = await ctx.db('audit_events').where({ organization_id: org.id }).orderBy('id').select('action', 'after_json', 'request_id');
@@ -59,7 +65,8 @@ describe('registering an organization (200/303)', () => {
   it('lets the new staff user sign in while pending and see the status and what to do next', async () => {
     const fields = await registration(ctx);
     await register(anonymous(), fields);
-    const agent = await signIn(ctx, fields.username as string, 'a long enough password');
+    const { username } = await ctx.db('users').where('username', 'like', `${fields.username as string}-%`).first();
+    const agent = await signIn(ctx, username, 'a long enough password');
     const mine = await agent.get('/my/organization');
     const org = await ctx.db('organizations').where({ name: fields.name }).first();
     expect(mine.headers.location).toBe(`/organizations/${org.id}`);
@@ -121,10 +128,22 @@ describe('refused registrations (422): the same form, values kept, nothing writt
     expect((await refused({ ...fields, creditCode: `O${code.slice(1)}` })).text).toContain('不能出现“O”');
   });
 
-  it('refuses a username that is taken', async () => {
+  it('does not tell whether a username is taken: the same answer, and an account of its own', async () => {
     await ctx.make.user('reviewer', { username: 'taken.name' });
-    const res = await refused(await registration(ctx, { username: 'taken.name' }));
-    expect(res.text).toContain('该用户名已被使用');
+    const taken = anonymous();
+    const fresh = anonymous();
+    const a = await register(taken, await registration(ctx, { username: 'taken.name' }));
+    const b = await register(fresh, await registration(ctx, { username: 'never.used.name' }));
+    expect([a.status, a.headers.location]).toEqual([b.status, b.headers.location]);
+    expect(a.status).toBe(303);
+    const [pageA, pageB] = await Promise.all([taken.get('/login'), fresh.get('/login')]);
+    const said = (text: string) => /您的用户名是 ([a-z0-9._-]+)（/.exec(text)?.[1];
+    expect(said(pageA.text)).toMatch(/^taken\.name-[a-z2-9]{4}$/);
+    expect(said(pageB.text)).toMatch(/^never\.used\.name-[a-z2-9]{4}$/);
+    expect(pageA.text).not.toContain('该用户名已被使用');
+    // The existing account is untouched; the registrant signs in with the name they were given.
+    expect((await ctx.db('users').where({ username: 'taken.name' }).first()).role).toBe('reviewer');
+    await signIn(ctx, said(pageA.text)!, 'a long enough password');
   });
 
   it('refuses missing categories, a short password, a future founding date, a bad phone, e-mail and count', async () => {
@@ -199,14 +218,50 @@ describe('registrations racing for the same credit code or username', () => {
     expect(after.users - before.users).toBe(1);
   });
 
-  it('lets exactly one of two simultaneous registrations with one username succeed', async () => {
+  it('gives two simultaneous registrations typing one username each an account', async () => {
     const a = await input();
     const b = { ...(await input()), username: a.username };
-    const results = await Promise.allSettled([registerOrganization(deps(), systemActor, a), registerOrganization(deps(), systemActor, b)]);
-    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-    const failure = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
-    expect(failure.reason.fieldErrors).toEqual({ username: 'validation.usernameTaken' });
-    // The losing organization was rolled back with its account.
-    expect(Number((await ctx.db('organizations').whereIn('name', [a.name, b.name]).count({ n: '*' }).first())?.n)).toBe(1);
+    const results = await Promise.all([registerOrganization(deps(), systemActor, a), registerOrganization(deps(), systemActor, b)]);
+    expect(results[0].username).not.toBe(results[1].username);
+    expect(results.every((r) => r.username.startsWith(`${a.username}-`))).toBe(true);
+    expect(Number((await ctx.db('organizations').whereIn('name', [a.name, b.name]).count({ n: '*' }).first())?.n)).toBe(2);
+  });
+});
+
+describe('registrations per address (issue 7, item 5)', () => {
+  it('accepts a few per address per window, then refuses with when to try again, writing nothing', async () => {
+    const local = await createTestContext({ registration: { perAddress: 3, windowMinutes: 60 } });
+    try {
+      for (let i = 0; i < 3; i++) expect((await register(request.agent(local.app), await registration(local))).status).toBe(303);
+      const before = await counts(local);
+      const fields = await registration(local);
+      const res = await register(request.agent(local.app), fields);
+      expect(res.status).toBe(429);
+      expect(res.text).toContain('此网络地址提交的注册申请过多');
+      expect(res.text).toContain('2026-11-25 11:00');
+      expect(res.text).toContain(`value="${fields.name as string}"`);
+      expect(res.headers['retry-after']).toBe(String(60 * 60));
+      expect(await counts(local)).toEqual(before);
+      local.clock.advance(60 * 60 * 1000);
+      expect((await register(request.agent(local.app), await registration(local))).status).toBe(303);
+    } finally {
+      await local.close();
+    }
+  });
+
+  it('counts by the client address behind a trusted proxy, not by what the client claims', async () => {
+    const local = await createTestContext({ trustProxy: 1, registration: { perAddress: 1, windowMinutes: 60 } });
+    try {
+      const from = (xff: string) => async (fields: Record<string, string | string[]>) => {
+        const agent = request.agent(local.app);
+        const token = await csrfFrom(agent, '/organizations/new');
+        return agent.post('/organizations').set('X-Forwarded-For', xff).type('form').send(formBody({ _csrf: token, ...fields }));
+      };
+      expect((await from('198.51.100.1, 203.0.113.5')(await registration(local))).status).toBe(303);
+      expect((await from('198.51.100.2, 203.0.113.5')(await registration(local))).status).toBe(429);
+      expect((await from('203.0.113.6')(await registration(local))).status).toBe(303);
+    } finally {
+      await local.close();
+    }
   });
 });

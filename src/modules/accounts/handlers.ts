@@ -7,9 +7,10 @@ import { isLanguage } from '../../web/i18n';
 import { LANGUAGE_COOKIE } from '../../web/language';
 import { safeLocalPath } from '../../web/redirect';
 import { SESSION_COOKIE } from '../../web/session';
-import type { SignInLimits } from '../../web/signin-limits';
+import { tryAgainMessage, type SignInLimits } from '../../web/signin-limits';
 import { DEMO_ACCOUNTS } from '../../../seeds/demo-accounts';
 import { signInSchema } from './schemas';
+import { PasswordWorkBusy } from './passwords';
 import { recordSignOut } from './service';
 import { holdForSecondStep, SECOND_STEP_PATH } from './second-factor-handlers';
 
@@ -44,28 +45,36 @@ export function create(deps: AppDeps, passport: PassportStatic, limits: SignInLi
       const ip = req.ip ?? 'unknown';
       const values = { username };
 
-      const wait = await limits.blockedFor(username, ip);
-      if (wait > 0) {
-        return renderLogin(req, res, 429, { values, formError: req.t('accounts.login.tooManyAttempts', { minutes: Math.ceil(wait / 60) }) });
+      // Counted before the password is checked (consume first, then check), so parallel attempts
+      // run at most the allowance of checks; beyond it each attempt waits a growing delay.
+      const attempt = await limits.begin(username, ip);
+      if (!attempt.ok) {
+        res.setHeader('Retry-After', String(attempt.waitSeconds));
+        return renderLogin(req, res, 429, { values, formError: tryAgainMessage(req, attempt.retryAt, attempt.waitSeconds) });
       }
 
       passport.authenticate('local', (err: unknown, user: Express.User | false, info?: { message?: string }) => {
+        if (err instanceof PasswordWorkBusy) {
+          // No check ran: the attempt is given back, and the visitor is asked to try again shortly.
+          return limits
+            .notChecked(username, ip)
+            .then(() => {
+              res.setHeader('Retry-After', '5');
+              renderLogin(req, res, 503, { values, formError: req.t('signIn.busy') });
+            })
+            .catch(next);
+        }
         if (err) return next(err);
         if (!user) {
-          return limits
-            .recordFailure(username, ip)
-            .then(() =>
-              renderLogin(req, res, 401, {
-                values,
-                formError: req.t(info?.message === 'disabled' ? 'accounts.login.disabled' : 'accounts.login.invalid'),
-              }),
-            )
-            .catch(next);
+          return renderLogin(req, res, 401, {
+            values,
+            formError: req.t(info?.message === 'disabled' ? 'accounts.login.disabled' : 'accounts.login.invalid'),
+          });
         }
         // An enrolled user proves the second factor before the session is theirs (second-factor-handlers.ts).
         const target = safeLocalPath((req.body as Record<string, unknown>).next, '/dashboard');
         holdForSecondStep(deps, req, user.id, target)
-          .then((held) => (held ? limits.recordSuccess(username).then(() => res.redirect(303, SECOND_STEP_PATH)) : finishSignIn(user)))
+          .then((held) => (held ? limits.succeeded(username, ip).then(() => res.redirect(303, SECOND_STEP_PATH)) : finishSignIn(user)))
           .catch(next);
       })(req, res, next);
 
@@ -77,7 +86,7 @@ export function create(deps: AppDeps, passport: PassportStatic, limits: SignInLi
           req.session.signedInAt = now;
           req.session.lastSeenAt = now;
           limits
-            .recordSuccess(username)
+            .succeeded(username, ip)
             .then(() => res.redirect(303, safeLocalPath((req.body as Record<string, unknown>).next, '/dashboard')))
             .catch(next);
         });

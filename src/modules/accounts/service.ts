@@ -14,7 +14,7 @@ export type SignInResult = { ok: true; userId: number } | { ok: false; reason: '
 /** Checks a password and writes the audit event for the attempt, whatever its outcome. */
 export async function authenticate(deps: Deps, username: string, password: string, actor: Actor): Promise<SignInResult> {
   const user = await repo.findUserByUsername(deps.db, username);
-  const matches = await verifyPasswordOrDummy(password, user?.password_hash);
+  const matches = await verifyPasswordOrDummy(password, user?.password_hash, deps.config.bcryptRounds);
   const now = deps.clock.now();
   let result: SignInResult;
   if (!user || !matches) result = { ok: false, reason: 'invalid' };

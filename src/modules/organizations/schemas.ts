@@ -78,7 +78,14 @@ export const registrationSchema = z.object({
   ...profileFields,
   // Checked against GB 32100-2015 by parseRegistration, which can name the expected character.
   creditCode: z.string().trim().min(1).max(40),
-  username: createUserSchema.shape.username,
+  // At most 59 characters: the account's name gets a 5-character suffix (see registerOrganization).
+  username: z
+    .string()
+    .trim()
+    .min(3, { message: 'validation.username' })
+    .max(59)
+    .regex(/^[A-Za-z0-9._-]+$/, { message: 'validation.username' })
+    .transform((v) => v.toLowerCase()),
   displayName: field.text(100),
   password: createUserSchema.shape.password,
 });

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import type { AppDeps } from '../../deps';
 import { auditedTransaction, type Actor } from '../../audit/audit';
@@ -6,7 +7,7 @@ import { isUniqueViolation } from '../../db/errors';
 import { discardFile, storeFile } from '../../files/storage';
 import { toShanghaiInput } from '../../shared/time';
 import { InvalidState, NotFound, ValidationFailed } from '../../web/errors';
-import { findUserByUsername, insertUser } from '../accounts/repository';
+import { insertUser } from '../accounts/repository';
 import { hashPassword } from '../accounts/passwords';
 import type { OrganizationRow } from './queries';
 import { TRANSITIONS, type Decision } from './policy';
@@ -71,57 +72,80 @@ async function categoryIdsOf(db: Deps['db'], organizationId: number): Promise<nu
  * username is a form error; when two registrations race, the unique indexes decide and the loser
  * gets the same form error with nothing written.
  */
-export async function registerOrganization(deps: Deps, actor: Actor, input: RegistrationInput): Promise<{ organizationId: number; userId: number }> {
+/** The letters of a sign-in name's suffix: no 0/o, 1/l/i, so it can be read out and typed back. */
+const SUFFIX_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
+
+/** `<typed>-<4 random letters>`: every self-registered account gets one, so that the answer never
+ *  depends on whether the name typed already exists (item 5 of issue 7). */
+export function registeredUsername(typed: string): string {
+  const bytes = crypto.randomBytes(4);
+  return `${typed}-${Array.from(bytes, (b) => SUFFIX_ALPHABET[b % SUFFIX_ALPHABET.length]).join('')}`;
+}
+
+/**
+ * Registers the organization (pending) and its first staff account. The account's sign-in name is
+ * the name typed with a random suffix, chosen here: the registrant learns it on the next page, and
+ * nobody learns whether the name typed is someone else's (a clash of the whole name, about one in a
+ * million, is retried with another suffix). A credit code that is already registered is refused by
+ * name: the code is public (printed on the certificate, searchable nationally), and the organization
+ * whose code was used by someone else must learn it to contact the district.
+ */
+export async function registerOrganization(
+  deps: Deps,
+  actor: Actor,
+  input: RegistrationInput,
+): Promise<{ organizationId: number; userId: number; username: string }> {
   const now = deps.clock.now();
   const errors: Record<string, string> = {};
   await checkProfile(deps, input, now, errors);
-  const [codeTaken, userTaken] = await Promise.all([
-    deps.db('organizations').where({ credit_code: input.creditCode }).first('id'),
-    findUserByUsername(deps.db, input.username),
-  ]);
+  const codeTaken = await deps.db('organizations').where({ credit_code: input.creditCode }).first('id');
   if (codeTaken) errors.creditCode = 'organizations.validation.creditCodeTaken';
-  if (userTaken) errors.username = 'validation.usernameTaken';
   if (Object.keys(errors).length) throw new ValidationFailed(errors);
 
   const passwordHash = await hashPassword(input.password, deps.config.bcryptRounds);
   const at = now.toISOString();
-  const register = auditedTransaction(deps.db, actor, now, async (trx) => {
-    const org = { ...profileColumns(input), credit_code: input.creditCode, status: 'pending' as const, created_at: at, updated_at: at };
-    const [inserted] = await trx('organizations').insert(org).returning('id');
-    const organizationId = returnedId(inserted);
-    await replaceCategories(trx, organizationId, input.categoryIds);
-    const user = {
-      username: input.username,
-      display_name: input.displayName,
-      password_hash: passwordHash,
-      role: 'org_staff' as const,
-      street_office_id: null,
-      organization_id: organizationId,
-      disabled_at: null,
-      created_at: at,
-      updated_at: at,
-    };
-    const userId = await insertUser(trx, user);
-    return {
-      result: { organizationId, userId },
-      audit: [
-        { action: 'organization.register', subjectType: 'organization', subjectId: organizationId, organizationId, after: profileView(org, input.categoryIds) },
-        {
-          action: 'user.create',
-          subjectType: 'user',
-          subjectId: userId,
-          organizationId,
-          after: { username: user.username, display_name: user.display_name, role: user.role, organization_id: organizationId },
-        },
-      ],
-    };
-  });
-  return register.catch((err) => {
-    if (!isUniqueViolation(err)) throw err;
-    const e = err as { constraint?: string; message?: string };
-    const onCode = /credit_code/.test(`${e.constraint ?? ''} ${e.message ?? ''}`);
-    throw new ValidationFailed(onCode ? { creditCode: 'organizations.validation.creditCodeTaken' } : { username: 'validation.usernameTaken' });
-  });
+  const register = (username: string) =>
+    auditedTransaction(deps.db, actor, now, async (trx) => {
+      const org = { ...profileColumns(input), credit_code: input.creditCode, status: 'pending' as const, created_at: at, updated_at: at };
+      const [inserted] = await trx('organizations').insert(org).returning('id');
+      const organizationId = returnedId(inserted);
+      await replaceCategories(trx, organizationId, input.categoryIds);
+      const user = {
+        username,
+        display_name: input.displayName,
+        password_hash: passwordHash,
+        role: 'org_staff' as const,
+        street_office_id: null,
+        organization_id: organizationId,
+        disabled_at: null,
+        created_at: at,
+        updated_at: at,
+      };
+      const userId = await insertUser(trx, user);
+      return {
+        result: { organizationId, userId, username },
+        audit: [
+          { action: 'organization.register', subjectType: 'organization', subjectId: organizationId, organizationId, after: profileView(org, input.categoryIds) },
+          {
+            action: 'user.create',
+            subjectType: 'user',
+            subjectId: userId,
+            organizationId,
+            after: { username: user.username, display_name: user.display_name, role: user.role, organization_id: organizationId },
+          },
+        ],
+      };
+    });
+  for (let tries = 1; ; tries++) {
+    try {
+      return await register(registeredUsername(input.username));
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+      const e = err as { constraint?: string; message?: string };
+      if (/credit_code/.test(`${e.constraint ?? ''} ${e.message ?? ''}`)) throw new ValidationFailed({ creditCode: 'organizations.validation.creditCodeTaken' });
+      if (tries >= 5) throw err;
+    }
+  }
 }
 
 /** Staff change their profile (never the credit code, which identifies the organization). */

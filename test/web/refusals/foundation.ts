@@ -17,6 +17,8 @@ const refusals: Record<string, { as: Role | 'anonymous'; status: number }> = {
   'POST /admin/users/:id': { as: 'reviewer', status: 403 },
   'POST /admin/users/:id/disable': { as: 'manager', status: 403 },
   'POST /admin/users/:id/enable': { as: 'auditor', status: 403 },
+  'GET /admin/users/:id/sign-in-limit': { as: 'auditor', status: 403 },
+  'POST /admin/users/:id/sign-in-limit/clear': { as: 'manager', status: 403 },
   'GET /admin/street-offices': { as: 'manager', status: 403 },
   'POST /admin/street-offices': { as: 'approver', status: 403 },
   'GET /admin/street-offices/:id/edit': { as: 'auditor', status: 403 },
