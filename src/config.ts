@@ -31,6 +31,8 @@ export interface Config {
   uploadMaxFiles: number;
   trustProxy: boolean;
   logLevel: string;
+  /** Show the stack trace (which may hold SQL and server paths) on 500 pages. Only when a developer asks. */
+  showErrorDetails: boolean;
   signIn: { perAccount: number; perAddress: number; windowMinutes: number };
 }
 
@@ -63,6 +65,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     uploadMaxFiles: int(env.UPLOAD_MAX_FILES, 5),
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
     logLevel: env.LOG_LEVEL ?? (mode === 'test' ? 'silent' : 'info'),
+    // Off by default in every mode, demo included: `npm start` is what people expose to others.
+    showErrorDetails: mode !== 'production' && env.SHOW_ERROR_DETAILS === '1',
     signIn: {
       perAccount: int(env.SIGNIN_MAX_PER_ACCOUNT, 5),
       perAddress: int(env.SIGNIN_MAX_PER_ADDRESS, 20),

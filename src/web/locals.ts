@@ -24,8 +24,8 @@ export const baseLocals: RequestHandler = (req, res, next) => {
   res.locals.flash = [];
   res.locals.errors = {};
   res.locals.values = {};
-  // Forms ask for the token only when rendered, so pages without forms create no session.
-  res.locals.csrfToken = () => (req.session ? csrfTokenFor(req) : '');
+  // Forms ask for the token only when rendered; an anonymous form's token needs no session at all.
+  res.locals.csrfToken = () => csrfTokenFor(req, res);
   next();
 };
 
@@ -34,5 +34,7 @@ export const userLocals: RequestHandler = (req, res, next) => {
   res.locals.currentUser = req.user ?? null;
   res.locals.navItems = navFor(req.user?.role ?? null);
   res.locals.flash = takeFlash(req);
+  // A signed-in page is never kept by the browser or a proxy (shared computers, back button after sign-out).
+  if (req.user) res.setHeader('Cache-Control', 'no-store');
   next();
 };
