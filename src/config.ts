@@ -29,6 +29,8 @@ export interface Config {
   uploadDir: string;
   uploadMaxBytes: number;
   uploadMaxFiles: number;
+  /** Upload files with no record that are older than this are swept (start-up, npm run files:sweep). */
+  uploadOrphanMinutes: number;
   trustProxy: boolean;
   logLevel: string;
   /** Show the stack trace (which may hold SQL and server paths) on 500 pages. Only when a developer asks. */
@@ -63,6 +65,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     uploadDir: env.UPLOAD_DIR ?? path.join(rootDir, 'uploads'),
     uploadMaxBytes: int(env.UPLOAD_MAX_MB, 10) * 1024 * 1024,
     uploadMaxFiles: int(env.UPLOAD_MAX_FILES, 5),
+    uploadOrphanMinutes: int(env.UPLOAD_ORPHAN_MINUTES, 60),
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
     logLevel: env.LOG_LEVEL ?? (mode === 'test' ? 'silent' : 'info'),
     // Off by default in every mode, demo included: `npm start` is what people expose to others.
