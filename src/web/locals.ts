@@ -4,6 +4,7 @@ import { formatDate, formatDateTime, toShanghaiInput } from '../shared/time';
 import { csrfTokenFor } from './csrf';
 import { takeFlash } from './flash';
 import { navFor } from './nav';
+import { onceKeyFor } from './once';
 
 /** What every view may use: translation, formatters; set before anything can fail. */
 export const baseLocals: RequestHandler = (req, res, next) => {
@@ -26,6 +27,7 @@ export const baseLocals: RequestHandler = (req, res, next) => {
   res.locals.values = {};
   // Forms ask for the token only when rendered; an anonymous form's token needs no session at all.
   res.locals.csrfToken = () => csrfTokenFor(req, res);
+  res.locals.onceKey = onceKeyFor;
   next();
 };
 
