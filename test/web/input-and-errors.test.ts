@@ -19,7 +19,7 @@ afterAll(() => ctx.close());
 const count = async (table: string) => Number((await ctx.db(table).count({ n: '*' }).first())?.n ?? 0);
 
 describe('control characters and direction overrides (422, nothing written, both databases)', () => {
-  it.each(['/calls?category=%00', '/registry?q=a%00b', '/catalog?q=%E2%80%AE', '/awards?page=1%00'])('refuse %s in a query string with a clear message', async (url) => {
+  it.each(['/calls?category=%00', '/registry?q=a%00b', '/catalog?q=%E2%80%AE', '/awards?page=1%00', '/registry/1%00', '/language?lang=en&returnTo=/%E2%81%A6x'])('refuse %s in a path or query string with a clear message', async (url) => {
     const res = await request(ctx.app).get(url);
     expect(res.status).toBe(422);
     expect(res.text).toContain('控制字符');
