@@ -9,6 +9,7 @@ import { csrfFrom, loginAs } from '../helpers/http';
 import { TEST_PASSWORD } from '../helpers/factories';
 import { agentFor, PDF, proposedAward } from '../awards/factory';
 import { register, registration } from '../organizations/helpers';
+import { BEFORE, bidFields, makeCall, postBid, staffAgent } from '../bids/helpers';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -32,7 +33,10 @@ describe('control characters and direction overrides (422, nothing written, both
     const token = await csrfFrom(agent, '/admin/street-offices');
     const res = await agent.post('/admin/street-offices').type('form').send({ _csrf: token, name: '东\u0000山', district: '江宁区' });
     expect(res.status).toBe(422);
-    expect(res.text).toContain('control or text-direction characters');
+    // The form again, with the message at the field and what was typed (minus the character).
+    expect(res.text).toContain('Remove the invisible control or text-direction characters');
+    expect(res.text).toContain('value="东山"');
+    expect(res.text).toContain('value="江宁区"');
     expect(await count('street_offices')).toBe(before);
   });
 
@@ -41,6 +45,8 @@ describe('control characters and direction overrides (422, nothing written, both
     const before = await count('organizations');
     const res = await register(agent, await registration(ctx, { name: '测试\u202Eexe.gpj' }));
     expect(res.status).toBe(422);
+    expect(res.text).toContain('请删除其中不可见的控制字符');
+    expect(res.text).toContain('value="测试exe.gpj"');
     expect(await count('organizations')).toBe(before);
   });
 
@@ -50,8 +56,30 @@ describe('control characters and direction overrides (422, nothing written, both
     const token = await csrfFrom(loser, '/dashboard');
     const res = await loser.post(`/awards/${awardId}/objections`).field('_csrf', token).field('reasons', '评分\u0000有误').attach('files', PDF, 'a.pdf');
     expect(res.status).toBe(422);
+    expect(res.text).toContain('请删除其中不可见的控制字符');
+    expect(res.text).toContain('评分有误');
     expect(await count('objections')).toBe(0);
     expect(await count('stored_files')).toBe(0);
+  });
+
+  it('refuse it in a form with its own parser (a bid) when the write is attempted, the form re-shown', async () => {
+    ctx.clock.set(BEFORE);
+    const call = await makeCall(ctx);
+    const { agent, org } = await staffAgent(ctx);
+    const before = await count('bids');
+    const res = await postBid(agent, `/calls/${call.id}/bids`, bidFields({ servicePlan: '每周\u0000两次' }));
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('请删除其中不可见的控制字符');
+    expect(await count('bids')).toBe(before);
+    expect(await ctx.db('bids').where({ organization_id: org.id }).first()).toBeUndefined();
+  });
+
+  it('never redirect to a path with a control character', async () => {
+    const agent = request.agent(ctx.app);
+    const token = await csrfFrom(agent, '/login');
+    const res = await agent.post('/language').type('form').send({ _csrf: token, lang: 'en', returnTo: '/calls\r\nSet-Cookie: x=1' });
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/');
   });
 
   it('still accept tabs and line breaks in multi-line text', async () => {
