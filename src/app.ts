@@ -12,6 +12,7 @@ import { errorHandler, notFoundHandler } from './web/error-handler';
 import { languageMiddleware } from './web/language';
 import { baseLocals, userLocals } from './web/locals';
 import { sessionMiddleware } from './web/session';
+import { refuseForbiddenText } from './web/text-guard';
 import { createSignInLimits } from './web/signin-limits';
 import { createUploader } from './files/uploads';
 import { accountsRoutes } from './modules/accounts/routes';
@@ -87,7 +88,8 @@ export function createApp(deps: AppDeps): App {
   app.use(unreadCountInHeader(deps));
   // Flat forms only (extended: false): a field is a string or a list of strings, never an object.
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }));
-  app.use(csrfProtection);
+  app.use(refuseForbiddenText);
+  app.use(csrfProtection({ secret: config.sessionSecret, secureCookie: config.env === 'production' }));
 
   const acceptFiles = createUploader(config);
   const signInLimits = createSignInLimits(deps);
@@ -108,6 +110,6 @@ export function createApp(deps: AppDeps): App {
   app.use(callRoutes(deps, acceptFiles));
 
   app.use(notFoundHandler);
-  app.use(errorHandler({ showStack: config.env === 'development', logger }));
+  app.use(errorHandler({ showStack: config.showErrorDetails, logger }));
   return { app, close: sessions.close };
 }

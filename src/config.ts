@@ -30,9 +30,13 @@ export interface Config {
   uploadDir: string;
   uploadMaxBytes: number;
   uploadMaxFiles: number;
+  /** Upload files with no record that are older than this are swept (start-up, npm run files:sweep). */
+  uploadOrphanMinutes: number;
   /** Express' `trust proxy`: false, the number of proxy hops in front of the app, or the proxies' addresses. */
   trustProxy: TrustProxy;
   logLevel: string;
+  /** Show the stack trace (which may hold SQL and server paths) on 500 pages. Only when a developer asks. */
+  showErrorDetails: boolean;
   /** Sign-in attempts that go ahead per account and per address before waits begin; the first wait
    *  (it doubles with each further attempt, up to the window); a quiet window forgets the count. */
   signIn: { perAccount: number; perAddress: number; windowMinutes: number; firstDelaySeconds: number };
@@ -99,8 +103,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     uploadDir: env.UPLOAD_DIR ?? path.join(rootDir, 'uploads'),
     uploadMaxBytes: int(env.UPLOAD_MAX_MB, 10) * 1024 * 1024,
     uploadMaxFiles: int(env.UPLOAD_MAX_FILES, 5),
+    uploadOrphanMinutes: int(env.UPLOAD_ORPHAN_MINUTES, 60),
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     logLevel: env.LOG_LEVEL ?? (mode === 'test' ? 'silent' : 'info'),
+    // Off by default in every mode, demo included: `npm start` is what people expose to others.
+    showErrorDetails: mode !== 'production' && env.SHOW_ERROR_DETAILS === '1',
     signIn: {
       perAccount: int(env.SIGNIN_MAX_PER_ACCOUNT, 5),
       perAddress: int(env.SIGNIN_MAX_PER_ADDRESS, 20),

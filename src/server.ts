@@ -3,6 +3,7 @@ import { createDb } from './db/knex';
 import { migrateLatest } from './db/migrate';
 import { seedIfEmpty } from './db/seed';
 import { createApp } from './app';
+import { sweepOrphanUploads } from './files/sweep';
 import { systemClock } from './shared/clock';
 import { closePasswordWorker } from './modules/accounts/passwords';
 
@@ -15,6 +16,10 @@ async function main() {
     const seeded = await seedIfEmpty({ db, config, clock: systemClock });
     if (seeded) console.log('Demo data loaded (first start). Demo accounts are listed on the sign-in page.');
   }
+  // Upload files left by a crash between writing and committing; in the background, it blocks nothing.
+  sweepOrphanUploads(db, config.uploadDir, { olderThanMinutes: config.uploadOrphanMinutes })
+    .then((r) => r.removed.length > 0 && console.log(`Removed ${r.removed.length} orphan upload files.`))
+    .catch((err) => console.error('Upload sweep failed:', err instanceof Error ? err.message : err));
   const { app, close } = createApp({ config, db, clock: systemClock });
   const server = app.listen(config.port, () => {
     console.log(`Streetfund is running on http://localhost:${config.port} (${config.databaseUrl ? 'PostgreSQL' : 'SQLite ' + config.sqliteFile})`);

@@ -1,6 +1,9 @@
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import { isSqlite } from '../db/knex';
+import { claimOnce, recordOnceResult, type OnceKey } from '../db/once';
+import { ValidationFailed } from '../web/errors';
+import { CONTROL_CHARACTERS_KEY, forbiddenTextErrors } from '../web/text-guard';
 
 /** Who did something, taken from the request (or "system" for seeds and jobs). */
 export interface Actor {
@@ -9,6 +12,10 @@ export interface Actor {
   role: string | null;
   ip: string | null;
   requestId: string | null;
+  /** A create form's one-time key: claimed in the transaction below, so a resubmission creates nothing. */
+  once?: OnceKey;
+  /** Form fields of the request holding control characters (src/web/text-guard.ts): nothing is written. */
+  forbiddenText?: string[];
 }
 
 export const systemActor: Actor = { userId: null, label: 'system', role: null, ip: null, requestId: null };
@@ -104,9 +111,12 @@ export async function auditedTransaction<T>(
   now: Date,
   work: (trx: Knex.Transaction) => Promise<{ result: T; audit: AuditInput | AuditInput[] }>,
 ): Promise<T> {
+  if (actor.forbiddenText?.length) throw new ValidationFailed(forbiddenTextErrors(actor.forbiddenText), CONTROL_CHARACTERS_KEY);
   return db.transaction(async (trx) => {
+    if (actor.once) await claimOnce(trx, actor.once, actor.userId, now);
     const { result, audit } = await work(trx);
     for (const event of Array.isArray(audit) ? audit : [audit]) await recordAudit(trx, actor, event, now);
+    if (actor.once) await recordOnceResult(trx, actor.once, result);
     return result;
   });
 }

@@ -11,8 +11,27 @@ const startsWith = (head: Buffer, bytes: number[]) => bytes.every((b, i) => head
 // Office Open XML files are ZIPs whose first entry is [Content_Types].xml (as Word, Excel and WPS write them).
 const isOoxml = (head: Buffer) => startsWith(head, [0x50, 0x4b, 0x03, 0x04]) && head.subarray(0, 512).includes('[Content_Types].xml');
 
+/**
+ * A PDF is more than its first five bytes: `%PDF-` with a version, at least one indirect object, a
+ * trailer or cross-reference pointer, the `%%EOF` marker in the last kilobyte (where the format puts
+ * it; some writers add a few bytes after it), and no HTML markup at the start, where a polyglot puts
+ * the page it wants a browser to render. These are structural checks, not a full parse: parsing
+ * untrusted PDFs in the web process (pdf.js behind pdf-parse) costs CPU on every upload and widens
+ * what an attacker can reach; the tests parse real PDFs with pdf-parse to show these checks accept
+ * them. Downloads are sent as attachments with nosniff, so a polyglot that passes is still never
+ * rendered as a page of ours.
+ */
+export function looksLikePdf(content: Buffer): boolean {
+  if (!/^%PDF-[12]\.\d/.test(content.subarray(0, 8).toString('latin1'))) return false;
+  const head = content.subarray(0, 1024).toString('latin1');
+  if (/<\s*(!doctype|html|head|body|script|iframe|svg|object|embed|meta|form|img)\b/i.test(head)) return false;
+  if (!content.subarray(Math.max(0, content.length - 1024)).includes('%%EOF')) return false;
+  const text = content.toString('latin1');
+  return /\d+\s+\d+\s+obj\b/.test(text) && text.includes('endobj') && (text.includes('trailer') || text.includes('startxref'));
+}
+
 export const FILE_KINDS: FileKind[] = [
-  { ext: 'pdf', mime: 'application/pdf', matches: (h) => startsWith(h, [0x25, 0x50, 0x44, 0x46, 0x2d]) },
+  { ext: 'pdf', mime: 'application/pdf', matches: looksLikePdf },
   { ext: 'png', mime: 'image/png', matches: (h) => startsWith(h, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]) },
   { ext: 'jpg', mime: 'image/jpeg', matches: (h) => startsWith(h, [0xff, 0xd8, 0xff]) },
   { ext: 'jpeg', mime: 'image/jpeg', matches: (h) => startsWith(h, [0xff, 0xd8, 0xff]) },

@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import type { Actor } from '../audit/audit';
+import { forbiddenFieldsOf } from './text-guard';
 
 /** The audit actor for this request. */
 export function actorOf(req: Request): Actor {
@@ -10,5 +11,6 @@ export function actorOf(req: Request): Actor {
     role: user?.role ?? null,
     ip: req.ip ?? null,
     requestId: typeof req.id === 'string' ? req.id : req.id ? String(req.id) : null,
+    ...(forbiddenFieldsOf(req.body).length ? { forbiddenText: forbiddenFieldsOf(req.body) } : {}),
   };
 }

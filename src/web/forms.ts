@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { TFunction } from 'i18next';
 import { parseMoney } from '../shared/money';
 import { parseShanghaiDateTime } from '../shared/time';
+import { FIELD_KEY, forbiddenFieldsOf, withoutForbiddenCharacters } from './text-guard';
 
 /** Form values exactly as typed, for re-showing a form that failed. Arrays and objects are not text. */
 export type FormValues = Record<string, string>;
@@ -9,7 +10,7 @@ export type FormValues = Record<string, string>;
 export function formValues(body: unknown): FormValues {
   const out: FormValues = {};
   if (body && typeof body === 'object') {
-    for (const [k, v] of Object.entries(body)) if (typeof v === 'string' && k !== '_csrf') out[k] = v;
+    for (const [k, v] of Object.entries(body)) if (typeof v === 'string' && k !== '_csrf') out[k] = withoutForbiddenCharacters(v);
   }
   return out;
 }
@@ -38,6 +39,9 @@ function messageFor(issue: z.core.$ZodIssue, t: TFunction, given: unknown): stri
 }
 
 export function parseForm<S extends z.ZodType>(schema: S, body: unknown, t: TFunction): FormResult<z.infer<S>> {
+  // Control characters or direction overrides found by the request guard (src/web/text-guard.ts).
+  const forbidden = forbiddenFieldsOf(body);
+  if (forbidden.length) return { ok: false, errors: Object.fromEntries(forbidden.map((f) => [f, t(FIELD_KEY)])), values: formValues(body) };
   const result = schema.safeParse(body ?? {});
   if (result.success) return { ok: true, data: result.data };
   const errors: Record<string, string> = {};

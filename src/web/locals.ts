@@ -4,6 +4,7 @@ import { formatDate, formatDateTime, toShanghaiInput } from '../shared/time';
 import { csrfTokenFor } from './csrf';
 import { takeFlash } from './flash';
 import { navFor } from './nav';
+import { onceKeyFor } from './once';
 
 /** What every view may use: translation, formatters; set before anything can fail. */
 export const baseLocals: RequestHandler = (req, res, next) => {
@@ -24,8 +25,9 @@ export const baseLocals: RequestHandler = (req, res, next) => {
   res.locals.flash = [];
   res.locals.errors = {};
   res.locals.values = {};
-  // Forms ask for the token only when rendered, so pages without forms create no session.
-  res.locals.csrfToken = () => (req.session ? csrfTokenFor(req) : '');
+  // Forms ask for the token only when rendered; an anonymous form's token needs no session at all.
+  res.locals.csrfToken = () => csrfTokenFor(req, res);
+  res.locals.onceKey = onceKeyFor;
   next();
 };
 
@@ -34,5 +36,7 @@ export const userLocals: RequestHandler = (req, res, next) => {
   res.locals.currentUser = req.user ?? null;
   res.locals.navItems = navFor(req.user?.role ?? null);
   res.locals.flash = takeFlash(req);
+  // A signed-in page is never kept by the browser or a proxy (shared computers, back button after sign-out).
+  if (req.user) res.setHeader('Cache-Control', 'no-store');
   next();
 };

@@ -67,17 +67,20 @@ describe('signing in', () => {
     expect(res.text).toContain('秣陵街道');
   });
 
-  it('gives the session a new id at sign-in', async () => {
+  it('gives the session a new id at sign-in (none exists before: the sign-in page creates no session)', async () => {
     const user = await ctx.make.user('manager');
     const agent = request.agent(ctx.app);
     const page = await agent.get('/login');
-    const before = /sf\.sid=([^;]+)/.exec(String(page.headers['set-cookie']))?.[1];
+    expect(String(page.headers['set-cookie'])).not.toMatch(/sf\.sid=/);
     const token = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
-    const res = await agent.post('/login').type('form').send({ _csrf: token, username: user.username, password: TEST_PASSWORD });
+    // A fixated id planted by someone else is not kept.
+    const planted = 's%3Aplanted.fixated';
+    const anonCookie = String(page.headers['set-cookie']).split(';')[0];
+    const res = await request(ctx.app).post('/login').set('Cookie', `sf.sid=${planted}; ${anonCookie}`).type('form').send({ _csrf: token, username: user.username, password: TEST_PASSWORD });
+    expect(res.status).toBe(303);
     const after = /sf\.sid=([^;]+)/.exec(String(res.headers['set-cookie']))?.[1];
-    expect(before).toBeDefined();
     expect(after).toBeDefined();
-    expect(after).not.toBe(before);
+    expect(after).not.toBe(planted);
     expect(String(res.headers['set-cookie'])).toMatch(/HttpOnly/i);
     expect(String(res.headers['set-cookie'])).toMatch(/SameSite=Lax/i);
   });

@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import type { AppDeps } from '../../deps';
 import { actorOf } from '../../web/actor';
+import { once } from '../../web/once';
 import { NotFound, ValidationFailed } from '../../web/errors';
 import { flash } from '../../web/flash';
 import { formValues, parseForm } from '../../web/forms';
@@ -46,7 +47,7 @@ export function adminUserRoutes(deps: AppDeps) {
     const form = parseForm(createUserSchema, req.body, req.t);
     if (!form.ok) return renderForm(req, res, 422, { ...locals, errors: form.errors });
     try {
-      await service.createUser(deps, actorOf(req), form.data);
+      await once(req, deps.db, 'accounts.user', (actor) => service.createUser(deps, actor, form.data));
     } catch (err) {
       if (err instanceof ValidationFailed) return renderForm(req, res, 422, { ...locals, errors: translate(req, err.fieldErrors) });
       throw err;

@@ -107,7 +107,7 @@ export function create(deps: AppDeps, passport: PassportStatic, limits: SignInLi
     },
 
     setLanguage(req: Request, res: Response) {
-      const body = req.body as Record<string, unknown>;
+      const body = (req.method === 'GET' ? req.query : req.body) as Record<string, unknown>;
       const lang = isLanguage(body.lang) ? body.lang : 'zh-CN';
       res.cookie(LANGUAGE_COOKIE, lang, {
         maxAge: 365 * 24 * 60 * 60 * 1000,

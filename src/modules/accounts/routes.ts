@@ -11,6 +11,8 @@ export function accountsRoutes(deps: AppDeps, passport: PassportStatic, limits: 
     { method: 'get', path: '/login', access: 'public', handler: h.loginPage },
     { method: 'post', path: '/login', access: 'public', handler: h.login },
     { method: 'post', path: '/logout', access: 'signedIn', handler: h.logout },
+    // A GET: it changes nothing but a cookie, so it needs no CSRF token (and no session for one).
+    { method: 'get', path: '/language', access: 'public', handler: h.setLanguage },
     { method: 'post', path: '/language', access: 'public', handler: h.setLanguage },
   ]);
 }

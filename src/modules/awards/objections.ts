@@ -5,6 +5,7 @@ import { sendStoredFile } from '../../files/storage';
 import { uploadedFiles } from '../../files/uploads';
 import { formatDateTime } from '../../shared/time';
 import { actorOf } from '../../web/actor';
+import { once } from '../../web/once';
 import { Forbidden, InvalidState, NotFound, ValidationFailed } from '../../web/errors';
 import { flash } from '../../web/flash';
 import { formValues, parseForm, type FormValues } from '../../web/forms';
@@ -61,7 +62,7 @@ export function objectionHandlers(deps: AppDeps) {
     if (!form.ok) return renderForm(req, res, award, 422, values, form.errors);
     let objectionId: number;
     try {
-      objectionId = await lodgeObjection(deps, actorOf(req), req.user!, award.id, form.data, uploadedFiles(req, 'files'));
+      objectionId = await once(req, deps.db, 'awards.objection', (actor) => lodgeObjection(deps, actor, req.user!, award.id, form.data, uploadedFiles(req, 'files')));
     } catch (err) {
       if (!(err instanceof ValidationFailed)) throw err;
       const errors = Object.fromEntries(Object.entries(err.fieldErrors).map(([k, v]) => [k, req.t(v, { allowed: ALLOWED_EXTENSIONS.join(', ') })]));

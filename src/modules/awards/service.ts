@@ -131,6 +131,11 @@ export async function lodgeObjection(deps: Deps, actor: Actor, user: SessionUser
         const params = { at: formatDateTime(award.publicity_ends_at) };
         throw refusal.status === 403 ? new Forbidden(refusal.key, params) : new InvalidState(refusal.key, params);
       }
+      // One open objection per organization and award (a partial unique index too): the award row is
+      // locked, so this check and the insert cannot be crossed by another objection on it.
+      if (await trx('objections').where({ award_id: awardId, organization_id: user.organizationId, status: 'open' }).first('id')) {
+        throw new ValidationFailed({ reasons: 'awards.errors.objectionOpen' });
+      }
       const [inserted] = await trx('objections')
         .insert({ award_id: awardId, call_id: call.id, organization_id: user.organizationId, reasons: input.reasons, status: 'open', lodged_by: user.id, lodged_at: now.toISOString() })
         .returning('id');
@@ -162,7 +167,7 @@ export async function lodgeObjection(deps: Deps, actor: Actor, user: SessionUser
     });
   } catch (err) {
     await Promise.all(written.map((key) => discardFile(deps.config.uploadDir, key)));
-    throw err;
+    throw isUniqueViolation(err) ? new ValidationFailed({ reasons: 'awards.errors.objectionOpen' }) : err;
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import type { AppDeps } from '../../deps';
 import { actorOf } from '../../web/actor';
+import { once } from '../../web/once';
 import { InvalidState, NotFound, ValidationFailed } from '../../web/errors';
 import { flash } from '../../web/flash';
 import { formValues, type FormValues } from '../../web/forms';
@@ -109,7 +110,7 @@ export function bidHandlers(deps: AppDeps) {
         flash(req, 'success', req.t(`bids.flash.${outcome}`));
         return res.redirect(303, `/bids/${bid.id}`);
       }
-      const id = await createBid(deps, actorOf(req), req.user!, call.id, form.data, files);
+      const id = await once(req, deps.db, 'bids.create', (actor) => createBid(deps, actor, req.user!, call.id, form.data, files));
       flash(req, 'success', req.t(form.data.intent === 'submit' ? 'bids.flash.submitted' : 'bids.flash.draftSaved'));
       return res.redirect(303, `/bids/${id}`);
     } catch (err) {

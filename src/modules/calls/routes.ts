@@ -1,6 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { AppDeps } from '../../deps';
 import { actorOf } from '../../web/actor';
+import { once } from '../../web/once';
 import { csrfAfterUpload } from '../../web/csrf';
 import { Forbidden, InvalidState, NotFound, ValidationFailed } from '../../web/errors';
 import { flash } from '../../web/flash';
@@ -169,7 +170,7 @@ export function callRoutes(deps: AppDeps, acceptFiles: AcceptFiles) {
     const files = uploadedFiles(req, 'documents');
     try {
       if (!call) {
-        const id = await service.createDraft(deps, actorOf(req), req.user!, input, files);
+        const id = await once(req, deps.db, 'calls.draft', (actor) => service.createDraft(deps, actor, req.user!, input, files));
         flash(req, 'success', req.t('calls.drafted'));
         return res.redirect(303, `/calls/${id}`);
       }

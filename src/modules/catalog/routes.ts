@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import type { AppDeps } from '../../deps';
 import { actorOf } from '../../web/actor';
+import { once } from '../../web/once';
 import { Forbidden, NotFound, ValidationFailed } from '../../web/errors';
 import { flash } from '../../web/flash';
 import { formValues } from '../../web/forms';
@@ -95,7 +96,7 @@ export function catalogRoutes(deps: AppDeps) {
     if (!form.ok) return again(form.errors);
     let id: number;
     try {
-      id = await service.createItem(deps, actorOf(req), req.user!, form.data);
+      id = await once(req, deps.db, 'catalog.item', (actor) => service.createItem(deps, actor, req.user!, form.data));
     } catch (err) {
       if (err instanceof ValidationFailed) return again(translate(req, err.fieldErrors));
       throw err;

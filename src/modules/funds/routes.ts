@@ -3,6 +3,7 @@ import type { AppDeps } from '../../deps';
 import { pageNumber } from '../../shared/pagination';
 import { formatMoney } from '../../shared/money';
 import { actorOf } from '../../web/actor';
+import { once } from '../../web/once';
 import { Forbidden, InvalidState, NotFound } from '../../web/errors';
 import { flash } from '../../web/flash';
 import { formValues, parseForm } from '../../web/forms';
@@ -108,7 +109,7 @@ export function fundsRoutes(deps: AppDeps) {
     if (!form.ok || Object.keys(errors).length || !street) return renderAllocationForm(req, res, 422, values, errors);
 
     const { year, source, amount, note } = form.data;
-    await recordAllocation(deps, actorOf(req), user, { streetOfficeId: street.id, year, source, amountFen: amount, note });
+    await once(req, deps.db, 'funds.allocation', (actor) => recordAllocation(deps, actor, user, { streetOfficeId: street.id, year, source, amountFen: amount, note }));
     flash(req, 'success', req.t('funds.allocate.done', { street: street.name, year, source: req.t(`funds.sources.${source}`), amount: formatMoney(amount) }));
     res.redirect(303, streetYearPath(street.id, year));
   }

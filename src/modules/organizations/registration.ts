@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import type { AppDeps } from '../../deps';
-import { actorOf } from '../../web/actor';
+import { once } from '../../web/once';
 import { ValidationFailed } from '../../web/errors';
 import { flash } from '../../web/flash';
 import { formValues } from '../../web/forms';
@@ -46,7 +46,7 @@ export function registrationHandlers(deps: AppDeps) {
     }
     let username: string;
     try {
-      ({ username } = await registerOrganization(deps, actorOf(req), parsed.data));
+      ({ username } = await once(req, deps.db, 'organizations.register', (actor) => registerOrganization(deps, actor, parsed.data)));
     } catch (err) {
       if (err instanceof ValidationFailed) return render(req, res, 422, { ...locals, errors: translate(req, err.fieldErrors) });
       throw err;

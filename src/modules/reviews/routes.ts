@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import type { AppDeps } from '../../deps';
 import { actorOf } from '../../web/actor';
+import { once } from '../../web/once';
 import { Forbidden, InvalidState, ValidationFailed } from '../../web/errors';
 import { flash } from '../../web/flash';
 import { formValues, parseForm } from '../../web/forms';
@@ -65,7 +66,7 @@ export function reviewRoutes(deps: AppDeps) {
     const form = parseForm(assignSchema, req.body, req.t);
     if (!form.ok) return renderCall(req, res, 422, { errors: form.errors, values: form.values });
     try {
-      const done = await service.assignReviewer(deps, actorOf(req), req.user!, call.id, form.data.reviewerId);
+      const done = await once(req, deps.db, 'reviews.reviewer', (actor) => service.assignReviewer(deps, actor, req.user!, call.id, form.data.reviewerId));
       flash(req, 'success', req.t(done.barredBids ? 'reviews.panel.assignedBarred' : 'reviews.panel.assigned', { name: done.name, count: done.barredBids }));
     } catch (err) {
       if (err instanceof ValidationFailed) return renderCall(req, res, 422, { errors: translate(req, err.fieldErrors), values: formValues(req.body) });

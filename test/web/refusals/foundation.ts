@@ -7,6 +7,7 @@ const refusals: Record<string, { as: Role | 'anonymous'; status: number }> = {
   'GET /login': { as: 'anonymous', status: 200 }, // public by design
   'POST /login': { as: 'anonymous', status: 403 }, // without CSRF token
   'POST /language': { as: 'anonymous', status: 403 }, // without CSRF token
+  'GET /language': { as: 'anonymous', status: 303 }, // public by design: sets only the language cookie
   'GET /healthz': { as: 'anonymous', status: 200 }, // public by design, no data
   'POST /logout': { as: 'anonymous', status: 401 },
   'GET /dashboard': { as: 'anonymous', status: 303 },
