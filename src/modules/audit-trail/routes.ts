@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import type { AppDeps } from '../../deps';
-import { verifyAuditChain } from '../../audit/verify';
+import { verifyAll, type Checkpoint } from '../../audit/verify';
 import { NotFound } from '../../web/errors';
 import { routeTable } from '../../web/routes';
 import { pageNumber } from '../../shared/pagination';
@@ -23,9 +23,25 @@ export function auditTrailRoutes(deps: AppDeps) {
     res.render('audit-trail/show', { title: req.t('auditTrail.eventTitle', { id }), event });
   }
 
+  /**
+   * Verifies the main chain and every sealed log. The administrator also sees the count and head
+   * hash (a checkpoint to note) and may check a noted checkpoint (GET, it changes nothing). An
+   * auditor sees only intact or broken: the district-wide count is not theirs to read (it would
+   * tell them of other streets' activity), and a checkpoint field would let them find it out.
+   */
   async function verify(req: Request, res: Response) {
-    const result = await verifyAuditChain(deps.db);
-    res.render('audit-trail/verify', { title: req.t('auditTrail.verifyTitle'), result });
+    const admin = req.user!.role === 'admin';
+    const values = { count: typeof req.query.count === 'string' ? req.query.count.trim().slice(0, 20) : '', hash: typeof req.query.hash === 'string' ? req.query.hash.trim().slice(0, 80) : '' };
+    const errors: Record<string, string> = {};
+    let checkpoint: Checkpoint | undefined;
+    if (admin && (values.count || values.hash)) {
+      if (!/^\d{1,12}$/.test(values.count)) errors.count = req.t('auditTrail.checkpoint.countInvalid');
+      if (!/^[0-9a-fA-F]{64}$/.test(values.hash)) errors.hash = req.t('auditTrail.checkpoint.hashInvalid');
+      if (!Object.keys(errors).length) checkpoint = { count: Number(values.count), hash: values.hash.toLowerCase() };
+    }
+    const result = await verifyAll(deps.db, { checkpoint });
+    res.status(Object.keys(errors).length ? 422 : 200);
+    res.render('audit-trail/verify', { title: req.t('auditTrail.verifyTitle'), result, admin, checkpoint, values, errors });
   }
 
   return routeTable([
