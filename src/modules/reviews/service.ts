@@ -67,7 +67,7 @@ export async function openBids(deps: Deps, actor: Actor, user: SessionUser, call
         subjectId: callId,
         streetOfficeId: call.street_office_id,
         before: { status: call.status },
-        after: { status: 'under_review', bids: bids.map((b) => ({ id: b.id, organizationId: b.organizationId, priceFen: b.priceFen, submittedAt: b.submittedAt })) },
+        after: { status: 'under_review', bids: bids.map((b) => ({ ref: b.ref, organizationId: b.organizationId, priceFen: b.priceFen, submittedAt: b.submittedAt })) },
       },
     };
   });
@@ -141,7 +141,7 @@ export async function removeReviewer(deps: Deps, actor: Actor, user: SessionUser
         subjectType: 'call',
         subjectId: callId,
         streetOfficeId: call.street_office_id,
-        before: { reviewerId, scores: discarded.map((s) => ({ bidId: s.bid_id, criterionId: s.criterion_id, score: s.score, comment: s.comment })) },
+        before: { reviewerId, scores: discarded.map((s) => ({ bid: s.bid_ref, criterionId: s.criterion_id, score: s.score, comment: s.comment })) },
       },
     };
   });
@@ -197,7 +197,7 @@ export async function declare(deps: Deps, actor: Actor, user: SessionUser, callI
       audit: {
         action: input.hasConflict ? 'review.conflict_declared' : 'review.no_conflict_declared',
         subjectType: 'bid',
-        subjectId: bidId,
+        subjectId: bid.ref,
         streetOfficeId: call.street_office_id,
         organizationId: bid.organization_id,
         before: existing ? { hasConflict: existing.has_conflict, note: existing.note } : undefined,
@@ -240,7 +240,7 @@ export async function saveSheet(deps: Deps, actor: Actor, user: SessionUser, cal
       audit: {
         action: before.length ? 'review.sheet_revised' : 'review.sheet_scored',
         subjectType: 'bid',
-        subjectId: bidId,
+        subjectId: bid.ref,
         streetOfficeId: call.street_office_id,
         organizationId: bid.organization_id,
         before: before.length ? before.map((s) => ({ criterionId: s.criterion_id, score: s.score, comment: s.comment })) : undefined,
@@ -284,7 +284,7 @@ export async function closeScoring(deps: Deps, actor: Actor, user: SessionUser, 
         subjectType: 'call',
         subjectId: callId,
         streetOfficeId: call.street_office_id,
-        after: { ranking: ranking.map((r) => ({ bidId: r.bidId, rank: r.rank, scoreHundredths: r.scoreHundredths, sheets: r.sheets, decidedBy: r.decidedBy })) },
+        after: { ranking: ranking.map((r) => ({ bid: r.bidRef, rank: r.rank, scoreHundredths: r.scoreHundredths, sheets: r.sheets, decidedBy: r.decidedBy })) },
       },
     };
   });
