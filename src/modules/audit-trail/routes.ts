@@ -4,7 +4,8 @@ import { verifyAll, type Checkpoint } from '../../audit/verify';
 import { NotFound } from '../../web/errors';
 import { routeTable } from '../../web/routes';
 import { pageNumber } from '../../shared/pagination';
-import { findEvent, listEvents } from './queries';
+import { findEvent, findOpenedSealedLog, listEvents, sealedLogEvents } from './queries';
+import { SEALED_LOG_OPENED } from '../../audit/sealed';
 
 /** The audit trail, read-only: the administrator sees every event, an auditor those of their streets. */
 export function auditTrailRoutes(deps: AppDeps) {
@@ -20,7 +21,8 @@ export function auditTrailRoutes(deps: AppDeps) {
     const id = Number(req.params.id);
     const event = Number.isInteger(id) ? await findEvent(deps.db, streetsOf(req), id, deps.clock.now()) : undefined;
     if (!event) throw new NotFound();
-    res.render('audit-trail/show', { title: req.t('auditTrail.eventTitle', { id }), event });
+    const sealedLogCall = event.action === SEALED_LOG_OPENED ? Number(event.subject_id) : null;
+    res.render('audit-trail/show', { title: req.t('auditTrail.eventTitle', { id }), event, sealedLogCall });
   }
 
   /**
@@ -44,9 +46,18 @@ export function auditTrailRoutes(deps: AppDeps) {
     res.render('audit-trail/verify', { title: req.t('auditTrail.verifyTitle'), result, admin, checkpoint, values, errors });
   }
 
+  /** A call's sealed log of bid events, readable once the opening of bids committed to it. */
+  async function sealedLog(req: Request, res: Response) {
+    const log = await findOpenedSealedLog(deps.db, streetsOf(req), Number(req.params.callId));
+    if (!log) throw new NotFound();
+    const page = await sealedLogEvents(deps.db, log.call_id, pageNumber(req.query.page));
+    res.render('audit-trail/sealed-log', { title: req.t('auditTrail.sealedLog.title', { call: log.call_title }), log, page });
+  }
+
   return routeTable([
     { method: 'get', path: '/audit', access: ['admin', 'auditor'], handler: list },
     { method: 'get', path: '/audit/verify', access: ['admin', 'auditor'], handler: verify },
+    { method: 'get', path: '/audit/sealed-logs/:callId', access: ['admin', 'auditor'], handler: sealedLog },
     { method: 'get', path: '/audit/:id', access: ['admin', 'auditor'], handler: show },
   ]);
 }

@@ -1,5 +1,6 @@
 import type { AppDeps } from '../../deps';
-import { auditedTransaction, type Actor } from '../../audit/audit';
+import { auditedTransaction, recordAudit, type Actor } from '../../audit/audit';
+import { commitSealedLog } from '../../audit/sealed';
 import { isSqlite, type Tx } from '../../db/knex';
 import { isUniqueViolation } from '../../db/errors';
 import { Forbidden, InvalidState, NotFound, ValidationFailed } from '../../web/errors';
@@ -56,6 +57,9 @@ export async function openBids(deps: Deps, actor: Actor, user: SessionUser, call
       if (call.status === 'published') throw new StillSealed(call.closes_at);
       throw new InvalidState('reviews.errors.notPublished');
     }
+    // One main-chain event commits to the call's sealed log (its bids' events before the deadline)
+    // and the log becomes readable to those who may read the bids; none is written to it any more.
+    const sealedLog = await commitSealedLog(trx, callId, (t, input) => recordAudit(t, actor, input, now), call.street_office_id);
     const bids = await submittedBids(trx, callId);
     const staff = await staffOf(trx, bids.map((b) => b.organizationId));
     await notify(trx, staff, { kind: 'bids.opened', messageKey: 'notifications.messages.bidsOpened', params: { call: call.title }, link: `/calls/${callId}`, subjectType: 'call', subjectId: callId }, now);
@@ -67,7 +71,7 @@ export async function openBids(deps: Deps, actor: Actor, user: SessionUser, call
         subjectId: callId,
         streetOfficeId: call.street_office_id,
         before: { status: call.status },
-        after: { status: 'under_review', bids: bids.map((b) => ({ ref: b.ref, organizationId: b.organizationId, priceFen: b.priceFen, submittedAt: b.submittedAt })) },
+        after: { status: 'under_review', sealedLog: { count: sealedLog.count, head: sealedLog.head }, bids: bids.map((b) => ({ ref: b.ref, organizationId: b.organizationId, priceFen: b.priceFen, submittedAt: b.submittedAt })) },
       },
     };
   });
