@@ -11,6 +11,8 @@ export type EventListRow = Pick<AuditRow, 'id' | 'occurred_at' | 'actor_label' |
  * `streets` null = every street office (administrator); a list = only events of those streets.
  * Events about a bid whose call has not closed yet are left out for every reader: the audit trail
  * must not tell even the administrator that someone has bid before the deadline (sealed bids).
+ * Since the sealed logs (src/audit/sealed.ts) bids write no such event to the main chain at all;
+ * this only still hides the events an earlier install wrote (whose ids then show as gaps).
  * The CAST compares the bid id with the text subject_id the same way on SQLite and PostgreSQL.
  */
 function scoped(db: Queryable, streets: number[] | null, now: Date) {
@@ -21,7 +23,7 @@ function scoped(db: Queryable, streets: number[] | null, now: Date) {
     })
     .whereRaw(
       `NOT (e.subject_type = 'bid' AND EXISTS (SELECT 1 FROM bids b JOIN calls c ON c.id = b.call_id
-        WHERE CAST(b.id AS VARCHAR(40)) = e.subject_id AND c.closes_at > ?))`,
+        WHERE (CAST(b.id AS VARCHAR(40)) = e.subject_id OR b.ref = e.subject_id) AND c.closes_at > ?))`,
       [now.toISOString()],
     );
 }
