@@ -28,6 +28,7 @@ beforeAll(async () => {
   who.auditor = (await loginAs(ctx, 'auditor', { auditStreets: [street.id] })).agent;
   who.otherAuditor = (await loginAs(ctx, 'auditor', { auditStreets: [otherStreet.id] })).agent;
   who.manager = (await loginAs(ctx, 'manager', { street_office_id: street.id })).agent;
+  who.otherManager = (await loginAs(ctx, 'manager', { street_office_id: otherStreet.id })).agent;
 });
 afterAll(() => ctx.close());
 
@@ -92,7 +93,7 @@ describe('before the deadline', () => {
   });
 
   it('keeps the sealed log from every reader until the opening', async () => {
-    for (const name of ['admin', 'auditor']) expect((await who[name].get(`/audit/sealed-logs/${callId}`)).status).toBe(404);
+    for (const name of ['admin', 'auditor', 'manager']) expect((await who[name].get(`/audit/sealed-logs/${callId}`)).status).toBe(404);
   });
 });
 
@@ -116,7 +117,12 @@ describe('at the opening of bids', () => {
       expect(event.text).toContain(`/audit/sealed-logs/${callId}`);
     }
     expect((await who.otherAuditor.get(`/audit/sealed-logs/${callId}`)).status).toBe(404);
-    expect((await who.manager.get(`/audit/sealed-logs/${callId}`)).status).toBe(403);
+    // The street's manager reads it too (from the review page); another street's manager does not.
+    const review = await who.manager.get(`/reviews/calls/${callId}`);
+    expect(review.text).toContain(`/audit/sealed-logs/${callId}`);
+    expect((await who.manager.get(`/audit/sealed-logs/${callId}`)).text).toContain('bid.withdraw');
+    expect((await who.otherManager.get(`/audit/sealed-logs/${callId}`)).status).toBe(404);
+    expect((await who.rival.get(`/audit/sealed-logs/${callId}`)).status).toBe(403);
     expect(await verifyAll(ctx.db)).toMatchObject({ ok: true, sealed: { ok: true, opened: 1 } });
   });
 

@@ -46,7 +46,8 @@ export function auditTrailRoutes(deps: AppDeps) {
     res.render('audit-trail/verify', { title: req.t('auditTrail.verifyTitle'), result, admin, checkpoint, values, errors });
   }
 
-  /** A call's sealed log of bid events, readable once the opening of bids committed to it. */
+  /** A call's sealed log of bid events, readable once the opening of bids committed to it, by those
+   *  who may read its bids: the administrator, the street's auditors and the street's managers. */
   async function sealedLog(req: Request, res: Response) {
     const log = await findOpenedSealedLog(deps.db, streetsOf(req), Number(req.params.callId));
     if (!log) throw new NotFound();
@@ -57,7 +58,7 @@ export function auditTrailRoutes(deps: AppDeps) {
   return routeTable([
     { method: 'get', path: '/audit', access: ['admin', 'auditor'], handler: list },
     { method: 'get', path: '/audit/verify', access: ['admin', 'auditor'], handler: verify },
-    { method: 'get', path: '/audit/sealed-logs/:callId', access: ['admin', 'auditor'], handler: sealedLog },
+    { method: 'get', path: '/audit/sealed-logs/:callId', access: ['admin', 'auditor', 'manager'], handler: sealedLog },
     { method: 'get', path: '/audit/:id', access: ['admin', 'auditor'], handler: show },
   ]);
 }
