@@ -70,7 +70,7 @@ test('two bids, opening, scoring, publicity, a rejected objection, and a final a
       await page.locator('#field-line1Amount').fill(price);
       await page.locator('#field-proposal').setInputFiles({ name: '项目方案书.pdf', mimeType: 'application/pdf', buffer: PDF });
       await submit(page, /^(提交投标书|保存修改并重新提交)$/);
-      expect(page.url()).toMatch(/\/bids\/\d+$/);
+      expect(page.url()).toMatch(/\/bids\/[0-9a-f]{16}$/);
       expect((await page.locator('.error-summary').allTextContents()).join(' ')).toBe('');
       expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain(CALL_TITLE);
       expect(await page.getByText('已提交').count()).toBeGreaterThan(0);
