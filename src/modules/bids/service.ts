@@ -173,9 +173,9 @@ function bidEvent(action: string, bid: Pick<BidRow, 'ref' | 'call_id' | 'organiz
   };
 }
 
-/** Starts a bid on a call: saved as a draft, or submitted at once. One active bid per organization
- *  per call: the unique index decides a race, the loser gets 409. */
-/** Returns the new bid's public reference. */
+/** Starts a bid on a call: saved as a draft, or submitted at once, and returns its public
+ *  reference. One active bid per organization per call: the unique index decides a race, the loser
+ *  gets 409. */
 export async function createBid(deps: Deps, actor: Actor, user: SessionUser, callId: number, input: BidInput, files: UploadedByField): Promise<string> {
   if (user.role !== 'org_staff' || !user.organizationId) throw new Forbidden();
   const organizationId = user.organizationId;

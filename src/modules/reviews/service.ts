@@ -98,7 +98,7 @@ export async function assignReviewer(deps: Deps, actor: Actor, user: SessionUser
       throw err;
     }
     const barred = reviewer.organization_id
-      ? await trx('bids').where({ call_id: callId, status: 'submitted', organization_id: reviewer.organization_id }).select('id')
+      ? await trx('bids').where({ call_id: callId, status: 'submitted', organization_id: reviewer.organization_id }).select('id', 'ref')
       : [];
     if (barred.length) {
       await trx('conflict_declarations')
@@ -114,7 +114,7 @@ export async function assignReviewer(deps: Deps, actor: Actor, user: SessionUser
         subjectType: 'call',
         subjectId: callId,
         streetOfficeId: call.street_office_id,
-        after: { reviewerId, barredBidIds: barred.map((b) => Number(b.id)) },
+        after: { reviewerId, barredBids: barred.map((b) => b.ref as string) },
       },
     };
   });
