@@ -85,11 +85,12 @@ describe('before the deadline', () => {
     const mine = await who.rival.get('/my/bids');
     const page = await who.rival.get(first);
     for (const html of [mine.text, page.text]) {
-      expect(html).not.toMatch(/\/bids\/\d+(["/?]|$)/);
-      expect(html).not.toMatch(/\/files\/\d+["/]/);
+      expect(html).not.toMatch(/\/bids\/\d{1,15}(["/?]|$)/); // a reference is 16 hex digits
+      expect(html).not.toMatch(/\/files\/\d{1,15}["/]/);
     }
-    const ids = (await ctx.db('bids').where({ call_id: callId }).select('id')).map((r) => String(r.id));
-    for (const id of ids) expect(first).not.toContain(`/${id}`);
+    const row = await ctx.db('bids').whereNot('status', 'withdrawn').orderBy('id', 'desc').first('id', 'ref');
+    expect(first).toBe(`/bids/${row.ref}`);
+    expect(row.ref).not.toBe(String(row.id));
   });
 
   it('keeps the sealed log from every reader until the opening', async () => {
