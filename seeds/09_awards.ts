@@ -43,12 +43,12 @@ export async function seed({ trx, now, config }: SeedContext): Promise<void> {
       for (const bid of ranking) {
         const amount = Math.min(bid.priceFen, cap);
         if (amount > left) break;
-        body[`select_${bid.bidId}`] = '1';
-        body[`amount_${bid.bidId}`] = inputMoney(amount);
+        body[`select_${bid.bidRef}`] = '1';
+        body[`amount_${bid.bidRef}`] = inputMoney(amount);
         left -= amount;
       }
     } else {
-      body.winner = String(ranking[0].bidId);
+      body.winner = ranking[0].bidRef;
     }
     await proposeAward(deps, systemActor, manager, Number(call.id), body);
   }

@@ -32,6 +32,7 @@ import { catalogRoutes } from './modules/catalog/routes';
 import { reviewRoutes } from './modules/reviews/routes';
 import { awardRoutes } from './modules/awards/routes';
 import { callRoutes } from './modules/calls/routes';
+import { useAuditKey } from './audit/keys';
 
 export interface App {
   app: express.Express;
@@ -42,6 +43,7 @@ export interface App {
 /** Builds the whole app from its dependencies, so tests build exactly what production runs. */
 export function createApp(deps: AppDeps): App {
   const { config } = deps;
+  useAuditKey(config.auditKey);
   const logger = pino({ level: config.logLevel });
   const app = express();
   app.set('view engine', 'ejs');

@@ -6,12 +6,16 @@ import { createApp } from './app';
 import { sweepOrphanUploads } from './files/sweep';
 import { systemClock } from './shared/clock';
 import { closePasswordWorker } from './modules/accounts/passwords';
+import { markAuditChainKeyed, useAuditKey } from './audit/audit';
 
 /** config -> database -> migrate -> (demo data on first start) -> createApp -> listen */
 async function main() {
   const config = loadConfig();
   const db = createDb(config);
   await migrateLatest(db);
+  // The audit chain is keyed from here on; an earlier install's unkeyed events keep verifying.
+  useAuditKey(config.auditKey);
+  await markAuditChainKeyed(db);
   if (config.demo) {
     const seeded = await seedIfEmpty({ db, config, clock: systemClock });
     if (seeded) console.log('Demo data loaded (first start). Demo accounts are listed on the sign-in page.');

@@ -32,11 +32,11 @@ const venture = {
     { priceFen: 300_000, scores: [[60, 70], [65, 65]] },
   ],
 };
-const ventureFields = (call: { bids: { bidId: number }[] }) => ({
-  [`select_${call.bids[0].bidId}`]: '1',
-  [`amount_${call.bids[0].bidId}`]: '4000',
-  [`select_${call.bids[1].bidId}`]: '1',
-  [`amount_${call.bids[1].bidId}`]: '3333.33',
+const ventureFields = (call: { bids: { bidRef: string }[] }) => ({
+  [`select_${call.bids[0].bidRef}`]: '1',
+  [`amount_${call.bids[0].bidRef}`]: '4000',
+  [`select_${call.bids[1].bidRef}`]: '1',
+  [`amount_${call.bids[1].bidRef}`]: '3333.33',
 });
 
 describe('confirming an award (303)', () => {
@@ -72,7 +72,7 @@ describe('confirming an award (303)', () => {
   });
 
   it('tells the winners it is final and each other bidder only its own score and rank', async () => {
-    const { call, awardId } = await proposedAward(ctx, venture, (c) => ({ [`select_${c.bids[0].bidId}`]: '1', [`amount_${c.bids[0].bidId}`]: '4000' }));
+    const { call, awardId } = await proposedAward(ctx, venture, (c) => ({ [`select_${c.bids[0].bidRef}`]: '1', [`amount_${c.bids[0].bidRef}`]: '4000' }));
     await afterPublicity(awardId, 1);
     await confirm(await agentFor(ctx, call.manager), awardId);
     const rows = await ctx.db('notifications').where({ subject_type: 'award', subject_id: String(awardId) }).whereIn('kind', ['award.final', 'bid.result']).orderBy('user_id');

@@ -33,7 +33,7 @@ export interface ReadyCall {
   callId: number;
   streetOfficeId: number;
   manager: { id: number; username: string };
-  bids: { bidId: number; organizationId: number; staff: { id: number; username: string } }[];
+  bids: { bidId: number; bidRef: string; organizationId: number; staff: { id: number; username: string } }[];
   reviewers: { id: number; username: string }[];
   budgetFen: number;
 }
@@ -158,7 +158,8 @@ export async function readyCall(ctx: TestContext, spec: CallSpec): Promise<Ready
       await ctx.db('conflict_declarations').insert({ call_id: callId, reviewer_id: reviewers[r].id, bid_id: bidId, has_conflict: false, declared_at: iso });
       await ctx.db('review_scores').insert(scores.map((score, c) => ({ bid_id: bidId, reviewer_id: reviewers[r].id, criterion_id: criteria[c], score, comment: null, created_at: iso, updated_at: iso })));
     }
-    bids.push({ bidId, organizationId, staff });
+    const bidRef = (await ctx.db('bids').where({ id: bidId }).first('ref')).ref as string;
+    bids.push({ bidId, bidRef, organizationId, staff });
   }
   return { callId, streetOfficeId: street.id, manager, bids, reviewers, budgetFen };
 }
@@ -192,7 +193,7 @@ export function managerUser(call: ReadyCall): SessionUser {
 export async function proposedAward(ctx: TestContext, spec: CallSpec, fields?: (call: ReadyCall) => Record<string, string>) {
   const call = await readyCall(ctx, spec);
   const { proposeAward } = await import('../../src/modules/awards/service');
-  const body = fields ? fields(call) : { winner: String(call.bids[0].bidId) };
+  const body = fields ? fields(call) : { winner: call.bids[0].bidRef };
   const awardId = await proposeAward(ctx, systemActor, managerUser(call), call.callId, body);
   return { call, awardId };
 }

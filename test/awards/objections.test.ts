@@ -184,7 +184,7 @@ describe('answering an objection', () => {
     expect((await manager.get(`/calls/${call.callId}/award/new`)).status).toBe(409);
     await ctx.db('calls').where({ id: call.callId }).update({ scoring_closed_at: ctx.clock.now().toISOString() });
     const token = await csrfFrom(manager, '/manage/awards');
-    const again = await manager.post(`/calls/${call.callId}/award`).type('form').send({ _csrf: token, winner: String(call.bids[1].bidId), [`reason_${call.bids[0].bidId}`]: '质疑成立' });
+    const again = await manager.post(`/calls/${call.callId}/award`).type('form').send({ _csrf: token, winner: call.bids[1].bidRef, [`reason_${call.bids[0].bidRef}`]: '质疑成立' });
     expect(again.status).toBe(303);
     expect(await ctx.db('awards').where({ call_id: call.callId }).orderBy('id').select('status')).toEqual([{ status: 'withdrawn' }, { status: 'proposed' }]);
     const pub = await request(ctx.app).get(`/awards/${awardId}`);

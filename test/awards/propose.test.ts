@@ -29,9 +29,9 @@ describe('proposing an award (200/303)', () => {
     const form = await manager.get(`/calls/${call.callId}/award/new`);
     expect(form.status).toBe(200);
     expect(form.text).toContain('85.00');
-    expect(form.text).toMatch(new RegExp(`name="winner" value="${call.bids[0].bidId}" checked`));
+    expect(form.text).toMatch(new RegExp(`name="winner" value="${call.bids[0].bidRef}" checked`));
 
-    const res = await propose(manager, call, { winner: String(call.bids[0].bidId) });
+    const res = await propose(manager, call, { winner: call.bids[0].bidRef });
     expect(res.status).toBe(303);
     const award = await ctx.db('awards').where({ call_id: call.callId }).first();
     expect(res.headers.location).toBe(`/awards/${award.id}`);
@@ -57,7 +57,7 @@ describe('proposing an award (200/303)', () => {
   it('lets the manager pass over the top bid with a written reason, which is published', async () => {
     const call = await tender();
     const manager = await agentFor(ctx, call.manager);
-    const res = await propose(manager, call, { winner: String(call.bids[1].bidId), [`reason_${call.bids[0].bidId}`]: '第一名的资质证书已过期' });
+    const res = await propose(manager, call, { winner: call.bids[1].bidRef, [`reason_${call.bids[0].bidRef}`]: '第一名的资质证书已过期' });
     expect(res.status).toBe(303);
     const page = await request(ctx.app).get(res.headers.location);
     expect(page.text).toContain('第一名的资质证书已过期');
@@ -77,7 +77,7 @@ describe('proposing an award (200/303)', () => {
       ],
     });
     const manager = await agentFor(ctx, call.manager);
-    const [a, b, c] = call.bids.map((x) => x.bidId);
+    const [a, b, c] = call.bids.map((x) => x.bidRef);
     const res = await propose(manager, call, {
       [`select_${a}`]: '1',
       [`amount_${a}`]: '5000',
@@ -89,7 +89,7 @@ describe('proposing an award (200/303)', () => {
     const award = await ctx.db('awards').where({ call_id: call.callId }).first();
     const items = await ctx.db('award_items').where({ award_id: award.id }).orderBy('rank');
     expect(items.map((i) => Number(i.amount_fen))).toEqual([500_000, 250_050]);
-    expect((await ctx.db('award_skips').where({ award_id: award.id })).map((s) => Number(s.bid_id))).toEqual([b]);
+    expect((await ctx.db('award_skips').where({ award_id: award.id })).map((s) => Number(s.bid_id))).toEqual([call.bids[1].bidId]);
   });
 });
 
@@ -98,7 +98,7 @@ describe('refusals (403/404/409)', () => {
     const call = await readyCall(ctx, { scoringClosed: false, bids: [{ priceFen: 100_000, scores: [[80, 80]] }] });
     const manager = await agentFor(ctx, call.manager);
     expect((await manager.get(`/calls/${call.callId}/award/new`)).status).toBe(409);
-    const res = await propose(manager, call, { winner: String(call.bids[0].bidId) });
+    const res = await propose(manager, call, { winner: call.bids[0].bidRef });
     expect(res.status).toBe(409);
     expect(res.text).toContain('评分尚未结束');
     expect(await ctx.db('awards').where({ call_id: call.callId })).toEqual([]);
@@ -107,8 +107,8 @@ describe('refusals (403/404/409)', () => {
   it('refuses a second proposal with 409 once one is published', async () => {
     const call = await tender();
     const manager = await agentFor(ctx, call.manager);
-    expect((await propose(manager, call, { winner: String(call.bids[0].bidId) })).status).toBe(303);
-    const again = await propose(manager, call, { winner: String(call.bids[0].bidId) });
+    expect((await propose(manager, call, { winner: call.bids[0].bidRef })).status).toBe(303);
+    const again = await propose(manager, call, { winner: call.bids[0].bidRef });
     expect(again.status).toBe(409);
     expect(await ctx.db('awards').where({ call_id: call.callId })).toHaveLength(1);
   });
@@ -117,7 +117,7 @@ describe('refusals (403/404/409)', () => {
     const call = await tender();
     const other = await loginAs(ctx, 'manager');
     expect((await other.agent.get(`/calls/${call.callId}/award/new`)).status).toBe(403);
-    expect((await propose(other.agent, call, { winner: String(call.bids[0].bidId) })).status).toBe(403);
+    expect((await propose(other.agent, call, { winner: call.bids[0].bidRef })).status).toBe(403);
     const staff = await agentFor(ctx, call.bids[0].staff);
     expect((await staff.get(`/calls/${call.callId}/award/new`)).status).toBe(403);
     const reviewer = await agentFor(ctx, call.reviewers[0]);
@@ -136,10 +136,10 @@ describe('bad input (422): the form again with the message and the typed values,
   it('refuses passing over a higher-ranked bid without a reason', async () => {
     const call = await tender();
     const manager = await agentFor(ctx, call.manager);
-    const res = await propose(manager, call, { winner: String(call.bids[1].bidId) });
+    const res = await propose(manager, call, { winner: call.bids[1].bidRef });
     expect(res.status).toBe(422);
     expect(res.text).toContain('须写明理由');
-    expect(res.text).toMatch(new RegExp(`name="winner" value="${call.bids[1].bidId}" checked`));
+    expect(res.text).toMatch(new RegExp(`name="winner" value="${call.bids[1].bidRef}" checked`));
     expect(await ctx.db('awards').where({ call_id: call.callId })).toEqual([]);
   });
 
@@ -149,7 +149,7 @@ describe('bad input (422): the form again with the message and the typed values,
     expect((await propose(manager, call, {})).status).toBe(422);
     const forged = await propose(manager, call, { winner: '999999' });
     expect(forged.status).toBe(422);
-    const list = await propose(manager, call, { winner: [String(call.bids[0].bidId), String(call.bids[1].bidId)] });
+    const list = await propose(manager, call, { winner: [call.bids[0].bidRef, call.bids[1].bidRef] });
     expect(list.status).toBe(422);
     expect(await ctx.db('awards').where({ call_id: call.callId })).toEqual([]);
   });
@@ -166,7 +166,7 @@ describe('bad input (422): the form again with the message and the typed values,
       ],
     });
     const manager = await agentFor(ctx, call.manager);
-    const [a, b, c] = call.bids.map((x) => x.bidId);
+    const [a, b, c] = call.bids.map((x) => x.bidRef);
     const aboveCap = await propose(manager, call, { [`select_${a}`]: '1', [`amount_${a}`]: '6500' });
     expect(aboveCap.status).toBe(422);
     expect(aboveCap.text).toContain('单个项目资助上限');

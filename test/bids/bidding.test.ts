@@ -19,20 +19,20 @@ describe('bidding (303/200)', () => {
     const res = await postBid(agent, `/calls/${call.id}/bids`, bidFields());
     expect(res.status).toBe(303);
     const bid = await bidOf(call.id, org.id);
-    expect(res.headers.location).toBe(`/bids/${bid.id}`);
+    expect(res.headers.location).toBe(`/bids/${bid.ref}`);
     expect(bid.status).toBe('submitted');
     expect(Number(bid.price_fen)).toBe(30_000_000);
     expect(bid.submitted_at).toBe(ctx.clock.now().toISOString());
     expect(await ctx.db('bid_budget_lines').where({ bid_id: bid.id }).orderBy('position').pluck('item')).toEqual(['人员费用', '服务物料']);
     expect(await count(ctx, 'bid_files', { bid_id: bid.id, kind: 'proposal' })).toBe(1);
-    const event = await ctx.db('audit_events').where({ action: 'bid.submit', subject_id: String(bid.id) }).first();
+    const event = await ctx.db('sealed_audit_events').where({ call_id: call.id, action: 'bid.submit', subject_id: bid.ref }).first();
     expect(event.organization_id).toBe(org.id);
-    expect(event.street_office_id).toBeNull();
+    expect(event.street_office_id).toBeUndefined(); // a sealed log has no street: it is shown to nobody before the opening
     expect(event.after_json).toMatch(/"digest":"[0-9a-f]{64}"/);
     expect(event.after_json).not.toContain('30000000');
     expect(event.after_json).not.toContain('上门助餐');
-    expect(await count(ctx, 'audit_events', { action: 'bid.file_add', subject_id: String(bid.id) })).toBe(1);
-    const page = await agent.get(`/bids/${bid.id}`);
+    expect(await count(ctx, 'sealed_audit_events', { call_id: call.id, action: 'bid.file_add', subject_id: bid.ref })).toBe(1);
+    const page = await agent.get(`/bids/${bid.ref}`);
     expect(page.status).toBe(200);
     expect(page.text).toContain('¥300,000.00');
     expect(page.text).toContain('方案书.pdf');
@@ -46,15 +46,15 @@ describe('bidding (303/200)', () => {
     const bid = await bidOf(call.id, org.id);
     expect(bid.status).toBe('draft');
     expect(bid.price_fen).toBeNull();
-    expect(await count(ctx, 'audit_events', { action: 'bid.save_draft', subject_id: String(bid.id) })).toBe(1);
+    expect(await count(ctx, 'sealed_audit_events', { call_id: call.id, action: 'bid.save_draft', subject_id: bid.ref })).toBe(1);
     // Starting again leads to the draft rather than a second bid.
     const again = await agent.get(`/calls/${call.id}/bids/new`);
     expect(again.status).toBe(303);
-    expect(again.headers.location).toBe(`/bids/${bid.id}/edit`);
-    const form = await agent.get(`/bids/${bid.id}/edit`);
+    expect(again.headers.location).toBe(`/bids/${bid.ref}/edit`);
+    const form = await agent.get(`/bids/${bid.ref}/edit`);
     expect(form.status).toBe(200);
     expect(form.text).toContain('先写一部分');
-    const submit = await postBid(agent, `/bids/${bid.id}`, bidFields());
+    const submit = await postBid(agent, `/bids/${bid.ref}`, bidFields());
     expect(submit.status).toBe(303);
     expect((await bidOf(call.id, org.id)).status).toBe('submitted');
   });
@@ -66,13 +66,13 @@ describe('bidding (303/200)', () => {
     await postBid(agent, `/calls/${call.id}/bids`, bidFields());
     const bid = await bidOf(call.id, org.id);
     ctx.clock.set(BEFORE);
-    const res = await postBid(agent, `/bids/${bid.id}`, bidFields({ price: '250000', line1Amount: '150000', intent: 'draft' }), { proposal: null });
+    const res = await postBid(agent, `/bids/${bid.ref}`, bidFields({ price: '250000', line1Amount: '150000', intent: 'draft' }), { proposal: null });
     expect(res.status).toBe(303);
     const after = await bidOf(call.id, org.id);
     expect(after.status).toBe('submitted');
     expect(Number(after.price_fen)).toBe(25_000_000);
     expect(after.submitted_at).toBe(BEFORE);
-    const event = await ctx.db('audit_events').where({ action: 'bid.edit_submitted', subject_id: String(bid.id) }).first();
+    const event = await ctx.db('sealed_audit_events').where({ call_id: call.id, action: 'bid.edit_submitted', subject_id: bid.ref }).first();
     expect(JSON.parse(event.before_json).digest).not.toBe(JSON.parse(event.after_json).digest);
   });
 
@@ -81,10 +81,10 @@ describe('bidding (303/200)', () => {
     const { agent, org } = await staffAgent(ctx);
     await postBid(agent, `/calls/${call.id}/bids`, bidFields());
     const bid = await bidOf(call.id, org.id);
-    const res = await postForm(agent, `/bids/${bid.id}/withdrawal`, {});
+    const res = await postForm(agent, `/bids/${bid.ref}/withdrawal`, {});
     expect(res.status).toBe(303);
     expect((await ctx.db('bids').where({ id: bid.id }).first()).status).toBe('withdrawn');
-    expect(await count(ctx, 'audit_events', { action: 'bid.withdraw', subject_id: String(bid.id) })).toBe(1);
+    expect(await count(ctx, 'sealed_audit_events', { call_id: call.id, action: 'bid.withdraw', subject_id: bid.ref })).toBe(1);
     const again = await postBid(agent, `/calls/${call.id}/bids`, bidFields());
     expect(again.status).toBe(303);
     expect(await count(ctx, 'bids', { call_id: call.id, organization_id: org.id })).toBe(2);
@@ -107,10 +107,10 @@ describe('bidding (303/200)', () => {
     const bid = await bidOf(call.id, org.id);
     expect(await count(ctx, 'bid_budget_lines', { bid_id: bid.id })).toBe(2);
     const file = await ctx.db('bid_files').where({ bid_id: bid.id }).first();
-    const res = await postForm(agent, `/bids/${bid.id}/files/${file.id}/removal`, {});
+    const res = await postForm(agent, `/bids/${bid.ref}/files/${file.ref}/removal`, {});
     expect(res.status).toBe(303);
     expect(await count(ctx, 'bid_files', { bid_id: bid.id })).toBe(0);
-    expect(await count(ctx, 'audit_events', { action: 'bid.file_remove', subject_id: String(bid.id) })).toBe(1);
+    expect(await count(ctx, 'sealed_audit_events', { call_id: call.id, action: 'bid.file_remove', subject_id: bid.ref })).toBe(1);
   });
 
   it('lists the organization’s own bids with their status and the call’s deadline', async () => {
@@ -141,11 +141,11 @@ describe('refused: the deadline and the opening time (409), nothing written', ()
     const before = await snapshot(ctx);
     const refused = [
       await postBid(other.agent, `/calls/${call.id}/bids`, bidFields()),
-      await postBid(agent, `/bids/${bid.id}`, bidFields()),
-      await postBid(agent, `/bids/${bid.id}`, { intent: 'draft' }, { proposal: { content: PDF, name: 'new.pdf' } }),
-      await postForm(agent, `/bids/${bid.id}/withdrawal`, {}),
-      await postForm(agent, `/bids/${bid.id}/files/${file.id}/removal`, {}),
-      await agent.get(`/bids/${bid.id}/edit`),
+      await postBid(agent, `/bids/${bid.ref}`, bidFields()),
+      await postBid(agent, `/bids/${bid.ref}`, { intent: 'draft' }, { proposal: { content: PDF, name: 'new.pdf' } }),
+      await postForm(agent, `/bids/${bid.ref}/withdrawal`, {}),
+      await postForm(agent, `/bids/${bid.ref}/files/${file.ref}/removal`, {}),
+      await agent.get(`/bids/${bid.ref}/edit`),
       await other.agent.get(`/calls/${call.id}/bids/new`),
     ];
     for (const res of refused) {
@@ -154,7 +154,7 @@ describe('refused: the deadline and the opening time (409), nothing written', ()
     }
     expect(await snapshot(ctx)).toEqual(before);
     // The bid itself stays readable to its organization.
-    expect((await agent.get(`/bids/${bid.id}`)).status).toBe(200);
+    expect((await agent.get(`/bids/${bid.ref}`)).status).toBe(200);
   });
 
   it('still takes a bid one second before the deadline', async () => {
@@ -231,12 +231,12 @@ describe('refused: who may bid (403/404/409), nothing written', () => {
     const { agent } = await staffAgent(ctx);
     const before = await snapshot(ctx);
     const responses = [
-      await agent.get(`/bids/${bid.id}`),
-      await agent.get(`/bids/${bid.id}/edit`),
-      await agent.get(`/bids/${bid.id}/files/${file.id}`),
-      await postBid(agent, `/bids/${bid.id}`, bidFields({ price: '1' })),
-      await postForm(agent, `/bids/${bid.id}/withdrawal`, {}),
-      await postForm(agent, `/bids/${bid.id}/files/${file.id}/removal`, {}),
+      await agent.get(`/bids/${bid.ref}`),
+      await agent.get(`/bids/${bid.ref}/edit`),
+      await agent.get(`/bids/${bid.ref}/files/${file.ref}`),
+      await postBid(agent, `/bids/${bid.ref}`, bidFields({ price: '1' })),
+      await postForm(agent, `/bids/${bid.ref}/withdrawal`, {}),
+      await postForm(agent, `/bids/${bid.ref}/files/${file.ref}/removal`, {}),
     ];
     for (const res of responses) expect(res.status).toBe(404);
     // Exactly the page of a bid that does not exist.
@@ -246,8 +246,8 @@ describe('refused: who may bid (403/404/409), nothing written', () => {
     const mine = await staffAgent(ctx);
     await postBid(mine.agent, `/calls/${call.id}/bids`, bidFields({ intent: 'draft' }));
     const myBid = await bidOf(call.id, mine.org.id);
-    expect((await mine.agent.get(`/bids/${myBid.id}/files/${file.id}`)).status).toBe(404);
-    expect((await postForm(mine.agent, `/bids/${myBid.id}/files/${file.id}/removal`, {})).status).toBe(404);
+    expect((await mine.agent.get(`/bids/${myBid.ref}/files/${file.ref}`)).status).toBe(404);
+    expect((await postForm(mine.agent, `/bids/${myBid.ref}/files/${file.ref}/removal`, {})).status).toBe(404);
     expect(await count(ctx, 'bid_files', { id: file.id })).toBe(1);
     expect((await ctx.db('bids').where({ id: bid.id }).first()).status).toBe('submitted');
     void before;
@@ -258,10 +258,10 @@ describe('refused: who may bid (403/404/409), nothing written', () => {
     const { agent, org } = await staffAgent(ctx);
     await postBid(agent, `/calls/${call.id}/bids`, bidFields());
     const bid = await bidOf(call.id, org.id);
-    await postForm(agent, `/bids/${bid.id}/withdrawal`, {});
+    await postForm(agent, `/bids/${bid.ref}/withdrawal`, {});
     const before = await snapshot(ctx);
-    expect((await postBid(agent, `/bids/${bid.id}`, bidFields())).status).toBe(409);
-    expect((await postForm(agent, `/bids/${bid.id}/withdrawal`, {})).status).toBe(409);
+    expect((await postBid(agent, `/bids/${bid.ref}`, bidFields())).status).toBe(409);
+    expect((await postForm(agent, `/bids/${bid.ref}/withdrawal`, {})).status).toBe(409);
     expect(await snapshot(ctx)).toEqual(before);
   });
 });
@@ -374,8 +374,8 @@ describe('in English', () => {
     const bid = await bidOf(call.id, org.id);
     const { agent: manager } = await loginAs(ctx, 'manager');
     const pages: [typeof agent, string][] = [
-      [agent, `/bids/${bid.id}`],
-      [agent, `/bids/${bid.id}/edit`],
+      [agent, `/bids/${bid.ref}`],
+      [agent, `/bids/${bid.ref}/edit`],
       [agent, '/my/bids'],
       [agent, `/calls/${call.id}`],
       [manager, '/street-office/exclusions'],

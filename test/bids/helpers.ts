@@ -88,9 +88,9 @@ export const count = async (ctx: TestContext, table: string, where: Record<strin
 
 /** Everything a refused request must leave as it was. */
 export async function snapshot(ctx: TestContext) {
-  const [bids, lines, files, stored, events, exclusions] = await Promise.all(
-    ['bids', 'bid_budget_lines', 'bid_files', 'stored_files', 'audit_events', 'street_office_exclusions'].map((t) => count(ctx, t)),
+  const [bids, lines, files, stored, events, exclusions, sealedEvents] = await Promise.all(
+    ['bids', 'bid_budget_lines', 'bid_files', 'stored_files', 'audit_events', 'street_office_exclusions', 'sealed_audit_events'].map((t) => count(ctx, t)),
   );
   const rows = await ctx.db('bids').orderBy('id').select('id', 'status', 'price_fen', 'updated_at', 'service_plan');
-  return { bids, lines, files, stored, events, exclusions, rows: JSON.stringify(rows) };
+  return { bids, lines, files, stored, events, exclusions, sealedEvents, rows: JSON.stringify(rows) };
 }

@@ -11,9 +11,10 @@ import { AFTER, BEFORE, bidFields, makeCall, postBid, staffAgent } from './helpe
  */
 let ctx: TestContext;
 let callId: number;
-let bidId: number;
-let fileId: number;
-let draftId: number;
+let bidId: string; // public references: URLs never carry ids
+let bidNumber: number;
+let fileId: string;
+let draftId: string;
 const who: Record<string, Agent> = {};
 let public_: Agent;
 const ORG_NAME = '密封测试社工服务中心';
@@ -31,11 +32,12 @@ beforeAll(async () => {
   who.owner = owner.agent;
   await postBid(owner.agent, `/calls/${callId}/bids`, bidFields());
   const bid = await ctx.db('bids').where({ call_id: callId, organization_id: owner.org.id }).first();
-  bidId = bid.id;
-  fileId = (await ctx.db('bid_files').where({ bid_id: bidId }).first()).id;
+  bidId = bid.ref;
+  bidNumber = Number(bid.id);
+  fileId = (await ctx.db('bid_files').where({ bid_id: bidNumber }).first()).ref;
   const drafter = await staffAgent(ctx, { name: '只存了草稿的机构' });
   await postBid(drafter.agent, `/calls/${callId}/bids`, bidFields({ intent: 'draft' }));
-  draftId = (await ctx.db('bids').where({ call_id: callId, organization_id: drafter.org.id }).first()).id;
+  draftId = (await ctx.db('bids').where({ call_id: callId, organization_id: drafter.org.id }).first()).ref;
 
   who.otherOrg = (await staffAgent(ctx)).agent;
   who.manager = (await loginAs(ctx, 'manager', { street_office_id: street.id })).agent;
@@ -44,12 +46,12 @@ beforeAll(async () => {
   who.reviewer = reviewer.agent;
   const at = ctx.clock.now().toISOString();
   await ctx.db('call_reviewers').insert({ call_id: callId, reviewer_id: reviewer.user.id, assigned_at: at });
-  await ctx.db('conflict_declarations').insert({ call_id: callId, reviewer_id: reviewer.user.id, bid_id: bidId, has_conflict: false, declared_at: at });
+  await ctx.db('conflict_declarations').insert({ call_id: callId, reviewer_id: reviewer.user.id, bid_id: bidNumber, has_conflict: false, declared_at: at });
   who.otherReviewer = (await loginAs(ctx, 'reviewer')).agent;
   const conflicted = await loginAs(ctx, 'reviewer');
   who.conflictedReviewer = conflicted.agent;
   await ctx.db('call_reviewers').insert({ call_id: callId, reviewer_id: conflicted.user.id, assigned_at: at });
-  await ctx.db('conflict_declarations').insert({ call_id: callId, reviewer_id: conflicted.user.id, bid_id: bidId, has_conflict: true, declared_at: at });
+  await ctx.db('conflict_declarations').insert({ call_id: callId, reviewer_id: conflicted.user.id, bid_id: bidNumber, has_conflict: true, declared_at: at });
   who.auditor = (await loginAs(ctx, 'auditor', { auditStreets: [street.id] })).agent;
   who.otherAuditor = (await loginAs(ctx, 'auditor', { auditStreets: [otherStreet.id] })).agent;
   who.admin = (await loginAs(ctx, 'admin')).agent;
@@ -71,7 +73,7 @@ describe('before the deadline (one second before)', () => {
 
   it.each(NOT_OWNERS)('answers %s with the same 404 as a bid that does not exist, for the page and the file', async (name) => {
     const page = await who[name].get(`/bids/${bidId}`);
-    const missing = await who[name].get('/bids/999999');
+    const missing = await who[name].get('/bids/0123456789abcdef');
     expect(page.status).toBe(404);
     expect(strip(page.text)).toBe(strip(missing.text));
     expect((await who[name].get(`/bids/${bidId}/files/${fileId}`)).status).toBe(404);
@@ -108,10 +110,11 @@ describe('before the deadline (one second before)', () => {
     expect(other.text).toContain('还没有投标书');
   });
 
-  it('keeps the bid’s audit events from the street’s auditor', async () => {
-    const events = await ctx.db('audit_events').where({ subject_type: 'bid' }).select('street_office_id');
-    expect(events.length).toBeGreaterThan(0);
-    expect(events.every((e) => e.street_office_id === null)).toBe(true);
+  it('keeps the bid’s audit events out of the main chain, in the call’s sealed log', async () => {
+    expect(await ctx.db('audit_events').where({ subject_type: 'bid' }).select('id')).toEqual([]);
+    const sealed = await ctx.db('sealed_audit_events').where({ call_id: callId }).orderBy('seq').select('action', 'subject_id');
+    expect(sealed.map((e) => e.action)).toEqual(expect.arrayContaining(['bid.submit', 'bid.save_draft']));
+    expect(sealed.map((e) => e.subject_id)).toContain(bidId);
     const trail = await who.auditor.get('/audit?action=bid');
     expect(trail.status).toBe(200);
     expect(trail.text).not.toContain('bid.submit');

@@ -70,14 +70,14 @@ test('two bids, opening, scoring, publicity, a rejected objection, and a final a
       await page.locator('#field-line1Amount').fill(price);
       await page.locator('#field-proposal').setInputFiles({ name: '项目方案书.pdf', mimeType: 'application/pdf', buffer: PDF });
       await submit(page, /^(提交投标书|保存修改并重新提交)$/);
-      expect(page.url()).toMatch(/\/bids\/\d+$/);
+      expect(page.url()).toMatch(/\/bids\/[0-9a-f]{16}$/);
       expect((await page.locator('.error-summary').allTextContents()).join(' ')).toBe('');
       expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain(CALL_TITLE);
       expect(await page.getByText('已提交').count()).toBeGreaterThan(0);
       await accessible(page);
     });
   }
-  const bids = await site.db('bids').where({ 'bids.call_id': call.id, 'bids.status': 'submitted' }).join('organizations as o', 'o.id', 'bids.organization_id').select('bids.id', 'o.name');
+  const bids = await site.db('bids').where({ 'bids.call_id': call.id, 'bids.status': 'submitted' }).join('organizations as o', 'o.id', 'bids.organization_id').select('bids.id', 'bids.ref', 'o.name');
   expect(bids).toHaveLength(2);
 
   // 2. After the deadline the manager opens the bids and puts two reviewers on the panel.
@@ -98,7 +98,7 @@ test('two bids, opening, scoring, publicity, a rejected objection, and a final a
   for (const r of reviewers) {
     for (const bid of bids) {
       await as(r.username, async (page) => {
-        await page.goto(`${base}/reviews/calls/${call.id}/bids/${bid.id}`);
+        await page.goto(`${base}/reviews/calls/${call.id}/bids/${bid.ref}`);
         await accessible(page);
         await page.locator('#field-decision').check();
         await submit(page, '提交申报');

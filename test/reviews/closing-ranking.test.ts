@@ -6,7 +6,7 @@ import * as service from '../../src/modules/reviews/service';
 import { systemActor } from '../../src/audit/audit';
 import type { SessionUser } from '../../src/modules/accounts/roles';
 import { sheetForm } from './factory';
-import { count, reviewerAgent, scenario, type Scenario } from './helpers';
+import { count, reviewerAgent, scenario, type Scenario , refOf } from './helpers';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -28,8 +28,8 @@ async function panel(): Promise<Scenario & { r1: R; r2: R }> {
 }
 
 async function scoreAs(s: Scenario, r: R, bidId: number, scores: number[]) {
-  expect((await postForm(r.agent, `${base(s.f.callId)}/bids/${bidId}/declaration`, { decision: 'none' })).status).toBe(303);
-  expect((await postForm(r.agent, `${base(s.f.callId)}/bids/${bidId}/scores`, sheetForm(s.f, scores))).status).toBe(303);
+  expect((await postForm(r.agent, `${base(s.f.callId)}/bids/${await refOf(ctx, bidId)}/declaration`, { decision: 'none' })).status).toBe(303);
+  expect((await postForm(r.agent, `${base(s.f.callId)}/bids/${await refOf(ctx, bidId)}/scores`, sheetForm(s.f, scores))).status).toBe(303);
 }
 
 const closedAt = async (callId: number) => (await ctx.db('calls').where({ id: callId }).first('scoring_closed_at')).scoring_closed_at;
@@ -157,7 +157,7 @@ describe('races', () => {
     const s = await panel();
     await scoreAs(s, s.r1, s.bidA, [80, 80]);
     await scoreAs(s, s.r1, s.bidB, [80, 80]);
-    await postForm(s.r2.agent, `${base(s.f.callId)}/bids/${s.bidA}/declaration`, { decision: 'none' });
+    await postForm(s.r2.agent, `${base(s.f.callId)}/bids/${await refOf(ctx, s.bidA)}/declaration`, { decision: 'none' });
     const manager = asUser(s, s.manager.user.id, 'manager');
     const reviewer = asUser(s, s.r2.user.id, 'reviewer');
     const sheet = new Map(s.f.criteria.map((c) => [c.id, { score: 10, comment: '竞态' }]));
@@ -165,7 +165,7 @@ describe('races', () => {
     const event = await ctx.db('audit_events').where({ action: 'review.scoring_closed', subject_id: String(s.f.callId) }).first('after_json');
     expect(event).toBeDefined();
     const fixed = JSON.parse(event.after_json).ranking;
-    const now = (await rankBids(ctx.db, s.f.callId)).map((r) => ({ bidId: r.bidId, rank: r.rank, scoreHundredths: r.scoreHundredths, sheets: r.sheets, decidedBy: r.decidedBy }));
+    const now = (await rankBids(ctx.db, s.f.callId)).map((r) => ({ bid: r.bidRef, rank: r.rank, scoreHundredths: r.scoreHundredths, sheets: r.sheets, decidedBy: r.decidedBy }));
     expect(now).toEqual(fixed);
   });
 });

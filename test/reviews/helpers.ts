@@ -38,3 +38,8 @@ export async function reviewerAgent(ctx: TestContext, overrides: Record<string, 
 
 export const count = async (ctx: TestContext, table: string, where: Record<string, unknown> = {}) => Number((await ctx.db(table).where(where).count({ n: '*' }).first())?.n ?? 0);
 export const audits = (ctx: TestContext, action: string) => count(ctx, 'audit_events', { action });
+
+/** A bid's public reference: URLs carry it, never the id. */
+export async function refOf(ctx: TestContext, bidId: number): Promise<string> {
+  return (await ctx.db('bids').where({ id: bidId }).first('ref')).ref;
+}

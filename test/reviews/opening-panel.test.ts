@@ -2,7 +2,7 @@ import request from 'supertest';
 import { createTestContext, type TestContext } from '../helpers/app';
 import { csrfFrom, loginAs, postForm } from '../helpers/http';
 import { reviewCall, submittedBid } from './factory';
-import { audits, count, reviewerAgent, scenario } from './helpers';
+import { audits, count, reviewerAgent, scenario , refOf } from './helpers';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -151,9 +151,9 @@ describe('the review panel', () => {
     const s = await opened();
     const r = await reviewerAgent(ctx);
     await postForm(s.manager.agent, `${base(s.f.callId)}/reviewers`, { reviewerId: String(r.user.id) });
-    await postForm(r.agent, `${base(s.f.callId)}/bids/${s.bidA}/declaration`, { decision: 'none' });
+    await postForm(r.agent, `${base(s.f.callId)}/bids/${await refOf(ctx, s.bidA)}/declaration`, { decision: 'none' });
     const fields = Object.fromEntries(s.f.criteria.flatMap((c) => [[`score_${c.id}`, '80'], [`comment_${c.id}`, '好']]));
-    expect((await postForm(r.agent, `${base(s.f.callId)}/bids/${s.bidA}/scores`, fields)).status).toBe(303);
+    expect((await postForm(r.agent, `${base(s.f.callId)}/bids/${await refOf(ctx, s.bidA)}/scores`, fields)).status).toBe(303);
     const res = await postForm(s.manager.agent, `${base(s.f.callId)}/reviewers/${r.user.id}/removal`, {});
     expect(res.status).toBe(303);
     expect(await count(ctx, 'call_reviewers', { call_id: s.f.callId })).toBe(0);

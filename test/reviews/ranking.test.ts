@@ -8,7 +8,7 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-const bid = (over: Partial<ScoredBid>): ScoredBid => ({ bidId: 1, organizationId: 1, organizationName: 'x', priceFen: 100, submittedAt: '2026-01-01T00:00:00.000Z', sheets: 1, weightedSum: 8000, ...over });
+const bid = (over: Partial<ScoredBid>): ScoredBid => ({ bidId: 1, bidRef: 'ref', organizationId: 1, organizationName: 'x', priceFen: 100, submittedAt: '2026-01-01T00:00:00.000Z', sheets: 1, weightedSum: 8000, ...over });
 
 describe('rankScored (pure)', () => {
   it('compares means exactly by cross-multiplying, even when they show the same two decimals', () => {

@@ -1,7 +1,7 @@
 import { createTestContext, type TestContext } from '../helpers/app';
 import { loginAs, postForm, type Agent } from '../helpers/http';
 import { sheetForm, submittedBid } from './factory';
-import { count, reviewerAgent, scenario, type Scenario } from './helpers';
+import { count, reviewerAgent, scenario, type Scenario , refOf } from './helpers';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -22,20 +22,20 @@ async function panel(): Promise<Scenario & { r1: { agent: Agent; user: { id: num
   return { ...s, r1, r2 };
 }
 
-const declare = (agent: Agent, s: Scenario, bidId: number, fields: Record<string, string | string[]>) => postForm(agent, `${base(s.f.callId)}/bids/${bidId}/declaration`, fields);
-const score = (agent: Agent, s: Scenario, bidId: number, fields: Record<string, string | string[]>) => postForm(agent, `${base(s.f.callId)}/bids/${bidId}/scores`, fields);
+const declare = async (agent: Agent, s: Scenario, bidId: number, fields: Record<string, string | string[]>) => postForm(agent, `${base(s.f.callId)}/bids/${await refOf(ctx, bidId)}/declaration`, fields);
+const score = async (agent: Agent, s: Scenario, bidId: number, fields: Record<string, string | string[]>) => postForm(agent, `${base(s.f.callId)}/bids/${await refOf(ctx, bidId)}/scores`, fields);
 
 describe('declarations of interest', () => {
   it('a reviewer declares no conflict, then sees the bid and the sheet (audited)', async () => {
     const s = await panel();
-    const before = await s.r1.agent.get(`${base(s.f.callId)}/bids/${s.bidA}`);
+    const before = await s.r1.agent.get(`${base(s.f.callId)}/bids/${await refOf(ctx, s.bidA)}`);
     expect(before.status).toBe(200);
     expect(before.text).not.toContain('服务方案正文');
     expect(before.text).not.toContain('¥40,000.00');
     const res = await declare(s.r1.agent, s, s.bidA, { decision: 'none' });
     expect(res.status).toBe(303);
-    expect(await count(ctx, 'audit_events', { action: 'review.no_conflict_declared', subject_id: String(s.bidA) })).toBe(1);
-    const after = await s.r1.agent.get(`${base(s.f.callId)}/bids/${s.bidA}`);
+    expect(await count(ctx, 'audit_events', { action: 'review.no_conflict_declared', subject_id: await refOf(ctx, s.bidA) })).toBe(1);
+    const after = await s.r1.agent.get(`${base(s.f.callId)}/bids/${await refOf(ctx, s.bidA)}`);
     expect(after.text).toContain('服务方案正文');
     expect(after.text).toContain('¥40,000.00');
     expect(after.text).toContain(`name="score_${s.f.criteria[0].id}"`);
@@ -51,7 +51,7 @@ describe('declarations of interest', () => {
     expect(again.status).toBe(409);
     expect(again.text).toContain('不能撤回');
     expect(!!(await ctx.db('conflict_declarations').where({ reviewer_id: s.r1.user.id, bid_id: s.bidA }).first()).has_conflict).toBe(true);
-    const page = await s.r1.agent.get(`${base(s.f.callId)}/bids/${s.bidA}`);
+    const page = await s.r1.agent.get(`${base(s.f.callId)}/bids/${await refOf(ctx, s.bidA)}`);
     expect(page.text).not.toContain('服务方案正文');
   });
 
@@ -85,12 +85,12 @@ describe('declarations of interest', () => {
     expect((await declare(affiliated.agent, s, s.bidA, { decision: 'none' })).status).toBe(409);
     const outsider = await reviewerAgent(ctx);
     expect((await declare(outsider.agent, s, s.bidA, { decision: 'none' })).status).toBe(403);
-    expect((await outsider.agent.get(`${base(s.f.callId)}/bids/${s.bidA}`)).status).toBe(403);
+    expect((await outsider.agent.get(`${base(s.f.callId)}/bids/${await refOf(ctx, s.bidA)}`)).status).toBe(403);
     const elsewhere = await scenario(ctx);
     expect((await declare(s.r1.agent, s, elsewhere.bidA, { decision: 'none' })).status).toBe(404);
     const draft = await ctx.db('bids').where({ call_id: s.f.callId, status: 'draft' }).first('id');
     expect((await declare(s.r1.agent, s, Number(draft.id), { decision: 'none' })).status).toBe(404);
-    expect((await s.r1.agent.get(`${base(s.f.callId)}/bids/${draft.id}`)).status).toBe(404);
+    expect((await s.r1.agent.get(`${base(s.f.callId)}/bids/${await refOf(ctx, draft.id)}`)).status).toBe(404);
     expect(await count(ctx, 'conflict_declarations', { reviewer_id: outsider.user.id })).toBe(0);
     expect(await count(ctx, 'conflict_declarations', { reviewer_id: s.r1.user.id })).toBe(0);
   });
@@ -105,13 +105,13 @@ describe('scoring', () => {
     const rows = await ctx.db('review_scores').where({ reviewer_id: s.r1.user.id, bid_id: s.bidA }).orderBy('criterion_id').select('score', 'comment');
     expect(rows.map((r) => Number(r.score))).toEqual([80, 70]);
     expect(rows[0].comment).toBe('理由充分');
-    expect(await count(ctx, 'audit_events', { action: 'review.sheet_scored', subject_id: String(s.bidA) })).toBe(1);
+    expect(await count(ctx, 'audit_events', { action: 'review.sheet_scored', subject_id: await refOf(ctx, s.bidA) })).toBe(1);
     expect((await score(s.r1.agent, s, s.bidA, sheetForm(s.f, [90, 100], '修改后'))).status).toBe(303);
     const revised = await ctx.db('review_scores').where({ reviewer_id: s.r1.user.id, bid_id: s.bidA }).orderBy('criterion_id').select('score');
     expect(revised.map((r) => Number(r.score))).toEqual([90, 100]);
-    expect(await count(ctx, 'audit_events', { action: 'review.sheet_revised', subject_id: String(s.bidA) })).toBe(1);
+    expect(await count(ctx, 'audit_events', { action: 'review.sheet_revised', subject_id: await refOf(ctx, s.bidA) })).toBe(1);
     // 90 × 60 + 100 × 40 = 9400 -> 94.00 shown to the reviewer.
-    expect((await s.r1.agent.get(`${base(s.f.callId)}/bids/${s.bidA}`)).text).toContain('94.00');
+    expect((await s.r1.agent.get(`${base(s.f.callId)}/bids/${await refOf(ctx, s.bidA)}`)).text).toContain('94.00');
   });
 
   it('a reviewer who declared a conflict cannot score (403), nothing written', async () => {
@@ -128,7 +128,7 @@ describe('scoring', () => {
     await postForm(s.manager.agent, `${base(s.f.callId)}/reviewers`, { reviewerId: String(affiliated.user.id) });
     const res = await score(affiliated.agent, s, s.bidA, sheetForm(s.f, [100, 100]));
     expect(res.status).toBe(403);
-    const page = await affiliated.agent.get(`${base(s.f.callId)}/bids/${s.bidA}`);
+    const page = await affiliated.agent.get(`${base(s.f.callId)}/bids/${await refOf(ctx, s.bidA)}`);
     expect(page.text).not.toContain('服务方案正文');
     expect(page.text).toContain('回避');
     // ... and the other bid is theirs to declare and score.
@@ -198,7 +198,7 @@ describe('scoring', () => {
     for (const role of ['manager', 'org_staff', 'auditor', 'admin', 'approver'] as const) {
       const { agent } = await loginAs(ctx, role);
       expect((await score(agent, s, s.bidA, sheetForm(s.f, [80, 70]))).status).toBe(403);
-      expect((await agent.get(`${base(s.f.callId)}/bids/${s.bidA}`)).status).toBe(403);
+      expect((await agent.get(`${base(s.f.callId)}/bids/${await refOf(ctx, s.bidA)}`)).status).toBe(403);
     }
     expect((await score(s.manager.agent, s, s.bidA, sheetForm(s.f, [80, 70]))).status).toBe(403);
     expect(await count(ctx, 'review_scores', { bid_id: s.bidA })).toBe(0);
@@ -215,8 +215,8 @@ describe('secrecy between reviewers before closing', () => {
     await declare(s.r2.agent, s, s.bidA, { decision: 'none' });
     const pages = [
       await s.r2.agent.get(base(s.f.callId)),
-      await s.r2.agent.get(`${base(s.f.callId)}/bids/${s.bidA}`),
-      await s.r2.agent.get(`${base(s.f.callId)}/bids/${s.bidB}`),
+      await s.r2.agent.get(`${base(s.f.callId)}/bids/${await refOf(ctx, s.bidA)}`),
+      await s.r2.agent.get(`${base(s.f.callId)}/bids/${await refOf(ctx, s.bidB)}`),
       await s.r2.agent.get('/dashboard'),
       await s.r2.agent.get('/reviews'),
     ];

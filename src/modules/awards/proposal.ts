@@ -4,12 +4,12 @@ import type { RankedBid } from './ranking';
 /**
  * The award proposal form, read and checked against the ranking.
  * Fields: a tender has one radio `winner` (a bid id; its amount is its price); a venture call has a
- * checkbox `select_<bidId>` and an amount `amount_<bidId>` per bid. Either has `reason_<bidId>`, the
+ * checkbox `select_<bidRef>` and an amount `amount_<bidRef>` per bid. Either has `reason_<bidRef>`, the
  * written reason for passing over a bid ranked above a chosen one (required for those, published).
  */
 export interface Proposal {
-  items: { bidId: number; rank: number; amountFen: number }[];
-  skips: { bidId: number; reason: string }[];
+  items: { bidId: number; bidRef: string; rank: number; amountFen: number }[];
+  skips: { bidId: number; bidRef: string; reason: string }[];
 }
 
 export interface Problem {
@@ -46,24 +46,24 @@ export function readProposal(body: unknown, call: CallTerms, ranking: RankedBid[
 
   if (venture) {
     for (const bid of ranking) {
-      const selected = text(form, `select_${bid.bidId}`, problems);
+      const selected = text(form, `select_${bid.bidRef}`, problems);
       if (!selected) continue;
-      const field = `amount_${bid.bidId}`;
+      const field = `amount_${bid.bidRef}`;
       const parsed = parseMoney(text(form, field, problems));
       if (problems[field]) continue;
       if (!parsed.ok) problems[field] = { key: `validation.money.${parsed.error}` };
       else if (parsed.fen <= 0) problems[field] = { key: 'awards.errors.amountZero' };
       else if (parsed.fen > bid.priceFen) problems[field] = { key: 'awards.errors.abovePrice', params: { price: formatMoney(bid.priceFen) } };
       else if (call.per_project_cap_fen !== null && parsed.fen > call.per_project_cap_fen) problems[field] = { key: 'awards.errors.aboveCap', params: { cap: formatMoney(call.per_project_cap_fen) } };
-      else items.push({ bidId: bid.bidId, rank: bid.rank, amountFen: parsed.fen });
+      else items.push({ bidId: bid.bidId, bidRef: bid.bidRef, rank: bid.rank, amountFen: parsed.fen });
     }
     if (!items.length && !Object.keys(problems).length) problems.selection = { key: 'awards.errors.noneChosen' };
   } else {
     const winner = text(form, 'winner', problems);
-    const bid = /^\d{1,9}$/.test(winner) ? ranking.find((b) => b.bidId === Number(winner)) : undefined;
+    const bid = winner ? ranking.find((b) => b.bidRef === winner) : undefined;
     if (!problems.winner) {
       if (!bid) problems.winner = { key: winner ? 'validation.choose' : 'awards.errors.noneChosen' };
-      else items.push({ bidId: bid.bidId, rank: bid.rank, amountFen: bid.priceFen });
+      else items.push({ bidId: bid.bidId, bidRef: bid.bidRef, rank: bid.rank, amountFen: bid.priceFen });
     }
   }
 
@@ -75,12 +75,12 @@ export function readProposal(body: unknown, call: CallTerms, ranking: RankedBid[
   const chosen = new Set(items.map((i) => i.bidId));
   const lowest = Math.max(0, ...items.map((i) => i.rank));
   for (const bid of ranking) {
-    const field = `reason_${bid.bidId}`;
+    const field = `reason_${bid.bidRef}`;
     const reason = text(form, field, problems);
     if (bid.rank >= lowest || chosen.has(bid.bidId) || problems[field]) continue;
     if (!reason) problems[field] = { key: 'awards.errors.skipReasonRequired', params: { rank: bid.rank } };
     else if (reason.length > REASON_MAX) problems[field] = { key: 'validation.tooLong', params: { max: REASON_MAX } };
-    else skips.push({ bidId: bid.bidId, reason });
+    else skips.push({ bidId: bid.bidId, bidRef: bid.bidRef, reason });
   }
   return { proposal: { items, skips }, problems };
 }

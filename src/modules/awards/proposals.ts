@@ -42,8 +42,8 @@ export function proposalHandlers(deps: AppDeps) {
     const cap = call.per_project_cap_fen === null ? null : Number(call.per_project_cap_fen);
     // Suggested: the top bid wins a tender; a venture amount starts at the price, within the cap.
     const values: FormValues = {};
-    if (!isVenture(call) && ranking[0]) values.winner = String(ranking[0].bidId);
-    for (const bid of ranking) values[`amount_${bid.bidId}`] = fenToInput(cap === null ? bid.priceFen : Math.min(bid.priceFen, cap));
+    if (!isVenture(call) && ranking[0]) values.winner = ranking[0].bidRef;
+    for (const bid of ranking) values[`amount_${bid.bidRef}`] = fenToInput(cap === null ? bid.priceFen : Math.min(bid.priceFen, cap));
     await render(req, res, call, 200, values, {});
   }
 

@@ -101,7 +101,7 @@ export async function proposeAward(deps: Deps, actor: Actor, user: SessionUser, 
         subjectId: awardId,
         streetOfficeId: call.street_office_id,
         before: { call_status: call.status },
-        after: { call_id: callId, call_status: 'publicity', publicity_ends_at: publicityEndsAt, items: proposal.items, skips: proposal.skips },
+        after: { call_id: callId, call_status: 'publicity', publicity_ends_at: publicityEndsAt, items: proposal.items.map((i) => ({ bid: i.bidRef, rank: i.rank, amountFen: i.amountFen })), skips: proposal.skips.map((k) => ({ bid: k.bidRef, reason: k.reason })) },
       },
     };
   });

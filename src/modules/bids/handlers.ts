@@ -11,7 +11,7 @@ import { fenToInput } from '../../shared/money';
 import { pageNumber } from '../../shared/pagination';
 import { findCall, findCallRow, type CallView } from '../calls/queries';
 import { biddingWindow, canReadBid, isOwnBid } from './policy';
-import { activeBidOf, bidFiles, budgetLines, findBid, findBidFile, isSealed, organizationBids, type BidRow } from './queries';
+import { activeBidOf, bidFiles, budgetLines, findBidByRef, findBidFile, isSealed, organizationBids, type BidRow } from './queries';
 import { amountField, BUDGET_ROWS, FILE_FIELDS, itemField, parseBidForm, translateProblems, type Problems } from './schemas';
 import { assertCanBidOn, BidProblems, createBid, priceLimitFen, removeBidFile, updateBid, withdrawBid, type UploadedByField } from './service';
 
@@ -28,14 +28,14 @@ export function bidHandlers(deps: AppDeps) {
 
   /** The user's own bid, with its call. Any other bid is not found, like one that does not exist. */
   async function loadOwn(req: Request): Promise<{ bid: BidRow; call: CallView }> {
-    const bid = await findBid(deps.db, idParam(req.params.bidId));
+    const bid = await findBidByRef(deps.db, req.params.bidRef);
     if (!bid || !isOwnBid(req.user!, bid)) throw new NotFound();
     return { bid, call: (await findCall(deps.db, bid.call_id))! };
   }
 
   /** A bid the user may read (see policy.canReadBid): before the deadline only its own organization. */
   async function loadReadable(req: Request): Promise<{ bid: BidRow; call: CallView }> {
-    const bid = await findBid(deps.db, idParam(req.params.bidId));
+    const bid = await findBidByRef(deps.db, req.params.bidRef);
     const call = bid && (await findCall(deps.db, bid.call_id));
     if (!bid || !call || !(await canReadBid(deps.db, req.user!, bid, call, deps.clock.now()))) throw new NotFound();
     return { bid, call };
@@ -78,7 +78,7 @@ export function bidHandlers(deps: AppDeps) {
   async function newForm(req: Request, res: Response) {
     const call = await loadCall(req);
     const active = await activeBidOf(deps.db, call.id, req.user!.organizationId!);
-    if (active) return res.redirect(303, `/bids/${active.id}/edit`);
+    if (active) return res.redirect(303, `/bids/${active.ref}/edit`);
     await assertCanBidOn(deps.db, req.user!, call, deps.clock.now());
     await renderForm(req, res, call, null, 200, { values: {} });
   }
@@ -108,11 +108,11 @@ export function bidHandlers(deps: AppDeps) {
       if (bid) {
         const outcome = await updateBid(deps, actorOf(req), req.user!, bid.id, form.data, files);
         flash(req, 'success', req.t(`bids.flash.${outcome}`));
-        return res.redirect(303, `/bids/${bid.id}`);
+        return res.redirect(303, `/bids/${bid.ref}`);
       }
-      const id = await once(req, deps.db, 'bids.create', (actor) => createBid(deps, actor, req.user!, call.id, form.data, files));
+      const ref = await once(req, deps.db, 'bids.create', (actor) => createBid(deps, actor, req.user!, call.id, form.data, files));
       flash(req, 'success', req.t(form.data.intent === 'submit' ? 'bids.flash.submitted' : 'bids.flash.draftSaved'));
-      return res.redirect(303, `/bids/${id}`);
+      return res.redirect(303, `/bids/${ref}`);
     } catch (err) {
       if (err instanceof BidProblems) return show(422, err.problems);
       if (err instanceof ValidationFailed) {
@@ -137,14 +137,14 @@ export function bidHandlers(deps: AppDeps) {
     const { bid } = await loadOwn(req);
     await withdrawBid(deps, actorOf(req), req.user!, bid.id);
     flash(req, 'success', req.t('bids.flash.withdrawn'));
-    res.redirect(303, `/bids/${bid.id}`);
+    res.redirect(303, `/bids/${bid.ref}`);
   }
 
   async function removeFile(req: Request, res: Response) {
     const { bid } = await loadOwn(req);
-    await removeBidFile(deps, actorOf(req), req.user!, bid.id, idParam(req.params.fileId));
+    await removeBidFile(deps, actorOf(req), req.user!, bid.id, String(req.params.fileRef));
     flash(req, 'success', req.t('bids.flash.fileRemoved'));
-    res.redirect(303, `/bids/${bid.id}/edit`);
+    res.redirect(303, `/bids/${bid.ref}/edit`);
   }
 
   async function show(req: Request, res: Response) {
@@ -169,7 +169,7 @@ export function bidHandlers(deps: AppDeps) {
 
   async function download(req: Request, res: Response) {
     const { bid } = await loadReadable(req);
-    const file = await findBidFile(deps.db, bid.id, idParam(req.params.fileId));
+    const file = await findBidFile(deps.db, bid.id, req.params.fileRef);
     if (!file) throw new NotFound();
     await sendStoredFile(res, deps.config.uploadDir, { ...file, id: file.file_id, uploaded_by: null });
   }

@@ -14,7 +14,7 @@ import { activeBidOf, submittedBidCount, submittedBids, type BidStatus, type Sub
  * bids — the count until the manager opens them in review, then the list with links.
  */
 export type BidPanel =
-  | { kind: 'organization'; callId: number; window: Window; opensAt: string; closesAt: string; bid: { id: number; status: BidStatus } | null; blocked: 'notApproved' | 'excluded' | null; exclusionReason: string | null }
+  | { kind: 'organization'; callId: number; window: Window; opensAt: string; closesAt: string; bid: { ref: string; status: BidStatus } | null; blocked: 'notApproved' | 'excluded' | null; exclusionReason: string | null }
   | { kind: 'count'; count: number }
   | { kind: 'list'; bids: SubmittedBid[] };
 
@@ -35,7 +35,7 @@ export async function bidPanelFor(db: Queryable, user: SessionUser | undefined, 
       window: biddingWindow(call, now),
       opensAt: call.opens_at,
       closesAt: call.closes_at,
-      bid: bid ? { id: bid.id, status: bid.status } : null,
+      bid: bid ? { ref: bid.ref, status: bid.status } : null,
       blocked,
       exclusionReason: exclusion?.reason ?? null,
     };

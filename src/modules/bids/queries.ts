@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import type { Queryable } from '../../db/knex';
 import { DEFAULT_PAGE_SIZE, makePage, type Page } from '../../shared/pagination';
 
@@ -9,6 +10,8 @@ export type BidStatus = 'draft' | 'submitted' | 'withdrawn';
 
 export interface BidRow {
   id: number;
+  /** The public reference used in URLs and pages instead of the id (see newRef). */
+  ref: string;
   call_id: number;
   organization_id: number;
   status: BidStatus;
@@ -34,6 +37,7 @@ export interface BudgetLine {
 
 export interface BidFileRow {
   id: number;
+  ref: string;
   bid_id: number;
   kind: string;
   created_at: string;
@@ -48,6 +52,7 @@ export interface BidFileRow {
 /** A submitted bid as other modules use it (field names as in the issue-4 design note). */
 export interface SubmittedBid {
   id: number;
+  ref: string;
   call_id: number;
   organization_id: number;
   organization_name: string;
@@ -68,6 +73,25 @@ const toBid = (r: BidRow): BidRow => ({
 /** Sealed: true before the call's closing time (the server clock decides, to the millisecond). */
 export function isSealed(call: { closes_at: string }, now: Date): boolean {
   return now.toISOString() < call.closes_at;
+}
+
+/**
+ * A random public reference (16 hex digits) for a bid or a bid file. Ids are one global sequence:
+ * shown to a bidder, two of its own ids would tell that others bid in between, on any call, before
+ * any deadline. So no page, URL or audit event shows a bid's or bid file's id; they show this.
+ */
+export function newRef(): string {
+  return crypto.randomBytes(8).toString('hex');
+}
+
+const REF = /^[0-9a-f]{16}$/;
+export const isRef = (v: unknown): v is string => typeof v === 'string' && REF.test(v);
+
+/** The bid with that public reference, whatever its status. Callers check who may see it. */
+export async function findBidByRef(db: Queryable, ref: unknown): Promise<BidRow | undefined> {
+  if (!isRef(ref)) return undefined;
+  const row = await db<BidRow>('bids').where({ ref }).first();
+  return row ? toBid(row) : undefined;
 }
 
 /** The bid row (with call_id and organization_id), whatever its status. Callers check who may see it. */
@@ -92,9 +116,10 @@ export async function submittedBids(db: Queryable, callId: number): Promise<Subm
     .where({ 'b.call_id': callId, 'b.status': 'submitted' })
     .orderBy('b.submitted_at')
     .orderBy('b.id')
-    .select('b.id', 'b.call_id', 'b.organization_id', 'o.name as organization_name', 'b.price_fen', 'b.matching_funds_fen', 'b.submitted_at');
+    .select('b.id', 'b.ref', 'b.call_id', 'b.organization_id', 'o.name as organization_name', 'b.price_fen', 'b.matching_funds_fen', 'b.submitted_at');
   return rows.map((r) => ({
     id: Number(r.id),
+    ref: r.ref,
     call_id: Number(r.call_id),
     organization_id: Number(r.organization_id),
     organization_name: r.organization_name,
@@ -126,20 +151,22 @@ export async function budgetLines(db: Queryable, bidId: number): Promise<BudgetL
   return rows.map((r) => ({ position: Number(r.position), item: r.item, amount_fen: Number(r.amount_fen) }));
 }
 
-const FILE_COLUMNS = ['bf.id', 'bf.bid_id', 'bf.kind', 'bf.created_at', 'bf.file_id', 'f.original_name', 'f.mime_type', 'f.size_bytes', 'f.storage_key', 'f.sha256'];
+const FILE_COLUMNS = ['bf.id', 'bf.ref', 'bf.bid_id', 'bf.kind', 'bf.created_at', 'bf.file_id', 'f.original_name', 'f.mime_type', 'f.size_bytes', 'f.storage_key', 'f.sha256'];
 
 export async function bidFiles(db: Queryable, bidId: number): Promise<BidFileRow[]> {
   return db('bid_files as bf').join('stored_files as f', 'f.id', 'bf.file_id').where('bf.bid_id', bidId).orderBy('bf.id').select(FILE_COLUMNS);
 }
 
-/** The file only if it belongs to this bid: a forged id of another bid's file is not found. */
-export async function findBidFile(db: Queryable, bidId: number, fileId: number): Promise<BidFileRow | undefined> {
-  if (!Number.isSafeInteger(fileId) || fileId <= 0) return undefined;
-  return db('bid_files as bf').join('stored_files as f', 'f.id', 'bf.file_id').where({ 'bf.bid_id': bidId, 'bf.id': fileId }).first(FILE_COLUMNS);
+/** The file only if it belongs to this bid: another bid's file reference is not found. */
+export async function findBidFile(db: Queryable, bidId: number, fileRef: unknown): Promise<BidFileRow | undefined> {
+  if (!isRef(fileRef)) return undefined;
+  const row = await db('bid_files as bf').join('stored_files as f', 'f.id', 'bf.file_id').where({ 'bf.bid_id': bidId, 'bf.ref': fileRef }).first(FILE_COLUMNS);
+  return row ? { ...row, id: Number(row.id), file_id: Number(row.file_id) } : undefined;
 }
 
 export interface MyBidRow {
   id: number;
+  ref: string;
   call_id: number;
   status: BidStatus;
   price_fen: number | null;
@@ -162,7 +189,7 @@ export async function organizationBids(db: Queryable, organizationId: number, pa
     .orderBy('b.id', 'desc')
     .limit(DEFAULT_PAGE_SIZE)
     .offset((page - 1) * DEFAULT_PAGE_SIZE)
-    .select('b.id', 'b.call_id', 'b.status', 'b.price_fen', 'b.submitted_at', 'b.updated_at', 'c.title as call_title', 'c.closes_at as call_closes_at', 'c.status as call_status', 's.name as street_office_name');
+    .select('b.id', 'b.ref', 'b.call_id', 'b.status', 'b.price_fen', 'b.submitted_at', 'b.updated_at', 'c.title as call_title', 'c.closes_at as call_closes_at', 'c.status as call_status', 's.name as street_office_name');
   return makePage(
     items.map((r: MyBidRow) => ({ ...r, id: Number(r.id), call_id: Number(r.call_id), price_fen: r.price_fen === null ? null : Number(r.price_fen) })),
     Number(count),

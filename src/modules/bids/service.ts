@@ -12,7 +12,7 @@ import type { SessionUser } from '../accounts/roles';
 import { findCallRow, type CallRow } from '../calls/queries';
 import { canBid } from '../organizations/policy';
 import { biddingWindow, isOwnBid } from './policy';
-import { bidFiles, budgetLines, findBid, type BidRow } from './queries';
+import { bidFiles, budgetLines, findBid, isRef, newRef, type BidRow } from './queries';
 import { FILE_FIELDS, TEXT_FIELDS, type BidFileKind, type BidInput, type Problems } from './schemas';
 
 type Deps = Pick<AppDeps, 'db' | 'clock' | 'config'>;
@@ -145,7 +145,7 @@ async function storeBidFiles(trx: Tx, deps: Deps, bidId: number, files: Uploaded
       const stored = await storeFile(trx, deps.config.uploadDir, file, name, userId, now);
       written.push(stored.storage_key);
       if (name === 'proposal') await trx('bid_files').where({ bid_id: bidId, kind: 'proposal' }).delete(); // one proposal: a new one replaces it
-      await trx('bid_files').insert({ bid_id: bidId, file_id: stored.id, kind: name, created_at: now.toISOString() });
+      await trx('bid_files').insert({ bid_id: bidId, ref: newRef(), file_id: stored.id, kind: name, created_at: now.toISOString() });
       added.push({ kind: name as BidFileKind, sha256: stored.sha256, size: stored.size_bytes });
     }
   }
@@ -154,17 +154,29 @@ async function storeBidFiles(trx: Tx, deps: Deps, bidId: number, files: Uploaded
 
 
 /**
- * Audit events of a bid carry the organization but NOT the street office: auditors read their
- * streets' events (audit_events.street_office_id), and before the deadline they must not learn that
- * a bid exists. before/after hold the status and a digest of the content, never the content itself.
+ * Audit events of a bid before the deadline are sealed: they go to the call's sealed log
+ * (src/audit/sealed.ts), in this same transaction, not to the main chain, so no audit count or id
+ * that anyone else can see moves (the main chain commits to the log when the bids are opened, and
+ * the log becomes readable then). Their subject is the bid's public reference, never its id, and
+ * before/after hold the status and a digest of the content, never the content itself.
  */
-function bidEvent(action: string, bid: Pick<BidRow, 'id' | 'call_id' | 'organization_id'>, before: unknown, after: unknown) {
-  return { action, subjectType: 'bid', subjectId: bid.id, organizationId: bid.organization_id, streetOfficeId: null, before, after: { call_id: bid.call_id, ...(after as object) } };
+function bidEvent(action: string, bid: Pick<BidRow, 'ref' | 'call_id' | 'organization_id'>, before: unknown, after: unknown) {
+  return {
+    action,
+    subjectType: 'bid',
+    subjectId: bid.ref,
+    organizationId: bid.organization_id,
+    streetOfficeId: null,
+    sealedCallId: bid.call_id,
+    before,
+    after: { call_id: bid.call_id, ...(after as object) },
+  };
 }
 
-/** Starts a bid on a call: saved as a draft, or submitted at once. One active bid per organization
- *  per call: the unique index decides a race, the loser gets 409. */
-export async function createBid(deps: Deps, actor: Actor, user: SessionUser, callId: number, input: BidInput, files: UploadedByField): Promise<number> {
+/** Starts a bid on a call: saved as a draft, or submitted at once, and returns its public
+ *  reference. One active bid per organization per call: the unique index decides a race, the loser
+ *  gets 409. */
+export async function createBid(deps: Deps, actor: Actor, user: SessionUser, callId: number, input: BidInput, files: UploadedByField): Promise<string> {
   if (user.role !== 'org_staff' || !user.organizationId) throw new Forbidden();
   const organizationId = user.organizationId;
   const now = deps.clock.now();
@@ -181,16 +193,17 @@ export async function createBid(deps: Deps, actor: Actor, user: SessionUser, cal
         if (Object.keys(problems).length) throw new BidProblems(problems);
         const at = now.toISOString();
         const status = input.intent === 'submit' ? 'submitted' : 'draft';
+        const ref = newRef();
         const [inserted] = await trx('bids')
-          .insert({ call_id: callId, organization_id: organizationId, status, ...columns(input), submitted_at: status === 'submitted' ? at : null, created_by: user.id, updated_by: user.id, created_at: at, updated_at: at })
+          .insert({ call_id: callId, ref, organization_id: organizationId, status, ...columns(input), submitted_at: status === 'submitted' ? at : null, created_by: user.id, updated_by: user.id, created_at: at, updated_at: at })
           .returning('id');
         const id = returnedId(inserted);
         await writeLines(trx, id, input);
         const added = await storeBidFiles(trx, deps, id, files, user.id, now, written);
-        const bid = { id, call_id: callId, organization_id: organizationId };
+        const bid = { ref, call_id: callId, organization_id: organizationId };
         const events = [bidEvent(status === 'submitted' ? 'bid.submit' : 'bid.save_draft', bid, null, { status, digest: await digestOf(trx, id) })];
         if (added.length) events.push(bidEvent('bid.file_add', bid, null, { files: added }));
-        return { result: id, audit: events };
+        return { result: ref, audit: events };
       }),
     );
   } catch (err) {
@@ -254,7 +267,7 @@ export async function withdrawBid(deps: Deps, actor: Actor, user: SessionUser, b
 }
 
 /** Removes an attachment of an active bid before the deadline. A submitted bid must keep a proposal. */
-export async function removeBidFile(deps: Deps, actor: Actor, user: SessionUser, bidId: number, fileId: number): Promise<void> {
+export async function removeBidFile(deps: Deps, actor: Actor, user: SessionUser, bidId: number, fileRef: string): Promise<void> {
   await ownBid(deps, user, bidId);
   const now = deps.clock.now();
   await auditedTransaction(deps.db, actor, now, async (trx) => {
@@ -263,10 +276,10 @@ export async function removeBidFile(deps: Deps, actor: Actor, user: SessionUser,
     assertWindow(call, deps.clock.now());
     const bid = (await findBid(trx, bidId, !isSqlite(trx)))!;
     if (bid.status === 'withdrawn') throw new InvalidState('bids.errors.withdrawn');
-    const file = await trx('bid_files as bf').join('stored_files as f', 'f.id', 'bf.file_id').where({ 'bf.bid_id': bidId, 'bf.id': fileId }).first('bf.id', 'bf.kind', 'f.sha256');
+    const file = isRef(fileRef) ? await trx('bid_files as bf').join('stored_files as f', 'f.id', 'bf.file_id').where({ 'bf.bid_id': bidId, 'bf.ref': fileRef }).first('bf.id', 'bf.kind', 'f.sha256') : undefined;
     if (!file) throw new NotFound();
     if (bid.status === 'submitted' && file.kind === 'proposal') throw new InvalidState('bids.errors.proposalKept');
-    await trx('bid_files').where({ id: fileId, bid_id: bidId }).delete();
+    await trx('bid_files').where({ id: file.id, bid_id: bidId }).delete();
     // The stored file stays (the audit record names its hash); it is no longer reachable from the bid.
     return { result: undefined, audit: bidEvent('bid.file_remove', bid, { kind: file.kind, sha256: file.sha256 }, {}) };
   });

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/knex';
-import { findBid, submittedBids as bidsModuleSubmittedBids } from '../bids';
+import { findBid, findBidByRef, submittedBids as bidsModuleSubmittedBids } from '../bids';
 import { findOrganization } from '../organizations/queries';
 
 // The review reads bids through the bids module's interface. (rankBids and the progress counts join
@@ -8,6 +8,8 @@ import { findOrganization } from '../organizations/queries';
 /** A submitted bid as the review pages show it. */
 export interface SubmittedBid {
   id: number;
+  /** The public reference: pages, URLs and audit events show this, never the id. */
+  ref: string;
   organizationId: number;
   organizationName: string;
   priceFen: number;
@@ -20,6 +22,7 @@ export async function submittedBids(db: Queryable, callId: number): Promise<Subm
   const rows = await bidsModuleSubmittedBids(db, callId);
   return rows.map((b) => ({
     id: b.id,
+    ref: b.ref,
     organizationId: b.organization_id,
     organizationName: b.organization_name,
     priceFen: b.price_fen,
@@ -30,6 +33,7 @@ export async function submittedBids(db: Queryable, callId: number): Promise<Subm
 
 export interface ReviewBid {
   id: number;
+  ref: string;
   call_id: number;
   organization_id: number;
   organization_name: string;
@@ -42,6 +46,11 @@ export interface ReviewBid {
   submitted_at: string | null;
 }
 
+/** The id of the bid with this public reference (0 when there is none: then nothing is found). */
+export async function bidIdForRef(db: Queryable, ref: unknown): Promise<number> {
+  return (await findBidByRef(db, ref))?.id ?? 0;
+}
+
 /** A submitted bid of this call with its organization's name; anything else (another call's bid, a
  *  draft, a withdrawn bid, a forged id) is undefined, which the caller turns into a plain 404. */
 export async function findSubmittedBid(db: Queryable, callId: number, bidId: number): Promise<ReviewBid | undefined> {
@@ -50,6 +59,7 @@ export async function findSubmittedBid(db: Queryable, callId: number, bidId: num
   const org = await findOrganization(db, bid.organization_id);
   return {
     id: bid.id,
+    ref: bid.ref,
     call_id: bid.call_id,
     organization_id: bid.organization_id,
     organization_name: org?.name ?? '',

@@ -137,6 +137,7 @@ export async function sheetCounts(db: Queryable, callId: number, reviewerId?: nu
 
 export interface ScoreRow {
   bid_id: number;
+  bid_ref: string;
   reviewer_id: number;
   criterion_id: number;
   score: number;
@@ -149,7 +150,7 @@ export async function scoresOf(db: Queryable, callId: number, filter: { reviewer
   const q = db('review_scores as s').join('bids as b', 'b.id', 's.bid_id').where('b.call_id', callId);
   if (filter.reviewerId !== undefined) q.where('s.reviewer_id', filter.reviewerId);
   if (filter.bidId !== undefined) q.where('s.bid_id', filter.bidId);
-  const rows = await q.orderBy('s.bid_id').orderBy('s.reviewer_id').select('s.bid_id', 's.reviewer_id', 's.criterion_id', 's.score', 's.comment', 's.updated_at');
+  const rows = await q.orderBy('s.bid_id').orderBy('s.reviewer_id').select('s.bid_id', 'b.ref as bid_ref', 's.reviewer_id', 's.criterion_id', 's.score', 's.comment', 's.updated_at');
   return rows.map((r) => ({ ...r, bid_id: Number(r.bid_id), reviewer_id: Number(r.reviewer_id), criterion_id: Number(r.criterion_id), score: Number(r.score) }));
 }
 

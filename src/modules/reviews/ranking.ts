@@ -3,6 +3,8 @@ import type { Queryable } from '../../db/knex';
 /** One bid in the ranking of a call (the interface the awards module relies on). */
 export interface RankedBid {
   bidId: number;
+  /** The bid's public reference, for pages, form fields and audit events (never the id). */
+  bidRef: string;
   organizationId: number;
   organizationName: string;
   priceFen: number;
@@ -20,6 +22,7 @@ export interface RankedBid {
 /** A bid with the exact sum behind its mean: mean = weightedSum / (100 × sheets). */
 export interface ScoredBid {
   bidId: number;
+  bidRef: string;
   organizationId: number;
   organizationName: string;
   priceFen: number;
@@ -53,6 +56,7 @@ export function rankScored(bids: ScoredBid[]): RankedBid[] {
   const sorted = [...bids].sort((a, b) => compareBids(a, b).order);
   return sorted.map((b, i) => ({
     bidId: b.bidId,
+    bidRef: b.bidRef,
     organizationId: b.organizationId,
     organizationName: b.organizationName,
     priceFen: b.priceFen,
@@ -91,9 +95,10 @@ export async function rankBids(db: Queryable, callId: number): Promise<RankedBid
     .join('organizations as o', 'o.id', 'b.organization_id')
     .leftJoin(countedSheets(db, callId).as('ss'), 'ss.bid_id', 'b.id')
     .where({ 'b.call_id': callId, 'b.status': 'submitted' })
-    .groupBy('b.id', 'b.organization_id', 'o.name', 'b.price_fen', 'b.submitted_at')
+    .groupBy('b.id', 'b.ref', 'b.organization_id', 'o.name', 'b.price_fen', 'b.submitted_at')
     .select(
       'b.id',
+      'b.ref',
       'b.organization_id',
       'o.name as organization_name',
       'b.price_fen',
@@ -104,6 +109,7 @@ export async function rankBids(db: Queryable, callId: number): Promise<RankedBid
   return rankScored(
     rows.map((r) => ({
       bidId: Number(r.id),
+      bidRef: r.ref,
       organizationId: Number(r.organization_id),
       organizationName: r.organization_name,
       priceFen: Number(r.price_fen),

@@ -11,6 +11,7 @@ import { formatDateTime } from '../../shared/time';
 import { findDeclaration, listReviewCalls, scoresOf, criteriaOf } from './queries';
 import { canRunReview, reviewerMaySeeRanking, scoringOpen } from './policy';
 import { isSealed } from '../bids';
+import { bidIdForRef } from './bids';
 import { formatHundredths } from './ranking';
 import { idParam, loadReviewCall, overview, rankingPage, reviewerView } from './pages';
 import { assignSchema, commentField, declarationSchema, scoreField, sheetSchema } from './schemas';
@@ -92,7 +93,7 @@ export function reviewRoutes(deps: AppDeps) {
   /** The bid as its reviewer sees it: the declaration to make, or the sheet to fill or revise. */
   async function renderBid(req: Request, res: Response, status = 200, form: Record<string, unknown> = {}) {
     const user = req.user!;
-    const { call, bid } = await service.reviewerBid(deps.db, user, idParam(req, 'callId'), idParam(req, 'bidId'));
+    const { call, bid } = await service.reviewerBid(deps.db, user, idParam(req, 'callId'), await bidIdForRef(deps.db, req.params.bidRef));
     const [declaration, criteria] = await Promise.all([findDeclaration(deps.db, user.id, bid.id), criteriaOf(deps.db, call.id)]);
     const refusal = service.scoringRefusal(user, bid, declaration);
     const cleared = !refusal;
@@ -125,17 +126,17 @@ export function reviewRoutes(deps: AppDeps) {
 
   async function declareHandler(req: Request, res: Response) {
     const user = req.user!;
-    const { call, bid } = await service.reviewerBid(deps.db, user, idParam(req, 'callId'), idParam(req, 'bidId'));
+    const { call, bid } = await service.reviewerBid(deps.db, user, idParam(req, 'callId'), await bidIdForRef(deps.db, req.params.bidRef));
     const form = parseForm(declarationSchema, req.body, req.t);
     if (!form.ok) return renderBid(req, res, 422, { errors: form.errors, values: form.values });
     const hasConflict = await service.declare(deps, actorOf(req), user, call.id, bid.id, form.data);
     flash(req, 'success', req.t(hasConflict ? 'reviews.declaration.doneConflict' : 'reviews.declaration.doneNone', { organization: bid.organization_name }));
-    res.redirect(303, hasConflict ? `/reviews/calls/${call.id}` : `/reviews/calls/${call.id}/bids/${bid.id}`);
+    res.redirect(303, hasConflict ? `/reviews/calls/${call.id}` : `/reviews/calls/${call.id}/bids/${bid.ref}`);
   }
 
   async function score(req: Request, res: Response) {
     const user = req.user!;
-    const { call, bid } = await service.reviewerBid(deps.db, user, idParam(req, 'callId'), idParam(req, 'bidId'));
+    const { call, bid } = await service.reviewerBid(deps.db, user, idParam(req, 'callId'), await bidIdForRef(deps.db, req.params.bidRef));
     // State and conflicts first: a refused reviewer gets the refusal, not a form to correct.
     if (!scoringOpen(call)) throw new InvalidState(call.scoring_closed_at ? 'reviews.errors.scoringClosed' : 'reviews.errors.notUnderReview');
     const refusal = service.scoringRefusal(user, bid, await findDeclaration(deps.db, user.id, bid.id));
@@ -165,8 +166,8 @@ export function reviewRoutes(deps: AppDeps) {
     { method: 'post', path: '/reviews/calls/:callId/reviewers', access: managers, handler: assign },
     { method: 'post', path: '/reviews/calls/:callId/reviewers/:reviewerId/removal', access: managers, handler: remove },
     { method: 'post', path: '/reviews/calls/:callId/scoring-closure', access: managers, handler: close },
-    { method: 'get', path: '/reviews/calls/:callId/bids/:bidId', access: reviewers, handler: bidPage },
-    { method: 'post', path: '/reviews/calls/:callId/bids/:bidId/declaration', access: reviewers, handler: declareHandler },
-    { method: 'post', path: '/reviews/calls/:callId/bids/:bidId/scores', access: reviewers, handler: score },
+    { method: 'get', path: '/reviews/calls/:callId/bids/:bidRef', access: reviewers, handler: bidPage },
+    { method: 'post', path: '/reviews/calls/:callId/bids/:bidRef/declaration', access: reviewers, handler: declareHandler },
+    { method: 'post', path: '/reviews/calls/:callId/bids/:bidRef/scores', access: reviewers, handler: score },
   ]);
 }

@@ -1,5 +1,6 @@
 import type { AppDeps } from '../../deps';
-import { auditedTransaction, type Actor } from '../../audit/audit';
+import { auditedTransaction, recordAudit, type Actor } from '../../audit/audit';
+import { commitSealedLog } from '../../audit/sealed';
 import { isSqlite, type Tx } from '../../db/knex';
 import { isUniqueViolation } from '../../db/errors';
 import { Forbidden, InvalidState, NotFound, ValidationFailed } from '../../web/errors';
@@ -56,6 +57,9 @@ export async function openBids(deps: Deps, actor: Actor, user: SessionUser, call
       if (call.status === 'published') throw new StillSealed(call.closes_at);
       throw new InvalidState('reviews.errors.notPublished');
     }
+    // One main-chain event commits to the call's sealed log (its bids' events before the deadline)
+    // and the log becomes readable to those who may read the bids; none is written to it any more.
+    const sealedLog = await commitSealedLog(trx, callId, (t, input) => recordAudit(t, actor, input, now), call.street_office_id);
     const bids = await submittedBids(trx, callId);
     const staff = await staffOf(trx, bids.map((b) => b.organizationId));
     await notify(trx, staff, { kind: 'bids.opened', messageKey: 'notifications.messages.bidsOpened', params: { call: call.title }, link: `/calls/${callId}`, subjectType: 'call', subjectId: callId }, now);
@@ -67,7 +71,7 @@ export async function openBids(deps: Deps, actor: Actor, user: SessionUser, call
         subjectId: callId,
         streetOfficeId: call.street_office_id,
         before: { status: call.status },
-        after: { status: 'under_review', bids: bids.map((b) => ({ id: b.id, organizationId: b.organizationId, priceFen: b.priceFen, submittedAt: b.submittedAt })) },
+        after: { status: 'under_review', sealedLog: { count: sealedLog.count, head: sealedLog.head }, bids: bids.map((b) => ({ ref: b.ref, organizationId: b.organizationId, priceFen: b.priceFen, submittedAt: b.submittedAt })) },
       },
     };
   });
@@ -94,7 +98,7 @@ export async function assignReviewer(deps: Deps, actor: Actor, user: SessionUser
       throw err;
     }
     const barred = reviewer.organization_id
-      ? await trx('bids').where({ call_id: callId, status: 'submitted', organization_id: reviewer.organization_id }).select('id')
+      ? await trx('bids').where({ call_id: callId, status: 'submitted', organization_id: reviewer.organization_id }).select('id', 'ref')
       : [];
     if (barred.length) {
       await trx('conflict_declarations')
@@ -110,7 +114,7 @@ export async function assignReviewer(deps: Deps, actor: Actor, user: SessionUser
         subjectType: 'call',
         subjectId: callId,
         streetOfficeId: call.street_office_id,
-        after: { reviewerId, barredBidIds: barred.map((b) => Number(b.id)) },
+        after: { reviewerId, barredBids: barred.map((b) => b.ref as string) },
       },
     };
   });
@@ -141,7 +145,7 @@ export async function removeReviewer(deps: Deps, actor: Actor, user: SessionUser
         subjectType: 'call',
         subjectId: callId,
         streetOfficeId: call.street_office_id,
-        before: { reviewerId, scores: discarded.map((s) => ({ bidId: s.bid_id, criterionId: s.criterion_id, score: s.score, comment: s.comment })) },
+        before: { reviewerId, scores: discarded.map((s) => ({ bid: s.bid_ref, criterionId: s.criterion_id, score: s.score, comment: s.comment })) },
       },
     };
   });
@@ -197,7 +201,7 @@ export async function declare(deps: Deps, actor: Actor, user: SessionUser, callI
       audit: {
         action: input.hasConflict ? 'review.conflict_declared' : 'review.no_conflict_declared',
         subjectType: 'bid',
-        subjectId: bidId,
+        subjectId: bid.ref,
         streetOfficeId: call.street_office_id,
         organizationId: bid.organization_id,
         before: existing ? { hasConflict: existing.has_conflict, note: existing.note } : undefined,
@@ -240,7 +244,7 @@ export async function saveSheet(deps: Deps, actor: Actor, user: SessionUser, cal
       audit: {
         action: before.length ? 'review.sheet_revised' : 'review.sheet_scored',
         subjectType: 'bid',
-        subjectId: bidId,
+        subjectId: bid.ref,
         streetOfficeId: call.street_office_id,
         organizationId: bid.organization_id,
         before: before.length ? before.map((s) => ({ criterionId: s.criterion_id, score: s.score, comment: s.comment })) : undefined,
@@ -284,7 +288,7 @@ export async function closeScoring(deps: Deps, actor: Actor, user: SessionUser, 
         subjectType: 'call',
         subjectId: callId,
         streetOfficeId: call.street_office_id,
-        after: { ranking: ranking.map((r) => ({ bidId: r.bidId, rank: r.rank, scoreHundredths: r.scoreHundredths, sheets: r.sheets, decidedBy: r.decidedBy })) },
+        after: { ranking: ranking.map((r) => ({ bid: r.bidRef, rank: r.rank, scoreHundredths: r.scoreHundredths, sheets: r.sheets, decidedBy: r.decidedBy })) },
       },
     };
   });

@@ -26,6 +26,7 @@ const refusals: Record<string, { as: Role | 'anonymous'; status: number }> = {
   'POST /admin/street-offices/:id': { as: 'org_staff', status: 403 },
   'GET /audit': { as: 'manager', status: 403 },
   'GET /audit/verify': { as: 'org_staff', status: 403 },
+  'GET /audit/sealed-logs/:callId': { as: 'reviewer', status: 403 },
   'GET /audit/:id': { as: 'reviewer', status: 403 },
 };
 export default refusals;

@@ -10,8 +10,8 @@ const refusals: Record<string, { as: Role | 'anonymous'; status: number }> = {
   'POST /reviews/calls/:callId/reviewers': { as: 'reviewer', status: 403 },
   'POST /reviews/calls/:callId/reviewers/:reviewerId/removal': { as: 'admin', status: 403 },
   'POST /reviews/calls/:callId/scoring-closure': { as: 'approver', status: 403 },
-  'GET /reviews/calls/:callId/bids/:bidId': { as: 'manager', status: 403 },
-  'POST /reviews/calls/:callId/bids/:bidId/declaration': { as: 'org_staff', status: 403 },
-  'POST /reviews/calls/:callId/bids/:bidId/scores': { as: 'anonymous', status: 403 },
+  'GET /reviews/calls/:callId/bids/:bidRef': { as: 'manager', status: 403 },
+  'POST /reviews/calls/:callId/bids/:bidRef/declaration': { as: 'org_staff', status: 403 },
+  'POST /reviews/calls/:callId/bids/:bidRef/scores': { as: 'anonymous', status: 403 },
 };
 export default refusals;
