@@ -7,6 +7,7 @@ import { sweepOrphanUploads } from './files/sweep';
 import { systemClock } from './shared/clock';
 import { closePasswordWorker } from './modules/accounts/passwords';
 import { markAuditChainKeyed, useAuditKey } from './audit/audit';
+import { loadFonts } from './pdf';
 
 /** config -> database -> migrate -> (demo data on first start) -> createApp -> listen */
 async function main() {
@@ -24,6 +25,8 @@ async function main() {
   sweepOrphanUploads(db, config.uploadDir, { olderThanMinutes: config.uploadOrphanMinutes })
     .then((r) => r.removed.length > 0 && console.log(`Removed ${r.removed.length} orphan upload files.`))
     .catch((err) => console.error('Upload sweep failed:', err instanceof Error ? err.message : err));
+  // Decode the PDF fonts now (about a second under load), so the first document's reader does not wait.
+  loadFonts().catch((err) => console.error('PDF fonts could not be loaded:', err instanceof Error ? err.message : err));
   const { app, close } = createApp({ config, db, clock: systemClock });
   const server = app.listen(config.port, () => {
     console.log(`Streetfund is running on http://localhost:${config.port} (${config.databaseUrl ? 'PostgreSQL' : 'SQLite ' + config.sqliteFile})`);
