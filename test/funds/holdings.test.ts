@@ -57,13 +57,13 @@ const venture: CallSpec = {
     { priceFen: 400_000, scores: [[60, 70], [65, 65]] },
   ],
 };
-const allThree = (call: { bids: { bidId: number }[] }) => ({
-  [`select_${call.bids[0].bidId}`]: '1',
-  [`amount_${call.bids[0].bidId}`]: '3333.34',
-  [`select_${call.bids[1].bidId}`]: '1',
-  [`amount_${call.bids[1].bidId}`]: '3333.33',
-  [`select_${call.bids[2].bidId}`]: '1',
-  [`amount_${call.bids[2].bidId}`]: '3333.33',
+const allThree = (call: { bids: { bidRef: string }[] }) => ({
+  [`select_${call.bids[0].bidRef}`]: '1',
+  [`amount_${call.bids[0].bidRef}`]: '3333.34',
+  [`select_${call.bids[1].bidRef}`]: '1',
+  [`amount_${call.bids[1].bidRef}`]: '3333.33',
+  [`select_${call.bids[2].bidRef}`]: '1',
+  [`amount_${call.bids[2].bidRef}`]: '3333.33',
 });
 
 async function items(awardId: number) {

@@ -71,7 +71,7 @@ describe('the second-factor key', () => {
   });
 
   it('turns the requirement on in production and with MFA_REQUIRED, off in demo mode', () => {
-    expect(loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40) }).secondFactor.required).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), AUDIT_KEY: 'k'.repeat(32) }).secondFactor.required).toBe(true);
     expect(loadConfig({ NODE_ENV: 'development' }).secondFactor.required).toBe(false);
     expect(loadConfig({ NODE_ENV: 'development', MFA_REQUIRED: '1' }).secondFactor.required).toBe(true);
   });

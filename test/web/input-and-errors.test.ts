@@ -96,7 +96,7 @@ describe('error details', () => {
     expect(loadConfig({}).showErrorDetails).toBe(false);
     expect(loadConfig({ NODE_ENV: 'development' }).showErrorDetails).toBe(false);
     expect(loadConfig({ NODE_ENV: 'development', SHOW_ERROR_DETAILS: '1' }).showErrorDetails).toBe(true);
-    expect(loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32), SHOW_ERROR_DETAILS: '1' }).showErrorDetails).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32), AUDIT_KEY: 'k'.repeat(32), SHOW_ERROR_DETAILS: '1' }).showErrorDetails).toBe(false);
   });
 
   it('are not shown to anyone in the default mode, and shown when a developer asked', async () => {
