@@ -7,13 +7,13 @@ import { formatDateTime } from '../../shared/time';
 import { Forbidden, InvalidState, NotFound, ValidationFailed } from '../../web/errors';
 import type { SessionUser } from '../accounts/roles';
 import { callSources, findCallRow, type CallRow } from '../calls/queries';
-import { commitFromReservation, releaseCallReservation } from '../funds/service';
+import { commitAwardItems, releaseCallReservation } from '../funds/service';
 import { managersOf, notify, staffOf } from '../notifications/service';
 import { canManageAward, objectionRefusal } from './policy';
 import { readProposal, type Problems } from './proposal';
 import { awardRanking, lockAward, openObjectionCount, type AwardRow } from './queries';
 import { formatHundredths, rankBids, scoringClosed, submittedBidderIds } from './ranking';
-import { splitByShares } from './split';
+import { splitByShares, splitMatrix } from '../../shared/split';
 
 type Deps = Pick<AppDeps, 'db' | 'clock' | 'config'>;
 export type ReviewedCall = CallRow & { scoring_closed_at: string | null; scoring_closed_by: number | null };
@@ -254,10 +254,19 @@ export async function confirmAward(deps: Deps, actor: Actor, user: SessionUser, 
     if (moved !== 1) throw new InvalidState('awards.errors.notInPublicity');
 
     const ranking = await awardRanking(trx, awardId);
-    const totalFen = ranking.reduce((s, r) => s + (r.amount_fen ?? 0), 0);
+    // The awarded total is split over the call's sources (largest remainder), then the items × sources
+    // matrix (splitMatrix) so that each item's row adds up to its amount and each source's column to
+    // its part, to the fen: each award item (each future contract) holds its own money.
+    const items: { id: number; amount_fen: number }[] = await trx('award_items').where({ award_id: awardId }).orderBy([{ column: 'rank' }, { column: 'id' }]).select('id', 'amount_fen');
+    const totalFen = items.reduce((s, i) => s + Number(i.amount_fen), 0);
     const shares = (await callSources(trx, call.id)).map((s) => ({ source: s.source, amountFen: Number(s.amount_fen) }));
     const amounts = splitByShares(totalFen, shares);
-    await commitFromReservation(trx, { callId: call.id, contractId: null, amounts, userId: user.id, now });
+    const matrix = splitMatrix(items.map((i) => Number(i.amount_fen)), amounts.map((a) => a.amountFen));
+    const perItem = items.map((item, r) => ({
+      awardItemId: Number(item.id),
+      amounts: amounts.map((a, c) => ({ source: a.source, amountFen: matrix[r][c] })).filter((a) => a.amountFen > 0),
+    }));
+    await commitAwardItems(trx, { callId: call.id, items: perItem, userId: user.id, now });
     await releaseCallReservation(trx, { callId: call.id, userId: user.id, now });
 
     const winners = ranking.filter((r) => r.amount_fen !== null);
@@ -287,7 +296,7 @@ export async function confirmAward(deps: Deps, actor: Actor, user: SessionUser, 
         subjectId: awardId,
         streetOfficeId: call.street_office_id,
         before: { status: 'proposed', call_status: 'publicity' },
-        after: { status: 'final', call_status: 'awarded', committed: amounts, total_fen: totalFen },
+        after: { status: 'final', call_status: 'awarded', committed: amounts, total_fen: totalFen, items: perItem.map((i) => ({ award_item_id: i.awardItemId, committed: i.amounts })) },
       },
     };
   });

@@ -20,7 +20,17 @@ export interface SourceAmount {
   amountFen: number;
 }
 
-export const FUND_ENTRY_KINDS = ['allocation', 'reversal', 'reservation', 'reservation_release', 'commitment', 'payment'] as const;
+export const FUND_ENTRY_KINDS = [
+  'allocation',
+  'reversal',
+  'reservation',
+  'reservation_release',
+  'commitment',
+  'payment',
+  'commitment_increase',
+  'commitment_release',
+  'payment_reversal',
+] as const;
 export type FundEntryKind = (typeof FUND_ENTRY_KINDS)[number];
 
 /** The source document asks for at least ¥2,000,000 per street office per year. */
@@ -91,7 +101,7 @@ export async function streetYearBalances(db: Queryable, streetOfficeId: number, 
 }
 
 /** Checks and merges amounts per source (in FUND_SOURCES order, which is also the lock order). */
-function normalize(amounts: SourceAmount[]): SourceAmount[] {
+export function normalize(amounts: SourceAmount[]): SourceAmount[] {
   const sums = new Map<FundSource, number>();
   for (const a of amounts) {
     if (!isFundSource(a.source)) throw new TypeError(`unknown fund source ${String(a.source)}`);
@@ -101,7 +111,7 @@ function normalize(amounts: SourceAmount[]): SourceAmount[] {
   return FUND_SOURCES.filter((s) => (sums.get(s) ?? 0) > 0).map((s) => ({ source: s, amountFen: sums.get(s)! }));
 }
 
-const AVAILABLE_SQL = 'allocated_fen - reserved_fen - committed_fen - paid_fen';
+export const AVAILABLE_SQL = 'allocated_fen - reserved_fen - committed_fen - paid_fen';
 
 export interface EntryInput {
   streetOfficeId: number;
@@ -111,28 +121,32 @@ export interface EntryInput {
   amountFen: number;
   callId?: number | null;
   contractId?: number | null;
+  awardItemId?: number | null;
   reversesEntryId?: number | null;
   note?: string | null;
   userId: number | null;
   now: Date;
 }
 
+function entryRow(e: EntryInput) {
+  return {
+    street_office_id: e.streetOfficeId,
+    year: e.year,
+    source: e.source,
+    kind: e.kind,
+    amount_fen: e.amountFen,
+    call_id: e.callId ?? null,
+    contract_id: e.contractId ?? null,
+    award_item_id: e.awardItemId ?? null,
+    reverses_entry_id: e.reversesEntryId ?? null,
+    note: e.note ?? null,
+    created_by: e.userId,
+    created_at: e.now.toISOString(),
+  };
+}
+
 export async function insertEntry(trx: Knex.Transaction, e: EntryInput): Promise<number> {
-  const [inserted] = await trx('fund_entries')
-    .insert({
-      street_office_id: e.streetOfficeId,
-      year: e.year,
-      source: e.source,
-      kind: e.kind,
-      amount_fen: e.amountFen,
-      call_id: e.callId ?? null,
-      contract_id: e.contractId ?? null,
-      reverses_entry_id: e.reversesEntryId ?? null,
-      note: e.note ?? null,
-      created_by: e.userId,
-      created_at: e.now.toISOString(),
-    })
-    .returning('id');
+  const [inserted] = await trx('fund_entries').insert(entryRow(e)).returning('id');
   return returnedId(inserted);
 }
 
@@ -142,7 +156,7 @@ export async function availableFen(db: Queryable, streetOfficeId: number, year: 
   return row ? Number(row.available) : 0;
 }
 
-function account(trx: Knex.Transaction, streetOfficeId: number, year: number, source: FundSource) {
+export function account(trx: Knex.Transaction, streetOfficeId: number, year: number, source: FundSource) {
   return trx('fund_accounts').where({ street_office_id: streetOfficeId, year, source });
 }
 
@@ -230,16 +244,34 @@ export async function releaseCallReservation(trx: Knex.Transaction, args: { call
   }
 }
 
-/** Move amounts of a call from reserved to committed (an award that became final), per source; releases nothing else.
- *  An amount above what the call still holds reserved in that source is refused with InsufficientFunds. */
+/** Move amounts of a call from reserved to committed, per source, for one holder (an award item;
+ *  null only for the old per-call commitments); releases nothing else. An amount above what the call
+ *  still holds reserved in that source is refused with InsufficientFunds. */
 export async function commitFromReservation(
   trx: Knex.Transaction,
-  args: { callId: number; contractId: number | null; amounts: SourceAmount[]; userId: number | null; now: Date },
+  args: { callId: number; awardItemId?: number | null; contractId?: number | null; amounts: SourceAmount[]; userId: number | null; now: Date },
 ): Promise<void> {
-  const amounts = normalize(args.amounts);
+  await commitAwardItems(trx, {
+    callId: args.callId,
+    items: [{ awardItemId: args.awardItemId ?? null, contractId: args.contractId ?? null, amounts: args.amounts }],
+    userId: args.userId,
+    now: args.now,
+  });
+}
+
+/** Reserved → committed for several award items of one call at once (a final award: items × sources,
+ *  split by splitMatrix), each entry naming its award item. All or nothing (a savepoint); the sum per
+ *  source must be covered by what the call still holds reserved, else InsufficientFunds. */
+export async function commitAwardItems(
+  trx: Knex.Transaction,
+  args: { callId: number; items: { awardItemId: number | null; contractId?: number | null; amounts: SourceAmount[] }[]; userId: number | null; now: Date },
+): Promise<void> {
+  const items = args.items.map((i) => ({ ...i, amounts: normalize(i.amounts) }));
+  const totals = normalize(items.flatMap((i) => i.amounts));
   const holdings = new Map((await callHoldings(trx, args.callId, true)).filter((h) => h.reserved > 0).map((h) => [h.source, h]));
+  const rows: EntryInput[] = [];
   await trx.transaction(async (sp) => {
-    for (const { source, amountFen } of amounts) {
+    for (const { source, amountFen } of totals) {
       const h = holdings.get(source);
       const held = h?.reserved ?? 0;
       if (!h || held < amountFen) throw new InsufficientFunds(source, amountFen - Math.max(0, held));
@@ -251,66 +283,37 @@ export async function commitFromReservation(
           updated_at: args.now.toISOString(),
         });
       if (updated !== 1) throw new Error(`fund account out of step with the ledger for call ${args.callId}`);
-      await insertEntry(sp, {
-        streetOfficeId: h.street_office_id,
-        year: h.year,
-        source,
-        kind: 'commitment',
-        amountFen,
-        callId: args.callId,
-        contractId: args.contractId,
-        userId: args.userId,
-        now: args.now,
-      });
     }
+    for (const item of items) {
+      for (const { source, amountFen } of item.amounts) {
+        const h = holdings.get(source)!;
+        rows.push({
+          streetOfficeId: h.street_office_id,
+          year: h.year,
+          source,
+          kind: 'commitment',
+          amountFen,
+          callId: args.callId,
+          contractId: item.contractId ?? null,
+          awardItemId: item.awardItemId,
+          userId: args.userId,
+          now: args.now,
+        });
+      }
+    }
+    await insertEntries(sp, rows);
   });
 }
 
-/** Move amounts of a contract from committed to paid (a released payment), per source. Refused
- *  with InsufficientFunds when the contract's commitment in a source cannot cover the amount. */
-export async function payFromCommitment(
-  trx: Knex.Transaction,
-  args: { contractId: number; amounts: SourceAmount[]; paymentNote?: string | null; userId: number | null; now: Date },
-): Promise<void> {
-  const amounts = normalize(args.amounts);
-  const first = await trx('fund_entries').where({ contract_id: args.contractId, kind: 'commitment' }).first('street_office_id', 'year', 'call_id');
-  if (first && !isSqlite(trx)) {
-    await trx('fund_accounts').where({ street_office_id: first.street_office_id, year: first.year }).orderBy('id').forUpdate().select('id');
-  }
-  const rows: { source: FundSource; committed: number }[] = first
-    ? await trx('fund_entries')
-        .where({ contract_id: args.contractId })
-        .groupBy('source')
-        .select(
-          'source',
-          trx.raw(`CAST(SUM(CASE kind WHEN 'commitment' THEN amount_fen WHEN 'payment' THEN -amount_fen ELSE 0 END) AS BIGINT) as committed`),
-        )
-    : [];
-  const committed = new Map(rows.map((r) => [r.source, Number(r.committed)]));
-  await trx.transaction(async (sp) => {
-    for (const { source, amountFen } of amounts) {
-      const held = committed.get(source) ?? 0;
-      if (!first || held < amountFen) throw new InsufficientFunds(source, amountFen - Math.max(0, held));
-      const updated = await account(sp, Number(first.street_office_id), Number(first.year), source)
-        .where('committed_fen', '>=', amountFen)
-        .update({
-          committed_fen: sp.raw('committed_fen - ?', [amountFen]),
-          paid_fen: sp.raw('paid_fen + ?', [amountFen]),
-          updated_at: args.now.toISOString(),
-        });
-      if (updated !== 1) throw new Error(`fund account out of step with the ledger for contract ${args.contractId}`);
-      await insertEntry(sp, {
-        streetOfficeId: Number(first.street_office_id),
-        year: Number(first.year),
-        source,
-        kind: 'payment',
-        amountFen,
-        callId: first.call_id ?? null,
-        contractId: args.contractId,
-        note: args.paymentNote ?? null,
-        userId: args.userId,
-        now: args.now,
-      });
-    }
-  });
+/** Several ledger rows in one INSERT. */
+export async function insertEntries(trx: Knex.Transaction, entries: EntryInput[]): Promise<void> {
+  if (!entries.length) return;
+  await trx('fund_entries').insert(entries.map(entryRow));
+}
+
+/** Locks a street-year's account rows on PostgreSQL, always in id order, so that two movements of the
+ *  same street-year wait for each other instead of deadlocking. SQLite has one writer. */
+export async function lockStreetYear(trx: Knex.Transaction, streetOfficeId: number, year: number): Promise<void> {
+  if (isSqlite(trx)) return;
+  await trx('fund_accounts').where({ street_office_id: streetOfficeId, year }).orderBy('id').forUpdate().select('id');
 }

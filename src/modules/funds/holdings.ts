@@ -1,0 +1,309 @@
+import type { Knex } from 'knex';
+import type { Queryable } from '../../db/knex';
+import { isUniqueViolation } from '../../db/errors';
+import { formatMoney } from '../../shared/money';
+import { splitByWeights, splitMatrix } from '../../shared/split';
+import { DomainError, InvalidState, NotFound } from '../../web/errors';
+import {
+  AVAILABLE_SQL,
+  FUND_SOURCES,
+  InsufficientFunds,
+  account,
+  availableFen,
+  insertEntries,
+  insertEntry,
+  lockStreetYear,
+  normalize,
+  type EntryInput,
+  type FundSource,
+  type SourceAmount,
+} from './service';
+
+/**
+ * Money held by an award item (and so by the contract made from it), per source. A final award
+ * commits reserved money to each of its items (commitAwardItems); from then on only the functions
+ * here move it, and every entry they write names the item (award_item_id) and the contract
+ * (contract_id, a plain column: contracts belong to another module):
+ *
+ *   committed(item, source) = commitment + commitment_increase + payment_reversal
+ *                             − commitment_release − payment
+ *   paid(item, source)      = payment − payment_reversal
+ *
+ * Each function runs in the CALLER's transaction (the caller writes the audit event), locks the
+ * street-year's fund_accounts rows on PostgreSQL in id order before reading what the item holds, so
+ * two movements of the same money queue up and the second sees the first's entries, and moves the
+ * balance with a conditional UPDATE whose row count is checked.
+ */
+
+export interface Holding {
+  source: FundSource;
+  committedFen: number;
+  paidFen: number;
+}
+
+export interface PaymentEntry {
+  entryId: number;
+  source: FundSource;
+  amountFen: number;
+}
+
+/** More asked to be released than the award item holds committed and unpaid (422). */
+export class ReleaseExceedsCommitment extends DomainError {
+  constructor(
+    public readonly requestedFen: number,
+    public readonly committedFen: number,
+  ) {
+    super(422, 'funds.releaseExceeds', { requested: formatMoney(requestedFen), committed: formatMoney(committedFen), requestedFen, committedFen });
+  }
+}
+
+const COMMITTED_SQL = `CAST(COALESCE(SUM(CASE kind WHEN 'commitment' THEN amount_fen WHEN 'commitment_increase' THEN amount_fen WHEN 'payment_reversal' THEN amount_fen
+  WHEN 'commitment_release' THEN -amount_fen WHEN 'payment' THEN -amount_fen ELSE 0 END), 0) AS BIGINT)`;
+const PAID_SQL = `CAST(COALESCE(SUM(CASE kind WHEN 'payment' THEN amount_fen WHEN 'payment_reversal' THEN -amount_fen ELSE 0 END), 0) AS BIGINT)`;
+
+interface ItemInfo {
+  awardItemId: number;
+  awardId: number;
+  callId: number;
+  final: boolean;
+}
+
+async function itemInfo(db: Queryable, awardItemId: number): Promise<ItemInfo | undefined> {
+  if (!Number.isSafeInteger(awardItemId)) return undefined;
+  const row = await db('award_items as i').join('awards as a', 'a.id', 'i.award_id').where('i.id', awardItemId).first('i.award_id', 'a.call_id', 'a.status');
+  return row ? { awardItemId, awardId: Number(row.award_id), callId: Number(row.call_id), final: row.status === 'final' } : undefined;
+}
+
+interface ItemHoldings {
+  streetOfficeId: number;
+  year: number;
+  bySource: Map<FundSource, { committed: number; paid: number }>;
+}
+
+/**
+ * What an item holds. Entries naming the item count directly. Commitments written before
+ * award_item_id existed name only their call (award_item_id null); they belong to that call's final
+ * award and are attributed to its items exactly as confirmAward now splits them (splitMatrix of the
+ * items' amounts, in rank order, by the call's old commitment per source), which for a single-item
+ * award is simply all of it. The ledger is append-only, so this attribution is computed, never written.
+ */
+async function readHoldings(db: Queryable, info: ItemInfo): Promise<ItemHoldings | null> {
+  const [own, legacy] = await Promise.all([
+    db('fund_entries')
+      .where({ award_item_id: info.awardItemId })
+      .groupBy('street_office_id', 'year', 'source')
+      .select('street_office_id', 'year', 'source', db.raw(`${COMMITTED_SQL} as committed`), db.raw(`${PAID_SQL} as paid`)),
+    info.final
+      ? db('fund_entries')
+          .where({ call_id: info.callId, kind: 'commitment' })
+          .whereNull('award_item_id')
+          .groupBy('street_office_id', 'year', 'source')
+          .select('street_office_id', 'year', 'source', db.raw('CAST(SUM(amount_fen) AS BIGINT) as committed'))
+      : Promise.resolve([]),
+  ]);
+  const bySource = new Map<FundSource, { committed: number; paid: number }>();
+  const add = (source: FundSource, committed: number, paid: number) => {
+    const h = bySource.get(source) ?? { committed: 0, paid: 0 };
+    bySource.set(source, { committed: h.committed + committed, paid: h.paid + paid });
+  };
+  let where: { streetOfficeId: number; year: number } | null = null;
+  const streetYears = new Set<string>();
+  for (const r of [...own, ...legacy]) {
+    streetYears.add(`${r.street_office_id}/${r.year}`);
+    where ??= { streetOfficeId: Number(r.street_office_id), year: Number(r.year) };
+  }
+  if (!where) return null;
+  if (streetYears.size > 1) throw new Error(`award item ${info.awardItemId} holds money in more than one street-year`);
+  for (const r of own) add(r.source, Number(r.committed), Number(r.paid));
+  if (legacy.length) {
+    const items: { id: number; amount_fen: number }[] = await db('award_items').where({ award_id: info.awardId }).orderBy([{ column: 'rank' }, { column: 'id' }]).select('id', 'amount_fen');
+    const columns = FUND_SOURCES.map((s) => Number(legacy.find((l: { source: string }) => l.source === s)?.committed ?? 0));
+    const rows = items.map((i) => Number(i.amount_fen));
+    // Attributable only if the old commitment is the award's total, as confirmAward wrote it.
+    if (rows.reduce((a, b) => a + b, 0) === columns.reduce((a, b) => a + b, 0)) {
+      const row = splitMatrix(rows, columns)[items.findIndex((i) => Number(i.id) === info.awardItemId)];
+      FUND_SOURCES.forEach((s, j) => {
+        if (row[j] > 0) add(s, row[j], 0);
+      });
+    }
+  }
+  return { ...where, bySource };
+}
+
+function toHoldings(h: ItemHoldings | null): Holding[] {
+  if (!h) return [];
+  return FUND_SOURCES.filter((s) => h.bySource.has(s)).map((s) => ({ source: s, committedFen: h.bySource.get(s)!.committed, paidFen: h.bySource.get(s)!.paid }));
+}
+
+/** What is committed (not yet paid) and what is paid for an award item, per source (FUND_SOURCES order;
+ *  only the sources it has money in). [] for an item with no money or an unknown id. */
+export async function holdingsOf(db: Queryable, awardItemId: number): Promise<Holding[]> {
+  const info = await itemInfo(db, awardItemId);
+  return info ? toHoldings(await readHoldings(db, info)) : [];
+}
+
+/** Finds the item's street-year, locks its accounts, then reads what the item holds (after the lock,
+ *  so a movement that committed meanwhile is seen). */
+async function lockedHoldings(trx: Knex.Transaction, awardItemId: number): Promise<{ info: ItemInfo; h: ItemHoldings }> {
+  const info = await itemInfo(trx, awardItemId);
+  if (!info) throw new NotFound();
+  const first = await readHoldings(trx, info);
+  if (!first) throw new InvalidState('funds.noCommitment');
+  await lockStreetYear(trx, first.streetOfficeId, first.year);
+  return { info, h: (await readHoldings(trx, info))! };
+}
+
+function checkPositive(amountFen: number): void {
+  if (!Number.isSafeInteger(amountFen) || amountFen < 0) throw new TypeError(`fund amounts are non-negative integer fen, got ${amountFen}`);
+}
+
+type Move = { awardItemId: number; contractId: number | null; userId: number | null; now: Date; note?: string | null };
+
+function entryFor(m: Move, info: ItemInfo, h: ItemHoldings, kind: EntryInput['kind'], source: FundSource, amountFen: number): EntryInput {
+  return {
+    streetOfficeId: h.streetOfficeId,
+    year: h.year,
+    source,
+    kind,
+    amountFen,
+    callId: info.callId,
+    contractId: m.contractId,
+    awardItemId: info.awardItemId,
+    note: m.note ?? null,
+    userId: m.userId,
+    now: m.now,
+  };
+}
+
+/**
+ * available → committed: an amendment raises the contract's amount by `amountFen`. The amount is split
+ * over the item's sources in proportion to what the item holds in each (committed or already paid,
+ * i.e. the contract's funding mix), largest remainder; all or nothing (a savepoint). A source that
+ * cannot cover its part is refused with InsufficientFunds naming the source and the shortfall.
+ */
+export async function increaseCommitment(trx: Knex.Transaction, args: Move & { amountFen: number }): Promise<SourceAmount[]> {
+  checkPositive(args.amountFen);
+  const { info, h } = await lockedHoldings(trx, args.awardItemId);
+  if (args.amountFen === 0) return [];
+  const sources = FUND_SOURCES.filter((s) => h.bySource.has(s));
+  const weights = sources.map((s) => h.bySource.get(s)!.committed + h.bySource.get(s)!.paid);
+  if (!weights.some((w) => w > 0)) throw new InvalidState('funds.noCommitment');
+  const parts = splitByWeights(args.amountFen, weights)
+    .map((amountFen, i) => ({ source: sources[i], amountFen }))
+    .filter((p) => p.amountFen > 0);
+  await trx.transaction(async (sp) => {
+    for (const { source, amountFen } of parts) {
+      const updated = await account(sp, h.streetOfficeId, h.year, source)
+        .whereRaw(`${AVAILABLE_SQL} >= ?`, [amountFen])
+        .update({ committed_fen: sp.raw('committed_fen + ?', [amountFen]), updated_at: args.now.toISOString() });
+      if (updated !== 1) throw new InsufficientFunds(source, amountFen - Math.max(0, await availableFen(sp, h.streetOfficeId, h.year, source)));
+    }
+    await insertEntries(sp, parts.map((p) => entryFor(args, info, h, 'commitment_increase', p.source, p.amountFen)));
+  });
+  return parts;
+}
+
+/**
+ * committed → available: a lowering amendment (`amountFen`) or a termination (`'all_unpaid'`). A
+ * number is split over the sources in proportion to what is committed and unpaid in each (largest
+ * remainder, so no part exceeds its source's commitment); more than the item holds committed is
+ * refused with ReleaseExceedsCommitment. Returns what was released per source ([] when nothing was).
+ */
+export async function releaseCommitment(trx: Knex.Transaction, args: Move & { amountFen: number | 'all_unpaid' }): Promise<SourceAmount[]> {
+  if (args.amountFen !== 'all_unpaid') checkPositive(args.amountFen);
+  const { info, h } = await lockedHoldings(trx, args.awardItemId);
+  const sources = FUND_SOURCES.filter((s) => (h.bySource.get(s)?.committed ?? 0) > 0);
+  const committed = sources.map((s) => h.bySource.get(s)!.committed);
+  const held = committed.reduce((a, b) => a + b, 0);
+  if (args.amountFen !== 'all_unpaid' && args.amountFen > held) throw new ReleaseExceedsCommitment(args.amountFen, held);
+  const amounts = args.amountFen === 'all_unpaid' ? committed : splitByWeights(args.amountFen, committed);
+  const parts = amounts.map((amountFen, i) => ({ source: sources[i], amountFen })).filter((p) => p.amountFen > 0);
+  for (const { source, amountFen } of parts) {
+    const updated = await account(trx, h.streetOfficeId, h.year, source)
+      .where('committed_fen', '>=', amountFen)
+      .update({ committed_fen: trx.raw('committed_fen - ?', [amountFen]), updated_at: args.now.toISOString() });
+    if (updated !== 1) throw new Error(`fund account out of step with the ledger for award item ${info.awardItemId}`);
+  }
+  await insertEntries(trx, parts.map((p) => entryFor(args, info, h, 'commitment_release', p.source, p.amountFen)));
+  return parts;
+}
+
+/**
+ * committed → paid: a released payment of the contract made from this award item, per source. Only
+ * this item's commitment pays (a venture call's items never draw on each other's money); a source
+ * whose commitment cannot cover its amount is refused with InsufficientFunds. All or nothing (a
+ * savepoint). Returns the payment entries, which reversePayment takes.
+ */
+export async function payFromCommitment(
+  trx: Knex.Transaction,
+  args: Move & { amounts: SourceAmount[]; paymentNote?: string | null },
+): Promise<PaymentEntry[]> {
+  const amounts = normalize(args.amounts);
+  const { info, h } = await lockedHoldings(trx, args.awardItemId);
+  const paid: PaymentEntry[] = [];
+  await trx.transaction(async (sp) => {
+    for (const { source, amountFen } of amounts) {
+      const held = h.bySource.get(source)?.committed ?? 0;
+      if (held < amountFen) throw new InsufficientFunds(source, amountFen - Math.max(0, held));
+      const updated = await account(sp, h.streetOfficeId, h.year, source)
+        .where('committed_fen', '>=', amountFen)
+        .update({
+          committed_fen: sp.raw('committed_fen - ?', [amountFen]),
+          paid_fen: sp.raw('paid_fen + ?', [amountFen]),
+          updated_at: args.now.toISOString(),
+        });
+      if (updated !== 1) throw new Error(`fund account out of step with the ledger for award item ${info.awardItemId}`);
+      const entryId = await insertEntry(sp, { ...entryFor(args, info, h, 'payment', source, amountFen), note: args.paymentNote ?? args.note ?? null });
+      paid.push({ entryId, source, amountFen });
+    }
+  });
+  return paid;
+}
+
+/**
+ * paid → committed: undoes one payment entry in full, once. The new entry points at the payment
+ * (reverses_entry_id, unique) and carries its award item, contract and call; the database checks it
+ * is a payment of the same holder and source, at most its amount. A second reversal is InvalidState
+ * (409, `funds.paymentAlreadyReversed`); an id that is not a payment is NotFound.
+ */
+export async function reversePayment(
+  trx: Knex.Transaction,
+  args: { paymentEntryId: number; userId: number | null; now: Date; note?: string | null },
+): Promise<PaymentEntry> {
+  const payment = Number.isSafeInteger(args.paymentEntryId) ? await trx('fund_entries').where({ id: args.paymentEntryId, kind: 'payment' }).first() : undefined;
+  if (!payment) throw new NotFound();
+  const amountFen = Number(payment.amount_fen);
+  const key = { streetOfficeId: Number(payment.street_office_id), year: Number(payment.year) };
+  await lockStreetYear(trx, key.streetOfficeId, key.year);
+  if (await trx('fund_entries').where({ reverses_entry_id: payment.id }).first('id')) throw new InvalidState('funds.paymentAlreadyReversed');
+  try {
+    return await trx.transaction(async (sp) => {
+      const updated = await account(sp, key.streetOfficeId, key.year, payment.source)
+        .where('paid_fen', '>=', amountFen)
+        .update({
+          paid_fen: sp.raw('paid_fen - ?', [amountFen]),
+          committed_fen: sp.raw('committed_fen + ?', [amountFen]),
+          updated_at: args.now.toISOString(),
+        });
+      if (updated !== 1) throw new Error(`fund account out of step with the ledger for payment ${payment.id}`);
+      const entryId = await insertEntry(sp, {
+        ...key,
+        source: payment.source,
+        kind: 'payment_reversal',
+        amountFen,
+        callId: payment.call_id ?? null,
+        contractId: payment.contract_id ?? null,
+        awardItemId: payment.award_item_id ?? null,
+        reversesEntryId: Number(payment.id),
+        note: args.note ?? null,
+        userId: args.userId,
+        now: args.now,
+      });
+      return { entryId, source: payment.source as FundSource, amountFen };
+    });
+  } catch (err) {
+    // SQLite has one writer and PostgreSQL waits on the lock above, so this is the last word only.
+    if (isUniqueViolation(err)) throw new InvalidState('funds.paymentAlreadyReversed');
+    throw err;
+  }
+}
