@@ -115,9 +115,10 @@ export async function acceptAmendment(deps: Deps, actor: Actor, user: SessionUse
     const diff = after.amountFen - before.amountFen;
     if (diff > 0) await increaseCommitment(trx, { awardItemId: c.award_item_id, contractId, amountFen: diff, userId: user.id, now });
     if (diff < 0) await releaseCommitment(trx, { awardItemId: c.award_item_id, contractId, amountFen: -diff, userId: user.id, now });
+    // The one version in force is superseded before the new one takes its place (partial unique index).
+    await trx('contract_versions').where({ id: current.id }).update({ status: 'superseded' });
     const n = await trx('contract_versions').where({ id: versionId, status: 'proposed' }).update({ status: 'current', decided_by: user.id, decided_at: at });
     if (n !== 1) throw new InvalidState('contracts.errors.amendmentDecided');
-    await trx('contract_versions').where({ id: current.id }).update({ status: 'superseded' });
     await trx('contract_milestones').where({ contract_id: contractId }).whereNull('settlement').delete();
     const settled = new Set((await milestonesOf(trx, contractId)).map((m) => Number(m.seq)));
     const fresh = after.milestones.filter((m) => !settled.has(m.seq));
