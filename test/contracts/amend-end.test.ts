@@ -24,7 +24,7 @@ async function post(agent: Agent, path: string, fields: Record<string, string> =
 }
 
 /** The current terms as a form body, with the amount and a reason per aspect. */
-async function amendmentBody(contractId: number, edits: Record<string, string>) {
+async function amendmentBody(contractId: number, edits: Record<string, string>): Promise<Record<string, string>> {
   const v = await versionInForce(ctx.db, contractId);
   const terms = termsOf(v!);
   return { ...termsToValues(terms, fenToInput), amount: fenToInput(terms.amountFen), ...edits };
