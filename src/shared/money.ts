@@ -40,3 +40,55 @@ export function fenToInput(fen: number | null | undefined): string {
   if (fen === null || fen === undefined) return '';
   return `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
 }
+
+const CAPITAL_DIGITS = '零壹贰叁肆伍陆柒捌玖';
+const CAPITAL_POSITIONS = ['', '拾', '佰', '仟'];
+const CAPITAL_GROUPS = ['', '万', '亿', '万亿'];
+
+/** Whole yuan in capitals, groups of four digits (个/万/亿/万亿), one 零 for any run of zeros between digits. */
+function yuanInCapitals(yuan: number): string {
+  const digits = String(yuan);
+  const groupCount = Math.ceil(digits.length / 4);
+  const padded = digits.padStart(groupCount * 4, '0');
+  let out = '';
+  let pendingZero = false;
+  for (let g = 0; g < groupCount; g++) {
+    const group = padded.slice(g * 4, g * 4 + 4);
+    if (group === '0000') {
+      if (out) pendingZero = true;
+      continue;
+    }
+    for (let i = 0; i < 4; i++) {
+      const d = Number(group[i]);
+      if (d === 0) {
+        if (out) pendingZero = true;
+        continue;
+      }
+      if (pendingZero) out += '零';
+      pendingZero = false;
+      out += CAPITAL_DIGITS[d] + CAPITAL_POSITIONS[3 - i];
+    }
+    out += CAPITAL_GROUPS[groupCount - 1 - g];
+  }
+  return out;
+}
+
+/**
+ * The amount in Chinese capital numerals (大写金额) as banks and contracts write it, without the
+ * 人民币 prefix: 20000000 fen -> "贰拾万元整", 10505 -> "壹佰零伍元零伍分", 10 -> "壹角整".
+ * 整 follows 元 or 角, never 分; a zero between digits is written once (零); a zero 角 between
+ * yuan and 分 is written 零. Zero is "零元整".
+ */
+export function amountInChineseCapitals(fen: number): string {
+  if (!Number.isSafeInteger(fen) || fen < 0) throw new Error(`amount must be non-negative integer fen, got ${fen}`);
+  const yuan = Math.floor(fen / 100);
+  const jiao = Math.floor((fen % 100) / 10);
+  const fenDigit = fen % 10;
+  if (yuan === 0 && jiao === 0 && fenDigit === 0) return '零元整';
+  let out = yuan > 0 ? `${yuanInCapitals(yuan)}元` : '';
+  if (jiao === 0 && fenDigit === 0) return `${out}整`;
+  if (jiao > 0) out += `${CAPITAL_DIGITS[jiao]}角`;
+  else if (yuan > 0) out += '零';
+  if (fenDigit === 0) return `${out}整`;
+  return `${out}${CAPITAL_DIGITS[fenDigit]}分`;
+}
