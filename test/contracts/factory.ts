@@ -32,15 +32,16 @@ export function staffUser(call: ReadyCall, i = 0): SessionUser {
 }
 
 /** A final award with a draft contract for its first item. */
-export async function draftContract(ctx: TestContext, spec: Partial<CallSpec> = {}) {
+export async function draftContract(ctx: TestContext, spec: Partial<CallSpec> = {}, before?: (award: FinalAward) => Promise<void>) {
   const award = await finalAward(ctx, spec);
+  if (before) await before(award);
   const contractId = await createContract(ctx, systemActor, award.manager, award.awardId, award.items[0].id);
   return { ...award, contractId };
 }
 
 /** A signed (active) contract: drafted, sent, accepted by the winner's staff and signed. */
-export async function signedContract(ctx: TestContext, spec: Partial<CallSpec> = {}) {
-  const d = await draftContract(ctx, spec);
+export async function signedContract(ctx: TestContext, spec: Partial<CallSpec> = {}, before?: (award: FinalAward) => Promise<void>) {
+  const d = await draftContract(ctx, spec, before);
   await sendContract(ctx, systemActor, d.manager, d.contractId);
   await acceptContract(ctx, systemActor, staffUser(d.call), d.contractId);
   const sha256 = await signContract(ctx, systemActor, d.manager, d.contractId);
