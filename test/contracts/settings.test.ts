@@ -67,3 +67,21 @@ describe('the stamped scan', () => {
     expect((await ctx.db('contracts').where({ id: c.contractId }).first()).scan_sha256).toBe(row.scan_sha256);
   });
 });
+
+describe('an overdue signing window', () => {
+  it('is flagged on the contract page, the list and the award desk', async () => {
+    const { draftContract } = await import('./factory');
+    const d = await draftContract(ctx);
+    const start = ctx.clock.now();
+    const award = await ctx.db('awards').where({ id: d.awardId }).first('final_at');
+    ctx.clock.set(new Date(new Date(award.final_at).getTime() + 31 * 86400000));
+    try {
+      const manager2 = await signIn(ctx, d.call.manager.username);
+      expect((await manager2.get(`/contracts/${d.contractId}`)).text).toContain('已超过签订期限 1 天');
+      expect((await manager2.get('/contracts')).text).toContain('已超过签订期限 1 天');
+      expect((await manager2.get('/manage/awards')).text).toContain('已超过签订期限 1 天');
+    } finally {
+      ctx.clock.set(start);
+    }
+  });
+});

@@ -84,3 +84,14 @@ describe('milestone rules', () => {
     expect(readTerms(termsToValues(terms, fenToInput), ctx).terms).toEqual(terms);
   });
 });
+
+describe('the signing window', () => {
+  const { signingWindow, signingDeadline } = jest.requireActual('../../src/modules/contracts/window');
+  it('counts days left from the final award and flags an unsigned contract once overdue', () => {
+    const deadline = signingDeadline('2026-11-01T02:00:00.000Z');
+    expect(deadline).toBe('2026-12-01T02:00:00.000Z');
+    expect(signingWindow({ status: 'sent', signing_deadline: deadline }, new Date('2026-11-01T02:00:00.000Z'))).toMatchObject({ daysLeft: 30, overdue: false, open: true });
+    expect(signingWindow({ status: 'sent', signing_deadline: deadline }, new Date('2026-12-01T14:00:00.000Z'))).toMatchObject({ overdue: true, overdueDays: 1 });
+    expect(signingWindow({ status: 'active', signing_deadline: deadline }, new Date('2026-12-10T00:00:00.000Z'))).toMatchObject({ overdue: false, open: false });
+  });
+});

@@ -8,6 +8,8 @@ export interface SigningWindow {
   /** Whole days left (rounded up); 0 or less once the deadline passed. */
   daysLeft: number;
   overdue: boolean;
+  /** Whole days past the deadline (rounded up), once overdue. */
+  overdueDays: number;
   open: boolean;
 }
 
@@ -16,5 +18,5 @@ export function signingWindow(c: { status: string; signing_deadline: string }, n
   const open = ['draft', 'sent', 'accepted'].includes(c.status);
   const ms = new Date(c.signing_deadline).getTime() - now.getTime();
   const daysLeft = Math.ceil(ms / DAY_MS);
-  return { daysLeft, overdue: open && ms < 0, open };
+  return { daysLeft, overdue: open && ms < 0, overdueDays: ms < 0 ? Math.ceil(-ms / DAY_MS) : 0, open };
 }

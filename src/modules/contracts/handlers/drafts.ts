@@ -7,7 +7,6 @@ import { flash } from '../../../web/flash';
 import { formValues, type FormValues } from '../../../web/forms';
 import { EVALUATION_SOURCES } from '../../calls/weights';
 import { canManageContract, canReadContract } from '../policy';
-import { holdingsOf } from '../ports';
 import { findContract, termsOf, versionInForce, type ContractView } from '../queries';
 import { pathId } from '../schemas';
 import { TermsProblems } from '../service/common';
@@ -76,5 +75,5 @@ export function draftHandlers(deps: AppDeps) {
     res.redirect(303, `/contracts/${c.id}`);
   }
 
-  return { create, editForm, save, render, holdingsOf };
+  return { create, editForm, save };
 }
