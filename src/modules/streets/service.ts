@@ -9,8 +9,10 @@ type Deps = Pick<AppDeps, 'db' | 'clock'>;
 
 function nameTaken(err: unknown): never {
   if (isUniqueViolation(err)) {
+    // SQLite names the column, PostgreSQL the index (the message also quotes the SQL, so match exactly).
     const text = String((err as Error).message ?? '');
-    throw new ValidationFailed(text.includes('short_code') ? { shortCode: 'validation.shortCodeTaken' } : { name: 'validation.nameTaken' });
+    const code = /street_offices\.short_code|street_offices_short_code_unique/.test(text);
+    throw new ValidationFailed(code ? { shortCode: 'validation.shortCodeTaken' } : { name: 'validation.nameTaken' });
   }
   throw err;
 }
