@@ -68,10 +68,20 @@ interface ItemInfo {
   final: boolean;
 }
 
+async function itemInfos(db: Queryable, awardItemIds: number[]): Promise<ItemInfo[]> {
+  const ids = [...new Set(awardItemIds.filter((id) => Number.isSafeInteger(id)))];
+  if (!ids.length) return [];
+  const rows = await db('award_items as i').join('awards as a', 'a.id', 'i.award_id').whereIn('i.id', ids).select('i.id', 'i.award_id', 'a.call_id', 'a.status');
+  return rows.map((r: { id: number; award_id: number; call_id: number; status: string }) => ({
+    awardItemId: Number(r.id),
+    awardId: Number(r.award_id),
+    callId: Number(r.call_id),
+    final: r.status === 'final',
+  }));
+}
+
 async function itemInfo(db: Queryable, awardItemId: number): Promise<ItemInfo | undefined> {
-  if (!Number.isSafeInteger(awardItemId)) return undefined;
-  const row = await db('award_items as i').join('awards as a', 'a.id', 'i.award_id').where('i.id', awardItemId).first('i.award_id', 'a.call_id', 'a.status');
-  return row ? { awardItemId, awardId: Number(row.award_id), callId: Number(row.call_id), final: row.status === 'final' } : undefined;
+  return (await itemInfos(db, [awardItemId]))[0];
 }
 
 interface ItemHoldings {
@@ -81,56 +91,66 @@ interface ItemHoldings {
 }
 
 /**
- * What an item holds. Entries naming the item count directly. Commitments written before
- * award_item_id existed name only their call (award_item_id null); they belong to that call's final
- * award and are attributed to its items exactly as confirmAward now splits them (splitMatrix of the
- * items' amounts, in rank order, by the call's old commitment per source), which for a single-item
- * award is simply all of it. The ledger is append-only, so this attribution is computed, never written.
+ * What items hold, in a fixed number of queries whatever their number. Entries naming an item count
+ * directly. Commitments written before award_item_id existed name only their call (award_item_id
+ * null); they belong to that call's final award and are attributed to its items exactly as
+ * confirmAward now splits them (splitMatrix of the items' amounts, in rank order, by the call's old
+ * commitment per source), which for a single-item award is simply all of it. The ledger is
+ * append-only, so this attribution is computed, never written.
  */
-async function readHoldings(db: Queryable, info: ItemInfo): Promise<ItemHoldings | null> {
+async function readHoldings(db: Queryable, infos: ItemInfo[]): Promise<Map<number, ItemHoldings>> {
+  const out = new Map<number, ItemHoldings>();
+  if (!infos.length) return out;
+  const legacyCalls = [...new Set(infos.filter((i) => i.final).map((i) => i.callId))];
   const [own, legacy] = await Promise.all([
     db('fund_entries')
-      .where({ award_item_id: info.awardItemId })
-      .groupBy('street_office_id', 'year', 'source')
-      .select('street_office_id', 'year', 'source', db.raw(`${COMMITTED_SQL} as committed`), db.raw(`${PAID_SQL} as paid`)),
-    info.final
+      .whereIn('award_item_id', infos.map((i) => i.awardItemId))
+      .groupBy('award_item_id', 'street_office_id', 'year', 'source')
+      .select('award_item_id', 'street_office_id', 'year', 'source', db.raw(`${COMMITTED_SQL} as committed`), db.raw(`${PAID_SQL} as paid`)),
+    legacyCalls.length
       ? db('fund_entries')
-          .where({ call_id: info.callId, kind: 'commitment' })
+          .whereIn('call_id', legacyCalls)
+          .where({ kind: 'commitment' })
           .whereNull('award_item_id')
-          .groupBy('street_office_id', 'year', 'source')
-          .select('street_office_id', 'year', 'source', db.raw('CAST(SUM(amount_fen) AS BIGINT) as committed'))
+          .groupBy('call_id', 'street_office_id', 'year', 'source')
+          .select('call_id', 'street_office_id', 'year', 'source', db.raw('CAST(SUM(amount_fen) AS BIGINT) as committed'))
       : Promise.resolve([]),
   ]);
-  const bySource = new Map<FundSource, { committed: number; paid: number }>();
-  const add = (source: FundSource, committed: number, paid: number) => {
-    const h = bySource.get(source) ?? { committed: 0, paid: 0 };
-    bySource.set(source, { committed: h.committed + committed, paid: h.paid + paid });
-  };
-  let where: { streetOfficeId: number; year: number } | null = null;
-  const streetYears = new Set<string>();
-  for (const r of [...own, ...legacy]) {
-    streetYears.add(`${r.street_office_id}/${r.year}`);
-    where ??= { streetOfficeId: Number(r.street_office_id), year: Number(r.year) };
-  }
-  if (!where) return null;
-  if (streetYears.size > 1) throw new Error(`award item ${info.awardItemId} holds money in more than one street-year`);
-  for (const r of own) add(r.source, Number(r.committed), Number(r.paid));
-  if (legacy.length) {
-    const items: { id: number; amount_fen: number }[] = await db('award_items').where({ award_id: info.awardId }).orderBy([{ column: 'rank' }, { column: 'id' }]).select('id', 'amount_fen');
-    const columns = FUND_SOURCES.map((s) => Number(legacy.find((l: { source: string }) => l.source === s)?.committed ?? 0));
-    const rows = items.map((i) => Number(i.amount_fen));
-    // Attributable only if the old commitment is the award's total, as confirmAward wrote it.
-    if (rows.reduce((a, b) => a + b, 0) === columns.reduce((a, b) => a + b, 0)) {
-      const row = splitMatrix(rows, columns)[items.findIndex((i) => Number(i.id) === info.awardItemId)];
-      FUND_SOURCES.forEach((s, j) => {
-        if (row[j] > 0) add(s, row[j], 0);
-      });
+  const awardsWithLegacy = [...new Set(infos.filter((i) => i.final && legacy.some((l: { call_id: number }) => Number(l.call_id) === i.callId)).map((i) => i.awardId))];
+  const awardItemRows: { id: number; award_id: number; amount_fen: number }[] = awardsWithLegacy.length
+    ? await db('award_items').whereIn('award_id', awardsWithLegacy).orderBy([{ column: 'award_id' }, { column: 'rank' }, { column: 'id' }]).select('id', 'award_id', 'amount_fen')
+    : [];
+
+  for (const info of infos) {
+    const mine = own.filter((r: { award_item_id: number }) => Number(r.award_item_id) === info.awardItemId);
+    const old = info.final ? legacy.filter((l: { call_id: number }) => Number(l.call_id) === info.callId) : [];
+    const all = [...mine, ...old];
+    if (!all.length) continue;
+    if (new Set(all.map((r) => `${r.street_office_id}/${r.year}`)).size > 1) throw new Error(`award item ${info.awardItemId} holds money in more than one street-year`);
+    const bySource = new Map<FundSource, { committed: number; paid: number }>();
+    const add = (source: FundSource, committed: number, paid: number) => {
+      const h = bySource.get(source) ?? { committed: 0, paid: 0 };
+      bySource.set(source, { committed: h.committed + committed, paid: h.paid + paid });
+    };
+    for (const r of mine) add(r.source, Number(r.committed), Number(r.paid));
+    if (old.length) {
+      const siblings = awardItemRows.filter((r) => Number(r.award_id) === info.awardId);
+      const columns = FUND_SOURCES.map((s) => Number(old.find((l: { source: string }) => l.source === s)?.committed ?? 0));
+      const rows = siblings.map((r) => Number(r.amount_fen));
+      // Attributable only if the old commitment is the award's total, as confirmAward wrote it.
+      if (rows.reduce((x, y) => x + y, 0) === columns.reduce((x, y) => x + y, 0)) {
+        const row = splitMatrix(rows, columns)[siblings.findIndex((r) => Number(r.id) === info.awardItemId)];
+        FUND_SOURCES.forEach((s, j) => {
+          if (row[j] > 0) add(s, row[j], 0);
+        });
+      }
     }
+    out.set(info.awardItemId, { streetOfficeId: Number(all[0].street_office_id), year: Number(all[0].year), bySource });
   }
-  return { ...where, bySource };
+  return out;
 }
 
-function toHoldings(h: ItemHoldings | null): Holding[] {
+function toHoldings(h: ItemHoldings | undefined): Holding[] {
   if (!h) return [];
   return FUND_SOURCES.filter((s) => h.bySource.has(s)).map((s) => ({ source: s, committedFen: h.bySource.get(s)!.committed, paidFen: h.bySource.get(s)!.paid }));
 }
@@ -138,8 +158,14 @@ function toHoldings(h: ItemHoldings | null): Holding[] {
 /** What is committed (not yet paid) and what is paid for an award item, per source (FUND_SOURCES order;
  *  only the sources it has money in). [] for an item with no money or an unknown id. */
 export async function holdingsOf(db: Queryable, awardItemId: number): Promise<Holding[]> {
-  const info = await itemInfo(db, awardItemId);
-  return info ? toHoldings(await readHoldings(db, info)) : [];
+  return (await holdingsOfItems(db, [awardItemId])).get(awardItemId) ?? [];
+}
+
+/** holdingsOf for many items at once (a list page), in a fixed number of queries: item id → holdings;
+ *  every id asked for is in the map ([] when it holds nothing or is unknown). */
+export async function holdingsOfItems(db: Queryable, awardItemIds: number[]): Promise<Map<number, Holding[]>> {
+  const read = await readHoldings(db, await itemInfos(db, awardItemIds));
+  return new Map(awardItemIds.map((id) => [id, toHoldings(read.get(id))]));
 }
 
 /** Finds the item's street-year, locks its accounts, then reads what the item holds (after the lock,
@@ -147,10 +173,10 @@ export async function holdingsOf(db: Queryable, awardItemId: number): Promise<Ho
 async function lockedHoldings(trx: Knex.Transaction, awardItemId: number): Promise<{ info: ItemInfo; h: ItemHoldings }> {
   const info = await itemInfo(trx, awardItemId);
   if (!info) throw new NotFound();
-  const first = await readHoldings(trx, info);
+  const first = (await readHoldings(trx, [info])).get(info.awardItemId);
   if (!first) throw new InvalidState('funds.noCommitment');
   await lockStreetYear(trx, first.streetOfficeId, first.year);
-  return { info, h: (await readHoldings(trx, info))! };
+  return { info, h: (await readHoldings(trx, [info])).get(info.awardItemId)! };
 }
 
 function checkPositive(amountFen: number): void {

@@ -19,6 +19,7 @@ export {
 } from './service';
 export {
   holdingsOf,
+  holdingsOfItems,
   increaseCommitment,
   releaseCommitment,
   payFromCommitment,

@@ -119,6 +119,7 @@ export interface LedgerRow {
   amount_fen: number;
   call_id: number | null;
   contract_id: number | null;
+  award_item_id: number | null;
   reverses_entry_id: number | null;
   reversed_by_id: number | null;
   note: string | null;
@@ -145,6 +146,7 @@ export async function ledger(db: Queryable, streetOfficeId: number, year: number
         'e.amount_fen',
         'e.call_id',
         'e.contract_id',
+        'e.award_item_id',
         'e.reverses_entry_id',
         'r.id as reversed_by_id',
         'e.note',

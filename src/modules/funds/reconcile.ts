@@ -71,25 +71,30 @@ export async function reconcile(db: Queryable, streetOfficeId?: number): Promise
   }));
 }
 
+const ITEM_COMMITTED = SUM(
+  "WHEN 'commitment' THEN amount_fen WHEN 'commitment_increase' THEN amount_fen WHEN 'payment_reversal' THEN amount_fen WHEN 'commitment_release' THEN -amount_fen WHEN 'payment' THEN -amount_fen",
+);
+const ITEM_PAID = SUM("WHEN 'payment' THEN amount_fen WHEN 'payment_reversal' THEN -amount_fen");
+
 /**
- * The same check one level down: no award item may hold a negative commitment or payment in a
- * source (what releases, payments and reversals could get wrong). One query; [] when none.
+ * The same check one level down: no award item may hold a negative payment, nor a negative
+ * commitment, in a source (what releases, payments and reversals could get wrong). Items of an award
+ * confirmed before award_item_id existed also own a share of their call's old per-call commitment
+ * (see holdings.ts), so their commitment is not checked here, only their payments. One query; [] when none.
  */
 export async function negativeHoldings(db: Queryable): Promise<{ awardItemId: number; source: FundSource; committedFen: number; paidFen: number }[]> {
-  const rows = await db('fund_entries')
-    .whereNotNull('award_item_id')
-    .groupBy('award_item_id', 'source')
-    .havingRaw(
-      `${SUM("WHEN 'commitment' THEN amount_fen WHEN 'commitment_increase' THEN amount_fen WHEN 'payment_reversal' THEN amount_fen WHEN 'commitment_release' THEN -amount_fen WHEN 'payment' THEN -amount_fen")} < 0
-       OR ${SUM("WHEN 'payment' THEN amount_fen WHEN 'payment_reversal' THEN -amount_fen")} < 0`,
-    )
-    .select(
-      'award_item_id',
-      'source',
-      db.raw(
-        `${SUM("WHEN 'commitment' THEN amount_fen WHEN 'commitment_increase' THEN amount_fen WHEN 'payment_reversal' THEN amount_fen WHEN 'commitment_release' THEN -amount_fen WHEN 'payment' THEN -amount_fen")} as committed`,
-      ),
-      db.raw(`${SUM("WHEN 'payment' THEN amount_fen WHEN 'payment_reversal' THEN -amount_fen")} as paid`),
-    );
-  return rows.map((r: Record<string, unknown>) => ({ awardItemId: Number(r.award_item_id), source: r.source as FundSource, committedFen: Number(r.committed), paidFen: Number(r.paid) }));
+  const result = await db.raw(
+    `SELECT award_item_id, source, committed, paid FROM (
+       SELECT e.award_item_id, e.source, ${ITEM_COMMITTED} AS committed, ${ITEM_PAID} AS paid,
+         MAX(CASE WHEN l.call_id IS NULL THEN 0 ELSE 1 END) AS legacy
+       FROM fund_entries e
+       LEFT JOIN (SELECT DISTINCT call_id FROM fund_entries WHERE kind = 'commitment' AND award_item_id IS NULL AND call_id IS NOT NULL) l ON l.call_id = e.call_id
+       WHERE e.award_item_id IS NOT NULL
+       GROUP BY e.award_item_id, e.source
+     ) h
+     WHERE paid < 0 OR (committed < 0 AND legacy = 0)
+     ORDER BY award_item_id, source`,
+  );
+  const rows: Record<string, unknown>[] = Array.isArray(result) ? result : result.rows;
+  return rows.map((r) => ({ awardItemId: Number(r.award_item_id), source: r.source as FundSource, committedFen: Number(r.committed), paidFen: Number(r.paid) }));
 }
