@@ -4,7 +4,7 @@ import type { ContractPdfInput, ContractPdfMilestone } from '../src/pdf/contract
  * A realistic contract for the PDF tests and the PDF benchmark: about three A4 pages with the
  * default four milestones. `milestones` > 4 adds more (for tables that break across pages).
  */
-export function sampleContract(options: { milestones?: number; ascii?: boolean } = {}): ContractPdfInput {
+export function sampleContract(options: { milestones?: number; ascii?: 'narrow' | 'wide' } = {}): ContractPdfInput {
   const count = options.milestones ?? 4;
   const weights = { self: 10, manager: 25, peer: 15, citizens: 25, thirdParty: 25 };
   const amountFen = 20_000_000; // ¥200,000.00
@@ -76,13 +76,22 @@ export function sampleContract(options: { milestones?: number; ascii?: boolean }
     },
     generatedAt: '2026-12-01T16:30:00.000Z',
   };
-  return options.ascii ? toAscii(input) : input;
+  return options.ascii ? toAscii(input, options.ascii === 'wide' ? 'W' : 'x') : input;
 }
 
-/** The same document with every non-ASCII character replaced by an ASCII letter (for Helvetica). */
-function toAscii<T>(value: T): T {
-  if (typeof value === 'string') return value.replace(/[^\x20-\x7e\n]/g, 'x') as T;
-  if (Array.isArray(value)) return value.map(toAscii) as T;
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toAscii(v)])) as T;
+/**
+ * The same document for Helvetica, with every non-ASCII character replaced by one ASCII character,
+ * so every string keeps its length: words of five letters and a space, as ASCII prose breaks
+ * (Chinese breaks between any two characters; unbroken ASCII runs would make pdfkit split words
+ * letter by letter). 'x' is half as wide as a Han character (fewer lines), 'W' nearly as wide (the
+ * same pages).
+ */
+function toAscii<T>(value: T, letter: string): T {
+  if (typeof value === 'string') {
+    let k = 0;
+    return value.replace(/[^\x20-\x7e\n]/g, () => (k++ % 6 === 5 ? ' ' : letter)) as T;
+  }
+  if (Array.isArray(value)) return value.map((v) => toAscii(v, letter)) as T;
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toAscii(v, letter)])) as T;
   return value;
 }

@@ -2,7 +2,7 @@ import { amountInChineseCapitals, formatMoney } from '../shared/money';
 import { redactPersonalData } from '../shared/redact';
 import { formatDate } from '../shared/time';
 import type { ContractPdfInput, ContractPdfMilestone, ContractPdfOptions, ContractPdfParty, EvaluationWeights } from './contract-input';
-import { PdfWriter, type SignatureBlock } from './document';
+import { PdfWriter, type DocumentFrame, type SignatureBlock } from './document';
 
 /**
  * The contract (服务购买合同) of one contract version, in Chinese, drawn from a plain snapshot.
@@ -69,27 +69,44 @@ function paymentTerm(m: ContractPdfMilestone, clean: (s: string) => string): str
 }
 
 function partyRows(role: string, party: ContractPdfParty, redacted: boolean, clean: (s: string) => string): [string, string][] {
-  const rows: [string, string][] = [[role, party.name]];
-  if (party.creditCode) rows.push(['统一社会信用代码', party.creditCode]);
-  rows.push(['法定代表人', party.legalRepresentative]);
-  rows.push(['地址', clean(party.address)]);
-  if (party.contactName) rows.push(['联系人', party.contactName]);
-  if (party.contactPhone && !redacted) rows.push(['联系电话', party.contactPhone]);
-  return rows;
+  const rows: [string, string][] = [
+    [role, party.name],
+    ['统一社会信用代码', party.creditCode ?? ''],
+    ['法定代表人', party.legalRepresentative],
+    ['地址', clean(party.address)],
+    ['联系人', party.contactName ?? ''],
+    ['联系电话', redacted ? '' : (party.contactPhone ?? '')],
+  ];
+  // What a record does not have yet (an older street office without an address) is left out, not shown empty.
+  return rows.filter(([, value], i) => i === 0 || value.trim() !== '');
 }
 
-export async function renderContractPdf(input: ContractPdfInput, options: ContractPdfOptions): Promise<Buffer> {
-  const clean = options.redacted ? (s: string) => redactPersonalData(s) : (s: string) => s;
-  const identifier = `合同编号 ${input.number} · 第 ${input.version} 版`;
-  const w = await PdfWriter.create({
-    title: input.title,
-    identifier,
+/** The page frame of a contract: title, number and version in the header and footer, the draft watermark. */
+export function contractFrame(input: ContractPdfInput, options: ContractPdfOptions): DocumentFrame {
+  return {
+    title: options.redacted ? redactPersonalData(input.title) : input.title,
+    identifier: `合同编号 ${input.number} · 第 ${input.version} 版`,
     createdAt: input.generatedAt,
     watermark: options.draft ? '草稿 DRAFT' : null,
     headerNote: [options.redacted ? '公开版' : null, options.draft ? '草稿' : null].filter(Boolean).join(' · ') || null,
     author: input.partyA.name,
     subject: `${input.number} 第 ${input.version} 版`,
-  });
+  };
+}
+
+/**
+ * The PDF of one contract version. Deterministic: the same input and options give the same bytes
+ * (the creation date is `input.generatedAt`), so the bytes of a signed contract can be hashed once.
+ */
+export async function renderContractPdf(input: ContractPdfInput, options: ContractPdfOptions): Promise<Buffer> {
+  const w = await PdfWriter.create(contractFrame(input, options));
+  drawContract(w, input, options);
+  return w.finish();
+}
+
+/** Draws the contract's content into a writer (the benchmark draws it into a Helvetica writer too). */
+export function drawContract(w: PdfWriter, input: ContractPdfInput, options: ContractPdfOptions): void {
+  const clean = options.redacted ? (s: string) => redactPersonalData(s) : (s: string) => s;
 
   w.title(clean(input.title), [`合同编号：${input.number}\u3000\u3000版本：第 ${input.version} 版`]);
   if (options.draft) w.paragraph('本文本为草稿，尚未经双方签署，不具有合同效力。', { color: '#c8102e' });
@@ -169,6 +186,4 @@ export async function renderContractPdf(input: ContractPdfInput, options: Contra
   });
   w.heading('签署');
   w.signatures([signature('甲方（盖章）', input.partyA, input.signatures.partyA), signature('乙方（盖章）', input.partyB, input.signatures.partyB)]);
-
-  return w.finish();
 }

@@ -44,6 +44,11 @@ export interface DocumentFrame {
   subject?: string;
   /** Page-number format; default Chinese 第 x 页 / 共 y 页. */
   pageLabel?: (page: number, pages: number) => string;
+  /**
+   * 'helvetica' draws with pdfkit's built-in Helvetica, which has no Chinese glyphs: only the
+   * benchmark's baseline uses it (bench/pdf.ts). Default: the embedded Noto Sans SC.
+   */
+  typeface?: 'noto-sans-sc' | 'helvetica';
 }
 
 export interface TableColumn {
@@ -82,6 +87,27 @@ interface RowStyle {
   padY: number;
 }
 
+/**
+ * pdfkit shapes every text run with fontkit (OpenType lookups) and caches the result per document.
+ * The result depends only on the font and the text, so documents share one cache per font; it is
+ * dropped every CACHE_DOCUMENTS documents so that it cannot grow without bound.
+ */
+const CACHE_DOCUMENTS = 50;
+const layoutCaches = new WeakMap<object, { entries: Record<string, unknown>; documents: number }>();
+
+function shareLayoutCache(doc: PDFKit.PDFDocument, name: string, font: object): void {
+  let shared = layoutCaches.get(font);
+  if (!shared || shared.documents >= CACHE_DOCUMENTS) {
+    shared = { entries: Object.create(null) as Record<string, unknown>, documents: 0 };
+    layoutCaches.set(font, shared);
+  }
+  shared.documents++;
+  doc.font(name);
+  // pdfkit's EmbeddedFont keeps `layoutCache` (a plain object keyed by text); without it, skip.
+  const embedded = (doc as unknown as { _font?: { layoutCache?: Record<string, unknown> } })._font;
+  if (embedded && embedded.layoutCache) embedded.layoutCache = shared.entries;
+}
+
 export class PdfWriter {
   readonly doc: PDFKit.PDFDocument;
   private readonly chunks: Buffer[] = [];
@@ -92,7 +118,7 @@ export class PdfWriter {
 
   private constructor(
     private readonly frame: DocumentFrame,
-    fonts: PdfFonts,
+    fonts: PdfFonts | null,
   ) {
     const createdAt = new Date(frame.createdAt);
     if (Number.isNaN(createdAt.getTime())) throw new Error(`createdAt must be an ISO instant, got ${frame.createdAt}`);
@@ -101,6 +127,8 @@ export class PdfWriter {
       margins: MARGINS,
       bufferPages: true,
       autoFirstPage: false,
+      // No default Helvetica: pdfkit would parse its metrics for every document, and never use it.
+      font: null as unknown as string,
       lang: 'zh-CN',
       displayTitle: true,
       info: {
@@ -114,9 +142,16 @@ export class PdfWriter {
         ModDate: createdAt,
       },
     });
-    // pdfkit accepts a parsed fontkit font; sharing it keeps the decode and parse to once a process.
-    this.doc.registerFont(FONT_REGULAR, fonts.regular as unknown as PDFKit.Mixins.PDFFontSource);
-    this.doc.registerFont(FONT_BOLD, fonts.bold as unknown as PDFKit.Mixins.PDFFontSource);
+    if (fonts) {
+      // pdfkit accepts a parsed fontkit font; sharing it keeps the decode and parse to once a process.
+      this.doc.registerFont(FONT_REGULAR, fonts.regular as unknown as PDFKit.Mixins.PDFFontSource);
+      this.doc.registerFont(FONT_BOLD, fonts.bold as unknown as PDFKit.Mixins.PDFFontSource);
+      shareLayoutCache(this.doc, FONT_REGULAR, fonts.regular);
+      shareLayoutCache(this.doc, FONT_BOLD, fonts.bold);
+    } else {
+      this.doc.registerFont(FONT_REGULAR, 'Helvetica');
+      this.doc.registerFont(FONT_BOLD, 'Helvetica-Bold');
+    }
     this.done = new Promise((resolve, reject) => {
       this.doc.on('data', (chunk: Buffer) => this.chunks.push(chunk));
       this.doc.on('end', () => resolve(Buffer.concat(this.chunks)));
@@ -129,7 +164,7 @@ export class PdfWriter {
   }
 
   static async create(frame: DocumentFrame): Promise<PdfWriter> {
-    return new PdfWriter(frame, await loadFonts());
+    return new PdfWriter(frame, frame.typeface === 'helvetica' ? null : await loadFonts());
   }
 
   get left(): number {

@@ -31,6 +31,8 @@ function fontFile(weight: 400 | 700): string {
 
 async function decode(weight: 400 | 700): Promise<fontkit.Font> {
   const woff2 = await fs.promises.readFile(fontFile(weight));
+  // wawoff2 returns a view of its WebAssembly heap, which its next call overwrites: copy it at once,
+  // and never run two decodes at the same time (see loadFonts).
   const ttf = Buffer.from(await decompress(woff2));
   return fontkit.create(ttf);
 }
@@ -41,13 +43,15 @@ let loading: Promise<PdfFonts> | null = null;
 export function loadFonts(): Promise<PdfFonts> {
   if (!loading) {
     const started = process.hrtime.bigint();
-    loading = Promise.all([decode(400), decode(700)]).then(
-      ([regular, bold]) => ({ regular, bold, decodeMs: Number(process.hrtime.bigint() - started) / 1e6 }),
-      (err: unknown) => {
-        loading = null; // a failed read may be retried
-        throw err;
-      },
-    );
+    const both = async () => {
+      const regular = await decode(400);
+      const bold = await decode(700); // after the first: wawoff2 cannot decode two files at once
+      return { regular, bold, decodeMs: Number(process.hrtime.bigint() - started) / 1e6 };
+    };
+    loading = both().catch((err: unknown) => {
+      loading = null; // a failed read may be retried
+      throw err;
+    });
   }
   return loading;
 }

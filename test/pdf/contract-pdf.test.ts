@@ -1,8 +1,10 @@
 import { sampleContract } from '../../bench/contract-sample';
 import { loadFonts, PdfWriter, renderContractPdf } from '../../src/pdf';
-import { pdfPages as pagesOf } from '../helpers/pdf-text';
+import { closePdfText, pdfPages as pagesOf } from '../helpers/pdf-text';
 
 const signed = { draft: false, redacted: false };
+
+afterAll(closePdfText);
 
 /** Text without any whitespace: a table cell wraps, but its characters come back in order. */
 const flat = (text: string) => text.replace(/\s+/g, '');
@@ -86,15 +88,26 @@ describe('the contract PDF', () => {
   });
 
   it('renders the same input to the same bytes (creation date from generatedAt), so the signed PDF hash is stable', async () => {
+    // Another document in between (documents share the fonts and their text-shaping cache).
+    const other = await renderContractPdf({ ...sampleContract({ milestones: 9 }), generatedAt: '2026-12-02T08:00:00.000Z' }, { draft: true, redacted: true });
     const again = await renderContractPdf(sampleContract(), signed);
     expect(again.equals(pdf)).toBe(true);
     expect(pdf.toString('latin1')).toContain('(D:20261201163000Z)');
-    const other = await renderContractPdf({ ...sampleContract(), generatedAt: '2026-12-02T08:00:00.000Z' }, signed);
     expect(other.equals(pdf)).toBe(false);
+    const later = await renderContractPdf({ ...sampleContract(), generatedAt: '2026-12-02T08:00:00.000Z' }, signed);
+    expect(later.equals(pdf)).toBe(false);
   });
 
-  it('decodes the font once per process', async () => {
-    expect(await loadFonts()).toBe(await loadFonts());
+  it('decodes the fonts once per process, both weights intact, covering the capital numerals and full-width punctuation', async () => {
+    const fonts = await loadFonts();
+    expect(await loadFonts()).toBe(fonts);
+    expect(fonts.regular.postscriptName).toMatch(/Regular$/);
+    expect(fonts.bold.postscriptName).toMatch(/Bold$/);
+    for (const font of [fonts.regular, fonts.bold]) {
+      for (const c of '零壹贰叁肆伍陆柒捌玖拾佰仟万亿元角分整人民币，。、；：（）《》「」“”×÷−–·¥%ABCxyz0123456789') {
+        expect([c, font.hasGlyphForCodePoint(c.codePointAt(0)!)]).toEqual([c, true]);
+      }
+    }
   });
 });
 
@@ -177,5 +190,37 @@ describe('tables across pages', () => {
     expect(all).toContain(flat(long).slice(0, 200));
     for (let i = 1; i <= 140; i++) expect(all).toContain(`第${i}项成果说明：社区走访与服务记录。`);
     expect(all).toContain('3最后一行');
+  });
+});
+
+describe('the page frame for other documents', () => {
+  it('takes its own page label, header note and watermark, and leaves out empty party fields', async () => {
+    const w = await PdfWriter.create({
+      title: 'Assessment report',
+      identifier: 'PG-2027-0001',
+      createdAt: '2027-03-30T00:00:00.000Z',
+      headerNote: '内部',
+      watermark: 'SAMPLE',
+      pageLabel: (p, n) => `page ${p} of ${n}`,
+    });
+    w.heading('Scores');
+    w.keyValues([['总分', '86.5']]);
+    w.newPage();
+    w.paragraph('第二页');
+    const pages = (await pagesOf(await w.finish())).map(flat);
+    expect(pages).toHaveLength(2);
+    pages.forEach((p, i) => {
+      expect(p).toContain(`page${i + 1}of2`);
+      expect(p).toContain('内部');
+      expect(p).toContain('SAMPLE');
+      expect(p).toContain('PG-2027-0001');
+    });
+    expect(pages[0]).toContain('总分86.5');
+
+    const input = sampleContract();
+    const bare = { ...input, partyA: { ...input.partyA, address: '' }, partyB: { ...input.partyB, contactName: undefined, contactPhone: undefined } };
+    const text = flat((await pagesOf(await renderContractPdf(bare, signed))).join(''));
+    expect(text).toContain('法定代表人陈建国乙方');
+    expect(text).toContain('地址南京市江宁区东山街道竹山路16号甲乙双方依据'); // no 联系人 / 联系电话 rows
   });
 });
