@@ -49,3 +49,38 @@ it('lets one of two parallel creations for the same item win; the other is told 
   const second = await createContract(ctx, actor, award.manager, award.awardId, award.items[1].id);
   expect((await ctx.db('contracts').where({ id: second }).first()).seq).toBe(2);
 });
+
+describe('state changes racing', () => {
+  it('signs once when two signatures race: one PDF stored, one audit event, the other told', async () => {
+    const { draftContract, staffUser } = await import('./factory');
+    const { sendContract, acceptContract, signContract } = await import('../../src/modules/contracts/service/signing');
+    const d = await draftContract(ctx);
+    await sendContract(ctx, actor, d.manager, d.contractId);
+    await acceptContract(ctx, actor, staffUser(d.call), d.contractId);
+    const files = Number((await ctx.db('stored_files').count({ n: '*' }).first())!.n);
+    const results = await Promise.allSettled([0, 1].map(() => signContract(ctx, actor, d.manager, d.contractId)));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason).toBeInstanceOf(InvalidState);
+    expect(Number((await ctx.db('stored_files').count({ n: '*' }).first())!.n)).toBe(files + 1);
+    expect(await ctx.db('audit_events').where({ action: 'contract.sign', subject_id: String(d.contractId) })).toHaveLength(1);
+  });
+
+  it('commits a raise once when the organization accepts the same amendment twice at once', async () => {
+    const { signedContract, staffUser } = await import('./factory');
+    const { proposeAmendment, acceptAmendment } = await import('../../src/modules/contracts/service/amendments');
+    const { termsOf, versionInForce } = await import('../../src/modules/contracts/queries');
+    const { termsToValues, mf } = await import('../../src/modules/contracts/terms');
+    const { fenToInput } = await import('../../src/shared/money');
+    const { holdingsOf } = await import('../../src/modules/funds');
+    const c = await signedContract(ctx, { spareFen: 1_000_000 });
+    const terms = termsOf((await versionInForce(ctx.db, c.contractId))!);
+    const body = { ...termsToValues(terms, fenToInput), amount: fenToInput(terms.amountFen + 10_000), reason_amount: '增加', reason_milestones: '调整' };
+    body[mf(3, 'share')] = fenToInput(terms.milestones[2].amountFen + 10_000);
+    const versionId = await proposeAmendment(ctx, actor, c.manager, c.contractId, body);
+    const results = await Promise.allSettled([0, 1].map(() => acceptAmendment(ctx, actor, staffUser(c.call), c.contractId, versionId)));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const committed = (await holdingsOf(ctx.db, c.items[0].id)).reduce((s, h) => s + h.committedFen, 0);
+    expect(committed).toBe(terms.amountFen + 10_000);
+    expect(await ctx.db('contract_versions').where({ contract_id: c.contractId, status: 'current' })).toHaveLength(1);
+  });
+});
