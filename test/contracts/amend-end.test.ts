@@ -106,6 +106,7 @@ describe('amendments', () => {
     const err = await proposeAmendment(ctx, systemActor, c.manager, c.contractId, low).catch((e) => e);
     expect(err).toBeInstanceOf(TermsProblems);
     expect(err.problems.amount).toEqual({ key: 'contracts.errors.belowPaid', params: { paid: '¥27,000.00' } });
+    expect((await manager.get('/contracts')).text).toContain('¥27,000.00'); // paid, in the list
     const res = await post(manager, `/contracts/${c.contractId}/amendments`, low);
     expect(res.status).toBe(422);
     expect(res.text).toContain('变更后金额不能低于已支付的 ¥27,000.00');

@@ -74,7 +74,7 @@ describe('state changes racing', () => {
     const { holdingsOf } = await import('../../src/modules/funds');
     const c = await signedContract(ctx, { spareFen: 1_000_000 });
     const terms = termsOf((await versionInForce(ctx.db, c.contractId))!);
-    const body = { ...termsToValues(terms, fenToInput), amount: fenToInput(terms.amountFen + 10_000), reason_amount: '增加', reason_milestones: '调整' };
+    const body: Record<string, string> = { ...termsToValues(terms, fenToInput), amount: fenToInput(terms.amountFen + 10_000), reason_amount: '增加', reason_milestones: '调整' };
     body[mf(3, 'share')] = fenToInput(terms.milestones[2].amountFen + 10_000);
     const versionId = await proposeAmendment(ctx, actor, c.manager, c.contractId, body);
     const results = await Promise.allSettled([0, 1].map(() => acceptAmendment(ctx, actor, staffUser(c.call), c.contractId, versionId)));

@@ -5,6 +5,6 @@
  * - the PDF, from src/pdf (`renderContractPdf`).
  */
 
-export { holdingsOf, increaseCommitment, releaseCommitment, type Holding } from '../funds';
+export { holdingsOf, holdingsOfItems, increaseCommitment, releaseCommitment, type Holding } from '../funds';
 
 export { renderContractPdf } from '../../pdf';

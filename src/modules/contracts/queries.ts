@@ -185,7 +185,7 @@ export interface ListFilters {
   organizationId?: number;
 }
 
-export type ContractListItem = Pick<ContractView, 'id' | 'number' | 'title' | 'status' | 'organization_name' | 'street_office_name' | 'signing_deadline' | 'signed_at' | 'year'> & { amount_fen: number };
+export type ContractListItem = Pick<ContractView, 'id' | 'number' | 'title' | 'status' | 'organization_name' | 'street_office_name' | 'signing_deadline' | 'signed_at' | 'year' | 'award_item_id'> & { amount_fen: number };
 
 function listQuery(db: Queryable, scope: { streetOfficeIds?: number[]; organizationId?: number }, f: ListFilters) {
   const q = db('contracts as c');
@@ -205,7 +205,7 @@ export async function listContracts(db: Queryable, scope: { streetOfficeIds?: nu
       .join('street_offices as s', 's.id', 'c.street_office_id')
       .join('contract_versions as v', (j) => j.on('v.contract_id', 'c.id').andOn('v.version', 'c.current_version'))
       .orderBy('c.id', 'desc')
-      .select('c.id', 'c.number', 'c.title', 'c.status', 'c.year', 'c.signing_deadline', 'c.signed_at', 'o.name as organization_name', 's.name as street_office_name', 'v.amount_fen'),
+      .select('c.id', 'c.award_item_id', 'c.number', 'c.title', 'c.status', 'c.year', 'c.signing_deadline', 'c.signed_at', 'o.name as organization_name', 's.name as street_office_name', 'v.amount_fen'),
   );
   return { ...result, items: result.items.map((r) => ({ ...r, amount_fen: Number(r.amount_fen) })) };
 }

@@ -4,7 +4,7 @@ import type { SessionUser } from '../../accounts/roles';
 import { pageNumber } from '../../../shared/pagination';
 import { Forbidden, NotFound } from '../../../web/errors';
 import { canManageContract, canReadContract, isPartyB, isSigned } from '../policy';
-import { holdingsOf } from '../ports';
+import { holdingsOf, holdingsOfItems } from '../ports';
 import { contractEvents, contractOrganizations, CONTRACT_STATUSES, findContract, listContracts, milestonesOf, toMilestone, versionsOf, type ContractView, type Party } from '../queries';
 import { listFilters, pathId } from '../schemas';
 import { signingWindow } from '../window';
@@ -15,8 +15,15 @@ export interface ShowExtras {
   open?: string;
 }
 
+/** What each listed contract has been paid, read for the whole page at once (no query per row). */
+async function paidOf(db: AppDeps['db'], items: { id: number; award_item_id: number }[]): Promise<Record<number, number>> {
+  const held = await holdingsOfItems(db, items.map((c) => Number(c.award_item_id)));
+  return Object.fromEntries(items.map((c) => [c.id, (held.get(Number(c.award_item_id)) ?? []).reduce((s, h) => s + h.paidFen, 0)]));
+}
+
 /** The contract lists (manager, auditor, administrator; the organization's own) and the contract page. */
 export function pageHandlers(deps: AppDeps) {
+  const paidByContract = (items: { id: number; award_item_id: number }[]) => paidOf(deps.db, items);
   async function list(req: Request, res: Response) {
     const user = req.user!;
     const filters = listFilters(req.query as Record<string, unknown>);
@@ -33,6 +40,7 @@ export function pageHandlers(deps: AppDeps) {
       statuses: CONTRACT_STATUSES,
       organizations,
       windows: Object.fromEntries(page.items.map((c) => [c.id, signingWindow(c, now)])),
+      paid: await paidByContract(page.items),
       query: query ? `${query}&` : '',
       mine: false,
     });
@@ -51,6 +59,7 @@ export function pageHandlers(deps: AppDeps) {
       statuses: CONTRACT_STATUSES,
       organizations: [],
       windows: Object.fromEntries(page.items.map((c) => [c.id, signingWindow(c, now)])),
+      paid: await paidByContract(page.items),
       query: filters.status ? `status=${filters.status}&` : '',
       mine: true,
     });
