@@ -175,3 +175,22 @@ describe('awards without short code', () => {
     void recordAllocation;
   });
 });
+
+describe('settled milestones', () => {
+  it('cannot be changed by an amendment; the unsettled ones are replaced on acceptance', async () => {
+    const c = await signedContract(ctx);
+    const first = await ctx.db('contract_milestones').where({ contract_id: c.contractId, seq: 1 }).first();
+    await ctx.db('contract_milestones').where({ id: first.id }).update({ settlement: 'paid', settled_at: ctx.clock.now().toISOString() });
+    const changed = await amendmentBody(c.contractId, { [mf(1, 'title')]: '改名的首期款', reason_milestones: '改名' });
+    const err = await proposeAmendment(ctx, systemActor, c.manager, c.contractId, changed).catch((e) => e);
+    expect(err).toBeInstanceOf(TermsProblems);
+    expect(err.problems.milestones).toEqual({ key: 'contracts.errors.settledChanged', params: { seq: 1 } });
+    const ok = await amendmentBody(c.contractId, { [mf(3, 'title')]: '末期评估（含满意度调查）', reason_milestones: '明确末期内容' });
+    const versionId = await proposeAmendment(ctx, systemActor, c.manager, c.contractId, ok);
+    const { acceptAmendment } = await import('../../src/modules/contracts/service/amendments');
+    await acceptAmendment(ctx, systemActor, staffUser(c.call), c.contractId, versionId);
+    const rows = await ctx.db('contract_milestones').where({ contract_id: c.contractId }).orderBy('seq');
+    expect(rows[0].id).toBe(first.id); // the settled row stays
+    expect(rows.map((r) => r.title)).toEqual([first.title, '中期评估', '末期评估（含满意度调查）']);
+  });
+});
