@@ -65,7 +65,7 @@ function paymentTerm(m: ContractPdfMilestone, clean: (s: string) => string): str
       `得分不高于 ${floor} 分的，该期款项不予支付。`
     );
   }
-  return `${head}在该期成果经评估后支付，${weights}${full}；低于 ${m.passScore} 分的，该期款项暂扣，不予支付。`;
+  return `${head}在该期成果经评估后支付，${weights}${full}；低于 ${m.passScore} 分的，该期款项不予支付。`;
 }
 
 function partyRows(role: string, party: ContractPdfParty, redacted: boolean, clean: (s: string) => string): [string, string][] {

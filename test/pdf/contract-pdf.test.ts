@@ -60,7 +60,7 @@ describe('the contract PDF', () => {
     expect(text).toContain('除预付款外，各期款项在对应里程碑的成果经评估后支付');
     expect(text).toContain('第1期「首期款（预付款）」（金额¥60,000.00，人民币陆万元整）为预付款（首期款），于本合同签订后支付，无需评估');
     expect(text).toContain('第3期「第2阶段服务」（金额¥46,666.66，人民币肆万陆仟陆佰陆拾陆元陆角陆分）');
-    expect(text).toContain('低于80分的，该期款项暂扣，不予支付');
+    expect(text).toContain('综合得分不低于80分的，全额支付；低于80分的，该期款项不予支付。');
     expect(text).toContain('支付金额=该期金额×（得分−60）÷（80−60），计算结果向下取整至分；得分不高于60分的，该期款项不予支付');
     expect(text).toContain('自评10%、街道评价25%、同行评议15%、居民评价25%、第三方评估25%');
   });

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { creditCodeCheckChar } from '../../src/shared/credit-code';
 import { redactPersonalData } from '../../src/shared/redact';
 
@@ -47,5 +48,38 @@ describe('redactPersonalData', () => {
   it('leaves text without personal data unchanged, and can use other masks', () => {
     expect(redactPersonalData('为辖区60周岁以上老人提供助餐服务，每周3次。')).toBe('为辖区60周岁以上老人提供助餐服务，每周3次。');
     expect(redactPersonalData('call 13812345678', { phone: '***', idNumber: '###' })).toBe('call ***');
+  });
+
+  const han = fc.string({ unit: fc.constantFrom(...'服务对象联系电话地址：，。（）'), maxLength: 12 });
+  const digits = (n: number) => fc.array(fc.integer({ min: 0, max: 9 }), { minLength: n, maxLength: n }).map((d) => d.join(''));
+
+  it('removes any mobile number, however it is spaced, from any text around it', () => {
+    const mobile = fc
+      .tuple(fc.integer({ min: 3, max: 9 }), digits(9), fc.constantFrom('', ' ', '-'))
+      .map(([second, rest, sep]) => `1${second}${rest.slice(0, 1)}${sep}${rest.slice(1, 5)}${sep}${rest.slice(5)}`);
+    fc.assert(
+      fc.property(han, mobile, han, (before, phone, after) => {
+        const out = redactPersonalData(`${before}${phone}${after}`);
+        expect(out).toBe(`${before}[电话已隐去]${after}`);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('never changes a valid credit code', () => {
+    const alphabet = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+    const code = fc
+      .array(fc.constantFrom(...alphabet), { minLength: 17, maxLength: 17 })
+      .map((c) => c.join(''))
+      .map((first17) => first17 + creditCodeCheckChar(first17));
+    fc.assert(
+      fc.property(han, code, han, (before, c, after) => {
+        const text = `${before}${c}${after}`;
+        const out = redactPersonalData(text);
+        // An all-digit code that is also a valid ID number is hidden: it cannot be told from one.
+        if (out !== text) expect(/^\d{17}[\dX]$/.test(c) && idNumber(c.slice(0, 17)) === c).toBe(true);
+      }),
+      { numRuns: 1000 },
+    );
   });
 });
