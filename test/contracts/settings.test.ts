@@ -45,6 +45,8 @@ describe('the call setting for advances', () => {
     const id = Number(/\/calls\/(\d+)$/.exec(ok.headers.location)![1]);
     expect((await ctx.db('calls').where({ id }).first()).max_advance_percent).toBe(0);
     expect((await agent.get(`/calls/${id}`)).text).toContain('不设首期款');
+    // The database has the last word.
+    await expect(ctx.db('calls').where({ id }).update({ max_advance_percent: 101 })).rejects.toThrow();
   });
 });
 
