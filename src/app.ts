@@ -33,6 +33,7 @@ import { reviewRoutes } from './modules/reviews/routes';
 import { awardRoutes } from './modules/awards/routes';
 import { callRoutes } from './modules/calls/routes';
 import { useAuditKey } from './audit/keys';
+import { contractRoutes } from './modules/contracts';
 
 export interface App {
   app: express.Express;
@@ -109,6 +110,7 @@ export function createApp(deps: AppDeps): App {
   app.use(catalogRoutes(deps));
   app.use(reviewRoutes(deps));
   app.use(awardRoutes(deps, acceptFiles));
+  app.use(contractRoutes(deps, acceptFiles));
   app.use(callRoutes(deps, acceptFiles));
 
   app.use(notFoundHandler);

@@ -23,6 +23,8 @@ export const NAV: NavItem[] = [
   { href: '/calls', labelKey: 'nav.calls', for: 'everyone' },
   { href: '/awards', labelKey: 'awards.nav', for: 'everyone' },
   { href: '/manage/awards', labelKey: 'awards.desk.nav', for: ['manager'] },
+  { href: '/contracts', labelKey: 'contracts.nav', for: ['manager', 'auditor', 'admin'] },
+  { href: '/my/contracts', labelKey: 'contracts.navMine', for: ['org_staff'] },
   { href: '/my/calls', labelKey: 'nav.myCalls', for: ['manager'] },
   { href: '/street-office/exclusions', labelKey: 'bids.exclusions.nav', for: ['manager'] },
   { href: '/admin/organizations', labelKey: 'nav.organizationReview', for: ['admin'] },

@@ -29,7 +29,9 @@ export class Factories {
 
   async streetOffice(overrides: Record<string, unknown> = {}) {
     const n = next();
-    return this.insert('street_offices', { name: `测试街道${n}`, district: '测试区', ...this.stamps(), ...overrides });
+    // A unique short code of letters (contract numbers are <code>-<year>-<seq>): 1 -> TB, 27 -> TBB.
+    const code = `T${[...(n + 26).toString(26)].map((d) => String.fromCharCode(65 + parseInt(d, 26))).join('')}`;
+    return this.insert('street_offices', { name: `测试街道${n}`, district: '测试区', short_code: code, legal_representative: `主任${n}`, address: `测试区测试路${n}号`, ...this.stamps(), ...overrides });
   }
 
   async organization(overrides: Record<string, unknown> = {}) {

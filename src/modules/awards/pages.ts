@@ -6,6 +6,7 @@ import { canManageAward, objectionRefusal } from './policy';
 import { awardRanking, awardsInPublicity, callsAwaitingProposal, findAward, listAwards, objectionsOf, panelNames, type AwardView } from './queries';
 import { submittedBidderIds } from './ranking';
 import { pathId } from './schemas';
+import { awardItemContracts, finalAwardItems, signingWindow } from '../contracts/index';
 
 /** The public award pages (公示, no sign-in) and the manager's award desk. */
 export function pageHandlers(deps: AppDeps) {
@@ -29,6 +30,8 @@ export function pageHandlers(deps: AppDeps) {
     const award = await findAward(deps.db, pathId(req.params.awardId));
     if (!award) throw new NotFound();
     const [ranking, objections, panel] = await Promise.all([awardRanking(deps.db, award.id), objectionsOf(deps.db, award.id), panelNames(deps.db, award.call_id)]);
+    // The manager of a final award reaches each item's contract (or creates it) from here.
+    const itemContracts = award.status === 'final' && canManageAward(req.user, award) ? await awardItemContracts(deps.db, award.id) : [];
     const open = objections.filter((o) => o.status === 'open');
     const user = req.user;
     // The public reads answered objections; the managers, and each objector for its own, see open ones too.
@@ -44,6 +47,7 @@ export function pageHandlers(deps: AppDeps) {
       openCount: open.length,
       visibleOpen,
       panel,
+      itemContracts,
       ...(await viewerActions(req, award, open.length)),
     });
   }
@@ -51,9 +55,12 @@ export function pageHandlers(deps: AppDeps) {
   async function desk(req: Request, res: Response) {
     const streetOfficeId = req.user!.streetOfficeId;
     if (!streetOfficeId) throw new Forbidden();
-    const [calls, awards] = await Promise.all([callsAwaitingProposal(deps.db, streetOfficeId), awardsInPublicity(deps.db, streetOfficeId)]);
-    const nowIso = deps.clock.now().toISOString();
-    res.render('awards/desk', { title: req.t('awards.desk.title'), calls, awards, nowIso });
+    const [calls, awards, toSign] = await Promise.all([callsAwaitingProposal(deps.db, streetOfficeId), awardsInPublicity(deps.db, streetOfficeId), finalAwardItems(deps.db, streetOfficeId)]);
+    const now = deps.clock.now();
+    const nowIso = now.toISOString();
+    // Items of final awards without a signed contract, with the 30-day window from the final award.
+    const contracts = toSign.map((i) => ({ ...i, window: signingWindow({ status: i.contract_status ?? 'draft', signing_deadline: i.signing_deadline ?? new Date(new Date(i.final_at).getTime() + 30 * 86400000).toISOString() }, now) }));
+    res.render('awards/desk', { title: req.t('awards.desk.title'), calls, awards, nowIso, contracts });
   }
 
   return { list, show, desk };

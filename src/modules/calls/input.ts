@@ -19,6 +19,7 @@ export interface CallInput {
   criteria: Criterion[];
   weights: EvaluationWeights;
   publicityDays: number;
+  maxAdvancePercent: number;
 }
 
 /** A refusal of one field: an i18n key and its values. */
@@ -72,6 +73,7 @@ export function toCallInput(form: CallForm, now: Date): { input: CallInput; prob
       criteria,
       weights,
       publicityDays: form.publicityDays,
+      maxAdvancePercent: form.maxAdvancePercent,
     },
     problems,
   };

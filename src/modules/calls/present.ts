@@ -20,6 +20,7 @@ export function formValuesOf(call: CallRow, sources: { source: string; amount_fe
     opensAt: toShanghaiInput(call.opens_at),
     closesAt: toShanghaiInput(call.closes_at),
     publicityDays: String(call.publicity_days),
+    maxAdvancePercent: String(call.max_advance_percent),
   };
   for (const s of FUND_SOURCES) {
     const row = sources.find((x) => x.source === s);

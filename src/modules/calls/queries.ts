@@ -22,6 +22,7 @@ export interface CallRow {
   weight_citizen: number;
   weight_third_party: number;
   publicity_days: number;
+  max_advance_percent: number;
   status: string;
   published_at: string | null;
   cancelled_at: string | null;

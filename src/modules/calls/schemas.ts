@@ -17,6 +17,9 @@ export type StoredCallStatus = (typeof CALL_STATUSES)[number] | string;
 /** Government Procurement Law art. 52: a challenge within 7 working days; the default publicity period. */
 export const DEFAULT_PUBLICITY_DAYS = 7;
 
+/** The largest advance a contract of the call may pay on signing, in percent of its amount. */
+export const DEFAULT_MAX_ADVANCE_PERCENT = 30;
+
 /** Form field names derived from the lists, so adding a fund source adds a field. */
 export const amountField = (source: FundSource) => `amount_${source}`;
 export const weightField = (source: EvaluationSource) => `weight_${source}`;
@@ -54,6 +57,13 @@ const shape: Record<string, z.ZodType> = {
     .regex(/^\d{1,2}$/, { message: 'calls.errors.publicityDays' })
     .transform(Number)
     .refine((n) => n >= 1 && n <= 60, { message: 'calls.errors.publicityDays' }),
+  // Blank keeps the default: an advance (首期款) of at most 30% of a contract's amount; 0 turns advances off.
+  maxAdvancePercent: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v === undefined || v === '' ? String(DEFAULT_MAX_ADVANCE_PERCENT) : v))
+    .pipe(z.string().regex(/^\d{1,3}$/, { message: 'calls.errors.maxAdvancePercent' }).transform(Number).refine((n) => n <= 100, { message: 'calls.errors.maxAdvancePercent' })),
 };
 for (const s of FUND_SOURCES) shape[amountField(s)] = optionalMoney();
 // Weights are read as text here and checked together (integers 0..100, sum 100) by weights.ts.
@@ -77,6 +87,7 @@ export interface CallForm {
   opensAt: Date;
   closesAt: Date;
   publicityDays: number;
+  maxAdvancePercent: number;
   [key: string]: unknown;
 }
 

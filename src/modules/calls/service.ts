@@ -68,6 +68,7 @@ function callColumns(input: CallInput) {
     weight_citizen: input.weights.citizen,
     weight_third_party: input.weights.third_party,
     publicity_days: input.publicityDays,
+    max_advance_percent: input.maxAdvancePercent,
   };
 }
 
@@ -136,6 +137,7 @@ function snapshot(row: SnapshotRow, amounts: { source: string; amountFen: number
     criteria: criteria.map((c) => ({ name: c.name, weight: Number(c.weight) })),
     weights: { self: Number(row.weight_self), manager: Number(row.weight_manager), peer: Number(row.weight_peer), citizen: Number(row.weight_citizen), third_party: Number(row.weight_third_party) },
     publicityDays: Number(row.publicity_days),
+    maxAdvancePercent: Number(row.max_advance_percent),
   };
 }
 export type CallSnapshot = ReturnType<typeof snapshot>;

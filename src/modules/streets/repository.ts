@@ -4,6 +4,9 @@ export interface StreetOfficeRow {
   id: number;
   name: string;
   district: string;
+  short_code: string | null;
+  legal_representative: string | null;
+  address: string | null;
   created_at: string;
   updated_at: string;
 }

@@ -9,6 +9,8 @@ import * as repo from './repository';
 import { streetOfficeSchema } from './schemas';
 import * as service from './service';
 
+const translated = (req: Request, errors: Record<string, string>) => Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, req.t(v)]));
+
 /** The district administrator keeps the list of street offices (create, rename). */
 export function streetRoutes(deps: AppDeps) {
   async function renderList(req: Request, res: Response, status = 200, locals: Record<string, unknown> = {}) {
@@ -22,7 +24,7 @@ export function streetRoutes(deps: AppDeps) {
     try {
       await service.createStreetOffice(deps, actorOf(req), form.data);
     } catch (err) {
-      if (err instanceof ValidationFailed) return renderList(req, res, 422, { errors: { name: req.t(err.fieldErrors.name) }, values: formValues(req.body) });
+      if (err instanceof ValidationFailed) return renderList(req, res, 422, { errors: translated(req, err.fieldErrors), values: formValues(req.body) });
       throw err;
     }
     flash(req, 'success', req.t('streets.created', { name: form.data.name }));
@@ -37,7 +39,7 @@ export function streetRoutes(deps: AppDeps) {
 
   async function editForm(req: Request, res: Response) {
     const street = await load(req);
-    res.render('admin/streets/edit', { title: req.t('streets.rename'), street, errors: {}, values: { name: street.name, district: street.district } });
+    res.render('admin/streets/edit', { title: req.t('streets.rename'), street, errors: {}, values: { name: street.name, district: street.district, shortCode: street.short_code ?? '', legalRepresentative: street.legal_representative ?? '', address: street.address ?? '' } });
   }
 
   async function rename(req: Request, res: Response) {
@@ -49,7 +51,7 @@ export function streetRoutes(deps: AppDeps) {
     try {
       await service.renameStreetOffice(deps, actorOf(req), street.id, form.data);
     } catch (err) {
-      if (err instanceof ValidationFailed) return show({ name: req.t(err.fieldErrors.name) });
+      if (err instanceof ValidationFailed) return show(translated(req, err.fieldErrors));
       throw err;
     }
     flash(req, 'success', req.t('streets.renamed', { name: form.data.name }));
