@@ -9,6 +9,7 @@ import { createContract, saveDraft } from '../src/modules/contracts/service/draf
 import { acceptContract, sendContract, signContract } from '../src/modules/contracts/service/signing';
 import { mf } from '../src/modules/contracts/terms';
 import { toShanghaiInput } from '../src/shared/time';
+import { fenToInput } from '../src/shared/money';
 
 // Demo contracts, driven through the services (so the audit trail, notifications and fund ledger
 // are what the app writes). The street offices get their short codes, legal representatives and
@@ -136,11 +137,11 @@ export async function seed({ trx, now, config }: SeedContext): Promise<void> {
     }
   }
   await review.closeScoring(step(at(-27 * DAY + 3 * HOUR)), systemActor, mgr, callId);
-  const ranked = await trx('bids').where({ call_id: callId }).orderBy('submitted_at').select('id', 'price_fen');
+  const ranked = await trx('bids').where({ call_id: callId }).orderBy('submitted_at').select('id', 'ref', 'price_fen');
   const body: Record<string, string> = {};
   for (const b of ranked) {
-    body[`select_${b.id}`] = '1';
-    body[`amount_${b.id}`] = String(Number(b.price_fen) / 100);
+    body[`select_${b.ref}`] = '1';
+    body[`amount_${b.ref}`] = fenToInput(Number(b.price_fen));
   }
   const awardId = await proposeAward(step(at(-26 * DAY)), systemActor, mgr, callId, body);
   await confirmAward(step(at(-18 * DAY)), systemActor, mgr, awardId);

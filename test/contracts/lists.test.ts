@@ -15,7 +15,7 @@ it('filters the manager list by status, year and organization, pages it, and sho
   const n = 22;
   const bids = Array.from({ length: n }, (_, i) => ({ priceFen: 100_000, scores: [[90 - i, 90 - i]] }));
   const award = await finalAward(ctx, { venture: true, sources: { fiscal: n * 100_000 }, capFen: 100_000, bids }, (call) =>
-    Object.fromEntries(call.bids.flatMap((b) => [[`select_${b.bidId}`, '1'], [`amount_${b.bidId}`, '1000']])),
+    Object.fromEntries(call.bids.flatMap((b) => [[`select_${b.bidRef}`, '1'], [`amount_${b.bidRef}`, '1000']])),
   );
   const ids: number[] = [];
   for (const item of award.items) ids.push(await createContract(ctx, systemActor, award.manager, award.awardId, item.id));

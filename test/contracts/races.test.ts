@@ -17,7 +17,7 @@ const N = 20;
 async function twentyItems() {
   const bids = Array.from({ length: N }, (_, i) => ({ priceFen: 100_000, scores: [[90 - i, 90 - i]] }));
   return finalAward(ctx, { venture: true, sources: { fiscal: N * 100_000 }, capFen: 100_000, bids }, (call) =>
-    Object.fromEntries(call.bids.flatMap((b) => [[`select_${b.bidId}`, '1'], [`amount_${b.bidId}`, '1000']])),
+    Object.fromEntries(call.bids.flatMap((b) => [[`select_${b.bidRef}`, '1'], [`amount_${b.bidRef}`, '1000']])),
   );
 }
 
@@ -36,7 +36,7 @@ it(`gives ${N} parallel creations ${N} distinct consecutive numbers (${process.e
 
 it('lets one of two parallel creations for the same item win; the other is told and takes no number', async () => {
   const award = await finalAward(ctx, { venture: true, sources: { fiscal: 200_000 }, capFen: 100_000, bids: [{ priceFen: 100_000, scores: [[90, 90]] }, { priceFen: 100_000, scores: [[80, 80]] }] }, (call) =>
-    Object.fromEntries(call.bids.flatMap((b) => [[`select_${b.bidId}`, '1'], [`amount_${b.bidId}`, '1000']])),
+    Object.fromEntries(call.bids.flatMap((b) => [[`select_${b.bidRef}`, '1'], [`amount_${b.bidRef}`, '1000']])),
   );
   const results = await Promise.allSettled([0, 1].map(() => createContract(ctx, actor, award.manager, award.awardId, award.items[0].id)));
   expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
