@@ -2,6 +2,7 @@ import type { RequestHandler } from 'express';
 import type { AppDeps } from '../../deps';
 import { csrfAfterUpload } from '../../web/csrf';
 import { routeTable } from '../../web/routes';
+import { requireSecondFactor } from '../../web/second-factor';
 import { amendmentHandlers } from './handlers/amendments';
 import { documentHandlers } from './handlers/documents';
 import { draftHandlers } from './handlers/drafts';
@@ -41,8 +42,8 @@ export function contractRoutes(deps: AppDeps, acceptFiles: AcceptFiles) {
     { method: 'post', path: '/contracts/:contractId/amendments/:versionId/acceptance', access: staff, handler: amendments.accept },
     { method: 'post', path: '/contracts/:contractId/amendments/:versionId/rejection', access: staff, handler: amendments.reject },
     // Unredacted documents: a step-up second factor (branch mfa) belongs on these two routes.
-    { method: 'get', path: '/contracts/:contractId/contract.pdf', access: readers, handler: documents.pdf },
-    { method: 'get', path: '/contracts/:contractId/scan', access: readers, handler: documents.scan },
+    { method: 'get', path: '/contracts/:contractId/contract.pdf', access: readers, handler: [requireSecondFactor, documents.pdf] },
+    { method: 'get', path: '/contracts/:contractId/scan', access: readers, handler: [requireSecondFactor, documents.scan] },
     { method: 'post', path: '/contracts/:contractId/scan', access: manager, handler: [acceptFiles([{ name: 'scan', maxCount: 1 }]), csrfAfterUpload, documents.uploadScan] },
     { method: 'get', path: '/public/contracts/:contractId/contract.pdf', access: 'public', handler: documents.publicPdf },
   ]);
