@@ -34,6 +34,7 @@ import { awardRoutes } from './modules/awards/routes';
 import { callRoutes } from './modules/calls/routes';
 import { useAuditKey } from './audit/keys';
 import { contractRoutes } from './modules/contracts';
+import { evaluationRoutes } from './modules/evaluations';
 
 export interface App {
   app: express.Express;
@@ -111,6 +112,7 @@ export function createApp(deps: AppDeps): App {
   app.use(reviewRoutes(deps));
   app.use(awardRoutes(deps, acceptFiles));
   app.use(contractRoutes(deps, acceptFiles));
+  app.use(evaluationRoutes(deps, acceptFiles));
   app.use(callRoutes(deps, acceptFiles));
 
   app.use(notFoundHandler);

@@ -1,0 +1,116 @@
+import type { Request, Response } from 'express';
+import type { AppDeps } from '../../deps';
+import { sendStoredFile } from '../../files/storage';
+import { uploadedFiles } from '../../files/uploads';
+import { actorOf } from '../../web/actor';
+import { NotFound, ValidationFailed } from '../../web/errors';
+import { flash } from '../../web/flash';
+import { formValues, type FormValues } from '../../web/forms';
+import { forbiddenFieldsOf, FIELD_KEY } from '../../web/text-guard';
+import { contractMilestone, type ContractMilestone } from '../contracts';
+import { canReadReports, canReturnReport, canWriteReport } from './policy';
+import { evidenceOf, milestoneEvidence, reportVersions, type ReportRow } from './queries';
+import { deliverableLines, EVIDENCE_EXTENSIONS, parseReason, parseReport, pathNumber, TEXT_MAX } from './schemas';
+import { formatScore, scoreInput } from './score';
+import { returnReport, saveReport } from './service';
+
+/** The report page of a milestone: every version, the organization's form, the manager's return. */
+export function reportHandlers(deps: AppDeps) {
+  async function load(req: Request): Promise<ContractMilestone> {
+    const m = await contractMilestone(deps.db, pathNumber(req.params.contractId), pathNumber(req.params.seq));
+    // Another organization's (or street's) milestone: not found, not even its existence.
+    if (!m || !canReadReports(req.user, m)) throw new NotFound();
+    return m;
+  }
+
+  /** The form's values from a stored draft (or the returned version a new draft starts from). */
+  function valuesOf(r: ReportRow | undefined, lines: string[]): FormValues {
+    if (!r) return {};
+    const delivered = JSON.parse(r.delivered_json) as { deliverable: string; delivered: string }[];
+    const values: FormValues = {
+      peopleServed: r.people_served === null ? '' : String(r.people_served),
+      sessionsHeld: r.sessions_held === null ? '' : String(r.sessions_held),
+      problems: r.problems ?? '',
+      selfScore: scoreInput(r.self_score),
+      selfComment: r.self_comment ?? '',
+    };
+    lines.forEach((line, i) => (values[`delivered_${i}`] = delivered.find((d) => d.deliverable === line)?.delivered ?? delivered[i]?.delivered ?? ''));
+    return values;
+  }
+
+  async function render(req: Request, res: Response, m: ContractMilestone, status: number, typed?: FormValues, errors: Record<string, string> = {}) {
+    const versions = await reportVersions(deps.db, m.contract_id, m.seq);
+    const evidence = await evidenceOf(deps.db, versions.map((v) => v.id));
+    const latest = versions[0];
+    const lines = deliverableLines(m.deliverables);
+    const canEdit = canWriteReport(req.user, m) && m.contract_status === 'active' && !m.settlement && latest?.status !== 'submitted';
+    const draft = latest && latest.status !== 'submitted' ? latest : undefined;
+    res.status(status).render('evaluations/report', {
+      title: req.t('evaluations.report.title', { number: m.contract_number, milestone: m.title }),
+      m,
+      lines,
+      versions: versions.map((v) => ({ ...v, delivered: JSON.parse(v.delivered_json) as { deliverable: string; delivered: string }[], files: evidence.filter((f) => f.report_id === v.id) })),
+      latest,
+      canEdit,
+      draftFiles: draft ? evidence.filter((f) => f.report_id === draft.id) : [],
+      canReturn: canReturnReport(req.user, m) && latest?.status === 'submitted',
+      values: typed ?? valuesOf(draft, lines),
+      errors,
+      formatScore,
+      textMax: TEXT_MAX,
+      allowed: EVIDENCE_EXTENSIONS.join(', '),
+      maxMb: Math.round(deps.config.uploadMaxBytes / 1024 / 1024),
+    });
+  }
+
+  const show = async (req: Request, res: Response) => render(req, res, await load(req), 200);
+
+  const translate = (req: Request, errors: Record<string, string>) =>
+    Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, req.t(v, { allowed: EVIDENCE_EXTENSIONS.join(', '), max: TEXT_MAX })]));
+
+  async function save(req: Request, res: Response) {
+    const m = await load(req);
+    const values = formValues(req.body);
+    if (req.uploadProblem) {
+      const { status, messageKey, params } = req.uploadProblem;
+      return render(req, res, m, status, values, { files: req.t(messageKey, params) });
+    }
+    const forbidden = forbiddenFieldsOf(req.body);
+    if (forbidden.length) return render(req, res, m, 422, values, Object.fromEntries(forbidden.map((f) => [f, req.t(FIELD_KEY)])));
+    const submit = req.body?.intent === 'submit';
+    const parsed = parseReport(req.body ?? {}, deliverableLines(m.deliverables), submit);
+    if (!parsed.ok) return render(req, res, m, 422, values, translate(req, parsed.errors));
+    let status: string;
+    try {
+      status = await saveReport(deps, actorOf(req), req.user!, m.contract_id, m.seq, parsed.data, uploadedFiles(req, 'files'), submit);
+    } catch (err) {
+      if (!(err instanceof ValidationFailed)) throw err;
+      return render(req, res, m, 422, values, translate(req, err.fieldErrors));
+    }
+    flash(req, 'success', req.t(status === 'submitted' ? 'evaluations.report.submitted' : 'evaluations.report.saved'));
+    res.redirect(303, `/contracts/${m.contract_id}/milestones/${m.seq}/report`);
+  }
+
+  async function giveBack(req: Request, res: Response) {
+    const m = await load(req);
+    const parsed = parseReason(req.body ?? {});
+    if (!parsed.ok) return render(req, res, m, 422, formValues(req.body), translate(req, parsed.errors));
+    try {
+      await returnReport(deps, actorOf(req), req.user!, m.contract_id, m.seq, parsed.reason);
+    } catch (err) {
+      if (!(err instanceof ValidationFailed)) throw err;
+      return render(req, res, m, 422, formValues(req.body), translate(req, err.fieldErrors));
+    }
+    flash(req, 'success', req.t('evaluations.report.returnedDone'));
+    res.redirect(303, `/contracts/${m.contract_id}/milestones/${m.seq}/report`);
+  }
+
+  async function download(req: Request, res: Response) {
+    const m = await load(req);
+    const file = await milestoneEvidence(deps.db, m.contract_id, m.seq, pathNumber(req.params.fileId));
+    if (!file) throw new NotFound();
+    await sendStoredFile(res, deps.config.uploadDir, { id: file.file_id, storage_key: file.storage_key, original_name: file.original_name, mime_type: file.mime_type, size_bytes: file.size_bytes, sha256: file.sha256, uploaded_by: null, created_at: file.created_at });
+  }
+
+  return { show, save, giveBack, download };
+}
