@@ -7,6 +7,7 @@ import * as q from './queries';
 import { reviewerTodo } from '../reviews';
 import { floorStatus as fundsFloorStatus } from '../funds/queries';
 import { shanghaiYear } from '../funds/format';
+import { evaluationDashboard } from '../evaluations';
 
 /** Each role lands here and sees its own page: who they are, what they look after, what to do next. */
 export function dashboardRoutes(deps: AppDeps) {
@@ -36,6 +37,8 @@ export function dashboardRoutes(deps: AppDeps) {
         data.reviews = await reviewerTodo(deps.db, user.id);
         break;
     }
+    // Overdue milestones and reports waiting for evaluation (managers, auditors, organization staff).
+    data.evaluations = await evaluationDashboard(deps, user);
     res.render(`dashboard/${user.role}`, { title: req.t('dashboard.title'), ...data });
   }
   return routeTable([{ method: 'get', path: '/dashboard', access: 'signedIn', handler: show }]);

@@ -1,2 +1,3 @@
-/** What other modules may use of evaluations: the routes. */
+/** What other modules may use of evaluations: the routes, the dashboard's lists. */
 export { evaluationRoutes } from './routes';
+export { evaluationDashboard, type EvaluationDashboard } from './dashboard';
