@@ -89,6 +89,11 @@ async function waitingReports(deps: Deps, scope: { streetOfficeIds?: number[]; o
       this.on('m.contract_id', '=', 'r.contract_id').andOn('m.seq', '=', 'r.milestone_seq');
     })
     .join('organizations as o', 'o.id', 'r.organization_id')
+    // Waiting: no closed evaluation yet (an advance's report has no evaluation and waits for none).
+    .join('milestone_evaluations as e', function () {
+      this.on('e.contract_id', '=', 'r.contract_id').andOn('e.milestone_seq', '=', 'r.milestone_seq');
+    })
+    .where('e.status', 'open')
     .where('r.status', 'submitted')
     .whereNull('m.settlement');
   if (scope.streetOfficeIds) q.whereIn('r.street_office_id', scope.streetOfficeIds);

@@ -10,9 +10,11 @@ import { forbiddenFieldsOf, FIELD_KEY } from '../../web/text-guard';
 import { contractMilestone, type ContractMilestone } from '../contracts';
 import { canReadReports, canReturnReport, canWriteReport } from './policy';
 import { evidenceOf, milestoneEvidence, reportVersions, type ReportRow } from './queries';
-import { deliverableLines, EVIDENCE_EXTENSIONS, parseReason, parseReport, pathNumber, TEXT_MAX } from './schemas';
+import { closeEvaluation, evaluationOf, isEvaluated, scoreAsManager, weightsOf } from './evaluation';
+import { deliverableLines, EVIDENCE_EXTENSIONS, parseManagerScore, parseReason, parseReport, pathNumber, TEXT_MAX } from './schemas';
 import { formatScore, scoreInput } from './score';
 import { returnReport, saveReport } from './service';
+import { SOURCES } from './weighting';
 
 /** The report page of a milestone: every version, the organization's form, the manager's return. */
 export function reportHandlers(deps: AppDeps) {
@@ -45,6 +47,8 @@ export function reportHandlers(deps: AppDeps) {
     const lines = deliverableLines(m.deliverables);
     const canEdit = canWriteReport(req.user, m) && m.contract_status === 'active' && !m.settlement && latest?.status !== 'submitted';
     const draft = latest && latest.status !== 'submitted' ? latest : undefined;
+    const evaluation = await evaluationOf(deps.db, m.contract_id, m.seq);
+    const manages = canReturnReport(req.user, m);
     res.status(status).render('evaluations/report', {
       title: req.t('evaluations.report.title', { number: m.contract_number, milestone: m.title }),
       m,
@@ -53,8 +57,14 @@ export function reportHandlers(deps: AppDeps) {
       latest,
       canEdit,
       draftFiles: draft ? evidence.filter((f) => f.report_id === draft.id) : [],
-      canReturn: canReturnReport(req.user, m) && latest?.status === 'submitted',
-      values: typed ?? valuesOf(draft, lines),
+      canReturn: manages && latest?.status === 'submitted' && evaluation?.status !== 'closed',
+      evaluated: isEvaluated(m),
+      evaluation,
+      evaluationWeights: evaluation?.weights_json ? JSON.parse(evaluation.weights_json) : null,
+      contractWeights: weightsOf(m),
+      sources: SOURCES,
+      canScore: manages && evaluation?.status === 'open' && latest?.status === 'submitted',
+      values: typed ?? { ...valuesOf(draft, lines), score: scoreInput(evaluation?.manager_score), comment: evaluation?.manager_comment ?? '' },
       errors,
       formatScore,
       textMax: TEXT_MAX,
@@ -105,6 +115,22 @@ export function reportHandlers(deps: AppDeps) {
     res.redirect(303, `/contracts/${m.contract_id}/milestones/${m.seq}/report`);
   }
 
+  async function score(req: Request, res: Response) {
+    const m = await load(req);
+    const parsed = parseManagerScore(req.body ?? {});
+    if (!parsed.ok) return render(req, res, m, 422, formValues(req.body), translate(req, parsed.errors));
+    await scoreAsManager(deps, actorOf(req), req.user!, m.contract_id, m.seq, parsed.score, parsed.comment);
+    flash(req, 'success', req.t('evaluations.evaluation.scored'));
+    res.redirect(303, `/contracts/${m.contract_id}/milestones/${m.seq}/report`);
+  }
+
+  async function close(req: Request, res: Response) {
+    const m = await load(req);
+    const closed = await closeEvaluation(deps, actorOf(req), req.user!, m.contract_id, m.seq);
+    flash(req, 'success', req.t('evaluations.evaluation.closedDone', { score: formatScore(closed.total_score), grade: req.t('evaluations.grade.' + closed.grade) }));
+    res.redirect(303, `/contracts/${m.contract_id}/milestones/${m.seq}/report`);
+  }
+
   async function download(req: Request, res: Response) {
     const m = await load(req);
     const file = await milestoneEvidence(deps.db, m.contract_id, m.seq, pathNumber(req.params.fileId));
@@ -112,5 +138,5 @@ export function reportHandlers(deps: AppDeps) {
     await sendStoredFile(res, deps.config.uploadDir, { id: file.file_id, storage_key: file.storage_key, original_name: file.original_name, mime_type: file.mime_type, size_bytes: file.size_bytes, sha256: file.sha256, uploaded_by: null, created_at: file.created_at });
   }
 
-  return { show, save, giveBack, download };
+  return { show, save, giveBack, score, close, download };
 }

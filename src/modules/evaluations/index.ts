@@ -1,3 +1,5 @@
-/** What other modules may use of evaluations: the routes, the dashboard's lists. */
+/** What other modules may use of evaluations: the routes, the dashboard's lists, and for the payment step the
+ *  result of a closed evaluation. */
 export { evaluationRoutes } from './routes';
 export { evaluationDashboard, type EvaluationDashboard } from './dashboard';
+export { closedEvaluation, type ClosedEvaluation } from './evaluation';

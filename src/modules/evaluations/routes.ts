@@ -17,6 +17,8 @@ export function evaluationRoutes(deps: AppDeps, acceptFiles: AcceptFiles) {
     { method: 'get', path: base, access: readers, handler: reports.show },
     { method: 'post', path: base, access: ['org_staff'], handler: [acceptFiles([{ name: 'files', maxCount: deps.config.uploadMaxFiles }]), csrfAfterUpload, reports.save] },
     { method: 'post', path: `${base}/return`, access: ['manager'], handler: reports.giveBack },
+    { method: 'post', path: '/contracts/:contractId/milestones/:seq/evaluation/manager-score', access: ['manager'], handler: reports.score },
+    { method: 'post', path: '/contracts/:contractId/milestones/:seq/evaluation/closing', access: ['manager'], handler: reports.close },
     { method: 'get', path: `${base}/files/:fileId`, access: readers, handler: reports.download },
   ]);
 }

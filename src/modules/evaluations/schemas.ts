@@ -95,3 +95,20 @@ export function parseReason(body: Record<string, unknown>): { ok: true; reason: 
   if (reason.length > TEXT_MAX) return { ok: false, errors: { reason: 'validation.tooLong' } };
   return { ok: true, reason };
 }
+
+/** The manager's score (0–100, at most two decimals) with a comment. */
+export function parseManagerScore(body: Record<string, unknown>): { ok: true; score: number; comment: string } | { ok: false; errors: Errors } {
+  const errors: Errors = {};
+  const s = body.score;
+  let score: number | undefined;
+  if (s !== undefined && typeof s !== 'string') errors.score = 'validation.notText';
+  else if (!(s ?? '').trim()) errors.score = 'validation.required';
+  else if ((score = parseScore(s as string)) === undefined) errors.score = 'evaluations.errors.score';
+  const c = body.comment;
+  const comment = typeof c === 'string' ? c.trim() : '';
+  if (c !== undefined && typeof c !== 'string') errors.comment = 'validation.notText';
+  else if (!comment) errors.comment = 'validation.required';
+  else if (comment.length > TEXT_MAX) errors.comment = 'validation.tooLong';
+  if (Object.keys(errors).length || score === undefined) return { ok: false, errors };
+  return { ok: true, score, comment };
+}

@@ -9,6 +9,7 @@ import { Forbidden, InvalidState, NotFound, ValidationFailed } from '../../web/e
 import type { SessionUser } from '../accounts/roles';
 import { lockContractMilestone, type ContractMilestone } from '../contracts';
 import { managersOf, notify, staffOf } from '../notifications/service';
+import { evaluationOf, openEvaluation } from './evaluation';
 import { canReadReports, canReturnReport, canWriteReport } from './policy';
 import { evidenceOf, openReport, type ReportRow } from './queries';
 import { EVIDENCE_EXTENSIONS, type ReportInput } from './schemas';
@@ -95,6 +96,7 @@ export async function saveReport(deps: Deps, actor: Actor, user: SessionUser, co
         if (Number(evidence?.n ?? 0) === 0) throw new ValidationFailed({ files: 'evaluations.errors.evidenceRequired' });
         const n = await trx('milestone_reports').where({ id: reportId, status: 'draft' }).update({ status: 'submitted', submitted_by: user.id, submitted_at: at, updated_at: at });
         if (n !== 1) throw new InvalidState('evaluations.errors.alreadySubmitted');
+        await openEvaluation(trx, m, reportId, now);
         await notify(
           trx,
           await managersOf(trx, m.street_office_id),
@@ -123,6 +125,7 @@ export async function returnReport(deps: Deps, actor: Actor, user: SessionUser, 
     if (!canReturnReport(user, m)) throw new Forbidden('evaluations.errors.notYourStreet');
     const open = await openReport(trx, contractId, seq);
     if (!open || open.status !== 'submitted') throw new InvalidState('evaluations.errors.nothingToReturn');
+    if ((await evaluationOf(trx, contractId, seq))?.status === 'closed') throw new InvalidState('evaluations.errors.evaluationClosed');
     const n = await trx('milestone_reports').where({ id: open.id, status: 'submitted' }).update({ status: 'returned', returned_by: user.id, returned_at: at, return_reason: reason, updated_at: at });
     if (n !== 1) throw new InvalidState('evaluations.errors.nothingToReturn');
     await notify(

@@ -7,6 +7,8 @@ const refusals: Record<string, { as: Role | 'anonymous'; status: number }> = {
   'GET /contracts/:contractId/milestones/:seq/report': { as: 'reviewer', status: 403 },
   'POST /contracts/:contractId/milestones/:seq/report': { as: 'auditor', status: 403 },
   'POST /contracts/:contractId/milestones/:seq/report/return': { as: 'org_staff', status: 403 },
+  'POST /contracts/:contractId/milestones/:seq/evaluation/manager-score': { as: 'org_staff', status: 403 },
+  'POST /contracts/:contractId/milestones/:seq/evaluation/closing': { as: 'auditor', status: 403 },
   'GET /contracts/:contractId/milestones/:seq/report/files/:fileId': { as: 'approver', status: 403 },
 };
 export default refusals;
