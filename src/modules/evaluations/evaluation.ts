@@ -6,6 +6,7 @@ import { Forbidden, InvalidState, NotFound } from '../../web/errors';
 import type { SessionUser } from '../accounts/roles';
 import { contractMilestoneById, lockContractMilestone, type ContractMilestone } from '../contracts';
 import { notify, staffOf } from '../notifications/service';
+import { assessorScores } from './assessors';
 import { canReadReports, canReturnReport } from './policy';
 import { openReport } from './queries';
 import { weightedScore, type Grade, type Source } from './weighting';
@@ -114,7 +115,7 @@ export async function closeEvaluation(deps: Deps, actor: Actor, user: SessionUse
   return auditedTransaction(deps.db, actor, now, async (trx) => {
     const { m, evaluation, report } = await openForManager(trx, user, contractId, seq);
     if (evaluation.manager_score === null) throw new InvalidState('evaluations.errors.managerScoreFirst');
-    const result = weightedScore({ self: report.self_score, manager: evaluation.manager_score }, weightsOf(m));
+    const result = weightedScore({ self: report.self_score, manager: evaluation.manager_score, ...(await assessorScores(trx, evaluation.id)) }, weightsOf(m));
     if (!result) throw new InvalidState('evaluations.errors.nothingToClose');
     const passScore = m.pass_score!;
     const passed = result.total >= passScore * 100;

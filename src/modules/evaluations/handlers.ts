@@ -10,8 +10,9 @@ import { forbiddenFieldsOf, FIELD_KEY } from '../../web/text-guard';
 import { contractMilestone, type ContractMilestone } from '../contracts';
 import { canReadReports, canReturnReport, canWriteReport } from './policy';
 import { evidenceOf, milestoneEvidence, reportVersions, type ReportRow } from './queries';
+import { assessorFor, assessorsOf, assignAssessor, declareAsAssessor, isAssessor, scoreAsAssessor, ASSESSOR_SOURCES } from './assessors';
 import { closeEvaluation, evaluationOf, isEvaluated, scoreAsManager, weightsOf } from './evaluation';
-import { deliverableLines, EVIDENCE_EXTENSIONS, parseManagerScore, parseReason, parseReport, pathNumber, TEXT_MAX } from './schemas';
+import { deliverableLines, EVIDENCE_EXTENSIONS, parseAssignment, parseDeclaration, parseManagerScore, parseReason, parseReport, pathNumber, TEXT_MAX } from './schemas';
 import { formatScore, scoreInput } from './score';
 import { returnReport, saveReport } from './service';
 import { SOURCES } from './weighting';
@@ -20,8 +21,10 @@ import { SOURCES } from './weighting';
 export function reportHandlers(deps: AppDeps) {
   async function load(req: Request): Promise<ContractMilestone> {
     const m = await contractMilestone(deps.db, pathNumber(req.params.contractId), pathNumber(req.params.seq));
-    // Another organization's (or street's) milestone: not found, not even its existence.
-    if (!m || !canReadReports(req.user, m)) throw new NotFound();
+    // Another organization's (or street's) milestone: not found, not even its existence. The
+    // assigned peer organization's staff and third-party evaluator read it too.
+    if (!m) throw new NotFound();
+    if (!canReadReports(req.user, m) && !(m.contract_status === 'active' && (await assessorFor(deps.db, req.user, m.contract_id, m.seq)))) throw new NotFound();
     return m;
   }
 
@@ -49,6 +52,12 @@ export function reportHandlers(deps: AppDeps) {
     const draft = latest && latest.status !== 'submitted' ? latest : undefined;
     const evaluation = await evaluationOf(deps.db, m.contract_id, m.seq);
     const manages = canReturnReport(req.user, m);
+    const assessors = evaluation ? await assessorsOf(deps.db, evaluation.id) : [];
+    const mine = assessors.find((a) => isAssessor(req.user, a));
+    const assigning = manages && evaluation?.status === 'open';
+    // Names of peer and third-party assessors: for the street and oversight; the organization and
+    // the assessors see the role only.
+    const showNames = req.user!.role === 'manager' || req.user!.role === 'auditor' || req.user!.role === 'admin';
     res.status(status).render('evaluations/report', {
       title: req.t('evaluations.report.title', { number: m.contract_number, milestone: m.title }),
       m,
@@ -63,6 +72,13 @@ export function reportHandlers(deps: AppDeps) {
       evaluationWeights: evaluation?.weights_json ? JSON.parse(evaluation.weights_json) : null,
       contractWeights: weightsOf(m),
       sources: SOURCES,
+      assessors,
+      mine,
+      showNames,
+      assessorSources: ASSESSOR_SOURCES,
+      peerChoices: assigning ? await deps.db('organizations').where({ status: 'approved' }).whereNot({ id: m.organization_id }).orderBy('name').limit(500).select('id', 'name') : [],
+      reviewerChoices: assigning ? await deps.db('users').where({ role: 'reviewer' }).whereNull('disabled_at').orderBy('display_name').limit(500).select('id', 'display_name') : [],
+      assigning,
       canScore: manages && evaluation?.status === 'open' && latest?.status === 'submitted',
       values: typed ?? { ...valuesOf(draft, lines), score: scoreInput(evaluation?.manager_score), comment: evaluation?.manager_comment ?? '' },
       errors,
@@ -131,6 +147,40 @@ export function reportHandlers(deps: AppDeps) {
     res.redirect(303, `/contracts/${m.contract_id}/milestones/${m.seq}/report`);
   }
 
+  const back = (res: Response, m: ContractMilestone) => res.redirect(303, `/contracts/${m.contract_id}/milestones/${m.seq}/report`);
+
+  async function assign(req: Request, res: Response) {
+    const m = await load(req);
+    const parsed = parseAssignment(req.body ?? {});
+    if (!parsed.ok) return render(req, res, m, 422, formValues(req.body), translate(req, parsed.errors));
+    try {
+      await assignAssessor(deps, actorOf(req), req.user!, m.contract_id, m.seq, parsed.source, parsed.targetId);
+    } catch (err) {
+      if (!(err instanceof ValidationFailed)) throw err;
+      return render(req, res, m, 422, formValues(req.body), translate(req, { [`target_${parsed.source}`]: err.fieldErrors.target ?? 'validation.choose' }));
+    }
+    flash(req, 'success', req.t('evaluations.assessor.assigned'));
+    back(res, m);
+  }
+
+  async function declaration(req: Request, res: Response) {
+    const m = await load(req);
+    const parsed = parseDeclaration(req.body ?? {});
+    if (!parsed.ok) return render(req, res, m, 422, formValues(req.body), translate(req, parsed.errors));
+    await declareAsAssessor(deps, actorOf(req), req.user!, m.contract_id, m.seq, parsed.hasConflict);
+    flash(req, 'success', req.t(parsed.hasConflict ? 'evaluations.assessor.conflictDeclared' : 'evaluations.assessor.noConflictDeclared'));
+    back(res, m);
+  }
+
+  async function assessorScore(req: Request, res: Response) {
+    const m = await load(req);
+    const parsed = parseManagerScore(req.body ?? {});
+    if (!parsed.ok) return render(req, res, m, 422, formValues(req.body), translate(req, parsed.errors));
+    await scoreAsAssessor(deps, actorOf(req), req.user!, m.contract_id, m.seq, parsed.score, parsed.comment);
+    flash(req, 'success', req.t('evaluations.assessor.scored'));
+    back(res, m);
+  }
+
   async function download(req: Request, res: Response) {
     const m = await load(req);
     const file = await milestoneEvidence(deps.db, m.contract_id, m.seq, pathNumber(req.params.fileId));
@@ -138,5 +188,5 @@ export function reportHandlers(deps: AppDeps) {
     await sendStoredFile(res, deps.config.uploadDir, { id: file.file_id, storage_key: file.storage_key, original_name: file.original_name, mime_type: file.mime_type, size_bytes: file.size_bytes, sha256: file.sha256, uploaded_by: null, created_at: file.created_at });
   }
 
-  return { show, save, giveBack, score, close, download };
+  return { show, save, giveBack, score, close, assign, declaration, assessorScore, download };
 }

@@ -11,7 +11,10 @@ type AcceptFiles = (fields: { name: string; maxCount: number }[]) => RequestHand
  *  the street's auditors and the administrator read; anyone else 404). */
 export function evaluationRoutes(deps: AppDeps, acceptFiles: AcceptFiles) {
   const reports = reportHandlers(deps);
-  const readers = ['org_staff', 'manager', 'auditor', 'admin'] as const;
+  // Reviewers reach the page as third-party evaluators of a milestone they are assigned to.
+  const readers = ['org_staff', 'manager', 'auditor', 'admin', 'reviewer'] as const;
+  const assessors = ['org_staff', 'reviewer'] as const;
+  const ev = '/contracts/:contractId/milestones/:seq/evaluation';
   const base = '/contracts/:contractId/milestones/:seq/report';
   return routeTable([
     { method: 'get', path: base, access: readers, handler: reports.show },
@@ -19,6 +22,9 @@ export function evaluationRoutes(deps: AppDeps, acceptFiles: AcceptFiles) {
     { method: 'post', path: `${base}/return`, access: ['manager'], handler: reports.giveBack },
     { method: 'post', path: '/contracts/:contractId/milestones/:seq/evaluation/manager-score', access: ['manager'], handler: reports.score },
     { method: 'post', path: '/contracts/:contractId/milestones/:seq/evaluation/closing', access: ['manager'], handler: reports.close },
+    { method: 'post', path: `${ev}/assessors`, access: ['manager'], handler: reports.assign },
+    { method: 'post', path: `${ev}/declaration`, access: assessors, handler: reports.declaration },
+    { method: 'post', path: `${ev}/assessor-score`, access: assessors, handler: reports.assessorScore },
     { method: 'get', path: `${base}/files/:fileId`, access: readers, handler: reports.download },
   ]);
 }

@@ -112,3 +112,19 @@ export function parseManagerScore(body: Record<string, unknown>): { ok: true; sc
   if (Object.keys(errors).length || score === undefined) return { ok: false, errors };
   return { ok: true, score, comment };
 }
+
+/** The manager's assignment: which source, and the organization or evaluator (by id). */
+export function parseAssignment(body: Record<string, unknown>): { ok: true; source: 'peer' | 'third_party'; targetId: number } | { ok: false; errors: Errors } {
+  const source = body.source === 'peer' || body.source === 'third_party' ? body.source : undefined;
+  const target = typeof body.target === 'string' && /^\d{1,9}$/.test(body.target) ? Number(body.target) : 0;
+  if (!source) return { ok: false, errors: { source: 'validation.choose' } };
+  if (!target) return { ok: false, errors: { [`target_${source}`]: 'validation.choose' } };
+  return { ok: true, source, targetId: target };
+}
+
+/** The assessor's declaration: "conflict" or "none". */
+export function parseDeclaration(body: Record<string, unknown>): { ok: true; hasConflict: boolean } | { ok: false; errors: Errors } {
+  if (body.declaration === 'conflict') return { ok: true, hasConflict: true };
+  if (body.declaration === 'none') return { ok: true, hasConflict: false };
+  return { ok: false, errors: { declaration: 'validation.choose' } };
+}
