@@ -38,5 +38,7 @@ it('gives existing and reference-less bids a distinct random reference (bid_file
   expect(refs).toHaveLength(4);
   for (const ref of refs) expect(ref).toMatch(/^[0-9a-f]{16}$/);
   expect(new Set(refs).size).toBe(4);
-  await expect(t.db('bids').where({ organization_id: org.id }).update({ ref: refs[0] })).rejects.toThrow();
+  // Another bid's reference (pluck's order is unspecified, and the bid's own would be no clash).
+  const other = (await t.db('bids').whereNot({ organization_id: org.id }).first('ref')).ref as string;
+  await expect(t.db('bids').where({ organization_id: org.id }).update({ ref: other })).rejects.toThrow();
 });
