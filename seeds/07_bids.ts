@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { SeedContext } from '../src/db/seed';
 import { storeFile } from '../src/files/storage';
+import { PdfWriter } from '../src/pdf';
 
 const DAY = 24 * 60 * 60 * 1000;
 const yuan = (n: number) => n * 100;
@@ -61,9 +62,14 @@ const BIDS: DemoBid[] = [
   },
 ];
 
-/** The smallest valid PDF, so the demo's proposal downloads open in a reader. */
-function demoPdf(title: string): Buffer {
-  return Buffer.from(`%PDF-1.4\n% ${title}\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n`, 'utf8');
+/** A one-page proposal drawn with the app's PDF layer, so the demo's downloads open in a reader
+ *  (and pass the same upload check as any organization's file). */
+async function demoPdf(organization: string, plan: string, at: Date): Promise<Buffer> {
+  const w = await PdfWriter.create({ title: '项目方案书', identifier: organization, createdAt: at.toISOString() });
+  w.title('项目方案书', [organization]);
+  w.heading('项目方案');
+  w.paragraph(plan);
+  return w.finish();
 }
 
 async function insertId(trx: Knex.Transaction, table: string, row: Record<string, unknown>): Promise<number> {
@@ -100,7 +106,7 @@ export async function seed({ trx, now, config }: SeedContext): Promise<void> {
     });
     await trx('bid_budget_lines').insert(b.lines.map(([item, amount], i) => ({ bid_id: bidId, position: i + 1, item, amount_fen: yuan(amount) })));
     if (b.status === 'submitted' && staff) {
-      const buffer = demoPdf(b.plan.slice(0, 20));
+      const buffer = await demoPdf(b.org, b.plan, now);
       const file = { originalname: '项目方案书.pdf', buffer, size: buffer.length } as Express.Multer.File;
       const stored = await storeFile(trx, config.uploadDir, file, 'proposal', Number(staff.id), now);
       await trx('bid_files').insert({ bid_id: bidId, file_id: stored.id, kind: 'proposal', created_at: (submittedAt ?? now).toISOString() });

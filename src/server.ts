@@ -5,7 +5,7 @@ import { seedIfEmpty } from './db/seed';
 import { createApp } from './app';
 import { sweepOrphanUploads } from './files/sweep';
 import { systemClock } from './shared/clock';
-import { closePasswordWorker } from './modules/accounts/passwords';
+import { closePasswordWorker, dummyHash } from './modules/accounts/passwords';
 import { markAuditChainKeyed, useAuditKey } from './audit/audit';
 import { loadFonts } from './pdf';
 
@@ -27,6 +27,9 @@ async function main() {
     .catch((err) => console.error('Upload sweep failed:', err instanceof Error ? err.message : err));
   // Decode the PDF fonts now (about a second under load), so the first document's reader does not wait.
   loadFonts().catch((err) => console.error('PDF fonts could not be loaded:', err instanceof Error ? err.message : err));
+  // The dummy hash for unknown usernames, made now: made on first use, that first answer would be
+  // slower than a real user's and tell the two apart.
+  dummyHash(config.bcryptRounds).catch((err) => console.error('Dummy password hash failed:', err instanceof Error ? err.message : err));
   const { app, close } = createApp({ config, db, clock: systemClock });
   const server = app.listen(config.port, () => {
     console.log(`Streetfund is running on http://localhost:${config.port} (${config.databaseUrl ? 'PostgreSQL' : 'SQLite ' + config.sqliteFile})`);

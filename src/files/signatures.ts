@@ -13,9 +13,9 @@ const isOoxml = (head: Buffer) => startsWith(head, [0x50, 0x4b, 0x03, 0x04]) && 
 
 /**
  * A PDF is more than its first five bytes: `%PDF-` with a version, at least one indirect object, a
- * trailer or cross-reference pointer, the `%%EOF` marker in the last kilobyte (where the format puts
- * it; some writers add a few bytes after it), and no HTML markup at the start, where a polyglot puts
- * the page it wants a browser to render. These are structural checks, not a full parse: parsing
+ * cross-reference pointer that points at a cross-reference, the `%%EOF` marker in the last kilobyte (where the format puts
+ * it; some writers add a few bytes after it), and no HTML markup (at the start, where a polyglot puts
+ * the page it wants a browser to render, or anywhere else). These are structural checks, not a full parse: parsing
  * untrusted PDFs in the web process (pdf.js behind pdf-parse) costs CPU on every upload and widens
  * what an attacker can reach; the tests parse real PDFs with pdf-parse to show these checks accept
  * them. Downloads are sent as attachments with nosniff, so a polyglot that passes is still never
@@ -27,7 +27,22 @@ export function looksLikePdf(content: Buffer): boolean {
   if (/<\s*(!doctype|html|head|body|script|iframe|svg|object|embed|meta|form|img)\b/i.test(head)) return false;
   if (!content.subarray(Math.max(0, content.length - 1024)).includes('%%EOF')) return false;
   const text = content.toString('latin1');
-  return /\d+\s+\d+\s+obj\b/.test(text) && text.includes('endobj') && (text.includes('trailer') || text.includes('startxref'));
+  // Markup anywhere: a polyglot can pad the start and hide its page further in. (Compressed streams
+  // are binary; the chance of one spelling `<script` by accident is negligible.)
+  if (/<\s*(!doctype\s+html|html|script|iframe|body)\b/i.test(text)) return false;
+  if (!(/\d+\s+\d+\s+obj\b/.test(text) && text.includes('endobj'))) return false;
+  return crossReferenceFound(text);
+}
+
+/** The last `startxref` must point at a cross-reference table (`xref`) or stream (`n g obj`), as
+ *  every reader follows it; a file that only spells the words has no such pointer. */
+function crossReferenceFound(text: string): boolean {
+  const pointers = [...text.matchAll(/startxref\s+(\d+)/g)];
+  const last = pointers[pointers.length - 1];
+  if (!last) return false;
+  const offset = Number(last[1]);
+  if (!Number.isSafeInteger(offset) || offset >= text.length) return false;
+  return /^\s*(xref\b|\d+\s+\d+\s+obj\b)/.test(text.slice(offset, offset + 64));
 }
 
 export const FILE_KINDS: FileKind[] = [

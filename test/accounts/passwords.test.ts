@@ -2,6 +2,7 @@ import request from 'supertest';
 import { createTestContext, type TestContext } from '../helpers/app';
 import { csrfFrom, loginAs, postForm, signIn } from '../helpers/http';
 import { TEST_PASSWORD } from '../helpers/factories';
+import * as passwordWork from '../../src/modules/accounts/passwords';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -138,6 +139,27 @@ describe('the administrator resets a password', () => {
 });
 
 describe('races', () => {
+  it('runs at most the sign-in allowance of current-password checks however many posts arrive at once, then asks to wait (429)', async () => {
+    const { agent, user } = await loginAs(ctx, 'org_staff');
+    const token = await csrfFrom(agent, '/account/password');
+    const checks = jest.spyOn(passwordWork, 'verifyPassword');
+    try {
+      const answers = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          agent.post('/account/password').type('form').send({ _csrf: token, currentPassword: `guess ${i}`, newPassword: NEW, confirmPassword: NEW }),
+        ),
+      );
+      const statuses = answers.map((a) => a.status);
+      expect(checks.mock.calls.length).toBeLessThanOrEqual(ctx.config.signIn.perAccount);
+      expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(12 - ctx.config.signIn.perAccount);
+      expect(statuses.every((s) => [422, 429, 303].includes(s))).toBe(true);
+      expect(answers.find((a) => a.status === 429)!.text).toContain('请于北京时间');
+    } finally {
+      checks.mockRestore();
+    }
+    expect(await hashOf(user.id)).toBe(user.password_hash);
+  });
+
   it('lets only one of two simultaneous changes with the same current password through', async () => {
     const { agent: a, user } = await loginAs(ctx, 'manager');
     const b = await signIn(ctx, user.username);

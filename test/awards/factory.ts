@@ -4,6 +4,7 @@ import { systemActor } from '../../src/audit/audit';
 import { recordAllocation } from '../../src/modules/funds/allocations';
 import { reserveForCall, type FundSource } from '../../src/modules/funds/service';
 import type { SessionUser } from '../../src/modules/accounts/roles';
+import { minimalPdf } from '../helpers/pdf-fixture';
 
 /**
  * A call ready for its award, built from rows (bids and reviews are other modules): a street office
@@ -199,4 +200,4 @@ export async function proposedAward(ctx: TestContext, spec: CallSpec, fields?: (
 }
 
 /** A tiny valid PDF for upload tests. */
-export const PDF = Buffer.from('%PDF-1.4\n%test\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+export const PDF = minimalPdf('1.4', 'test');

@@ -1,13 +1,14 @@
 import type { TestContext } from '../helpers/app';
 import { csrfFrom, loginAs, type Agent } from '../helpers/http';
 import { makeItem } from '../catalog/factories';
+import { minimalPdf } from '../helpers/pdf-fixture';
 
 export const OPENS_AT = '2026-11-20T00:00:00.000Z';
 export const CLOSES_AT = '2026-12-01T02:00:00.000Z';
 export const BEFORE = '2026-12-01T01:59:59.000Z'; // one second before the deadline
 export const AFTER = '2026-12-01T02:00:01.000Z'; // one second after it
 
-export const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+export const PDF = minimalPdf();
 export const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]);
 
 /** A published call inserted directly (the calls module's forms are tested there). */

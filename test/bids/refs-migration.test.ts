@@ -23,7 +23,9 @@ it('gives existing and reference-less bids a distinct random reference (bid_file
   }
   const clock = new TestClock();
   const ctx = { db: t.db, clock, make: new Factories(t.db, clock) } as unknown as TestContext;
-  const call = await makeCall(ctx);
+  // The street office as its table stood then (its party columns came later, with contracts).
+  const [street] = await t.db('street_offices').insert({ name: '旧街道', district: '测试区', created_at: clock.now().toISOString(), updated_at: clock.now().toISOString() }).returning('id');
+  const call = await makeCall(ctx, { street_office_id: Number(typeof street === 'object' ? street.id : street) });
   const at = clock.now().toISOString();
   for (let i = 0; i < 3; i++) {
     const org = await ctx.make.organization();
@@ -36,5 +38,7 @@ it('gives existing and reference-less bids a distinct random reference (bid_file
   expect(refs).toHaveLength(4);
   for (const ref of refs) expect(ref).toMatch(/^[0-9a-f]{16}$/);
   expect(new Set(refs).size).toBe(4);
-  await expect(t.db('bids').where({ organization_id: org.id }).update({ ref: refs[0] })).rejects.toThrow();
+  // Another bid's reference (pluck's order is unspecified, and the bid's own would be no clash).
+  const other = (await t.db('bids').whereNot({ organization_id: org.id }).first('ref')).ref as string;
+  await expect(t.db('bids').where({ organization_id: org.id }).update({ ref: other })).rejects.toThrow();
 });

@@ -3,6 +3,7 @@ import { createTestContext, type TestContext } from '../helpers/app';
 import { csrfFrom, loginAs, postForm, type Agent } from '../helpers/http';
 import { makeItem } from '../catalog/factories';
 import { account, allocate, callForm, countOf, streetWithMoney } from './helpers';
+import { minimalPdf } from '../helpers/pdf-fixture';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -11,7 +12,7 @@ beforeAll(async () => {
 afterAll(() => ctx.close());
 beforeEach(() => ctx.clock.set('2026-11-25T02:00:00.000Z'));
 
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+const PDF = minimalPdf();
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]);
 
 async function postMultipart(agent: Agent, path: string, fields: Record<string, string>, files: [Buffer, string][], page = '/calls/new') {

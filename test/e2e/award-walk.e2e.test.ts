@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { TestClock } from '../../src/shared/clock';
 import { accessibilityProblems, signInAs, startSite, type Site } from './browser';
+import { minimalPdf } from '../helpers/pdf-fixture';
 
 // The whole middle of the purchase chain in a real browser, with a clock the test moves past the
 // bid deadline and the end of publicity: two organizations bid, the manager opens the bids, two
@@ -14,7 +15,7 @@ afterAll(async () => {
   await site?.close();
 });
 
-const PDF = Buffer.from('%PDF-1.4\n%e2e\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+const PDF = minimalPdf('1.4', 'e2e');
 const CALL_TITLE = '2026年东山街道居家养老上门服务项目';
 
 /** Each step signs in afresh in its own browser context (the clock jumps past session lifetimes). */

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { storeFile } from '../../src/files/storage';
 import { sweepOrphanUploads } from '../../src/files/sweep';
 import { createTestContext, type TestContext } from '../helpers/app';
+import { minimalPdf } from '../helpers/pdf-fixture';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -11,7 +12,7 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+const PDF = minimalPdf();
 const upload = (name: string) => ({ originalname: name, buffer: PDF, size: PDF.length }) as Express.Multer.File;
 const exists = (key: string) => fs.existsSync(path.join(ctx.config.uploadDir, key));
 const age = (key: string, minutes: number) => {

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import request from 'supertest';
 import { createTestContext, type TestContext } from '../helpers/app';
 import { loginAs, postForm, type Agent } from '../helpers/http';
@@ -27,7 +28,7 @@ afterAll(() => ctx.close());
 const NEW = '/funds/allocations/new';
 const page = (street: number, year: number) => `/funds/streets/${street}/years/${year}`;
 const allocate = (agent: Agent, fields: Record<string, string | string[]>) =>
-  postForm(agent, '/funds/allocations', { street_office_id: String(streetA), year: '2026', source: 'fiscal', amount: '1000.00', note: '测试文号', ...fields }, NEW);
+  postForm(agent, '/funds/allocations', { street_office_id: String(streetA), year: '2026', source: 'fiscal', amount: '1000.00', note: '测试文号', _once: crypto.randomUUID(), ...fields }, NEW);
 const entryCount = async () => Number((await ctx.db('fund_entries').count({ n: '*' }).first())?.n);
 const account = (street: number, year: number, source: string) => ctx.db('fund_accounts').where({ street_office_id: street, year, source }).first();
 const lastEntry = (street: number) => ctx.db('fund_entries').where({ street_office_id: street }).orderBy('id', 'desc').first();
@@ -44,6 +45,16 @@ describe('recording allocations (303)', () => {
     expect(event.street_office_id).toBe(streetA);
     expect(JSON.parse(event.after_json)).toEqual({ year: 2026, source: 'lottery', amount_fen: 123456, note: '宁江民福〔2026〕5号' });
     expect((await managerA.get(page(streetA, 2026))).text).toContain('已登记');
+  });
+
+  it('refuses an allocation posted without the form\u2019s one-time key (422, the form again, nothing written)', async () => {
+    const { agent } = await loginAs(ctx, 'manager', { street_office_id: streetA });
+    const before = await entryCount();
+    const res = await allocate(agent, { _once: '' });
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('一次性提交标识');
+    expect(res.text).toContain('测试文号');
+    expect(await entryCount()).toBe(before);
   });
 
   it('a second allocation of the same source adds to the balance as a new ledger entry', async () => {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import request from 'supertest';
 import { createTestContext, type TestContext } from '../helpers/app';
 import { csrfFrom, loginAs, type Agent } from '../helpers/http';
+import { minimalPdf } from '../helpers/pdf-fixture';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -10,7 +11,7 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+const PDF = minimalPdf();
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]);
 const storedFiles = async () => Number((await ctx.db('stored_files').count({ n: '*' }).first())?.n);
 

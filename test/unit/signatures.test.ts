@@ -3,8 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { detectKind } from '../../src/files/signatures';
+import { minimalPdf } from '../helpers/pdf-fixture';
 
-const pdf = Buffer.from('%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+const pdf = minimalPdf('1.7');
 const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0]);
 
 describe('upload signatures', () => {
@@ -54,6 +55,15 @@ describe('PDF structure', () => {
     const polyglot = Buffer.from('%PDF-1.4\n<html><body><script>alert(document.cookie)</script></body></html>\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
     expect(detectKind('notice.pdf', polyglot)).toBeUndefined();
     expect(detectKind('notice.pdf', Buffer.from('%PDF-<!DOCTYPE html><p>hi</p>'))).toBeUndefined();
+  });
+
+  it('refuses HTML hidden past the first kilobyte, and words that only spell a PDF without a cross-reference to follow', () => {
+    const valid = minimalPdf().toString('latin1');
+    const padded = valid.replace('1 0 obj', `%${'x'.repeat(1200)}\n<html><script>alert(1)</script></html>\n1 0 obj`);
+    expect(detectKind('padded.pdf', Buffer.from(padded, 'latin1'))).toBeUndefined();
+    expect(detectKind('words.pdf', Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\nstartxref\n9999\n%%EOF\n'))).toBeUndefined();
+    expect(detectKind('nowhere.pdf', Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\nstartxref\n3\n%%EOF\n'))).toBeUndefined();
+    expect(detectKind('valid.pdf', minimalPdf())).toBeDefined();
   });
 
   it('refuses a PDF without its %%EOF trailer (cut off) or without any object', async () => {

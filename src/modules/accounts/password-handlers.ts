@@ -10,12 +10,17 @@ import { changePasswordSchema } from './schemas';
 import * as passwords from './password-service';
 import * as secondFactor from './second-factor';
 import { MIN_PASSWORD_LENGTH } from './password-policy';
+import { accountKey, createAttemptLimiter, signInRules, tryAgainMessage } from '../../web/signin-limits';
 
 /** Wrong current passwords allowed on the change form before the session is ended (a stolen session
  *  must not become a password-guessing oracle). */
 const MAX_WRONG_CURRENT = 5;
 
 export function create(deps: AppDeps) {
+  // A check of the current password is a guess at the account's password: it counts against the same
+  // per-account allowance as sign-in, counted before the check, so parallel posts cannot run more.
+  const limiter = createAttemptLimiter(deps);
+  const accountRule = signInRules(deps.config).account;
   function renderForm(req: Request, res: Response, status: number, extra: Record<string, unknown> = {}) {
     res.set('Cache-Control', 'no-store');
     res.status(status).render('accounts/password', {
@@ -43,13 +48,25 @@ export function create(deps: AppDeps) {
       const translate = (errors: Record<string, string>) => Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, req.t(v)]));
       const form = parseForm(changePasswordSchema, req.body, req.t);
       if (!form.ok) return renderForm(req, res, 422, { errors: form.errors });
+      const attempt = [{ key: accountKey(req.user!.username), rule: accountRule }];
+      const counted = await limiter.consume(attempt);
+      if (!counted.ok) {
+        res.setHeader('Retry-After', String(counted.waitSeconds));
+        return renderForm(req, res, 429, { formError: tryAgainMessage(req, counted.retryAt, counted.waitSeconds) });
+      }
       try {
         const { signedOut } = await passwords.changeOwnPassword(deps, actorOf(req), req.user!.id, req.sessionID, form.data);
         delete req.session.passwordChangeFailures;
+        await limiter.refund(attempt);
         flash(req, 'success', req.t('accounts.password.changed', { count: signedOut }));
         return res.redirect(303, '/dashboard');
       } catch (err) {
-        if (!(err instanceof ValidationFailed)) throw err;
+        if (!(err instanceof ValidationFailed)) {
+          await limiter.refund(attempt); // no verdict on the password (the worker was busy, or worse)
+          throw err;
+        }
+        // The current password was right (the new one was refused): the attempt is given back.
+        if (!err.fieldErrors.currentPassword) await limiter.refund(attempt);
         if (err.fieldErrors.currentPassword) {
           req.session.passwordChangeFailures = (req.session.passwordChangeFailures ?? 0) + 1;
           if (req.session.passwordChangeFailures >= MAX_WRONG_CURRENT) {

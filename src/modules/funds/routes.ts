@@ -3,7 +3,7 @@ import type { AppDeps } from '../../deps';
 import { pageNumber } from '../../shared/pagination';
 import { formatMoney } from '../../shared/money';
 import { actorOf } from '../../web/actor';
-import { once } from '../../web/once';
+import { once, onceKeyFrom } from '../../web/once';
 import { Forbidden, InvalidState, NotFound } from '../../web/errors';
 import { flash } from '../../web/flash';
 import { formValues, parseForm } from '../../web/forms';
@@ -74,8 +74,9 @@ export function fundsRoutes(deps: AppDeps) {
     return user.role === 'admin' ? streets : streets.filter((s) => s.id === user.streetOfficeId);
   }
 
-  async function renderAllocationForm(req: Request, res: Response, status: number, values: Record<string, string>, errors: Record<string, string> = {}) {
+  async function renderAllocationForm(req: Request, res: Response, status: number, values: Record<string, string>, errors: Record<string, string> = {}, formError?: string) {
     res.status(status).render('funds/allocation-form', {
+      formError,
       title: req.t('funds.allocate.title'),
       streets: await streetOptions(req.user!),
       values,
@@ -108,6 +109,9 @@ export function fundsRoutes(deps: AppDeps) {
     if (!street && !errors.street_office_id) errors.street_office_id = req.t('validation.choose');
     if (!form.ok || Object.keys(errors).length || !street) return renderAllocationForm(req, res, 422, values, errors);
 
+    // Money: a post without the form's one-time key (a script, not our form) is not taken, since
+    // nothing could tell its repetition from a second allocation.
+    if (!onceKeyFrom(req, 'funds.allocation')) return renderAllocationForm(req, res, 422, values, {}, req.t('errors.onceKeyMissing'));
     const { year, source, amount, note } = form.data;
     await once(req, deps.db, 'funds.allocation', (actor) => recordAllocation(deps, actor, user, { streetOfficeId: street.id, year, source, amountFen: amount, note }));
     flash(req, 'success', req.t('funds.allocate.done', { street: street.name, year, source: req.t(`funds.sources.${source}`), amount: formatMoney(amount) }));
