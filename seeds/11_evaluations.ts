@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import { systemActor } from '../src/audit/audit';
 import type { SessionUser } from '../src/modules/accounts/roles';
 import { saveReport } from '../src/modules/evaluations/service';
+import { PdfWriter } from '../src/pdf';
 
 // Demo milestone report, through the service (audit trail, notifications and evaluation opening are
 // what the app writes): 安心养老 submitted its mid-term progress report on DS-2026-0001 yesterday,
@@ -13,7 +14,15 @@ const DAY = 24 * 60 * 60 * 1000;
 
 /** A 1×1 PNG, so the demo photo opens in a viewer. */
 const PHOTO = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
-const SHEET = Buffer.from('%PDF-1.4\n% sign-in sheet\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n', 'utf8');
+
+/** The sign-in sheet drawn with the app's PDF layer, so it opens in a reader and passes the upload check. */
+async function signInSheet(at: Date): Promise<Buffer> {
+  const w = await PdfWriter.create({ title: '活动签到记录', identifier: 'DS-2026-0001', createdAt: at.toISOString() });
+  w.title('活动签到记录', ['南京市江宁区安心养老服务中心']);
+  w.heading('读书会与智能手机课堂');
+  w.paragraph('共 43 场，签到 318 人次（示例数据）。');
+  return w.finish();
+}
 
 const upload = (name: string, buffer: Buffer, mimetype: string) => ({ fieldname: 'files', originalname: name, buffer, size: buffer.length, mimetype }) as Express.Multer.File;
 
@@ -39,7 +48,7 @@ export async function seed({ trx, now, config }: SeedContext): Promise<void> {
       selfComment: '场次超过计划，老人参与积极；宣传覆盖面仍可扩大。',
       removeFileIds: [],
     },
-    [upload('读书会现场照片.png', PHOTO, 'image/png'), upload('活动签到记录.pdf', SHEET, 'application/pdf')],
+    [upload('读书会现场照片.png', PHOTO, 'image/png'), upload('活动签到记录.pdf', await signInSheet(when), 'application/pdf')],
     true,
   );
 }
