@@ -1,4 +1,4 @@
-import { gradeOf, starsOf, weightedScore, type Source } from '../../src/modules/evaluations/weighting';
+import { gradeOf, paymentConsequence, starsOf, weightedScore, type Source } from '../../src/modules/evaluations/weighting';
 
 const W = { self: 10, manager: 30, peer: 20, citizen: 20, third_party: 20 } as Record<Source, number>;
 
@@ -50,4 +50,18 @@ it.each([
 ])('%i hundredths: grade %s, %i stars', (total, grade, stars) => {
   expect(gradeOf(total)).toBe(grade);
   expect(starsOf(total)).toBe(stars);
+});
+
+describe('the payment consequence, as the contract words it', () => {
+  it.each([
+    // amount, score (hundredths), pass, rule, floor, kind, payable fen
+    [4_800_000, 7000, 70, 'pro_rata', 60, 'full', 4_800_000],
+    [4_800_000, 6500, 70, 'pro_rata', 60, 'partial', 2_400_000],
+    // 4,800,001 × 333 / 1000 = 1,598,400.333 -> 1,598,400 (rounded down to the fen)
+    [4_800_001, 6333, 70, 'pro_rata', 60, 'partial', 1_598_400],
+    [4_800_000, 6000, 70, 'pro_rata', 60, 'withheld', 0],
+    [4_800_000, 6999, 70, 'none', null, 'withheld', 0],
+  ] as const)('%i fen at %i: %s', (amount, total, pass, rule, floor, kind, payable) => {
+    expect(paymentConsequence(amount, total, pass, rule, floor)).toEqual({ kind, payableFen: payable });
+  });
 });

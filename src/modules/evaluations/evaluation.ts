@@ -6,12 +6,15 @@ import { Forbidden, InvalidState, NotFound } from '../../web/errors';
 import type { SessionUser } from '../accounts/roles';
 import { contractMilestoneById, lockContractMilestone, type ContractMilestone } from '../contracts';
 import { notify, staffOf } from '../notifications/service';
-import { assessorScores } from './assessors';
+import { renderAssessmentPdf } from './assessment-pdf';
+import { assessorScores, assessorsOf } from './assessors';
+import { storeFile, withFileCleanup } from '../../files/storage';
 import { canReadReports, canReturnReport } from './policy';
-import { openReport } from './queries';
-import { weightedScore, type Grade, type Source } from './weighting';
+import { evidenceOf, openReport } from './queries';
+import { paymentConsequence, weightedScore, type Grade, type PaymentConsequence, type Source } from './weighting';
 
 type Deps = Pick<AppDeps, 'db' | 'clock'>;
+type ClosingDeps = Pick<AppDeps, 'db' | 'clock' | 'config'>;
 
 export interface EvaluationRow {
   id: number;
@@ -109,10 +112,10 @@ export async function scoreAsManager(deps: Deps, actor: Actor, user: SessionUser
  * stars and pass against the milestone's pass score. The manager's score is required first: the
  * organization's own score alone never closes an evaluation. Two closings at once close it once.
  */
-export async function closeEvaluation(deps: Deps, actor: Actor, user: SessionUser, contractId: number, seq: number): Promise<EvaluationRow> {
+export async function closeEvaluation(deps: ClosingDeps, actor: Actor, user: SessionUser, contractId: number, seq: number): Promise<EvaluationRow> {
   const now = deps.clock.now();
   const at = now.toISOString();
-  return auditedTransaction(deps.db, actor, now, async (trx) => {
+  return withFileCleanup(deps.config.uploadDir, (written) => auditedTransaction(deps.db, actor, now, async (trx) => {
     const { m, evaluation, report } = await openForManager(trx, user, contractId, seq);
     if (evaluation.manager_score === null) throw new InvalidState('evaluations.errors.managerScoreFirst');
     const result = weightedScore({ self: report.self_score, manager: evaluation.manager_score, ...(await assessorScores(trx, evaluation.id)) }, weightsOf(m));
@@ -124,6 +127,24 @@ export async function closeEvaluation(deps: Deps, actor: Actor, user: SessionUse
       .where({ id: evaluation.id, status: 'open' })
       .update({ status: 'closed', report_id: report.id, self_score: report.self_score, total_score: result.total, grade: result.grade, stars: result.stars, pass_score: passScore, passed, weights_json: JSON.stringify(weights), closed_by: user.id, closed_at: at });
     if (n !== 1) throw new InvalidState('evaluations.errors.evaluationClosed');
+    // The assessment report, rendered once here and stored; the download serves these bytes.
+    const assessors = await assessorsOf(trx, evaluation.id);
+    const comment = (source: 'peer' | 'third_party') => assessors.find((a) => a.source === source && a.has_conflict === false)?.comment ?? null;
+    const consequence = paymentConsequence(m.amount_fen, result.total, passScore, m.partial_rule, m.floor_score);
+    const organization = await trx('organizations').where({ id: m.organization_id }).first('name');
+    const pdf = await renderAssessmentPdf({
+      m,
+      organizationName: organization?.name ?? '',
+      report,
+      evidence: await evidenceOf(trx, [report.id]),
+      result,
+      comments: { self: report.self_comment, manager: evaluation.manager_comment, peer: comment('peer'), third_party: comment('third_party') },
+      consequence,
+      closedAt: at,
+    });
+    const stored = await storeFile(trx, deps.config.uploadDir, pdfUpload(`评估报告-${m.contract_number}-${m.seq}.pdf`, pdf), 'pdf', user.id, now);
+    written.push(stored.storage_key);
+    await trx('evaluation_reports').insert({ evaluation_id: evaluation.id, file_id: stored.id, sha256: stored.sha256, created_at: at });
     await notify(
       trx,
       await staffOf(trx, [m.organization_id]),
@@ -139,11 +160,13 @@ export async function closeEvaluation(deps: Deps, actor: Actor, user: SessionUse
         streetOfficeId: m.street_office_id,
         organizationId: m.organization_id,
         before: { status: 'open' },
-        after: { status: 'closed', report_version: report.version, total_score: result.total, grade: result.grade, stars: result.stars, pass_score: passScore, passed, ...weights },
+        after: { status: 'closed', report_version: report.version, total_score: result.total, grade: result.grade, stars: result.stars, pass_score: passScore, passed, consequence, ...weights, assessment_pdf_sha256: stored.sha256 },
       },
     };
-  });
+  }));
 }
+
+const pdfUpload = (name: string, bytes: Buffer) => ({ fieldname: 'pdf', originalname: name, mimetype: 'application/pdf', size: bytes.length, buffer: bytes }) as Express.Multer.File;
 
 /** What the payment step needs of a closed evaluation, by the milestone's row id; undefined while
  *  the milestone has no closed evaluation. */
@@ -160,6 +183,10 @@ export interface ClosedEvaluation {
   partialRule: 'none' | 'pro_rata';
   floorScore: number | null;
   weights: { used: { source: Source; score: number; weight: number; usedWeight: number }[]; missing: Source[] };
+  /** The contract's payment rule on this score: the whole share, a partial amount, or nothing. */
+  consequence: PaymentConsequence;
+  /** SHA-256 of the stored assessment report PDF. */
+  reportSha256: string | null;
   closedAt: string;
 }
 
@@ -181,6 +208,8 @@ export async function closedEvaluation(db: Queryable, milestoneId: number): Prom
     partialRule: m.partial_rule,
     floorScore: m.floor_score,
     weights: { used: weights.used, missing: weights.missing },
+    consequence: paymentConsequence(m.amount_fen, e.total_score!, e.pass_score!, m.partial_rule, m.floor_score),
+    reportSha256: (await db('evaluation_reports').where({ evaluation_id: e.id }).first('sha256'))?.sha256 ?? null,
     closedAt: e.closed_at!,
   };
 }

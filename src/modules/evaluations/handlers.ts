@@ -79,6 +79,7 @@ export function reportHandlers(deps: AppDeps) {
       peerChoices: assigning ? await deps.db('organizations').where({ status: 'approved' }).whereNot({ id: m.organization_id }).orderBy('name').limit(500).select('id', 'name') : [],
       reviewerChoices: assigning ? await deps.db('users').where({ role: 'reviewer' }).whereNull('disabled_at').orderBy('display_name').limit(500).select('id', 'display_name') : [],
       assigning,
+      assessmentSha256: evaluation?.status === 'closed' ? ((await deps.db('evaluation_reports').where({ evaluation_id: evaluation.id }).first('sha256'))?.sha256 ?? null) : null,
       canScore: manages && evaluation?.status === 'open' && latest?.status === 'submitted',
       values: typed ?? { ...valuesOf(draft, lines), score: scoreInput(evaluation?.manager_score), comment: evaluation?.manager_comment ?? '' },
       errors,
@@ -181,6 +182,18 @@ export function reportHandlers(deps: AppDeps) {
     back(res, m);
   }
 
+  /** The stored assessment report of the closed evaluation: exactly the bytes fixed on closing. */
+  async function assessmentPdf(req: Request, res: Response) {
+    const m = await load(req);
+    const file = await deps.db('evaluation_reports as er')
+      .join('milestone_evaluations as e', 'e.id', 'er.evaluation_id')
+      .join('stored_files as f', 'f.id', 'er.file_id')
+      .where({ 'e.contract_id': m.contract_id, 'e.milestone_seq': m.seq })
+      .first('f.*');
+    if (!file) throw new NotFound();
+    await sendStoredFile(res, deps.config.uploadDir, { ...file, id: Number(file.id), size_bytes: Number(file.size_bytes) });
+  }
+
   async function download(req: Request, res: Response) {
     const m = await load(req);
     const file = await milestoneEvidence(deps.db, m.contract_id, m.seq, pathNumber(req.params.fileId));
@@ -188,5 +201,5 @@ export function reportHandlers(deps: AppDeps) {
     await sendStoredFile(res, deps.config.uploadDir, { id: file.file_id, storage_key: file.storage_key, original_name: file.original_name, mime_type: file.mime_type, size_bytes: file.size_bytes, sha256: file.sha256, uploaded_by: null, created_at: file.created_at });
   }
 
-  return { show, save, giveBack, score, close, assign, declaration, assessorScore, download };
+  return { show, save, giveBack, score, close, assign, declaration, assessorScore, assessmentPdf, download };
 }

@@ -46,3 +46,24 @@ export function weightedScore(scores: Partial<Record<Source, number | null>>, we
     missing: SOURCES.filter((s) => !present.includes(s)),
   };
 }
+
+export interface PaymentConsequence {
+  kind: 'full' | 'partial' | 'withheld';
+  /** What the milestone's share pays on this score, in fen. */
+  payableFen: number;
+}
+
+/**
+ * The contract's payment rule applied to a closed score (hundredths), as the signed contract words
+ * it: at or above the pass score the whole share; with the pro-rata rule, above the floor and below
+ * the pass score amount × (score − floor) ÷ (pass − floor), rounded down to the fen; otherwise
+ * nothing (withheld).
+ */
+export function paymentConsequence(amountFen: number, total: number, passScore: number, rule: 'none' | 'pro_rata', floorScore: number | null): PaymentConsequence {
+  if (total >= passScore * 100) return { kind: 'full', payableFen: amountFen };
+  if (rule === 'pro_rata' && floorScore !== null && total > floorScore * 100) {
+    const payable = (BigInt(amountFen) * BigInt(total - floorScore * 100)) / BigInt((passScore - floorScore) * 100);
+    return { kind: 'partial', payableFen: Number(payable) };
+  }
+  return { kind: 'withheld', payableFen: 0 };
+}
