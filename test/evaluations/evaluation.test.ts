@@ -122,3 +122,17 @@ it(`closes once when two closings race (${process.env.TEST_DATABASE_URL ? 'Postg
   expect(await ctx.db('audit_events').where({ action: 'evaluation.close', subject_id: String(row.id) })).toHaveLength(1);
   expect(await ctx.db('notifications').where({ kind: 'evaluation.closed', subject_id: String(row.id) })).toHaveLength(await ctx.db('users').where({ organization_id: c.call.bids[0].organizationId, role: 'org_staff' }).count({ n: '*' }).first().then((r) => Number(r!.n)));
 });
+
+it('a terminated contract\'s evaluation stays as it was: no score, return, assignment or closing; the report is still readable', async () => {
+  const c = await submitted();
+  const { terminateContract } = await import('../../src/modules/contracts/service/ending');
+  await terminateContract(ctx, { userId: null, label: 'test', role: 'manager', ip: null, requestId: null }, managerUser(c.call), c.contractId, '服务机构无法继续履约');
+  expect((await post(c.manager, c.scorePath, { score: '80', comment: '终止后' })).status).toBe(409);
+  expect((await post(c.manager, c.closePath)).status).toBe(409);
+  expect((await post(c.manager, `${c.reportPath()}/return`, { reason: '终止后' })).status).toBe(409);
+  expect((await post(c.manager, `/contracts/${c.contractId}/milestones/2/evaluation/assessors`, { source: 'peer', target: String(c.call.bids[1].organizationId) })).status).toBe(409);
+  expect(await evaluation(c.contractId)).toMatchObject({ status: 'open', manager_score: null });
+  const page = await c.staff.get(c.reportPath());
+  expect(page.status).toBe(200);
+  expect(page.text).not.toContain('evaluation/manager-score');
+});

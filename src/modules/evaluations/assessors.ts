@@ -83,6 +83,7 @@ export async function assignAssessor(deps: Deps, actor: Actor, user: SessionUser
   await auditedTransaction(deps.db, actor, now, async (trx) => {
     const { m, evaluation } = await lockedOpen(trx, contractId, seq);
     if (!canReturnReport(user, m)) throw new NotFound();
+    if (m.contract_status !== 'active') throw new InvalidState('evaluations.errors.contractNotActive');
     if (evaluation.status !== 'open') throw new InvalidState('evaluations.errors.evaluationClosed');
     let target: { organization_id: number | null; user_id: number | null };
     let notified: number[];
@@ -116,6 +117,7 @@ async function ownAssessor(trx: Knex.Transaction, user: SessionUser, contractId:
   const { m, evaluation } = await lockedOpen(trx, contractId, seq);
   const mine = (await assessorsOf(trx, evaluation.id)).find((a) => isAssessor(user, a));
   if (!mine) throw new NotFound();
+  if (m.contract_status !== 'active') throw new InvalidState('evaluations.errors.contractNotActive');
   if (evaluation.status !== 'open') throw new InvalidState('evaluations.errors.evaluationClosed');
   return { m, evaluation, mine };
 }

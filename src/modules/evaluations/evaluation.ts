@@ -84,6 +84,7 @@ async function openForManager(trx: Knex.Transaction, user: SessionUser, contract
   const m = await lockContractMilestone(trx, contractId, seq);
   if (!m || !canReadReports(user, m)) throw new NotFound();
   if (!canReturnReport(user, m)) throw new Forbidden('evaluations.errors.notYourStreet');
+  if (m.contract_status !== 'active') throw new InvalidState('evaluations.errors.contractNotActive');
   const evaluation = await evaluationOf(trx, contractId, seq);
   if (!evaluation) throw new InvalidState('evaluations.errors.noEvaluation');
   if (evaluation.status !== 'open') throw new InvalidState('evaluations.errors.evaluationClosed');

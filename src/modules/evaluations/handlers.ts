@@ -54,7 +54,7 @@ export function reportHandlers(deps: AppDeps) {
     const manages = canReturnReport(req.user, m);
     const assessors = evaluation ? await assessorsOf(deps.db, evaluation.id) : [];
     const mine = assessors.find((a) => isAssessor(req.user, a));
-    const assigning = manages && evaluation?.status === 'open';
+    const assigning = manages && evaluation?.status === 'open' && m.contract_status === 'active';
     // Names of peer and third-party assessors: for the street and oversight; the organization and
     // the assessors see the role only.
     const showNames = req.user!.role === 'manager' || req.user!.role === 'auditor' || req.user!.role === 'admin';
@@ -66,7 +66,7 @@ export function reportHandlers(deps: AppDeps) {
       latest,
       canEdit,
       draftFiles: draft ? evidence.filter((f) => f.report_id === draft.id) : [],
-      canReturn: manages && latest?.status === 'submitted' && evaluation?.status !== 'closed',
+      canReturn: manages && latest?.status === 'submitted' && evaluation?.status !== 'closed' && m.contract_status === 'active',
       evaluated: isEvaluated(m),
       evaluation,
       evaluationWeights: evaluation?.weights_json ? JSON.parse(evaluation.weights_json) : null,
@@ -80,7 +80,7 @@ export function reportHandlers(deps: AppDeps) {
       reviewerChoices: assigning ? await deps.db('users').where({ role: 'reviewer' }).whereNull('disabled_at').orderBy('display_name').limit(500).select('id', 'display_name') : [],
       assigning,
       assessmentSha256: evaluation?.status === 'closed' ? ((await deps.db('evaluation_reports').where({ evaluation_id: evaluation.id }).first('sha256'))?.sha256 ?? null) : null,
-      canScore: manages && evaluation?.status === 'open' && latest?.status === 'submitted',
+      canScore: manages && evaluation?.status === 'open' && latest?.status === 'submitted' && m.contract_status === 'active',
       values: typed ?? { ...valuesOf(draft, lines), score: scoreInput(evaluation?.manager_score), comment: evaluation?.manager_comment ?? '' },
       errors,
       formatScore,

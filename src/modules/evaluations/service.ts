@@ -123,6 +123,7 @@ export async function returnReport(deps: Deps, actor: Actor, user: SessionUser, 
   await auditedTransaction(deps.db, actor, now, async (trx) => {
     const m = await lockedMilestone(trx, user, contractId, seq);
     if (!canReturnReport(user, m)) throw new Forbidden('evaluations.errors.notYourStreet');
+    if (m.contract_status !== 'active') throw new InvalidState('evaluations.errors.contractNotActive');
     const open = await openReport(trx, contractId, seq);
     if (!open || open.status !== 'submitted') throw new InvalidState('evaluations.errors.nothingToReturn');
     if ((await evaluationOf(trx, contractId, seq))?.status === 'closed') throw new InvalidState('evaluations.errors.evaluationClosed');
