@@ -59,23 +59,55 @@ describe('amendments', () => {
     expect((await post(staff, `/contracts/${c.contractId}/amendments/${proposed.id}/acceptance`)).status).toBe(409);
   });
 
-  it('refuses a raise the fund cannot cover, naming the source and shortfall, and changes nothing', async () => {
+  it('refuses a raise the fund cannot cover already at the proposal: 422 on the amount, source and shortfall, typed values kept, nothing written', async () => {
     const c = await signedContract(ctx, { spareFen: 0 });
     const before = await streetYearBalances(ctx.db, c.call.streetOfficeId, 2026);
     const manager = await signIn(ctx, c.call.manager.username);
-    const staff = await signIn(ctx, c.call.bids[0].staff.username);
     const available = before.bySource.fiscal.availableFen;
     const raise = available + 100;
-    const body = await amendmentBody(c.contractId, { amount: fenToInput(10_000_001 + raise), reason_amount: '扩大', reason_milestones: '相应调整' });
+    const body = await amendmentBody(c.contractId, { amount: fenToInput(10_000_001 + raise), reason_amount: '扩大服务范围', reason_milestones: '相应调整' });
     body[mf(3, 'share')] = fenToInput(Number(body[mf(3, 'share')].replace('.', '')) + raise);
-    expect((await post(manager, `/contracts/${c.contractId}/amendments`, body)).status).toBe(303);
-    const proposed = await ctx.db('contract_versions').where({ contract_id: c.contractId, status: 'proposed' }).first();
-    const res = await post(staff, `/contracts/${c.contractId}/amendments/${proposed.id}/acceptance`);
+    const res = await post(manager, `/contracts/${c.contractId}/amendments`, body);
     expect(res.status).toBe(422);
     expect(res.text).toContain('财政资金');
     expect(res.text).toContain('¥1.00');
+    expect(res.text).toContain('扩大服务范围');
+    expect(res.text).toContain(`value="${fenToInput(10_000_001 + raise)}"`);
+    expect(await ctx.db('contract_versions').where({ contract_id: c.contractId, status: 'proposed' })).toHaveLength(0);
+    expect(await streetYearBalances(ctx.db, c.call.streetOfficeId, 2026)).toEqual(before);
+  });
+
+  it('refuses at acceptance when the money went meanwhile: the contract page with the reason (422), the manager told, who may withdraw it', async () => {
+    const c = await signedContract(ctx, { spareFen: 1_000_000 });
+    const manager = await signIn(ctx, c.call.manager.username);
+    const staff = await signIn(ctx, c.call.bids[0].staff.username);
+    const body = await amendmentBody(c.contractId, { amount: fenToInput(10_000_001 + 500_000), reason_amount: '扩大', reason_milestones: '相应调整' });
+    body[mf(3, 'share')] = fenToInput(Number(body[mf(3, 'share')].replace('.', '')) + 500_000);
+    expect((await post(manager, `/contracts/${c.contractId}/amendments`, body)).status).toBe(303);
+    const proposed = await ctx.db('contract_versions').where({ contract_id: c.contractId, status: 'proposed' }).first();
+    // Another call reserves the spare money before the organization answers.
+    const spare = (await streetYearBalances(ctx.db, c.call.streetOfficeId, 2026)).bySource.fiscal.availableFen;
+    await ctx.db('fund_accounts').where({ street_office_id: c.call.streetOfficeId, year: 2026, source: 'fiscal' }).update({ reserved_fen: ctx.db.raw('reserved_fen + ?', [spare - 100]) });
+    const before = await streetYearBalances(ctx.db, c.call.streetOfficeId, 2026);
+    const res = await post(staff, `/contracts/${c.contractId}/amendments/${proposed.id}/acceptance`);
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('error-summary');
+    expect(res.text).toContain('财政资金可用资金不足');
+    expect(res.text).toContain('已通知街道办');
     expect(await streetYearBalances(ctx.db, c.call.streetOfficeId, 2026)).toEqual(before);
     expect((await ctx.db('contract_versions').where({ id: proposed.id }).first()).status).toBe('proposed');
+    const told = await ctx.db('notifications').where({ user_id: c.call.manager.id, kind: 'contract.amend_uncovered' });
+    expect(told).toHaveLength(1);
+    // The organization may not withdraw; the manager may, once.
+    expect((await post(staff, `/contracts/${c.contractId}/amendments/${proposed.id}/withdrawal`)).status).toBe(403);
+    expect((await manager.get(`/contracts/${c.contractId}`)).text).toContain(`/amendments/${proposed.id}/withdrawal`);
+    expect((await post(manager, `/contracts/${c.contractId}/amendments/${proposed.id}/withdrawal`)).status).toBe(303);
+    expect((await ctx.db('contract_versions').where({ id: proposed.id }).first()).status).toBe('rejected');
+    expect(await ctx.db('audit_events').where({ subject_type: 'contract', subject_id: c.contractId, action: 'contract.amend.withdraw' })).toHaveLength(1);
+    expect((await post(manager, `/contracts/${c.contractId}/amendments/${proposed.id}/withdrawal`)).status).toBe(409);
+    expect((await post(manager, `/contracts/${c.contractId}/amendments/${proposed.id}/withdrawal`, { _csrf: 'forged' })).status).toBe(403);
+    // A new proposal is possible again.
+    expect((await manager.get(`/contracts/${c.contractId}/amendments/new`)).status).toBe(200);
   });
 
   it('lowers the amount: the difference returns to available; never below what is paid', async () => {

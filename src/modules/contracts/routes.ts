@@ -41,6 +41,7 @@ export function contractRoutes(deps: AppDeps, acceptFiles: AcceptFiles) {
     { method: 'post', path: '/contracts/:contractId/amendments', access: manager, handler: amendments.propose },
     { method: 'post', path: '/contracts/:contractId/amendments/:versionId/acceptance', access: staff, handler: amendments.accept },
     { method: 'post', path: '/contracts/:contractId/amendments/:versionId/rejection', access: staff, handler: amendments.reject },
+    { method: 'post', path: '/contracts/:contractId/amendments/:versionId/withdrawal', access: manager, handler: amendments.withdraw },
     // Unredacted documents: a step-up second factor (branch mfa) belongs on these two routes.
     { method: 'get', path: '/contracts/:contractId/contract.pdf', access: readers, handler: [requireSecondFactor, documents.pdf] },
     { method: 'get', path: '/contracts/:contractId/scan', access: readers, handler: [requireSecondFactor, documents.scan] },

@@ -13,6 +13,7 @@ export interface ShowExtras {
   values?: Record<string, string>;
   errors?: Record<string, string>;
   open?: string;
+  formError?: string;
 }
 
 /** What each listed contract has been paid, read for the whole page at once (no query per row). */
@@ -77,6 +78,7 @@ export function pageHandlers(deps: AppDeps) {
       canUploadScan: manage && isSigned(c),
       canAnswer: partyB && c.status === 'sent',
       canDecideAmendment: partyB && c.status === 'active' && pendingAmendment,
+      canWithdrawAmendment: manage && c.status === 'active' && pendingAmendment,
     };
   }
 
@@ -104,6 +106,7 @@ export function pageHandlers(deps: AppDeps) {
       values: extras.values ?? {},
       errors: extras.errors ?? {},
       open: extras.open ?? null,
+      formError: extras.formError ?? null,
       ...actions,
     });
   }

@@ -5,7 +5,7 @@ import { Forbidden, InvalidState, NotFound } from '../../../web/errors';
 import type { SessionUser } from '../../accounts/roles';
 import { managersOf, notify, staffOf } from '../../notifications/service';
 import { canManageContract, isPartyB } from '../policy';
-import { holdingsOf, increaseCommitment, releaseCommitment } from '../ports';
+import { holdingsOf, increaseCommitment, increaseShortfall, releaseCommitment } from '../ports';
 import { milestonesOf, termsOf, versionInForce, type ContractRow } from '../queries';
 import { readTerms, type FormBody, type Problems, type Terms } from '../terms';
 import { callWeightsOf } from './drafting';
@@ -70,6 +70,12 @@ export async function proposeAmendment(deps: Deps, actor: Actor, user: SessionUs
       if (!r) problems[`reason_${a}`] = { key: 'contracts.errors.reasonRequired' };
       else if (r.length > 2000) problems[`reason_${a}`] = { key: 'validation.tooLong', params: { max: 2000 } };
       else reasons[a] = r;
+    }
+    // The fund must cover a raise now (per source, as increaseCommitment will split it); the
+    // acceptance checks again, as the money may have gone meanwhile.
+    if (!Object.keys(problems).length && after.amountFen > before.amountFen) {
+      const short = await increaseShortfall(trx, c.award_item_id, after.amountFen - before.amountFen);
+      if (short) problems.amount = { key: short.messageKey, params: short.params };
     }
     if (Object.keys(problems).length) throw new TermsProblems(problems);
     const last = await trx('contract_versions').where({ contract_id: contractId }).max({ v: 'version' }).first();
@@ -141,5 +147,34 @@ export async function rejectAmendment(deps: Deps, actor: Actor, user: SessionUse
     if (n !== 1) throw new InvalidState('contracts.errors.amendmentDecided');
     await notify(trx, await managersOf(trx, c.street_office_id), { kind: 'contract.amend_rejected', messageKey: 'notifications.messages.contractAmendmentRejected', params: { number: c.number }, link: `/contracts/${c.id}`, subjectType: 'contract', subjectId: c.id }, now);
     return { result: undefined, audit: amendAudit(c, 'contract.amend.reject', { version: Number(proposed.version) }, { status: 'rejected', comment }) };
+  });
+}
+
+/**
+ * The manager withdraws a proposal the organization has not decided (e.g. one the fund can no
+ * longer cover). Stored as `rejected` decided by the manager (the status CHECK knows no other
+ * closed state); the audit event `contract.amend.withdraw` says who and why; the organization is told.
+ */
+export async function withdrawAmendment(deps: Deps, actor: Actor, user: SessionUser, contractId: number, versionId: number): Promise<void> {
+  const now = deps.clock.now();
+  await auditedTransaction(deps.db, actor, now, async (trx) => {
+    const c = await lockedContract(trx, user, contractId);
+    if (!canManageContract(user, c)) throw new Forbidden('contracts.errors.notYourStreet');
+    const proposed = await trx('contract_versions').where({ id: versionId, contract_id: contractId }).first();
+    if (!proposed) throw new NotFound();
+    const n = await trx('contract_versions').where({ id: versionId, status: 'proposed' }).update({ status: 'rejected', decided_by: user.id, decided_at: now.toISOString(), decision_comment: null });
+    if (n !== 1) throw new InvalidState('contracts.errors.amendmentDecided');
+    await notify(trx, await staffOf(trx, [c.organization_id]), { kind: 'contract.amend_withdrawn', messageKey: 'notifications.messages.contractAmendmentWithdrawn', params: { number: c.number }, link: `/contracts/${c.id}`, subjectType: 'contract', subjectId: c.id }, now);
+    return { result: undefined, audit: amendAudit(c, 'contract.amend.withdraw', { version: Number(proposed.version), status: 'proposed' }, { status: 'withdrawn' }) };
+  });
+}
+
+/** An acceptance the fund could not cover: the manager is told (its own small transaction, after the refused one rolled back). */
+export async function notifyAmendmentUncovered(deps: Deps, contractId: number, message: { source: string; shortfallMoney: string }): Promise<void> {
+  const now = deps.clock.now();
+  await deps.db.transaction(async (trx) => {
+    const c = await trx('contracts').where({ id: contractId }).first();
+    if (!c) return;
+    await notify(trx, await managersOf(trx, Number(c.street_office_id)), { kind: 'contract.amend_uncovered', messageKey: 'notifications.messages.contractAmendmentUncovered', params: { number: c.number, ...message }, link: `/contracts/${c.id}`, subjectType: 'contract', subjectId: Number(c.id) }, now);
   });
 }
