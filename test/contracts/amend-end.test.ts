@@ -12,6 +12,7 @@ import { TermsProblems } from '../../src/modules/contracts/service/common';
 import { fenToInput } from '../../src/shared/money';
 import { termsToValues } from '../../src/modules/contracts/terms';
 import { termsOf, versionInForce } from '../../src/modules/contracts/queries';
+import { pdfInputOf } from '../../src/modules/contracts/pdf-input';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -108,6 +109,35 @@ describe('amendments', () => {
     expect((await post(manager, `/contracts/${c.contractId}/amendments/${proposed.id}/withdrawal`, { _csrf: 'forged' })).status).toBe(403);
     // A new proposal is possible again.
     expect((await manager.get(`/contracts/${c.contractId}/amendments/new`)).status).toBe(200);
+  });
+
+  it('keeps the funding sources in step with the amount: 120k → 160k → 150k, the sources sum to the amount each time (page, version, PDF input)', async () => {
+    const c = await signedContract(ctx, { sources: { fiscal: 8_000_000, lottery: 4_000_000 }, spareFen: 3_000_000, bids: [{ priceFen: 12_000_000, scores: [[90, 90]] }, { priceFen: 11_000_000, scores: [[70, 70]] }] });
+    const manager = await signIn(ctx, c.call.manager.username);
+    const staff = await signIn(ctx, c.call.bids[0].staff.username);
+    const sourcesNow = async () => JSON.parse((await versionInForce(ctx.db, c.contractId))!.sources_json) as { source: string; amountFen: number }[];
+    const sum = (xs: { amountFen: number }[]) => xs.reduce((a, x) => a + x.amountFen, 0);
+    expect(sum(await sourcesNow())).toBe(12_000_000);
+    for (const [target, expected] of [[16_000_000, [['fiscal', 10_666_667], ['lottery', 5_333_333]]], [15_000_000, null]] as const) {
+      const v = await versionInForce(ctx.db, c.contractId);
+      const diff = target - Number(v!.amount_fen);
+      const body = await amendmentBody(c.contractId, { amount: fenToInput(target), reason_amount: '调整', reason_milestones: '调整' });
+      body[mf(3, 'share')] = fenToInput(Number(body[mf(3, 'share')].replace('.', '')) + diff);
+      const res = await post(manager, `/contracts/${c.contractId}/amendments`, body);
+      expect(res.status).toBe(303);
+      const proposed = await ctx.db('contract_versions').where({ contract_id: c.contractId, status: 'proposed' }).first();
+      expect((await post(staff, `/contracts/${c.contractId}/amendments/${proposed.id}/acceptance`)).status).toBe(303);
+      const sources = await sourcesNow();
+      expect(sum(sources)).toBe(target);
+      const held = await holdingsOf(ctx.db, c.items[0].id);
+      expect(sources).toEqual(held.map((h) => ({ source: h.source, amountFen: h.committedFen + h.paidFen })));
+      if (expected) expect(sources.map((s) => [s.source, s.amountFen])).toEqual(expected);
+      const contractRow = await ctx.db('contracts').where({ id: c.contractId }).first();
+      const pdf = await pdfInputOf(ctx.db, contractRow, (await versionInForce(ctx.db, c.contractId))!, ctx.clock.now());
+      expect(sum(pdf.sources)).toBe(target);
+      const page = await manager.get(`/contracts/${c.contractId}`);
+      for (const s of sources) expect(page.text).toContain(fenToInput(s.amountFen).replace(/\B(?=(\d{3})+(?!\d))/g, ','));
+    }
   });
 
   it('lowers the amount: the difference returns to available; never below what is paid', async () => {

@@ -129,6 +129,9 @@ export async function acceptAmendment(deps: Deps, actor: Actor, user: SessionUse
     const settled = new Set((await milestonesOf(trx, contractId)).map((m) => Number(m.seq)));
     const fresh = after.milestones.filter((m) => !settled.has(m.seq));
     if (fresh.length) await trx('contract_milestones').insert(milestoneRows(contractId, fresh));
+    // The money has moved: the new version's sources are what the item now holds (committed + paid), summing to its amount.
+    const sources = (await holdingsOf(trx, c.award_item_id)).map((h) => ({ source: h.source, amountFen: h.committedFen + h.paidFen })).filter((s) => s.amountFen > 0);
+    await trx('contract_versions').where({ id: versionId }).update({ sources_json: JSON.stringify(sources) });
     await trx('contracts').where({ id: contractId }).update({ current_version: Number(proposed.version), updated_at: at });
     await notify(trx, await managersOf(trx, c.street_office_id), { kind: 'contract.amended', messageKey: 'notifications.messages.contractAmended', params: { number: c.number }, link: `/contracts/${c.id}`, subjectType: 'contract', subjectId: c.id }, now);
     return { result: undefined, audit: amendAudit(c, 'contract.amend.accept', { version: current.version, amount_fen: before.amountFen }, { version: Number(proposed.version), amount_fen: after.amountFen, committed_change_fen: diff }) };
