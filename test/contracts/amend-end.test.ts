@@ -175,6 +175,32 @@ describe('amendments', () => {
     expect(res.text).toContain('value="26999.99"');
   });
 
+  it('lowers the amount when the advance is at the cap and already paid: the cap no longer applies to it, the paid floor still does', async () => {
+    const c = await signedContract(ctx);
+    const manager = await signIn(ctx, c.call.manager.username);
+    const staff = await signIn(ctx, c.call.bids[0].staff.username);
+    const advance = await ctx.db('contract_milestones').where({ contract_id: c.contractId, seq: 1 }).first();
+    expect(Boolean(advance.advance)).toBe(true);
+    expect(Number(advance.amount_fen)).toBe(3_000_000); // 30% of ¥100,000.01, the call's cap
+    const { payFromCommitment } = await import('../../src/modules/funds');
+    const holdings = await holdingsOf(ctx.db, c.items[0].id);
+    await ctx.db.transaction((trx) => payFromCommitment(trx, { awardItemId: c.items[0].id, contractId: c.contractId, amounts: [{ source: holdings[0].source, amountFen: 3_000_000 }], userId: null, now: ctx.clock.now() }));
+    await ctx.db('contract_milestones').where({ id: advance.id }).update({ settlement: 'paid', settled_at: ctx.clock.now().toISOString() });
+    // ¥90,000.01: the paid advance of ¥30,000.00 is above 30% of it, and stays.
+    const body = await amendmentBody(c.contractId, { amount: '90000.01', reason_amount: '减少服务内容', reason_milestones: '末期款减少' });
+    body[mf(3, 'share')] = fenToInput(Number(body[mf(3, 'share')].replace('.', '')) - 1_000_000);
+    const res = await post(manager, `/contracts/${c.contractId}/amendments`, body);
+    expect(res.status).toBe(303);
+    const proposed = await ctx.db('contract_versions').where({ contract_id: c.contractId, status: 'proposed' }).first();
+    expect((await post(staff, `/contracts/${c.contractId}/amendments/${proposed.id}/acceptance`)).status).toBe(303);
+    expect(await committed(c.items[0].id)).toBe(9_000_001 - 3_000_000);
+    // Never below what is paid.
+    const low = await amendmentBody(c.contractId, { amount: '29999.99', reason_amount: '再减', reason_milestones: '调整' });
+    const err = await proposeAmendment(ctx, systemActor, c.manager, c.contractId, low).catch((e) => e);
+    expect(err).toBeInstanceOf(TermsProblems);
+    expect(err.problems.amount).toEqual({ key: 'contracts.errors.belowPaid', params: { paid: '¥30,000.00' } });
+  });
+
   it('is refused to the organization of another contract and rejected with a comment by its own', async () => {
     const c = await signedContract(ctx);
     const manager = await signIn(ctx, c.call.manager.username);

@@ -116,6 +116,8 @@ export interface TermsContext {
   amountFen: number;
   maxAdvancePercent: number;
   callWeights: EvaluationWeights;
+  /** An amendment of a contract whose advance is already paid/settled: the cap no longer applies to it (what is paid is the floor instead). */
+  advanceSettled?: boolean;
 }
 
 /**
@@ -216,7 +218,7 @@ export function readTerms(body: FormBody, ctx: TermsContext): { terms: Terms; pr
     }
   }
   const first = milestones[0];
-  if (first?.advance && !problems.milestones && ctx.maxAdvancePercent > 0) {
+  if (first?.advance && !problems.milestones && ctx.maxAdvancePercent > 0 && !ctx.advanceSettled) {
     const cap = maxAdvanceFen(ctx.amountFen, ctx.maxAdvancePercent);
     if (first.amountFen > cap) problems[mf(rows[0].i, 'share')] = { key: 'contracts.errors.advanceTooLarge', params: { percent: ctx.maxAdvancePercent, cap: formatMoney(cap) } };
   }

@@ -54,11 +54,14 @@ export async function proposeAmendment(deps: Deps, actor: Actor, user: SessionUs
     const paid = await paidFen(trx, c.award_item_id);
     if (parsed.ok && amountFen < paid) problems.amount = { key: 'contracts.errors.belowPaid', params: { paid: formatMoney(paid) } };
     const call = await trx('calls').where({ id: c.call_id }).first();
-    const read = readTerms(body, { amountFen, maxAdvancePercent: Number(call.max_advance_percent), callWeights: callWeightsOf(call) });
+    const settled = (await milestonesOf(trx, contractId)).filter((r) => r.settlement !== null);
+    // A paid advance is history: the cap applied when it was agreed, and it stays as it was.
+    const advanceSettled = settled.some((m) => Boolean(m.advance));
+    const read = readTerms(body, { amountFen, maxAdvancePercent: Number(call.max_advance_percent), callWeights: callWeightsOf(call), advanceSettled });
     Object.assign(problems, read.problems);
     const after = read.terms;
     // A settled milestone is history: it stays as it was.
-    for (const m of (await milestonesOf(trx, contractId)).filter((r) => r.settlement !== null)) {
+    for (const m of settled) {
       const same = after.milestones.find((x) => x.seq === Number(m.seq));
       if (!same || same.amountFen !== Number(m.amount_fen) || same.title !== m.title) problems.milestones = { key: 'contracts.errors.settledChanged', params: { seq: m.seq } };
     }
