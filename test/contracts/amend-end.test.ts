@@ -201,6 +201,20 @@ describe('amendments', () => {
     expect(err.problems.amount).toEqual({ key: 'contracts.errors.belowPaid', params: { paid: '¥30,000.00' } });
   });
 
+  it('refuses a zero-amount milestone with a message naming the row (422, form re-shown)', async () => {
+    const c = await signedContract(ctx);
+    const manager = await signIn(ctx, c.call.manager.username);
+    const body = await amendmentBody(c.contractId, { reason_milestones: '增加节点' });
+    body.rows = String(Number(body.rows) + 1);
+    const n = Number(body.rows);
+    Object.assign(body, { [mf(n, 'title')]: '零元节点', [mf(n, 'due')]: body[mf(3, 'due')], [mf(n, 'share')]: '0', [mf(n, 'pass')]: '60', [mf(n, 'order')]: String(n) });
+    const res = await post(manager, `/contracts/${c.contractId}/amendments`, body);
+    expect(res.status).toBe(422);
+    expect(res.text).toContain(`第 ${n} 行：金额必须大于 0`);
+    expect(res.text).toContain('零元节点');
+    expect(await ctx.db('contract_versions').where({ contract_id: c.contractId, status: 'proposed' })).toHaveLength(0);
+  });
+
   it('is refused to the organization of another contract and rejected with a comment by its own', async () => {
     const c = await signedContract(ctx);
     const manager = await signIn(ctx, c.call.manager.username);
