@@ -8,6 +8,7 @@ import { holdingsOf, holdingsOfItems } from '../ports';
 import { contractEvents, contractOrganizations, CONTRACT_STATUSES, findContract, listContracts, milestonesOf, toMilestone, versionsOf, type ContractView, type Party } from '../queries';
 import { listFilters, pathId } from '../schemas';
 import { signingWindow } from '../window';
+import { auditActionLabel } from '../audit-labels';
 
 export interface ShowExtras {
   values?: Record<string, string>;
@@ -101,7 +102,7 @@ export function pageHandlers(deps: AppDeps) {
       sources: JSON.parse(current.sources_json) as { source: string; amountFen: number }[],
       milestones: milestoneRows.map((m) => ({ ...toMilestone(m), settlement: m.settlement })),
       paidFen: holdings.reduce((s, h) => s + h.paidFen, 0),
-      events,
+      events: events.map((e: { action: string }) => ({ ...e, label: auditActionLabel(req.t, req.lang, e.action) })),
       window: signingWindow(c, deps.clock.now()),
       values: extras.values ?? {},
       errors: extras.errors ?? {},
