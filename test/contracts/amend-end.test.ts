@@ -104,6 +104,7 @@ describe('amendments', () => {
     expect((await manager.get(`/contracts/${c.contractId}`)).text).toContain(`/amendments/${proposed.id}/withdrawal`);
     expect((await post(manager, `/contracts/${c.contractId}/amendments/${proposed.id}/withdrawal`)).status).toBe(303);
     expect((await ctx.db('contract_versions').where({ id: proposed.id }).first()).status).toBe('rejected');
+    expect((await manager.get(`/contracts/${c.contractId}`)).text).toContain('变更已撤回');
     expect(await ctx.db('audit_events').where({ subject_type: 'contract', subject_id: c.contractId, action: 'contract.amend.withdraw' })).toHaveLength(1);
     expect((await post(manager, `/contracts/${c.contractId}/amendments/${proposed.id}/withdrawal`)).status).toBe(409);
     expect((await post(manager, `/contracts/${c.contractId}/amendments/${proposed.id}/withdrawal`, { _csrf: 'forged' })).status).toBe(403);
