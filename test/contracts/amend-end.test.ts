@@ -78,6 +78,25 @@ describe('amendments', () => {
     expect(await streetYearBalances(ctx.db, c.call.streetOfficeId, 2026)).toEqual(before);
   });
 
+  it('checks the raise per source, as it will be split: one source short is refused even when the total would cover it', async () => {
+    const c = await signedContract(ctx, { sources: { fiscal: 8_000_000, lottery: 4_000_000 }, spareFen: 3_000_000, bids: [{ priceFen: 12_000_000, scores: [[90, 90]] }, { priceFen: 11_000_000, scores: [[70, 70]] }] });
+    const manager = await signIn(ctx, c.call.manager.username);
+    // A raise of ¥30,000.00 splits 2:1 — ¥20,000.00 fiscal, ¥10,000.00 lottery. Leave lottery ¥9,999.00.
+    const lottery = (await streetYearBalances(ctx.db, c.call.streetOfficeId, 2026)).bySource.lottery.availableFen;
+    await ctx.db('fund_accounts').where({ street_office_id: c.call.streetOfficeId, year: 2026, source: 'lottery' }).update({ reserved_fen: ctx.db.raw('reserved_fen + ?', [lottery - 999_900]) });
+    const balances = await streetYearBalances(ctx.db, c.call.streetOfficeId, 2026);
+    expect(balances.total.availableFen).toBeGreaterThan(3_000_000);
+    const body = await amendmentBody(c.contractId, { amount: fenToInput(15_000_000), reason_amount: '扩大', reason_milestones: '相应调整' });
+    body[mf(3, 'share')] = fenToInput(Number(body[mf(3, 'share')].replace('.', '')) + 3_000_000);
+    const res = await post(manager, `/contracts/${c.contractId}/amendments`, body);
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('福彩公益金可用资金不足，还差 ¥1.00');
+    // ¥29,997.00 splits ¥19,998.00 / ¥9,999.00: the lottery part fits exactly.
+    const fits = await amendmentBody(c.contractId, { amount: fenToInput(12_000_000 + 2_999_700), reason_amount: '扩大', reason_milestones: '相应调整' });
+    fits[mf(3, 'share')] = fenToInput(Number(fits[mf(3, 'share')].replace('.', '')) + 2_999_700);
+    expect((await post(manager, `/contracts/${c.contractId}/amendments`, fits)).status).toBe(303);
+  });
+
   it('refuses at acceptance when the money went meanwhile: the contract page with the reason (422), the manager told, who may withdraw it', async () => {
     const c = await signedContract(ctx, { spareFen: 1_000_000 });
     const manager = await signIn(ctx, c.call.manager.username);
