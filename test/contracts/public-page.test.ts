@@ -6,6 +6,7 @@ import { termsOf, versionInForce } from '../../src/modules/contracts/queries';
 import { mf, termsToValues } from '../../src/modules/contracts/terms';
 import { fenToInput } from '../../src/shared/money';
 import { createTestContext, type TestContext } from '../helpers/app';
+import { loginAs } from '../helpers/http';
 import { draftContract, staffUser } from './factory';
 
 let ctx: TestContext;
@@ -60,6 +61,24 @@ describe('the public contract page', () => {
     for (const secret of secrets) expect(res.text).not.toContain(secret);
     // Linked from the public award notice.
     expect((await anon.get(`/awards/${d.awardId}`)).text).toContain(`/public/contracts/${d.contractId}`);
+  });
+
+  it('may be cached by anyone for a few minutes, but not when a signed-in user reads it (page and PDF)', async () => {
+    const d = await draftContract(ctx);
+    await sendContract(ctx, systemActor, d.manager, d.contractId);
+    await acceptContract(ctx, systemActor, staffUser(d.call), d.contractId);
+    await signContract(ctx, systemActor, d.manager, d.contractId);
+    const anon = request(ctx.app);
+    const { agent } = await loginAs(ctx, 'reviewer');
+    for (const path of [`/public/contracts/${d.contractId}`, `/public/contracts/${d.contractId}/contract.pdf`]) {
+      const publicRes = await anon.get(path);
+      expect(publicRes.status).toBe(200);
+      expect(publicRes.headers['cache-control']).toBe('public, max-age=300');
+      const signedIn = await agent.get(path);
+      expect(signedIn.status).toBe(200);
+      expect(signedIn.headers['cache-control']).toContain('no-store');
+      expect(signedIn.headers['cache-control']).not.toContain('public');
+    }
   });
 
   it('is 404 for an unknown or malformed id', async () => {

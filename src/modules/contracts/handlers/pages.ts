@@ -1,3 +1,4 @@
+import { publicCaching } from '../../../web/caching';
 import type { Request, Response } from 'express';
 import type { AppDeps } from '../../../deps';
 import type { SessionUser } from '../../accounts/roles';
@@ -127,7 +128,7 @@ export function pageHandlers(deps: AppDeps) {
     if (!current) throw new NotFound();
     const partyA = JSON.parse(c.party_a_json) as Party;
     const partyB = JSON.parse(c.party_b_json) as Party;
-    res.set('Cache-Control', 'public, max-age=300');
+    res.set('Cache-Control', publicCaching(req));
     res.render('contracts/public', {
       title: req.t('contracts.public.title', { number: c.number }),
       contract: c,
