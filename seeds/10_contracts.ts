@@ -15,7 +15,7 @@ import { fenToInput } from '../src/shared/money';
 // are what the app writes). The street offices get their short codes, legal representatives and
 // addresses; a 东山街道 venture call (separate from the 月河 award that stays in publicity) is
 // reviewed, awarded to two proposals and confirmed 18 days ago; then
-// - 安心养老's contract DS-2026-0001 is signed: an advance and three milestones, the mid-term one due in 5 days;
+// - 安心养老's contract DS-2026-0001 is signed: an advance and three milestones (four rows), the first mid-term one due in 5 days;
 // - 同心社工's contract DS-2026-0002 was sent two days ago and waits for org.tongxin to accept or return it.
 
 const HOUR = 60 * 60 * 1000;
@@ -149,7 +149,7 @@ export async function seed({ trx, now, config }: SeedContext): Promise<void> {
   const items = await trx('award_items as i').join('bids as b', 'b.id', 'i.bid_id').where('i.award_id', awardId).orderBy('i.rank').select('i.id', 'b.organization_id');
   const itemOf = (orgId: number | null) => Number(items.find((i) => Number(i.organization_id) === orgId)!.id);
 
-  // 1. Signed: an advance (30%), a mid-term evaluation due in five days, a final evaluation.
+  // 1. Signed: an advance (30%), a mid-term evaluation due in five days (30%), a second mid-term (20%) and a final evaluation (20%).
   const signedId = await createContract(step(at(-17 * DAY)), systemActor, mgr, awardId, itemOf(anxin.organizationId));
   const start = at(-14 * DAY);
   const end = new Date(start.getTime() + 364 * DAY);
@@ -158,7 +158,7 @@ export async function seed({ trx, now, config }: SeedContext): Promise<void> {
     periodEnd: date(end),
     servicePlan: bids[0].plan,
     shareUnit: 'percent',
-    rows: '3',
+    rows: '4',
     [mf(1, 'title')]: '首期款（预付款）',
     [mf(1, 'deliverables')]: '签订合同后支付，用于项目启动。',
     [mf(1, 'due')]: date(start),
@@ -167,20 +167,25 @@ export async function seed({ trx, now, config }: SeedContext): Promise<void> {
     [mf(2, 'title')]: '中期评估',
     [mf(2, 'deliverables')]: '开展读书会与智能手机课堂不少于40场，提交中期报告和活动签到记录。',
     [mf(2, 'due')]: date(at(5 * DAY)),
-    [mf(2, 'share')]: '40',
+    [mf(2, 'share')]: '30',
     [mf(2, 'pass')]: '70',
     [mf(2, 'rule')]: 'pro_rata',
     [mf(2, 'floor')]: '60',
-    [mf(3, 'title')]: '末期评估',
-    [mf(3, 'deliverables')]: '全年活动不少于96场，提交结项报告、服务对象满意度调查和活动手册。',
-    [mf(3, 'due')]: date(end),
-    [mf(3, 'share')]: '30',
-    [mf(3, 'pass')]: '75',
-    [mf(3, 'w_self')]: '10',
-    [mf(3, 'w_manager')]: '20',
-    [mf(3, 'w_peer')]: '10',
-    [mf(3, 'w_citizen')]: '30',
-    [mf(3, 'w_third_party')]: '30',
+    [mf(3, 'title')]: '第二次中期评估',
+    [mf(3, 'deliverables')]: '累计开展活动不少于70场，培育老年志愿者讲师不少于10名，提交阶段报告。',
+    [mf(3, 'due')]: date(new Date(start.getTime() + 240 * DAY)),
+    [mf(3, 'share')]: '20',
+    [mf(3, 'pass')]: '70',
+    [mf(4, 'title')]: '末期评估',
+    [mf(4, 'deliverables')]: '全年活动不少于96场，提交结项报告、服务对象满意度调查和活动手册。',
+    [mf(4, 'due')]: date(end),
+    [mf(4, 'share')]: '20',
+    [mf(4, 'pass')]: '75',
+    [mf(4, 'w_self')]: '10',
+    [mf(4, 'w_manager')]: '20',
+    [mf(4, 'w_peer')]: '10',
+    [mf(4, 'w_citizen')]: '30',
+    [mf(4, 'w_third_party')]: '30',
   };
   await saveDraft(step(at(-17 * DAY + HOUR)), systemActor, mgr, signedId, terms);
   await sendContract(step(at(-16 * DAY)), systemActor, mgr, signedId);

@@ -6,6 +6,7 @@ import { ValidationFailed } from '../web/errors';
 import { CONTROL_CHARACTERS_KEY, forbiddenTextErrors } from '../web/text-guard';
 import { auditKey, auditMac as macParts } from './keys';
 import { recordSealedAudit } from './sealed';
+import { eventFields } from './event-fields';
 
 export { auditKey, auditMac, useAuditKey } from './keys';
 
@@ -109,6 +110,7 @@ async function lockHead(trx: Knex.Transaction): Promise<HeadRow> {
   return (await (isSqlite(trx) ? headQuery : headQuery.forUpdate())) as HeadRow;
 }
 
+
 /**
  * Appends one event to the chain. Must be called with the transaction of the change it records, so
  * the change and its audit record commit or roll back together. The chain head row is locked for
@@ -123,23 +125,7 @@ export async function recordAudit(trx: Knex.Transaction, actor: Actor, input: Au
   // The first event written with a key marks where keyed events start (an older install's events
   // before it keep their unkeyed hashes); the head MAC then covers that point.
   const keyedFrom = head.keyed_from_id === null || head.keyed_from_id === undefined ? id : Number(head.keyed_from_id);
-  const row = {
-    id,
-    occurred_at: now.toISOString(),
-    actor_user_id: actor.userId,
-    actor_label: actor.label,
-    actor_role: actor.role,
-    street_office_id: input.streetOfficeId ?? null,
-    organization_id: input.organizationId ?? null,
-    action: input.action,
-    subject_type: input.subjectType,
-    subject_id: input.subjectId === undefined || input.subjectId === null ? null : String(input.subjectId),
-    before_json: input.before === undefined ? null : JSON.stringify(input.before),
-    after_json: input.after === undefined ? null : JSON.stringify(input.after),
-    ip: actor.ip,
-    request_id: actor.requestId,
-    prev_hash: head.last_hash,
-  };
+  const row = { id, ...eventFields(actor, input, now), street_office_id: input.streetOfficeId ?? null, prev_hash: head.last_hash };
   const hash = keyedHashEvent(row);
   await trx('audit_events').insert({ ...row, hash });
   await trx('audit_chain_head').where({ id: 1 }).update({ last_event_id: id, last_hash: hash, keyed_from_id: keyedFrom, head_mac: headMac(id, hash, keyedFrom) });

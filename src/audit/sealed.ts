@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { isSqlite } from '../db/knex';
 import type { Actor, AuditInput } from './audit';
 import { auditMac } from './keys';
+import { eventFields } from './event-fields';
 
 /**
  * Sealed logs: one small hash chain per call, for the audit events of its bids before the deadline.
@@ -85,23 +86,7 @@ export async function recordSealedAudit(trx: Knex.Transaction, actor: Actor, inp
   // After the opening the log is part of the record; a bid cannot change then anyway.
   if (log.committed_event_id !== null) throw new Error(`the sealed log of call ${callId} is already opened`);
   const seq = Number(log.event_count) + 1;
-  const row = {
-    call_id: callId,
-    seq,
-    occurred_at: now.toISOString(),
-    actor_user_id: actor.userId,
-    actor_label: actor.label,
-    actor_role: actor.role,
-    organization_id: input.organizationId ?? null,
-    action: input.action,
-    subject_type: input.subjectType,
-    subject_id: input.subjectId === undefined || input.subjectId === null ? null : String(input.subjectId),
-    before_json: input.before === undefined ? null : JSON.stringify(input.before),
-    after_json: input.after === undefined ? null : JSON.stringify(input.after),
-    ip: actor.ip,
-    request_id: actor.requestId,
-    prev_hash: log.last_hash,
-  };
+  const row = { call_id: callId, seq, ...eventFields(actor, input, now), prev_hash: log.last_hash };
   const hash = sealedEventHash(row);
   await trx('sealed_audit_events').insert({ ...row, hash });
   await trx('sealed_audit_logs').where({ call_id: callId }).update({ event_count: seq, last_hash: hash, head_mac: sealedHeadMac(callId, seq, hash, null) });

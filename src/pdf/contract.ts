@@ -184,6 +184,6 @@ export function drawContract(w: PdfWriter, input: ContractPdfInput, options: Con
       ['签署日期', shanghaiDate(sig.signedAt)],
     ],
   });
-  w.heading('签署');
-  w.signatures([signature('甲方（盖章）', input.partyA, input.signatures.partyA), signature('乙方（盖章）', input.partyB, input.signatures.partyB)]);
+  // The heading goes with the whole signature block (its height reserved), never alone at a page's foot.
+  w.signatures([signature('甲方（盖章）', input.partyA, input.signatures.partyA), signature('乙方（盖章）', input.partyB, input.signatures.partyB)], '签署');
 }

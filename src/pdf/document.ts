@@ -306,23 +306,41 @@ export class PdfWriter {
     return this;
   }
 
-  /** Signature blocks side by side (two to a line), each kept whole on one page. */
-  signatures(blocks: SignatureBlock[]): this {
+  /**
+   * Signature blocks side by side (two to a line), each pair kept whole on one page; a heading given
+   * here is kept with the first pair (its height reserved, never left alone at a page's foot). The
+   * two columns' rows line up: each pair's lines start below the taller of its party names.
+   */
+  signatures(blocks: SignatureBlock[], heading?: string): this {
     const gap = 24;
     const colWidth = (this.width - gap) / 2;
     const lineH = this.lineHeight(FONT_SIZE.body) + 10;
-    for (let i = 0; i < blocks.length; i += 2) {
-      const pair = blocks.slice(i, i + 2);
-      const height = Math.max(...pair.map((b) => (b.lines.length + 1) * lineH)) + 44;
+    const seal = 30;
+    const nameText = (b: SignatureBlock) => `${b.partyLabel}：${b.partyName}`;
+    const measure = (pair: SignatureBlock[]) => {
+      this.use(true, FONT_SIZE.body);
+      const names = Math.max(lineH, ...pair.map((b) => this.doc.heightOfString(nameText(b), { width: colWidth, lineGap: LINE_GAP }) + 6));
+      const lines = Math.max(...pair.map((b) => b.lines.length)) * lineH;
+      return { names, height: names + seal + lines + 14 };
+    };
+    const pairs: SignatureBlock[][] = [];
+    for (let i = 0; i < blocks.length; i += 2) pairs.push(blocks.slice(i, i + 2));
+    if (heading) {
+      this.use(true, FONT_SIZE.h2);
+      const headingHeight = 8 + this.doc.heightOfString(heading, { width: this.width, lineGap: LINE_GAP }) + 4;
+      this.ensureSpace(headingHeight + 10 + (pairs.length ? measure(pairs[0]).height : 0));
+      this.heading(heading);
+    }
+    for (const pair of pairs) {
+      const { names, height } = measure(pair);
       this.doc.y += 10;
       this.ensureSpace(height);
       const top = this.doc.y;
       pair.forEach((block, j) => {
         const x = this.left + j * (colWidth + gap);
-        let y = top;
         this.use(true, FONT_SIZE.body);
-        this.doc.text(`${block.partyLabel}：${block.partyName}`, x, y, { width: colWidth, lineGap: LINE_GAP });
-        y = Math.max(y + lineH, this.doc.y + 6) + 30; // room for the seal
+        this.doc.text(nameText(block), x, top, { width: colWidth, lineGap: LINE_GAP });
+        let y = top + names + seal; // room for the seal, at the same height in both columns
         for (const [label, value] of block.lines) {
           this.use(false, FONT_SIZE.body);
           const labelText = `${label}：`;

@@ -4,7 +4,9 @@ import type { Knex } from 'knex';
 import type { Actor } from '../audit/audit';
 import { AlreadySubmitted, priorResult, type OnceKey } from '../db/once';
 import { actorOf } from './actor';
-import { InvalidState } from './errors';
+import { DomainError, InvalidState } from './errors';
+
+const busy = (err: unknown) => err instanceof DomainError && err.status === 503;
 
 /** The hidden field views/partials/once.ejs renders into every create form. */
 export const ONCE_FIELD = '_once';
@@ -42,7 +44,13 @@ export async function once<T>(req: Request, db: Knex, form: string, run: (actor:
     if (!key) throw err;
     // A parallel twin committed first: its transaction held the key (AlreadySubmitted), or it made a
     // check of ours fail on the way (taken, already open). Either way the first result is the answer.
-    const prior = await priorResult(db, key, actor.userId);
+    let prior = await priorResult(db, key, actor.userId);
+    // Refused for load (503: the password worker's queue is full, as when a form is sent many times
+    // at once): the twin that got through is likely still working, so wait a little for its result.
+    for (let i = 0; !prior.found && busy(err) && i < 30; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      prior = await priorResult(db, key, actor.userId);
+    }
     if (prior.found) return prior.result as T;
     if (err instanceof AlreadySubmitted) throw new InvalidState('errors.alreadySubmitted');
     throw err;

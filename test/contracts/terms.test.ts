@@ -37,6 +37,16 @@ describe('milestone shares', () => {
     expect(problems.milestones.params).toEqual({ sum: '¥100,000.00', amount: '¥100,000.01' });
   });
 
+  it('refuses a milestone of zero, in yuan or percent, naming the row; also a percent that rounds to no fen', () => {
+    const yuan = readTerms(body([{ share: '100000.01' }, { share: '0' }]), ctx).problems;
+    expect(yuan[mf(2, 'share')]).toEqual({ key: 'contracts.errors.sharePositive', params: { row: 2 } });
+    expect(readTerms(body([{ share: '100000.01' }, { share: '0.00' }]), ctx).problems[mf(2, 'share')]?.key).toBe('contracts.errors.sharePositive');
+    const pct = readTerms(body([{ share: '100' }, { share: '0' }], { shareUnit: 'percent' }), ctx).problems;
+    expect(pct[mf(2, 'share')]).toEqual({ key: 'contracts.errors.sharePositive', params: { row: 2 } });
+    const tiny = readTerms(body([{ share: '99.99' }, { share: '0.01' }], { shareUnit: 'percent' }), { ...ctx, amountFen: 50 }).problems;
+    expect(tiny[mf(2, 'share')]).toEqual({ key: 'contracts.errors.sharePositive', params: { row: 2 } });
+  });
+
   it('refuses a percent with three decimals', () => {
     expect(parsePercent('33.333')).toEqual({ ok: false, key: 'contracts.errors.percentDecimals' });
     const { problems } = readTerms(body([{ share: '33.333' }, { share: '66.667' }], { shareUnit: 'percent' }), ctx);

@@ -6,7 +6,7 @@ import { canManageAward, objectionRefusal } from './policy';
 import { awardRanking, awardsInPublicity, callsAwaitingProposal, findAward, listAwards, objectionsOf, panelNames, type AwardView } from './queries';
 import { submittedBidderIds } from './ranking';
 import { pathId } from './schemas';
-import { awardItemContracts, finalAwardItems, signingWindow } from '../contracts/index';
+import { awardItemContracts, finalAwardItems, isSigned, signingWindow } from '../contracts/index';
 
 /** The public award pages (公示, no sign-in) and the manager's award desk. */
 export function pageHandlers(deps: AppDeps) {
@@ -31,7 +31,10 @@ export function pageHandlers(deps: AppDeps) {
     if (!award) throw new NotFound();
     const [ranking, objections, panel] = await Promise.all([awardRanking(deps.db, award.id), objectionsOf(deps.db, award.id), panelNames(deps.db, award.call_id)]);
     // The manager of a final award reaches each item's contract (or creates it) from here.
-    const itemContracts = award.status === 'final' && canManageAward(req.user, award) ? await awardItemContracts(deps.db, award.id) : [];
+    const allItemContracts = award.status === 'final' ? await awardItemContracts(deps.db, award.id) : [];
+    const itemContracts = canManageAward(req.user, award) ? allItemContracts : [];
+    // Everyone reaches the public page of each item's signed contract.
+    const signedContracts = allItemContracts.filter((x) => x.contract_id !== null && x.contract_status !== null && isSigned({ status: x.contract_status }));
     const open = objections.filter((o) => o.status === 'open');
     const user = req.user;
     // The public reads answered objections; the managers, and each objector for its own, see open ones too.
@@ -48,6 +51,7 @@ export function pageHandlers(deps: AppDeps) {
       visibleOpen,
       panel,
       itemContracts,
+      signedContracts,
       ...(await viewerActions(req, award, open.length)),
     });
   }

@@ -4,5 +4,5 @@ export { contractRoutes } from './routes';
 export { completeIfSettled } from './service/ending';
 export { awardItemContracts, contractsOfAwards, finalAwardItems, type AwardItemContract, type ItemContract, type FinalAwardItem } from './queries';
 export { signingWindow, SIGNING_DAYS } from './window';
-export { canReadContract, canManageContract } from './policy';
+export { canReadContract, canManageContract, isSigned } from './policy';
 export { contractMilestone, contractMilestoneById, dueMilestones, lockContractMilestone, milestonesOfContracts, type ContractMilestone } from './milestones';

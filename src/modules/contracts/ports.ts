@@ -1,10 +1,10 @@
 /**
  * The two things this module takes from its neighbours, in one place:
- * - money, from the funds module (`holdingsOf`, `increaseCommitment`, `releaseCommitment`: committed
+ * - money, from the funds module (`holdingsOf`, `increaseShortfall`, `increaseCommitment`, `releaseCommitment`: committed
  *   money per award item and contract, per source), and
  * - the PDF, from src/pdf (`renderContractPdf`).
  */
 
-export { holdingsOf, holdingsOfItems, increaseCommitment, releaseCommitment, type Holding } from '../funds';
+export { holdingsOf, holdingsOfItems, increaseCommitment, increaseShortfall, InsufficientFunds, releaseCommitment, type Holding } from '../funds';
 
 export { renderContractPdf } from '../../pdf';

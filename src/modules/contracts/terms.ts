@@ -116,6 +116,8 @@ export interface TermsContext {
   amountFen: number;
   maxAdvancePercent: number;
   callWeights: EvaluationWeights;
+  /** An amendment of a contract whose advance is already paid/settled: the cap no longer applies to it (what is paid is the floor instead). */
+  advanceSettled?: boolean;
 }
 
 /**
@@ -173,6 +175,7 @@ export function readTerms(body: FormBody, ctx: TermsContext): { terms: Terms; pr
       if (r.ok) share = r.fen;
       else problems[mf(i, 'share')] = { key: r.error === 'required' ? 'contracts.errors.shareRequired' : `validation.money.${r.error}`, params: { row: i } };
     }
+    if (!problems[mf(i, 'share')] && share <= 0) problems[mf(i, 'share')] = { key: 'contracts.errors.sharePositive', params: { row: i } };
     shares.push(share);
 
     let passScore: number | null = null;
@@ -208,7 +211,12 @@ export function readTerms(body: FormBody, ctx: TermsContext): { terms: Terms; pr
     const sum = shares.reduce((a, b) => a + b, 0);
     if (unit === 'percent') {
       if (sum !== 10000) problems.milestones = { key: 'contracts.errors.percentSum', params: { sum: (sum / 100).toFixed(2) } };
-      else percentToFen(ctx.amountFen, shares).forEach((fen, k) => (milestones[k].amountFen = fen));
+      else
+        percentToFen(ctx.amountFen, shares).forEach((fen, k) => {
+          milestones[k].amountFen = fen;
+          // A positive percent of a small amount can still round to nothing.
+          if (fen <= 0) problems[mf(rows[k].i, 'share')] = { key: 'contracts.errors.sharePositive', params: { row: rows[k].i } };
+        });
     } else if (sum !== ctx.amountFen) {
       problems.milestones = { key: 'contracts.errors.yuanSum', params: { sum: formatMoney(sum), amount: formatMoney(ctx.amountFen) } };
     } else {
@@ -216,7 +224,7 @@ export function readTerms(body: FormBody, ctx: TermsContext): { terms: Terms; pr
     }
   }
   const first = milestones[0];
-  if (first?.advance && !problems.milestones && ctx.maxAdvancePercent > 0) {
+  if (first?.advance && !problems.milestones && ctx.maxAdvancePercent > 0 && !ctx.advanceSettled) {
     const cap = maxAdvanceFen(ctx.amountFen, ctx.maxAdvancePercent);
     if (first.amountFen > cap) problems[mf(rows[0].i, 'share')] = { key: 'contracts.errors.advanceTooLarge', params: { percent: ctx.maxAdvancePercent, cap: formatMoney(cap) } };
   }

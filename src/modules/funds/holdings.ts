@@ -202,6 +202,34 @@ function entryFor(m: Move, info: ItemInfo, h: ItemHoldings, kind: EntryInput['ki
 }
 
 /**
+ * Would increaseCommitment(awardItemId, amountFen) be covered? The same split over the item's sources,
+ * each part against what its source has available now; the first source that cannot cover its part
+ * as InsufficientFunds (source and shortfall), null when all can. Reads only (no lock): an amendment
+ * proposal checks it, the acceptance moves the money and checks again.
+ */
+export async function increaseShortfall(db: Queryable, awardItemId: number, amountFen: number): Promise<InsufficientFunds | null> {
+  checkPositive(amountFen);
+  if (amountFen === 0) return null;
+  const info = await itemInfo(db, awardItemId);
+  const h = info ? (await readHoldings(db, [info])).get(info.awardItemId) : undefined;
+  if (!h) throw new InvalidState('funds.noCommitment');
+  const sources = FUND_SOURCES.filter((s) => h.bySource.has(s));
+  const weights = sources.map((s) => h.bySource.get(s)!.committed + h.bySource.get(s)!.paid);
+  if (!weights.some((w) => w > 0)) throw new InvalidState('funds.noCommitment');
+  const parts = splitByWeights(amountFen, weights);
+  const rows: { source: FundSource; available: number }[] = await db('fund_accounts')
+    .where({ street_office_id: h.streetOfficeId, year: h.year })
+    .whereIn('source', sources)
+    .select('source', db.raw(`${AVAILABLE_SQL} as available`));
+  for (let i = 0; i < sources.length; i += 1) {
+    if (parts[i] <= 0) continue;
+    const available = Number(rows.find((r) => r.source === sources[i])?.available ?? 0);
+    if (available < parts[i]) return new InsufficientFunds(sources[i], parts[i] - Math.max(0, available));
+  }
+  return null;
+}
+
+/**
  * available → committed: an amendment raises the contract's amount by `amountFen`. The amount is split
  * over the item's sources in proportion to what the item holds in each (committed or already paid,
  * i.e. the contract's funding mix), largest remainder; all or nothing (a savepoint). A source that

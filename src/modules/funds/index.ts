@@ -21,6 +21,7 @@ export {
   holdingsOf,
   holdingsOfItems,
   increaseCommitment,
+  increaseShortfall,
   releaseCommitment,
   payFromCommitment,
   reversePayment,

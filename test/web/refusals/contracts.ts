@@ -19,9 +19,11 @@ const refusals: Record<string, { as: Role | 'anonymous'; status: number }> = {
   'POST /contracts/:contractId/amendments': { as: 'auditor', status: 403 },
   'POST /contracts/:contractId/amendments/:versionId/acceptance': { as: 'manager', status: 403 },
   'POST /contracts/:contractId/amendments/:versionId/rejection': { as: 'admin', status: 403 },
+  'POST /contracts/:contractId/amendments/:versionId/withdrawal': { as: 'org_staff', status: 403 },
   'GET /contracts/:contractId/contract.pdf': { as: 'anonymous', status: 303 },
   'GET /contracts/:contractId/scan': { as: 'reviewer', status: 403 },
   'POST /contracts/:contractId/scan': { as: 'anonymous', status: 403 },
+  'GET /public/contracts/:contractId': { as: 'anonymous', status: 404 }, // public by design for a signed contract; none here
   'GET /public/contracts/:contractId/contract.pdf': { as: 'anonymous', status: 404 }, // public by design for a signed contract; none here
 };
 export default refusals;

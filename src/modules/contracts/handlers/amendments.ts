@@ -9,7 +9,8 @@ import { EVALUATION_SOURCES } from '../../calls/weights';
 import { canManageContract, canReadContract, isPartyB } from '../policy';
 import { findContract, termsOf, versionInForce, type ContractView } from '../queries';
 import { pathId, rejectSchema } from '../schemas';
-import { acceptAmendment, AMENDMENT_ASPECTS, proposeAmendment, rejectAmendment } from '../service/amendments';
+import { acceptAmendment, AMENDMENT_ASPECTS, notifyAmendmentUncovered, proposeAmendment, rejectAmendment, withdrawAmendment } from '../service/amendments';
+import { InsufficientFunds } from '../ports';
 import { TermsProblems } from '../service/common';
 import { MAX_MILESTONE_ROWS, mf, rowCount, SHARE_UNITS, termsToValues } from '../terms';
 import type { PageHandlers } from './pages';
@@ -71,7 +72,15 @@ export function amendmentHandlers(deps: AppDeps, pages: PageHandlers) {
   }
 
   async function accept(req: Request, res: Response) {
-    await acceptAmendment(deps, actorOf(req), req.user!, pathId(req.params.contractId), pathId(req.params.versionId));
+    const contractId = pathId(req.params.contractId);
+    try {
+      await acceptAmendment(deps, actorOf(req), req.user!, contractId, pathId(req.params.versionId));
+    } catch (err) {
+      if (!(err instanceof InsufficientFunds)) throw err;
+      // Nothing changed; the manager hears of it, party B sees why on the contract page.
+      await notifyAmendmentUncovered(deps, contractId, { source: String(err.params.source), shortfallMoney: String(err.params.shortfallMoney) });
+      return pages.showWith(req, res, 422, { formError: `${req.t(err.messageKey, err.params)} ${req.t('contracts.amend.uncoveredHint')}` });
+    }
     flash(req, 'success', req.t('contracts.amend.accepted'));
     res.redirect(303, `/contracts/${pathId(req.params.contractId)}`);
   }
@@ -89,5 +98,11 @@ export function amendmentHandlers(deps: AppDeps, pages: PageHandlers) {
     res.redirect(303, `/contracts/${pathId(req.params.contractId)}`);
   }
 
-  return { form, propose, accept, reject };
+  async function withdraw(req: Request, res: Response) {
+    await withdrawAmendment(deps, actorOf(req), req.user!, pathId(req.params.contractId), pathId(req.params.versionId));
+    flash(req, 'success', req.t('contracts.amend.withdrawn'));
+    res.redirect(303, `/contracts/${pathId(req.params.contractId)}`);
+  }
+
+  return { form, propose, accept, reject, withdraw };
 }

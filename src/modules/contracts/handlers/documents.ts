@@ -1,3 +1,4 @@
+import { publicCaching } from '../../../web/caching';
 import type { Request, Response } from 'express';
 import type { AppDeps } from '../../../deps';
 import { sendStoredFile } from '../../../files/storage';
@@ -24,7 +25,7 @@ export function documentHandlers(deps: AppDeps) {
     },
     async publicPdf(req: Request, res: Response) {
       const d = await publicPdf(deps, pathId(req.params.contractId));
-      sendPdf(res, d.bytes, d.name, 'public, max-age=300');
+      sendPdf(res, d.bytes, d.name, publicCaching(req));
     },
     async uploadScan(req: Request, res: Response) {
       const files = (req.files as Record<string, Express.Multer.File[]> | undefined)?.scan;

@@ -1,3 +1,4 @@
+import { publicCaching } from '../../../web/caching';
 import type { Request, Response } from 'express';
 import type { AppDeps } from '../../../deps';
 import type { SessionUser } from '../../accounts/roles';
@@ -8,11 +9,14 @@ import { holdingsOf, holdingsOfItems } from '../ports';
 import { contractEvents, contractOrganizations, CONTRACT_STATUSES, findContract, listContracts, milestonesOf, toMilestone, versionsOf, type ContractView, type Party } from '../queries';
 import { listFilters, pathId } from '../schemas';
 import { signingWindow } from '../window';
+import { redactPersonalData } from '../../../shared/redact';
+import { auditActionLabel } from '../audit-labels';
 
 export interface ShowExtras {
   values?: Record<string, string>;
   errors?: Record<string, string>;
   open?: string;
+  formError?: string;
 }
 
 /** What each listed contract has been paid, read for the whole page at once (no query per row). */
@@ -77,6 +81,7 @@ export function pageHandlers(deps: AppDeps) {
       canUploadScan: manage && isSigned(c),
       canAnswer: partyB && c.status === 'sent',
       canDecideAmendment: partyB && c.status === 'active' && pendingAmendment,
+      canWithdrawAmendment: manage && c.status === 'active' && pendingAmendment,
     };
   }
 
@@ -99,11 +104,12 @@ export function pageHandlers(deps: AppDeps) {
       sources: JSON.parse(current.sources_json) as { source: string; amountFen: number }[],
       milestones: milestoneRows.map((m) => ({ ...toMilestone(m), settlement: m.settlement })),
       paidFen: holdings.reduce((s, h) => s + h.paidFen, 0),
-      events,
+      events: events.map((e: { action: string }) => ({ ...e, label: auditActionLabel(req.t, req.lang, e.action) })),
       window: signingWindow(c, deps.clock.now()),
       values: extras.values ?? {},
       errors: extras.errors ?? {},
       open: extras.open ?? null,
+      formError: extras.formError ?? null,
       ...actions,
     });
   }
@@ -112,6 +118,30 @@ export function pageHandlers(deps: AppDeps) {
     await showWith(req, res, 200);
   }
 
-  return { list, mine, show, showWith };
+  /** The public page of a signed contract (no sign-in): parties by name and credit code only, the
+   *  terms and schedule with personal data scrubbed from the free text; 404 for anything unsigned. */
+  async function publicShow(req: Request, res: Response) {
+    const c = await findContract(deps.db, pathId(req.params.contractId));
+    if (!c || !isSigned(c)) throw new NotFound();
+    const [versions, milestoneRows] = await Promise.all([versionsOf(deps.db, c.id), milestonesOf(deps.db, c.id)]);
+    const current = versions.find((v) => v.status === 'current');
+    if (!current) throw new NotFound();
+    const partyA = JSON.parse(c.party_a_json) as Party;
+    const partyB = JSON.parse(c.party_b_json) as Party;
+    res.set('Cache-Control', publicCaching(req));
+    res.render('contracts/public', {
+      title: req.t('contracts.public.title', { number: c.number }),
+      contract: c,
+      partyA: { name: partyA.name, creditCode: partyA.creditCode ?? null },
+      partyB: { name: partyB.name, creditCode: partyB.creditCode ?? null },
+      amountFen: Number(current.amount_fen),
+      periodStart: current.period_start,
+      periodEnd: current.period_end,
+      servicePlan: redactPersonalData(current.service_plan),
+      milestones: milestoneRows.map((m) => ({ seq: Number(m.seq), title: redactPersonalData(m.title), deliverables: redactPersonalData(m.deliverables ?? ''), dueDate: m.due_date, amountFen: Number(m.amount_fen), advance: Boolean(m.advance) })),
+    });
+  }
+
+  return { list, mine, show, showWith, publicShow };
 }
 export type PageHandlers = ReturnType<typeof pageHandlers>;

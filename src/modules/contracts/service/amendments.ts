@@ -5,7 +5,7 @@ import { Forbidden, InvalidState, NotFound } from '../../../web/errors';
 import type { SessionUser } from '../../accounts/roles';
 import { managersOf, notify, staffOf } from '../../notifications/service';
 import { canManageContract, isPartyB } from '../policy';
-import { holdingsOf, increaseCommitment, releaseCommitment } from '../ports';
+import { holdingsOf, increaseCommitment, increaseShortfall, releaseCommitment } from '../ports';
 import { milestonesOf, termsOf, versionInForce, type ContractRow } from '../queries';
 import { readTerms, type FormBody, type Problems, type Terms } from '../terms';
 import { callWeightsOf } from './drafting';
@@ -54,11 +54,14 @@ export async function proposeAmendment(deps: Deps, actor: Actor, user: SessionUs
     const paid = await paidFen(trx, c.award_item_id);
     if (parsed.ok && amountFen < paid) problems.amount = { key: 'contracts.errors.belowPaid', params: { paid: formatMoney(paid) } };
     const call = await trx('calls').where({ id: c.call_id }).first();
-    const read = readTerms(body, { amountFen, maxAdvancePercent: Number(call.max_advance_percent), callWeights: callWeightsOf(call) });
+    const settled = (await milestonesOf(trx, contractId)).filter((r) => r.settlement !== null);
+    // A paid advance is history: the cap applied when it was agreed, and it stays as it was.
+    const advanceSettled = settled.some((m) => Boolean(m.advance));
+    const read = readTerms(body, { amountFen, maxAdvancePercent: Number(call.max_advance_percent), callWeights: callWeightsOf(call), advanceSettled });
     Object.assign(problems, read.problems);
     const after = read.terms;
     // A settled milestone is history: it stays as it was.
-    for (const m of (await milestonesOf(trx, contractId)).filter((r) => r.settlement !== null)) {
+    for (const m of settled) {
       const same = after.milestones.find((x) => x.seq === Number(m.seq));
       if (!same || same.amountFen !== Number(m.amount_fen) || same.title !== m.title) problems.milestones = { key: 'contracts.errors.settledChanged', params: { seq: m.seq } };
     }
@@ -70,6 +73,12 @@ export async function proposeAmendment(deps: Deps, actor: Actor, user: SessionUs
       if (!r) problems[`reason_${a}`] = { key: 'contracts.errors.reasonRequired' };
       else if (r.length > 2000) problems[`reason_${a}`] = { key: 'validation.tooLong', params: { max: 2000 } };
       else reasons[a] = r;
+    }
+    // The fund must cover a raise now (per source, as increaseCommitment will split it); the
+    // acceptance checks again, as the money may have gone meanwhile.
+    if (!Object.keys(problems).length && after.amountFen > before.amountFen) {
+      const short = await increaseShortfall(trx, c.award_item_id, after.amountFen - before.amountFen);
+      if (short) problems.amount = { key: short.messageKey, params: short.params };
     }
     if (Object.keys(problems).length) throw new TermsProblems(problems);
     const last = await trx('contract_versions').where({ contract_id: contractId }).max({ v: 'version' }).first();
@@ -123,6 +132,9 @@ export async function acceptAmendment(deps: Deps, actor: Actor, user: SessionUse
     const settled = new Set((await milestonesOf(trx, contractId)).map((m) => Number(m.seq)));
     const fresh = after.milestones.filter((m) => !settled.has(m.seq));
     if (fresh.length) await trx('contract_milestones').insert(milestoneRows(contractId, fresh));
+    // The money has moved: the new version's sources are what the item now holds (committed + paid), summing to its amount.
+    const sources = (await holdingsOf(trx, c.award_item_id)).map((h) => ({ source: h.source, amountFen: h.committedFen + h.paidFen })).filter((s) => s.amountFen > 0);
+    await trx('contract_versions').where({ id: versionId }).update({ sources_json: JSON.stringify(sources) });
     await trx('contracts').where({ id: contractId }).update({ current_version: Number(proposed.version), updated_at: at });
     await notify(trx, await managersOf(trx, c.street_office_id), { kind: 'contract.amended', messageKey: 'notifications.messages.contractAmended', params: { number: c.number }, link: `/contracts/${c.id}`, subjectType: 'contract', subjectId: c.id }, now);
     return { result: undefined, audit: amendAudit(c, 'contract.amend.accept', { version: current.version, amount_fen: before.amountFen }, { version: Number(proposed.version), amount_fen: after.amountFen, committed_change_fen: diff }) };
@@ -141,5 +153,34 @@ export async function rejectAmendment(deps: Deps, actor: Actor, user: SessionUse
     if (n !== 1) throw new InvalidState('contracts.errors.amendmentDecided');
     await notify(trx, await managersOf(trx, c.street_office_id), { kind: 'contract.amend_rejected', messageKey: 'notifications.messages.contractAmendmentRejected', params: { number: c.number }, link: `/contracts/${c.id}`, subjectType: 'contract', subjectId: c.id }, now);
     return { result: undefined, audit: amendAudit(c, 'contract.amend.reject', { version: Number(proposed.version) }, { status: 'rejected', comment }) };
+  });
+}
+
+/**
+ * The manager withdraws a proposal the organization has not decided (e.g. one the fund can no
+ * longer cover). Stored as `rejected` decided by the manager (the status CHECK knows no other
+ * closed state); the audit event `contract.amend.withdraw` says who and why; the organization is told.
+ */
+export async function withdrawAmendment(deps: Deps, actor: Actor, user: SessionUser, contractId: number, versionId: number): Promise<void> {
+  const now = deps.clock.now();
+  await auditedTransaction(deps.db, actor, now, async (trx) => {
+    const c = await lockedContract(trx, user, contractId);
+    if (!canManageContract(user, c)) throw new Forbidden('contracts.errors.notYourStreet');
+    const proposed = await trx('contract_versions').where({ id: versionId, contract_id: contractId }).first();
+    if (!proposed) throw new NotFound();
+    const n = await trx('contract_versions').where({ id: versionId, status: 'proposed' }).update({ status: 'rejected', decided_by: user.id, decided_at: now.toISOString(), decision_comment: null });
+    if (n !== 1) throw new InvalidState('contracts.errors.amendmentDecided');
+    await notify(trx, await staffOf(trx, [c.organization_id]), { kind: 'contract.amend_withdrawn', messageKey: 'notifications.messages.contractAmendmentWithdrawn', params: { number: c.number }, link: `/contracts/${c.id}`, subjectType: 'contract', subjectId: c.id }, now);
+    return { result: undefined, audit: amendAudit(c, 'contract.amend.withdraw', { version: Number(proposed.version), status: 'proposed' }, { status: 'withdrawn' }) };
+  });
+}
+
+/** An acceptance the fund could not cover: the manager is told (its own small transaction, after the refused one rolled back). */
+export async function notifyAmendmentUncovered(deps: Deps, contractId: number, message: { source: string; shortfallMoney: string }): Promise<void> {
+  const now = deps.clock.now();
+  await deps.db.transaction(async (trx) => {
+    const c = await trx('contracts').where({ id: contractId }).first();
+    if (!c) return;
+    await notify(trx, await managersOf(trx, Number(c.street_office_id)), { kind: 'contract.amend_uncovered', messageKey: 'notifications.messages.contractAmendmentUncovered', params: { number: c.number, ...message }, link: `/contracts/${c.id}`, subjectType: 'contract', subjectId: Number(c.id) }, now);
   });
 }
