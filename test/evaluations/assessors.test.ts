@@ -35,6 +35,7 @@ it('peer and third party: assigned by the manager, declare, then score; the clos
   expect((await post(c.manager, c.assign, { source: 'peer', target: String(c.peerOrg) })).status).toBe(303);
   expect((await post(c.manager, c.assign, { source: 'peer', target: String((await ctx.make.organization()).id) })).status).toBe(409);
   expect((await c.peer.get(c.reportPath())).status).toBe(200);
+  expect((await c.peer.get('/dashboard')).text).toContain(`/contracts/${c.contractId}/milestones/2/report`);
   expect((await post(c.peer, c.score, { score: '80', comment: '不错' })).status).toBe(409); // declare first
   expect((await post(c.peer, c.declare, { declaration: 'none' })).status).toBe(303);
   expect((await post(c.peer, c.score, { score: '101', comment: '超范围' })).status).toBe(422);
@@ -52,7 +53,10 @@ it('peer and third party: assigned by the manager, declare, then score; the clos
   expect((await post(c.manager, c.assign, { source: 'third_party', target: String(secondUser.id) })).status).toBe(303);
   expect((await first.get(c.reportPath())).status).toBe(404);
   expect((await post(second, c.declare, { declaration: 'none' })).status).toBe(303);
+  expect((await second.get('/dashboard')).text).toContain(`/contracts/${c.contractId}/milestones/2/report`);
+  expect((await first.get('/dashboard')).text).not.toContain(`/contracts/${c.contractId}/milestones/2/report`);
   expect((await post(second, c.score, { score: '90', comment: '第三方意见' })).status).toBe(303);
+  expect((await second.get('/dashboard')).text).not.toContain(`/contracts/${c.contractId}/milestones/2/report`); // scored: nothing left to do
 
   // The organization sees the sources and comments, not who the peer and third party are.
   const orgPage = await c.staff.get(c.reportPath());

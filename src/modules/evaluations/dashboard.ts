@@ -21,6 +21,8 @@ export interface DashboardMilestone {
 export interface EvaluationDashboard {
   overdue: DashboardMilestone[];
   waiting: DashboardMilestone[];
+  /** Open evaluations this user is assigned to as peer (their organization) or third party. */
+  assigned: DashboardMilestone[];
 }
 
 const LIMIT = 50;
@@ -43,6 +45,7 @@ function scopeOf(user: SessionUser): { streetOfficeIds?: number[]; organizationI
  */
 export async function evaluationDashboard(deps: Deps, user: SessionUser): Promise<EvaluationDashboard | undefined> {
   const scope = scopeOf(user);
+  if (user.role === 'reviewer') return { overdue: [], waiting: [], assigned: await assignedTo(deps, user) };
   if (!scope) return undefined;
   const now = deps.clock.now();
   const today = toShanghaiInput(now).slice(0, 10);
@@ -51,7 +54,8 @@ export async function evaluationDashboard(deps: Deps, user: SessionUser): Promis
   const overdue = due.filter((m) => statuses.get(`${m.contract_id}:${m.seq}`) !== 'submitted');
   if (overdue.length) await announceOverdue(deps, overdue, now);
   const waiting = await waitingReports(deps, scope);
-  return { overdue: overdue.slice(0, LIMIT).map(row), waiting };
+  const assigned = user.role === 'org_staff' ? await assignedTo(deps, user) : [];
+  return { overdue: overdue.slice(0, LIMIT).map(row), waiting, assigned };
 }
 
 const row = (m: ContractMilestone): DashboardMilestone => ({ contract_id: m.contract_id, contract_number: m.contract_number, seq: m.seq, title: m.title, due_date: m.due_date });
@@ -102,3 +106,20 @@ async function waitingReports(deps: Deps, scope: { streetOfficeIds?: number[]; o
   return rows.map((r) => ({ ...r, contract_id: Number(r.contract_id), seq: Number(r.seq) }));
 }
 
+
+/** Open evaluations of active contracts where the user is the assessor, oldest assignment first. */
+async function assignedTo(deps: Deps, user: SessionUser): Promise<DashboardMilestone[]> {
+  const q = deps.db('evaluation_assessors as a')
+    .join('milestone_evaluations as e', 'e.id', 'a.evaluation_id')
+    .join('contracts as c', 'c.id', 'e.contract_id')
+    .join('contract_milestones as m', function () {
+      this.on('m.contract_id', '=', 'e.contract_id').andOn('m.seq', '=', 'e.milestone_seq');
+    })
+    .join('organizations as o', 'o.id', 'e.organization_id')
+    .where({ 'e.status': 'open', 'c.status': 'active' })
+    .where((w) => w.whereNull('a.has_conflict').orWhere((x) => x.where('a.has_conflict', false).whereNull('a.score')));
+  if (user.role === 'reviewer') q.where({ 'a.source': 'third_party', 'a.user_id': user.id });
+  else q.where({ 'a.source': 'peer', 'a.organization_id': user.organizationId ?? 0 });
+  const rows = await q.orderBy('a.assigned_at').limit(LIMIT).select('c.id as contract_id', 'c.number as contract_number', 'm.seq', 'm.title', 'm.due_date', 'o.name as organization_name');
+  return rows.map((r) => ({ ...r, contract_id: Number(r.contract_id), seq: Number(r.seq) }));
+}
