@@ -1,5 +1,5 @@
 import type { SeedContext } from '../src/db/seed';
-import { notify } from '../src/modules/notifications/service';
+import { notify } from '../src/modules/notifications';
 
 /** A few notifications so that the header shows an unread count on first start: a welcome for every
  *  demo user, a reminder for the organizations' staff, and news of a pending organization for the

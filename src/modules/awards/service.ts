@@ -8,7 +8,7 @@ import { Forbidden, InvalidState, NotFound, ValidationFailed } from '../../web/e
 import type { SessionUser } from '../accounts/roles';
 import { callSources, findCallRow, type CallRow } from '../calls/queries';
 import { commitAwardItems, releaseCallReservation } from '../funds/service';
-import { managersOf, notify, staffOf } from '../notifications/service';
+import { managersOf, notify, staffOf } from '../notifications';
 import { canManageAward, objectionRefusal } from './policy';
 import { readProposal, type Problems } from './proposal';
 import { awardRanking, lockAward, openObjectionCount, type AwardRow } from './queries';

@@ -10,7 +10,7 @@ import { methodsFromColumn } from '../catalog/schemas';
 import { InsufficientFunds, releaseCallReservation, reserveForCall, streetYearBalances, type FundSource } from '../funds/service';
 import { amendmentAllowed } from './amendment';
 import { bidderOrganizationIds } from '../bids/index';
-import { notify, staffOf } from '../notifications/service';
+import { notify, staffOf } from '../notifications';
 import type { CallInput, Problems } from './input';
 import { canManageCall } from './policy';
 import { callCriteria, callSources, findCallRow, type CallRow } from './queries';

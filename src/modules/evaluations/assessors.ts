@@ -5,7 +5,7 @@ import type { AppDeps } from '../../deps';
 import { Forbidden, InvalidState, NotFound, ValidationFailed } from '../../web/errors';
 import type { SessionUser } from '../accounts/roles';
 import { lockContractMilestone, type ContractMilestone } from '../contracts';
-import { notify, staffOf } from '../notifications/service';
+import { notify, staffOf } from '../notifications';
 import { canReturnReport } from './policy';
 import { evaluationOf, type EvaluationRow } from './evaluation';
 

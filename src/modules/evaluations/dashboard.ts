@@ -3,7 +3,7 @@ import type { AppDeps } from '../../deps';
 import { toShanghaiInput } from '../../shared/time';
 import type { SessionUser } from '../accounts/roles';
 import { dueMilestones, type ContractMilestone } from '../contracts';
-import { managersOf, notify, staffOf } from '../notifications/service';
+import { managersOf, notify, staffOf } from '../notifications';
 import { reportStatusesOf } from './queries';
 
 type Deps = Pick<AppDeps, 'db' | 'clock'>;

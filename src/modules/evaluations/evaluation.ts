@@ -5,7 +5,7 @@ import type { AppDeps } from '../../deps';
 import { Forbidden, InvalidState, NotFound } from '../../web/errors';
 import type { SessionUser } from '../accounts/roles';
 import { contractMilestoneById, lockContractMilestone, type ContractMilestone } from '../contracts';
-import { notify, staffOf } from '../notifications/service';
+import { notify, staffOf } from '../notifications';
 import { renderAssessmentPdf } from './assessment-pdf';
 import { assessorScores, assessorsOf } from './assessors';
 import { storeFile, withFileCleanup } from '../../files/storage';

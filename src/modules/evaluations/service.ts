@@ -8,7 +8,7 @@ import { storeFile, withFileCleanup } from '../../files/storage';
 import { Forbidden, InvalidState, NotFound, ValidationFailed } from '../../web/errors';
 import type { SessionUser } from '../accounts/roles';
 import { lockContractMilestone, type ContractMilestone } from '../contracts';
-import { managersOf, notify, staffOf } from '../notifications/service';
+import { managersOf, notify, staffOf } from '../notifications';
 import { evaluationOf, openEvaluation } from './evaluation';
 import { canReadReports, canReturnReport, canWriteReport } from './policy';
 import { evidenceOf, openReport, type ReportRow } from './queries';

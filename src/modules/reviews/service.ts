@@ -5,7 +5,7 @@ import { isSqlite, type Tx } from '../../db/knex';
 import { isUniqueViolation } from '../../db/errors';
 import { Forbidden, InvalidState, NotFound, ValidationFailed } from '../../web/errors';
 import type { SessionUser } from '../accounts/roles';
-import { notify, staffOf } from '../notifications/service';
+import { notify, staffOf } from '../notifications';
 import { findSubmittedBid, submittedBids, type ReviewBid } from './bids';
 import { canRunReview, isAffiliated, scoringOpen } from './policy';
 import { criteriaOf, findDeclaration, findReviewCall, isOnPanel, scoresOf, type ReviewCall } from './queries';

@@ -3,7 +3,7 @@ import { isUniqueViolation } from '../../../db/errors';
 import { formatMoney, parseMoney } from '../../../shared/money';
 import { Forbidden, InvalidState, NotFound } from '../../../web/errors';
 import type { SessionUser } from '../../accounts/roles';
-import { managersOf, notify, staffOf } from '../../notifications/service';
+import { managersOf, notify, staffOf } from '../../notifications';
 import { canManageContract, isPartyB } from '../policy';
 import { holdingsOf, increaseCommitment, increaseShortfall, releaseCommitment } from '../ports';
 import { milestonesOf, termsOf, versionInForce, type ContractRow } from '../queries';

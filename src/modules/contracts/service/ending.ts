@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { auditedTransaction, recordAudit, systemActor, type Actor } from '../../../audit/audit';
 import { Forbidden, InvalidState } from '../../../web/errors';
 import type { SessionUser } from '../../accounts/roles';
-import { notify, staffOf } from '../../notifications/service';
+import { notify, staffOf } from '../../notifications';
 import { canManageContract } from '../policy';
 import { releaseCommitment } from '../ports';
 import { lockedContract, type Deps } from './common';

@@ -4,7 +4,7 @@ import { auditedTransaction, type Actor } from '../../../audit/audit';
 import { storeFile, withFileCleanup } from '../../../files/storage';
 import { Forbidden, InvalidState, NotFound } from '../../../web/errors';
 import type { SessionUser } from '../../accounts/roles';
-import { managersOf, notify, staffOf } from '../../notifications/service';
+import { managersOf, notify, staffOf } from '../../notifications';
 import { pdfInputOf } from '../pdf-input';
 import { canManageContract, isPartyB } from '../policy';
 import { renderContractPdf } from '../ports';
