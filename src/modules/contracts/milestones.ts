@@ -1,9 +1,16 @@
 import type { Knex } from 'knex';
 import type { Queryable } from '../../db/knex';
+import type { MilestoneRow } from './queries';
 
 /** A milestone of a contract with what other modules (reports, evaluation) need of its contract:
  *  the parties that decide who may read and write, the status, and the milestone's terms. */
-export interface ContractMilestone {
+/** The milestone's terms as its row holds them (queries.ts), with `advance` read as a boolean. */
+type MilestoneTerms = Omit<
+  Pick<MilestoneRow, 'seq' | 'title' | 'deliverables' | 'due_date' | 'amount_fen' | 'advance' | 'pass_score' | 'partial_rule' | 'floor_score' | 'weight_self' | 'weight_manager' | 'weight_peer' | 'weight_citizen' | 'weight_third_party' | 'settlement'>,
+  'advance'
+> & { advance: boolean };
+
+export interface ContractMilestone extends MilestoneTerms {
   contract_id: number;
   contract_number: string;
   contract_title: string;
@@ -12,21 +19,6 @@ export interface ContractMilestone {
   organization_id: number;
   sent_at: string | null;
   milestone_id: number;
-  seq: number;
-  title: string;
-  deliverables: string;
-  due_date: string;
-  amount_fen: number;
-  advance: boolean;
-  pass_score: number | null;
-  partial_rule: 'none' | 'pro_rata';
-  floor_score: number | null;
-  weight_self: number;
-  weight_manager: number;
-  weight_peer: number;
-  weight_citizen: number;
-  weight_third_party: number;
-  settlement: string | null;
 }
 
 const COLUMNS = [

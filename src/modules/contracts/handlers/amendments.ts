@@ -4,17 +4,16 @@ import { fenToInput } from '../../../shared/money';
 import { actorOf } from '../../../web/actor';
 import { Forbidden, InvalidState, NotFound } from '../../../web/errors';
 import { flash } from '../../../web/flash';
-import { formValues, parseForm, type FormValues } from '../../../web/forms';
+import { parseForm, type FormValues } from '../../../web/forms';
 import { EVALUATION_SOURCES } from '../../calls/weights';
 import { canManageContract, canReadContract, isPartyB } from '../policy';
 import { findContract, termsOf, versionInForce, type ContractView } from '../queries';
 import { pathId, rejectSchema } from '../schemas';
 import { acceptAmendment, AMENDMENT_ASPECTS, notifyAmendmentUncovered, proposeAmendment, rejectAmendment, withdrawAmendment } from '../service/amendments';
 import { InsufficientFunds } from '../ports';
-import { TermsProblems } from '../service/common';
 import { MAX_MILESTONE_ROWS, mf, rowCount, SHARE_UNITS, termsToValues } from '../terms';
 import type { PageHandlers } from './pages';
-import { translate } from './render';
+import { submitScheduleForm } from './render';
 
 /** Amendments (变更): the manager's proposal form; the organization accepts or rejects. */
 export function amendmentHandlers(deps: AppDeps, pages: PageHandlers) {
@@ -56,20 +55,14 @@ export function amendmentHandlers(deps: AppDeps, pages: PageHandlers) {
 
   async function propose(req: Request, res: Response) {
     const c = await loadActive(req);
-    const values = formValues(req.body);
-    if (values.action === 'addRow') {
-      values.rows = String(Math.min(MAX_MILESTONE_ROWS, rowCount(values) + 1));
-      return render(req, res, c, 200, values, {});
-    }
-    try {
-      await proposeAmendment(deps, actorOf(req), req.user!, c.id, req.body);
-    } catch (err) {
-      if (!(err instanceof TermsProblems)) throw err;
-      return render(req, res, c, 422, values, translate(req, err.problems));
-    }
-    flash(req, 'success', req.t('contracts.amend.proposed'));
-    res.redirect(303, `/contracts/${c.id}`);
+    await submitScheduleForm(req, res, {
+      contractId: c.id,
+      show: (status, values, errors) => render(req, res, c, status, values, errors),
+      run: () => proposeAmendment(deps, actorOf(req), req.user!, c.id, req.body),
+      doneKey: 'contracts.amend.proposed',
+    });
   }
+
 
   async function accept(req: Request, res: Response) {
     const contractId = pathId(req.params.contractId);

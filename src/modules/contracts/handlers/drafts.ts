@@ -4,15 +4,14 @@ import { fenToInput } from '../../../shared/money';
 import { actorOf } from '../../../web/actor';
 import { Forbidden, InvalidState, NotFound } from '../../../web/errors';
 import { flash } from '../../../web/flash';
-import { formValues, type FormValues } from '../../../web/forms';
+import type { FormValues } from '../../../web/forms';
 import { EVALUATION_SOURCES } from '../../calls/weights';
 import { canManageContract, canReadContract } from '../policy';
 import { findContract, termsOf, versionInForce, type ContractView } from '../queries';
 import { pathId } from '../schemas';
-import { TermsProblems } from '../service/common';
 import { createContract, saveDraft } from '../service/drafting';
 import { MAX_MILESTONE_ROWS, mf, rowCount, SHARE_UNITS, termsToValues } from '../terms';
-import { translate } from './render';
+import { submitScheduleForm } from './render';
 
 /** Creating a contract from an award item, and the manager's draft form (milestones without JavaScript). */
 export function draftHandlers(deps: AppDeps) {
@@ -60,20 +59,14 @@ export function draftHandlers(deps: AppDeps) {
   /** Save, or "add a row" (re-shows the form with one more blank row; nothing is written). */
   async function save(req: Request, res: Response) {
     const c = await loadDraft(req);
-    const values = formValues(req.body);
-    if (values.action === 'addRow') {
-      values.rows = String(Math.min(MAX_MILESTONE_ROWS, rowCount(values) + 1));
-      return render(req, res, c, 200, values, {});
-    }
-    try {
-      await saveDraft(deps, actorOf(req), req.user!, c.id, req.body);
-    } catch (err) {
-      if (!(err instanceof TermsProblems)) throw err;
-      return render(req, res, c, 422, values, translate(req, err.problems));
-    }
-    flash(req, 'success', req.t('contracts.draft.saved'));
-    res.redirect(303, `/contracts/${c.id}`);
+    await submitScheduleForm(req, res, {
+      contractId: c.id,
+      show: (status, values, errors) => render(req, res, c, status, values, errors),
+      run: () => saveDraft(deps, actorOf(req), req.user!, c.id, req.body),
+      doneKey: 'contracts.draft.saved',
+    });
   }
+
 
   return { create, editForm, save };
 }

@@ -1,5 +1,38 @@
-import type { Request } from 'express';
-import type { Problems } from '../terms';
+import type { Request, Response } from 'express';
+import { flash } from '../../../web/flash';
+import { formValues, type FormValues } from '../../../web/forms';
+import { TermsProblems } from '../service/common';
+import { MAX_MILESTONE_ROWS, rowCount, type Problems } from '../terms';
 
 /** Problems (i18n keys with values) -> messages in the user's language. */
 export const translate = (req: Request, problems: Problems) => Object.fromEntries(Object.entries(problems).map(([k, p]) => [k, req.t(p.key, p.params)]));
+
+/**
+ * The schedule form's post, shared by the draft and the amendment: "add a row" re-shows the form with
+ * one more blank row and writes nothing; otherwise `run` writes, and the contract page follows with a
+ * flash, or the same form comes back with 422, the problems and what was typed.
+ */
+export async function submitScheduleForm(
+  req: Request,
+  res: Response,
+  args: {
+    contractId: number;
+    show: (status: number, values: FormValues, errors: Record<string, string>) => Promise<void>;
+    run: () => Promise<unknown>;
+    doneKey: string;
+  },
+): Promise<void> {
+  const values = formValues(req.body);
+  if (values.action === 'addRow') {
+    values.rows = String(Math.min(MAX_MILESTONE_ROWS, rowCount(values) + 1));
+    return args.show(200, values, {});
+  }
+  try {
+    await args.run();
+  } catch (err) {
+    if (!(err instanceof TermsProblems)) throw err;
+    return args.show(422, values, translate(req, err.problems));
+  }
+  flash(req, 'success', req.t(args.doneKey));
+  res.redirect(303, `/contracts/${args.contractId}`);
+}
