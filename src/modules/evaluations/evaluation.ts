@@ -11,6 +11,7 @@ import { assessorScores, assessorsOf } from './assessors';
 import { storeFile, withFileCleanup } from '../../files/storage';
 import { canReadReports, canReturnReport } from './policy';
 import { evidenceOf, openReport } from './queries';
+import { citizenSource, endRoundOnClosing } from './ratings';
 import { paymentConsequence, weightedScore, type Grade, type PaymentConsequence, type Source } from './weighting';
 
 type Deps = Pick<AppDeps, 'db' | 'clock'>;
@@ -119,11 +120,14 @@ export async function closeEvaluation(deps: ClosingDeps, actor: Actor, user: Ses
   return withFileCleanup(deps.config.uploadDir, (written) => auditedTransaction(deps.db, actor, now, async (trx) => {
     const { m, evaluation, report } = await openForManager(trx, user, contractId, seq);
     if (evaluation.manager_score === null) throw new InvalidState('evaluations.errors.managerScoreFirst');
-    const result = weightedScore({ self: report.self_score, manager: evaluation.manager_score, ...(await assessorScores(trx, evaluation.id)) }, weightsOf(m));
+    // The citizen round stops taking ratings now; below the call's minimum it does not count.
+    await endRoundOnClosing(trx, contractId, seq, user.id, now);
+    const citizen = await citizenSource(trx, contractId, seq);
+    const result = weightedScore({ self: report.self_score, manager: evaluation.manager_score, citizen: citizen.score, ...(await assessorScores(trx, evaluation.id)) }, weightsOf(m));
     if (!result) throw new InvalidState('evaluations.errors.nothingToClose');
     const passScore = m.pass_score!;
     const passed = result.total >= passScore * 100;
-    const weights = { used: result.used, missing: result.missing, contract: weightsOf(m) };
+    const weights = { used: result.used, missing: result.missing, contract: weightsOf(m), citizenRatings: citizen.count, citizenMinRatings: citizen.min };
     const n = await trx('milestone_evaluations')
       .where({ id: evaluation.id, status: 'open' })
       .update({ status: 'closed', report_id: report.id, self_score: report.self_score, total_score: result.total, grade: result.grade, stars: result.stars, pass_score: passScore, passed, weights_json: JSON.stringify(weights), closed_by: user.id, closed_at: at });
@@ -139,7 +143,13 @@ export async function closeEvaluation(deps: ClosingDeps, actor: Actor, user: Ses
       report,
       evidence: await evidenceOf(trx, [report.id]),
       result,
-      comments: { self: report.self_comment, manager: evaluation.manager_comment, peer: comment('peer'), third_party: comment('third_party') },
+      comments: {
+        self: report.self_comment,
+        manager: evaluation.manager_comment,
+        peer: comment('peer'),
+        third_party: comment('third_party'),
+        citizen: citizen.count ? `${citizen.count} 份评价（至少 ${citizen.min} 份才计入）${citizen.score === null ? '，不足，不计入' : ''}` : '未开展群众评价',
+      },
       consequence,
       closedAt: at,
     });

@@ -15,6 +15,7 @@ import { closeEvaluation, evaluationOf, isEvaluated, latestAssessmentReport, sco
 import { deliverableLines, EVIDENCE_EXTENSIONS, parseAssignment, parseDeclaration, parseManagerScore, parseReason, parseReport, parseReviewAnswer, parseReviewRequest, pathNumber, TEXT_MAX } from './schemas';
 import { formatScore, scoreInput } from './score';
 import { returnReport, saveReport } from './service';
+import { citizenScore, isRoundOpen, minRatingsOf, ratingCount, ratingsOf, roundOf } from './ratings';
 import { answerReview, requestReview, reviewAvailability, reviewsOf } from './review';
 import { SOURCES } from './weighting';
 
@@ -62,6 +63,9 @@ export function reportHandlers(deps: AppDeps) {
     const reviews = evaluation && !mine ? await reviewsOf(deps.db, evaluation.id) : [];
     const allReports = evaluation && !mine ? await deps.db('evaluation_reports').where({ evaluation_id: evaluation.id }).orderBy('id', 'desc').select('id', 'sha256', 'created_at') : [];
     const latestReport = evaluation?.status === 'closed' ? allReports[0] : undefined;
+    // The citizen round: its counts and (for the parties and oversight, never the assessors) the comments.
+    const round = isEvaluated(m) && !mine ? await roundOf(deps.db, m.contract_id, m.seq) : undefined;
+    const now = deps.clock.now();
     res.status(status).render('evaluations/report', {
       title: req.t('evaluations.report.title', { number: m.contract_number, milestone: m.title }),
       m,
@@ -86,6 +90,14 @@ export function reportHandlers(deps: AppDeps) {
       assessmentSha256: latestReport?.sha256 ?? (evaluation?.status === 'closed' ? ((await latestAssessmentReport(deps.db, evaluation.id))?.sha256 ?? null) : null),
       earlierReports: allReports.filter((r) => r !== latestReport),
       reviews,
+      round,
+      roundOpen: round ? isRoundOpen(round, now) : false,
+      roundCounts: round ? await ratingCount(deps.db, round.id) : null,
+      roundRatings: round ? await ratingsOf(deps.db, round.id) : [],
+      minRatings: isEvaluated(m) && !mine ? await minRatingsOf(deps.db, m.contract_id) : null,
+      canOpenRound: manages && !round && isEvaluated(m) && m.contract_status === 'active' && !m.settlement && evaluation?.status !== 'closed',
+      canCloseRound: manages && !!round && isRoundOpen(round, now) && m.contract_status === 'active',
+      citizenScoreOf: citizenScore,
       reviewCan: canWriteReport(req.user, m) ? await reviewAvailability(deps.db, m, evaluation, deps.clock.now()) : { ok: false },
       reviewAnswerable: manages && reviews.some((r) => r.status === 'open'),
       canScore: manages && evaluation?.status === 'open' && latest?.status === 'submitted' && m.contract_status === 'active',
@@ -230,5 +242,5 @@ export function reportHandlers(deps: AppDeps) {
     back(res, m);
   }
 
-  return { askReview, answer, show, save, giveBack, score, close, assign, declaration, assessorScore, assessmentPdf, download };
+  return { renderWith: render, askReview, answer, show, save, giveBack, score, close, assign, declaration, assessorScore, assessmentPdf, download };
 }
