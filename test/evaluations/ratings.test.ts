@@ -173,3 +173,10 @@ it('on closing, a round with at least the minimum counts; below it the citizen s
   expect(few.weights.missing).toContain('citizen');
   expect((await publicEvaluationResults(ctx.db, d.contractId))[0].citizenRatings).toBe(9);
 });
+
+it(`two ratings at once from one browser write one (${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'SQLite'})`, async () => {
+  const c = await withRound();
+  const outcomes = await Promise.all([0, 1].map((i) => rate(ctx, c.round, 'c'.repeat(32), `198.18.0.${i}`, 5, null)));
+  expect(outcomes.sort()).toEqual(['already', 'rated']);
+  expect(await ratingsOf(c.round.id)).toHaveLength(1);
+});
