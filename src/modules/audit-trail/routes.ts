@@ -6,6 +6,8 @@ import { routeTable } from '../../web/routes';
 import { pageNumber } from '../../shared/pagination';
 import { findEvent, findOpenedSealedLog, listEvents, sealedLogEvents } from './queries';
 import { SEALED_LOG_OPENED } from '../../audit/sealed';
+import { PUBLIC_CHECKPOINTS_JSON_PATH, PUBLIC_CHECKPOINTS_PATH, PUBLIC_CHECKPOINT_VERIFY_PATH } from '../../audit';
+import { publicCheckpointHandlers } from './public-checkpoints';
 
 /** The audit trail, read-only: the administrator sees every event, an auditor those of their streets. */
 export function auditTrailRoutes(deps: AppDeps) {
@@ -55,7 +57,12 @@ export function auditTrailRoutes(deps: AppDeps) {
     res.render('audit-trail/sealed-log', { title: req.t('auditTrail.sealedLog.title', { call: log.call_title }), log, page });
   }
 
+  const checkpoints = publicCheckpointHandlers(deps);
+
   return routeTable([
+    { method: 'get', path: PUBLIC_CHECKPOINTS_PATH, access: 'public', handler: checkpoints.list },
+    { method: 'get', path: PUBLIC_CHECKPOINTS_JSON_PATH, access: 'public', handler: checkpoints.json },
+    { method: 'get', path: PUBLIC_CHECKPOINT_VERIFY_PATH, access: 'public', handler: checkpoints.verify },
     { method: 'get', path: '/audit', access: ['admin', 'auditor'], handler: list },
     { method: 'get', path: '/audit/verify', access: ['admin', 'auditor'], handler: verify },
     { method: 'get', path: '/audit/sealed-logs/:callId', access: ['admin', 'auditor', 'manager'], handler: sealedLog },
