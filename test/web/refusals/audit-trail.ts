@@ -7,5 +7,6 @@ const refusals: Record<string, { as: Role | 'anonymous'; status: number }> = {
   'GET /public/audit-checkpoints': { as: 'anonymous', status: 200 },
   'GET /public/audit-checkpoints.json': { as: 'anonymous', status: 200 },
   'GET /public/audit-checkpoints/verify': { as: 'anonymous', status: 200 },
+  'GET /audit/export.csv': { as: 'manager', status: 403 },
 };
 export default refusals;
