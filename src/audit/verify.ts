@@ -142,13 +142,16 @@ export interface FullVerifyResult {
   sealed: SealedVerifyResult;
   /** The head hash, when the main chain verifies: note it with the count as a checkpoint. */
   head: string | null;
+  /** The stored daily checkpoints (checkpoints.ts), each still a point of the chain? */
+  checkpoints: StoredCheckpointsResult;
 }
 
 export async function verifyAll(db: Knex, options: { checkpoint?: Checkpoint } = {}): Promise<FullVerifyResult> {
   const main = await verifyAuditChain(db, options);
   const sealed = await verifySealedLogs(db);
   const head = main.ok ? String((await db('audit_chain_head').where({ id: 1 }).first('last_hash')).last_hash) : null;
-  return { ok: main.ok && sealed.ok && main.checkpoint !== 'diverges' && main.checkpoint !== 'missing', main, sealed, head };
+  const checkpoints = await verifyStoredCheckpoints(db);
+  return { ok: main.ok && sealed.ok && checkpoints.ok && main.checkpoint !== 'diverges' && main.checkpoint !== 'missing', main, sealed, head, checkpoints };
 }
 
 export type ThroughResult = { outcome: CheckpointOutcome; count: number } | { outcome: 'broken'; count: number; brokenAt: number; reason: string };
@@ -166,7 +169,9 @@ export async function verifyThrough(db: Knex, checkpoint: Checkpoint): Promise<T
 
 /** Every stored daily checkpoint must lie on the chain as it is (checked after the chain itself):
  *  the first day whose checkpoint names an event that is gone or has another hash, if any. */
-export async function verifyStoredCheckpoints(db: Knex): Promise<{ ok: true; count: number } | { ok: false; count: number; day: string }> {
+export type StoredCheckpointsResult = { ok: true; count: number } | { ok: false; count: number; day: string };
+
+export async function verifyStoredCheckpoints(db: Knex): Promise<StoredCheckpointsResult> {
   const [{ n }] = await db('audit_checkpoints').count({ n: '*' });
   const bad = await db('audit_checkpoints as c')
     .leftJoin('audit_events as e', 'e.id', 'c.event_id')

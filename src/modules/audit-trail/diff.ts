@@ -21,20 +21,32 @@ function parse(json: string | null): Record<string, unknown> | null {
   }
 }
 
-/** A value as a reader reads it: fen as yuan, UTC times in Beijing time, yes/no, lists joined. */
+/** Events name fields in snake_case or camelCase (`amount_fen`, `amountFen`): one form for labels and rules. */
+const snake = (field: string) => field.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+
+/** A value as a reader reads it: fen as yuan, hundredths as a score, UTC times in Beijing time,
+ *  yes/no, lists joined, and objects as labelled "field: value" pairs (nested ones the same way). */
 function show(field: string, value: unknown, t: TFunction, lang: Language): string {
+  const key = snake(field);
   if (value === undefined || value === null || value === '') return '—';
-  if (typeof value === 'number' && /_fen$/.test(field)) return formatMoney(value);
-  if (typeof value === 'string' && /_at$/.test(field) && !Number.isNaN(Date.parse(value))) return formatDateTime(value, lang);
+  if (typeof value === 'number' && /_fen$/.test(key)) return formatMoney(value);
+  if (typeof value === 'number' && /_hundredths$/.test(key)) return (value / 100).toFixed(2);
+  if (typeof value === 'string' && /_at$/.test(key) && !Number.isNaN(Date.parse(value))) return formatDateTime(value, lang);
   if (typeof value === 'boolean') return t(value ? 'auditTrail.yes' : 'auditTrail.no');
-  if (Array.isArray(value) && value.every((v) => typeof v !== 'object' || v === null)) return value.join(lang === 'en' ? ', ' : '、');
-  if (typeof value === 'object') return JSON.stringify(value);
+  const sep = lang === 'en' ? ', ' : '，';
+  if (Array.isArray(value)) return value.map((v) => show(field, v, t, lang)).join(lang === 'en' ? '; ' : '；');
+  if (typeof value === 'object') {
+    return Object.entries(value as Record<string, unknown>)
+      .map(([k, v]) => `${label(k, t)}${lang === 'en' ? ': ' : '：'}${show(k, v, t, lang)}`)
+      .join(sep);
+  }
   return String(value);
 }
 
-/** `street_office_id` -> its label in the reader's language, or "street office id" when none is written. */
+/** `street_office_id` (or `streetOfficeId`) -> its label in the reader's language; "street office id" when none is written. */
 function label(field: string, t: TFunction): string {
-  return t(`auditTrail.fields.${field}`, { defaultValue: field.replace(/_/g, ' ') });
+  const key = snake(field);
+  return t(`auditTrail.fields.${key}`, { defaultValue: key.replace(/_/g, ' ') });
 }
 
 /**

@@ -39,11 +39,11 @@ export function actionSentence(action: string, lang: Language): SentencePart[] {
     .map((p) => (p === '{{actor}}' ? { slot: 'actor' as const } : p === '{{subject}}' ? { slot: 'subject' as const } : { text: p }));
 }
 
-/** The action without its actor and subject: "发布了项目公告", for the filter's list. */
+/** The action without its actor, the subject left as "…": "发布了项目公告 … 并预留了资金", for the filter's list. */
 export function actionName(action: string, lang: Language): string {
   const template = sentences[lang][action];
   if (!template) return action;
-  return template.replace(/\{\{actor\}\}|\{\{subject\}\}/g, '').replace(/\s+/g, ' ').replace(/^[\s（(]+|[\s）)：:]+$/g, '').trim();
+  return template.replace(/\{\{actor\}\}/g, '').replace(/\{\{subject\}\}/g, '…').replace(/（\s*）|\(\s*\)/g, '').replace(/\s+/g, ' ').trim();
 }
 
 /** The sentence as plain text (CSV): the names put in. */

@@ -24,7 +24,7 @@ export type EventListRow = Pick<AuditRow, 'id' | 'occurred_at' | 'actor_user_id'
  *           SEARCH c USING INTEGER PRIMARY KEY (rowid=?)
  * (test/audit/trail-queries.test.ts prints and checks the plan; PostgreSQL: Index Scan using bids_pkey.)
  */
-function sealedBidFilter(db: Queryable, now: Date): [string, string[]] {
+export function sealedBidFilter(db: Queryable, now: Date): [string, string[]] {
   const asInteger = isSqlite(db)
     ? `CASE WHEN e.subject_id NOT GLOB '*[^0-9]*' AND length(e.subject_id) BETWEEN 1 AND 15 THEN CAST(e.subject_id AS INTEGER) END`
     : `CASE WHEN e.subject_id ~ '^[0-9]{1,15}$' THEN CAST(e.subject_id AS BIGINT) END`;

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import type { AppDeps } from '../../deps';
-import { verifyAll, verifyStoredCheckpoints, verifyThrough, type Checkpoint } from '../../audit/verify';
+import { verifyAll, verifyThrough, type Checkpoint } from '../../audit/verify';
 import { NotFound } from '../../web/errors';
 import { routeTable } from '../../web/routes';
 import { pageNumber } from '../../shared/pagination';
@@ -41,13 +41,15 @@ export function auditTrailRoutes(deps: AppDeps) {
     return { values, filters: out, errors };
   }
 
+  /** The action filter's choices: per group (call, contract, …) "every action" and each action. */
   const actionChoices = (req: Request) => {
     const actions = knownActions();
     const groups = [...new Set(actions.map((a) => a.split('.')[0]))];
-    return {
-      groups: groups.map((g) => ({ value: `${g}.`, label: req.t(`auditTrail.subjectTypes.${g}`, { defaultValue: g }) })),
-      actions: actions.map((a) => ({ value: a, label: actionName(a, req.lang) })),
-    };
+    return groups.map((g) => ({
+      value: `${g}.`,
+      label: req.t(`auditTrail.actionGroups.${g}`, { defaultValue: g }),
+      actions: actions.filter((a) => a.startsWith(`${g}.`)).map((a) => ({ value: a, label: actionName(a, req.lang) })),
+    }));
   };
 
   async function list(req: Request, res: Response) {
@@ -92,10 +94,9 @@ export function auditTrailRoutes(deps: AppDeps) {
       if (!/^[0-9a-fA-F]{64}$/.test(values.hash)) errors.hash = req.t('auditTrail.checkpoint.hashInvalid');
       if (!Object.keys(errors).length) checkpoint = { count: Number(values.count), hash: values.hash.toLowerCase() };
     }
-    const started = Date.now();
     const through = checkpoint ? await verifyThrough(deps.db, checkpoint) : null;
     const result = checkpoint ? null : await verifyAll(deps.db);
-    const stored = checkpoint ? null : await verifyStoredCheckpoints(deps.db);
+    const stored = result ? result.checkpoints : null;
     res.status(Object.keys(errors).length ? 422 : 200);
     res.render('audit-trail/verify', {
       title: req.t('auditTrail.verifyTitle'),
@@ -106,7 +107,6 @@ export function auditTrailRoutes(deps: AppDeps) {
       values,
       errors,
       checkedAt: deps.clock.now(),
-      tookMs: Date.now() - started,
       publicPath: PUBLIC_CHECKPOINTS_PATH,
     });
   }
