@@ -27,3 +27,14 @@ describe('the before/after of an event', () => {
     expect(eventDiff('"x"', null, zh, 'zh-CN')[0]).toMatchObject({ before: 'x', after: '—' });
   });
 });
+
+describe('user ids in the before/after', () => {
+  it('are found in *_by and reviewer fields, at any depth, and shown by name', async () => {
+    const { userIdsIn } = await import('../../src/modules/audit-trail/diff');
+    const after = JSON.stringify({ signed_by: 2, sheets: [{ reviewerId: 7, score: 80 }], count: 3 });
+    expect(userIdsIn(null, after).sort()).toEqual([2, 7]);
+    const zh = translator('zh-CN');
+    const rows = eventDiff(null, after, zh, 'zh-CN', new Map([[2, '王主管（manager.wang）']]));
+    expect(rows[0]).toMatchObject({ label: '签订人', after: '王主管（manager.wang）' });
+  });
+});

@@ -10,7 +10,7 @@ import { PUBLIC_CHECKPOINTS_JSON_PATH, PUBLIC_CHECKPOINTS_PATH, PUBLIC_CHECKPOIN
 import { publicCheckpointHandlers } from './public-checkpoints';
 import { filterQuery, parseCursor, parseFilters, type FilterValues } from './schemas';
 import { describeEvents } from './describe';
-import { eventDiff } from './diff';
+import { eventDiff, userIdsIn } from './diff';
 import { actionName, knownActions } from './labels';
 import { exportCsv } from './export';
 
@@ -76,7 +76,12 @@ export function auditTrailRoutes(deps: AppDeps) {
     if (!event) throw new NotFound();
     const [described] = await describeEvents(deps.db, [{ ...event, id: Number(event.id) }], req.user!, req.t, req.lang);
     const sealedLogCall = event.action === SEALED_LOG_OPENED ? Number(event.subject_id) : null;
-    res.render('audit-trail/show', { title: req.t('auditTrail.eventTitle', { id }), event: described, diff: eventDiff(event.before_json, event.after_json, req.t, req.lang), sealedLogCall });
+    const ids = userIdsIn(event.before_json, event.after_json);
+    const users = new Map<number, string>();
+    if (ids.length) {
+      for (const u of await deps.db('users').whereIn('id', ids).select('id', 'display_name', 'username')) users.set(Number(u.id), req.t('auditTrail.subjectNames.user', { name: u.display_name, username: u.username }));
+    }
+    res.render('audit-trail/show', { title: req.t('auditTrail.eventTitle', { id }), event: described, diff: eventDiff(event.before_json, event.after_json, req.t, req.lang, users), sealedLogCall });
   }
 
   /**
