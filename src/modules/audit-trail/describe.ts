@@ -101,7 +101,33 @@ const resolvers: Record<string, Resolver> = {
     const rows = await db('milestone_reports as m').join('contracts as c', 'c.id', 'm.contract_id').whereIn('m.id', numeric(ids)).select('m.id', 'm.contract_id', 'm.milestone_seq', 'm.version', 'c.number');
     return byId(rows, (r) => ({ name: t('auditTrail.subjectNames.report', { contract: r.number, seq: r.milestone_seq, version: r.version }), href: `/contracts/${r.contract_id}/milestones/${r.milestone_seq}/report` }));
   },
+  // The payments, evaluations (review, citizen ratings) and reports branches' records: a milestone's
+  // thing, named by contract number and milestone, linked to the page that shows it.
+  payment: milestoneThing('payments', 'payment', (r) => `/payments/${r.id}`),
+  payment_proposal: milestoneThing('payment_proposals', 'paymentProposal', (r) => `/payments/proposals/${r.id}`),
+  payment_invoice: milestoneThing('payment_invoices', 'invoice', (r) => `/contracts/${r.contract_id}`),
+  rating_round: milestoneThing('rating_rounds', 'ratingRound', (r) => `/contracts/${r.contract_id}/milestones/${r.milestone_seq}/report`),
+  async evaluation_review(db, ids, t) {
+    const rows = await db('evaluation_reviews as x').join('milestone_evaluations as m', 'm.id', 'x.evaluation_id').join('contracts as c', 'c.id', 'm.contract_id').whereIn('x.id', numeric(ids)).select('x.id', 'm.contract_id', 'm.milestone_seq', 'c.number');
+    return byId(rows, (r) => ({ name: t('auditTrail.subjectNames.milestoneOf', { contract: r.number, seq: r.milestone_seq, what: t('auditTrail.subjectNames.review') }), href: `/contracts/${r.contract_id}/milestones/${r.milestone_seq}/report` }));
+  },
+  async audit_finding(db, ids, t) {
+    const rows = await db('audit_findings').whereIn('id', numeric(ids)).select('id', 'title');
+    return byId(rows, (r) => ({ name: t('auditTrail.subjectNames.finding', { title: r.title }), href: `/findings/${r.id}` }));
+  },
+  // A report is named by its kind (the subject id), not stored as a row.
+  async report(_db, ids, t) {
+    return new Map(ids.map((id) => [id, { name: `${t('auditTrail.subjectTypes.report')} ${t(`reports.titles.${id}`, { defaultValue: id })}`, href: null }]));
+  },
 };
+
+/** A row with contract_id and milestone_seq, named "合同 X 第 n 期里程碑的<what>". */
+function milestoneThing(table: string, what: string, href: (r: { id: number; contract_id: number; milestone_seq: number }) => string): Resolver {
+  return async (db, ids, t) => {
+    const rows = await db(`${table} as x`).join('contracts as c', 'c.id', 'x.contract_id').whereIn('x.id', numeric(ids)).select('x.id', 'x.contract_id', 'x.milestone_seq', 'c.number');
+    return byId(rows, (r) => ({ name: t('auditTrail.subjectNames.milestoneOf', { contract: r.number, seq: r.milestone_seq, what: t(`auditTrail.subjectNames.${what}`) }), href: href(r) }));
+  };
+}
 
 /** Subject types that name a record: a test holds every type the code base writes to this list. */
 export const RESOLVED_SUBJECT_TYPES = Object.keys(resolvers);
@@ -136,7 +162,15 @@ export async function describeEvents<T extends EventCore>(db: Queryable, events:
     if (resolvers[e.subject_type]) want(e.subject_type, e.subject_id);
   }
   const named = new Map<string, Map<string, Named>>();
-  for (const [type, ids] of idsByType) named.set(type, ids.length ? await resolvers[type](db, [...new Set(ids)], t, reader) : new Map());
+  for (const [type, ids] of idsByType) {
+    try {
+      named.set(type, await resolvers[type](db, [...new Set(ids)], t, reader));
+    } catch {
+      // A table another module owns and has changed (or not created here): the event still reads,
+      // with the subject's type and number, rather than failing the whole page.
+      named.set(type, new Map());
+    }
+  }
   const users = named.get('user') ?? new Map<string, Named>();
   return events.map((e) => ({
     ...e,
