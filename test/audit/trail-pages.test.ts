@@ -40,7 +40,7 @@ beforeAll(async () => {
   });
   admin = (await loginAs(ctx, 'admin')).agent;
   auditorA = (await loginAs(ctx, 'auditor', { auditStreets: [streetA.id] })).agent;
-});
+}, 120_000);
 afterAll(() => ctx.close());
 
 describe('the audit trail list', () => {
@@ -110,7 +110,7 @@ describe('the audit trail list', () => {
     const res = await admin.get('/audit?action=demo.seed');
     expect(res.text).toContain('超过 1000 条事件');
     expect(rowsOf(res.text)).toHaveLength(50);
-  });
+  }, 180_000); // 1,001 chained events: slow on a shared PostgreSQL
 });
 
 describe('one event', () => {

@@ -8,7 +8,7 @@ let t: TestDb;
 beforeEach(async () => {
   t = await createTestDb();
 });
-afterEach(() => t.destroy());
+afterEach(() => t.destroy(), 60_000);
 
 async function append(n: number, at = new Date('2026-11-25T02:00:00.000Z')) {
   await t.db.transaction(async (trx) => {
@@ -76,13 +76,13 @@ it('checks that every stored daily checkpoint still lies on the chain', async ()
 });
 
 it('lets other work run between its batches', async () => {
-  await append(3500);
+  await append(2500);
   let turns = 0;
   const timer = setInterval(() => (turns += 1), 0);
   const result = await verifyAll(t.db);
   clearInterval(timer);
   expect(result.ok).toBe(true);
-  expect(result.main.count).toBe(3500);
-  // Four batches of 1,000: the event loop got its turns in between (a timer fired).
+  expect(result.main.count).toBe(2500);
+  // Three batches of 1,000: the event loop got its turns in between (a timer fired).
   expect(turns).toBeGreaterThan(0);
-});
+}, 180_000); // 2,500 chained events: slow on a shared PostgreSQL
