@@ -30,7 +30,7 @@ function collect(): { actions: Set<string>; subjectTypes: Set<string>; unknownTe
       else if (p.endsWith('.ts')) {
         for (const line of fs.readFileSync(p, 'utf8').split('\n')) {
           for (const m of line.matchAll(/subjectType:\s*'([a-z_]+)'/g)) subjectTypes.add(m[1]);
-          if (!/\baction\s*:/.test(line) && !HELPERS.test(line)) continue;
+          if (!/\baction\s*(:|=[^=])/.test(line) && !HELPERS.test(line)) continue;
           for (const m of line.matchAll(/'([a-z][a-z_]*(?:\.[a-z][a-z_]*)+)'/g)) actions.add(m[1]);
           for (const m of line.matchAll(/`([a-z][a-z_]*\.\$\{[^`]*\})`/g)) {
             if (DYNAMIC[m[1]]) DYNAMIC[m[1]].forEach((a) => actions.add(a));

@@ -81,7 +81,7 @@ export function auditTrailRoutes(deps: AppDeps) {
     if (ids.length) {
       for (const u of await deps.db('users').whereIn('id', ids).select('id', 'display_name', 'username')) users.set(Number(u.id), req.t('auditTrail.subjectNames.user', { name: u.display_name, username: u.username }));
     }
-    res.render('audit-trail/show', { title: req.t('auditTrail.eventTitle', { id }), event: described, diff: eventDiff(event.before_json, event.after_json, req.t, req.lang, users), sealedLogCall });
+    res.render('audit-trail/show', { title: req.t('auditTrail.eventTitle', { id }), event: described, actionName: actionName(event.action, req.lang), diff: eventDiff(event.before_json, event.after_json, req.t, req.lang, users), sealedLogCall });
   }
 
   /**
@@ -131,7 +131,8 @@ export function auditTrailRoutes(deps: AppDeps) {
     const log = await findOpenedSealedLog(deps.db, streetsOf(req), Number(req.params.callId));
     if (!log) throw new NotFound();
     const page = await sealedLogEvents(deps.db, log.call_id, pageNumber(req.query.page));
-    res.render('audit-trail/sealed-log', { title: req.t('auditTrail.sealedLog.title', { call: log.call_title }), log, page });
+    const events = await describeEvents(deps.db, page.items.map((e) => ({ ...e, id: Number(e.seq) })), req.user!, req.t, req.lang);
+    res.render('audit-trail/sealed-log', { title: req.t('auditTrail.sealedLog.title', { call: log.call_title }), log, page, events });
   }
 
   const checkpoints = publicCheckpointHandlers(deps);
