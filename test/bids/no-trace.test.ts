@@ -112,8 +112,9 @@ describe('at the opening of bids', () => {
     for (const name of ['admin', 'auditor']) {
       const res = await who[name].get(`/audit/sealed-logs/${callId}`);
       expect(res.status).toBe(200);
-      expect(res.text).toContain('bid.withdraw');
-      expect(res.text).toContain('bid.edit_submitted');
+      // The sealed log reads as sentences (bid.withdraw, bid.edit_submitted).
+      expect(res.text).toMatch(/ 撤回了 <a href="\/bids\/[0-9a-f]+">/);
+      expect(res.text).toMatch(/ 修改并重新提交了 <a href="\/bids\/[0-9a-f]+">/);
       const event = await who[name].get(`/audit/${commit.id}`);
       expect(event.text).toContain(`/audit/sealed-logs/${callId}`);
     }
@@ -121,7 +122,7 @@ describe('at the opening of bids', () => {
     // The street's manager reads it too (from the review page); another street's manager does not.
     const review = await who.manager.get(`/reviews/calls/${callId}`);
     expect(review.text).toContain(`/audit/sealed-logs/${callId}`);
-    expect((await who.manager.get(`/audit/sealed-logs/${callId}`)).text).toContain('bid.withdraw');
+    expect((await who.manager.get(`/audit/sealed-logs/${callId}`)).text).toContain(' 撤回了 ');
     expect((await who.otherManager.get(`/audit/sealed-logs/${callId}`)).status).toBe(404);
     expect((await who.rival.get(`/audit/sealed-logs/${callId}`)).status).toBe(403);
     expect(await verifyAll(ctx.db)).toMatchObject({ ok: true, sealed: { ok: true, opened: 1 } });
