@@ -13,7 +13,7 @@ import { findCall, findCallRow, type CallView } from '../calls/queries';
 import { biddingWindow, canReadBid, isOwnBid } from './policy';
 import { activeBidOf, bidFiles, budgetLines, findBidByRef, findBidFile, isSealed, organizationBids, type BidRow } from './queries';
 import { amountField, BUDGET_ROWS, FILE_FIELDS, itemField, parseBidForm, translateProblems, type Problems } from './schemas';
-import { assertCanBidOn, BidProblems, createBid, priceLimitFen, removeBidFile, updateBid, withdrawBid, type UploadedByField } from './service';
+import { assertCanBidOn, BidProblems, createBid, priceLimitFen, recordFileRead, removeBidFile, updateBid, withdrawBid, type UploadedByField } from './service';
 
 const idParam = (v: unknown) => (typeof v === 'string' && /^\d{1,9}$/.test(v) ? Number(v) : 0);
 
@@ -168,9 +168,10 @@ export function bidHandlers(deps: AppDeps) {
   }
 
   async function download(req: Request, res: Response) {
-    const { bid } = await loadReadable(req);
+    const { bid, call } = await loadReadable(req);
     const file = await findBidFile(deps.db, bid.id, req.params.fileRef);
     if (!file) throw new NotFound();
+    if (!isOwnBid(req.user!, bid)) await recordFileRead(deps, actorOf(req), bid, call, file);
     await sendStoredFile(res, deps.config.uploadDir, { ...file, id: file.file_id, uploaded_by: null });
   }
 
