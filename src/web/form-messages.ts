@@ -72,7 +72,7 @@ export function messageFor(issue: z.core.$ZodIssue, t: TFunction, given: unknown
   const rules = field ? rulesOf(fieldSchema(schema, field)) : {};
   const empty = given === undefined || (typeof given === 'string' && given.trim() === '');
   // A generic "wrong format" gives way to the field's own description of the format, where it has one.
-  if (rules.formatKey && (!issue.message || issue.message === 'validation.format' || issue.code === 'invalid_format') && !empty) return t(rules.formatKey, rules);
+  if (rules.formatKey && (!issue.message || issue.message === 'validation.format' || issue.code === 'invalid_format') && !empty) return t(rules.formatKey, { ...rules } as Record<string, unknown>);
   if (issue.message && looksLikeKey(issue.message)) {
     const own = t(issue.message, { defaultValue: '' });
     if (own) return own;

@@ -27,7 +27,8 @@ const score = () =>
     .string()
     .trim()
     .regex(/^\d{1,3}$/)
-    .pipe(z.coerce.number().int().min(0).max(100));
+    .transform(Number)
+    .pipe(z.number().int().min(0).max(100));
 
 /** One score and one comment for every criterion of the call; parsed into criterion id -> entry. */
 export function sheetSchema(criteria: Criterion[]) {
