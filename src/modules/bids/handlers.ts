@@ -6,6 +6,7 @@ import { InvalidState, NotFound, ValidationFailed } from '../../web/errors';
 import { flash } from '../../web/flash';
 import { formValues, type FormValues } from '../../web/forms';
 import { sendStoredFile } from '../../files/storage';
+import { filesToChooseAgain } from '../../files/uploads';
 import { ALLOWED_EXTENSIONS } from '../../files/signatures';
 import { fenToInput } from '../../shared/money';
 import { pageNumber } from '../../shared/pagination';
@@ -96,7 +97,12 @@ export function bidHandlers(deps: AppDeps) {
     // Time first: after the deadline nothing about a bid changes, whatever the form holds.
     await assertCanBidOn(deps.db, req.user!, await findCallRow(deps.db, call.id).then((c) => c!), deps.clock.now());
     if (bid && bid.status === 'withdrawn') throw new InvalidState('bids.errors.withdrawn');
-    const show = (status: number, problems: Problems) => renderForm(req, res, call, bid, status, { values, errors: translateProblems(req.t, problems) });
+    const show = (status: number, problems: Problems) => {
+      // Chosen attachments are not kept by a refused form: each file field says which to choose again.
+      const errors = translateProblems(req.t, problems);
+      for (const [fieldName, names] of Object.entries(filesToChooseAgain(req))) errors[fieldName] ??= req.t('uploads.chooseAgain', { names: names.join((req.lang === 'en' ? ', ' : '、')) });
+      return renderForm(req, res, call, bid, status, { values, errors });
+    };
     if (req.uploadProblem) {
       const { status, messageKey, params } = req.uploadProblem;
       return show(status, { proposal: { key: messageKey, params } });
