@@ -1,0 +1,86 @@
+import { systemActor } from '../../src/audit/audit';
+import type { SessionUser } from '../../src/modules/accounts/roles';
+import { paymentConsequence } from '../../src/modules/evaluations/weighting';
+import { gradeOf, starsOf } from '../../src/modules/evaluations/weighting';
+import type { TestContext } from '../helpers/app';
+import type { CallSpec } from '../awards/factory';
+import { signedContract } from '../contracts/factory';
+import { staffUser } from '../contracts/factory';
+import { minimalPdf } from '../helpers/pdf-fixture';
+
+export const PDF = minimalPdf();
+
+export const sessionUser = (row: { id: number; username: string; role: string; street_office_id?: number | null; organization_id?: number | null }): SessionUser => ({
+  id: Number(row.id),
+  username: row.username,
+  displayName: row.username,
+  role: row.role as SessionUser['role'],
+  streetOfficeId: row.street_office_id ? Number(row.street_office_id) : null,
+  streetOfficeName: null,
+  organizationId: row.organization_id ? Number(row.organization_id) : null,
+  organizationName: null,
+  streetOfficeIds: row.street_office_id ? [Number(row.street_office_id)] : [],
+});
+
+/** A signed contract (advance, mid-term, final) with an approver of its street office. */
+export async function payableContract(ctx: TestContext, spec: Partial<CallSpec> = {}) {
+  const c = await signedContract(ctx, spec);
+  const approverRow = await ctx.make.user('approver', { street_office_id: c.call.streetOfficeId });
+  const milestones = (await ctx.db('contract_milestones').where({ contract_id: c.contractId }).orderBy('seq')).map((m) => ({ id: Number(m.id), seq: Number(m.seq), amountFen: Number(m.amount_fen), advance: Boolean(m.advance), passScore: m.pass_score === null ? null : Number(m.pass_score) }));
+  const contract = await ctx.db('contracts').where({ id: c.contractId }).first();
+  return {
+    ...c,
+    awardItemId: Number(contract.award_item_id),
+    streetOfficeId: c.call.streetOfficeId,
+    organizationId: Number(contract.organization_id),
+    approverRow,
+    approver: sessionUser({ ...approverRow, role: 'approver' }),
+    staff: staffUser(c.call),
+    milestones,
+  };
+}
+
+export type Payable = Awaited<ReturnType<typeof payableContract>>;
+
+/** Writes a closed evaluation for milestone `seq` directly (the evaluation flow is tested in its
+ *  module; here only its result matters): a submitted report and the closed row with `score`. */
+export async function closeWith(ctx: TestContext, c: Payable, seq: number, score: number) {
+  const m = await ctx.db('contract_milestones').where({ contract_id: c.contractId, seq }).first();
+  const at = ctx.clock.now().toISOString();
+  const [report] = await ctx.db('milestone_reports')
+    .insert({ contract_id: c.contractId, milestone_seq: seq, organization_id: c.organizationId, street_office_id: c.streetOfficeId, version: 1, status: 'submitted', delivered_json: '[]', people_served: 10, sessions_held: 2, self_comment: 'ok', self_score: score, created_by: c.staff.id, created_at: at, updated_at: at, submitted_by: c.staff.id, submitted_at: at })
+    .returning('id');
+  const reportId = Number(typeof report === 'object' ? report.id : report);
+  const passScore = Number(m.pass_score);
+  await ctx.db('milestone_evaluations').insert({
+    contract_id: c.contractId,
+    milestone_seq: seq,
+    street_office_id: c.streetOfficeId,
+    organization_id: c.organizationId,
+    report_id: reportId,
+    status: 'closed',
+    opened_at: at,
+    manager_score: score,
+    manager_comment: 'ok',
+    manager_scored_by: c.manager.id,
+    manager_scored_at: at,
+    self_score: score,
+    total_score: score,
+    grade: gradeOf(score),
+    stars: starsOf(score),
+    pass_score: passScore,
+    passed: score >= passScore * 100,
+    weights_json: JSON.stringify({ used: [{ source: 'manager', score, weight: 100, usedWeight: 10000 }], missing: [] }),
+    closed_by: c.manager.id,
+    closed_at: at,
+  });
+  return paymentConsequence(Number(m.amount_fen), score, passScore, m.partial_rule, m.floor_score === null ? null : Number(m.floor_score));
+}
+
+/** The organization's invoice for milestone `seq` (through the service, content-checked). */
+export async function invoiceFor(ctx: TestContext, c: Payable, seq: number, amountFen?: number) {
+  const { uploadInvoice } = await import('../../src/modules/payments/service');
+  const m = c.milestones.find((x) => x.seq === seq)!;
+  const file = { fieldname: 'file', originalname: 'invoice.pdf', mimetype: 'application/pdf', size: PDF.length, buffer: PDF } as Express.Multer.File;
+  return uploadInvoice(ctx, systemActor, c.staff, c.contractId, seq, file, 'invoice', amountFen ?? m.amountFen);
+}
