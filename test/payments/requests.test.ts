@@ -85,7 +85,7 @@ it.each([
   [{ amount: '999999999' }, 'amount', '不能超过评估结果允许的金额'],
   [{ amount: '1', reason: '' }, 'reason', '请写明理由'],
   [{ source_fiscal: '1' }, 'sources', '各资金来源之和必须等于金额'],
-])('refuses the proposal %p with 422 naming %s, re-showing what was typed, writing nothing', async (fields, field, message) => {
+])('refuses the proposal %p with 422 naming %s, re-showing what was typed, writing nothing', async (fields: Record<string, string>, field, message) => {
   const c = await setup();
   await invoiceFor(ctx, c, 1);
   const before = await count('payment_proposals', c.contractId);
