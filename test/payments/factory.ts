@@ -84,3 +84,13 @@ export async function invoiceFor(ctx: TestContext, c: Payable, seq: number, amou
   const file = { fieldname: 'file', originalname: 'invoice.pdf', mimetype: 'application/pdf', size: PDF.length, buffer: PDF } as Express.Multer.File;
   return uploadInvoice(ctx, systemActor, c.staff, c.contractId, seq, file, 'invoice', amountFen ?? m.amountFen);
 }
+
+/** Opens a review (复核) of the closed evaluation of milestone `seq`, as the organization's request
+ *  would (written directly: the review flow is the evaluations module's and tested there). */
+export async function openReview(ctx: TestContext, c: Payable, seq: number) {
+  const e = await ctx.db('milestone_evaluations').where({ contract_id: c.contractId, milestone_seq: seq }).first();
+  const at = ctx.clock.now().toISOString();
+  const [file] = await ctx.db('stored_files').insert({ storage_key: `k${Math.random().toString(16).slice(2)}`, original_name: 'r.pdf', mime_type: 'application/pdf', size_bytes: 1, sha256: '0'.repeat(64), uploaded_by: c.staff.id, created_at: at }).returning('id');
+  const [report] = await ctx.db('evaluation_reports').insert({ evaluation_id: e.id, file_id: Number(typeof file === 'object' ? file.id : file), sha256: '0'.repeat(64), created_at: at }).returning('id');
+  await ctx.db('evaluation_reviews').insert({ evaluation_id: e.id, assessment_report_id: Number(typeof report === 'object' ? report.id : report), closed_at: e.closed_at, result_json: '{}', status: 'open', reasons: '评分有误', requested_by: c.staff.id, requested_at: at });
+}

@@ -2,7 +2,7 @@ import { systemActor } from '../../src/audit/audit';
 import { approveProposal, proposePayment } from '../../src/modules/payments/service';
 import { createTestContext, type TestContext } from '../helpers/app';
 import { csrfFrom, loginAs, signIn, type Agent } from '../helpers/http';
-import { closeWith, invoiceFor, payableContract, PDF } from './factory';
+import { closeWith, invoiceFor, openReview, payableContract, PDF } from './factory';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -160,4 +160,22 @@ it('records a withheld milestone as settled with nothing paid; the manager then 
   expect(ok.status).toBe(303);
   expect((await ctx.db('contracts').where({ id: c.contractId }).first()).status).toBe('active');
   expect((await c.agents.manager.get(approved.headers.location as string)).text).toContain('整改后继续');
+});
+
+it('refuses to propose or approve while a review (复核) of the closed evaluation is open', async () => {
+  const c = await setup();
+  await closeWith(ctx, c, 2, 8000);
+  await invoiceFor(ctx, c, 2);
+  const id = await proposePayment(ctx, systemActor, c.manager, c.contractId, 2, {});
+  await openReview(ctx, c, 2);
+  const approve = await post(c.agents.approver, `/payments/proposals/${id}/approval`, { _once: onceKey() });
+  expect(approve.status).toBe(409);
+  expect(approve.text).toContain('复核');
+  expect(await count('payments', c.contractId)).toBe(0);
+  expect((await ctx.db('payment_proposals').where({ id }).first()).status).toBe('proposed');
+  // A fresh proposal for the same milestone is refused too (after this one is rejected).
+  await post(c.agents.approver, `/payments/proposals/${id}/rejection`, { reason: '等待复核', _once: onceKey() });
+  const again = await post(c.agents.manager, c.page(2), { _once: onceKey() });
+  expect(again.status).toBe(409);
+  expect(again.text).toContain('复核');
 });

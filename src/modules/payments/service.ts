@@ -54,7 +54,7 @@ export async function allowanceOf(db: Knex | Knex.Transaction, m: ContractMilest
   if (m.advance) return { ...base, kind: 'advance', allowedFen: m.amount_fen, score: null, grade: null, evaluationId: null };
   const e = await closedEvaluation(db, m.milestone_id);
   if (!e) throw new InvalidState('payments.errors.notEvaluated');
-  if ((e as { reviewOpen?: boolean }).reviewOpen) throw new InvalidState('payments.errors.reviewOpen');
+  if (e.reviewOpen) throw new InvalidState('payments.errors.reviewOpen');
   const row = await db('milestone_evaluations').where({ contract_id: m.contract_id, milestone_seq: m.seq }).first('id');
   return {
     ...base,
