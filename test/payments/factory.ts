@@ -94,3 +94,28 @@ export async function openReview(ctx: TestContext, c: Payable, seq: number) {
   const [report] = await ctx.db('evaluation_reports').insert({ evaluation_id: e.id, file_id: Number(typeof file === 'object' ? file.id : file), sha256: '0'.repeat(64), created_at: at }).returning('id');
   await ctx.db('evaluation_reviews').insert({ evaluation_id: e.id, assessment_report_id: Number(typeof report === 'object' ? report.id : report), closed_at: e.closed_at, result_json: '{}', status: 'open', reasons: '评分有误', requested_by: c.staff.id, requested_at: at });
 }
+
+/** A venture call whose `n` winners each sign a contract of `priceFen`, all drawing on one fiscal
+ *  source of exactly their total (nothing spare), with an approver of the street. */
+export async function sharedSourceContracts(ctx: TestContext, n: number, priceFen = 100_000) {
+  const { finalAward } = await import('../contracts/factory');
+  const { createContract } = await import('../../src/modules/contracts/service/drafting');
+  const { sendContract, acceptContract, signContract } = await import('../../src/modules/contracts/service/signing');
+  const bids = Array.from({ length: n }, (_, i) => ({ priceFen, scores: [[90 - i, 90 - i]] }));
+  const award = await finalAward(ctx, { venture: true, sources: { fiscal: n * priceFen }, capFen: priceFen, bids }, (call) =>
+    Object.fromEntries(call.bids.flatMap((b) => [[`select_${b.bidRef}`, '1'], [`amount_${b.bidRef}`, String(priceFen / 100)]])),
+  );
+  const approverRow = await ctx.make.user('approver', { street_office_id: award.call.streetOfficeId });
+  const out: Payable[] = [];
+  for (let i = 0; i < award.items.length; i++) {
+    const contractId = await createContract(ctx, systemActor, award.manager, award.awardId, award.items[i].id);
+    await sendContract(ctx, systemActor, award.manager, contractId);
+    const staff = staffUser(award.call, award.call.bids.findIndex((b) => b.bidId === award.items[i].bidId));
+    await acceptContract(ctx, systemActor, staff, contractId);
+    await signContract(ctx, systemActor, award.manager, contractId);
+    const contract = await ctx.db('contracts').where({ id: contractId }).first();
+    const milestones = (await ctx.db('contract_milestones').where({ contract_id: contractId }).orderBy('seq')).map((m) => ({ id: Number(m.id), seq: Number(m.seq), amountFen: Number(m.amount_fen), advance: Boolean(m.advance), passScore: m.pass_score === null ? null : Number(m.pass_score) }));
+    out.push({ ...award, contractId, sha256: '', awardItemId: Number(contract.award_item_id), streetOfficeId: award.call.streetOfficeId, organizationId: Number(contract.organization_id), approverRow, approver: sessionUser({ ...approverRow, role: 'approver' }), staff, milestones });
+  }
+  return out;
+}
