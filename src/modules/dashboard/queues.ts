@@ -1,6 +1,7 @@
 import type { Queryable } from '../../db/knex';
 import type { SessionUser } from '../accounts/roles';
 import { reviewerTodo } from '../reviews';
+import type { PaymentDashboard } from '../payments';
 
 /**
  * Each role's work queue: what waits for this user, oldest first, each item a link to the page where
@@ -145,4 +146,22 @@ export async function adminQueue(db: Queryable): Promise<QueueItem[]> {
     since: r.since,
     note: Number(r.n ?? 0) ? { key: 'documents', params: { count: Number(r.n) } } : { key: 'noDocuments', warning: true },
   }));
+}
+
+/** The payments engineer's dashboard part (paymentDashboard) as queue items: the approver's
+ *  proposals and missing vouchers, the manager's milestones ready to be proposed for payment. */
+export function paymentItems(p: PaymentDashboard | undefined): QueueItem[] {
+  if (!p) return [];
+  return [
+    ...p.queue.map((x) => ({
+      kind: 'approvePayment',
+      label: `${x.contract_number} · ${x.milestone_title}`,
+      href: x.link,
+      since: String(x.proposed_at),
+      note: x.own ? { key: 'ownProposal', warning: true } : { key: 'paymentOf', params: { organization: x.organization_name, amount: Number(x.amount_fen) } },
+    })),
+    ...p.vouchersMissing.map((v) => ({ kind: 'recordVoucher', label: v.contract_number, href: v.link, since: v.approved_at, note: { key: 'amount', params: { amount: v.amount_fen } } })),
+    // Ready now (an advance, or an evaluation closed): they wait since then; the list comes oldest due first.
+    ...p.toPropose.map((m) => ({ kind: 'proposePayment', label: `${m.contract_number} · ${m.title}`, href: m.link, since: '', note: { key: 'paymentOf', params: { organization: m.organization_name, amount: m.amount_fen } } })),
+  ];
 }

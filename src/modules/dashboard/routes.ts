@@ -4,7 +4,8 @@ import { routeTable } from '../../web/routes';
 import { recentEvents } from '../audit-trail/queries';
 import { organizationSummary } from '../organizations/queries';
 import * as q from './queries';
-import { adminQueue, managerQueue, organizationQueue, reviewerQueue, type QueueItem } from './queues';
+import { adminQueue, managerQueue, organizationQueue, paymentItems, reviewerQueue, type QueueItem } from './queues';
+import { paymentDashboard } from '../payments';
 import { reviewerTodo } from '../reviews';
 import { floorStatus as fundsFloorStatus } from '../funds/queries';
 import { shanghaiYear } from '../funds/format';
@@ -28,7 +29,10 @@ export function dashboardRoutes(deps: AppDeps) {
       case 'manager':
       case 'approver':
         data.colleagues = await q.streetColleagues(deps.db, user);
-        if (user.role === 'manager') data.queue = await managerQueue(deps.db, user, now);
+        {
+          const [own, payments] = await Promise.all([user.role === 'manager' ? managerQueue(deps.db, user, now) : [], paymentDashboard(deps, user)]);
+          data.queue = [...paymentItems(payments), ...own];
+        }
         if (user.role === 'manager' && user.streetOfficeId) data.funds = await fundsFloorStatus(deps.db, user.streetOfficeId, shanghaiYear(now));
         break;
       case 'auditor':
