@@ -64,7 +64,7 @@ const BIDS: DemoBid[] = [
 
 /** A one-page proposal drawn with the app's PDF layer, so the demo's downloads open in a reader
  *  (and pass the same upload check as any organization's file). */
-async function demoPdf(organization: string, plan: string, at: Date): Promise<Buffer> {
+export async function demoPdf(organization: string, plan: string, at: Date): Promise<Buffer> {
   const w = await PdfWriter.create({ title: '项目方案书', identifier: organization, createdAt: at.toISOString() });
   w.title('项目方案书', [organization]);
   w.heading('项目方案');

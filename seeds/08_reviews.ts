@@ -4,6 +4,9 @@ import { systemActor } from '../src/audit/audit';
 import type { SessionUser } from '../src/modules/accounts/roles';
 import { reserveForCall } from '../src/modules/funds/service';
 import * as review from '../src/modules/reviews/service';
+import { storeFile } from '../src/files/storage';
+import type { Config } from '../src/config';
+import { demoPdf } from './07_bids';
 
 const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;
@@ -47,12 +50,12 @@ const PLANS: Record<string, string> = {
 };
 
 /** Submitted bids on a call (the organizations and prices given), with sensible demo text. */
-async function makeBids(trx: Knex.Transaction, callId: number, bids: { org: string; priceYuan: number; submittedAt: Date }[], now: Date) {
+async function makeBids(trx: Knex.Transaction, config: Config, callId: number, bids: { org: string; priceYuan: number; submittedAt: Date }[], now: Date) {
   const orgs = Object.fromEntries((await trx('organizations').select('id', 'name')).map((r) => [r.name, Number(r.id)]));
   for (const b of bids) {
     if (!orgs[b.org]) continue;
     const staff = await trx('users').where({ organization_id: orgs[b.org], role: 'org_staff' }).first('id');
-    await insertId(trx, 'bids', {
+    const bidId = await insertId(trx, 'bids', {
       call_id: callId,
       organization_id: orgs[b.org],
       status: 'submitted',
@@ -68,6 +71,17 @@ async function makeBids(trx: Knex.Transaction, callId: number, bids: { org: stri
       created_at: b.submittedAt.toISOString(),
       updated_at: now.toISOString(),
     });
+    // Reviewers read the whole bid: a budget table adding up to the price, and the proposal PDF.
+    const staffCost = Math.round(b.priceYuan * 0.7);
+    await trx('bid_budget_lines').insert([
+      { bid_id: bidId, position: 1, item: '人员经费', amount_fen: yuan(staffCost) },
+      { bid_id: bidId, position: 2, item: '活动与物料', amount_fen: yuan(b.priceYuan - staffCost) },
+    ]);
+    if (staff) {
+      const buffer = await demoPdf(b.org, PLANS[b.org] ?? '服务方案见附件。', now);
+      const stored = await storeFile(trx, config.uploadDir, { originalname: '项目方案书.pdf', buffer, size: buffer.length } as Express.Multer.File, 'proposal', Number(staff.id), now);
+      await trx('bid_files').insert({ bid_id: bidId, file_id: stored.id, kind: 'proposal', created_at: b.submittedAt.toISOString() });
+    }
   }
 }
 
@@ -78,7 +92,7 @@ function sheetFor(criteria: { id: number }[], scores: number[]) {
   return new Map(criteria.map((c, i) => [c.id, { score: scores[i % scores.length], comment: COMMENTS[i % COMMENTS.length] }]));
 }
 
-export async function seed({ trx, now }: SeedContext): Promise<void> {
+export async function seed({ trx, now, config }: SeedContext): Promise<void> {
   const db = trx as unknown as Knex;
   const zhang = await sessionUser(trx, 'reviewer.zhang');
   const li = await sessionUser(trx, 'reviewer.li');
@@ -90,7 +104,7 @@ export async function seed({ trx, now }: SeedContext): Promise<void> {
   if (closed) {
     const closesAt = new Date(closed.closes_at);
     if (!(await trx('bids').where({ call_id: closed.id, status: 'submitted' }).first('id'))) {
-      await makeBids(trx, Number(closed.id), [
+      await makeBids(trx, config, Number(closed.id), [
         { org: '湖州市吴兴区绿荫公益基金会', priceYuan: 168_000, submittedAt: new Date(closesAt.getTime() - 5 * DAY) },
         { org: '成都市温江区同心社会工作服务中心', priceYuan: 172_000, submittedAt: new Date(closesAt.getTime() - 3 * DAY) },
         { org: '南京市江宁区安心养老服务中心', priceYuan: 175_000, submittedAt: new Date(closesAt.getTime() - 2 * DAY) },
@@ -159,7 +173,7 @@ export async function seed({ trx, now }: SeedContext): Promise<void> {
     ['报价合理性', 20],
   ].map(([name, weight], i) => ({ call_id: callId, position: i + 1, name, weight })));
   await reserveForCall(trx, { streetOfficeId: Number(street.id), year: 2026, callId, amounts, userId: mgr.id, now });
-  await makeBids(trx, callId, [
+  await makeBids(trx, config, callId, [
     { org: '南京市江宁区安心养老服务中心', priceYuan: 152_000, submittedAt: new Date(closesAt.getTime() - 4 * DAY) },
     { org: '成都市温江区同心社会工作服务中心', priceYuan: 149_500, submittedAt: new Date(closesAt.getTime() - 2 * DAY) },
   ], now);

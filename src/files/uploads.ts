@@ -77,3 +77,17 @@ export function uploadedFiles(req: Request, field: string): Express.Multer.File[
   const files = req.files as Record<string, Express.Multer.File[]> | undefined;
   return files?.[field] ?? [];
 }
+
+/**
+ * Files chosen on a form that was refused are not kept (nothing is written before the form
+ * succeeds), and a browser cannot put them back into the file input. This names them, so the form
+ * can say which files must be chosen again, per field: { documents: ['方案.pdf'] }.
+ */
+export function filesToChooseAgain(req: Request): Record<string, string[]> {
+  const files = req.files;
+  const out: Record<string, string[]> = {};
+  if (!files) return out;
+  const list = Array.isArray(files) ? files : Object.values(files).flat();
+  for (const f of list) (out[f.fieldname] ??= []).push(f.originalname);
+  return out;
+}

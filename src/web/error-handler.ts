@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { DomainError, NotFound, NotSignedIn } from './errors';
 import { DEFAULT_LANGUAGE, translator } from './i18n';
 import { CONTROL_CHARACTERS_KEY } from './text-guard';
+import { wayBack } from './way-back';
 
 export const notFoundHandler: RequestHandler = (_req, _res, next) => next(new NotFound('errors.pageNotFound'));
 
@@ -48,14 +49,25 @@ export function errorHandler(opts: { showStack: boolean; logger: Logger }): Erro
       // A stack only when a developer asked for it (SHOW_ERROR_DETAILS=1); never SQL or a trace otherwise.
       stack: opts.showStack && status >= 500 ? String(err?.stack ?? '') : null,
       signInLink: status === 401,
+      backLink: status === 401 ? null : wayBack(req),
     });
   };
+}
+
+interface ErrorLocals {
+  title: string;
+  status: number;
+  message: string;
+  stack: string | null;
+  signInLink: boolean;
+  /** The page the user came from (see wayBack), offered before the home page. */
+  backLink: string | null;
 }
 
 /** The error page must never fail: if the page itself cannot be drawn (a view helper missing because
  *  the failure came before the locals were set, a broken partial), a plain page with the same
  *  message is sent instead. */
-function renderErrorPage(req: Request, res: Response, logger: Logger, locals: { title: string; status: number; message: string; stack: string | null; signInLink: boolean }) {
+function renderErrorPage(req: Request, res: Response, logger: Logger, locals: ErrorLocals) {
   try {
     if (typeof res.locals.t !== 'function') res.locals.t = req.t ?? translator(DEFAULT_LANGUAGE);
     res.render('errors/error', locals, (renderErr: unknown, html?: string) => {
@@ -69,10 +81,10 @@ function renderErrorPage(req: Request, res: Response, logger: Logger, locals: { 
   }
 }
 
-function sendPlainErrorPage(res: Response, locals: { title: string; message: string }) {
+function sendPlainErrorPage(res: Response, locals: ErrorLocals) {
   if (res.headersSent) return;
   const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
   res
     .type('html')
-    .send(`<!DOCTYPE html><html><head><meta charset="utf-8"><title>${esc(locals.title)}</title></head><body><h1>${esc(locals.title)}</h1><p>${esc(locals.message)}</p><p><a href="/">/</a></p></body></html>`);
+    .send(`<!DOCTYPE html><html><head><meta charset="utf-8"><title>${esc(locals.title)}</title></head><body><h1>${esc(locals.title)}</h1><p>${esc(locals.message)}</p>${locals.backLink ? `<p><a href="${esc(locals.backLink)}">${esc(locals.backLink)}</a></p>` : ''}<p><a href="/">/</a></p></body></html>`);
 }

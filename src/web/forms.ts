@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { TFunction } from 'i18next';
 import { parseMoney } from '../shared/money';
 import { parseShanghaiDateTime } from '../shared/time';
+import { messageFor } from './form-messages';
 import { FIELD_KEY, forbiddenFieldsOf, withoutForbiddenCharacters } from './text-guard';
 
 /** Form values exactly as typed, for re-showing a form that failed. Arrays and objects are not text. */
@@ -17,27 +18,6 @@ export function formValues(body: unknown): FormValues {
 
 export type FormResult<T> = { ok: true; data: T } | { ok: false; errors: Record<string, string>; values: FormValues };
 
-/** Zod issue -> message in the user's language. A schema may name its own i18n key as the message. */
-function messageFor(issue: z.core.$ZodIssue, t: TFunction, given: unknown): string {
-  if (issue.message && issue.message.startsWith('validation.')) return t(issue.message);
-  switch (issue.code) {
-    case 'invalid_type':
-      return t(given === undefined || given === '' ? 'validation.required' : 'validation.notText');
-    case 'too_small':
-      return issue.origin === 'string' && issue.minimum === 1
-        ? t('validation.required')
-        : t('validation.tooShort', { min: issue.minimum });
-    case 'too_big':
-      return t('validation.tooLong', { max: issue.maximum });
-    case 'invalid_value':
-      return t('validation.choose');
-    case 'invalid_format':
-      return t('validation.format');
-    default:
-      return t('validation.invalid');
-  }
-}
-
 export function parseForm<S extends z.ZodType>(schema: S, body: unknown, t: TFunction): FormResult<z.infer<S>> {
   // Control characters or direction overrides found by the request guard (src/web/text-guard.ts).
   const forbidden = forbiddenFieldsOf(body);
@@ -48,7 +28,7 @@ export function parseForm<S extends z.ZodType>(schema: S, body: unknown, t: TFun
   for (const issue of result.error.issues) {
     const field = String(issue.path[0] ?? '_form');
     const given = body && typeof body === 'object' ? (body as Record<string, unknown>)[field] : undefined;
-    if (!errors[field]) errors[field] = messageFor(issue, t, given);
+    if (!errors[field]) errors[field] = messageFor(issue, t, given, schema);
   }
   return { ok: false, errors, values: formValues(body) };
 }

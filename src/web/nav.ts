@@ -8,6 +8,9 @@ export interface NavItem {
   href: string;
   labelKey: string;
   for: readonly Role[] | 'everyone' | 'anonymous';
+  /** Roles that reach the same place through a link of their own (a manager's 本街道公告 holds the
+   *  calls, the award desk holds the award notices): one link per place, never two look-alikes. */
+  hiddenFor?: readonly Role[];
 }
 
 export const NAV: NavItem[] = [
@@ -20,13 +23,12 @@ export const NAV: NavItem[] = [
   { href: '/funds', labelKey: 'nav.funds', for: ['manager', 'admin', 'auditor'] },
   { href: '/reviews', labelKey: 'reviews.nav', for: ['manager', 'reviewer', 'admin', 'auditor'] },
   { href: '/catalog', labelKey: 'nav.catalog', for: 'everyone' },
-  { href: '/calls', labelKey: 'nav.calls', for: 'everyone' },
-  { href: '/awards', labelKey: 'awards.nav', for: 'everyone' },
+  { href: '/calls', labelKey: 'nav.calls', for: 'everyone', hiddenFor: ['manager'] },
+  { href: '/awards', labelKey: 'awards.nav', for: 'everyone', hiddenFor: ['manager'] },
   { href: '/manage/awards', labelKey: 'awards.desk.nav', for: ['manager'] },
   { href: '/contracts', labelKey: 'contracts.nav', for: ['manager', 'auditor', 'admin'] },
   { href: '/my/contracts', labelKey: 'contracts.navMine', for: ['org_staff'] },
   { href: '/my/calls', labelKey: 'nav.myCalls', for: ['manager'] },
-  { href: '/street-office/exclusions', labelKey: 'bids.exclusions.nav', for: ['manager'] },
   { href: '/admin/organizations', labelKey: 'nav.organizationReview', for: ['admin'] },
   { href: '/registry', labelKey: 'nav.registry', for: 'everyone' },
   { href: '/organizations/new', labelKey: 'nav.registerOrganization', for: 'anonymous' },
@@ -34,7 +36,8 @@ export const NAV: NavItem[] = [
 ];
 
 export function navFor(role: Role | null): NavItem[] {
-  return NAV.filter((item) =>
-    item.for === 'everyone' ? true : item.for === 'anonymous' ? role === null : role !== null && item.for.includes(role),
-  );
+  return NAV.filter((item) => {
+    if (role !== null && item.hiddenFor?.includes(role)) return false;
+    return item.for === 'everyone' ? true : item.for === 'anonymous' ? role === null : role !== null && item.for.includes(role);
+  });
 }

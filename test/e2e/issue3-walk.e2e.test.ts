@@ -235,7 +235,7 @@ test('2–3. the manager drafts a call (refused once for weights summing to 90),
 
 test('4a. a new organization registers publicly and is told what comes next', async () => {
   await page.goto(site.baseUrl);
-  await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '机构注册', exact: true }).click();
+  await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '社会组织注册', exact: true }).click();
   await page.waitForURL(/\/organizations\/new$/);
   expect(await h1()).toBe('社会组织注册');
   await accessible();

@@ -158,7 +158,8 @@ describe('refused registrations (422): the same form, values kept, nothing writt
     const res = await refused(fields);
     expect(res.text).toContain('密码至少需要 12 个字符');
     expect(res.text).toContain('成立日期不能晚于今天');
-    expect(res.text).toContain('格式不正确');
+    expect(res.text).toContain('例如 025-5212 3456');
+    expect(res.text).toContain('name@example.org');
     expect(res.text).toContain('此项为必填项');
   });
 

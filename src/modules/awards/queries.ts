@@ -190,18 +190,20 @@ export async function callsAwaitingProposal(db: Queryable, streetOfficeId: numbe
 export interface DeskAward extends AwardRow {
   call_title: string;
   open_objections: number;
+  /** The oldest objection still waiting for an answer: the desk links straight to it. */
+  first_open_objection_id: number | null;
 }
 
 /** Awards of the street office in publicity, with how many objections await an answer. */
 export async function awardsInPublicity(db: Queryable, streetOfficeId: number): Promise<DeskAward[]> {
-  const open = db('objections').where({ status: 'open' }).groupBy('award_id').select('award_id', db.raw('COUNT(*) as n'));
+  const open = db('objections').where({ status: 'open' }).groupBy('award_id').select('award_id', db.raw('COUNT(*) as n'), db.raw('MIN(id) as first_id'));
   const rows = await db('awards as a')
     .join('calls as k', 'k.id', 'a.call_id')
     .leftJoin(open.as('o'), 'o.award_id', 'a.id')
     .where({ 'k.street_office_id': streetOfficeId, 'a.status': 'proposed' })
     .orderBy('a.publicity_ends_at')
-    .select('a.*', 'k.title as call_title', 'o.n as open_objections');
-  return rows.map((r) => ({ ...r, open_objections: Number(r.open_objections ?? 0) }));
+    .select('a.*', 'k.title as call_title', 'o.n as open_objections', 'o.first_id as first_open_objection_id');
+  return rows.map((r) => ({ ...r, open_objections: Number(r.open_objections ?? 0), first_open_objection_id: r.first_open_objection_id === null || r.first_open_objection_id === undefined ? null : Number(r.first_open_objection_id) }));
 }
 
 export async function openObjectionCount(db: Queryable, awardId: number): Promise<number> {

@@ -6,6 +6,7 @@ import { InvalidState, NotFound, ValidationFailed } from '../../web/errors';
 import { flash } from '../../web/flash';
 import { formValues, type FormValues } from '../../web/forms';
 import { sendStoredFile } from '../../files/storage';
+import { filesToChooseAgain } from '../../files/uploads';
 import { ALLOWED_EXTENSIONS } from '../../files/signatures';
 import { fenToInput } from '../../shared/money';
 import { pageNumber } from '../../shared/pagination';
@@ -13,7 +14,7 @@ import { findCall, findCallRow, type CallView } from '../calls/queries';
 import { biddingWindow, canReadBid, isOwnBid } from './policy';
 import { activeBidOf, bidFiles, budgetLines, findBidByRef, findBidFile, isSealed, organizationBids, type BidRow } from './queries';
 import { amountField, BUDGET_ROWS, FILE_FIELDS, itemField, parseBidForm, translateProblems, type Problems } from './schemas';
-import { assertCanBidOn, BidProblems, createBid, priceLimitFen, removeBidFile, updateBid, withdrawBid, type UploadedByField } from './service';
+import { assertCanBidOn, BidProblems, createBid, priceLimitFen, recordFileRead, removeBidFile, updateBid, withdrawBid, type UploadedByField } from './service';
 
 const idParam = (v: unknown) => (typeof v === 'string' && /^\d{1,9}$/.test(v) ? Number(v) : 0);
 
@@ -96,7 +97,12 @@ export function bidHandlers(deps: AppDeps) {
     // Time first: after the deadline nothing about a bid changes, whatever the form holds.
     await assertCanBidOn(deps.db, req.user!, await findCallRow(deps.db, call.id).then((c) => c!), deps.clock.now());
     if (bid && bid.status === 'withdrawn') throw new InvalidState('bids.errors.withdrawn');
-    const show = (status: number, problems: Problems) => renderForm(req, res, call, bid, status, { values, errors: translateProblems(req.t, problems) });
+    const show = (status: number, problems: Problems) => {
+      // Chosen attachments are not kept by a refused form: each file field says which to choose again.
+      const errors = translateProblems(req.t, problems);
+      for (const [fieldName, names] of Object.entries(filesToChooseAgain(req))) errors[fieldName] ??= req.t('uploads.chooseAgain', { names: names.join((req.lang === 'en' ? ', ' : '、')) });
+      return renderForm(req, res, call, bid, status, { values, errors });
+    };
     if (req.uploadProblem) {
       const { status, messageKey, params } = req.uploadProblem;
       return show(status, { proposal: { key: messageKey, params } });
@@ -168,9 +174,10 @@ export function bidHandlers(deps: AppDeps) {
   }
 
   async function download(req: Request, res: Response) {
-    const { bid } = await loadReadable(req);
+    const { bid, call } = await loadReadable(req);
     const file = await findBidFile(deps.db, bid.id, req.params.fileRef);
     if (!file) throw new NotFound();
+    if (!isOwnBid(req.user!, bid)) await recordFileRead(deps, actorOf(req), bid, call, file);
     await sendStoredFile(res, deps.config.uploadDir, { ...file, id: file.file_id, uploaded_by: null });
   }
 

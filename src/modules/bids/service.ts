@@ -284,3 +284,23 @@ export async function removeBidFile(deps: Deps, actor: Actor, user: SessionUser,
     return { result: undefined, audit: bidEvent('bid.file_remove', bid, { kind: file.kind, sha256: file.sha256 }, {}) };
   });
 }
+
+/**
+ * A bid's attachment read by someone other than its own organization (a reviewer who declared no
+ * conflict, the street's manager or auditor, the administrator), after the deadline: audited on the
+ * main chain, so the organization and auditors can see who opened which file. The caller has checked
+ * canReadBid already; this only records the read.
+ */
+export async function recordFileRead(deps: Deps, actor: Actor, bid: Pick<BidRow, 'ref' | 'call_id' | 'organization_id'>, call: Pick<CallRow, 'street_office_id'>, file: { ref: string; kind: string; sha256: string }): Promise<void> {
+  await auditedTransaction(deps.db, actor, deps.clock.now(), async () => ({
+    result: undefined,
+    audit: {
+      action: 'bid.file_download',
+      subjectType: 'bid',
+      subjectId: bid.ref,
+      organizationId: bid.organization_id,
+      streetOfficeId: call.street_office_id,
+      after: { call_id: bid.call_id, file: file.ref, kind: file.kind, sha256: file.sha256 },
+    },
+  }));
+}

@@ -8,7 +8,7 @@ import { flash } from '../../web/flash';
 import { formValues } from '../../web/forms';
 import { routeTable } from '../../web/routes';
 import { sendStoredFile } from '../../files/storage';
-import { uploadedFiles } from '../../files/uploads';
+import { filesToChooseAgain, uploadedFiles } from '../../files/uploads';
 import { ALLOWED_EXTENSIONS } from '../../files/signatures';
 import { pageNumber } from '../../shared/pagination';
 import { listStreetOffices } from '../streets/repository';
@@ -157,8 +157,12 @@ export function callRoutes(deps: AppDeps, acceptFiles: AcceptFiles) {
 
   /** Parse, check and save; on any refusal the same form comes back with the typed values. */
   async function submit(req: Request, res: Response, call: q.CallView | null) {
-    const again = (status: number, errors: Record<string, string>, formError: string | null = null) =>
-      renderForm(req, res, status, { call, values: formValues(req.body), errors, formError });
+    const again = (status: number, errors: Record<string, string>, formError: string | null = null) => {
+      // The chosen documents are not kept by a refused form: say so next to the file field.
+      const dropped = filesToChooseAgain(req).documents;
+      const withFiles = dropped && !errors.documents ? { ...errors, documents: req.t('uploads.chooseAgain', { names: dropped.join((req.lang === 'en' ? ', ' : '、')) }) } : errors;
+      return renderForm(req, res, status, { call, values: formValues(req.body), errors: withFiles, formError });
+    };
     if (req.uploadProblem) {
       const { status, messageKey, params } = req.uploadProblem;
       return again(status, { documents: req.t(messageKey, params) });

@@ -5,6 +5,8 @@ import { recentEvents } from '../audit-trail/queries';
 import { describeEvents } from '../audit-trail/describe';
 import { organizationSummary } from '../organizations/queries';
 import * as q from './queries';
+import { adminQueue, managerQueue, organizationQueue, paymentItems, reviewerQueue, type QueueItem } from './queues';
+import { paymentDashboard } from '../payments';
 import { reviewerTodo } from '../reviews';
 import { floorStatus as fundsFloorStatus } from '../funds/queries';
 import { shanghaiYear } from '../funds/format';
@@ -14,28 +16,34 @@ import { evaluationDashboard } from '../evaluations';
 export function dashboardRoutes(deps: AppDeps) {
   async function show(req: Request, res: Response) {
     const user = req.user!;
-    const data: Record<string, unknown> = {};
+    const now = deps.clock.now();
+    const data: Record<string, unknown> & { queue: QueueItem[] } = { queue: [] };
     switch (user.role) {
       case 'admin':
-        [data.usersByRole, data.organizationsByStatus, data.recentEvents] = await Promise.all([
+        [data.usersByRole, data.organizationsByStatus, data.recentEvents, data.queue] = await Promise.all([
           q.usersByRole(deps.db),
           q.organizationsByStatus(deps.db),
-          recentEvents(deps.db, null, 5, deps.clock.now()),
+          recentEvents(deps.db, null, 5, now),
+          adminQueue(deps.db),
         ]);
         break;
       case 'manager':
       case 'approver':
         data.colleagues = await q.streetColleagues(deps.db, user);
-        if (user.role === 'manager' && user.streetOfficeId) data.funds = await fundsFloorStatus(deps.db, user.streetOfficeId, shanghaiYear(deps.clock.now()));
+        {
+          const [own, payments] = await Promise.all([user.role === 'manager' ? managerQueue(deps.db, user, now) : [], paymentDashboard(deps, user)]);
+          data.queue = [...paymentItems(payments), ...own];
+        }
+        if (user.role === 'manager' && user.streetOfficeId) data.funds = await fundsFloorStatus(deps.db, user.streetOfficeId, shanghaiYear(now));
         break;
       case 'auditor':
-        [data.streets, data.recentEvents] = await Promise.all([q.streetNames(deps.db, user.streetOfficeIds), recentEvents(deps.db, user.streetOfficeIds, 5, deps.clock.now())]);
+        [data.streets, data.recentEvents] = await Promise.all([q.streetNames(deps.db, user.streetOfficeIds), recentEvents(deps.db, user.streetOfficeIds, 10, now)]);
         break;
       case 'org_staff':
-        data.organization = user.organizationId ? await organizationSummary(deps.db, user.organizationId) : null;
+        [data.organization, data.queue] = await Promise.all([user.organizationId ? organizationSummary(deps.db, user.organizationId) : null, organizationQueue(deps.db, user, now)]);
         break;
       case 'reviewer':
-        data.reviews = await reviewerTodo(deps.db, user.id);
+        [data.reviews, data.queue] = await Promise.all([reviewerTodo(deps.db, user.id), reviewerQueue(deps.db, user)]);
         break;
     }
     // The recent events read as sentences with names, as on the audit trail.

@@ -6,6 +6,7 @@ import { profileHandlers } from './profile';
 import { registrationHandlers } from './registration';
 import { registryHandlers } from './registry';
 import { reviewHandlers } from './review';
+import { staffHandlers } from './staff';
 
 type AcceptFiles = (fields: { name: string; maxCount: number }[]) => RequestHandler;
 
@@ -16,6 +17,7 @@ export function organizationRoutes(deps: AppDeps, acceptFiles: AcceptFiles) {
   const registry = registryHandlers(deps);
   const own = profileHandlers(deps);
   const review = reviewHandlers(deps);
+  const colleagues = staffHandlers(deps);
   const viewers = ['org_staff', 'admin', 'auditor', 'manager'] as const;
   const admin = ['admin'] as const;
   const staff = ['org_staff'] as const;
@@ -27,6 +29,11 @@ export function organizationRoutes(deps: AppDeps, acceptFiles: AcceptFiles) {
     { method: 'post', path: '/organizations', access: 'public', handler: registration.create },
 
     { method: 'get', path: '/my/organization', access: staff, handler: own.mine },
+    { method: 'get', path: '/my/organization/staff', access: staff, handler: colleagues.list },
+    { method: 'post', path: '/my/organization/invitations', access: staff, handler: colleagues.create },
+    { method: 'post', path: '/my/organization/staff/:userId/disabling', access: staff, handler: colleagues.disable },
+    { method: 'get', path: '/invitations/:token', access: 'public', handler: colleagues.acceptForm },
+    { method: 'post', path: '/invitations/:token', access: 'public', handler: colleagues.accept },
     { method: 'get', path: '/organizations/:id', access: viewers, handler: own.show },
     { method: 'get', path: '/organizations/:id/edit', access: staff, handler: own.editForm },
     { method: 'post', path: '/organizations/:id', access: staff, handler: own.update },

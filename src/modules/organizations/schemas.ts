@@ -49,11 +49,13 @@ const profileFields = {
     .trim()
     .min(1)
     .max(30)
-    .regex(/^\+?[0-9][0-9 ()-]{5,28}$/, { message: 'validation.format' }),
+    .regex(/^\+?[0-9][0-9 ()-]{5,28}$/, { message: 'validation.format' })
+    .describe('validation.formats.phone'),
   contactEmail: z
     .string()
     .trim()
     .max(200)
+    .describe('validation.formats.email')
     .optional()
     .transform((v) => (v ? v : null))
     .refine((v) => v === null || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v), { message: 'validation.format' }),
@@ -61,12 +63,14 @@ const profileFields = {
     .string()
     .trim()
     .min(1)
+    .describe('validation.formats.date')
     .refine(isCalendarDate, { message: 'validation.format' }),
   certifiedSocialWorkers: z
     .string()
     .trim()
     .min(1)
     .regex(/^\d{1,6}$/, { message: 'validation.format' })
+    .describe('validation.formats.count')
     .transform(Number),
   categoryIds,
 };

@@ -10,7 +10,7 @@ import { pageNumber } from '../../shared/pagination';
 import { formatDateTime } from '../../shared/time';
 import { findDeclaration, listReviewCalls, scoresOf, criteriaOf } from './queries';
 import { canRunReview, reviewerMaySeeRanking, scoringOpen } from './policy';
-import { isSealed } from '../bids';
+import { bidFiles, budgetLines, isSealed } from '../bids';
 import { bidIdForRef } from './bids';
 import { formatHundredths } from './ranking';
 import { idParam, loadReviewCall, overview, rankingPage, reviewerView } from './pages';
@@ -97,7 +97,8 @@ export function reviewRoutes(deps: AppDeps) {
     const [declaration, criteria] = await Promise.all([findDeclaration(deps.db, user.id, bid.id), criteriaOf(deps.db, call.id)]);
     const refusal = service.scoringRefusal(user, bid, declaration);
     const cleared = !refusal;
-    const own = cleared ? await scoresOf(deps.db, call.id, { reviewerId: user.id, bidId: bid.id }) : [];
+    // The whole bid (budget table, attachments) only after declaring no conflict; before, its organization's name.
+    const [own, lines, files] = cleared ? await Promise.all([scoresOf(deps.db, call.id, { reviewerId: user.id, bidId: bid.id }), budgetLines(deps.db, bid.id), bidFiles(deps.db, bid.id)]) : [[], [], []];
     const values: Record<string, string> = {};
     for (const s of own) {
       values[`score_${s.criterion_id}`] = String(s.score);
@@ -112,6 +113,8 @@ export function reviewRoutes(deps: AppDeps) {
       cleared,
       criteria,
       scored: own.length > 0,
+      lines,
+      files,
       scoringOpen: scoringOpen(call),
       weighted: own.length === criteria.length && own.length ? formatHundredths(own.reduce((sum, s) => sum + s.score * (criteria.find((c) => c.id === s.criterion_id)?.weight ?? 0), 0)) : null,
       scoreField,

@@ -20,14 +20,15 @@ export type DeclarationInput = z.infer<typeof declarationSchema>;
 export const scoreField = (c: Pick<Criterion, 'id'>) => `score_${c.id}`;
 export const commentField = (c: Pick<Criterion, 'id'>) => `comment_${c.id}`;
 
-/** A whole integer 0..100 written in digits: "85" yes; "85.5", "-1", "101", "1e2", "" no. */
+/** A whole integer 0..100 written in digits: "85" yes; "85.5", "-1", "101", "1e2", "" no. The form
+ *  message ("a whole number from 0 to 100") is read from the number schema by src/web/form-messages.ts. */
 const score = () =>
   z
     .string()
     .trim()
-    .regex(/^\d{1,3}$/, { message: 'reviews.validation.score' })
+    .regex(/^\d{1,3}$/)
     .transform(Number)
-    .refine((n) => n <= 100, { message: 'reviews.validation.score' });
+    .pipe(z.number().int().min(0).max(100));
 
 /** One score and one comment for every criterion of the call; parsed into criterion id -> entry. */
 export function sheetSchema(criteria: Criterion[]) {

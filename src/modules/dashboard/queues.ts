@@ -1,0 +1,167 @@
+import type { Queryable } from '../../db/knex';
+import type { SessionUser } from '../accounts/roles';
+import { reviewerTodo } from '../reviews';
+import type { PaymentDashboard } from '../payments';
+
+/**
+ * Each role's work queue: what waits for this user, oldest first, each item a link to the page where
+ * it is done. A read model over other modules' tables (like the module's other counts): it changes
+ * nothing, and each list is one query, never one per row.
+ */
+export interface QueueItem {
+  /** i18n key under dashboard.queue.kinds: what is to be done ("open the bids"). */
+  kind: string;
+  /** The record's name (a call's title, an organization's name). */
+  label: string;
+  href: string;
+  /** Since when it waits (UTC ISO): the queue is sorted by it, oldest first. */
+  since: string;
+  /** A key under dashboard.queue.notes with its values, for a warning or a detail. */
+  note?: { key: string; params?: Record<string, unknown>; warning?: boolean };
+}
+
+const byAge = (items: QueueItem[]) => items.sort((a, b) => (a.since < b.since ? -1 : a.since > b.since ? 1 : 0));
+const LIMIT = 50;
+
+/** The street's project manager: the call's way from draft to award and contract. */
+export async function managerQueue(db: Queryable, user: SessionUser, now: Date): Promise<QueueItem[]> {
+  const street = user.streetOfficeId;
+  if (!street) return [];
+  const at = now.toISOString();
+  const calls = (q: Queryable) => q('calls as k').where('k.street_office_id', street);
+  const hasPanel = (q: Queryable) => q('call_reviewers as cr').whereRaw('cr.call_id = k.id').select(db.raw('1'));
+  const [drafts, toOpen, withoutPanel, scoring, toPropose, objections, toConfirm, toSign] = await Promise.all([
+    calls(db).where('k.status', 'draft').orderBy('k.created_at').limit(LIMIT).select('k.id', 'k.title', 'k.created_at as since'),
+    calls(db).where('k.status', 'published').whereNull('k.bids_opened_at').where('k.closes_at', '<=', at).orderBy('k.closes_at').limit(LIMIT).select('k.id', 'k.title', 'k.closes_at as since'),
+    calls(db).where('k.status', 'under_review').whereNull('k.scoring_closed_at').whereNotExists(hasPanel(db)).orderBy('k.bids_opened_at').limit(LIMIT).select('k.id', 'k.title', 'k.bids_opened_at as since'),
+    calls(db).where('k.status', 'under_review').whereNull('k.scoring_closed_at').whereExists(hasPanel(db)).orderBy('k.bids_opened_at').limit(LIMIT).select('k.id', 'k.title', 'k.bids_opened_at as since'),
+    calls(db)
+      .where('k.status', 'under_review')
+      .whereNotNull('k.scoring_closed_at')
+      .whereNotExists(db('awards as a').whereRaw('a.call_id = k.id').whereNot('a.status', 'withdrawn').select(db.raw('1')))
+      .orderBy('k.scoring_closed_at')
+      .limit(LIMIT)
+      .select('k.id', 'k.title', 'k.scoring_closed_at as since'),
+    db('objections as o')
+      .join('awards as a', 'a.id', 'o.award_id')
+      .join('calls as k', 'k.id', 'a.call_id')
+      .join('organizations as g', 'g.id', 'o.organization_id')
+      .where({ 'k.street_office_id': street, 'o.status': 'open' })
+      .orderBy('o.lodged_at')
+      .limit(LIMIT)
+      .select('o.id', 'o.award_id', 'k.title', 'g.name as organization_name', 'o.lodged_at as since'),
+    db('awards as a')
+      .join('calls as k', 'k.id', 'a.call_id')
+      .where({ 'k.street_office_id': street, 'a.status': 'proposed' })
+      .where('a.publicity_ends_at', '<=', at)
+      .whereNotExists(db('objections as o').whereRaw('o.award_id = a.id').where('o.status', 'open').select(db.raw('1')))
+      .orderBy('a.publicity_ends_at')
+      .limit(LIMIT)
+      .select('a.id', 'k.title', 'a.publicity_ends_at as since'),
+    db('award_items as i')
+      .join('awards as a', 'a.id', 'i.award_id')
+      .join('calls as k', 'k.id', 'a.call_id')
+      .join('bids as b', 'b.id', 'i.bid_id')
+      .join('organizations as g', 'g.id', 'b.organization_id')
+      .leftJoin('contracts as c', 'c.award_item_id', 'i.id')
+      .where({ 'k.street_office_id': street, 'a.status': 'final' })
+      .where((w) => w.whereNull('c.id').orWhereIn('c.status', ['draft', 'accepted']))
+      .orderBy('a.final_at')
+      .limit(LIMIT)
+      .select('i.award_id', 'k.title', 'g.name as organization_name', 'a.final_at as since', 'c.id as contract_id', 'c.status as contract_status'),
+  ]);
+  return byAge([
+    ...drafts.map((c) => ({ kind: 'draft', label: c.title, href: `/calls/${c.id}`, since: c.since })),
+    ...toOpen.map((c) => ({ kind: 'openBids', label: c.title, href: `/reviews/calls/${c.id}`, since: c.since })),
+    ...withoutPanel.map((c) => ({ kind: 'assignPanel', label: c.title, href: `/reviews/calls/${c.id}#h-panel`, since: c.since })),
+    ...scoring.map((c) => ({ kind: 'closeScoring', label: c.title, href: `/reviews/calls/${c.id}#h-close`, since: c.since })),
+    ...toPropose.map((c) => ({ kind: 'proposeAward', label: c.title, href: `/calls/${c.id}/award/new`, since: c.since })),
+    ...objections.map((o) => ({ kind: 'answerObjection', label: o.title, href: `/awards/${o.award_id}/objections/${o.id}`, since: o.since, note: { key: 'objectionBy', params: { organization: o.organization_name } } })),
+    ...toConfirm.map((a) => ({ kind: 'confirmAward', label: a.title, href: `/awards/${a.id}#h-confirm`, since: a.since })),
+    ...toSign.map((i) => ({
+      kind: i.contract_id ? (i.contract_status === 'accepted' ? 'signContract' : 'sendContract') : 'draftContract',
+      label: i.title,
+      href: i.contract_id ? `/contracts/${i.contract_id}` : `/awards/${i.award_id}`,
+      since: i.since,
+      note: { key: 'organization', params: { organization: i.organization_name } },
+    })),
+  ]);
+}
+
+/** A reviewer: declarations and score sheets still to do, per call under review. */
+export async function reviewerQueue(db: Queryable, user: SessionUser): Promise<QueueItem[]> {
+  const todo = await reviewerTodo(db, user.id, LIMIT);
+  const open = todo.filter((r) => !r.scoring_closed_at && r.status === 'under_review' && (r.toDeclare || r.toScore));
+  if (!open.length) return [];
+  const assigned = await db('call_reviewers').where('reviewer_id', user.id).whereIn('call_id', open.map((r) => r.call_id)).select('call_id', 'assigned_at');
+  const since = new Map(assigned.map((a) => [Number(a.call_id), String(a.assigned_at)]));
+  return byAge(open.map((r) => ({ kind: r.toDeclare ? 'declare' : 'score', label: r.title, href: `/reviews/calls/${r.call_id}`, since: since.get(r.call_id) ?? '', note: { key: 'reviewTodo', params: { declare: r.toDeclare, score: r.toScore } } })));
+}
+
+/** Organization staff: bids in draft, deadlines this week, results and answers to their objections. */
+export async function organizationQueue(db: Queryable, user: SessionUser, now: Date): Promise<QueueItem[]> {
+  const org = user.organizationId;
+  if (!org) return [];
+  const at = now.toISOString();
+  const inAWeek = new Date(now.getTime() + 7 * 86400000).toISOString();
+  const monthAgo = new Date(now.getTime() - 30 * 86400000).toISOString();
+  const [drafts, closing, results, answers] = await Promise.all([
+    db('bids as b').join('calls as k', 'k.id', 'b.call_id').where({ 'b.organization_id': org, 'b.status': 'draft' }).where('k.closes_at', '>', at).orderBy('b.created_at').limit(LIMIT).select('b.ref', 'k.title', 'k.closes_at', 'b.created_at as since'),
+    db('calls as k')
+      .where('k.status', 'published')
+      .where('k.opens_at', '<=', at)
+      .where('k.closes_at', '>', at)
+      .where('k.closes_at', '<=', inAWeek)
+      .whereNotExists(db('bids as b').whereRaw('b.call_id = k.id').where('b.organization_id', org).whereIn('b.status', ['draft', 'submitted']).select(db.raw('1')))
+      .orderBy('k.closes_at')
+      .limit(LIMIT)
+      .select('k.id', 'k.title', 'k.closes_at'),
+    db('awards as a')
+      .join('calls as k', 'k.id', 'a.call_id')
+      .whereIn('a.status', ['proposed', 'final'])
+      .where('a.proposed_at', '>=', monthAgo)
+      .whereExists(db('bids as b').whereRaw('b.call_id = k.id').where({ 'b.organization_id': org, 'b.status': 'submitted' }).select(db.raw('1')))
+      .orderBy('a.proposed_at')
+      .limit(LIMIT)
+      .select('a.id', 'k.title', 'a.status', 'a.proposed_at', 'a.final_at'),
+    db('objections as o').join('awards as a', 'a.id', 'o.award_id').join('calls as k', 'k.id', 'a.call_id').where('o.organization_id', org).whereNotNull('o.answered_at').where('o.answered_at', '>=', monthAgo).orderBy('o.answered_at').limit(LIMIT).select('o.id', 'o.award_id', 'k.title', 'o.answered_at as since'),
+  ]);
+  return byAge([
+    ...drafts.map((b) => ({ kind: 'bidDraft', label: b.title, href: `/bids/${b.ref}/edit`, since: b.since, note: { key: 'closesAt', params: { at: b.closes_at } } })),
+    // A deadline sorts by how soon it comes: the soonest first, ahead of what waits since earlier.
+    ...closing.map((c) => ({ kind: 'deadline', label: c.title, href: `/calls/${c.id}`, since: '', note: { key: 'closesAt', params: { at: c.closes_at }, warning: true } })),
+    ...results.map((a) => ({ kind: a.status === 'final' ? 'resultFinal' : 'resultPublicity', label: a.title, href: `/awards/${a.id}`, since: a.final_at ?? a.proposed_at })),
+    ...answers.map((o) => ({ kind: 'objectionAnswered', label: o.title, href: `/awards/${o.award_id}/objections/${o.id}`, since: o.since })),
+  ]);
+}
+
+/** The administrator: organizations waiting for review, oldest first, warning when nothing was uploaded. */
+export async function adminQueue(db: Queryable): Promise<QueueItem[]> {
+  const docs = db('organization_documents').groupBy('organization_id').select('organization_id', db.raw('COUNT(*) AS n'));
+  const rows = await db('organizations as g').leftJoin(docs.as('d'), 'd.organization_id', 'g.id').where('g.status', 'pending').orderBy('g.updated_at').limit(LIMIT).select('g.id', 'g.name', 'g.updated_at as since', 'd.n');
+  return rows.map((r) => ({
+    kind: 'reviewOrganization',
+    label: r.name,
+    href: `/organizations/${r.id}`,
+    since: r.since,
+    note: Number(r.n ?? 0) ? { key: 'documents', params: { count: Number(r.n) } } : { key: 'noDocuments', warning: true },
+  }));
+}
+
+/** The payments engineer's dashboard part (paymentDashboard) as queue items: the approver's
+ *  proposals and missing vouchers, the manager's milestones ready to be proposed for payment. */
+export function paymentItems(p: PaymentDashboard | undefined): QueueItem[] {
+  if (!p) return [];
+  return [
+    ...p.queue.map((x) => ({
+      kind: 'approvePayment',
+      label: `${x.contract_number} · ${x.milestone_title}`,
+      href: x.link,
+      since: String(x.proposed_at),
+      note: x.own ? { key: 'ownProposal', warning: true } : { key: 'paymentOf', params: { organization: x.organization_name, amount: Number(x.amount_fen) } },
+    })),
+    ...p.vouchersMissing.map((v) => ({ kind: 'recordVoucher', label: v.contract_number, href: v.link, since: v.approved_at, note: { key: 'amount', params: { amount: v.amount_fen } } })),
+    // Ready now (an advance, or an evaluation closed): they wait since then; the list comes oldest due first.
+    ...p.toPropose.map((m) => ({ kind: 'proposePayment', label: `${m.contract_number} · ${m.title}`, href: m.link, since: '', note: { key: 'paymentOf', params: { organization: m.organization_name, amount: m.amount_fen } } })),
+  ];
+}

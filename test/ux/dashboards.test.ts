@@ -1,0 +1,97 @@
+import { createTestContext, type TestContext } from '../helpers/app';
+import { loginAs, signIn } from '../helpers/http';
+import { reviewerAgent, scenario, refOf } from '../reviews/helpers';
+import { reviewCall, underReview, submittedBid } from '../reviews/factory';
+import { agentFor, proposedAward } from '../awards/factory';
+
+let ctx: TestContext;
+beforeAll(async () => {
+  ctx = await createTestContext();
+});
+afterAll(() => ctx.close());
+beforeEach(() => ctx.clock.set('2026-11-25T02:00:00.000Z'));
+
+/** The queue's items as "kind label" in page order, from the rendered list. */
+function queueOf(html: string): { text: string; href: string }[] {
+  const list = /<ol class="queue-list">([\s\S]*?)<\/ol>/.exec(html)?.[1] ?? '';
+  return [...list.matchAll(/<a href="([^"]+)"><strong>([^<]+)<\/strong><span class="queue-sep">：<\/span>([^<]+)<\/a>/g)].map((m) => ({ href: m[1], text: `${m[2]} ${m[3]}` }));
+}
+
+describe('the dashboards are work queues', () => {
+  it('a new manager sees an empty queue that says there is nothing to do', async () => {
+    const { agent } = await loginAs(ctx, 'manager');
+    const res = await agent.get('/dashboard');
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('目前没有等待您处理的事项。');
+  });
+
+  it("the manager's queue: bids to open, panels to assign, scoring to close, oldest first, each linked", async () => {
+    const s = await scenario(ctx, { closesAt: '2026-11-20T00:00:00.000Z' });
+    const second = await reviewCall(ctx, { streetOfficeId: s.f.streetOfficeId, closesAt: '2026-11-24T00:00:00.000Z', title: '第二个项目' });
+    const third = await reviewCall(ctx, { streetOfficeId: s.f.streetOfficeId, closesAt: '2026-11-10T00:00:00.000Z', title: '第三个项目' });
+    await submittedBid(ctx, third.callId);
+    const r = await reviewerAgent(ctx);
+    await underReview(ctx, third.callId, [r.user.id]);
+    const res = await s.manager.agent.get('/dashboard');
+    const queue = queueOf(res.text);
+    // Waiting since the deadline (11-20, 11-24), and since the opening (now) for the scoring.
+    expect(queue.map((i) => i.href)).toEqual([`/reviews/calls/${s.f.callId}`, `/reviews/calls/${second.callId}`, `/reviews/calls/${third.callId}#h-close`]);
+    expect(queue[0].text).toContain('开标');
+    await underReview(ctx, second.callId, []);
+    expect(queueOf((await s.manager.agent.get('/dashboard')).text).map((i) => i.href)).toContain(`/reviews/calls/${second.callId}#h-panel`);
+  });
+
+  it("the manager's queue: an award to propose, an objection to answer, an award to confirm", async () => {
+    const bids = { bids: [{ priceFen: 500_000, scores: [[90, 90]] }, { priceFen: 400_000, scores: [[60, 60]] }] };
+    const { call, awardId } = await proposedAward(ctx, bids);
+    const manager = await agentFor(ctx, call.manager);
+    expect(queueOf((await manager.get('/dashboard')).text)).toEqual([]);
+    const at = ctx.clock.now().toISOString();
+    const [o] = await ctx.db('objections').insert({ award_id: awardId, call_id: call.callId, organization_id: call.bids[1].organizationId, reasons: '理由', status: 'open', lodged_at: at }).returning('id');
+    const objectionId = Number(typeof o === 'object' ? o.id : o);
+    expect(queueOf((await manager.get('/dashboard')).text).map((i) => i.href)).toEqual([`/awards/${awardId}/objections/${objectionId}`]);
+    await ctx.db('objections').where({ id: objectionId }).update({ status: 'rejected', answer: '不成立', answered_at: at });
+    await ctx.db('awards').where({ id: awardId }).update({ publicity_ends_at: new Date(ctx.clock.now().getTime() - 1000).toISOString() });
+    expect(queueOf((await manager.get('/dashboard')).text).map((i) => i.href)).toEqual([`/awards/${awardId}#h-confirm`]);
+    await ctx.db('awards').where({ id: awardId }).update({ status: 'withdrawn', withdrawn_at: at, withdrawn_reason: 'test' });
+    await ctx.db('calls').where({ id: call.callId }).update({ status: 'under_review' });
+    expect(queueOf((await manager.get('/dashboard')).text).map((i) => i.href)).toEqual([`/calls/${call.callId}/award/new`]);
+  });
+
+  it("the reviewer's queue lists calls with declarations or sheets left; empty when done", async () => {
+    const s = await scenario(ctx);
+    const r = await reviewerAgent(ctx);
+    expect((await r.agent.get('/dashboard')).text).toContain('目前没有等待您处理的事项。');
+    await underReview(ctx, s.f.callId, [r.user.id]);
+    const queue = queueOf((await r.agent.get('/dashboard')).text);
+    expect(queue).toEqual([{ href: `/reviews/calls/${s.f.callId}`, text: expect.stringContaining('申报利益冲突') }]);
+    void refOf;
+  });
+
+  it("the organization's queue: a draft bid and a deadline this week; an approved organization is not asked for documents", async () => {
+    const street = await ctx.make.streetOffice();
+    const open = await reviewCall(ctx, { streetOfficeId: street.id, closesAt: '2026-11-28T09:00:00.000Z', title: '本周截止的项目' });
+    const drafted = await reviewCall(ctx, { streetOfficeId: street.id, closesAt: '2026-12-20T09:00:00.000Z', title: '起草中的项目' });
+    const org = await ctx.make.organization();
+    await ctx.db('organizations').where({ id: org.id }).update({ status: 'approved' });
+    const staff = await ctx.make.user('org_staff', { organization_id: org.id });
+    await submittedBid(ctx, drafted.callId, { organizationId: org.id, status: 'draft' });
+    const agent = await signIn(ctx, staff.username);
+    const res = await agent.get('/dashboard');
+    const queue = queueOf(res.text);
+    expect(queue.map((i) => i.text)).toEqual([expect.stringContaining('本周截止的项目'), expect.stringContaining('起草中的项目')]);
+    expect(queue[0].href).toBe(`/calls/${open.callId}`);
+    expect(queue[1].href).toMatch(/^\/bids\/[0-9a-f]{16}\/edit$/);
+    expect(res.text).not.toContain('尚未上传资质文件');
+  });
+
+  it("the administrator's queue: organizations waiting for review, with a warning when nothing was uploaded", async () => {
+    const { agent } = await loginAs(ctx, 'admin');
+    const org = await ctx.make.organization();
+    await ctx.db('organizations').where({ id: org.id }).update({ status: 'pending', updated_at: '2020-01-01T00:00:00.000Z' });
+    const res = await agent.get('/dashboard');
+    const queue = queueOf(res.text);
+    expect(queue[0]).toEqual({ href: `/organizations/${org.id}`, text: expect.stringContaining('审核机构注册') });
+    expect(res.text).toContain('尚未上传任何资质文件');
+  });
+});

@@ -1,0 +1,31 @@
+import { createTestContext, type TestContext } from '../helpers/app';
+import { csrfFrom, signIn, type Agent } from '../helpers/http';
+import { payableContract, PDF } from '../payments/factory';
+
+let ctx: TestContext;
+beforeAll(async () => {
+  ctx = await createTestContext();
+});
+afterAll(() => ctx.close());
+
+const post = async (agent: Agent, path: string, fields: Record<string, string> = {}) => agent.post(path).type('form').send({ _csrf: await csrfFrom(agent, '/dashboard'), ...fields });
+
+describe("payments on the dashboards' queues (paymentDashboard of the payments module)", () => {
+  it("the manager sees the advance to propose; once proposed, it is in the approver's queue, linked to the proposal", async () => {
+    const c = await payableContract(ctx);
+    const manager = await signIn(ctx, c.call.manager.username);
+    const approver = await signIn(ctx, c.approverRow.username);
+    const staff = await signIn(ctx, c.call.bids[0].staff.username);
+    const page = `/contracts/${c.contractId}/milestones/1/payment`;
+    expect((await approver.get('/dashboard')).text).toContain('目前没有等待您处理的事项。');
+    expect((await manager.get('/dashboard')).text).toContain(`href="${page}"><strong>提出付款</strong>`);
+
+    const token = await csrfFrom(staff, page);
+    const up = await staff.post(`/contracts/${c.contractId}/milestones/1/invoices`).field('_csrf', token).field('kind', 'invoice').field('amount', String(c.milestones[0].amountFen / 100)).attach('file', PDF, 'fapiao.pdf');
+    expect(up.status).toBe(303);
+    const proposed = await post(manager, page, { _once: `k-${Date.now()}` });
+    expect(proposed.status).toBe(303);
+    const dashboard = await approver.get('/dashboard');
+    expect(dashboard.text).toContain(`href="${proposed.headers.location}"><strong>审批付款</strong>`);
+  });
+});

@@ -1,0 +1,96 @@
+import request from 'supertest';
+import { createTestContext, type TestContext } from '../helpers/app';
+import { csrfFrom, postForm, signIn, type Agent } from '../helpers/http';
+import { disableStaff } from '../../src/modules/organizations/staff-service';
+import { loadSessionUser } from '../../src/modules/accounts/repository';
+import { systemActor } from '../../src/audit/audit';
+
+let ctx: TestContext;
+beforeAll(async () => {
+  ctx = await createTestContext();
+});
+afterAll(() => ctx.close());
+beforeEach(() => ctx.clock.set('2026-11-25T02:00:00.000Z'));
+
+async function orgWithStaff(n = 1) {
+  const org = await ctx.make.organization();
+  const staff = [];
+  for (let i = 0; i < n; i++) staff.push(await ctx.make.user('org_staff', { organization_id: org.id }));
+  return { org, staff, agent: await signIn(ctx, staff[0].username) };
+}
+
+async function inviteLink(agent: Agent, displayName = '王芳') {
+  const res = await postForm(agent, '/my/organization/invitations', { displayName }, '/my/organization/staff');
+  expect(res.status).toBe(201);
+  return /\/invitations\/([A-Za-z0-9_-]+)/.exec(res.text)![1];
+}
+
+async function accept(token: string, fields: Record<string, string>) {
+  const agent = request.agent(ctx.app);
+  const csrf = await csrfFrom(agent, "/login");
+  return agent.post(`/invitations/${token}`).type('form').send({ _csrf: csrf, ...fields });
+}
+
+describe('inviting colleagues', () => {
+  it('staff invite a colleague, who completes the link with their own password; the link is single use and stored hashed', async () => {
+    const { org, agent } = await orgWithStaff();
+    const token = await inviteLink(agent);
+    const row = await ctx.db('staff_invitations').where({ organization_id: org.id }).first();
+    expect(row.token_hash).toHaveLength(64);
+    expect(row.token_hash).not.toContain(token);
+    expect((await request(ctx.app).get(`/invitations/${token}`)).text).toContain('王芳');
+    const done = await accept(token, { username: 'wang.fang', password: 'a long new password 2026' });
+    expect(done.status).toBe(303);
+    const user = await ctx.db('users').where({ username: 'wang.fang' }).first();
+    expect(user).toMatchObject({ role: 'org_staff', organization_id: org.id, display_name: '王芳' });
+    expect((await signIn(ctx, 'wang.fang', 'a long new password 2026').then((a) => a.get('/dashboard'))).status).toBe(200);
+    expect((await request(ctx.app).get(`/invitations/${token}`)).status).toBe(404);
+    expect((await accept(token, { username: 'second.use', password: 'a long new password 2026' })).status).toBe(404);
+    expect(await ctx.db('users').where({ username: 'second.use' }).first()).toBeUndefined();
+  });
+
+  it('an expired link is not found; a short password or a taken username re-shows the form (422), nothing written', async () => {
+    const { agent, staff } = await orgWithStaff();
+    const token = await inviteLink(agent);
+    const short = await accept(token, { username: 'li.lei', password: 'short' });
+    expect(short.status).toBe(422);
+    expect(short.text).toContain('密码至少需要 12 个字符');
+    const taken = await accept(token, { username: staff[0].username, password: 'a long new password 2026' });
+    expect(taken.status).toBe(422);
+    expect(taken.text).toContain('该用户名已被使用');
+    ctx.clock.set('2026-12-03T02:00:00.000Z');
+    expect((await request(ctx.app).get(`/invitations/${token}`)).status).toBe(404);
+  });
+
+  it('refuses a manager, and an invitation form without a name', async () => {
+    const { agent } = await orgWithStaff();
+    expect((await postForm(agent, '/my/organization/invitations', { displayName: '' }, '/my/organization/staff')).status).toBe(422);
+    const manager = await signIn(ctx, (await ctx.make.user('manager')).username);
+    expect((await manager.get('/my/organization/staff')).status).toBe(403);
+  });
+});
+
+describe('disabling colleagues', () => {
+  it("disables a colleague (signed out), never the organization's last active account, never another organization's", async () => {
+    const { staff, agent } = await orgWithStaff(2);
+    const page = await agent.get('/my/organization/staff');
+    expect(page.text).toContain(`/my/organization/staff/${staff[1].id}/disabling`);
+    expect((await postForm(agent, `/my/organization/staff/${staff[1].id}/disabling`, {}, '/my/organization/staff')).status).toBe(303);
+    expect((await ctx.db('users').where({ id: staff[1].id }).first()).disabled_at).not.toBeNull();
+    const last = await postForm(agent, `/my/organization/staff/${staff[0].id}/disabling`, {}, '/my/organization/staff');
+    expect(last.status).toBe(409);
+    expect(last.text).toContain('不能停用机构最后一个在用的账户');
+    expect((await agent.get('/my/organization/staff')).text).toMatch(/disabled aria-describedby="last-account"/);
+    const other = await orgWithStaff(2);
+    expect((await postForm(agent, `/my/organization/staff/${other.staff[1].id}/disabling`, {}, '/my/organization/staff')).status).toBe(404);
+  });
+
+  it('two staff disabling each other at the same moment: one succeeds, one account stays active', async () => {
+    const { staff } = await orgWithStaff(2);
+    const [a, b] = await Promise.all(staff.map((s) => loadSessionUser(ctx.db, s.id)));
+    const results = await Promise.allSettled([disableStaff(ctx, systemActor, a!, staff[1].id), disableStaff(ctx, systemActor, b!, staff[0].id)]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const active = await ctx.db('users').whereIn('id', staff.map((s) => s.id)).whereNull('disabled_at').count({ n: '*' }).first();
+    expect(Number(active!.n)).toBe(1);
+  });
+});
