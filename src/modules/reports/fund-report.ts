@@ -156,8 +156,8 @@ export function fundSections(r: FundReport, t: TFunction, lang: string): Section
     money('committed', h('committed')),
     money('paid', h('paid')),
     money('available', h('available')),
-    money('ledgerAllocated', h('ledgerAllocated')),
-    money('ledgerPaid', h('ledgerPaid')),
+    { ...money('ledgerAllocated', h('ledgerAllocated')), pdf: false },
+    { ...money('ledgerPaid', h('ledgerPaid')), pdf: false },
     { key: 'check', header: h('check'), type: 'text', width: 12 },
   ];
   const flat = (label: string, f: Figures, avail: number, ledger: Figures, mismatch: boolean) => ({

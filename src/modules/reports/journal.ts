@@ -40,14 +40,14 @@ export function journalColumns(t: TFunction): Column[] {
     { key: 'entry', header: h('entry'), type: 'int', width: 10 },
     { key: 'time', header: h('time'), type: 'datetime', width: 17 },
     { key: 'kind', header: h('kind'), type: 'text', width: 10 },
-    { key: 'street', header: h('street'), type: 'text', width: 12 },
+    { key: 'street', header: h('street'), type: 'text', width: 12, pdf: false },
     { key: 'number', header: h('number'), type: 'text', width: 16 },
     { key: 'organization', header: h('organization'), type: 'text', width: 30 },
     { key: 'source', header: h('source'), type: 'text', width: 14 },
     { key: 'amount', header: h('amount'), type: 'money', width: 14 },
     { key: 'reverses', header: h('reverses'), type: 'text', width: 10 },
     { key: 'by', header: h('by'), type: 'text', width: 14 },
-    { key: 'note', header: h('note'), type: 'text', width: 30 },
+    { key: 'note', header: h('note'), type: 'text', width: 30, pdf: false },
   ];
 }
 

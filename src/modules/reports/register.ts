@@ -11,13 +11,13 @@ export function registerColumns(t: TFunction): Column[] {
   const h = (k: string) => t(`reports.register.columns.${k}`);
   return [
     { key: 'number', header: h('number'), type: 'text', width: 16 },
-    { key: 'street', header: h('street'), type: 'text', width: 12 },
+    { key: 'street', header: h('street'), type: 'text', pdf: false, width: 12 },
     { key: 'organization', header: h('organization'), type: 'text', width: 30 },
-    { key: 'creditCode', header: h('creditCode'), type: 'text', width: 20 },
-    { key: 'category', header: h('category'), type: 'text', width: 14 },
+    { key: 'creditCode', header: h('creditCode'), type: 'text', pdf: false, width: 20 },
+    { key: 'category', header: h('category'), type: 'text', pdf: false, width: 14 },
     { key: 'service', header: h('service'), type: 'text', width: 30 },
-    { key: 'method', header: h('method'), type: 'text', width: 12 },
-    { key: 'fundingMode', header: h('fundingMode'), type: 'text', width: 12 },
+    { key: 'method', header: h('method'), type: 'text', pdf: false, width: 12 },
+    { key: 'fundingMode', header: h('fundingMode'), type: 'text', pdf: false, width: 12 },
     { key: 'amount', header: h('amount'), type: 'money', width: 14 },
     { key: 'signingDate', header: h('signingDate'), type: 'date', width: 12 },
     { key: 'status', header: h('status'), type: 'text', width: 12 },
@@ -25,7 +25,7 @@ export function registerColumns(t: TFunction): Column[] {
     { key: 'outstanding', header: h('outstanding'), type: 'money', width: 14 },
     { key: 'settled', header: h('settled'), type: 'text', width: 10 },
     { key: 'meanScore', header: h('meanScore'), type: 'score', width: 10 },
-    { key: 'grade', header: h('grade'), type: 'text', width: 10 },
+    { key: 'grade', header: h('grade'), type: 'text', width: 10, pdf: false },
   ];
 }
 

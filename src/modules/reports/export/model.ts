@@ -13,6 +13,8 @@ export interface Column {
   type: ColumnType;
   /** Characters, for the spreadsheet; relative width in the PDF. */
   width: number;
+  /** Left out of the PDF (an A4 page holds about nine columns); the spreadsheet and CSV have every column. */
+  pdf?: false;
 }
 
 export type Row = Record<string, string | number | null | undefined>;

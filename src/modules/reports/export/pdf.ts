@@ -17,7 +17,8 @@ function text(c: Column, v: Row[string]): string {
 /**
  * The report as a PDF through the shared PDF layer (src/pdf: fonts decoded once per process, A4 page
  * frame, tables that break across pages with their header repeated, totals kept with the last row).
- * A mismatch of the ledger check is printed in red at the top and its rows marked.
+ * A mismatch of the ledger check is printed in red at the top and its rows marked. Columns marked
+ * `pdf: false` are left out (the spreadsheet and the CSV have them all).
  */
 export async function renderReportPdf(doc: ReportDocument, createdAt: string): Promise<Buffer> {
   const w = await PdfWriter.create({ title: doc.title, identifier: doc.title, createdAt });
@@ -27,16 +28,18 @@ export async function renderReportPdf(doc: ReportDocument, createdAt: string): P
   for (const s of doc.sections) {
     w.heading(s.name);
     if (s.note) w.paragraph(s.note, { fontSize: 9 });
+    const columns = s.columns.filter((c) => c.pdf !== false);
     const rows: string[][] = [];
     for await (const r of rowsOf(s.rows)) {
-      const cells = s.columns.map((c) => text(c, r[c.key]));
+      const cells = columns.map((c) => text(c, r[c.key]));
       if (s.alertKey && r[s.alertKey]) cells[0] = `【不一致】${cells[0]}`;
       rows.push(cells);
     }
+    const fontSize = columns.length > 6 ? 7.5 : 9;
     w.table(
-      s.columns.map((c) => ({ header: c.header, width: c.width, align: c.type === 'text' ? 'left' : 'right' })),
+      columns.map((c) => ({ header: c.header, width: c.width, align: c.type === 'text' ? 'left' : 'right' })),
       rows,
-      s.total ? { footerRows: [s.columns.map((c) => text(c, s.total![c.key]))] } : {},
+      s.total ? { fontSize, footerRows: [columns.map((c) => text(c, s.total![c.key]))] } : { fontSize },
     );
   }
   return w.finish();
