@@ -186,9 +186,11 @@ export interface ClosedEvaluation {
   weights: { used: { source: Source; score: number; weight: number; usedWeight: number }[]; missing: Source[] };
   /** The contract's payment rule on this score: the whole share, a partial amount, or nothing. */
   consequence: PaymentConsequence;
-  /** SHA-256 of the stored assessment report PDF. */
+  /** SHA-256 of the stored assessment report PDF (of this closing; earlier ones are kept too). */
   reportSha256: string | null;
   closedAt: string;
+  /** A review (复核) was asked and not yet answered: no payment may be proposed. */
+  reviewOpen: boolean;
 }
 
 export async function closedEvaluation(db: Queryable, milestoneId: number): Promise<ClosedEvaluation | undefined> {
@@ -210,8 +212,40 @@ export async function closedEvaluation(db: Queryable, milestoneId: number): Prom
     floorScore: m.floor_score,
     weights: { used: weights.used, missing: weights.missing },
     consequence: paymentConsequence(m.amount_fen, e.total_score!, e.pass_score!, m.partial_rule, m.floor_score),
-    reportSha256: (await db('evaluation_reports').where({ evaluation_id: e.id }).first('sha256'))?.sha256 ?? null,
+    reportSha256: (await latestAssessmentReport(db, e.id))?.sha256 ?? null,
     closedAt: e.closed_at!,
+    reviewOpen: !!(await db('evaluation_reviews').where({ evaluation_id: e.id, status: 'open' }).first('id')),
   };
+}
+
+/** The assessment report in force: the newest (a reopened evaluation closes again with a new one). */
+export const latestAssessmentReport = (db: Queryable, evaluationId: number): Promise<{ id: number; sha256: string; file_id: number; created_at: string } | undefined> =>
+  db('evaluation_reports').where({ evaluation_id: evaluationId }).orderBy('id', 'desc').first('id', 'sha256', 'file_id', 'created_at');
+
+/** What the public may see of a contract's closed evaluations, per milestone: no comments, no names. */
+export interface PublicEvaluationResult {
+  milestoneSeq: number;
+  milestoneId: number;
+  /** Hundredths. */
+  score: number;
+  grade: Grade;
+  stars: number;
+  /** Ratings of the citizen round that counted on closing (0 when the source was missing). */
+  citizenRatings: number;
+  closedAt: string;
+}
+
+export async function publicEvaluationResults(db: Queryable, contractId: number): Promise<PublicEvaluationResult[]> {
+  const rows = await db('milestone_evaluations as e')
+    .join('contract_milestones as m', function () {
+      this.on('m.contract_id', '=', 'e.contract_id').andOn('m.seq', '=', 'e.milestone_seq');
+    })
+    .where({ 'e.contract_id': contractId, 'e.status': 'closed' })
+    .orderBy('e.milestone_seq')
+    .select('e.milestone_seq', 'm.id as milestone_id', 'e.total_score', 'e.grade', 'e.stars', 'e.weights_json', 'e.closed_at');
+  return rows.map((r) => {
+    const weights = JSON.parse(r.weights_json) as { citizenRatings?: number };
+    return { milestoneSeq: Number(r.milestone_seq), milestoneId: Number(r.milestone_id), score: Number(r.total_score), grade: r.grade, stars: Number(r.stars), citizenRatings: Number(weights.citizenRatings ?? 0), closedAt: r.closed_at };
+  });
 }
 

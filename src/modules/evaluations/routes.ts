@@ -25,6 +25,8 @@ export function evaluationRoutes(deps: AppDeps, acceptFiles: AcceptFiles) {
     { method: 'post', path: `${ev}/assessors`, access: ['manager'], handler: reports.assign },
     { method: 'post', path: `${ev}/declaration`, access: assessors, handler: reports.declaration },
     { method: 'post', path: `${ev}/assessor-score`, access: assessors, handler: reports.assessorScore },
+    { method: 'post', path: `${ev}/review`, access: ['org_staff'], handler: reports.askReview },
+    { method: 'post', path: `${ev}/review/answer`, access: ['manager'], handler: reports.answer },
     { method: 'get', path: `${ev}/report.pdf`, access: readers, handler: reports.assessmentPdf },
     { method: 'get', path: `${base}/files/:fileId`, access: readers, handler: reports.download },
   ]);
