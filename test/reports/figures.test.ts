@@ -80,18 +80,27 @@ it('shows the payments of the register (paid to date, outstanding) to the fen, w
   expect(rows[1][rows[0].indexOf('未支付（元）')]).toBe(((amount - paid) / 100).toFixed(2));
 });
 
-it('lists every payment and reversal in the journal, per source, totalling what the ledger paid', async () => {
+it('lists every release and reversal in the journal, per source, totalling what the ledger paid', async () => {
   const oracle = await ledgerOracle(ctx, street());
   const paid = Object.values(oracle).reduce((a, f) => a + f.paid, 0);
-  const count = await ctx.db('fund_entries').where({ street_office_id: street() }).whereIn('kind', ['payment', 'payment_reversal']).count({ n: '*' }).first();
+  const count = Number((await ctx.db('payments').where({ street_office_id: street() }).count({ n: '*' }).first())!.n);
+  expect(count).toBe(3);
   const ws = (await readXlsx((await get(`/reports/payments/export?street=${street()}&year=2026&format=xlsx`)).body as Buffer)).worksheets[0];
-  expect(ws.rowCount).toBe(1 + Number(count!.n) + 1);
-  const amountCol = 8;
+  expect(ws.rowCount).toBe(1 + count + 1);
+  const headers = (ws.getRow(1).values as unknown[]).slice(1);
+  const col = (name: string) => headers.indexOf(name) + 1;
+  const fen = (r: number, name: string) => Math.round(Number(ws.getRow(r).getCell(col(name)).value) * 100);
   let sum = 0;
-  for (let r = 2; r <= ws.rowCount - 1; r++) sum += Math.round(Number(ws.getRow(r).getCell(amountCol).value) * 100);
+  for (let r = 2; r <= count + 1; r++) sum += fen(r, '金额（元）');
   expect(sum).toBe(paid);
-  expect(Math.round(Number(ws.getRow(ws.rowCount).getCell(amountCol).value) * 100)).toBe(paid);
-  expect(ws.getRow(2).getCell(2).value).toBeInstanceOf(Date);
+  expect(fen(ws.rowCount, '金额（元）')).toBe(paid);
+  // Per source, the journal's total is the ledger's paid of that source.
+  for (const [s, name] of [['fiscal', '财政资金'], ['lottery', '福彩公益金'], ['development_fund', '专项发展基金'], ['donation', '社会捐赠']] as const) expect([s, fen(ws.rowCount, name)]).toEqual([s, oracle[s].paid]);
+  expect(ws.getRow(2).getCell(col('审批时间')).value).toBeInstanceOf(Date);
+  expect(ws.getRow(4).getCell(col('类型')).value).toBe('追回');
+  expect(fen(4, '金额（元）')).toBeLessThan(0);
+  expect(String(ws.getRow(2).getCell(col('账务分录')).value)).toMatch(/^#\d+/);
+  expect(ws.getRow(3).getCell(col('评分')).value).toBe(87.12);
 });
 
 it('names a mismatch between the balance rows and the ledger in red on the page, the PDF and the spreadsheet', async () => {
@@ -126,4 +135,20 @@ it('writes every download to the audit trail with who, what and the scope', asyn
 it('uses Content-Disposition with a Chinese filename* and an ASCII fallback', async () => {
   const res = await get(`/reports/funds/export?street=${street()}&year=2026&format=csv`);
   expect(res.headers['content-disposition']).toMatch(/^attachment; filename="fund-report-street\d+-2026\.csv"; filename\*=UTF-8''%E4%B8%93%E9%A1%B9/);
+});
+
+it('puts the contract, its versions, milestones, evaluations, payments, findings and hashed audit events in the dossier PDF', async () => {
+  const { recordFinding } = await import('../../src/modules/reports/findings');
+  const user = { id: 0, username: 'x', displayName: 'x', role: 'auditor' as const, streetOfficeId: null, streetOfficeName: null, organizationId: null, organizationName: null, streetOfficeIds: [street()] };
+  const auditorRow = await ctx.db('users').where({ role: 'auditor' }).first('id');
+  await recordFinding(ctx, { userId: auditorRow.id, label: 'auditor', role: 'auditor', ip: null, requestId: null }, { ...user, id: Number(auditorRow.id) }, { subject_type: 'contract', subject_id: c.contractId, street: undefined, year: undefined, title: '追回依据', body: '请说明追回三分之一的依据。' });
+  const res = await get(`/reports/contracts/${c.contractId}/dossier.pdf`);
+  expect(res.status).toBe(200);
+  expect(res.headers['content-disposition']).toMatch(/filename\*=UTF-8''%E5%90%88%E5%90%8C%E6%A1%A3%E6%A1%88/);
+  const text = (await pdfPages(res.body as Buffer)).join('\n');
+  for (const part of ['一、合同', '二、合同版本', '三、付款节点', '五、评估', '87.12', '六、支付', '追回', '-¥5000.00', '已支付', '七、审计意见', '追回依据', '八、审计日志', 'contract.sign', 'payment.']) expect([part, text.includes(part)]).toEqual([part, true]);
+  const last = await ctx.db('audit_events').where({ subject_type: 'contract', subject_id: String(c.contractId), action: 'contract.sign' }).first('hash');
+  expect(text.replace(/\s/g, '')).toContain(last.hash);
+  const event = await ctx.db('audit_events').where({ action: 'report.download', subject_type: 'contract', subject_id: String(c.contractId) }).first();
+  expect(JSON.parse(event.after_json)).toMatchObject({ report: 'dossier', format: 'pdf' });
 });

@@ -1,28 +1,29 @@
 import ExcelJS from 'exceljs';
-import { holdingsOf, payFromCommitment, reversePayment, type FundSource } from '../../src/modules/funds';
+import { systemActor } from '../../src/audit/audit';
+import type { FundSource } from '../../src/modules/funds';
+import { approveProposal, proposePayment, proposeReversal } from '../../src/modules/payments/service';
 import type { TestContext } from '../helpers/app';
-import { signedContract } from '../contracts/factory';
+import { closeWith, invoiceFor, payableContract } from '../payments/factory';
 
 /** Awkward fen in every source: thirds, a single fen, a ¥0.01 remainder. */
 export const AWKWARD: Record<FundSource, number> = { fiscal: 3_333_334, lottery: 1_000_001, development_fund: 666_667, donation: 1 };
 
 /**
- * A signed contract in a new street office, funded from all four sources with awkward amounts, with
- * three payments (a third of each source's commitment, rounded down; the ¥0.01 remainder of one;
- * a second third) and one of them reversed: every kind of ledger entry a report sums.
+ * A signed contract in a new street office, funded from all four sources with awkward amounts, paid
+ * through the payments module: the advance, the mid-term milestone after an evaluation of 87.12, and
+ * a reversal (追回) of a third of the advance (rounded down): every kind of row a report sums.
  */
 export async function paidContract(ctx: TestContext) {
   const total = Object.values(AWKWARD).reduce((a, b) => a + b, 0);
-  const c = await signedContract(ctx, { sources: AWKWARD, bids: [{ priceFen: total - 2, scores: [[90, 90]] }, { priceFen: total - 5, scores: [[70, 70]] }] });
-  const item = c.items[0].id;
-  const now = ctx.clock.now();
-  const held = await holdingsOf(ctx.db, item);
-  const third = held.map((h) => ({ source: h.source, amountFen: Math.floor(h.committedFen / 3) })).filter((p) => p.amountFen > 0);
-  const first = await ctx.db.transaction((trx) => payFromCommitment(trx, { awardItemId: item, contractId: c.contractId, amounts: third, userId: null, now }));
-  await ctx.db.transaction((trx) => payFromCommitment(trx, { awardItemId: item, contractId: c.contractId, amounts: [{ source: 'fiscal', amountFen: 1 }], userId: null, now }));
-  await ctx.db.transaction((trx) => payFromCommitment(trx, { awardItemId: item, contractId: c.contractId, amounts: third, userId: null, now }));
-  await ctx.db.transaction((trx) => reversePayment(trx, { paymentEntryId: first[0].entryId, userId: null, now }));
-  return { ...c, awardItemId: item };
+  const c = await payableContract(ctx, { sources: AWKWARD, bids: [{ priceFen: total - 2, scores: [[90, 90]] }, { priceFen: total - 5, scores: [[70, 70]] }] });
+  await invoiceFor(ctx, c, 1);
+  const advance = await approveProposal(ctx, systemActor, c.approver, await proposePayment(ctx, systemActor, c.manager, c.contractId, 1, {}));
+  await closeWith(ctx, c, 2, 8712);
+  await invoiceFor(ctx, c, 2);
+  await approveProposal(ctx, systemActor, c.approver, await proposePayment(ctx, systemActor, c.manager, c.contractId, 2, {}));
+  const released = Number((await ctx.db('payments').where({ id: advance }).first('amount_fen')).amount_fen);
+  await approveProposal(ctx, systemActor, c.approver, await proposeReversal(ctx, systemActor, c.manager, advance, Math.floor(released / 3), '多付，追回三分之一'));
+  return c;
 }
 
 /** What the ledger says, summed here in the test, row by row (the independent oracle). */

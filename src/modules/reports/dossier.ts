@@ -6,10 +6,12 @@ import { NotFound } from '../../web/errors';
 import type { SessionUser } from '../accounts/roles';
 import { canReadContract } from '../contracts';
 import { beijingDateTime, fenToDecimal, scoreText } from './export/model';
+import { paymentsOfContract } from '../payments';
 import { findingsOfContract } from './findings';
 import { readableStreetIds } from './policy';
 
-const yuan = (fen: unknown) => (fen === null || fen === undefined ? '' : `¥${fenToDecimal(Number(fen))}`);
+const yuan = (fen: unknown) => (fen === null || fen === undefined ? '' : Number(fen) < 0 ? `-¥${fenToDecimal(-Number(fen))}` : `¥${fenToDecimal(Number(fen))}`);
+const SETTLEMENT: Record<string, string> = { paid: '已支付', withheld: '不予支付', partial: '部分支付' };
 const when = (iso: unknown) => (iso ? beijingDateTime(String(iso)) : '');
 const score = (h: unknown) => (h === null || h === undefined ? '' : scoreText(Number(h)));
 
@@ -22,12 +24,12 @@ const T = {
   evaluations: '五、评估',
   payments: '六、支付',
   findings: '七、审计意见',
-  events: '八、审计日志（含哈希）',
+  events: '八、审计日志（合同、支付与审计意见的事件，含哈希）',
   none: '（无）',
 };
 const STATUS: Record<string, string> = { draft: '草稿', sent: '待乙方确认', accepted: '乙方已确认', active: '履行中', completed: '已完成', terminated: '已终止', current: '现行', superseded: '已被取代', proposed: '待确认', rejected: '已拒绝', submitted: '已提交', returned: '已退回', open: '进行中', closed: '已完成', answered: '已答复' };
 const GRADE: Record<string, string> = { excellent: '优秀', good: '良好', pass: '合格', fail: '不合格' };
-const KIND: Record<string, string> = { payment: '支付', payment_reversal: '支付冲回' };
+const KIND: Record<string, string> = { release: '拨付', withheld: '不予支付', reversal: '追回' };
 const SOURCE: Record<string, string> = { fiscal: '财政资金', lottery: '福彩公益金', development_fund: '专项发展基金', donation: '社会捐赠' };
 const st = (s: unknown) => STATUS[String(s)] ?? String(s ?? '');
 
@@ -44,15 +46,26 @@ export async function contractDossier(deps: { db: Knex; clock: Clock }, actor: A
   const scope = c && { ...c, street_office_id: Number(c.street_office_id), organization_id: Number(c.organization_id) };
   if (!scope || !(await readableStreetIds(deps.db, user)).includes(scope.street_office_id) || !canReadContract(user, scope)) throw new NotFound('reports.errors.noSuchContract');
   const db = deps.db;
-  const [versions, milestones, reports, evaluations, payments, findings, events] = await Promise.all([
+  const [versions, milestones, reports, evaluations, payments, findings] = await Promise.all([
     db('contract_versions').where({ contract_id: contractId }).orderBy('version'),
     db('contract_milestones').where({ contract_id: contractId }).orderBy('seq'),
     db('milestone_reports').where({ contract_id: contractId }).orderBy([{ column: 'milestone_seq' }, { column: 'version' }]),
     db('milestone_evaluations').where({ contract_id: contractId }).orderBy('milestone_seq'),
-    db('fund_entries').where({ contract_id: contractId }).whereIn('kind', ['payment', 'payment_reversal']).orderBy('id'),
+    paymentsOfContract(db, contractId),
     findingsOfContract(db, contractId),
-    db('audit_events').where({ subject_type: 'contract', subject_id: String(contractId) }).orderBy('id').select('id', 'occurred_at', 'actor_label', 'action', 'hash', 'prev_hash'),
   ]);
+  // The contract's own events, and those of its payments, payment proposals and findings.
+  const [paymentIds, proposalIds] = await Promise.all([
+    db('payments').where({ contract_id: contractId }).pluck('id'),
+    db('payment_proposals').where({ contract_id: contractId }).pluck('id'),
+  ]);
+  const subjects: [string, unknown[]][] = [['contract', [contractId]], ['payment', paymentIds], ['payment_proposal', proposalIds], ['audit_finding', findings.map((f) => f.id)]];
+  const trail = await db('audit_events')
+    .where((q) => {
+      for (const [type, list] of subjects) if (list.length) q.orWhere((w) => w.where('subject_type', type).whereIn('subject_id', list.map(String)));
+    })
+    .orderBy('id')
+    .select('id', 'occurred_at', 'actor_label', 'action', 'hash', 'prev_hash');
 
   const w = await PdfWriter.create({ title: `${T.title} ${c.number}`, identifier: `${T.title} · ${c.number} · ${beijingDateTime(now.toISOString())}`, createdAt: now.toISOString() });
   w.title(`${T.title}`, [`${c.number} ${c.title}`]);
@@ -75,7 +88,7 @@ export async function contractDossier(deps: { db: Knex; clock: Clock }, actor: A
   w.heading(T.milestones);
   w.table(
     [{ header: '序号', width: 0.8 }, { header: '节点', width: 3 }, { header: '到期', width: 1.6 }, { header: '金额', width: 2, align: 'right' }, { header: '合格分', width: 1 }, { header: '结算', width: 1.4 }],
-    milestones.map((m) => [String(m.seq), m.title, m.due_date, yuan(m.amount_fen), m.pass_score === null ? '—' : String(m.pass_score), m.settlement ? `${m.settlement} ${when(m.settled_at)}` : '未结算']),
+    milestones.map((m) => [String(m.seq), m.title, m.due_date, yuan(m.amount_fen), m.pass_score === null ? '—' : String(m.pass_score), m.settlement ? `${SETTLEMENT[m.settlement] ?? m.settlement} ${when(m.settled_at)}` : '未结算']),
   );
   w.heading(T.reports);
   if (reports.length)
@@ -93,11 +106,11 @@ export async function contractDossier(deps: { db: Knex; clock: Clock }, actor: A
   else w.paragraph(T.none);
   w.heading(T.payments);
   if (payments.length) {
-    const signed = (p: Record<string, unknown>) => (p.kind === 'payment_reversal' ? -Number(p.amount_fen) : Number(p.amount_fen));
+    const signed = (p: (typeof payments)[number]) => (p.kind === 'reversal' ? -p.amountFen : p.amountFen);
     w.table(
-      [{ header: '分录', width: 1 }, { header: '类型', width: 1.2 }, { header: '资金来源', width: 1.6 }, { header: '金额', width: 2, align: 'right' }, { header: '时间', width: 2 }],
-      payments.map((p) => [`#${p.id}`, KIND[p.kind] ?? p.kind, SOURCE[p.source] ?? p.source, yuan(signed(p)), when(p.created_at)]),
-      { footerRows: [['合计', '', '', yuan(payments.reduce((a, p) => a + signed(p), 0)), '']] },
+      [{ header: '支付', width: 0.8 }, { header: '类型', width: 1 }, { header: '节点', width: 0.7 }, { header: '金额', width: 1.8, align: 'right' }, { header: '资金来源', width: 3.2 }, { header: '审批时间', width: 1.8 }, { header: '付款日期', width: 1.3 }],
+      payments.map((p) => [`#${p.paymentId}`, KIND[p.kind] ?? p.kind, String(p.milestoneSeq), yuan(signed(p)), p.sources.map((s) => `${SOURCE[s.source] ?? s.source} ${yuan(s.amountFen)}`).join('\n'), when(p.approvedAt), p.paidOn ?? '']),
+      { footerRows: [['合计', '', '', yuan(payments.reduce((a, p) => a + signed(p), 0)), '', '', '']] },
     );
   } else w.paragraph(T.none);
   w.heading(T.findings);
@@ -109,10 +122,10 @@ export async function contractDossier(deps: { db: Knex; clock: Clock }, actor: A
     }
   else w.paragraph(T.none);
   w.heading(T.events);
-  if (events.length)
+  if (trail.length)
     w.table(
       [{ header: '事件', width: 0.8 }, { header: '时间', width: 1.6 }, { header: '操作人', width: 1.4 }, { header: '操作', width: 1.8 }, { header: '哈希 / 前一哈希', width: 4.4 }],
-      events.map((e) => [`#${e.id}`, when(e.occurred_at), e.actor_label, e.action, `${e.hash}\n${e.prev_hash}`]),
+      trail.map((e) => [`#${e.id}`, when(e.occurred_at), e.actor_label, e.action, `${e.hash}\n${e.prev_hash}`]),
       { fontSize: 7 },
     );
   else w.paragraph(T.none);
