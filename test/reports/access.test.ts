@@ -112,8 +112,15 @@ describe('bad input: a clear message in the user\'s language and the right statu
   });
 
   it('answers in English for an English reader', async () => {
-    const res = await auditor.agent.get('/reports/funds?year=1999').set('Cookie', 'lang=en');
+    const english = await loginAs(ctx, 'auditor', { auditStreets: [mine.call.streetOfficeId] });
+    await english.agent.get('/language?lang=en&returnTo=/dashboard');
+    const res = await english.agent.get('/reports/funds?year=1999');
     expect(res.status).toBe(422);
+    expect(res.text).toContain('The year must be between 2000 and 2100.');
+    const format = await english.agent.get('/reports/funds/export?format=docx');
+    expect(format.text).toContain('Unknown download format: choose PDF, xlsx or CSV.');
+    const page = await english.agent.get('/reports/funds?year=2026');
+    expect(page.text).toContain('Ledger check');
   });
 
   it('a date range works, and the range may cross New Year', async () => {
