@@ -15,7 +15,7 @@ export function registerColumns(t: TFunction): Column[] {
     { key: 'organization', header: h('organization'), type: 'text', width: 30 },
     { key: 'creditCode', header: h('creditCode'), type: 'text', pdf: false, width: 20 },
     { key: 'category', header: h('category'), type: 'text', pdf: false, width: 14 },
-    { key: 'service', header: h('service'), type: 'text', width: 30 },
+    { key: 'service', header: h('service'), type: 'text', width: 30, pdf: false },
     { key: 'method', header: h('method'), type: 'text', pdf: false, width: 12 },
     { key: 'fundingMode', header: h('fundingMode'), type: 'text', pdf: false, width: 12 },
     { key: 'amount', header: h('amount'), type: 'money', width: 14 },
@@ -23,7 +23,7 @@ export function registerColumns(t: TFunction): Column[] {
     { key: 'status', header: h('status'), type: 'text', width: 12 },
     { key: 'paid', header: h('paid'), type: 'money', width: 14 },
     { key: 'outstanding', header: h('outstanding'), type: 'money', width: 14 },
-    { key: 'settled', header: h('settled'), type: 'text', width: 10 },
+    { key: 'settled', header: h('settled'), type: 'text', width: 11 },
     { key: 'meanScore', header: h('meanScore'), type: 'score', width: 10 },
     { key: 'grade', header: h('grade'), type: 'text', width: 10, pdf: false },
   ];

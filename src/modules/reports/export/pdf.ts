@@ -3,6 +3,9 @@ import { beijingDateTime, fenToDecimal, rowsOf, scoreText, type Column, type Rep
 
 const RED = '#b00020';
 
+/** Relative PDF widths: the spreadsheet's character widths would leave ¥1,234,567.89 and dates wrapping. */
+const pdfWidth = (c: Column) => (c.type === 'money' ? Math.max(c.width, 17) : c.type === 'date' || c.type === 'datetime' ? Math.max(c.width, 14) : c.width);
+
 function text(c: Column, v: Row[string]): string {
   if (v === null || v === undefined) return '';
   if (c.type === 'money') {
@@ -37,7 +40,7 @@ export async function renderReportPdf(doc: ReportDocument, createdAt: string): P
     }
     const fontSize = columns.length > 6 ? 7.5 : 9;
     w.table(
-      columns.map((c) => ({ header: c.header, width: c.width, align: c.type === 'text' ? 'left' : 'right' })),
+      columns.map((c) => ({ header: c.header, width: pdfWidth(c), align: c.type === 'text' ? 'left' : 'right' })),
       rows,
       s.total ? { fontSize, footerRows: [columns.map((c) => text(c, s.total![c.key]))] } : { fontSize },
     );
