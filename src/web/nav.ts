@@ -28,6 +28,7 @@ export const NAV: NavItem[] = [
   { href: '/manage/awards', labelKey: 'awards.desk.nav', for: ['manager'] },
   { href: '/contracts', labelKey: 'contracts.nav', for: ['manager', 'auditor', 'admin'] },
   { href: '/my/contracts', labelKey: 'contracts.navMine', for: ['org_staff'] },
+  { href: '/reports', labelKey: 'nav.reports', for: ['auditor', 'manager', 'admin'] },
   { href: '/my/calls', labelKey: 'nav.myCalls', for: ['manager'] },
   { href: '/admin/organizations', labelKey: 'nav.organizationReview', for: ['admin'] },
   { href: '/registry', labelKey: 'nav.registry', for: 'everyone' },

@@ -77,6 +77,9 @@ export async function loadSessionUser(db: Queryable, id: number): Promise<Sessio
 }
 
 export async function auditorStreetOfficeIds(db: Queryable, userId: number): Promise<number[]> {
+  // "The whole district" (auditor_district_scopes, see src/modules/reports/README.md): every street office.
+  const whole = await db('auditor_district_scopes').where({ user_id: userId }).first('user_id');
+  if (whole) return (await db('street_offices').orderBy('id').pluck('id')).map(Number);
   const rows = await db('user_street_offices').where({ user_id: userId }).orderBy('street_office_id').select('street_office_id');
   return rows.map((r) => Number(r.street_office_id));
 }
