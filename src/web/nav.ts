@@ -29,6 +29,7 @@ export const NAV: NavItem[] = [
   { href: '/street-office/exclusions', labelKey: 'bids.exclusions.nav', for: ['manager'] },
   { href: '/admin/organizations', labelKey: 'nav.organizationReview', for: ['admin'] },
   { href: '/registry', labelKey: 'nav.registry', for: 'everyone' },
+  { href: '/public', labelKey: 'disclosure.nav', for: 'everyone' },
   { href: '/organizations/new', labelKey: 'nav.registerOrganization', for: 'anonymous' },
   { href: '/login', labelKey: 'nav.signIn', for: 'anonymous' },
 ];
