@@ -23,7 +23,8 @@ export interface CallData {
   budgetYear: number;
   opensAt: string;
   closesAt: string;
-  status: 'published' | 'cancelled';
+  /** published, under_review, publicity, awarded or cancelled: never a draft. */
+  status: string;
   publishedAt: string;
   cancelledAt: string | null;
   cancelReason: string | null;
@@ -52,20 +53,20 @@ async function publishedCall(db: Queryable, callId: number) {
     .join('street_offices as s', 's.id', 'k.street_office_id')
     .join('catalog_items as ci', 'ci.id', 'k.catalog_item_id')
     .where('k.id', callId)
-    .whereIn('k.status', ['published', 'cancelled'])
+    .whereNot('k.status', 'draft')
     .whereNotNull('k.published_at')
     .first('k.*', 's.name as street_name', 'ci.name as catalog_item_name');
 }
 
 /** The ids of the published calls of a street office's fund year (the bulk package), oldest first. */
 export async function publishedCallIds(db: Queryable, streetOfficeId: number, year: number): Promise<number[]> {
-  const rows = await db('calls').where({ street_office_id: streetOfficeId, budget_year: year }).whereIn('status', ['published', 'cancelled']).whereNotNull('published_at').orderBy('id').select('id');
+  const rows = await db('calls').where({ street_office_id: streetOfficeId, budget_year: year }).whereNot('status', 'draft').whereNotNull('published_at').orderBy('id').select('id');
   return rows.map((r: { id: number }) => Number(r.id));
 }
 
 /** Every published call id (npm run ocds:validate). */
 export async function allPublishedCallIds(db: Queryable): Promise<number[]> {
-  const rows = await db('calls').whereIn('status', ['published', 'cancelled']).whereNotNull('published_at').orderBy('id').select('id');
+  const rows = await db('calls').whereNot('status', 'draft').whereNotNull('published_at').orderBy('id').select('id');
   return rows.map((r: { id: number }) => Number(r.id));
 }
 

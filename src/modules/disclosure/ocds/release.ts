@@ -155,17 +155,18 @@ function contract(call: CallData, c: CallData['contracts'][number], s: OcdsSetti
   if (withImplementation) {
     out.implementation = {
       milestones,
-      transactions: c.payments.map((p) => {
+      // One transaction per payment and fund source: the source is the street-year's public fund page.
+      transactions: c.payments.flatMap((p) => {
         const m = p.milestoneSeq === null ? undefined : c.milestones.find((x) => x.seq === p.milestoneSeq);
-        return {
-          id: `payment-${c.id}-${p.id}`,
-          source: p.sources.map((x) => SOURCE_NAMES[x.source]).join('、'),
+        return p.sources.map((x) => ({
+          id: `payment-${c.id}-${p.id}-${x.source}`,
+          source: `${s.baseUrl}/public/streets/${call.streetOffice.id}/${call.budgetYear}#${x.source}`,
           date: iso(p.date),
-          value: value(p.kind === 'reversal' ? -p.amountFen : p.amountFen),
+          value: value(p.kind === 'reversal' ? -x.amountFen : x.amountFen),
           payer: buyer,
           payee,
           ...(m ? { relatedImplementationMilestone: { id: `milestone-${c.id}-${m.seq}`, title: m.title } } : {}),
-        };
+        }));
       }),
     };
   }

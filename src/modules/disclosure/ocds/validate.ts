@@ -28,8 +28,10 @@ function load(): { release: ValidateFunction; record: ValidateFunction } {
 }
 
 function codes(name: string): Set<string> {
-  const lines = fs.readFileSync(path.join(SCHEMA_DIR, 'codelists', `${name}.csv`), 'utf8').split(/\r?\n/).slice(1);
-  return new Set(lines.map((l) => l.split(',')[0].replace(/^"|"$/g, '')).filter(Boolean));
+  const [header, ...lines] = fs.readFileSync(path.join(SCHEMA_DIR, 'codelists', `${name}.csv`), 'utf8').split(/\r?\n/);
+  // The code is the column named Code (documentType.csv starts with Category). Codes never hold commas or quotes.
+  const at = header.split(',').indexOf('Code');
+  return new Set(lines.map((l) => (l.split(',')[at] ?? '').replace(/^"|"$/g, '')).filter(Boolean));
 }
 
 type Json = Record<string, unknown>;
