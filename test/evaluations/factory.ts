@@ -31,3 +31,18 @@ export async function postReport(agent: Agent, path: string, fields: Record<stri
   for (const f of files) req = req.attach('files', f.content, f.name);
   return req;
 }
+
+/** Posts a urlencoded form with the agent's CSRF token. */
+export const postForm = async (agent: Agent, path: string, fields: Record<string, string> = {}) => agent.post(path).type('form').send({ _csrf: await csrfFrom(agent, '/dashboard'), ...fields });
+
+/** A contract whose mid-term milestone (weights self 10, manager 30, peer/citizen/third party 20,
+ *  pass score 60) has a submitted report (self score 88.5), with the evaluation's paths. */
+export async function submittedMidterm(ctx: TestContext) {
+  const c = await activeContract(ctx);
+  await ctx.db('contract_milestones').where({ contract_id: c.contractId, seq: 2 }).update({ weight_self: 10, weight_manager: 30, weight_peer: 20, weight_citizen: 20, weight_third_party: 20, pass_score: 60, partial_rule: 'none', floor_score: null });
+  const res = await postReport(c.staff, c.reportPath(), { intent: 'submit', ...completeReport({ selfScore: '88.5' }) }, [{ name: 'a.png', content: PNG }]);
+  if (res.status !== 303) throw new Error(`report not submitted: ${res.status}`);
+  const milestoneId = Number((await ctx.db('contract_milestones').where({ contract_id: c.contractId, seq: 2 }).first()).id);
+  const ev = `/contracts/${c.contractId}/milestones/2/evaluation`;
+  return { ...c, milestoneId, ev, scorePath: `${ev}/manager-score`, closePath: `${ev}/closing` };
+}

@@ -20,6 +20,8 @@ export interface CallInput {
   weights: EvaluationWeights;
   publicityDays: number;
   maxAdvancePercent: number;
+  reviewDays: number;
+  citizenMinRatings: number;
 }
 
 /** A refusal of one field: an i18n key and its values. */
@@ -74,6 +76,8 @@ export function toCallInput(form: CallForm, now: Date): { input: CallInput; prob
       weights,
       publicityDays: form.publicityDays,
       maxAdvancePercent: form.maxAdvancePercent,
+      reviewDays: form.reviewDays,
+      citizenMinRatings: form.citizenMinRatings,
     },
     problems,
   };

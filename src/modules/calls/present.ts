@@ -21,6 +21,8 @@ export function formValuesOf(call: CallRow, sources: { source: string; amount_fe
     closesAt: toShanghaiInput(call.closes_at),
     publicityDays: String(call.publicity_days),
     maxAdvancePercent: String(call.max_advance_percent),
+    reviewDays: String(call.review_days),
+    citizenMinRatings: String(call.citizen_min_ratings),
   };
   for (const s of FUND_SOURCES) {
     const row = sources.find((x) => x.source === s);

@@ -23,6 +23,8 @@ export interface CallRow {
   weight_third_party: number;
   publicity_days: number;
   max_advance_percent: number;
+  review_days: number;
+  citizen_min_ratings: number;
   status: string;
   published_at: string | null;
   cancelled_at: string | null;

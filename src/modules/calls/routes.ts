@@ -20,7 +20,7 @@ import { toCallInput, type Problems } from './input';
 import { canManageCall, canSeeCall, effectiveStatus } from './policy';
 import { evaluationWeightsOf, formValuesOf, presentAmendments } from './present';
 import * as q from './queries';
-import { amountField, callFormSchema, cancelSchema, criterionNameField, criterionWeightField, DEFAULT_MAX_ADVANCE_PERCENT, DEFAULT_PUBLICITY_DAYS, FUNDING_MODES, weightField, type CallForm } from './schemas';
+import { amountField, callFormSchema, cancelSchema, criterionNameField, criterionWeightField, DEFAULT_CITIZEN_MIN_RATINGS, DEFAULT_MAX_ADVANCE_PERCENT, DEFAULT_PUBLICITY_DAYS, DEFAULT_REVIEW_DAYS, FUNDING_MODES, weightField, type CallForm } from './schemas';
 import * as service from './service';
 import { CRITERION_ROWS, DEFAULT_EVALUATION_WEIGHTS, EVALUATION_SOURCES } from './weights';
 
@@ -149,7 +149,7 @@ export function callRoutes(deps: AppDeps, acceptFiles: AcceptFiles) {
   }
 
   async function newForm(req: Request, res: Response) {
-    const values: Record<string, string> = { budgetYear: String(shanghaiYear()), publicityDays: String(DEFAULT_PUBLICITY_DAYS), maxAdvancePercent: String(DEFAULT_MAX_ADVANCE_PERCENT), fundingMode: 'project_purchase', method: 'contract_outsourcing' };
+    const values: Record<string, string> = { budgetYear: String(shanghaiYear()), publicityDays: String(DEFAULT_PUBLICITY_DAYS), maxAdvancePercent: String(DEFAULT_MAX_ADVANCE_PERCENT), reviewDays: String(DEFAULT_REVIEW_DAYS), citizenMinRatings: String(DEFAULT_CITIZEN_MIN_RATINGS), fundingMode: 'project_purchase', method: 'contract_outsourcing' };
     for (const s of EVALUATION_SOURCES) values[weightField(s)] = String(DEFAULT_EVALUATION_WEIGHTS[s]);
     if (typeof req.query.item === 'string' && /^\d{1,9}$/.test(req.query.item)) values.catalogItemId = req.query.item;
     await renderForm(req, res, 200, { call: null, values });

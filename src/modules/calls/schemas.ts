@@ -20,6 +20,21 @@ export const DEFAULT_PUBLICITY_DAYS = 7;
 /** The largest advance a contract of the call may pay on signing, in percent of its amount. */
 export const DEFAULT_MAX_ADVANCE_PERCENT = 30;
 
+/** Days after an evaluation closes in which the organization may ask for a review (复核). */
+export const DEFAULT_REVIEW_DAYS = 5;
+
+/** The fewest citizen ratings a rating round needs to count as a source. */
+export const DEFAULT_CITIZEN_MIN_RATINGS = 10;
+
+/** A whole number in [min, max]; blank keeps the default. */
+const wholeWithDefault = (def: number, min: number, max: number, message: string) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v === undefined || v === '' ? String(def) : v))
+    .pipe(z.string().regex(/^\d{1,4}$/, { message }).transform(Number).refine((n) => n >= min && n <= max, { message }));
+
 /** Form field names derived from the lists, so adding a fund source adds a field. */
 export const amountField = (source: FundSource) => `amount_${source}`;
 export const weightField = (source: EvaluationSource) => `weight_${source}`;
@@ -64,6 +79,8 @@ const shape: Record<string, z.ZodType> = {
     .optional()
     .transform((v) => (v === undefined || v === '' ? String(DEFAULT_MAX_ADVANCE_PERCENT) : v))
     .pipe(z.string().regex(/^\d{1,3}$/, { message: 'calls.errors.maxAdvancePercent' }).transform(Number).refine((n) => n <= 100, { message: 'calls.errors.maxAdvancePercent' })),
+  reviewDays: wholeWithDefault(DEFAULT_REVIEW_DAYS, 1, 30, 'calls.errors.reviewDays'),
+  citizenMinRatings: wholeWithDefault(DEFAULT_CITIZEN_MIN_RATINGS, 1, 1000, 'calls.errors.citizenMinRatings'),
 };
 for (const s of FUND_SOURCES) shape[amountField(s)] = optionalMoney();
 // Weights are read as text here and checked together (integers 0..100, sum 100) by weights.ts.
@@ -88,6 +105,8 @@ export interface CallForm {
   closesAt: Date;
   publicityDays: number;
   maxAdvancePercent: number;
+  reviewDays: number;
+  citizenMinRatings: number;
   [key: string]: unknown;
 }
 

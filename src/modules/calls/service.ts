@@ -69,6 +69,8 @@ function callColumns(input: CallInput) {
     weight_third_party: input.weights.third_party,
     publicity_days: input.publicityDays,
     max_advance_percent: input.maxAdvancePercent,
+    review_days: input.reviewDays,
+    citizen_min_ratings: input.citizenMinRatings,
   };
 }
 
@@ -138,6 +140,8 @@ function snapshot(row: SnapshotRow, amounts: { source: string; amountFen: number
     weights: { self: Number(row.weight_self), manager: Number(row.weight_manager), peer: Number(row.weight_peer), citizen: Number(row.weight_citizen), third_party: Number(row.weight_third_party) },
     publicityDays: Number(row.publicity_days),
     maxAdvancePercent: Number(row.max_advance_percent),
+    reviewDays: Number(row.review_days),
+    citizenMinRatings: Number(row.citizen_min_ratings),
   };
 }
 export type CallSnapshot = ReturnType<typeof snapshot>;

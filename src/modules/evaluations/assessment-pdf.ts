@@ -49,7 +49,7 @@ export async function renderAssessmentPdf(input: AssessmentInput): Promise<Buffe
     [{ header: '来源', width: 1 }, { header: '合同权重', width: 0.7, align: 'right' }, { header: '得分', width: 0.7, align: 'right' }, { header: '实际权重', width: 0.8, align: 'right' }, { header: '意见', width: 2.2 }],
     SOURCES.map((s) => {
       const u = used.get(s);
-      return [SOURCE_NAMES[s], String(weightOf(input.m, s)), u ? formatScore(u.score) : '缺失', u ? `${formatScore(u.usedWeight)}%` : '—', (u && input.comments[s]) || ''];
+      return [SOURCE_NAMES[s], String(weightOf(input.m, s)), u ? formatScore(u.score) : '缺失', u ? `${formatScore(u.usedWeight)}%` : '—', ((u || s === 'citizen') && input.comments[s]) || ''];
     }),
   );
   w.paragraph(result.missing.length ? `缺失的来源：${result.missing.map((s) => SOURCE_NAMES[s]).join('、')}；其权重已按比例分配给其他来源（如上表“实际权重”）。` : '五个来源均已评分。');

@@ -11,6 +11,7 @@ import { assessorScores, assessorsOf } from './assessors';
 import { storeFile, withFileCleanup } from '../../files/storage';
 import { canReadReports, canReturnReport } from './policy';
 import { evidenceOf, openReport } from './queries';
+import { citizenSource, endRoundOnClosing } from './ratings';
 import { paymentConsequence, weightedScore, type Grade, type PaymentConsequence, type Source } from './weighting';
 
 type Deps = Pick<AppDeps, 'db' | 'clock'>;
@@ -119,11 +120,14 @@ export async function closeEvaluation(deps: ClosingDeps, actor: Actor, user: Ses
   return withFileCleanup(deps.config.uploadDir, (written) => auditedTransaction(deps.db, actor, now, async (trx) => {
     const { m, evaluation, report } = await openForManager(trx, user, contractId, seq);
     if (evaluation.manager_score === null) throw new InvalidState('evaluations.errors.managerScoreFirst');
-    const result = weightedScore({ self: report.self_score, manager: evaluation.manager_score, ...(await assessorScores(trx, evaluation.id)) }, weightsOf(m));
+    // The citizen round stops taking ratings now; below the call's minimum it does not count.
+    await endRoundOnClosing(trx, contractId, seq, user.id, now);
+    const citizen = await citizenSource(trx, contractId, seq);
+    const result = weightedScore({ self: report.self_score, manager: evaluation.manager_score, citizen: citizen.score, ...(await assessorScores(trx, evaluation.id)) }, weightsOf(m));
     if (!result) throw new InvalidState('evaluations.errors.nothingToClose');
     const passScore = m.pass_score!;
     const passed = result.total >= passScore * 100;
-    const weights = { used: result.used, missing: result.missing, contract: weightsOf(m) };
+    const weights = { used: result.used, missing: result.missing, contract: weightsOf(m), citizenRatings: citizen.count, citizenMinRatings: citizen.min };
     const n = await trx('milestone_evaluations')
       .where({ id: evaluation.id, status: 'open' })
       .update({ status: 'closed', report_id: report.id, self_score: report.self_score, total_score: result.total, grade: result.grade, stars: result.stars, pass_score: passScore, passed, weights_json: JSON.stringify(weights), closed_by: user.id, closed_at: at });
@@ -139,7 +143,13 @@ export async function closeEvaluation(deps: ClosingDeps, actor: Actor, user: Ses
       report,
       evidence: await evidenceOf(trx, [report.id]),
       result,
-      comments: { self: report.self_comment, manager: evaluation.manager_comment, peer: comment('peer'), third_party: comment('third_party') },
+      comments: {
+        self: report.self_comment,
+        manager: evaluation.manager_comment,
+        peer: comment('peer'),
+        third_party: comment('third_party'),
+        citizen: citizen.count ? `${citizen.count} 份评价（至少 ${citizen.min} 份才计入）${citizen.score === null ? '，不足，不计入' : ''}` : '未开展群众评价',
+      },
       consequence,
       closedAt: at,
     });
@@ -186,9 +196,11 @@ export interface ClosedEvaluation {
   weights: { used: { source: Source; score: number; weight: number; usedWeight: number }[]; missing: Source[] };
   /** The contract's payment rule on this score: the whole share, a partial amount, or nothing. */
   consequence: PaymentConsequence;
-  /** SHA-256 of the stored assessment report PDF. */
+  /** SHA-256 of the stored assessment report PDF (of this closing; earlier ones are kept too). */
   reportSha256: string | null;
   closedAt: string;
+  /** A review (复核) was asked and not yet answered: no payment may be proposed. */
+  reviewOpen: boolean;
 }
 
 export async function closedEvaluation(db: Queryable, milestoneId: number): Promise<ClosedEvaluation | undefined> {
@@ -210,8 +222,40 @@ export async function closedEvaluation(db: Queryable, milestoneId: number): Prom
     floorScore: m.floor_score,
     weights: { used: weights.used, missing: weights.missing },
     consequence: paymentConsequence(m.amount_fen, e.total_score!, e.pass_score!, m.partial_rule, m.floor_score),
-    reportSha256: (await db('evaluation_reports').where({ evaluation_id: e.id }).first('sha256'))?.sha256 ?? null,
+    reportSha256: (await latestAssessmentReport(db, e.id))?.sha256 ?? null,
     closedAt: e.closed_at!,
+    reviewOpen: !!(await db('evaluation_reviews').where({ evaluation_id: e.id, status: 'open' }).first('id')),
   };
+}
+
+/** The assessment report in force: the newest (a reopened evaluation closes again with a new one). */
+export const latestAssessmentReport = (db: Queryable, evaluationId: number): Promise<{ id: number; sha256: string; file_id: number; created_at: string } | undefined> =>
+  db('evaluation_reports').where({ evaluation_id: evaluationId }).orderBy('id', 'desc').first('id', 'sha256', 'file_id', 'created_at');
+
+/** What the public may see of a contract's closed evaluations, per milestone: no comments, no names. */
+export interface PublicEvaluationResult {
+  milestoneSeq: number;
+  milestoneId: number;
+  /** Hundredths. */
+  score: number;
+  grade: Grade;
+  stars: number;
+  /** Ratings of the citizen round that counted on closing (0 when the source was missing). */
+  citizenRatings: number;
+  closedAt: string;
+}
+
+export async function publicEvaluationResults(db: Queryable, contractId: number): Promise<PublicEvaluationResult[]> {
+  const rows = await db('milestone_evaluations as e')
+    .join('contract_milestones as m', function () {
+      this.on('m.contract_id', '=', 'e.contract_id').andOn('m.seq', '=', 'e.milestone_seq');
+    })
+    .where({ 'e.contract_id': contractId, 'e.status': 'closed' })
+    .orderBy('e.milestone_seq')
+    .select('e.milestone_seq', 'm.id as milestone_id', 'e.total_score', 'e.grade', 'e.stars', 'e.weights_json', 'e.closed_at');
+  return rows.map((r) => {
+    const weights = JSON.parse(r.weights_json) as { citizenRatings?: number };
+    return { milestoneSeq: Number(r.milestone_seq), milestoneId: Number(r.milestone_id), score: Number(r.total_score), grade: r.grade, stars: Number(r.stars), citizenRatings: Number(weights.citizenRatings ?? 0), closedAt: r.closed_at };
+  });
 }
 

@@ -11,10 +11,12 @@ import { contractMilestone, type ContractMilestone } from '../contracts';
 import { canReadReports, canReturnReport, canWriteReport } from './policy';
 import { evidenceOf, milestoneEvidence, reportVersions, type ReportRow } from './queries';
 import { assessorFor, assessorsOf, assignAssessor, declareAsAssessor, isAssessor, scoreAsAssessor, ASSESSOR_SOURCES } from './assessors';
-import { closeEvaluation, evaluationOf, isEvaluated, scoreAsManager, weightsOf } from './evaluation';
-import { deliverableLines, EVIDENCE_EXTENSIONS, parseAssignment, parseDeclaration, parseManagerScore, parseReason, parseReport, pathNumber, TEXT_MAX } from './schemas';
+import { closeEvaluation, evaluationOf, isEvaluated, latestAssessmentReport, scoreAsManager, weightsOf } from './evaluation';
+import { deliverableLines, EVIDENCE_EXTENSIONS, parseAssignment, parseDeclaration, parseManagerScore, parseReason, parseReport, parseReviewAnswer, parseReviewRequest, pathNumber, TEXT_MAX } from './schemas';
 import { formatScore, scoreInput } from './score';
 import { returnReport, saveReport } from './service';
+import { citizenScore, isRoundOpen, minRatingsOf, ratingCount, ratingsOf, roundOf } from './ratings';
+import { answerReview, requestReview, reviewAvailability, reviewsOf } from './review';
 import { SOURCES } from './weighting';
 
 /** The report page of a milestone: every version, the organization's form, the manager's return. */
@@ -58,6 +60,12 @@ export function reportHandlers(deps: AppDeps) {
     // Names of peer and third-party assessors: for the street and oversight; the organization and
     // the assessors see the role only.
     const showNames = req.user!.role === 'manager' || req.user!.role === 'auditor' || req.user!.role === 'admin';
+    const reviews = evaluation && !mine ? await reviewsOf(deps.db, evaluation.id) : [];
+    const allReports = evaluation && !mine ? await deps.db('evaluation_reports').where({ evaluation_id: evaluation.id }).orderBy('id', 'desc').select('id', 'sha256', 'created_at') : [];
+    const latestReport = evaluation?.status === 'closed' ? allReports[0] : undefined;
+    // The citizen round: its counts and (for the parties and oversight, never the assessors) the comments.
+    const round = isEvaluated(m) && !mine ? await roundOf(deps.db, m.contract_id, m.seq) : undefined;
+    const now = deps.clock.now();
     res.status(status).render('evaluations/report', {
       title: req.t('evaluations.report.title', { number: m.contract_number, milestone: m.title }),
       m,
@@ -79,7 +87,19 @@ export function reportHandlers(deps: AppDeps) {
       peerChoices: assigning ? await deps.db('organizations').where({ status: 'approved' }).whereNot({ id: m.organization_id }).orderBy('name').limit(500).select('id', 'name') : [],
       reviewerChoices: assigning ? await deps.db('users').where({ role: 'reviewer' }).whereNull('disabled_at').orderBy('display_name').limit(500).select('id', 'display_name') : [],
       assigning,
-      assessmentSha256: evaluation?.status === 'closed' ? ((await deps.db('evaluation_reports').where({ evaluation_id: evaluation.id }).first('sha256'))?.sha256 ?? null) : null,
+      assessmentSha256: latestReport?.sha256 ?? (evaluation?.status === 'closed' ? ((await latestAssessmentReport(deps.db, evaluation.id))?.sha256 ?? null) : null),
+      earlierReports: allReports.filter((r) => r !== latestReport),
+      reviews,
+      round,
+      roundOpen: round ? isRoundOpen(round, now) : false,
+      roundCounts: round ? await ratingCount(deps.db, round.id) : null,
+      roundRatings: round ? await ratingsOf(deps.db, round.id) : [],
+      minRatings: isEvaluated(m) && !mine ? await minRatingsOf(deps.db, m.contract_id) : null,
+      canOpenRound: manages && !round && isEvaluated(m) && m.contract_status === 'active' && !m.settlement && evaluation?.status !== 'closed',
+      canCloseRound: manages && !!round && isRoundOpen(round, now) && m.contract_status === 'active',
+      citizenScoreOf: citizenScore,
+      reviewCan: canWriteReport(req.user, m) ? await reviewAvailability(deps.db, m, evaluation, deps.clock.now()) : { ok: false },
+      reviewAnswerable: manages && reviews.some((r) => r.status === 'open'),
       canScore: manages && evaluation?.status === 'open' && latest?.status === 'submitted' && m.contract_status === 'active',
       values: typed ?? { ...valuesOf(draft, lines), score: scoreInput(evaluation?.manager_score), comment: evaluation?.manager_comment ?? '' },
       errors,
@@ -182,14 +202,17 @@ export function reportHandlers(deps: AppDeps) {
     back(res, m);
   }
 
-  /** The stored assessment report of the closed evaluation: exactly the bytes fixed on closing. */
+  /** The stored assessment report: exactly the bytes fixed on closing. The newest by default; an
+   *  earlier one (of a closing a review reopened) by `?report=<id>`. */
   async function assessmentPdf(req: Request, res: Response) {
     const m = await load(req);
-    const file = await deps.db('evaluation_reports as er')
+    const q = deps.db('evaluation_reports as er')
       .join('milestone_evaluations as e', 'e.id', 'er.evaluation_id')
       .join('stored_files as f', 'f.id', 'er.file_id')
       .where({ 'e.contract_id': m.contract_id, 'e.milestone_seq': m.seq })
-      .first('f.*');
+      .orderBy('er.id', 'desc');
+    if (req.query.report !== undefined) q.where('er.id', pathNumber(req.query.report));
+    const file = await q.first('f.*');
     if (!file) throw new NotFound();
     await sendStoredFile(res, deps.config.uploadDir, { ...file, id: Number(file.id), size_bytes: Number(file.size_bytes) });
   }
@@ -201,5 +224,23 @@ export function reportHandlers(deps: AppDeps) {
     await sendStoredFile(res, deps.config.uploadDir, { id: file.file_id, storage_key: file.storage_key, original_name: file.original_name, mime_type: file.mime_type, size_bytes: file.size_bytes, sha256: file.sha256, uploaded_by: null, created_at: file.created_at });
   }
 
-  return { show, save, giveBack, score, close, assign, declaration, assessorScore, assessmentPdf, download };
+  async function askReview(req: Request, res: Response) {
+    const m = await load(req);
+    const parsed = parseReviewRequest(req.body ?? {});
+    if (!parsed.ok) return render(req, res, m, 422, formValues(req.body), translate(req, parsed.errors));
+    await requestReview(deps, actorOf(req), req.user!, m.contract_id, m.seq, parsed.reasons);
+    flash(req, 'success', req.t('evaluations.review.asked'));
+    back(res, m);
+  }
+
+  async function answer(req: Request, res: Response) {
+    const m = await load(req);
+    const parsed = parseReviewAnswer(req.body ?? {});
+    if (!parsed.ok) return render(req, res, m, 422, formValues(req.body), translate(req, parsed.errors));
+    await answerReview(deps, actorOf(req), req.user!, m.contract_id, m.seq, parsed.decision, parsed.answer);
+    flash(req, 'success', req.t(parsed.decision === 'upheld' ? 'evaluations.review.upheldDone' : 'evaluations.review.rejectedDone'));
+    back(res, m);
+  }
+
+  return { renderWith: render, askReview, answer, show, save, giveBack, score, close, assign, declaration, assessorScore, assessmentPdf, download };
 }

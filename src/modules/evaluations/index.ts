@@ -2,4 +2,4 @@
  *  result of a closed evaluation. */
 export { evaluationRoutes } from './routes';
 export { evaluationDashboard, type EvaluationDashboard } from './dashboard';
-export { closedEvaluation, type ClosedEvaluation } from './evaluation';
+export { closedEvaluation, publicEvaluationResults, type ClosedEvaluation, type PublicEvaluationResult } from './evaluation';

@@ -3,6 +3,7 @@ import type { AppDeps } from '../../deps';
 import { csrfAfterUpload } from '../../web/csrf';
 import { routeTable } from '../../web/routes';
 import { reportHandlers } from './handlers';
+import { ratingHandlers } from './rating-handlers';
 
 type AcceptFiles = (fields: { name: string; maxCount: number }[]) => RequestHandler;
 
@@ -11,6 +12,7 @@ type AcceptFiles = (fields: { name: string; maxCount: number }[]) => RequestHand
  *  the street's auditors and the administrator read; anyone else 404). */
 export function evaluationRoutes(deps: AppDeps, acceptFiles: AcceptFiles) {
   const reports = reportHandlers(deps);
+  const ratings = ratingHandlers(deps);
   // Reviewers reach the page as third-party evaluators of a milestone they are assigned to.
   const readers = ['org_staff', 'manager', 'auditor', 'admin', 'reviewer'] as const;
   const assessors = ['org_staff', 'reviewer'] as const;
@@ -25,6 +27,14 @@ export function evaluationRoutes(deps: AppDeps, acceptFiles: AcceptFiles) {
     { method: 'post', path: `${ev}/assessors`, access: ['manager'], handler: reports.assign },
     { method: 'post', path: `${ev}/declaration`, access: assessors, handler: reports.declaration },
     { method: 'post', path: `${ev}/assessor-score`, access: assessors, handler: reports.assessorScore },
+    { method: 'post', path: `${ev}/review`, access: ['org_staff'], handler: reports.askReview },
+    { method: 'post', path: `${ev}/review/answer`, access: ['manager'], handler: reports.answer },
+    { method: 'post', path: `${ev}/rating-round`, access: ['manager'], handler: ratings.open },
+    { method: 'post', path: `${ev}/rating-round/closing`, access: ['manager'], handler: ratings.close },
+    { method: 'get', path: `${ev}/rating-round`, access: ['manager', 'auditor', 'admin'], handler: ratings.print },
+    // The citizen's page: anyone with the round's unguessable link, without signing in.
+    { method: 'get', path: '/r/:token', access: 'public', handler: ratings.showRate },
+    { method: 'post', path: '/r/:token', access: 'public', handler: ratings.submitRate },
     { method: 'get', path: `${ev}/report.pdf`, access: readers, handler: reports.assessmentPdf },
     { method: 'get', path: `${base}/files/:fileId`, access: readers, handler: reports.download },
   ]);

@@ -128,3 +128,30 @@ export function parseDeclaration(body: Record<string, unknown>): { ok: true; has
   if (body.declaration === 'none') return { ok: true, hasConflict: false };
   return { ok: false, errors: { declaration: 'validation.choose' } };
 }
+
+/** A text field required and at most TEXT_MAX long (an i18n key per field on failure). */
+function requiredText(body: Record<string, unknown>, name: string): { ok: true; value: string } | { ok: false; error: string } {
+  const v = body[name];
+  if (v !== undefined && typeof v !== 'string') return { ok: false, error: 'validation.notText' };
+  const value = (v ?? '').trim();
+  if (!value) return { ok: false, error: 'validation.required' };
+  if (value.length > TEXT_MAX) return { ok: false, error: 'validation.tooLong' };
+  return { ok: true, value };
+}
+
+/** The organization's request for a review (复核): its reasons. */
+export function parseReviewRequest(body: Record<string, unknown>): { ok: true; reasons: string } | { ok: false; errors: Errors } {
+  const r = requiredText(body, 'reasons');
+  return r.ok ? { ok: true, reasons: r.value } : { ok: false, errors: { reasons: r.error } };
+}
+
+/** The manager's written answer: uphold (reopens the evaluation) or reject (final). */
+export function parseReviewAnswer(body: Record<string, unknown>): { ok: true; decision: 'upheld' | 'rejected'; answer: string } | { ok: false; errors: Errors } {
+  const errors: Errors = {};
+  const decision = body.decision === 'upheld' || body.decision === 'rejected' ? body.decision : undefined;
+  if (!decision) errors.decision = 'validation.choose';
+  const a = requiredText(body, 'answer');
+  if (!a.ok) errors.answer = a.error;
+  if (!decision || !a.ok) return { ok: false, errors };
+  return { ok: true, decision, answer: a.value };
+}
