@@ -36,6 +36,7 @@ import { useAuditKey } from './audit/keys';
 import { contractRoutes } from './modules/contracts';
 import { evaluationRoutes } from './modules/evaluations';
 import { disclosureRoutes } from './modules/disclosure';
+import { paymentRoutes } from './modules/payments';
 
 export interface App {
   app: express.Express;
@@ -115,6 +116,7 @@ export function createApp(deps: AppDeps): App {
   app.use(contractRoutes(deps, acceptFiles));
   app.use(evaluationRoutes(deps, acceptFiles));
   app.use(disclosureRoutes(deps));
+  app.use(paymentRoutes(deps, acceptFiles));
   app.use(callRoutes(deps, acceptFiles));
 
   app.use(notFoundHandler);

@@ -361,3 +361,32 @@ export async function reversePayment(
     throw err;
   }
 }
+
+/**
+ * A payment (or part of it) has come back (追回): paid → committed → available for one payment
+ * entry's source, as two new entries in this order: a `payment_reversal` of `amountFen` pointing at
+ * the payment (once: reverses_entry_id is unique; the trigger checks same holder, at most its
+ * amount) and a `commitment_release` of the same amount, so the money is available to the street
+ * again. Returns both entry ids. For the payments module's corrections; runs in the caller's
+ * transaction, locks the street-year first.
+ */
+export async function reclaimPayment(
+  trx: Knex.Transaction,
+  args: { paymentEntryId: number; amountFen: number; userId: number | null; now: Date; note?: string | null },
+): Promise<{ reversalEntryId: number; releaseEntryId: number; source: FundSource; amountFen: number }> {
+  checkPositive(args.amountFen);
+  const payment = Number.isSafeInteger(args.paymentEntryId) ? await trx('fund_entries').where({ id: args.paymentEntryId, kind: 'payment' }).first() : undefined;
+  if (!payment) throw new NotFound();
+  const key = { streetOfficeId: Number(payment.street_office_id), year: Number(payment.year) };
+  await lockStreetYear(trx, key.streetOfficeId, key.year);
+  if (args.amountFen === 0 || args.amountFen > Number(payment.amount_fen)) throw new ReleaseExceedsCommitment(args.amountFen, Number(payment.amount_fen));
+  if (await trx('fund_entries').where({ reverses_entry_id: payment.id }).first('id')) throw new InvalidState('funds.paymentAlreadyReversed');
+  const common = { ...key, source: payment.source as FundSource, amountFen: args.amountFen, callId: payment.call_id ?? null, contractId: payment.contract_id ?? null, awardItemId: payment.award_item_id ?? null, note: args.note ?? null, userId: args.userId, now: args.now };
+  const updated = await account(trx, key.streetOfficeId, key.year, payment.source)
+    .where('paid_fen', '>=', args.amountFen)
+    .update({ paid_fen: trx.raw('paid_fen - ?', [args.amountFen]), updated_at: args.now.toISOString() });
+  if (updated !== 1) throw new Error(`fund account out of step with the ledger for payment ${payment.id}`);
+  const reversalEntryId = await insertEntry(trx, { ...common, kind: 'payment_reversal', reversesEntryId: Number(payment.id) });
+  const releaseEntryId = await insertEntry(trx, { ...common, kind: 'commitment_release' });
+  return { reversalEntryId, releaseEntryId, source: payment.source as FundSource, amountFen: args.amountFen };
+}

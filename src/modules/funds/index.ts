@@ -25,6 +25,7 @@ export {
   releaseCommitment,
   payFromCommitment,
   reversePayment,
+  reclaimPayment,
   ReleaseExceedsCommitment,
   type Holding,
   type PaymentEntry,
