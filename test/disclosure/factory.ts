@@ -1,5 +1,8 @@
-import { auditedTransaction, systemActor } from '../../src/audit/audit';
-import { payFromCommitment } from '../../src/modules/funds';
+import { systemActor } from '../../src/audit/audit';
+import { approveProposal, proposePayment, uploadInvoice } from '../../src/modules/payments/service';
+import { managerUser } from '../awards/factory';
+import { minimalPdf } from '../helpers/pdf-fixture';
+import { sessionUser } from '../payments/factory';
 import type { TestContext } from '../helpers/app';
 import { csrfFrom, type Agent } from '../helpers/http';
 import { activeContract, completeReport, PNG, postReport } from '../evaluations/factory';
@@ -8,8 +11,8 @@ const post = async (agent: Agent, path: string, fields: Record<string, string> =
 
 /**
  * A call walked through the whole chain: published, bid, reviewed, awarded (final), contract signed,
- * the mid-term report submitted and its evaluation closed, the advance paid (through the funds
- * ledger, as the payment step will).
+ * the mid-term report submitted and its evaluation closed, the advance and the mid-term paid through
+ * the payments module (invoice, proposal by the manager, approval by the street's approver).
  */
 export async function walkedChain(ctx: TestContext) {
   const c = await activeContract(ctx);
@@ -19,9 +22,16 @@ export async function walkedChain(ctx: TestContext) {
   expect((await post(c.manager, `${base}/closing`)).status).toBe(303);
   const contract = await ctx.db('contracts').where({ id: c.contractId }).first();
   const advance = await ctx.db('contract_milestones').where({ contract_id: c.contractId, seq: 1 }).first();
-  await auditedTransaction(ctx.db, systemActor, ctx.clock.now(), async (trx) => {
-    await payFromCommitment(trx, { awardItemId: Number(contract.award_item_id), contractId: c.contractId, userId: null, now: ctx.clock.now(), amounts: [{ source: 'fiscal', amountFen: Number(advance.amount_fen) }] });
-    return { result: undefined, audit: { action: 'payment.test', subjectType: 'contract', subjectId: String(c.contractId), after: {} } };
-  });
-  return { ...c, contract, advanceFen: Number(advance.amount_fen) };
+  const approver = sessionUser({ ...(await ctx.make.user('approver', { street_office_id: c.call.streetOfficeId })), role: 'approver' });
+  const pdf = minimalPdf();
+  const paymentIds: number[] = [];
+  for (const seq of [1, 2]) {
+    const m = await ctx.db('contract_milestones').where({ contract_id: c.contractId, seq }).first();
+    const file = { fieldname: 'file', originalname: 'invoice.pdf', mimetype: 'application/pdf', size: pdf.length, buffer: pdf } as Express.Multer.File;
+    await uploadInvoice(ctx, systemActor, c.staffUser, c.contractId, seq, file, 'invoice', Number(m.amount_fen));
+    const proposal = await proposePayment(ctx, systemActor, managerUser(c.call), c.contractId, seq, {});
+    paymentIds.push(await approveProposal(ctx, systemActor, approver, proposal));
+  }
+  const mid = await ctx.db('contract_milestones').where({ contract_id: c.contractId, seq: 2 }).first();
+  return { ...c, contract, advanceFen: Number(advance.amount_fen), midFen: Number(mid.amount_fen), paidFen: Number(advance.amount_fen) + Number(mid.amount_fen), paymentIds };
 }

@@ -44,8 +44,9 @@ describe('OCDS packages of a call walked through the whole chain', () => {
     const contract = compiled.contracts[0];
     expect(contract).toMatchObject({ status: 'active', awardID: compiled.awards[0].id, value: { amount: 100000.01 } });
     expect(contract.documents.map((d: Json) => d.url)).toEqual(expect.arrayContaining([expect.stringContaining(`/public/contracts/${c.contractId}/contract.pdf`)]));
-    const [payment] = contract.implementation.transactions;
-    expect(payment).toMatchObject({ value: { amount: c.advanceFen / 100, currency: 'CNY' }, payer: { id: compiled.buyer.id }, payee: { id: supplier.id } });
+    const [payment, midPayment] = contract.implementation.transactions;
+    expect(payment).toMatchObject({ value: { amount: c.advanceFen / 100, currency: 'CNY' }, payer: { id: compiled.buyer.id }, payee: { id: supplier.id }, relatedImplementationMilestone: { id: `milestone-${c.contractId}-1` } });
+    expect(midPayment).toMatchObject({ value: { amount: c.midFen / 100 }, relatedImplementationMilestone: { id: `milestone-${c.contractId}-2` } });
     const midterm = contract.implementation.milestones.find((m: Json) => m.id.endsWith('-2'));
     expect(midterm).toMatchObject({ status: 'met', description: expect.stringMatching(/评估得分 \d+\.\d{2}，/) });
     // Reviewers' comments never leave the evaluation.

@@ -45,7 +45,7 @@ describe('the street-year page', () => {
     // The ledger: what fund_accounts and fund_entries say is paid.
     const accounts = await ctx.db('fund_accounts').where({ street_office_id: street, year: 2026 });
     const paid = accounts.reduce((s, a) => s + Number(a.paid_fen), 0);
-    expect(paid).toBe(chain.advanceFen);
+    expect(paid).toBe(chain.paidFen);
     const months = fens(svgOf(res.text, 'chart-months'), 'chart-months-title', 'rect');
     expect(months).toEqual(fens(res.text, 'months-table'));
     expect(months.reduce((a, b) => a + b, 0)).toBe(paid);
@@ -100,6 +100,17 @@ describe('the district front page', () => {
     expect(res.text).toContain(`/ocds/packages/${street.id}-2026.json`);
     expect(fens(svgOf(res.text, 'chart-streets'), 'chart-streets-title', 'rect').reduce((a, b) => a + b, 0)).toBe(sum('allocated_fen'));
   });
+
+  it('shows the audit chain\'s head (event count and hash) and links to the public checkpoints, writing nothing', async () => {
+    const head = await ctx.db('audit_chain_head').where({ id: 1 }).first();
+    const events = Number((await ctx.db('audit_events').count({ n: '*' }).first())?.n);
+    const res = await anon().get('/public');
+    const block = res.text.slice(res.text.indexOf('id="audit-head"'));
+    expect(block).toContain(`<dd>${Number(head.last_event_id)}</dd>`);
+    expect(block).toContain(head.last_hash);
+    expect(res.text).toContain('href="/public/audit-checkpoints"');
+    expect(Number((await ctx.db('audit_events').count({ n: '*' }).first())?.n)).toBe(events);
+  });
 });
 
 describe('the public contract list and page', () => {
@@ -134,6 +145,7 @@ describe('the public contract list and page', () => {
     expect(res.text).toContain('良好');
     expect(res.text).not.toContain('评审意见：台账基本齐全');
     expect(res.text).toContain(`data-fen="${chain.advanceFen}"`);
+    expect(res.text).toContain(`data-fen="${chain.midFen}"`);
     expect(res.text).toContain(`/public/contracts/${chain.contractId}/contract.pdf`);
     expect(res.text).toContain(`/awards/${chain.awardId}`);
     expect(res.text).toContain(`/ocds/releases/ocds-sfdemo-call-${chain.call.callId}.json`);

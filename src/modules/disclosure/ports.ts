@@ -1,6 +1,7 @@
 import type { Queryable } from '../../db/knex';
-import { closedEvaluation } from '../evaluations';
-import { paymentLedgerOfContracts, type FundSource } from '../funds';
+import { publicEvaluationResults } from '../evaluations';
+import type { FundSource } from '../funds';
+import { paymentsOfContract } from '../payments';
 import type { PublicContract } from '../contracts';
 
 /**
@@ -30,24 +31,27 @@ export interface PublicPayment {
   date: string;
 }
 
+/** The closed evaluations of the contract's milestones (evaluations module: no comments, no names, no individual scores). */
 export async function contractEvaluations(db: Queryable, c: Pick<PublicContract, 'id' | 'milestones'>): Promise<PublicEvaluation[]> {
-  const out: PublicEvaluation[] = [];
-  for (const m of c.milestones) {
-    const e = await closedEvaluation(db, m.id);
-    if (e) out.push({ milestoneSeq: e.seq, milestoneId: e.milestoneId, score: e.score, grade: e.grade, stars: e.stars, citizenRatings: 0, closedAt: e.closedAt, passed: e.passed });
-  }
-  return out;
+  const rows = await publicEvaluationResults(db, c.id);
+  return rows.map((e) => {
+    // Reached the milestone's pass score (a whole number; the score is in hundredths)?
+    const pass = c.milestones.find((m) => m.seq === e.milestoneSeq)?.passScore ?? null;
+    return { milestoneSeq: e.milestoneSeq, milestoneId: e.milestoneId, score: e.score, grade: e.grade, stars: e.stars, citizenRatings: e.citizenRatings, closedAt: e.closedAt, passed: pass === null ? null : e.score >= pass * 100 };
+  });
 }
 
-/** Until the payments module's paymentsOfContract is merged: the funds ledger's payment entries, one per entry. */
+/** Released payments and reversals of the contract (payments module). A withheld settlement moves no money and is not a payment. */
 export async function contractPayments(db: Queryable, c: Pick<PublicContract, 'id'>): Promise<PublicPayment[]> {
-  const rows = await paymentLedgerOfContracts(db, [c.id]);
-  return rows.map((r) => ({
-    id: `entry-${r.id}`,
-    kind: r.kind === 'payment' ? 'release' : 'reversal',
-    milestoneSeq: null,
-    amountFen: Math.abs(r.signed_fen),
-    sources: [{ source: r.source, amountFen: Math.abs(r.signed_fen) }],
-    date: r.created_at,
-  }));
+  const rows = await paymentsOfContract(db, c.id);
+  return rows
+    .filter((p) => p.kind === 'release' || p.kind === 'reversal')
+    .map((p) => ({
+      id: String(p.paymentId),
+      kind: p.kind as 'release' | 'reversal',
+      milestoneSeq: p.milestoneSeq,
+      amountFen: Math.abs(p.amountFen),
+      sources: p.sources.map((s) => ({ source: s.source, amountFen: Math.abs(s.amountFen) })),
+      date: p.approvedAt,
+    }));
 }

@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import type { AppDeps } from '../../../deps';
+import { PUBLIC_CHECKPOINTS_PATH, PUBLIC_CHECKPOINTS_JSON_PATH, publicAuditHead } from '../../../audit';
 import { formatMoney } from '../../../shared/money';
 import { pageNumber } from '../../../shared/pagination';
 import { publicCaching } from '../../../web/caching';
@@ -47,7 +48,7 @@ export function pageHandlers(deps: AppDeps) {
 
   async function front(req: Request, res: Response) {
     const year = queryYear(req.query.year, currentYear()) ?? currentYear();
-    const r = await districtReport(deps.db, year);
+    const [r, head] = await Promise.all([districtReport(deps.db, year), publicAuditHead(deps.db)]);
     const sep = req.lang === 'en' ? ', ' : '、';
     const legend = Object.fromEntries(BALANCE_KEYS.map((k) => [k, req.t(`disclosure.balance.${k}`)]));
     const chart = stackedBarChart(
@@ -64,7 +65,7 @@ export function pageHandlers(deps: AppDeps) {
       balanceKeys: BALANCE_KEYS,
       years: Array.from({ length: 5 }, (_, i) => currentYear() - i),
       growth: formatGrowthPercent,
-      auditHead: null,
+      auditHead: { ...head, checkpointsHref: PUBLIC_CHECKPOINTS_PATH, checkpointsJsonHref: PUBLIC_CHECKPOINTS_JSON_PATH },
     });
   }
 
