@@ -168,6 +168,19 @@ describe('the public contract list and page', () => {
   });
 });
 
+describe('the organization\'s public registry page', () => {
+  it('shows its contracts, what it received, milestones completed on time and its mean evaluation', async () => {
+    const res = await anon().get(`/registry/${chain.contract.organization_id}`);
+    expect(res.status).toBe(200);
+    const block = res.text.slice(res.text.indexOf('id="track-record"'));
+    expect(block).toContain(`data-fen="${chain.paidFen}"`);
+    expect(block).toContain('1 / 1');
+    const evaluation = await ctx.db('milestone_evaluations').where({ contract_id: chain.contractId, milestone_seq: 2 }).first();
+    expect(block).toContain((Number(evaluation.total_score) / 100).toFixed(2));
+    expect(res.text.slice(res.text.indexOf('id="org-contracts"'))).toContain(chain.contract.number);
+  });
+});
+
 describe('anonymous visitors and signed-in users', () => {
   it('50 cookieless views of the public pages write no session row and set no session cookie', async () => {
     const count = async () => Number((await ctx.db('sessions').count({ n: '*' }).first())?.n ?? 0);
