@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { recordPackageErrors, releasePackageErrors } from '../../src/modules/disclosure/ocds/validate';
+import { validateAllPackages } from '../../src/modules/disclosure/ocds/validate-all';
 import { createTestContext, type TestContext } from '../helpers/app';
 import { readyCall } from '../awards/factory';
 import { walkedChain } from './factory';
@@ -92,6 +93,19 @@ describe('a call before its deadline', () => {
     const record = await request(ctx.app).get(`/ocds/records/${ocid(call.callId)}.json`);
     expect(recordPackageErrors(JSON.parse(record.text))).toEqual([]);
     expect(record.text).not.toContain('numberOfTenderers');
+  });
+});
+
+describe('npm run ocds:validate', () => {
+  it('validates every package the database can produce (what the command prints)', async () => {
+    const report = await validateAllPackages(ctx.db, ctx.config.ocds, ctx.clock.now());
+    expect(report.errors).toEqual([]);
+    expect(report.packages).toBeGreaterThanOrEqual(5);
+  });
+
+  it('reports an invalid package with its name and the error', () => {
+    expect(releasePackageErrors({ uri: 'not a uri', releases: [] }).length).toBeGreaterThan(0);
+    expect(releasePackageErrors({ uri: 'https://x.example/p.json', publisher: { name: 'x' }, publishedDate: '2026-01-01T00:00:00Z', version: '1.1', releases: [{ ocid: 'o', id: '1', date: '2026-01-01T00:00:00Z', tag: ['tender'], initiationType: 'tender', parties: [{ id: 'a', roles: ['boss'] }] }] })).toEqual(['/releases/0/parties/0/roles: "boss" is not in partyRole']);
   });
 });
 

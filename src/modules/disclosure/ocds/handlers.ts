@@ -5,7 +5,7 @@ import { notModified } from '../freshness';
 import { Unprocessable, pathYear } from '../input';
 import { shanghaiYear, streetOffice } from '../queries';
 import { callData, publishedCallIds } from './data';
-import { bulkPackageHead, callIdOfOcid, recordPackage, releasePackage, releasesOf } from './release';
+import { bulkPackageChunks, callIdOfOcid, recordPackage, releasePackage } from './release';
 
 /** The open data endpoints. Errors answer in JSON with the message in the reader's language. */
 export function ocdsHandlers(deps: AppDeps) {
@@ -58,19 +58,9 @@ export function ocdsHandlers(deps: AppDeps) {
       const ids = await publishedCallIds(deps.db, street.id, year);
       if (!ids.length) throw new NotFound('disclosure.errors.noCalls', { street: street.name, year });
       if (await notModified(deps, req, res)) return;
-      const now = deps.clock.now();
       res.type('application/json');
-      res.write(bulkPackageHead(settings, `${settings.baseUrl}/ocds/packages/${street.id}-${year}.json`, now.toISOString().replace(/\.\d{3}Z$/, 'Z')));
-      let first = true;
-      for (const id of ids) {
-        const data = await callData(deps.db, id, now);
-        if (!data) continue;
-        for (const r of releasesOf(data, settings, now)) {
-          res.write((first ? '' : ',') + JSON.stringify(r));
-          first = false;
-        }
-      }
-      res.end(']}');
+      for await (const chunk of bulkPackageChunks(deps.db, settings, `${settings.baseUrl}/ocds/packages/${street.id}-${year}.json`, ids, deps.clock.now())) res.write(chunk);
+      res.end();
     }),
   };
 }

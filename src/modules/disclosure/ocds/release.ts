@@ -1,4 +1,5 @@
-import type { CallData } from './data';
+import type { Queryable } from '../../../db/knex';
+import { callData, type CallData } from './data';
 import { EXTENSIONS, SOURCE_NAMES, beijingDate, contractStatus, procurementMethod, value } from './mapping';
 
 /**
@@ -245,4 +246,19 @@ export function recordPackage(call: CallData, s: OcdsSettings, now: Date) {
 export function bulkPackageHead(s: OcdsSettings, uri: string, publishedDate: string): string {
   const meta = JSON.stringify(packageMeta(s, uri, publishedDate));
   return `${meta.slice(0, -1)},"releases":[`;
+}
+
+/** The bulk package of these calls as chunks of JSON text, call by call (the handler streams them; the validator joins them). */
+export async function* bulkPackageChunks(db: Queryable, s: OcdsSettings, uri: string, callIds: number[], now: Date): AsyncGenerator<string> {
+  yield bulkPackageHead(s, uri, now.toISOString().replace(/\.\d{3}Z$/, 'Z'));
+  let first = true;
+  for (const id of callIds) {
+    const data = await callData(db, id, now);
+    if (!data) continue;
+    for (const r of releasesOf(data, s, now)) {
+      yield (first ? '' : ',') + JSON.stringify(r);
+      first = false;
+    }
+  }
+  yield ']}';
 }
