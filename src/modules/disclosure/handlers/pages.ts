@@ -54,7 +54,7 @@ export function pageHandlers(deps: AppDeps) {
     const chart = stackedBarChart(
       r.streets.map((s) => ({ label: s.street_name, segments: BALANCE_KEYS.map((k) => ({ key: k, valueFen: s[k] })) })),
       [...BALANCE_KEYS],
-      { id: 'chart-streets', title: req.t('disclosure.front.chartTitle', { year }), summary: req.t('disclosure.charts.sourcesSummary'), legend, sep },
+      { id: 'chart-streets', title: req.t('disclosure.front.chartTitle', { year }), summary: req.t('disclosure.charts.streetsSummary'), legend, sep },
     );
     res.setHeader('Cache-Control', publicCaching(req));
     res.render('disclosure/front', {
