@@ -35,18 +35,27 @@ export function ocdsHandlers(deps: AppDeps) {
     return data;
   }
 
+  /** Last-Modified: the newest release's date, or the deadline once passed (the number of tenderers
+   *  appears then without a release of its own). */
+  const lastChange = (releases: { date: string }[], _req: Request) => {
+    const dates = releases.map((r) => r.date);
+    return dates.sort()[dates.length - 1];
+  };
+
   const send = (res: Response, body: unknown) => res.type('application/json').send(JSON.stringify(body));
 
   return {
     release: json(async (req, res) => {
-      const data = await call(req);
-      if (await notModified(deps, req, res, data.updatedAt)) return;
-      send(res, releasePackage(data, settings, deps.clock.now()));
+      const pkg = releasePackage(await call(req), settings, deps.clock.now());
+      if (await notModified(deps, req, res, lastChange(pkg.releases, req))) return;
+      send(res, pkg);
     }),
     record: json(async (req, res) => {
       const data = await call(req);
-      if (await notModified(deps, req, res, data.updatedAt)) return;
-      send(res, recordPackage(data, settings, deps.clock.now()));
+      const now = deps.clock.now();
+      const pkg = recordPackage(data, settings, now);
+      if (await notModified(deps, req, res, lastChange(releasePackage(data, settings, now).releases, req))) return;
+      send(res, pkg);
     }),
     /** One street office's fund year, streamed call by call so a big year never sits in memory whole. */
     bulk: json(async (req, res) => {
