@@ -4,7 +4,7 @@ import { createTestContext, type TestContext } from '../helpers/app';
 import { csrfFrom, loginAs, signIn, type Agent } from '../helpers/http';
 import { closePdfText, pdfPages } from '../helpers/pdf-text';
 import { closedEvaluation } from '../../src/modules/evaluations';
-import { activeContract, completeReport, PNG, postReport } from './factory';
+import { activeContract, completeReport, PNG, postReport, scores } from './factory';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -30,7 +30,7 @@ it('closing stores the assessment report once; its text says the scores, weights
   expect((await postReport(c.staff, c.reportPath(), { intent: 'submit', ...completeReport({ selfScore: '70' }) }, [{ name: '活动照片.png', content: PNG }])).status).toBe(303);
   const ev = `/contracts/${c.contractId}/milestones/2/evaluation`;
   expect((await download(c.manager, `${ev}/report.pdf`)).status).toBe(404); // nothing before closing
-  expect((await post(c.manager, `${ev}/manager-score`, { score: '63.33', comment: '签到表不全' })).status).toBe(303);
+  expect((await post(c.manager, `${ev}/manager-score`, { ...scores('63.33'), comment: '签到表不全' })).status).toBe(303);
   expect((await post(c.manager, `${ev}/closing`)).status).toBe(303);
 
   // (7000·10 + 6333·30) / 40 = 6499.75 -> 65.00: below 70, pro rata: 4,800,000 × 500 / 1000 = 2,400,000 fen.

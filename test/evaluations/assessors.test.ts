@@ -1,6 +1,6 @@
 import { createTestContext, type TestContext } from '../helpers/app';
 import { csrfFrom, loginAs, signIn, type Agent } from '../helpers/http';
-import { activeContract, completeReport, PNG, postReport } from './factory';
+import { activeContract, completeReport, PNG, postReport, scores } from './factory';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -36,10 +36,10 @@ it('peer and third party: assigned by the manager, declare, then score; the clos
   expect((await post(c.manager, c.assign, { source: 'peer', target: String((await ctx.make.organization()).id) })).status).toBe(409);
   expect((await c.peer.get(c.reportPath())).status).toBe(200);
   expect((await c.peer.get('/dashboard')).text).toContain(`/contracts/${c.contractId}/milestones/2/report`);
-  expect((await post(c.peer, c.score, { score: '80', comment: '不错' })).status).toBe(409); // declare first
+  expect((await post(c.peer, c.score, { ...scores('80'), comment: '不错' })).status).toBe(409); // declare first
   expect((await post(c.peer, c.declare, { declaration: 'none' })).status).toBe(303);
-  expect((await post(c.peer, c.score, { score: '101', comment: '超范围' })).status).toBe(422);
-  expect((await post(c.peer, c.score, { score: '80', comment: '活动扎实' })).status).toBe(303);
+  expect((await post(c.peer, c.score, { ...scores('101'), comment: '超范围' })).status).toBe(422);
+  expect((await post(c.peer, c.score, { ...scores('80'), comment: '活动扎实' })).status).toBe(303);
 
   // Third party: a reviewer not assigned is told nothing exists; the first assigned declares a conflict and is replaced.
   const { agent: first, user: firstUser } = await loginAs(ctx, 'reviewer');
@@ -49,13 +49,13 @@ it('peer and third party: assigned by the manager, declare, then score; the clos
   expect((await post(second, c.declare, { declaration: 'none' })).status).toBe(404);
   expect((await post(first, c.declare, { declaration: 'conflict' })).status).toBe(303);
   expect((await post(first, c.declare, { declaration: 'none' })).status).toBe(409); // final
-  expect((await post(first, c.score, { score: '99', comment: '冲突' })).status).toBe(403);
+  expect((await post(first, c.score, { ...scores('99'), comment: '冲突' })).status).toBe(403);
   expect((await post(c.manager, c.assign, { source: 'third_party', target: String(secondUser.id) })).status).toBe(303);
   expect((await first.get(c.reportPath())).status).toBe(404);
   expect((await post(second, c.declare, { declaration: 'none' })).status).toBe(303);
   expect((await second.get('/dashboard')).text).toContain(`/contracts/${c.contractId}/milestones/2/report`);
   expect((await first.get('/dashboard')).text).not.toContain(`/contracts/${c.contractId}/milestones/2/report`);
-  expect((await post(second, c.score, { score: '90', comment: '第三方意见' })).status).toBe(303);
+  expect((await post(second, c.score, { ...scores('90'), comment: '第三方意见' })).status).toBe(303);
   expect((await second.get('/dashboard')).text).not.toContain(`/contracts/${c.contractId}/milestones/2/report`); // scored: nothing left to do
 
   // The organization sees the sources and comments, not who the peer and third party are.
@@ -66,14 +66,14 @@ it('peer and third party: assigned by the manager, declare, then score; the clos
   expect(orgPage.text).not.toContain(peerName);
   expect((await c.manager.get(c.reportPath())).text).toContain(peerName);
 
-  expect((await post(c.manager, c.scoreManager, { score: '70', comment: '街道意见' })).status).toBe(303);
+  expect((await post(c.manager, c.scoreManager, { ...scores('70'), comment: '街道意见' })).status).toBe(303);
   expect((await post(c.manager, c.close)).status).toBe(303);
   // (8850·10 + 7000·30 + 8000·20 + 9000·20) / 80 = 638500 / 80 = 7981.25 -> 79.81; citizens missing.
   const e = await ctx.db('milestone_evaluations').where({ contract_id: c.contractId }).first();
   expect(e).toMatchObject({ status: 'closed', total_score: 7981, grade: 'pass', stars: 3 });
   expect(JSON.parse(e.weights_json).missing).toEqual(['citizen']);
   // Closed: nobody scores any more.
-  expect((await post(second, c.score, { score: '10', comment: '晚了' })).status).toBe(409);
+  expect((await post(second, c.score, { ...scores('10'), comment: '晚了' })).status).toBe(409);
 });
 
 it('a third party from the contractor is refused; an auditor and an unassigned organization cannot declare or score', async () => {
@@ -85,6 +85,6 @@ it('a third party from the contractor is refused; an auditor and an unassigned o
   expect((await post(c.manager, c.assign, { source: 'third_party', target: '999999' })).status).toBe(422);
   expect((await post(c.staff, c.declare, { declaration: 'none' })).status).toBe(404); // the contractor is not an assessor
   const auditor = (await loginAs(ctx, 'auditor', { auditStreets: [c.call.streetOfficeId] })).agent;
-  expect((await post(auditor, c.score, { score: '50', comment: 'x' })).status).toBe(403);
+  expect((await post(auditor, c.score, { ...scores('50'), comment: 'x' })).status).toBe(403);
   expect(await assessors(c.contractId)).toHaveLength(0);
 });

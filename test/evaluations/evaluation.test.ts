@@ -4,7 +4,7 @@ import { managerUser } from '../awards/factory';
 import { closedEvaluation } from '../../src/modules/evaluations';
 import { closeEvaluation } from '../../src/modules/evaluations/evaluation';
 import { InvalidState } from '../../src/web/errors';
-import { activeContract, completeReport, PNG, postReport } from './factory';
+import { activeContract, completeReport, PNG, postReport, scores } from './factory';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -39,7 +39,7 @@ it('a submitted report opens the evaluation; the manager scores and closes; the 
   expect(early.text).toContain('请先保存街道评分再结束评估');
   expect((await evaluation(c.contractId)).status).toBe('open');
 
-  expect((await post(c.manager, c.scorePath, { score: '73.33', comment: '台账基本齐全' })).status).toBe(303);
+  expect((await post(c.manager, c.scorePath, { ...scores('73.33'), comment: '台账基本齐全' })).status).toBe(303);
   const closed = await post(c.manager, c.closePath);
   expect(closed.status).toBe(303);
   // (8850·10 + 7333·30) / 40 = 7712.25 -> 77.12: 合格, three stars, passes 60. Peer, citizens and
@@ -56,7 +56,7 @@ it('a submitted report opens the evaluation; the manager scores and closes; the 
   expect(page.text).toContain('77.12');
   expect(page.text).toContain('合格');
   expect(page.text).toContain('台账基本齐全');
-  expect((await post(c.manager, c.scorePath, { score: '99', comment: '改分' })).status).toBe(409);
+  expect((await post(c.manager, c.scorePath, { ...scores('99'), comment: '改分' })).status).toBe(409);
   expect((await post(c.manager, `${c.reportPath()}/return`, { reason: '再改' })).status).toBe(409);
   expect((await post(c.manager, c.closePath)).status).toBe(409);
   expect(await evaluation(c.contractId)).toMatchObject({ manager_score: 7333, total_score: 7712 });
@@ -64,10 +64,10 @@ it('a submitted report opens the evaluation; the manager scores and closes; the 
 });
 
 it.each([
-  [{ score: '101', comment: '好' }, 'score'],
-  [{ score: '87.555', comment: '好' }, 'score'],
-  [{ score: '', comment: '好' }, 'score'],
-  [{ score: '80', comment: '' }, 'comment'],
+  [{ ...scores('101'), comment: '好' }, 'score'],
+  [{ ...scores('87.555'), comment: '好' }, 'score'],
+  [{ ...scores(''), comment: '好' }, 'score'],
+  [{ ...scores('80'), comment: '' }, 'comment'],
 ])('refuses the manager score %p with 422, naming %s, writing nothing', async (fields, field) => {
   const c = await submitted();
   const res = await post(c.manager, c.scorePath, fields);
@@ -78,19 +78,19 @@ it.each([
 
 it('only the street office\'s managers score and close: the organization, auditors and other streets are refused', async () => {
   const c = await submitted();
-  expect((await post(c.staff, c.scorePath, { score: '100', comment: '自己打分' })).status).toBe(403);
+  expect((await post(c.staff, c.scorePath, { ...scores('100'), comment: '自己打分' })).status).toBe(403);
   const auditor = (await loginAs(ctx, 'auditor', { auditStreets: [c.call.streetOfficeId] })).agent;
   expect((await post(auditor, c.closePath)).status).toBe(403);
   expect((await auditor.get(c.reportPath())).status).toBe(200);
   const otherManager = (await loginAs(ctx, 'manager')).agent;
-  expect((await post(otherManager, c.scorePath, { score: '10', comment: '别的街道' })).status).toBe(404);
+  expect((await post(otherManager, c.scorePath, { ...scores('10'), comment: '别的街道' })).status).toBe(404);
   expect((await post(otherManager, c.closePath)).status).toBe(404);
   expect(await evaluation(c.contractId)).toMatchObject({ status: 'open', manager_score: null });
 });
 
 it('a report returned during the evaluation is scored again only once resubmitted; the evaluation follows the new version', async () => {
   const c = await submitted();
-  expect((await post(c.manager, c.scorePath, { score: '70', comment: '初评' })).status).toBe(303);
+  expect((await post(c.manager, c.scorePath, { ...scores('70'), comment: '初评' })).status).toBe(303);
   expect((await post(c.manager, `${c.reportPath()}/return`, { reason: '缺签到表' })).status).toBe(303);
   expect((await post(c.manager, c.closePath)).status).toBe(409);
   expect((await postReport(c.staff, c.reportPath(), { intent: 'submit', ...completeReport({ selfScore: '90' }) })).status).toBe(303);
@@ -111,7 +111,7 @@ it('an advance is not evaluated: its report opens no evaluation', async () => {
 
 it(`closes once when two closings race (${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'SQLite'})`, async () => {
   const c = await submitted();
-  expect((await post(c.manager, c.scorePath, { score: '95', comment: '优秀' })).status).toBe(303);
+  expect((await post(c.manager, c.scorePath, { ...scores('95'), comment: '优秀' })).status).toBe(303);
   const actor = { userId: null, label: 'race', role: 'manager', ip: null, requestId: null };
   const results = await Promise.allSettled([0, 1].map(() => closeEvaluation(ctx, actor, managerUser(c.call), c.contractId, 2)));
   expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
@@ -127,7 +127,7 @@ it('a terminated contract\'s evaluation stays as it was: no score, return, assig
   const c = await submitted();
   const { terminateContract } = await import('../../src/modules/contracts/service/ending');
   await terminateContract(ctx, { userId: null, label: 'test', role: 'manager', ip: null, requestId: null }, managerUser(c.call), c.contractId, '服务机构无法继续履约');
-  expect((await post(c.manager, c.scorePath, { score: '80', comment: '终止后' })).status).toBe(409);
+  expect((await post(c.manager, c.scorePath, { ...scores('80'), comment: '终止后' })).status).toBe(409);
   expect((await post(c.manager, c.closePath)).status).toBe(409);
   expect((await post(c.manager, `${c.reportPath()}/return`, { reason: '终止后' })).status).toBe(409);
   expect((await post(c.manager, `/contracts/${c.contractId}/milestones/2/evaluation/assessors`, { source: 'peer', target: String(c.call.bids[1].organizationId) })).status).toBe(409);

@@ -46,3 +46,7 @@ export async function submittedMidterm(ctx: TestContext) {
   const ev = `/contracts/${c.contractId}/milestones/2/evaluation`;
   return { ...c, milestoneId, ev, scorePath: `${ev}/manager-score`, closePath: `${ev}/closing` };
 }
+
+/** A score form's fields: the single `score` (the peer's) and the same score on every evaluation
+ *  indicator (the manager's and third party's, one per call criterion), so the weighted mean is it. */
+export const scores = (score: string): Record<string, string> => ({ score, ...Object.fromEntries([1, 2, 3, 4, 5, 6].map((p) => [`score_${p}`, score])) });

@@ -4,7 +4,7 @@ import { csrfFrom, type Agent } from '../helpers/http';
 import { managerUser } from '../awards/factory';
 import { closedEvaluation, publicEvaluationResults } from '../../src/modules/evaluations';
 import { citizenScore, openRound, rate, roundOf, RATINGS_PER_ADDRESS } from '../../src/modules/evaluations/ratings';
-import { postForm as post, submittedMidterm } from './factory';
+import { postForm as post, scores, submittedMidterm } from './factory';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -63,7 +63,7 @@ it('a citizen rates without signing in, once per browser; no session row is writ
   const page = await phone.get(`/r/${c.round.token}`);
   expect(page.status).toBe(200);
   expect(page.text).toContain('您对本项服务满意吗？');
-  expect(page.headers['set-cookie']?.join(';')).toContain('sf.rater=');
+  expect(String(page.headers['set-cookie'])).toContain('sf.rater=');
 
   // Bad input: 422, nothing written.
   expect((await rateAs(phone, c.round.token, { stars: '6' })).status).toBe(422);
@@ -152,7 +152,7 @@ it('on closing, a round with at least the minimum counts; below it the citizen s
   const c = await withRound();
   const stars = [5, 5, 5, 5, 5, 5, 4, 4, 4, 4, 3, 3];
   for (const [i, s] of stars.entries()) expect(await rate(ctx, c.round, `a${i}`.padStart(32, '0'), `198.51.100.${i}`, s, null)).toBe('rated');
-  expect((await post(c.manager, c.scorePath, { score: '73.33', comment: '台账基本齐全' })).status).toBe(303);
+  expect((await post(c.manager, c.scorePath, { ...scores('73.33'), comment: '台账基本齐全' })).status).toBe(303);
   expect((await post(c.manager, c.closePath)).status).toBe(303);
   // (8850·10 + 7333·30 + 8333·20) / 60 = (88500 + 219990 + 166660) / 60 = 7919.17 -> 7919
   const closed = (await closedEvaluation(ctx.db, c.milestoneId))!;
@@ -166,7 +166,7 @@ it('on closing, a round with at least the minimum counts; below it the citizen s
   const d = await submittedMidterm(ctx);
   const round = await openRound(ctx, actor, managerUser(d.call), d.contractId, 2, inOneWeek());
   for (let i = 0; i < 9; i += 1) await rate(ctx, round, `b${i}`.padStart(32, '0'), `192.0.2.${i}`, 1, null);
-  expect((await post(d.manager, d.scorePath, { score: '73.33', comment: '台账基本齐全' })).status).toBe(303);
+  expect((await post(d.manager, d.scorePath, { ...scores('73.33'), comment: '台账基本齐全' })).status).toBe(303);
   expect((await post(d.manager, d.closePath)).status).toBe(303);
   const few = (await closedEvaluation(ctx.db, d.milestoneId))!;
   expect(few).toMatchObject({ score: 7712 });

@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import { createTestContext, type TestContext } from '../helpers/app';
 import { loginAs, signIn } from '../helpers/http';
 import { closedEvaluation, publicEvaluationResults } from '../../src/modules/evaluations';
-import { postForm as post, submittedMidterm } from './factory';
+import { postForm as post, scores, submittedMidterm } from './factory';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -16,7 +16,7 @@ const evaluation = (contractId: number) => ctx.db('milestone_evaluations').where
 /** A mid-term milestone closed on self 88.5 and manager 73.33: 77.12. */
 async function closed() {
   const c = await submittedMidterm(ctx);
-  expect((await post(c.manager, c.scorePath, { score: '73.33', comment: '台账基本齐全' })).status).toBe(303);
+  expect((await post(c.manager, c.scorePath, { ...scores('73.33'), comment: '台账基本齐全' })).status).toBe(303);
   expect((await post(c.manager, c.closePath)).status).toBe(303);
   return { ...c, reviewPath: `${c.ev}/review`, answerPath: `${c.ev}/review/answer` };
 }
@@ -58,7 +58,7 @@ it('the organization asks for a review; the payment step sees it open; an upheld
 
   ctx.clock.advance(60 * 1000);
   // Scores editable again; closing again makes a new result and a new stored report, the old one kept.
-  expect((await post(c.manager, c.scorePath, { score: '80', comment: '复核后' })).status).toBe(303);
+  expect((await post(c.manager, c.scorePath, { ...scores('80'), comment: '复核后' })).status).toBe(303);
   expect((await post(c.manager, c.closePath)).status).toBe(303);
   // (8850·10 + 8000·30) / 40 = 8212.5 -> 8213
   expect(await closedEvaluation(ctx.db, c.milestoneId)).toMatchObject({ score: 8213, grade: 'good', reviewOpen: false });
@@ -99,7 +99,7 @@ it('refuses: the manager asking, the organization answering, an auditor either, 
   const c = await submittedMidterm(ctx);
   const reviewPath = `${c.ev}/review`;
   expect((await post(c.staff, reviewPath, { reasons: '尚未结束' })).status).toBe(409);
-  expect((await post(c.manager, c.scorePath, { score: '70', comment: '好' })).status).toBe(303);
+  expect((await post(c.manager, c.scorePath, { ...scores('70'), comment: '好' })).status).toBe(303);
   expect((await post(c.manager, c.closePath)).status).toBe(303);
   expect((await post(c.manager, reviewPath, { reasons: '街道' })).status).toBe(403);
   const auditor = (await loginAs(ctx, 'auditor', { auditStreets: [c.call.streetOfficeId] })).agent;

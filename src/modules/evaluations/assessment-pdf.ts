@@ -17,6 +17,8 @@ export interface AssessmentInput {
   comments: Partial<Record<Source, string | null>>;
   consequence: PaymentConsequence;
   closedAt: string;
+  /** The manager's and third party's scores per evaluation indicator. */
+  indicators?: { source: 'manager' | 'third_party'; position: number; name: string; weight: number; score: number }[];
 }
 
 /** The assessment report (评估报告), drawn with the PDF layer; deterministic for the same input. */
@@ -53,6 +55,16 @@ export async function renderAssessmentPdf(input: AssessmentInput): Promise<Buffe
     }),
   );
   w.paragraph(result.missing.length ? `缺失的来源：${result.missing.map((s) => SOURCE_NAMES[s]).join('、')}；其权重已按比例分配给其他来源（如上表“实际权重”）。` : '五个来源均已评分。');
+  const ind = input.indicators ?? [];
+  if (ind.length) {
+    w.heading('评价指标分项得分');
+    const positions = [...new Map(ind.map((i) => [i.position, i])).values()].sort((a, b) => a.position - b.position);
+    const of = (source: string, p: number) => ind.find((i) => i.source === source && i.position === p);
+    w.table(
+      [{ header: '指标', width: 1.6 }, { header: '权重', width: 0.5, align: 'right' }, { header: '街道评价', width: 0.8, align: 'right' }, { header: '第三方评估', width: 0.8, align: 'right' }],
+      positions.map((p) => [p.name, String(p.weight), formatScore(of('manager', p.position)?.score) || '—', formatScore(of('third_party', p.position)?.score) || '—']),
+    );
+  }
   w.heading('评估结果');
   const c = input.consequence;
   const pay =

@@ -8,6 +8,9 @@ import { lockContractMilestone, type ContractMilestone } from '../contracts';
 import { notify, staffOf } from '../notifications';
 import { canReturnReport } from './policy';
 import { evaluationOf, type EvaluationRow } from './evaluation';
+import { writeIndicatorScores, type IndicatorScore } from './indicators';
+import { storeFile, withFileCleanup } from '../../files/storage';
+import { extensionOf } from '../../files/signatures';
 
 type Deps = Pick<AppDeps, 'db' | 'clock'>;
 export const ASSESSOR_SOURCES = ['peer', 'third_party'] as const;
@@ -141,20 +144,48 @@ export async function declareAsAssessor(deps: Deps, actor: Actor, user: SessionU
 }
 
 /** The assessor's score (hundredths) with a comment, only after declaring no conflict; changeable while open. */
-export async function scoreAsAssessor(deps: Deps, actor: Actor, user: SessionUser, contractId: number, seq: number, score: number, comment: string): Promise<void> {
+export async function scoreAsAssessor(
+  deps: Deps & Pick<AppDeps, 'config'>,
+  actor: Actor,
+  user: SessionUser,
+  contractId: number,
+  seq: number,
+  score: number,
+  comment: string,
+  indicators: IndicatorScore[] = [],
+  opinionFile?: Express.Multer.File,
+): Promise<void> {
   const now = deps.clock.now();
-  await auditedTransaction(deps.db, actor, now, async (trx) => {
+  await withFileCleanup(deps.config.uploadDir, (written) => auditedTransaction(deps.db, actor, now, async (trx) => {
     const { m, evaluation, mine } = await ownAssessor(trx, user, contractId, seq);
     if (mine.has_conflict === true) throw new Forbidden('evaluations.errors.conflicted');
     if (mine.has_conflict === null) throw new InvalidState('evaluations.errors.declareFirst');
     const n = await trx('evaluation_assessors').where({ id: mine.id, has_conflict: false }).update({ score, comment, scored_by: user.id, scored_at: now.toISOString() });
     if (n !== 1) throw new InvalidState('evaluations.errors.declareFirst');
+    // The third party scores the indicators and may attach its evaluation file (content-checked).
+    if (mine.source === 'third_party' && indicators.length) await writeIndicatorScores(trx, evaluation.id, 'third_party', indicators);
+    let fileSha: string | undefined;
+    if (mine.source === 'third_party' && opinionFile) {
+      if (!OPINION_EXTENSIONS.includes(extensionOf(opinionFile.originalname))) throw new ValidationFailed({ opinion: 'evaluations.errors.opinionType' });
+      const stored = await storeFile(trx, deps.config.uploadDir, opinionFile, 'opinion', user.id, now);
+      written.push(stored.storage_key);
+      fileSha = stored.sha256;
+      await trx('evaluation_opinion_files').where({ assessor_id: mine.id }).delete();
+      await trx('evaluation_opinion_files').insert({ assessor_id: mine.id, file_id: stored.id, created_at: now.toISOString() });
+    }
     return {
       result: undefined,
-      audit: { action: 'evaluation.assessor_score', subjectType: 'milestone_evaluation', subjectId: evaluation.id, streetOfficeId: m.street_office_id, organizationId: m.organization_id, before: { score: mine.score }, after: { source: mine.source, score, comment } },
+      audit: { action: 'evaluation.assessor_score', subjectType: 'milestone_evaluation', subjectId: evaluation.id, streetOfficeId: m.street_office_id, organizationId: m.organization_id, before: { score: mine.score }, after: { source: mine.source, score, comment, ...(indicators.length ? { indicators: indicators.map((i) => ({ name: i.name, weight: i.weight, score: i.score })) } : {}), ...(fileSha ? { opinion_file_sha256: fileSha } : {}) } },
     };
-  });
+  }));
 }
+
+/** The third party's evaluation file: a PDF, a spreadsheet or an image (as the evidence). */
+export const OPINION_EXTENSIONS = ['pdf', 'xlsx', 'jpg', 'jpeg', 'png'];
+
+/** The stored evaluation file of an assessor, if any. */
+export const opinionFileOf = (db: Queryable, assessorId: number) =>
+  db('evaluation_opinion_files as o').join('stored_files as f', 'f.id', 'o.file_id').where('o.assessor_id', assessorId).first('f.*');
 
 /** The scores that count on closing: an assessor with no conflict declared who scored. */
 export async function assessorScores(db: Queryable, evaluationId: number): Promise<{ peer: number | null; third_party: number | null }> {

@@ -12,6 +12,7 @@ import { storeFile, withFileCleanup } from '../../files/storage';
 import { canReadReports, canReturnReport } from './policy';
 import { evidenceOf, openReport } from './queries';
 import { citizenSource, endRoundOnClosing } from './ratings';
+import { indicatorScoresOf, writeIndicatorScores, type IndicatorScore } from './indicators';
 import { paymentConsequence, weightedScore, type Grade, type PaymentConsequence, type Source } from './weighting';
 
 type Deps = Pick<AppDeps, 'db' | 'clock'>;
@@ -94,16 +95,18 @@ async function openForManager(trx: Knex.Transaction, user: SessionUser, contract
   return { m, evaluation, report };
 }
 
-/** The street office's score (hundredths) with its comment; may be changed until the evaluation closes. */
-export async function scoreAsManager(deps: Deps, actor: Actor, user: SessionUser, contractId: number, seq: number, score: number, comment: string): Promise<void> {
+/** The street office's score (hundredths) with its comment; may be changed until the evaluation
+ *  closes. With the call's indicators, `score` is their weighted mean (combineIndicators). */
+export async function scoreAsManager(deps: Deps, actor: Actor, user: SessionUser, contractId: number, seq: number, score: number, comment: string, indicators: IndicatorScore[] = []): Promise<void> {
   const now = deps.clock.now();
   await auditedTransaction(deps.db, actor, now, async (trx) => {
     const { m, evaluation } = await openForManager(trx, user, contractId, seq);
+    if (indicators.length) await writeIndicatorScores(trx, evaluation.id, 'manager', indicators);
     const n = await trx('milestone_evaluations').where({ id: evaluation.id, status: 'open' }).update({ manager_score: score, manager_comment: comment, manager_scored_by: user.id, manager_scored_at: now.toISOString() });
     if (n !== 1) throw new InvalidState('evaluations.errors.evaluationClosed');
     return {
       result: undefined,
-      audit: { action: 'evaluation.manager_score', subjectType: 'milestone_evaluation', subjectId: evaluation.id, streetOfficeId: m.street_office_id, organizationId: m.organization_id, before: { score: evaluation.manager_score }, after: { score, comment } },
+      audit: { action: 'evaluation.manager_score', subjectType: 'milestone_evaluation', subjectId: evaluation.id, streetOfficeId: m.street_office_id, organizationId: m.organization_id, before: { score: evaluation.manager_score }, after: { score, comment, ...(indicators.length ? { indicators: indicators.map((i) => ({ name: i.name, weight: i.weight, score: i.score })) } : {}) } },
     };
   });
 }
@@ -152,6 +155,7 @@ export async function closeEvaluation(deps: ClosingDeps, actor: Actor, user: Ses
       },
       consequence,
       closedAt: at,
+      indicators: await indicatorScoresOf(trx, evaluation.id),
     });
     const stored = await storeFile(trx, deps.config.uploadDir, pdfUpload(`评估报告-${m.contract_number}-${m.seq}.pdf`, pdf), 'pdf', user.id, now);
     written.push(stored.storage_key);

@@ -10,11 +10,12 @@ import { forbiddenFieldsOf, FIELD_KEY } from '../../web/text-guard';
 import { contractMilestone, type ContractMilestone } from '../contracts';
 import { canReadReports, canReturnReport, canWriteReport } from './policy';
 import { evidenceOf, milestoneEvidence, reportVersions, type ReportRow } from './queries';
-import { assessorFor, assessorsOf, assignAssessor, declareAsAssessor, isAssessor, scoreAsAssessor, ASSESSOR_SOURCES } from './assessors';
+import { assessorFor, assessorsOf, assignAssessor, declareAsAssessor, isAssessor, opinionFileOf, scoreAsAssessor, ASSESSOR_SOURCES, OPINION_EXTENSIONS } from './assessors';
 import { closeEvaluation, evaluationOf, isEvaluated, latestAssessmentReport, scoreAsManager, weightsOf } from './evaluation';
 import { deliverableLines, EVIDENCE_EXTENSIONS, parseAssignment, parseDeclaration, parseManagerScore, parseReason, parseReport, parseReviewAnswer, parseReviewRequest, pathNumber, TEXT_MAX } from './schemas';
 import { formatScore, scoreInput } from './score';
 import { returnReport, saveReport } from './service';
+import { combineIndicators, indicatorField, indicatorScoresOf, indicatorsOf, parseIndicatorScores, type Indicator } from './indicators';
 import { citizenScore, isRoundOpen, minRatingsOf, ratingCount, ratingsOf, roundOf } from './ratings';
 import { answerReview, requestReview, reviewAvailability, reviewsOf } from './review';
 import { SOURCES } from './weighting';
@@ -66,6 +67,13 @@ export function reportHandlers(deps: AppDeps) {
     // The citizen round: its counts and (for the parties and oversight, never the assessors) the comments.
     const round = isEvaluated(m) && !mine ? await roundOf(deps.db, m.contract_id, m.seq) : undefined;
     const now = deps.clock.now();
+    const indicators = isEvaluated(m) ? await indicatorsOf(deps.db, m.contract_id) : [];
+    const indicatorScores = evaluation ? await indicatorScoresOf(deps.db, evaluation.id) : [];
+    const thirdParty = assessors.find((a) => a.source === 'third_party' && a.has_conflict === false);
+    const opinionFile = thirdParty ? await opinionFileOf(deps.db, thirdParty.id) : undefined;
+    // The form's indicator values: the manager's own, or the third party's own.
+    const ownSource = mine ? (mine.source === 'third_party' ? 'third_party' : null) : manages ? 'manager' : null;
+    const ownIndicatorValues = Object.fromEntries(indicatorScores.filter((s) => s.source === ownSource).map((s) => [indicatorField(s), scoreInput(s.score)]));
     res.status(status).render('evaluations/report', {
       title: req.t('evaluations.report.title', { number: m.contract_number, milestone: m.title }),
       m,
@@ -101,7 +109,12 @@ export function reportHandlers(deps: AppDeps) {
       reviewCan: canWriteReport(req.user, m) ? await reviewAvailability(deps.db, m, evaluation, deps.clock.now()) : { ok: false },
       reviewAnswerable: manages && reviews.some((r) => r.status === 'open'),
       canScore: manages && evaluation?.status === 'open' && latest?.status === 'submitted' && m.contract_status === 'active',
-      values: typed ?? { ...valuesOf(draft, lines), score: scoreInput(evaluation?.manager_score), comment: evaluation?.manager_comment ?? '' },
+      indicators,
+      indicatorScores,
+      indicatorField,
+      opinionFile: opinionFile ? { name: opinionFile.original_name, size: Number(opinionFile.size_bytes), sha256: opinionFile.sha256 } : null,
+      opinionAllowed: OPINION_EXTENSIONS.join(', '),
+      values: typed ?? { ...valuesOf(draft, lines), score: scoreInput(mine ? mine.score : evaluation?.manager_score), comment: (mine ? mine.comment : evaluation?.manager_comment) ?? '', ...ownIndicatorValues },
       errors,
       formatScore,
       textMax: TEXT_MAX,
@@ -152,11 +165,22 @@ export function reportHandlers(deps: AppDeps) {
     res.redirect(303, `/contracts/${m.contract_id}/milestones/${m.seq}/report`);
   }
 
+  /** A source's score: one number, or with the call's indicators one per indicator combined by weight. */
+  async function readScore(req: Request, indicators: Indicator[]) {
+    if (!indicators.length) return parseManagerScore(req.body ?? {});
+    const body = { ...(req.body ?? {}), score: '0' };
+    const base = parseManagerScore(body);
+    const each = parseIndicatorScores(body, indicators);
+    const errors = { ...(base.ok ? {} : base.errors), ...(each.ok ? {} : each.errors) };
+    if (!base.ok || !each.ok) return { ok: false as const, errors };
+    return { ok: true as const, score: combineIndicators(each.scores), comment: base.comment, indicators: each.scores };
+  }
+
   async function score(req: Request, res: Response) {
     const m = await load(req);
-    const parsed = parseManagerScore(req.body ?? {});
+    const parsed = await readScore(req, await indicatorsOf(deps.db, m.contract_id));
     if (!parsed.ok) return render(req, res, m, 422, formValues(req.body), translate(req, parsed.errors));
-    await scoreAsManager(deps, actorOf(req), req.user!, m.contract_id, m.seq, parsed.score, parsed.comment);
+    await scoreAsManager(deps, actorOf(req), req.user!, m.contract_id, m.seq, parsed.score, parsed.comment, 'indicators' in parsed ? parsed.indicators : []);
     flash(req, 'success', req.t('evaluations.evaluation.scored'));
     res.redirect(303, `/contracts/${m.contract_id}/milestones/${m.seq}/report`);
   }
@@ -195,9 +219,24 @@ export function reportHandlers(deps: AppDeps) {
 
   async function assessorScore(req: Request, res: Response) {
     const m = await load(req);
-    const parsed = parseManagerScore(req.body ?? {});
-    if (!parsed.ok) return render(req, res, m, 422, formValues(req.body), translate(req, parsed.errors));
-    await scoreAsAssessor(deps, actorOf(req), req.user!, m.contract_id, m.seq, parsed.score, parsed.comment);
+    const values = formValues(req.body);
+    if (req.uploadProblem) {
+      const { status, messageKey, params } = req.uploadProblem;
+      return render(req, res, m, status, values, { opinion: req.t(messageKey, params) });
+    }
+    const mine = await assessorFor(deps.db, req.user, m.contract_id, m.seq);
+    // The peer scores with one number; the third party on the indicators (when the call has them).
+    const indicators = mine?.source === 'third_party' ? await indicatorsOf(deps.db, m.contract_id) : [];
+    const parsed = await readScore(req, indicators);
+    if (!parsed.ok) return render(req, res, m, 422, values, translate(req, parsed.errors));
+    const [file] = uploadedFiles(req, 'opinion');
+    if (file && mine?.source !== 'third_party') return render(req, res, m, 422, values, { opinion: req.t('evaluations.errors.opinionThirdPartyOnly') });
+    try {
+      await scoreAsAssessor(deps, actorOf(req), req.user!, m.contract_id, m.seq, parsed.score, parsed.comment, 'indicators' in parsed ? parsed.indicators : [], file);
+    } catch (err) {
+      if (!(err instanceof ValidationFailed)) throw err;
+      return render(req, res, m, 422, values, Object.fromEntries(Object.entries(err.fieldErrors).map(([k, v]) => [k, req.t(v, { allowed: OPINION_EXTENSIONS.join(', ') })])));
+    }
     flash(req, 'success', req.t('evaluations.assessor.scored'));
     back(res, m);
   }
@@ -213,6 +252,16 @@ export function reportHandlers(deps: AppDeps) {
       .orderBy('er.id', 'desc');
     if (req.query.report !== undefined) q.where('er.id', pathNumber(req.query.report));
     const file = await q.first('f.*');
+    if (!file) throw new NotFound();
+    await sendStoredFile(res, deps.config.uploadDir, { ...file, id: Number(file.id), size_bytes: Number(file.size_bytes) });
+  }
+
+  /** The third party's evaluation file: to whoever reads the report (the policy's readers and the assessors). */
+  async function opinion(req: Request, res: Response) {
+    const m = await load(req);
+    const evaluation = await evaluationOf(deps.db, m.contract_id, m.seq);
+    const third = evaluation && (await assessorsOf(deps.db, evaluation.id)).find((a) => a.source === 'third_party');
+    const file = third && (await opinionFileOf(deps.db, third.id));
     if (!file) throw new NotFound();
     await sendStoredFile(res, deps.config.uploadDir, { ...file, id: Number(file.id), size_bytes: Number(file.size_bytes) });
   }
@@ -242,5 +291,5 @@ export function reportHandlers(deps: AppDeps) {
     back(res, m);
   }
 
-  return { renderWith: render, askReview, answer, show, save, giveBack, score, close, assign, declaration, assessorScore, assessmentPdf, download };
+  return { renderWith: render, opinion, askReview, answer, show, save, giveBack, score, close, assign, declaration, assessorScore, assessmentPdf, download };
 }

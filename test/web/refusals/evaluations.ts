@@ -17,6 +17,7 @@ const refusals: Record<string, { as: Role | 'anonymous'; status: number }> = {
   'POST /contracts/:contractId/milestones/:seq/evaluation/rating-round': { as: 'org_staff', status: 403 },
   'POST /contracts/:contractId/milestones/:seq/evaluation/rating-round/closing': { as: 'auditor', status: 403 },
   'GET /contracts/:contractId/milestones/:seq/evaluation/rating-round': { as: 'org_staff', status: 403 },
+  'GET /contracts/:contractId/milestones/:seq/evaluation/opinion-file': { as: 'approver', status: 403 },
   'GET /r/:token': { as: 'anonymous', status: 404 }, // public by design; a guessed link finds nothing
   'POST /r/:token': { as: 'anonymous', status: 403 }, // without CSRF token
   'GET /contracts/:contractId/milestones/:seq/evaluation/report.pdf': { as: 'anonymous', status: 303 },
