@@ -30,7 +30,7 @@ import {
 type Deps = Pick<AppDeps, 'db' | 'clock'>;
 
 /** Hook for tests: runs between the payment insert and the ledger movement (fault injection). */
-export const faults: { afterPaymentInsert?: () => Promise<void> | void } = {};
+export const faults: { afterPaymentInsert?: () => Promise<void> | void; beforeAudit?: () => Promise<void> | void } = {};
 
 async function approversOf(db: Knex | Knex.Transaction, streetOfficeId: number): Promise<number[]> {
   const rows: { id: number }[] = await db('users').where({ street_office_id: streetOfficeId, role: 'approver' }).whereNull('disabled_at').orderBy('id').select('id');
@@ -301,6 +301,7 @@ export async function approveProposal(deps: Deps, actor: Actor, user: SessionUse
         events.push({ action: 'payment.commitment_returned', after: { contract_id: c.id, returned } });
       }
     }
+    if (faults.beforeAudit) await faults.beforeAudit();
     const kindKey = p.kind === 'release' ? 'released' : p.kind === 'withheld' ? 'withheld' : 'reversed';
     await notify(trx, await staffOf(trx, [p.organization_id]), { kind: `payment.${kindKey}`, messageKey: `payments.notifications.${kindKey}`, params: { number: c.number, seq: p.milestone_seq }, link: '/my/payments', subjectType: 'payment', subjectId: paymentId }, now);
     await notify(trx, [p.proposed_by, ...(await managersOf(trx, p.street_office_id))], { kind: 'payment.approved', messageKey: 'payments.notifications.approved', params: { number: c.number, seq: p.milestone_seq }, link: `/payments/${paymentId}`, subjectType: 'payment', subjectId: paymentId }, now);
