@@ -5,7 +5,7 @@ import { minimalPdf } from '../helpers/pdf-fixture';
 import { sessionUser } from '../payments/factory';
 import type { TestContext } from '../helpers/app';
 import { csrfFrom, type Agent } from '../helpers/http';
-import { activeContract, completeReport, PNG, postReport } from '../evaluations/factory';
+import { activeContract, completeReport, PNG, postReport, scores } from '../evaluations/factory';
 
 const post = async (agent: Agent, path: string, fields: Record<string, string> = {}) => agent.post(path).type('form').send({ _csrf: await csrfFrom(agent, '/dashboard'), ...fields });
 
@@ -18,7 +18,7 @@ export async function walkedChain(ctx: TestContext) {
   const c = await activeContract(ctx);
   expect((await postReport(c.staff, c.reportPath(), { intent: 'submit', ...completeReport({ selfScore: '88.5' }) }, [{ name: 'a.png', content: PNG }])).status).toBe(303);
   const base = `/contracts/${c.contractId}/milestones/2/evaluation`;
-  expect((await post(c.manager, `${base}/manager-score`, { score: '73.33', comment: '评审意见：台账基本齐全' })).status).toBe(303);
+  expect((await post(c.manager, `${base}/manager-score`, { ...scores('73.33'), comment: '评审意见：台账基本齐全' })).status).toBe(303);
   expect((await post(c.manager, `${base}/closing`)).status).toBe(303);
   const contract = await ctx.db('contracts').where({ id: c.contractId }).first();
   const advance = await ctx.db('contract_milestones').where({ contract_id: c.contractId, seq: 1 }).first();
