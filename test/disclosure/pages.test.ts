@@ -9,7 +9,7 @@ let chain: Awaited<ReturnType<typeof walkedChain>>;
 beforeAll(async () => {
   ctx = await createTestContext();
   chain = await walkedChain(ctx);
-});
+}, 120_000); // the whole chain, on a loaded machine
 afterAll(() => ctx.close());
 
 const anon = () => request(ctx.app);
