@@ -35,6 +35,7 @@ import { callRoutes } from './modules/calls/routes';
 import { useAuditKey } from './audit/keys';
 import { contractRoutes } from './modules/contracts';
 import { evaluationRoutes } from './modules/evaluations';
+import { disclosureRoutes } from './modules/disclosure';
 import { paymentRoutes } from './modules/payments';
 import { reportRoutes } from './modules/reports';
 
@@ -115,6 +116,7 @@ export function createApp(deps: AppDeps): App {
   app.use(awardRoutes(deps, acceptFiles));
   app.use(contractRoutes(deps, acceptFiles));
   app.use(evaluationRoutes(deps, acceptFiles));
+  app.use(disclosureRoutes(deps));
   app.use(paymentRoutes(deps, acceptFiles));
   app.use(reportRoutes(deps));
   app.use(callRoutes(deps, acceptFiles));

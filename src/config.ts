@@ -52,6 +52,9 @@ export interface Config {
    * is generated into `keyFile` (never in the database).
    */
   secondFactor: { required: boolean; key: string; keyFile: string };
+  /** Open data (OCDS): the deployment's ocid prefix (registered with the Open Contracting Partnership;
+   *  a demo default), the publisher's name and the absolute base URL the packages link to. */
+  ocds: { ocidPrefix: string; publisherName: string; baseUrl: string };
 }
 
 export type TrustProxy = false | number | string[];
@@ -117,6 +120,13 @@ function resolveAuditKey(env: NodeJS.ProcessEnv, mode: Config['env']): string {
   return key;
 }
 
+/** OCID_PREFIX: "ocds-" and six letters or digits, as the Open Contracting Partnership assigns them; the demo uses ocds-sfdemo. */
+function ocidPrefix(value: string | undefined): string {
+  const v = (value ?? '').trim() || 'ocds-sfdemo';
+  if (!/^ocds-[a-z0-9]{6}$/.test(v)) throw new Error(`OCID_PREFIX must be "ocds-" and six lower-case letters or digits, got "${v}"`);
+  return v;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const mode = env.NODE_ENV === 'production' ? 'production' : env.NODE_ENV === 'test' ? 'test' : 'development';
   const secret = env.SESSION_SECRET ?? '';
@@ -159,6 +169,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       // Tests build many apps in parallel; a fixed key spares them the key file.
       key: env.MFA_KEY ?? (mode === 'test' ? 'streetfund-test-only-mfa-key-0123456789abcdef' : ''),
       keyFile: env.MFA_KEY_FILE ?? path.join(rootDir, 'data', 'mfa.key'),
+    },
+    ocds: {
+      ocidPrefix: ocidPrefix(env.OCID_PREFIX),
+      publisherName: env.OCDS_PUBLISHER || '街道公益服务购买平台（演示）',
+      baseUrl: (env.PUBLIC_BASE_URL || `http://localhost:${int(env.PORT, 3000)}`).replace(/\/+$/, ''),
     },
   };
 }

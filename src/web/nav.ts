@@ -29,9 +29,13 @@ export const NAV: NavItem[] = [
   { href: '/contracts', labelKey: 'contracts.nav', for: ['manager', 'auditor', 'admin'] },
   { href: '/my/contracts', labelKey: 'contracts.navMine', for: ['org_staff'] },
   { href: '/reports', labelKey: 'nav.reports', for: ['auditor', 'manager', 'admin'] },
+  { href: '/payments/queue', labelKey: 'payments.navQueue', for: ['approver'] },
+  { href: '/payments', labelKey: 'payments.nav', for: ['manager', 'approver', 'auditor', 'admin'] },
+  { href: '/my/payments', labelKey: 'payments.navMine', for: ['org_staff'] },
   { href: '/my/calls', labelKey: 'nav.myCalls', for: ['manager'] },
   { href: '/admin/organizations', labelKey: 'nav.organizationReview', for: ['admin'] },
   { href: '/registry', labelKey: 'nav.registry', for: 'everyone' },
+  { href: '/public', labelKey: 'disclosure.nav', for: 'everyone' },
   { href: '/organizations/new', labelKey: 'nav.registerOrganization', for: 'anonymous' },
   { href: '/login', labelKey: 'nav.signIn', for: 'anonymous' },
 ];

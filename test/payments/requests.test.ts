@@ -179,3 +179,24 @@ it('refuses to propose or approve while a review (复核) of the closed evaluati
   expect(again.status).toBe(409);
   expect(again.text).toContain('复核');
 });
+
+it('corrects a release through the pages: the manager proposes a clawback, the approver approves it, both payments show the link', async () => {
+  const c = await setup();
+  await invoiceFor(ctx, c, 1);
+  const paymentId = await approveProposal(ctx, systemActor, c.approver, await proposePayment(ctx, systemActor, c.manager, c.contractId, 1, {}));
+  const tooMuch = await post(c.agents.manager, `/payments/${paymentId}/reversals`, { amount: (c.milestones[0].amountFen / 100).toFixed(2), reason: '多付', _once: onceKey() });
+  expect(tooMuch.status).toBe(303); // the whole release may be clawed back
+  const proposal = tooMuch.headers.location as string;
+  const page = await c.agents.approver.get(proposal);
+  expect(page.text).toContain('批准追回');
+  expect(page.text).toContain('最多可追回');
+  const again = await post(c.agents.manager, `/payments/${paymentId}/reversals`, { amount: '1', reason: '再追', _once: onceKey() });
+  expect(again.status).toBe(409);
+  const approved = await post(c.agents.approver, `${proposal}/approval`, { _once: onceKey() });
+  expect(approved.status).toBe(303);
+  const reversal = await c.agents.manager.get(approved.headers.location as string);
+  expect(reversal.text).toContain(`/payments/${paymentId}`);
+  expect((await c.agents.manager.get(`/payments/${paymentId}`)).text).toContain('追回记录');
+  const bad = await post(c.agents.manager, `/payments/${paymentId}/reversals`, { amount: '-1', reason: '', _once: onceKey() });
+  expect(bad.status).toBe(422);
+});

@@ -6,3 +6,5 @@ export { awardItemContracts, contractsOfAwards, finalAwardItems, type AwardItemC
 export { signingWindow, SIGNING_DAYS } from './window';
 export { canReadContract, canManageContract, isSigned } from './policy';
 export { contractMilestone, contractMilestoneById, dueMilestones, lockContractMilestone, milestonesOfContracts, type ContractMilestone } from './milestones';
+/** The public's view (signed contracts only, redacted) for the disclosure pages and the open data. */
+export { PUBLIC_CONTRACT_STATUSES, listPublicContracts, allPublicContracts, publicContract, publicMilestonesOf, type PublicContract, type PublicContractRow, type PublicContractFilters, type PublicContractStatus, type PublicMilestone, type PublicAmendment } from './public';

@@ -46,7 +46,6 @@ export function contractRoutes(deps: AppDeps, acceptFiles: AcceptFiles) {
     { method: 'get', path: '/contracts/:contractId/contract.pdf', access: readers, handler: [requireSecondFactor, documents.pdf] },
     { method: 'get', path: '/contracts/:contractId/scan', access: readers, handler: [requireSecondFactor, documents.scan] },
     { method: 'post', path: '/contracts/:contractId/scan', access: manager, handler: [acceptFiles([{ name: 'scan', maxCount: 1 }]), csrfAfterUpload, documents.uploadScan] },
-    { method: 'get', path: '/public/contracts/:contractId', access: 'public', handler: pages.publicShow },
     { method: 'get', path: '/public/contracts/:contractId/contract.pdf', access: 'public', handler: documents.publicPdf },
   ]);
 }

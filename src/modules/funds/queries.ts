@@ -195,3 +195,72 @@ export async function floorStatus(db: Queryable, streetOfficeId: number, year: n
   const allocatedFen = Number(row?.allocated ?? 0);
   return { year, allocatedFen, availableFen: Number(row?.available ?? 0), belowFloor: allocatedFen < ANNUAL_FLOOR_FEN };
 }
+
+export interface PaymentLedgerRow {
+  id: number;
+  kind: 'payment' | 'payment_reversal';
+  source: FundSource;
+  /** Positive for a payment, negative for a reversal: the sum over rows is what is paid. */
+  signed_fen: number;
+  contract_id: number | null;
+  award_item_id: number | null;
+  created_at: string;
+}
+
+/** The payments (and their reversals) of a street-year or of a district-year, oldest first: what the
+ *  public pages add up per month and per category. Read-only, indexed by (street_office_id, year, id). */
+export async function paymentLedger(db: Queryable, scope: { streetOfficeId?: number; year: number }): Promise<PaymentLedgerRow[]> {
+  const q = db('fund_entries').where('year', scope.year).whereIn('kind', ['payment', 'payment_reversal']);
+  if (scope.streetOfficeId !== undefined) q.where('street_office_id', scope.streetOfficeId);
+  const rows = await q.orderBy('id').select('id', 'kind', 'source', 'amount_fen', 'contract_id', 'award_item_id', 'created_at');
+  return rows.map((r: { id: number; kind: 'payment' | 'payment_reversal'; source: FundSource; amount_fen: number; contract_id: number | null; award_item_id: number | null; created_at: string }) => ({
+    id: Number(r.id),
+    kind: r.kind,
+    source: r.source,
+    signed_fen: r.kind === 'payment' ? Number(r.amount_fen) : -Number(r.amount_fen),
+    contract_id: r.contract_id === null ? null : Number(r.contract_id),
+    award_item_id: r.award_item_id === null ? null : Number(r.award_item_id),
+    created_at: r.created_at,
+  }));
+}
+
+/** The payments and reversals naming these contracts (for the public contract page and the registry), oldest first. */
+export async function paymentLedgerOfContracts(db: Queryable, contractIds: number[]): Promise<(PaymentLedgerRow & { street_office_id: number; year: number })[]> {
+  if (!contractIds.length) return [];
+  const rows = await db('fund_entries').whereIn('contract_id', contractIds).whereIn('kind', ['payment', 'payment_reversal']).orderBy('id').select('id', 'kind', 'source', 'amount_fen', 'contract_id', 'award_item_id', 'created_at', 'street_office_id', 'year');
+  return rows.map((r: { id: number; kind: 'payment' | 'payment_reversal'; source: FundSource; amount_fen: number; contract_id: number; award_item_id: number | null; created_at: string; street_office_id: number; year: number }) => ({
+    id: Number(r.id),
+    kind: r.kind,
+    source: r.source,
+    signed_fen: r.kind === 'payment' ? Number(r.amount_fen) : -Number(r.amount_fen),
+    contract_id: Number(r.contract_id),
+    award_item_id: r.award_item_id === null ? null : Number(r.award_item_id),
+    created_at: r.created_at,
+    street_office_id: Number(r.street_office_id),
+    year: Number(r.year),
+  }));
+}
+
+/** Every street-year that has a fund account (for the bulk open-data packages and their validation). */
+export async function fundedStreetYears(db: Queryable): Promise<{ street_office_id: number; year: number }[]> {
+  const rows = await db('fund_accounts').distinct('street_office_id', 'year').orderBy(['street_office_id', 'year']);
+  return rows.map((r: { street_office_id: number; year: number }) => ({ street_office_id: Number(r.street_office_id), year: Number(r.year) }));
+}
+
+/** The district's totals for a year across every street office (the public front page). */
+export async function districtYearTotals(db: Queryable, year: number): Promise<Omit<FundRow, 'prev_allocated' | 'growth' | 'growth_bp'>> {
+  const row = await db('fund_accounts')
+    .where({ year })
+    .first(
+      db.raw('CAST(COALESCE(SUM(allocated_fen), 0) AS BIGINT) as allocated'),
+      db.raw('CAST(COALESCE(SUM(reserved_fen), 0) AS BIGINT) as reserved'),
+      db.raw('CAST(COALESCE(SUM(committed_fen), 0) AS BIGINT) as committed'),
+      db.raw('CAST(COALESCE(SUM(paid_fen), 0) AS BIGINT) as paid'),
+    );
+  const n = (v: unknown) => Number(v ?? 0);
+  const allocated = n(row?.allocated);
+  const reserved = n(row?.reserved);
+  const committed = n(row?.committed);
+  const paid = n(row?.paid);
+  return { allocated, reserved, committed, paid, available: allocated - reserved - committed - paid };
+}

@@ -4,6 +4,8 @@ import { NotFound } from '../../web/errors';
 import { pageNumber } from '../../shared/pagination';
 import { categoriesOf, findOrganization, listApproved, listServiceCategories, trackRecordsOf } from './queries';
 import { isPubliclyListed } from './policy';
+import { redactPersonalData } from '../../shared/redact';
+import { publicTrackRecord } from './track-record';
 
 /** The public registry (有承接能力的社会组织目录): approved organizations, no sign-in, no contacts or documents. */
 export function registryHandlers(deps: AppDeps) {
@@ -31,12 +33,14 @@ export function registryHandlers(deps: AppDeps) {
     const org = Number.isInteger(id) && id > 0 && id < 2 ** 31 ? await findOrganization(deps.db, id) : undefined;
     // Pending, rejected and suspended organizations are not in the public registry, not even by id.
     if (!org || !isPubliclyListed(org)) throw new NotFound();
-    const [categories, records] = await Promise.all([categoriesOf(deps.db, [org.id]), trackRecordsOf(deps.db, [org.id])]);
+    const [categories, track] = await Promise.all([categoriesOf(deps.db, [org.id]), publicTrackRecord(deps.db, org.id)]);
     res.render('organizations/public-profile', {
       title: org.name,
-      org,
+      // A public page: a phone or ID number typed into the legal representative's field is hidden.
+      org: { ...org, legal_representative: org.legal_representative ? redactPersonalData(org.legal_representative) : org.legal_representative },
       categories: categories.get(org.id) ?? [],
-      record: records.get(org.id) ?? null,
+      record: { completedContracts: track.completedContracts, averageEvaluation: track.meanScore === null ? null : track.meanScore / 100 },
+      track,
     });
   }
 

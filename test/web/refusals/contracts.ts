@@ -23,7 +23,6 @@ const refusals: Record<string, { as: Role | 'anonymous'; status: number }> = {
   'GET /contracts/:contractId/contract.pdf': { as: 'anonymous', status: 303 },
   'GET /contracts/:contractId/scan': { as: 'reviewer', status: 403 },
   'POST /contracts/:contractId/scan': { as: 'anonymous', status: 403 },
-  'GET /public/contracts/:contractId': { as: 'anonymous', status: 404 }, // public by design for a signed contract; none here
   'GET /public/contracts/:contractId/contract.pdf': { as: 'anonymous', status: 404 }, // public by design for a signed contract; none here
 };
 export default refusals;

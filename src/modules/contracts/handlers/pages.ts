@@ -1,4 +1,3 @@
-import { publicCaching } from '../../../web/caching';
 import type { Request, Response } from 'express';
 import type { AppDeps } from '../../../deps';
 import type { SessionUser } from '../../accounts/roles';
@@ -9,7 +8,6 @@ import { holdingsOf, holdingsOfItems } from '../ports';
 import { contractEvents, contractOrganizations, CONTRACT_STATUSES, findContract, listContracts, milestonesOf, toMilestone, versionsOf, type ContractView, type Party } from '../queries';
 import { listFilters, pathId } from '../schemas';
 import { signingWindow } from '../window';
-import { redactPersonalData } from '../../../shared/redact';
 import { auditActionLabel } from '../audit-labels';
 
 export interface ShowExtras {
@@ -120,28 +118,6 @@ export function pageHandlers(deps: AppDeps) {
 
   /** The public page of a signed contract (no sign-in): parties by name and credit code only, the
    *  terms and schedule with personal data scrubbed from the free text; 404 for anything unsigned. */
-  async function publicShow(req: Request, res: Response) {
-    const c = await findContract(deps.db, pathId(req.params.contractId));
-    if (!c || !isSigned(c)) throw new NotFound();
-    const [versions, milestoneRows] = await Promise.all([versionsOf(deps.db, c.id), milestonesOf(deps.db, c.id)]);
-    const current = versions.find((v) => v.status === 'current');
-    if (!current) throw new NotFound();
-    const partyA = JSON.parse(c.party_a_json) as Party;
-    const partyB = JSON.parse(c.party_b_json) as Party;
-    res.set('Cache-Control', publicCaching(req));
-    res.render('contracts/public', {
-      title: req.t('contracts.public.title', { number: c.number }),
-      contract: c,
-      partyA: { name: partyA.name, creditCode: partyA.creditCode ?? null },
-      partyB: { name: partyB.name, creditCode: partyB.creditCode ?? null },
-      amountFen: Number(current.amount_fen),
-      periodStart: current.period_start,
-      periodEnd: current.period_end,
-      servicePlan: redactPersonalData(current.service_plan),
-      milestones: milestoneRows.map((m) => ({ seq: Number(m.seq), title: redactPersonalData(m.title), deliverables: redactPersonalData(m.deliverables ?? ''), dueDate: m.due_date, amountFen: Number(m.amount_fen), advance: Boolean(m.advance) })),
-    });
-  }
-
-  return { list, mine, show, showWith, publicShow };
+  return { list, mine, show, showWith };
 }
 export type PageHandlers = ReturnType<typeof pageHandlers>;
