@@ -63,3 +63,28 @@ export async function openBenchSet(scale: number, databaseUrl = process.env.DATA
   log(`generated ${total.toLocaleString('en')} rows in ${data.seconds.toFixed(1)} s: ${Object.entries(data.counts).map(([t, n]) => `${t} ${n.toLocaleString('en')}`).join(', ')}`);
   return { db, data, env, reused: false };
 }
+
+/**
+ * A working copy of a set for one run, so that what the run writes (sessions, bids, audit events) never
+ * changes the stored set: a file copy for SQLite, CREATE DATABASE ... TEMPLATE for PostgreSQL.
+ * Closes `set.db` (a template must have no connections) and returns the copy's handle and environment.
+ */
+export async function workingCopy(set: BenchSet, dir: string): Promise<BenchSet> {
+  await set.db.destroy();
+  if (set.env.SQLITE_FILE) {
+    const file = path.join(dir, `work-${set.data.scale}.sqlite3`);
+    fs.copyFileSync(set.env.SQLITE_FILE, file);
+    return { ...set, db: createDb({ databaseUrl: '', sqliteFile: file }), env: { SQLITE_FILE: file } };
+  }
+  const url = new URL(set.env.DATABASE_URL);
+  const template = url.pathname.slice(1);
+  const copy = `${template}_work`;
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const adminDb = createDb({ databaseUrl: admin.toString(), sqliteFile: '' });
+  await adminDb.raw(`DROP DATABASE IF EXISTS ${copy} WITH (FORCE)`);
+  await adminDb.raw(`CREATE DATABASE ${copy} TEMPLATE ${template}`);
+  await adminDb.destroy();
+  url.pathname = `/${copy}`;
+  return { ...set, db: createDb({ databaseUrl: url.toString(), sqliteFile: '' }), env: { DATABASE_URL: url.toString() } };
+}
