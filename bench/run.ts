@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -243,6 +244,11 @@ async function main() {
   printTable(results);
   console.log(`(figures also in ${path.relative(rootDir, file)})`);
   fs.rmSync(logDir, { recursive: true, force: true });
+
+  // The PDFs last, in their own process (bench/pdf.ts; also `npm run bench:pdf`).
+  console.log('');
+  const pdf = spawnSync(process.execPath, [path.join(rootDir, 'dist/bench/pdf.js')], { stdio: 'inherit', env: { ...process.env, BENCH_ROUNDS: smoke ? '3' : (process.env.BENCH_ROUNDS ?? '50'), BENCH_WARMUP: smoke ? '1' : '10' } });
+  if (pdf.status !== 0) throw new Error(`bench/pdf.js exited with ${pdf.status}`);
 }
 
 main().catch((err) => {
