@@ -7,6 +7,7 @@ import { CONTROL_CHARACTERS_KEY, forbiddenTextErrors } from '../web/text-guard';
 import { auditKey, auditMac as macParts } from './keys';
 import { recordSealedAudit } from './sealed';
 import { eventFields } from './event-fields';
+import { writeDailyCheckpoint } from './checkpoints';
 
 export { auditKey, auditMac, useAuditKey } from './keys';
 
@@ -121,6 +122,7 @@ async function lockHead(trx: Knex.Transaction): Promise<HeadRow> {
 export async function recordAudit(trx: Knex.Transaction, actor: Actor, input: AuditInput, now: Date): Promise<number> {
   if (input.sealedCallId !== undefined && input.sealedCallId !== null) return recordSealedAudit(trx, actor, input, now);
   const head = await lockHead(trx);
+  await writeDailyCheckpoint(trx, head, now);
   const id = Number(head.last_event_id) + 1;
   // The first event written with a key marks where keyed events start (an older install's events
   // before it keep their unkeyed hashes); the head MAC then covers that point.

@@ -22,7 +22,7 @@ async function main() {
   const checkpoint = parseCheckpoint(process.argv.slice(2));
   const db = createDb(config);
   try {
-    const { ok, main: result, sealed, head } = await verifyAll(db, { checkpoint });
+    const { ok, main: result, sealed, head, checkpoints } = await verifyAll(db, { checkpoint });
     if (result.ok) {
       console.log(`ok: ${result.count} audit events, chain intact; head ${head} (checkpoint ${result.count}:${head})`);
     } else {
@@ -33,6 +33,8 @@ async function main() {
     } else {
       console.log(`BROKEN sealed log of call ${sealed.callId} at event ${sealed.seq} (${sealed.reason})`);
     }
+    if (checkpoints.ok) console.log(`ok: ${checkpoints.count} daily checkpoints lie on the chain`);
+    else console.log(`BROKEN: the daily checkpoint of ${checkpoints.day} is not on the chain (history before it was rewritten)`);
     if (checkpoint) {
       const says = { passes: 'the chain passes through it', diverges: 'the chain does NOT pass through it (another hash at that count)', missing: 'the chain does NOT reach it (events after it are gone)' };
       console.log(`checkpoint ${checkpoint.count}:${checkpoint.hash}: ${says[result.checkpoint ?? 'missing']}`);

@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import type { AppDeps } from '../../deps';
 import { routeTable } from '../../web/routes';
 import { recentEvents } from '../audit-trail/queries';
+import { describeEvents } from '../audit-trail/describe';
 import { organizationSummary } from '../organizations/queries';
 import * as q from './queries';
 import { reviewerTodo } from '../reviews';
@@ -37,6 +38,8 @@ export function dashboardRoutes(deps: AppDeps) {
         data.reviews = await reviewerTodo(deps.db, user.id);
         break;
     }
+    // The recent events read as sentences with names, as on the audit trail.
+    if (Array.isArray(data.recentEvents)) data.recentEvents = await describeEvents(deps.db, data.recentEvents, user, req.t, req.lang);
     // Overdue milestones and reports waiting for evaluation (managers, auditors, organization staff).
     data.evaluations = await evaluationDashboard(deps, user);
     res.render(`dashboard/${user.role}`, { title: req.t('dashboard.title'), ...data });

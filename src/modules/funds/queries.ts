@@ -118,6 +118,8 @@ export interface LedgerRow {
   kind: string;
   amount_fen: number;
   call_id: number | null;
+  /** The call's title, so the ledger names it (linked) rather than "公告 #8". */
+  call_title: string | null;
   contract_id: number | null;
   award_item_id: number | null;
   reverses_entry_id: number | null;
@@ -135,6 +137,7 @@ export async function ledger(db: Queryable, streetOfficeId: number, year: number
     db('fund_entries as e')
       .leftJoin('users as u', 'u.id', 'e.created_by')
       .leftJoin('fund_entries as r', 'r.reverses_entry_id', 'e.id')
+      .leftJoin('calls as c', 'c.id', 'e.call_id')
       .where(where)
       .orderBy('e.id', 'desc')
       .limit(pageSize)
@@ -145,6 +148,7 @@ export async function ledger(db: Queryable, streetOfficeId: number, year: number
         'e.kind',
         'e.amount_fen',
         'e.call_id',
+        'c.title as call_title',
         'e.contract_id',
         'e.award_item_id',
         'e.reverses_entry_id',
