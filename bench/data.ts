@@ -74,7 +74,9 @@ export async function workingCopy(set: BenchSet, dir: string): Promise<BenchSet>
   if (set.env.SQLITE_FILE) {
     const file = path.join(dir, `work-${set.data.scale}.sqlite3`);
     fs.copyFileSync(set.env.SQLITE_FILE, file);
-    return { ...set, db: createDb({ databaseUrl: '', sqliteFile: file }), env: { SQLITE_FILE: file } };
+    const db = createDb({ databaseUrl: '', sqliteFile: file });
+    await migrateLatest(db); // migrations newer than the set, before the app's start is timed
+    return { ...set, db, env: { SQLITE_FILE: file } };
   }
   const url = new URL(set.env.DATABASE_URL);
   const template = url.pathname.slice(1);
@@ -86,5 +88,7 @@ export async function workingCopy(set: BenchSet, dir: string): Promise<BenchSet>
   await adminDb.raw(`CREATE DATABASE ${copy} TEMPLATE ${template}`);
   await adminDb.destroy();
   url.pathname = `/${copy}`;
-  return { ...set, db: createDb({ databaseUrl: url.toString(), sqliteFile: '' }), env: { DATABASE_URL: url.toString() } };
+  const db = createDb({ databaseUrl: url.toString(), sqliteFile: '' });
+  await migrateLatest(db);
+  return { ...set, db, env: { DATABASE_URL: url.toString() } };
 }
