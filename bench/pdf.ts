@@ -9,7 +9,7 @@ import { sampleContract } from './contract-sample';
  * Targets (issue 10): < 100 ms median, < 100 KB, at most 3x Helvetica.
  */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 50);
-const WARMUP = 10;
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 10);
 
 const pageCount = (pdf: Buffer) => (pdf.toString('latin1').match(/\/Type \/Page\n/g) ?? []).length;
 

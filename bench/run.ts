@@ -1,87 +1,258 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
-import { createApp } from '../src/app';
-import { loadConfig } from '../src/config';
-import { createDb } from '../src/db/knex';
-import { migrateLatest } from '../src/db/migrate';
-import { systemClock } from '../src/shared/clock';
-import { generate, VOLUME } from './generate';
+import autocannon from 'autocannon';
+import { openBenchSet, benchDataDir, workingCopy, type BenchSet } from './data';
+import { BENCH_AUDIT_KEY, BENCH_PASSWORD, type BenchData } from './generate';
+import { getPage, signIn, startServer, type Server } from './processes';
+import { measureWrites, type WriteFigures } from './writes';
+import { twoInstances, type TwoInstanceFigures } from './instances';
+import { rootDir } from '../src/config';
 
 /**
- * List and report benchmarks: a database of a large district (bench/generate.ts), the real app,
- * and sequential requests to the pages that read the most rows. Prints p50/p95/max per page.
- * `npm run bench` (SQLite in a temporary file) or with DATABASE_URL=postgres://... (an EMPTY database).
+ * `npm run bench`: pages under concurrent load against a bare Express 5 + EJS page of the same size,
+ * measured alternately in the same run; the same pages on the 1% set for the scaling ratio; writes on
+ * SQLite and PostgreSQL; peak RSS; two instances on one PostgreSQL. One table at the end, and the
+ * figures as JSON in data/bench/results-<time>.json. See bench/README.md.
+ *
+ * Flags: --smoke (0.1% data, 1 s per page, one round, asserts nothing about speed), --scale <full>
+ * (default 1), --small <scale> (default 0.01), --duration <s> (default 10), --connections <n>
+ * (default 16), --rounds <n> (default 3), --only <substring of a page name>. PostgreSQL parts run
+ * when BENCH_PG_URL names a database the bench may wipe (postgres://.../streetfund_bench).
  */
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30);
+function flag(name: string): string | undefined {
+  const argv = process.argv.slice(2);
+  const i = argv.indexOf(`--${name}`);
+  if (i >= 0) return argv[i + 1];
+  return argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+}
+const smoke = process.argv.includes('--smoke');
+const FULL = Number(flag('scale') ?? (smoke ? 0.001 : 1));
+const SMALL = smoke ? null : Number(flag('small') ?? 0.01);
+const DURATION = Number(flag('duration') ?? (smoke ? 1 : 10));
+const CONNECTIONS = Number(flag('connections') ?? 16);
+const ROUNDS = Number(flag('rounds') ?? (smoke ? 1 : 3));
+const ONLY = flag('only');
+const PG_URL = process.env.BENCH_PG_URL ?? '';
+const PORTS = { app: 3307, baseline: 3309 };
+
+export interface PageSpec {
+  name: string;
+  path: string;
+  as?: keyof BenchData['users'];
+}
+
+/** The pages of the issue, for one generated set (ids from the set's sample). */
+function pagesFor(data: BenchData): PageSpec[] {
+  const s = data.sample;
+  return [
+    { name: 'open-calls list', path: '/calls' },
+    { name: 'calls list, page 250 (all)', path: '/calls?status=all&page=250' },
+    { name: 'call page', path: `/calls/${s.awardedCallId}` },
+    { name: 'catalogue', path: '/catalog' },
+    { name: 'registry', path: '/registry' },
+    { name: 'manager dashboard', path: '/dashboard', as: 'manager' },
+    { name: 'organization dashboard', path: '/dashboard', as: 'orgStaff' },
+    { name: 'approver dashboard (queue)', path: '/dashboard', as: 'approver' },
+    { name: 'contract list', path: '/contracts', as: 'manager' },
+    { name: 'contract page', path: `/contracts/${s.contractId}`, as: 'manager' },
+    { name: 'street-year funds page', path: `/funds/streets/${s.streetOfficeId}/years/${s.year}`, as: 'manager' },
+    { name: 'audit trail, first page', path: '/audit?page=1', as: 'admin' },
+    { name: 'audit trail, last page', path: '/audit?page=LAST', as: 'admin' },
+  ].filter((p) => !ONLY || p.name.includes(ONLY)) as PageSpec[];
+}
+
+interface Load {
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+}
+
+async function load(url: string, headers: Record<string, string>, duration = DURATION, connections = CONNECTIONS): Promise<Load> {
+  const r = await autocannon({ url, connections, duration, headers, timeout: 30 });
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors + r.timeouts };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+export interface PageFigures {
+  name: string;
+  path: string;
+  bytes: number;
+  status: number;
+  app: Load[];
+  baseline: Load[];
+  ratio: { min: number; median: number; max: number };
+  smallP50?: number;
+}
+
+async function sessionsFor(base: string, data: BenchData): Promise<Record<string, string>> {
+  const cookies: Record<string, string> = {};
+  for (const [role, username] of Object.entries(data.users)) cookies[role] = await signIn(base, username, BENCH_PASSWORD);
+  return cookies;
+}
+
+async function resolvePath(base: string, spec: PageSpec, cookie: string | undefined): Promise<string> {
+  if (!spec.path.includes('LAST')) return spec.path;
+  const first = await getPage(base, spec.path.replace('LAST', '1'), cookie);
+  const m = /第 \d+ \/ (\d+) 页|Page \d+ of (\d+)/.exec(first.text);
+  return spec.path.replace('LAST', m ? (m[1] ?? m[2]) : '1');
+}
+
+function appEnv(set: BenchSet, uploadDir: string): Record<string, string> {
+  // What an operator sets for `npm start`: where the data is, the audit key of that data. Nothing about speed.
+  const env: Record<string, string> = { ...set.env, AUDIT_KEY: BENCH_AUDIT_KEY, UPLOAD_DIR: uploadDir, MFA_KEY_FILE: path.join(uploadDir, 'mfa.key') };
+  return env;
+}
+
+async function countSessions(set: BenchSet): Promise<number> {
+  const [{ n }] = await set.db('sessions').count({ n: '*' });
+  return Number(n);
+}
+
+/** Pages of one set: app and baseline alternately, `rounds` times; with rounds 0 only the app, once. */
+async function measurePages(set: BenchSet, app: Server, baseline: Server | null, rounds: number, duration: number): Promise<PageFigures[]> {
+  const cookies = await sessionsFor(app.base, set.data);
+  // The sample contract of a set generated before version 6 could be 0 (no 2026 contract in street 1
+  // at scale 1): take the newest contract of the manager's street from the set itself.
+  const newest = await set.db('contracts').where('street_office_id', set.data.sample.streetOfficeId).max({ id: 'id' }).first();
+  set.data.sample.contractId = Number(newest?.id ?? set.data.sample.contractId);
+  const out: PageFigures[] = [];
+  for (const spec of pagesFor(set.data)) {
+    const cookie = spec.as ? cookies[spec.as] : undefined;
+    const pathname = await resolvePath(app.base, spec, cookie);
+    const probe = await getPage(app.base, pathname, cookie);
+    const headers: Record<string, string> = cookie ? { cookie } : {};
+    const fig: PageFigures = { name: spec.name, path: pathname, bytes: probe.bytes, status: probe.status, app: [], baseline: [], ratio: { min: 0, median: 0, max: 0 } };
+    const n = Math.max(1, rounds);
+    for (let r = 0; r < n; r++) {
+      fig.app.push(await load(app.base + pathname, headers, duration));
+      if (baseline) fig.baseline.push(await load(`${baseline.base}/page/${probe.bytes}`, {}, duration));
+    }
+    if (baseline) {
+      const ratios = fig.app.map((a, i) => a.rps / fig.baseline[i].rps);
+      fig.ratio = { min: Math.min(...ratios), median: median(ratios), max: Math.max(...ratios) };
+    }
+    const last = fig.app[fig.app.length - 1];
+    console.error(`  ${spec.name.padEnd(30)} ${String(probe.status).padStart(3)} ${(probe.bytes / 1024).toFixed(1).padStart(6)} KB  ${median(fig.app.map((a) => a.rps)).toFixed(0).padStart(6)} req/s  p50 ${last.p50} ms${baseline ? `  ratio ${fig.ratio.median.toFixed(3)}` : ''}`);
+    out.push(fig);
+  }
+  return out;
+}
+
+/** Anonymous load on public pages writes no session row (and so no database write). */
+async function anonymousWrites(set: BenchSet, app: Server): Promise<{ requests: number; sessionRowsAdded: number }> {
+  const before = await countSessions(set);
+  const r = await autocannon({ url: `${app.base}/calls`, connections: 4, duration: Math.min(DURATION, 3) });
+  return { requests: r.requests.total, sessionRowsAdded: (await countSessions(set)) - before };
+}
+
+function reportsRow(): string {
+  const merged = fs.existsSync(path.join(rootDir, 'src', 'modules', 'reports'));
+  return merged ? 'reports module present but not yet measured by this bench' : 'not measured: reports not merged';
+}
+
+function fmt(n: number, digits = 0) {
+  return Number.isFinite(n) ? n.toFixed(digits) : '—';
+}
+
+function printTable(results: {
+  pages: PageFigures[];
+  startMs: number;
+  peakRssMb: number;
+  anon: { requests: number; sessionRowsAdded: number };
+  writes: WriteFigures[];
+  instances: TwoInstanceFigures | string;
+  logBytesPerRequest: number;
+}) {
+  const lines: string[] = [];
+  const head = `${'page'.padEnd(30)} ${'KB'.padStart(6)} ${'req/s'.padStart(7)} ${'p50'.padStart(5)} ${'p99'.padStart(5)} ${'base r/s'.padStart(8)} ${'ratio min/med/max'.padStart(20)} ${'1% p50'.padStart(6)} ${'full/1%'.padStart(7)}`;
+  lines.push(head, '-'.repeat(head.length));
+  for (const p of results.pages) {
+    const rps = median(p.app.map((a) => a.rps));
+    const p50 = median(p.app.map((a) => a.p50));
+    const p99 = median(p.app.map((a) => a.p99));
+    const base = p.baseline.length ? median(p.baseline.map((b) => b.rps)) : NaN;
+    const ratio = p.baseline.length ? `${p.ratio.min.toFixed(3)}/${p.ratio.median.toFixed(3)}/${p.ratio.max.toFixed(3)}` : '—';
+    const bad = p.app.reduce((s, a) => s + a.non2xx + a.errors, 0);
+    lines.push(
+      `${(p.name + (p.status !== 200 || bad ? ` [${p.status}${bad ? `, ${bad} non-2xx` : ''}]` : '')).padEnd(30)} ${(p.bytes / 1024).toFixed(1).padStart(6)} ${fmt(rps).padStart(7)} ${fmt(p50).padStart(5)} ${fmt(p99).padStart(5)} ${fmt(base).padStart(8)} ${ratio.padStart(20)} ${fmt(p.smallP50 ?? NaN).padStart(6)} ${p.smallP50 ? fmt(p50 / Math.max(1, p.smallP50), 2).padStart(7) : '—'.padStart(7)}`,
+    );
+  }
+  lines.push(`${'fund report, contract register'.padEnd(30)} ${reportsRow()}`);
+  lines.push('');
+  for (const w of results.writes) lines.push(`writes, ${w.kind} on ${w.database}, ${w.connections} connections: ${w.note ?? `${fmt(w.perSecond, 1)}/s (${w.ok} ok, ${w.failed} failed), p50 ${fmt(w.p50)} ms`}`);
+  lines.push(`peak RSS of the app under load: ${fmt(results.peakRssMb, 0)} MB; start to first answer on the existing set: ${fmt(results.startMs)} ms`);
+  lines.push(`anonymous GET /calls: ${results.anon.requests} requests, ${results.anon.sessionRowsAdded} session rows written; log: ${fmt(results.logBytesPerRequest)} bytes per request`);
+  if (typeof results.instances === 'string') lines.push(`two instances on one PostgreSQL: ${results.instances}`);
+  else {
+    const t = results.instances;
+    lines.push(`two instances on one PostgreSQL: ${fmt(t.rps)} req/s over both (${t.page}), session made on A honoured by B: ${t.sessionAcross}, writes ${t.writesOk} answered ok / ${t.rowsAdded} rows added (lost: ${t.writesOk - t.rowsAdded}), audit chain verifies: ${t.chainOk} (${t.events} events)`);
+  }
+  console.log(lines.join('\n'));
+}
 
 async function main() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'streetfund-bench-'));
-  const config = { ...loadConfig({ NODE_ENV: 'test', DATABASE_URL: process.env.DATABASE_URL }), sqliteFile: path.join(dir, 'bench.sqlite3'), uploadDir: dir };
-  const db = createDb(config);
-  await migrateLatest(db);
-  let t = Date.now();
-  const { adminUsername, password } = await generate(db);
-  console.log(`generated ${JSON.stringify(VOLUME)} in ${Date.now() - t} ms`);
+  const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'streetfund-bench-'));
+  console.error(`bench: full scale ${FULL}${SMALL ? `, small ${SMALL}` : ''}, ${CONNECTIONS} connections, ${DURATION} s per run, ${ROUNDS} rounds; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; logs in ${logDir}`);
+  const baseline = await startServer('dist/bench/baseline.js', PORTS.baseline, {}, logDir, '/page/0');
 
-  const built = createApp({ config, db, clock: systemClock });
-  const server = built.app.listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-
-  // Sign in as the administrator through the real form.
-  const loginPage = await fetch(`${base}/login`);
-  let cookie = (loginPage.headers.get('set-cookie') ?? '').split(';')[0];
-  const token = /name="_csrf" value="([^"]+)"/.exec(await loginPage.text())![1];
-  const signIn = await fetch(`${base}/login`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ _csrf: token, username: adminUsername, password }),
-  });
-  cookie = (signIn.headers.get('set-cookie') ?? cookie).split(';')[0];
-
-  const pages = [
-    '/admin/users?page=150',
-    '/admin/users?q=user59',
-    '/audit?page=1',
-    '/audit?page=2500',
-    '/audit?action=street_office',
-    '/registry?page=100',
-    '/catalog?page=1',
-    '/catalog?page=70&q=%E5%85%BB%E8%80%81',
-    '/calls',
-    '/calls?status=all&page=250',
-    '/my/calls?page=100',
-    '/reviews',
-    '/awards',
-    '/funds',
-  ];
-  console.log(`\n${'page'.padEnd(32)} ${'status'.padStart(6)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'max ms'.padStart(8)}`);
-  for (const page of pages) {
-    const times: number[] = [];
-    let status = 0;
-    for (let i = 0; i < ROUNDS; i++) {
-      t = performance.now();
-      const res = await fetch(base + page, { headers: { cookie }, redirect: 'manual' });
-      await res.arrayBuffer();
-      times.push(performance.now() - t);
-      status = res.status;
-    }
-    times.sort((a, b) => a - b);
-    const q = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))].toFixed(1);
-    console.log(`${page.padEnd(32)} ${String(status).padStart(6)} ${q(0.5).padStart(8)} ${q(0.95).padStart(8)} ${q(1).padStart(8)}`);
+  // The small set first (app only, once): its p50 per page for the scaling ratio.
+  const smallP50 = new Map<string, number>();
+  if (SMALL) {
+    const set = await workingCopy(await openBenchSet(SMALL, ''), logDir);
+    const uploads = fs.mkdtempSync(path.join(logDir, 'uploads-small-'));
+    const app = await startServer('dist/src/server.js', PORTS.app, appEnv(set, uploads), logDir);
+    console.error(`small set (${SMALL}): app answered ${app.startMs.toFixed(0)} ms after start`);
+    for (const p of await measurePages(set, app, null, 0, DURATION)) smallP50.set(p.name, p.app[0].p50);
+    await app.stop();
+    await set.db.destroy();
   }
-  t = performance.now();
-  const verify = await fetch(`${base}/audit/verify`, { headers: { cookie } });
-  await verify.text();
-  console.log(`\n/audit/verify over ${VOLUME.auditEvents} events: ${(performance.now() - t).toFixed(0)} ms (status ${verify.status})`);
 
-  server.close();
-  built.close();
-  await db.destroy();
-  fs.rmSync(dir, { recursive: true, force: true });
+  const set = await workingCopy(await openBenchSet(FULL, ''), logDir);
+  const uploads = fs.mkdtempSync(path.join(logDir, 'uploads-'));
+  const app = await startServer('dist/src/server.js', PORTS.app, appEnv(set, uploads), logDir);
+  console.error(`set ${FULL}: app answered ${app.startMs.toFixed(0)} ms after start`);
+  const pages = await measurePages(set, app, baseline, ROUNDS, DURATION);
+  for (const p of pages) p.smallP50 = smallP50.get(p.name);
+  const anon = await anonymousWrites(set, app);
+  const totalRequests = pages.reduce((s, p) => s + p.app.reduce((t, a) => t + a.rps * DURATION, 0), 0) + anon.requests;
+  const logBytesPerRequest = fs.statSync(app.logFile).size / Math.max(1, totalRequests);
+  const writes: WriteFigures[] = [await measureWrites(set, app, 'SQLite', DURATION)];
+  const peakRssMb = app.peakRssMb();
+  const startMs = app.startMs;
+  await app.stop();
+  await set.db.destroy();
+  await baseline.stop();
+
+  let instances: TwoInstanceFigures | string = 'not measured: BENCH_PG_URL not set';
+  if (PG_URL) {
+    const pg = await workingCopy(await openBenchSet(smoke ? 0.001 : 0.01, PG_URL), logDir);
+    const pgUploads = fs.mkdtempSync(path.join(logDir, 'uploads-pg-'));
+    const one = await startServer('dist/src/server.js', PORTS.app, appEnv(pg, pgUploads), logDir);
+    writes.push(await measureWrites(pg, one, 'PostgreSQL', DURATION));
+    await one.stop();
+    instances = await twoInstances(pg, appEnv(pg, pgUploads), logDir, DURATION);
+    await pg.db.destroy();
+  } else writes.push({ kind: 'bid submissions', database: 'PostgreSQL', connections: 4, perSecond: NaN, ok: 0, failed: 0, p50: NaN, note: 'not measured: BENCH_PG_URL not set' });
+  writes.push({ kind: 'payment approvals', database: 'SQLite and PostgreSQL', connections: 4, perSecond: NaN, ok: 0, failed: 0, p50: NaN, note: 'not measured: payments (h-pay) not merged into this branch' });
+
+  const results = { when: new Date().toISOString(), loadAverage: os.loadavg(), scale: FULL, small: SMALL, duration: DURATION, connections: CONNECTIONS, rounds: ROUNDS, pages, startMs, peakRssMb, anon, writes, instances, logBytesPerRequest };
+  fs.mkdirSync(benchDataDir(), { recursive: true });
+  const file = path.join(benchDataDir(), `results-${results.when.replace(/[:.]/g, '-')}.json`);
+  fs.writeFileSync(file, JSON.stringify(results, null, 2));
+  console.log(`\nStreetfund bench, ${results.when}, scale ${FULL} (SQLite), load average at the end ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  printTable(results);
+  console.log(`(figures also in ${path.relative(rootDir, file)})`);
+  fs.rmSync(logDir, { recursive: true, force: true });
+
+  // The PDFs last, in their own process (bench/pdf.ts; also `npm run bench:pdf`).
+  console.log('');
+  const pdf = spawnSync(process.execPath, [path.join(rootDir, 'dist/bench/pdf.js')], { stdio: 'inherit', env: { ...process.env, BENCH_ROUNDS: smoke ? '3' : (process.env.BENCH_ROUNDS ?? '50'), BENCH_WARMUP: smoke ? '1' : '10' } });
+  if (pdf.status !== 0) throw new Error(`bench/pdf.js exited with ${pdf.status}`);
 }
 
 main().catch((err) => {

@@ -53,6 +53,7 @@ export function createApp(deps: AppDeps): App {
   const app = express();
   app.set('view engine', 'ejs');
   app.set('views', path.join(rootDir, 'views'));
+  app.set('view cache', config.viewCache);
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
 
@@ -64,8 +65,9 @@ export function createApp(deps: AppDeps): App {
         res.setHeader('X-Request-Id', id);
         return id;
       },
-      // Never log cookies or the session id.
-      serializers: { req: (req) => ({ id: req.id, method: req.method, url: req.url }) },
+      // One lean line per request: never cookies or the session id, and no headers (about 1 KB per
+      // line, which cost a quarter of the throughput).
+      serializers: { req: (req) => ({ id: req.id, method: req.method, url: req.url }), res: (res) => ({ statusCode: res.statusCode }) },
     }),
   );
   app.use(

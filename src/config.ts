@@ -38,6 +38,9 @@ export interface Config {
   /** Express' `trust proxy`: false, the number of proxy hops in front of the app, or the proxies' addresses. */
   trustProxy: TrustProxy;
   logLevel: string;
+  /** Cache compiled views (Express' 'view cache'). On unless a developer asks for reloading with
+   *  VIEW_RELOAD=1: without it EJS re-reads and recompiles every template and partial per request. */
+  viewCache: boolean;
   /** Show the stack trace (which may hold SQL and server paths) on 500 pages. Only when a developer asks. */
   showErrorDetails: boolean;
   /** Sign-in attempts that go ahead per account and per address before waits begin; the first wait
@@ -152,6 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     uploadOrphanMinutes: int(env.UPLOAD_ORPHAN_MINUTES, 60),
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     logLevel: env.LOG_LEVEL ?? (mode === 'test' ? 'silent' : 'info'),
+    viewCache: !(env.VIEW_RELOAD === '1' || env.VIEW_RELOAD === 'true'),
     // Off by default in every mode, demo included: `npm start` is what people expose to others.
     showErrorDetails: mode !== 'production' && env.SHOW_ERROR_DETAILS === '1',
     signIn: {

@@ -6,6 +6,8 @@ export interface Page<T> {
   pageSize: number;
   total: number;
   pageCount: number;
+  /** Set by paginateBounded when rows go on past the counted window: `total` is then a lower bound. */
+  more?: boolean;
 }
 
 export const DEFAULT_PAGE_SIZE = 20;
@@ -31,4 +33,30 @@ export async function paginate<T>(
   const [{ count }] = await base.clone().count({ count: '*' });
   const items = await select(base.clone()).limit(pageSize).offset((page - 1) * pageSize);
   return makePage(items as T[], Number(count), page, pageSize);
+}
+
+/** Rows counted past the current page by paginateBounded: 50 pages of 20. */
+export const COUNT_WINDOW = 1000;
+
+/**
+ * Like paginate, but counts no further than `window` rows past the page's start, so a hot list over a
+ * large table never counts the whole filtered table: the cost is that of reading the page itself.
+ * The page knows "at least N" (`more`) when the window fills; a page past the end counts exactly.
+ */
+export async function paginateBounded<T>(
+  base: Knex.QueryBuilder,
+  page: number,
+  select: (qb: Knex.QueryBuilder) => Knex.QueryBuilder,
+  pageSize = DEFAULT_PAGE_SIZE,
+  window = COUNT_WINDOW,
+): Promise<Page<T>> {
+  const offset = (page - 1) * pageSize;
+  // The query's own client (a transaction's or the pool's), for the outer count.
+  const knex = (base as unknown as { client: { queryBuilder(): Knex.QueryBuilder; raw(sql: string): Knex.Raw } }).client;
+  const inWindow = base.clone().clearSelect().select(knex.raw('1 as one')).limit(window).offset(offset);
+  const [{ count }] = await knex.queryBuilder().count({ count: '*' }).from(inWindow.as('w'));
+  const seen = Number(count);
+  if (seen === 0 && page > 1) return paginate(base, page, select, pageSize);
+  const items = seen === 0 ? [] : await select(base.clone()).limit(pageSize).offset(offset);
+  return { ...makePage(items as T[], offset + seen, page, pageSize), more: seen === window };
 }

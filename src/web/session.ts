@@ -14,6 +14,13 @@ export function sessionMiddleware({ config, db }: Pick<AppDeps, 'config' | 'db'>
     // Tests build many apps; a timer per app would keep jest alive.
     cleanupInterval: config.env === 'test' ? 0 : 10 * 60 * 1000,
   });
+  // express-session calls the store's touch() on every request whose session did not change, and
+  // connect-session-knex then rewrites the row's expiry: a database write per signed-in page view.
+  // The expiry moves anyway whenever the session is saved, and sessionTimeouts (src/web/auth.ts)
+  // saves a signed-in session at most once a minute (lastSeenAt), so touch has nothing left to do.
+  store.touch = async (_sid, _session, callback) => {
+    callback?.();
+  };
   const middleware = session({
     name: SESSION_COOKIE,
     secret: config.sessionSecret,

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/knex';
-import { paginate, type Page } from '../../shared/pagination';
+import { paginateBounded, type Page } from '../../shared/pagination';
 import type { FundSource } from '../funds/service';
 import type { Criterion } from './weights';
 
@@ -159,7 +159,7 @@ export async function listCalls(db: Queryable, filters: CallFilters, nowIso: str
         break;
     }
   });
-  return paginate<CallView>(base, page, (qb) =>
+  return paginateBounded<CallView>(base, page, (qb) =>
     qb
       .orderBy('k.closes_at')
       .orderBy('k.id')

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/knex';
-import { paginate, type Page } from '../../shared/pagination';
+import { paginateBounded, type Page } from '../../shared/pagination';
 import type { ItemStatus, ProcurementMethod } from './schemas';
 
 export interface CatalogItemRow {
@@ -88,7 +88,7 @@ export async function listItems(db: Queryable, filters: CatalogFilters, page: nu
       );
     }
   });
-  return paginate<CatalogItemView>(base, page, (qb) =>
+  return paginateBounded<CatalogItemView>(base, page, (qb) =>
     qb
       .orderBy('i.year', 'desc')
       .orderBy('c.sort_order')

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Queryable } from '../../db/knex';
-import { paginate, type Page } from '../../shared/pagination';
+import { paginateBounded, type Page } from '../../shared/pagination';
 import type { Milestone, Terms } from './terms';
 
 export const CONTRACT_STATUSES = ['draft', 'sent', 'accepted', 'active', 'completed', 'terminated'] as const;
@@ -199,7 +199,7 @@ function listQuery(db: Queryable, scope: { streetOfficeIds?: number[]; organizat
 
 /** A page of contracts, newest first, with the amount of the version in force (one join, no loop). */
 export async function listContracts(db: Queryable, scope: { streetOfficeIds?: number[]; organizationId?: number }, f: ListFilters, page: number): Promise<Page<ContractListItem>> {
-  const result = await paginate<ContractListItem>(listQuery(db, scope, f), page, (qb) =>
+  const result = await paginateBounded<ContractListItem>(listQuery(db, scope, f), page, (qb) =>
     qb
       .join('organizations as o', 'o.id', 'c.organization_id')
       .join('street_offices as s', 's.id', 'c.street_office_id')
