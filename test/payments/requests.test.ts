@@ -4,6 +4,9 @@ import { createTestContext, type TestContext } from '../helpers/app';
 import { csrfFrom, loginAs, signIn, type Agent } from '../helpers/http';
 import { closeWith, invoiceFor, openReview, payableContract, PDF } from './factory';
 
+// Whole contracts (signed PDFs) per test: slow on a loaded machine.
+jest.setTimeout(120_000);
+
 let ctx: TestContext;
 beforeAll(async () => {
   ctx = await createTestContext();
