@@ -6,6 +6,9 @@ import { loadConfig } from '../../src/config';
 import { seedIfEmpty } from '../../src/db/seed';
 import { paymentDashboard, paymentInvariants, reconcile } from '../../src/modules/payments';
 
+// Whole contracts (signed PDFs) per test: slow on a loaded machine.
+jest.setTimeout(120_000);
+
 let testDb: TestDb;
 beforeAll(async () => {
   testDb = await createTestDb();

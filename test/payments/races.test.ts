@@ -6,6 +6,9 @@ import { DomainError } from '../../src/web/errors';
 import { createTestContext, type TestContext } from '../helpers/app';
 import { closeWith, invoiceFor, payableContract, sharedSourceContracts, type Payable } from './factory';
 
+// Whole contracts (signed PDFs) per test: slow on a loaded machine.
+jest.setTimeout(120_000);
+
 let ctx: TestContext;
 beforeAll(async () => {
   ctx = await createTestContext();

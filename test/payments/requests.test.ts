@@ -4,6 +4,9 @@ import { createTestContext, type TestContext } from '../helpers/app';
 import { csrfFrom, loginAs, signIn, type Agent } from '../helpers/http';
 import { closeWith, invoiceFor, openReview, payableContract, PDF } from './factory';
 
+// Whole contracts (signed PDFs) per test: slow on a loaded machine.
+jest.setTimeout(120_000);
+
 let ctx: TestContext;
 beforeAll(async () => {
   ctx = await createTestContext();
@@ -199,4 +202,20 @@ it('corrects a release through the pages: the manager proposes a clawback, the a
   expect((await c.agents.manager.get(`/payments/${paymentId}`)).text).toContain('追回记录');
   const bad = await post(c.agents.manager, `/payments/${paymentId}/reversals`, { amount: '-1', reason: '', _once: onceKey() });
   expect(bad.status).toBe(422);
+});
+
+it('answers a stale approval form after the proposal was rejected with 409, changing nothing', async () => {
+  const c = await setup();
+  await invoiceFor(ctx, c, 1);
+  const id = await proposePayment(ctx, systemActor, c.manager, c.contractId, 1, {});
+  const form = await c.agents.approver.get(`/payments/proposals/${id}`);
+  const token = /name="_csrf" value="([^"]+)"/.exec(form.text)![1];
+  const keys = [...form.text.matchAll(/name="_once" value="([^"]+)"/g)].map((m) => m[1]);
+  const noReason = await c.agents.approver.post(`/payments/proposals/${id}/rejection`).type('form').send({ _csrf: token, _once: keys[1], reason: '' });
+  expect(noReason.status).toBe(422);
+  expect((await c.agents.approver.post(`/payments/proposals/${id}/rejection`).type('form').send({ _csrf: token, _once: keys[1], reason: '金额有误' })).status).toBe(303);
+  const stale = await c.agents.approver.post(`/payments/proposals/${id}/approval`).type('form').send({ _csrf: token, _once: keys[0] });
+  expect(stale.status).toBe(409);
+  expect(stale.text).toContain('已退回');
+  expect(await count('payments', c.contractId)).toBe(0);
 });

@@ -5,6 +5,9 @@ import { approveProposal, proposePayment, proposeReversal, recordVoucher, reject
 import { createTestContext, type TestContext } from '../helpers/app';
 import { closeWith, invoiceFor, payableContract } from './factory';
 
+// Whole contracts (signed PDFs) per test: slow on a loaded machine.
+jest.setTimeout(120_000);
+
 let ctx: TestContext;
 beforeAll(async () => {
   ctx = await createTestContext();

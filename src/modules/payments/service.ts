@@ -114,7 +114,9 @@ export async function proposePayment(deps: Deps, actor: Actor, user: SessionUser
     let reason = input.reason?.trim() || null;
     let invoiceId: number | null = null;
     if (withheld) {
-      reason = reason ?? `score ${allowance.score} < pass ${allowance.passScore}`;
+      // The score and pass score are the reason; the manager's words follow.
+      const basis = `评估得分 ${((allowance.score ?? 0) / 100).toFixed(2)} 低于合格分 ${allowance.passScore}`;
+      reason = reason ? `${basis}；${reason}` : basis;
     } else {
       amountFen = input.amountFen ?? allowance.allowedFen;
       if (!Number.isSafeInteger(amountFen) || amountFen <= 0) throw new ValidationFailed({ amount: 'payments.errors.amountPositive' });
