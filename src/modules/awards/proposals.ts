@@ -5,7 +5,7 @@ import { actorOf } from '../../web/actor';
 import { Forbidden, InvalidState, NotFound } from '../../web/errors';
 import { flash } from '../../web/flash';
 import { formValues, type FormValues } from '../../web/forms';
-import { findCallRow, type CallRow } from '../calls/queries';
+import { findCallRow, type CallRow } from '../calls';
 import { canManageAward } from './policy';
 import { isVenture, REASON_MAX, type Problems } from './proposal';
 import { rankBids } from './ranking';

@@ -1,13 +1,13 @@
 import type { AppDeps } from '../../deps';
 import { auditedTransaction, type Actor, type AuditInput } from '../../audit/audit';
-import { isSqlite, type Tx } from '../../db/knex';
+import { type Tx } from '../../db/knex';
 import { isUniqueViolation } from '../../db/errors';
 import { discardFile, storeFile } from '../../files/storage';
 import { formatDateTime } from '../../shared/time';
 import { Forbidden, InvalidState, NotFound, ValidationFailed } from '../../web/errors';
 import type { SessionUser } from '../accounts/roles';
-import { callSources, findCallRow, type CallRow } from '../calls/queries';
-import { commitAwardItems, releaseCallReservation } from '../funds/service';
+import { callSources, findCallRow, type CallRow } from '../calls';
+import { commitAwardItems, releaseCallReservation } from '../funds';
 import { managersOf, notify, staffOf } from '../notifications';
 import { canManageAward, objectionRefusal } from './policy';
 import { readProposal, type Problems } from './proposal';
@@ -28,13 +28,13 @@ export class ProposalProblems extends ValidationFailed {
 }
 
 async function lockCall(trx: Tx, id: number): Promise<ReviewedCall> {
-  const call = (await findCallRow(trx, id, !isSqlite(trx))) as ReviewedCall | undefined;
+  const call = (await findCallRow(trx, id, true)) as ReviewedCall | undefined;
   if (!call) throw new NotFound();
   return call;
 }
 
 async function lockedAward(trx: Tx, id: number): Promise<AwardRow> {
-  const award = await lockAward(trx, id, !isSqlite(trx));
+  const award = await lockAward(trx, id, true);
   if (!award) throw new NotFound();
   return award;
 }

@@ -9,7 +9,7 @@ import { sendStoredFile } from '../../files/storage';
 import { ALLOWED_EXTENSIONS } from '../../files/signatures';
 import { fenToInput } from '../../shared/money';
 import { pageNumber } from '../../shared/pagination';
-import { findCall, findCallRow, type CallView } from '../calls/queries';
+import { findCall, findCallRow, type CallView } from '../calls';
 import { biddingWindow, canReadBid, isOwnBid } from './policy';
 import { activeBidOf, bidFiles, budgetLines, findBidByRef, findBidFile, isSealed, organizationBids, type BidRow } from './queries';
 import { amountField, BUDGET_ROWS, FILE_FIELDS, itemField, parseBidForm, translateProblems, type Problems } from './schemas';

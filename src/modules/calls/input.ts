@@ -1,5 +1,5 @@
-import { FUND_SOURCES, type SourceAmount } from '../funds/service';
-import type { ProcurementMethod } from '../catalog/schemas';
+import { FUND_SOURCES, type SourceAmount } from '../funds';
+import { type ProcurementMethod } from '../catalog';
 import { amountField, criterionNameField, criterionWeightField, weightField, type CallForm, type FundingMode } from './schemas';
 import { CRITERION_ROWS, EVALUATION_SOURCES, parseWeight, readCriteria, weightProblem, weightSum, type Criterion, type EvaluationWeights } from './weights';
 

@@ -11,11 +11,10 @@ import { sendStoredFile } from '../../files/storage';
 import { uploadedFiles } from '../../files/uploads';
 import { ALLOWED_EXTENSIONS } from '../../files/signatures';
 import { pageNumber } from '../../shared/pagination';
-import { listStreetOffices } from '../streets/repository';
-import { listCategories, usableItems } from '../catalog/queries';
-import { PROCUREMENT_METHODS } from '../catalog/schemas';
-import { parseModuleForm } from '../catalog/form';
-import { FUND_SOURCES, InsufficientFunds, streetYearBalances } from '../funds/service';
+import { listStreetOffices } from '../streets';
+import { shanghaiYear } from '../../shared/time';
+import { listCategories, usableItems, PROCUREMENT_METHODS, parseModuleForm } from '../catalog';
+import { FUND_SOURCES, InsufficientFunds, streetYearBalances } from '../funds';
 import { toCallInput, type Problems } from './input';
 import { canManageCall, canSeeCall, effectiveStatus } from './policy';
 import { evaluationWeightsOf, formValuesOf, presentAmendments } from './present';
@@ -31,7 +30,6 @@ const MAX_DOCUMENTS = 5;
  *  draft, publish, amend and cancel their own. */
 export function callRoutes(deps: AppDeps, acceptFiles: AcceptFiles) {
   const idOf = (req: Request) => (/^\d{1,9}$/.test(String(req.params.id)) ? Number(req.params.id) : 0);
-  const shanghaiYear = () => Number(new Intl.DateTimeFormat('en', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(deps.clock.now()));
   const translate = (req: Request, problems: Problems) => Object.fromEntries(Object.entries(problems).map(([k, p]) => [k, req.t(p.key, p.params)]));
 
   /** Loads a call the user may see; a draft of another street office is not found, not even its title. */
@@ -126,7 +124,7 @@ export function callRoutes(deps: AppDeps, acceptFiles: AcceptFiles) {
 
   async function renderForm(req: Request, res: Response, status: number, locals: { call: q.CallView | null; values: Record<string, string>; errors?: Record<string, string>; formError?: string | null }) {
     const user = req.user!;
-    const year = Number(locals.values.budgetYear) || shanghaiYear();
+    const year = Number(locals.values.budgetYear) || shanghaiYear(deps.clock.now());
     const [items, balances] = await Promise.all([usableItems(deps.db, user.streetOfficeId!), streetYearBalances(deps.db, user.streetOfficeId!, year)]);
     res.status(status).render('calls/form', {
       title: locals.call ? (locals.call.status === 'draft' ? req.t('calls.editTitle') : req.t('calls.amendTitle')) : req.t('calls.newTitle'),
@@ -149,7 +147,7 @@ export function callRoutes(deps: AppDeps, acceptFiles: AcceptFiles) {
   }
 
   async function newForm(req: Request, res: Response) {
-    const values: Record<string, string> = { budgetYear: String(shanghaiYear()), publicityDays: String(DEFAULT_PUBLICITY_DAYS), maxAdvancePercent: String(DEFAULT_MAX_ADVANCE_PERCENT), fundingMode: 'project_purchase', method: 'contract_outsourcing' };
+    const values: Record<string, string> = { budgetYear: String(shanghaiYear(deps.clock.now())), publicityDays: String(DEFAULT_PUBLICITY_DAYS), maxAdvancePercent: String(DEFAULT_MAX_ADVANCE_PERCENT), fundingMode: 'project_purchase', method: 'contract_outsourcing' };
     for (const s of EVALUATION_SOURCES) values[weightField(s)] = String(DEFAULT_EVALUATION_WEIGHTS[s]);
     if (typeof req.query.item === 'string' && /^\d{1,9}$/.test(req.query.item)) values.catalogItemId = req.query.item;
     await renderForm(req, res, 200, { call: null, values });

@@ -1,13 +1,12 @@
 import type { AppDeps } from '../../deps';
 import { auditedTransaction, type Actor } from '../../audit/audit';
-import { isSqlite, type Tx, returnedId } from '../../db/knex';
+import { type Tx, returnedId } from '../../db/knex';
 import { storeFile, withFileCleanup } from '../../files/storage';
 import { formatMoney } from '../../shared/money';
 import { Forbidden, InvalidState, NotFound, ValidationFailed } from '../../web/errors';
 import type { SessionUser } from '../accounts/roles';
-import { itemUsableBy } from '../catalog/policy';
-import { methodsFromColumn } from '../catalog/schemas';
-import { InsufficientFunds, releaseCallReservation, reserveForCall, streetYearBalances, type FundSource } from '../funds/service';
+import { itemUsableBy, methodsFromColumn } from '../catalog';
+import { InsufficientFunds, releaseCallReservation, reserveForCall, streetYearBalances, type FundSource } from '../funds';
 import { amendmentAllowed } from './amendment';
 import { bidderOrganizationIds } from '../bids/index';
 import { notify, staffOf } from '../notifications';
@@ -94,7 +93,7 @@ async function storeDocuments(trx: Tx, deps: Deps, callId: number, files: Expres
 
 
 async function lockCall(trx: Tx, id: number): Promise<CallRow> {
-  const call = await findCallRow(trx, id, !isSqlite(trx));
+  const call = await findCallRow(trx, id, true);
   if (!call) throw new NotFound();
   return call;
 }

@@ -9,7 +9,8 @@ import { parseModuleForm as parseForm } from './form';
 import { routeTable } from '../../web/routes';
 import { fenToInput } from '../../shared/money';
 import { pageNumber } from '../../shared/pagination';
-import { listStreetOffices } from '../streets/repository';
+import { listStreetOffices } from '../streets';
+import { shanghaiYear } from '../../shared/time';
 import { canAddItems, canKeepItem } from './policy';
 import * as q from './queries';
 import { catalogItemSchema, ITEM_STATUSES, methodsFromColumn, PROCUREMENT_METHODS, type ItemStatus } from './schemas';
@@ -86,7 +87,7 @@ export function catalogRoutes(deps: AppDeps) {
 
   async function newForm(req: Request, res: Response) {
     if (!canAddItems(req.user)) throw new Forbidden();
-    const year = String(Number(new Intl.DateTimeFormat('en', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(deps.clock.now())));
+    const year = String(shanghaiYear(deps.clock.now()));
     await renderForm(req, res, 200, { item: null, values: { year, streetOfficeId: '' }, methods: [] });
   }
 

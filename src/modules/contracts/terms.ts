@@ -1,5 +1,5 @@
 import { formatMoney, parseMoney } from '../../shared/money';
-import { EVALUATION_SOURCES, type EvaluationSource, type EvaluationWeights } from '../calls/weights';
+import { EVALUATION_SOURCES, type EvaluationSource, type EvaluationWeights } from '../calls';
 
 /**
  * The terms of a contract version as typed in the form (period, service plan, milestone rows) and

@@ -29,5 +29,6 @@ export {
   type Holding,
   type PaymentEntry,
 } from './holdings';
+export { floorStatus } from './queries';
 export { reconcile, negativeHoldings, type ReconcileDifference } from './reconcile';
 export { splitByShares, splitByWeights, splitEvenly, splitByPercent, parsePercent, splitMatrix } from '../../shared/split';

@@ -1,7 +1,7 @@
 import type { AppDeps } from '../../deps';
 import { auditedTransaction, recordAudit, type Actor } from '../../audit/audit';
 import { commitSealedLog } from '../../audit/sealed';
-import { isSqlite, type Tx } from '../../db/knex';
+import { forUpdate, type Tx } from '../../db/knex';
 import { isUniqueViolation } from '../../db/errors';
 import { Forbidden, InvalidState, NotFound, ValidationFailed } from '../../web/errors';
 import type { SessionUser } from '../accounts/roles';
@@ -27,7 +27,7 @@ export class StillSealed extends InvalidState {
 }
 
 async function lockCall(trx: Tx, callId: number): Promise<ReviewCall> {
-  if (!isSqlite(trx)) await trx('calls').where({ id: callId }).forUpdate().select('id');
+  await forUpdate(trx, trx('calls').where({ id: callId }).select('id'));
   const call = await findReviewCall(trx, callId);
   if (!call) throw new NotFound();
   return call;
