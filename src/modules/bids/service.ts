@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { AppDeps } from '../../deps';
 import { auditedTransaction, type Actor } from '../../audit/audit';
 import { type Queryable, type Tx, returnedId } from '../../db/knex';
+import { transition } from '../../db/transition';
 import { isUniqueViolation } from '../../db/errors';
 import { storeFile, withFileCleanup } from '../../files/storage';
 import { extensionOf } from '../../files/signatures';
@@ -260,8 +261,7 @@ export async function withdrawBid(deps: Deps, actor: Actor, user: SessionUser, b
     const bid = (await findBid(trx, bidId, true))!;
     if (bid.status === 'withdrawn') throw new InvalidState('bids.errors.withdrawn');
     const at = now.toISOString();
-    const n = await trx('bids').where({ id: bidId, status: bid.status }).update({ status: 'withdrawn', withdrawn_at: at, updated_by: user.id, updated_at: at });
-    if (n !== 1) throw new InvalidState('bids.errors.changedMeanwhile');
+    await transition(trx, { table: 'bids', id: bidId, from: bid.status, to: 'withdrawn', set: { withdrawn_at: at, updated_by: user.id, updated_at: at }, errorKey: 'bids.errors.changedMeanwhile' });
     return { result: undefined, audit: bidEvent('bid.withdraw', bid, { status: bid.status }, { status: 'withdrawn' }) };
   });
 }

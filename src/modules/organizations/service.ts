@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import type { AppDeps } from '../../deps';
 import { auditedTransaction, type Actor } from '../../audit/audit';
 import { forUpdate, returnedId } from '../../db/knex';
+import { transition } from '../../db/transition';
 import { isUniqueViolation } from '../../db/errors';
 import { discardFile, storeFile } from '../../files/storage';
 import { toShanghaiInput } from '../../shared/time';
@@ -192,8 +193,7 @@ export async function decide(deps: Deps, actor: Actor, organizationId: number, d
       decision === 'resubmit'
         ? { status: to, updated_at: at }
         : { status: to, status_reason: reason, reviewed_at: at, reviewed_by: actor.userId, updated_at: at };
-    const n = await trx('organizations').where({ id: organizationId, status: from }).update(changes);
-    if (n !== 1) throw new InvalidState('organizations.errors.wrongStatus');
+    await transition(trx, { table: 'organizations', id: organizationId, from, to, set: changes, errorKey: 'organizations.errors.wrongStatus' });
     return {
       result: { ...before, ...changes } as OrganizationRow,
       audit: {
