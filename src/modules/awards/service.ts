@@ -1,6 +1,6 @@
 import type { AppDeps } from '../../deps';
 import { auditedTransaction, type Actor, type AuditInput } from '../../audit/audit';
-import { type Tx } from '../../db/knex';
+import { returnedId, type Tx } from '../../db/knex';
 import { isUniqueViolation } from '../../db/errors';
 import { discardFile, storeFile } from '../../files/storage';
 import { formatDateTime } from '../../shared/time';
@@ -40,7 +40,6 @@ async function lockedAward(trx: Tx, id: number): Promise<AwardRow> {
   return award;
 }
 
-const insertedId = (row: unknown) => Number(typeof row === 'object' && row !== null ? (row as { id: number }).id : row);
 
 /** Why the call cannot take a proposal now (409), or null. */
 export function proposalRefusal(call: ReviewedCall): string | null {
@@ -72,7 +71,7 @@ export async function proposeAward(deps: Deps, actor: Actor, user: SessionUser, 
     const [inserted] = await trx('awards')
       .insert({ call_id: callId, status: 'proposed', proposed_by: user.id, proposed_at: at, publicity_ends_at: publicityEndsAt })
       .returning('id');
-    const awardId = insertedId(inserted);
+    const awardId = returnedId(inserted);
     await trx('award_items').insert(proposal.items.map((i) => ({ award_id: awardId, bid_id: i.bidId, rank: i.rank, amount_fen: i.amountFen })));
     if (proposal.skips.length) await trx('award_skips').insert(proposal.skips.map((s) => ({ award_id: awardId, bid_id: s.bidId, reason: s.reason })));
     if (ranking.length) {
@@ -139,7 +138,7 @@ export async function lodgeObjection(deps: Deps, actor: Actor, user: SessionUser
       const [inserted] = await trx('objections')
         .insert({ award_id: awardId, call_id: call.id, organization_id: user.organizationId, reasons: input.reasons, status: 'open', lodged_by: user.id, lodged_at: now.toISOString() })
         .returning('id');
-      const objectionId = insertedId(inserted);
+      const objectionId = returnedId(inserted);
       const names: string[] = [];
       for (const file of files) {
         const stored = await storeFile(trx, deps.config.uploadDir, file, 'files', user.id, now);

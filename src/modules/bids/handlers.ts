@@ -15,7 +15,7 @@ import { activeBidOf, bidFiles, budgetLines, findBidByRef, findBidFile, isSealed
 import { amountField, BUDGET_ROWS, FILE_FIELDS, itemField, parseBidForm, translateProblems, type Problems } from './schemas';
 import { assertCanBidOn, BidProblems, createBid, priceLimitFen, removeBidFile, updateBid, withdrawBid, type UploadedByField } from './service';
 
-const idParam = (v: unknown) => (typeof v === 'string' && /^\d{1,9}$/.test(v) ? Number(v) : 0);
+import { pathId as idParam } from '../../web/path-id';
 
 /** The organization's bid pages: start, edit, submit, withdraw, attachments, and the bid itself. */
 export function bidHandlers(deps: AppDeps) {

@@ -1,6 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { AppDeps } from '../../deps';
 import { actorOf } from '../../web/actor';
+import { idParam } from '../../web/path-id';
 import { once } from '../../web/once';
 import { csrfAfterUpload } from '../../web/csrf';
 import { Forbidden, InvalidState, NotFound, ValidationFailed } from '../../web/errors';
@@ -29,12 +30,11 @@ const MAX_DOCUMENTS = 5;
 /** Calls for bids and venture calls: the public browses published calls; a street office's managers
  *  draft, publish, amend and cancel their own. */
 export function callRoutes(deps: AppDeps, acceptFiles: AcceptFiles) {
-  const idOf = (req: Request) => (/^\d{1,9}$/.test(String(req.params.id)) ? Number(req.params.id) : 0);
   const translate = (req: Request, problems: Problems) => Object.fromEntries(Object.entries(problems).map(([k, p]) => [k, req.t(p.key, p.params)]));
 
   /** Loads a call the user may see; a draft of another street office is not found, not even its title. */
   async function load(req: Request) {
-    const call = await q.findCall(deps.db, idOf(req));
+    const call = await q.findCall(deps.db, idParam(req));
     if (!call || !canSeeCall(req.user, call)) throw new NotFound();
     return call;
   }
@@ -217,7 +217,7 @@ export function callRoutes(deps: AppDeps, acceptFiles: AcceptFiles) {
 
   async function download(req: Request, res: Response) {
     const call = await load(req);
-    const doc = await q.findCallDocument(deps.db, call.id, /^\d{1,9}$/.test(String(req.params.documentId)) ? Number(req.params.documentId) : 0);
+    const doc = await q.findCallDocument(deps.db, call.id, idParam(req, 'documentId'));
     if (!doc) throw new NotFound();
     await sendStoredFile(res, deps.config.uploadDir, { ...doc, id: doc.file_id, uploaded_by: null });
   }

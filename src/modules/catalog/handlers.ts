@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import type { AppDeps } from '../../deps';
 import { actorOf } from '../../web/actor';
 import { once } from '../../web/once';
+import { idParam } from '../../web/path-id';
 import { Forbidden, NotFound, ValidationFailed } from '../../web/errors';
 import { flash } from '../../web/flash';
 import { formValues } from '../../web/forms';
@@ -18,10 +19,9 @@ import * as service from './service';
 /** The catalogue's pages and forms: the list and an item for everyone, the item form and the
  *  retirement for its keepers (the policy is checked on the item). */
 export function catalogHandlers(deps: AppDeps) {
-  const idOf = (req: Request) => (/^\d{1,9}$/.test(String(req.params.id)) ? Number(req.params.id) : 0);
 
   async function load(req: Request) {
-    const item = await q.findItem(deps.db, idOf(req));
+    const item = await q.findItem(deps.db, idParam(req));
     if (!item) throw new NotFound();
     return item;
   }
