@@ -22,12 +22,8 @@ export interface CallInput {
   maxAdvancePercent: number;
 }
 
-/** A refusal of one field: an i18n key and its values. */
-export interface Problem {
-  key: string;
-  params?: Record<string, unknown>;
-}
-export type Problems = Record<string, Problem>;
+import type { Problem, Problems } from '../../web/problems';
+export type { Problem, Problems };
 
 /** The cross-field rules: budget from sources, venture pool and cap, times, criteria and evaluation weights. */
 export function toCallInput(form: CallForm, now: Date): { input: CallInput; problems: Problems } {

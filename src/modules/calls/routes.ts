@@ -1,4 +1,5 @@
 import type { Request, RequestHandler, Response } from 'express';
+import { translateProblems } from '../../web/problems';
 import type { AppDeps } from '../../deps';
 import { actorOf } from '../../web/actor';
 import { idParam } from '../../web/path-id';
@@ -16,7 +17,7 @@ import { listStreetOffices } from '../streets';
 import { shanghaiYear } from '../../shared/time';
 import { listCategories, usableItems, PROCUREMENT_METHODS, parseModuleForm } from '../catalog';
 import { FUND_SOURCES, InsufficientFunds, streetYearBalances } from '../funds';
-import { toCallInput, type Problems } from './input';
+import { toCallInput } from './input';
 import { canManageCall, canSeeCall, effectiveStatus } from './policy';
 import { evaluationWeightsOf, formValuesOf, presentAmendments } from './present';
 import * as q from './queries';
@@ -30,7 +31,6 @@ const MAX_DOCUMENTS = 5;
 /** Calls for bids and venture calls: the public browses published calls; a street office's managers
  *  draft, publish, amend and cancel their own. */
 export function callRoutes(deps: AppDeps, acceptFiles: AcceptFiles) {
-  const translate = (req: Request, problems: Problems) => Object.fromEntries(Object.entries(problems).map(([k, p]) => [k, req.t(p.key, p.params)]));
 
   /** Loads a call the user may see; a draft of another street office is not found, not even its title. */
   async function load(req: Request) {
@@ -164,7 +164,7 @@ export function callRoutes(deps: AppDeps, acceptFiles: AcceptFiles) {
     const form = parseModuleForm(callFormSchema, req.body, req.t);
     if (!form.ok) return again(422, form.errors);
     const { input, problems } = toCallInput(form.data as CallForm, deps.clock.now());
-    if (Object.keys(problems).length) return again(422, translate(req, problems));
+    if (Object.keys(problems).length) return again(422, translateProblems(req, problems));
     const files = uploadedFiles(req, 'documents');
     try {
       if (!call) {
@@ -176,7 +176,7 @@ export function callRoutes(deps: AppDeps, acceptFiles: AcceptFiles) {
       flash(req, outcome === 'unchanged' ? 'info' : 'success', req.t(`calls.outcome.${outcome}`));
       return res.redirect(303, `/calls/${call.id}`);
     } catch (err) {
-      if (err instanceof service.CallProblems) return again(422, translate(req, err.problems));
+      if (err instanceof service.CallProblems) return again(422, translateProblems(req, err.problems));
       // A document whose content does not match its extension (storeFile).
       if (err instanceof ValidationFailed) {
         return again(422, Object.fromEntries(Object.entries(err.fieldErrors).map(([k, v]) => [k, req.t(v, { allowed: ALLOWED_EXTENSIONS.join(', ') })])));
@@ -198,7 +198,7 @@ export function callRoutes(deps: AppDeps, acceptFiles: AcceptFiles) {
     try {
       await service.publishCall(deps, actorOf(req), req.user!, call.id);
     } catch (err) {
-      if (err instanceof service.CallProblems) return renderShow(req, res, call, 422, { formError: Object.values(translate(req, err.problems)).join('；') });
+      if (err instanceof service.CallProblems) return renderShow(req, res, call, 422, { formError: Object.values(translateProblems(req, err.problems)).join('；') });
       if (err instanceof InsufficientFunds) return renderShow(req, res, call, 422, { formError: req.t(err.messageKey, err.params) });
       throw err;
     }

@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { translateProblems } from '../../web/problems';
 import type { AppDeps } from '../../deps';
 import { actorOf } from '../../web/actor';
 import { once } from '../../web/once';
@@ -80,7 +81,6 @@ export function catalogHandlers(deps: AppDeps) {
     const m = req.body?.methods;
     return Array.isArray(m) ? m.filter((x) => typeof x === 'string') : typeof m === 'string' ? [m] : [];
   };
-  const translate = (req: Request, errors: Record<string, string>) => Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, req.t(v)]));
 
   async function newForm(req: Request, res: Response) {
     if (!canAddItems(req.user)) throw new Forbidden();
@@ -96,7 +96,7 @@ export function catalogHandlers(deps: AppDeps) {
     try {
       id = await once(req, deps.db, 'catalog.item', (actor) => service.createItem(deps, actor, req.user!, form.data));
     } catch (err) {
-      if (err instanceof ValidationFailed) return again(translate(req, err.fieldErrors));
+      if (err instanceof ValidationFailed) return again(translateProblems(req, err.fieldErrors));
       throw err;
     }
     flash(req, 'success', req.t('catalog.created', { code: form.data.code }));
@@ -127,7 +127,7 @@ export function catalogHandlers(deps: AppDeps) {
     try {
       await service.updateItem(deps, actorOf(req), req.user!, item.id, form.data);
     } catch (err) {
-      if (err instanceof ValidationFailed) return again(translate(req, err.fieldErrors));
+      if (err instanceof ValidationFailed) return again(translateProblems(req, err.fieldErrors));
       throw err;
     }
     flash(req, 'success', req.t('catalog.updated', { code: form.data.code }));
