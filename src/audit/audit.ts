@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
-import { isSqlite } from '../db/knex';
+import { forUpdate } from '../db/knex';
 import { claimOnce, recordOnceResult, type OnceKey } from '../db/once';
 import { ValidationFailed } from '../web/errors';
 import { CONTROL_CHARACTERS_KEY, forbiddenTextErrors } from '../web/text-guard';
@@ -108,7 +108,7 @@ interface HeadRow {
 
 async function lockHead(trx: Knex.Transaction): Promise<HeadRow> {
   const headQuery = trx('audit_chain_head').where({ id: 1 }).first('last_event_id', 'last_hash', 'keyed_from_id');
-  return (await (isSqlite(trx) ? headQuery : headQuery.forUpdate())) as HeadRow;
+  return (await forUpdate(trx, headQuery)) as HeadRow;
 }
 
 

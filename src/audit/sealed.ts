@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { isSqlite } from '../db/knex';
+import { forUpdate } from '../db/knex';
 import type { Actor, AuditInput } from './audit';
 import { auditMac } from './keys';
 import { eventFields } from './event-fields';
@@ -77,7 +77,7 @@ async function lockLog(trx: Knex.Transaction, callId: number): Promise<SealedLog
     .onConflict('call_id')
     .ignore();
   const q = trx('sealed_audit_logs').where({ call_id: callId }).first();
-  return (await (isSqlite(trx) ? q : q.forUpdate())) as SealedLogRow;
+  return (await forUpdate(trx, q)) as SealedLogRow;
 }
 
 export async function recordSealedAudit(trx: Knex.Transaction, actor: Actor, input: AuditInput, now: Date): Promise<number> {

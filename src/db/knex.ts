@@ -19,6 +19,24 @@ export function returnedId(inserted: unknown): number {
   return Number(typeof inserted === 'object' && inserted !== null ? (inserted as { id: unknown }).id : inserted);
 }
 
+/** `SELECT … FOR UPDATE` on PostgreSQL; on SQLite the query as it is: its one writer already holds the
+ *  database for the transaction (and knex would warn that sqlite3 has no row locks). */
+export function forUpdate<Q extends Knex.QueryBuilder>(db: Queryable, query: Q): Q {
+  return isSqlite(db) ? query : (query.forUpdate() as Q);
+}
+
+/** `UPDATE … RETURNING column` on both databases: PostgreSQL returns it from the update, SQLite (one
+ *  writer, so nothing can come between) reads it back within the same transaction. */
+export async function updateReturning(trx: Knex.Transaction, table: string, where: Record<string, unknown>, changes: Record<string, unknown>, column: string): Promise<unknown> {
+  if (isSqlite(trx)) {
+    await trx(table).where(where).update(changes);
+    const row = await trx(table).where(where).first(column);
+    return row?.[column];
+  }
+  const [row] = await trx(table).where(where).update(changes).returning(column);
+  return typeof row === 'object' && row !== null ? (row as Record<string, unknown>)[column] : row;
+}
+
 export function isSqlite(db: Knex): boolean {
   return db.client.config.client === 'sqlite3';
 }

@@ -58,3 +58,9 @@ export function toShanghaiInput(value: string | Date | null | undefined): string
   const date = typeof value === 'string' ? new Date(value) : value;
   return new Date(date.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 16);
 }
+
+/** The calendar year in Asia/Shanghai (UTC+8, no daylight saving) of a moment: budget years are
+ *  Beijing years, so a call drafted at 07:00 on 1 January Beijing time belongs to the new year. */
+export function shanghaiYear(now: Date): number {
+  return new Date(now.getTime() + 8 * 60 * 60 * 1000).getUTCFullYear();
+}

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { AppDeps } from '../deps';
 import type { Request } from 'express';
-import { isSqlite } from '../db/knex';
+import { forUpdate } from '../db/knex';
 import { formatDateTime } from '../shared/time';
 
 /**
@@ -46,7 +46,6 @@ type Deps = Pick<AppDeps, 'db' | 'clock' | 'config'>;
 
 /** The limiter itself, for any keys and rules. */
 export function createAttemptLimiter({ db, clock }: Pick<AppDeps, 'db' | 'clock'>) {
-  const sqlite = isSqlite(db);
   let lastSweep = 0;
 
   // A quiet window after the last attempt, and after the wait it set, starts the key afresh (so
@@ -64,7 +63,7 @@ export function createAttemptLimiter({ db, clock }: Pick<AppDeps, 'db' | 'clock'
         .onConflict('key')
         .ignore();
       const query = trx<Row>('attempt_limits').whereIn('key', sorted).orderBy('key');
-      const rows = await (sqlite ? query : query.forUpdate());
+      const rows = await forUpdate(trx, query);
       return fn(trx, new Map(rows.map((r) => [r.key, { ...r, attempts: Number(r.attempts) }])), now);
     });
   }

@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { translateProblems } from '../../web/problems';
 import type { AppDeps } from '../../deps';
 import { actorOf } from '../../web/actor';
 import { once } from '../../web/once';
@@ -9,8 +10,8 @@ import { routeTable } from '../../web/routes';
 import { requireSecondFactor } from '../../web/second-factor';
 import { secondFactorStatus } from './second-factor-repository';
 import { pageNumber } from '../../shared/pagination';
-import { listStreetOffices } from '../streets/repository';
-import { listOrganizationOptions } from '../organizations/queries';
+import { listStreetOffices } from '../streets';
+import { listOrganizationOptions } from '../organizations';
 import * as repo from './repository';
 import { ROLES, isRole } from './roles';
 import { createUserSchema, updateUserSchema } from './schemas';
@@ -24,8 +25,6 @@ export function adminUserRoutes(deps: AppDeps) {
   }
 
   /** Field errors from the service are i18n keys; the form shows them translated. */
-  const translate = (req: Request, errors: Record<string, string>) =>
-    Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, req.t(v)]));
 
   async function list(req: Request, res: Response) {
     const q = typeof req.query.q === 'string' ? req.query.q.trim().slice(0, 64) : '';
@@ -49,7 +48,7 @@ export function adminUserRoutes(deps: AppDeps) {
     try {
       await once(req, deps.db, 'accounts.user', (actor) => service.createUser(deps, actor, form.data));
     } catch (err) {
-      if (err instanceof ValidationFailed) return renderForm(req, res, 422, { ...locals, errors: translate(req, err.fieldErrors) });
+      if (err instanceof ValidationFailed) return renderForm(req, res, 422, { ...locals, errors: translateProblems(req, err.fieldErrors) });
       throw err;
     }
     flash(req, 'success', req.t('accounts.users.created', { username: form.data.username }));
@@ -87,7 +86,7 @@ export function adminUserRoutes(deps: AppDeps) {
     try {
       await service.updateUser(deps, actorOf(req), user.id, form.data);
     } catch (err) {
-      if (err instanceof ValidationFailed) return renderForm(req, res, 422, { ...locals, errors: translate(req, err.fieldErrors) });
+      if (err instanceof ValidationFailed) return renderForm(req, res, 422, { ...locals, errors: translateProblems(req, err.fieldErrors) });
       throw err;
     }
     flash(req, 'success', req.t('accounts.users.updated', { username: user.username }));

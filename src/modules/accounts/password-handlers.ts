@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+import { translateProblems } from '../../web/problems';
 import type { AppDeps } from '../../deps';
 import { actorOf } from '../../web/actor';
 import { NotFound, ValidationFailed } from '../../web/errors';
@@ -45,7 +46,6 @@ export function create(deps: AppDeps) {
     },
 
     async changePassword(req: Request, res: Response, next: NextFunction) {
-      const translate = (errors: Record<string, string>) => Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, req.t(v)]));
       const form = parseForm(changePasswordSchema, req.body, req.t);
       if (!form.ok) return renderForm(req, res, 422, { errors: form.errors });
       const attempt = [{ key: accountKey(req.user!.username), rule: accountRule }];
@@ -77,7 +77,7 @@ export function create(deps: AppDeps) {
             });
           }
         }
-        return renderForm(req, res, 422, { errors: translate(err.fieldErrors) });
+        return renderForm(req, res, 422, { errors: translateProblems(req, err.fieldErrors) });
       }
     },
 

@@ -1,5 +1,5 @@
 import type { SessionUser } from '../accounts/roles';
-import { canManageCall } from '../calls/policy';
+import { canManageCall } from '../calls';
 
 /** Named checks of the awards module. The call's street office decides who manages its award. */
 interface CallScope {

@@ -12,11 +12,8 @@ export interface Proposal {
   skips: { bidId: number; bidRef: string; reason: string }[];
 }
 
-export interface Problem {
-  key: string;
-  params?: Record<string, unknown>;
-}
-export type Problems = Record<string, Problem>;
+import type { Problem, Problems } from '../../web/problems';
+export type { Problem, Problems };
 
 export interface CallTerms {
   method: string;

@@ -1,13 +1,14 @@
 import type { Request, Response } from 'express';
+import { translateProblems } from '../../web/problems';
 import type { AppDeps } from '../../deps';
 import { fenToInput } from '../../shared/money';
 import { actorOf } from '../../web/actor';
 import { Forbidden, InvalidState, NotFound } from '../../web/errors';
 import { flash } from '../../web/flash';
 import { formValues, type FormValues } from '../../web/forms';
-import { findCallRow, type CallRow } from '../calls/queries';
+import { findCallRow, type CallRow } from '../calls';
 import { canManageAward } from './policy';
-import { isVenture, REASON_MAX, type Problems } from './proposal';
+import { isVenture, REASON_MAX } from './proposal';
 import { rankBids } from './ranking';
 import { pathId } from './schemas';
 import { proposalRefusal, ProposalProblems, proposeAward, type ReviewedCall } from './service';
@@ -47,7 +48,6 @@ export function proposalHandlers(deps: AppDeps) {
     await render(req, res, call, 200, values, {});
   }
 
-  const translate = (req: Request, problems: Problems) => Object.fromEntries(Object.entries(problems).map(([k, p]) => [k, req.t(p.key, p.params)]));
 
   async function create(req: Request, res: Response) {
     const call = await loadCall(req);
@@ -57,7 +57,7 @@ export function proposalHandlers(deps: AppDeps) {
       res.redirect(303, `/awards/${awardId}`);
     } catch (err) {
       if (!(err instanceof ProposalProblems)) throw err;
-      await render(req, res, call, 422, formValues(req.body), translate(req, err.problems));
+      await render(req, res, call, 422, formValues(req.body), translateProblems(req, err.problems));
     }
   }
 

@@ -1,4 +1,4 @@
-import type { Queryable } from '../../db/knex';
+import { forUpdate, type Queryable } from '../../db/knex';
 import { DEFAULT_PAGE_SIZE, makePage, type Page } from '../../shared/pagination';
 
 /** Reads of the awards module. Plain knex builders that compile the same on SQLite and PostgreSQL. */
@@ -50,7 +50,7 @@ export async function findAward(db: Queryable, id: number): Promise<AwardView | 
 /** The award row, locked for the rest of the transaction on PostgreSQL (SQLite has one writer). */
 export async function lockAward(db: Queryable, id: number, lock: boolean): Promise<AwardRow | undefined> {
   const q = db<AwardRow>('awards').where({ id }).first();
-  return lock ? q.forUpdate() : q;
+  return lock ? forUpdate(db, q) : q;
 }
 
 /** The award of a call that is not withdrawn (at most one: awards_one_standing_per_call). */

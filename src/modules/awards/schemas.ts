@@ -12,4 +12,5 @@ export const answerSchema = z.object({
 });
 
 /** A path id: digits only and small enough for an integer column; anything else finds nothing. */
-export const pathId = (value: unknown): number => (typeof value === 'string' && /^\d{1,9}$/.test(value) ? Number(value) : 0);
+import { pathId } from '../../web/path-id';
+export { pathId };

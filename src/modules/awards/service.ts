@@ -1,13 +1,14 @@
 import type { AppDeps } from '../../deps';
 import { auditedTransaction, type Actor, type AuditInput } from '../../audit/audit';
-import { isSqlite, type Tx } from '../../db/knex';
+import { returnedId, type Tx } from '../../db/knex';
 import { isUniqueViolation } from '../../db/errors';
 import { discardFile, storeFile } from '../../files/storage';
 import { formatDateTime } from '../../shared/time';
 import { Forbidden, InvalidState, NotFound, ValidationFailed } from '../../web/errors';
 import type { SessionUser } from '../accounts/roles';
-import { callSources, findCallRow, type CallRow } from '../calls/queries';
-import { commitAwardItems, releaseCallReservation } from '../funds/service';
+import { callSources, findCallRow, moveCall, type CallRow } from '../calls';
+import { moveAward, moveObjection } from './lifecycle';
+import { commitAwardItems, releaseCallReservation } from '../funds';
 import { managersOf, notify, staffOf } from '../notifications';
 import { canManageAward, objectionRefusal } from './policy';
 import { readProposal, type Problems } from './proposal';
@@ -28,18 +29,17 @@ export class ProposalProblems extends ValidationFailed {
 }
 
 async function lockCall(trx: Tx, id: number): Promise<ReviewedCall> {
-  const call = (await findCallRow(trx, id, !isSqlite(trx))) as ReviewedCall | undefined;
+  const call = (await findCallRow(trx, id, true)) as ReviewedCall | undefined;
   if (!call) throw new NotFound();
   return call;
 }
 
 async function lockedAward(trx: Tx, id: number): Promise<AwardRow> {
-  const award = await lockAward(trx, id, !isSqlite(trx));
+  const award = await lockAward(trx, id, true);
   if (!award) throw new NotFound();
   return award;
 }
 
-const insertedId = (row: unknown) => Number(typeof row === 'object' && row !== null ? (row as { id: number }).id : row);
 
 /** Why the call cannot take a proposal now (409), or null. */
 export function proposalRefusal(call: ReviewedCall): string | null {
@@ -71,7 +71,7 @@ export async function proposeAward(deps: Deps, actor: Actor, user: SessionUser, 
     const [inserted] = await trx('awards')
       .insert({ call_id: callId, status: 'proposed', proposed_by: user.id, proposed_at: at, publicity_ends_at: publicityEndsAt })
       .returning('id');
-    const awardId = insertedId(inserted);
+    const awardId = returnedId(inserted);
     await trx('award_items').insert(proposal.items.map((i) => ({ award_id: awardId, bid_id: i.bidId, rank: i.rank, amount_fen: i.amountFen })));
     if (proposal.skips.length) await trx('award_skips').insert(proposal.skips.map((s) => ({ award_id: awardId, bid_id: s.bidId, reason: s.reason })));
     if (ranking.length) {
@@ -88,8 +88,7 @@ export async function proposeAward(deps: Deps, actor: Actor, user: SessionUser, 
         })),
       );
     }
-    const moved = await trx('calls').where({ id: callId, status: 'under_review' }).whereNotNull('scoring_closed_at').update({ status: 'publicity', updated_at: at });
-    if (moved !== 1) throw new InvalidState('awards.errors.notUnderReview');
+    await moveCall(trx, callId, 'proposeAward', { set: { updated_at: at }, where: (q) => q.whereNotNull('scoring_closed_at'), errorKey: 'awards.errors.notUnderReview' });
 
     const bidders = await staffOf(trx, await submittedBidderIds(trx, callId));
     await notify(trx, bidders, { kind: 'award.proposed', messageKey: 'notifications.messages.awardProposed', params: { call: call.title }, link: `/awards/${awardId}`, subjectType: 'award', subjectId: awardId }, now);
@@ -139,7 +138,7 @@ export async function lodgeObjection(deps: Deps, actor: Actor, user: SessionUser
       const [inserted] = await trx('objections')
         .insert({ award_id: awardId, call_id: call.id, organization_id: user.organizationId, reasons: input.reasons, status: 'open', lodged_by: user.id, lodged_at: now.toISOString() })
         .returning('id');
-      const objectionId = insertedId(inserted);
+      const objectionId = returnedId(inserted);
       const names: string[] = [];
       for (const file of files) {
         const stored = await storeFile(trx, deps.config.uploadDir, file, 'files', user.id, now);
@@ -190,10 +189,10 @@ export async function answerObjection(deps: Deps, actor: Actor, user: SessionUse
     if (!canManageAward(user, call)) throw new Forbidden('awards.errors.notYourCall');
     const objection = await trx('objections').where({ id: objectionId, award_id: awardId }).first('id', 'status', 'organization_id');
     if (!objection) throw new NotFound();
-    const answered = await trx('objections')
-      .where({ id: objectionId, status: 'open' })
-      .update({ status: input.decision, answer: input.answer, answered_by: user.id, answered_at: at });
-    if (answered !== 1) throw new InvalidState('awards.errors.alreadyAnswered');
+    await moveObjection(trx, objectionId, input.decision === 'upheld' ? 'uphold' : 'reject', {
+      set: { answer: input.answer, answered_by: user.id, answered_at: at },
+      errorKey: 'awards.errors.alreadyAnswered',
+    });
 
     const audit: AuditInput[] = [
       {
@@ -209,10 +208,8 @@ export async function answerObjection(deps: Deps, actor: Actor, user: SessionUse
     // A later objection upheld on an award an earlier one already withdrew records its answer only.
     const withdraw = input.decision === 'upheld' && award.status === 'proposed';
     if (withdraw) {
-      const n = await trx('awards').where({ id: awardId, status: 'proposed' }).update({ status: 'withdrawn', withdrawn_at: at, withdrawn_reason: input.answer.slice(0, 1000) });
-      if (n !== 1) throw new InvalidState('awards.errors.notInPublicity');
-      const moved = await trx('calls').where({ id: call.id, status: 'publicity' }).update({ status: 'under_review', scoring_closed_at: null, scoring_closed_by: null, updated_at: at });
-      if (moved !== 1) throw new InvalidState('awards.errors.notInPublicity');
+      await moveAward(trx, awardId, 'withdraw', { set: { withdrawn_at: at, withdrawn_reason: input.answer.slice(0, 1000) }, errorKey: 'awards.errors.notInPublicity' });
+      await moveCall(trx, call.id, 'withdrawAward', { set: { scoring_closed_at: null, scoring_closed_by: null, updated_at: at }, errorKey: 'awards.errors.notInPublicity' });
       audit.push({
         action: 'award.withdraw',
         subjectType: 'award',
@@ -253,10 +250,8 @@ export async function confirmAward(deps: Deps, actor: Actor, user: SessionUser, 
     if (at < award.publicity_ends_at) throw new InvalidState('awards.errors.publicityRunning', { at: formatDateTime(award.publicity_ends_at) });
     if ((await openObjectionCount(trx, awardId)) > 0) throw new InvalidState('awards.errors.openObjections');
 
-    const n = await trx('awards').where({ id: awardId, status: 'proposed' }).update({ status: 'final', finalized_by: user.id, final_at: at });
-    if (n !== 1) throw new InvalidState('awards.errors.alreadyFinal');
-    const moved = await trx('calls').where({ id: call.id, status: 'publicity' }).update({ status: 'awarded', updated_at: at });
-    if (moved !== 1) throw new InvalidState('awards.errors.notInPublicity');
+    await moveAward(trx, awardId, 'confirm', { set: { finalized_by: user.id, final_at: at }, errorKey: 'awards.errors.alreadyFinal' });
+    await moveCall(trx, call.id, 'confirmAward', { set: { updated_at: at }, errorKey: 'awards.errors.notInPublicity' });
 
     const ranking = await awardRanking(trx, awardId);
     // The awarded total is split over the call's sources (largest remainder), then the items × sources

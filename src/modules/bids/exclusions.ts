@@ -4,6 +4,7 @@ import { auditedTransaction, type Actor } from '../../audit/audit';
 import { isUniqueViolation } from '../../db/errors';
 import type { Queryable } from '../../db/knex';
 import { actorOf } from '../../web/actor';
+import { idParam } from '../../web/path-id';
 import { Forbidden, NotFound } from '../../web/errors';
 import { flash } from '../../web/flash';
 import { formValues, type FormValues } from '../../web/forms';
@@ -112,7 +113,7 @@ export function exclusionHandlers(deps: AppDeps) {
   }
 
   async function remove(req: Request, res: Response) {
-    const id = /^\d{1,9}$/.test(String(req.params.exclusionId)) ? Number(req.params.exclusionId) : 0;
+    const id = idParam(req, 'exclusionId');
     const exists = await deps.db('street_office_exclusions').where({ id, street_office_id: req.user!.streetOfficeId }).first('id');
     if (!exists) throw new NotFound();
     const problems: Problems = {};

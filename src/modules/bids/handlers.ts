@@ -10,13 +10,13 @@ import { filesToChooseAgain } from '../../files/uploads';
 import { ALLOWED_EXTENSIONS } from '../../files/signatures';
 import { fenToInput } from '../../shared/money';
 import { pageNumber } from '../../shared/pagination';
-import { findCall, findCallRow, type CallView } from '../calls/queries';
+import { findCall, findCallRow, type CallView } from '../calls';
 import { biddingWindow, canReadBid, isOwnBid } from './policy';
 import { activeBidOf, bidFiles, budgetLines, findBidByRef, findBidFile, isSealed, organizationBids, type BidRow } from './queries';
 import { amountField, BUDGET_ROWS, FILE_FIELDS, itemField, parseBidForm, translateProblems, type Problems } from './schemas';
 import { assertCanBidOn, BidProblems, createBid, priceLimitFen, recordFileRead, removeBidFile, updateBid, withdrawBid, type UploadedByField } from './service';
 
-const idParam = (v: unknown) => (typeof v === 'string' && /^\d{1,9}$/.test(v) ? Number(v) : 0);
+import { pathId as idParam } from '../../web/path-id';
 
 /** The organization's bid pages: start, edit, submit, withdraw, attachments, and the bid itself. */
 export function bidHandlers(deps: AppDeps) {

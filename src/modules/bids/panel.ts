@@ -2,8 +2,8 @@ import type { RequestHandler } from 'express';
 import type { AppDeps } from '../../deps';
 import type { Queryable } from '../../db/knex';
 import type { SessionUser } from '../accounts/roles';
-import { findCallRow, type CallRow } from '../calls/queries';
-import { canBid } from '../organizations/policy';
+import { findCallRow, type CallRow } from '../calls';
+import { canBid } from '../organizations';
 import { biddingWindow, canListBids, type Window } from './policy';
 import { activeBidOf, submittedBidCount, submittedBids, type BidStatus, type SubmittedBid } from './queries';
 

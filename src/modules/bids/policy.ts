@@ -1,6 +1,6 @@
 import type { Queryable } from '../../db/knex';
 import type { SessionUser } from '../accounts/roles';
-import type { CallRow } from '../calls/queries';
+import { type CallRow } from '../calls';
 import { isSealed, type BidRow } from './queries';
 
 type CallTimes = Pick<CallRow, 'status' | 'opens_at' | 'closes_at'>;

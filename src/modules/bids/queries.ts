@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { Queryable } from '../../db/knex';
+import { forUpdate, type Queryable } from '../../db/knex';
 import { DEFAULT_PAGE_SIZE, makePage, type Page } from '../../shared/pagination';
 
 // Reads of the bids module. Written with the knex builder only, so they compile the same on SQLite
@@ -98,7 +98,7 @@ export async function findBidByRef(db: Queryable, ref: unknown): Promise<BidRow 
 export async function findBid(db: Queryable, bidId: number, lock = false): Promise<BidRow | undefined> {
   if (!Number.isSafeInteger(bidId) || bidId <= 0) return undefined;
   const q = db<BidRow>('bids').where({ id: bidId }).first();
-  const row = await (lock ? q.forUpdate() : q);
+  const row = await (lock ? forUpdate(db, q) : q);
   return row ? toBid(row) : undefined;
 }
 

@@ -36,7 +36,8 @@ export interface BidInput {
 }
 
 /** field -> i18n key (and values); translated by the handler. */
-export type Problems = Record<string, { key: string; params?: Record<string, unknown> }>;
+import { translateWith, type Problems } from '../../web/problems';
+export type { Problems };
 
 export type BidFormResult = { ok: true; data: BidInput } | { ok: false; problems: Problems; values: FormValues };
 
@@ -93,7 +94,7 @@ export function parseBidForm(body: unknown): BidFormResult {
 }
 
 export function translateProblems(t: TFunction, problems: Problems): Record<string, string> {
-  return Object.fromEntries(Object.entries(problems).map(([k, p]) => [k, t(p.key, p.params)]));
+  return translateWith(t, problems);
 }
 
 /** The exclusion form (manager): an organization and a reason; readmission: a reason. */

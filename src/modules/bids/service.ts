@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import type { AppDeps } from '../../deps';
 import { auditedTransaction, type Actor } from '../../audit/audit';
-import { isSqlite, type Queryable, type Tx, returnedId } from '../../db/knex';
+import { type Queryable, type Tx, returnedId } from '../../db/knex';
+import { transition } from '../../db/transition';
 import { isUniqueViolation } from '../../db/errors';
 import { storeFile, withFileCleanup } from '../../files/storage';
 import { extensionOf } from '../../files/signatures';
@@ -9,8 +10,8 @@ import { formatMoney } from '../../shared/money';
 import { formatDateTime } from '../../shared/time';
 import { Forbidden, InvalidState, NotFound, ValidationFailed } from '../../web/errors';
 import type { SessionUser } from '../accounts/roles';
-import { findCallRow, type CallRow } from '../calls/queries';
-import { canBid } from '../organizations/policy';
+import { findCallRow, type CallRow } from '../calls';
+import { canBid } from '../organizations';
 import { biddingWindow, isOwnBid } from './policy';
 import { bidFiles, budgetLines, findBid, isRef, newRef, type BidRow } from './queries';
 import { FILE_FIELDS, TEXT_FIELDS, type BidFileKind, type BidInput, type Problems } from './schemas';
@@ -65,7 +66,7 @@ export async function assertCanBidOn(db: Queryable, user: SessionUser, call: Cal
 /** The call, visible to bidders (not a draft), locked for the rest of the transaction so a bid and
  *  an amendment or the opening of bids are never interleaved. */
 async function lockCall(trx: Tx, callId: number): Promise<CallRow> {
-  const call = await findCallRow(trx, callId, !isSqlite(trx));
+  const call = await findCallRow(trx, callId, true);
   if (!call || call.status === 'draft') throw new NotFound();
   return call;
 }
@@ -223,7 +224,7 @@ export async function updateBid(deps: Deps, actor: Actor, user: SessionUser, bid
     auditedTransaction(deps.db, actor, now, async (trx) => {
       const current = (await findBid(trx, bidId))!;
       const call = await lockCall(trx, current.call_id);
-      const bid = (await findBid(trx, bidId, !isSqlite(trx)))!;
+      const bid = (await findBid(trx, bidId, true))!;
       assertWindow(call, deps.clock.now());
       if (bid.status === 'withdrawn') throw new InvalidState('bids.errors.withdrawn');
       await assertMayBid(trx, user, call);
@@ -257,11 +258,10 @@ export async function withdrawBid(deps: Deps, actor: Actor, user: SessionUser, b
     const current = (await findBid(trx, bidId))!;
     const call = await lockCall(trx, current.call_id);
     assertWindow(call, deps.clock.now());
-    const bid = (await findBid(trx, bidId, !isSqlite(trx)))!;
+    const bid = (await findBid(trx, bidId, true))!;
     if (bid.status === 'withdrawn') throw new InvalidState('bids.errors.withdrawn');
     const at = now.toISOString();
-    const n = await trx('bids').where({ id: bidId, status: bid.status }).update({ status: 'withdrawn', withdrawn_at: at, updated_by: user.id, updated_at: at });
-    if (n !== 1) throw new InvalidState('bids.errors.changedMeanwhile');
+    await transition(trx, { table: 'bids', id: bidId, from: bid.status, to: 'withdrawn', set: { withdrawn_at: at, updated_by: user.id, updated_at: at }, errorKey: 'bids.errors.changedMeanwhile' });
     return { result: undefined, audit: bidEvent('bid.withdraw', bid, { status: bid.status }, { status: 'withdrawn' }) };
   });
 }
@@ -274,7 +274,7 @@ export async function removeBidFile(deps: Deps, actor: Actor, user: SessionUser,
     const current = (await findBid(trx, bidId))!;
     const call = await lockCall(trx, current.call_id);
     assertWindow(call, deps.clock.now());
-    const bid = (await findBid(trx, bidId, !isSqlite(trx)))!;
+    const bid = (await findBid(trx, bidId, true))!;
     if (bid.status === 'withdrawn') throw new InvalidState('bids.errors.withdrawn');
     const file = isRef(fileRef) ? await trx('bid_files as bf').join('stored_files as f', 'f.id', 'bf.file_id').where({ 'bf.bid_id': bidId, 'bf.ref': fileRef }).first('bf.id', 'bf.kind', 'f.sha256') : undefined;
     if (!file) throw new NotFound();

@@ -1,5 +1,5 @@
-import { FUND_SOURCES, type SourceAmount } from '../funds/service';
-import type { ProcurementMethod } from '../catalog/schemas';
+import { FUND_SOURCES, type SourceAmount } from '../funds';
+import { type ProcurementMethod } from '../catalog';
 import { amountField, criterionNameField, criterionWeightField, weightField, type CallForm, type FundingMode } from './schemas';
 import { CRITERION_ROWS, EVALUATION_SOURCES, parseWeight, readCriteria, weightProblem, weightSum, type Criterion, type EvaluationWeights } from './weights';
 
@@ -24,12 +24,8 @@ export interface CallInput {
   citizenMinRatings: number;
 }
 
-/** A refusal of one field: an i18n key and its values. */
-export interface Problem {
-  key: string;
-  params?: Record<string, unknown>;
-}
-export type Problems = Record<string, Problem>;
+import type { Problem, Problems } from '../../web/problems';
+export type { Problem, Problems };
 
 /** The cross-field rules: budget from sources, venture pool and cap, times, criteria and evaluation weights. */
 export function toCallInput(form: CallForm, now: Date): { input: CallInput; problems: Problems } {

@@ -1,7 +1,7 @@
 import type { TFunction } from 'i18next';
 import { formatMoney, fenToInput } from '../../shared/money';
 import { formatDateTime, toShanghaiInput } from '../../shared/time';
-import { FUND_SOURCES } from '../funds/service';
+import { FUND_SOURCES } from '../funds';
 import type { AmendmentRow, CallRow } from './queries';
 import { amountField, criterionNameField, criterionWeightField, weightField } from './schemas';
 import type { Change } from './service';

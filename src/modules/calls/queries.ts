@@ -1,6 +1,6 @@
-import type { Queryable } from '../../db/knex';
+import { forUpdate, type Queryable } from '../../db/knex';
 import { paginateBounded, type Page } from '../../shared/pagination';
-import type { FundSource } from '../funds/service';
+import type { FundSource } from '../funds';
 import type { Criterion } from './weights';
 
 export interface CallRow {
@@ -89,7 +89,7 @@ export async function findCall(db: Queryable, id: number): Promise<CallView | un
 
 export async function findCallRow(db: Queryable, id: number, lock = false): Promise<CallRow | undefined> {
   const q = db<CallRow>('calls').where({ id }).first();
-  return lock ? q.forUpdate() : q;
+  return lock ? forUpdate(db, q) : q;
 }
 
 export async function callSources(db: Queryable, callId: number): Promise<{ source: FundSource; amount_fen: number }[]> {

@@ -1,6 +1,8 @@
 import type { Request, RequestHandler, Response } from 'express';
+import { translateProblems } from '../../web/problems';
 import type { AppDeps } from '../../deps';
 import { actorOf } from '../../web/actor';
+import { idParam } from '../../web/path-id';
 import { once } from '../../web/once';
 import { csrfAfterUpload } from '../../web/csrf';
 import { Forbidden, InvalidState, NotFound, ValidationFailed } from '../../web/errors';
@@ -11,12 +13,11 @@ import { sendStoredFile } from '../../files/storage';
 import { filesToChooseAgain, uploadedFiles } from '../../files/uploads';
 import { ALLOWED_EXTENSIONS } from '../../files/signatures';
 import { pageNumber } from '../../shared/pagination';
-import { listStreetOffices } from '../streets/repository';
-import { listCategories, usableItems } from '../catalog/queries';
-import { PROCUREMENT_METHODS } from '../catalog/schemas';
-import { parseModuleForm } from '../catalog/form';
-import { FUND_SOURCES, InsufficientFunds, streetYearBalances } from '../funds/service';
-import { toCallInput, type Problems } from './input';
+import { listStreetOffices } from '../streets';
+import { shanghaiYear } from '../../shared/time';
+import { listCategories, usableItems, PROCUREMENT_METHODS, parseModuleForm } from '../catalog';
+import { FUND_SOURCES, InsufficientFunds, streetYearBalances } from '../funds';
+import { toCallInput } from './input';
 import { canManageCall, canSeeCall, effectiveStatus } from './policy';
 import { evaluationWeightsOf, formValuesOf, presentAmendments } from './present';
 import * as q from './queries';
@@ -30,13 +31,10 @@ const MAX_DOCUMENTS = 5;
 /** Calls for bids and venture calls: the public browses published calls; a street office's managers
  *  draft, publish, amend and cancel their own. */
 export function callRoutes(deps: AppDeps, acceptFiles: AcceptFiles) {
-  const idOf = (req: Request) => (/^\d{1,9}$/.test(String(req.params.id)) ? Number(req.params.id) : 0);
-  const shanghaiYear = () => Number(new Intl.DateTimeFormat('en', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(deps.clock.now()));
-  const translate = (req: Request, problems: Problems) => Object.fromEntries(Object.entries(problems).map(([k, p]) => [k, req.t(p.key, p.params)]));
 
   /** Loads a call the user may see; a draft of another street office is not found, not even its title. */
   async function load(req: Request) {
-    const call = await q.findCall(deps.db, idOf(req));
+    const call = await q.findCall(deps.db, idParam(req));
     if (!call || !canSeeCall(req.user, call)) throw new NotFound();
     return call;
   }
@@ -126,7 +124,7 @@ export function callRoutes(deps: AppDeps, acceptFiles: AcceptFiles) {
 
   async function renderForm(req: Request, res: Response, status: number, locals: { call: q.CallView | null; values: Record<string, string>; errors?: Record<string, string>; formError?: string | null }) {
     const user = req.user!;
-    const year = Number(locals.values.budgetYear) || shanghaiYear();
+    const year = Number(locals.values.budgetYear) || shanghaiYear(deps.clock.now());
     const [items, balances] = await Promise.all([usableItems(deps.db, user.streetOfficeId!), streetYearBalances(deps.db, user.streetOfficeId!, year)]);
     res.status(status).render('calls/form', {
       title: locals.call ? (locals.call.status === 'draft' ? req.t('calls.editTitle') : req.t('calls.amendTitle')) : req.t('calls.newTitle'),
@@ -149,7 +147,7 @@ export function callRoutes(deps: AppDeps, acceptFiles: AcceptFiles) {
   }
 
   async function newForm(req: Request, res: Response) {
-    const values: Record<string, string> = { budgetYear: String(shanghaiYear()), publicityDays: String(DEFAULT_PUBLICITY_DAYS), maxAdvancePercent: String(DEFAULT_MAX_ADVANCE_PERCENT), reviewDays: String(DEFAULT_REVIEW_DAYS), citizenMinRatings: String(DEFAULT_CITIZEN_MIN_RATINGS), fundingMode: 'project_purchase', method: 'contract_outsourcing' };
+    const values: Record<string, string> = { budgetYear: String(shanghaiYear(deps.clock.now())), publicityDays: String(DEFAULT_PUBLICITY_DAYS), maxAdvancePercent: String(DEFAULT_MAX_ADVANCE_PERCENT), reviewDays: String(DEFAULT_REVIEW_DAYS), citizenMinRatings: String(DEFAULT_CITIZEN_MIN_RATINGS), fundingMode: 'project_purchase', method: 'contract_outsourcing' };
     for (const s of EVALUATION_SOURCES) values[weightField(s)] = String(DEFAULT_EVALUATION_WEIGHTS[s]);
     if (typeof req.query.item === 'string' && /^\d{1,9}$/.test(req.query.item)) values.catalogItemId = req.query.item;
     await renderForm(req, res, 200, { call: null, values });
@@ -170,7 +168,7 @@ export function callRoutes(deps: AppDeps, acceptFiles: AcceptFiles) {
     const form = parseModuleForm(callFormSchema, req.body, req.t);
     if (!form.ok) return again(422, form.errors);
     const { input, problems } = toCallInput(form.data as CallForm, deps.clock.now());
-    if (Object.keys(problems).length) return again(422, translate(req, problems));
+    if (Object.keys(problems).length) return again(422, translateProblems(req, problems));
     const files = uploadedFiles(req, 'documents');
     try {
       if (!call) {
@@ -182,7 +180,7 @@ export function callRoutes(deps: AppDeps, acceptFiles: AcceptFiles) {
       flash(req, outcome === 'unchanged' ? 'info' : 'success', req.t(`calls.outcome.${outcome}`));
       return res.redirect(303, `/calls/${call.id}`);
     } catch (err) {
-      if (err instanceof service.CallProblems) return again(422, translate(req, err.problems));
+      if (err instanceof service.CallProblems) return again(422, translateProblems(req, err.problems));
       // A document whose content does not match its extension (storeFile).
       if (err instanceof ValidationFailed) {
         return again(422, Object.fromEntries(Object.entries(err.fieldErrors).map(([k, v]) => [k, req.t(v, { allowed: ALLOWED_EXTENSIONS.join(', ') })])));
@@ -204,7 +202,7 @@ export function callRoutes(deps: AppDeps, acceptFiles: AcceptFiles) {
     try {
       await service.publishCall(deps, actorOf(req), req.user!, call.id);
     } catch (err) {
-      if (err instanceof service.CallProblems) return renderShow(req, res, call, 422, { formError: Object.values(translate(req, err.problems)).join('；') });
+      if (err instanceof service.CallProblems) return renderShow(req, res, call, 422, { formError: Object.values(translateProblems(req, err.problems)).join('；') });
       if (err instanceof InsufficientFunds) return renderShow(req, res, call, 422, { formError: req.t(err.messageKey, err.params) });
       throw err;
     }
@@ -223,7 +221,7 @@ export function callRoutes(deps: AppDeps, acceptFiles: AcceptFiles) {
 
   async function download(req: Request, res: Response) {
     const call = await load(req);
-    const doc = await q.findCallDocument(deps.db, call.id, /^\d{1,9}$/.test(String(req.params.documentId)) ? Number(req.params.documentId) : 0);
+    const doc = await q.findCallDocument(deps.db, call.id, idParam(req, 'documentId'));
     if (!doc) throw new NotFound();
     await sendStoredFile(res, deps.config.uploadDir, { ...doc, id: doc.file_id, uploaded_by: null });
   }

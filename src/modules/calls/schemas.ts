@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { field } from '../../web/forms';
 import { parseMoney } from '../../shared/money';
-import { FUND_SOURCES, type FundSource } from '../funds/service';
-import { PROCUREMENT_METHODS } from '../catalog/schemas';
-import { yearField } from '../catalog/schemas';
+import { FUND_SOURCES, type FundSource } from '../funds';
+import { PROCUREMENT_METHODS, yearField } from '../catalog';
 import { CRITERION_ROWS, EVALUATION_SOURCES, type EvaluationSource } from './weights';
 
 export const FUNDING_MODES = ['project_purchase', 'project_subsidy', 'project_reward'] as const;

@@ -1,13 +1,13 @@
 import type { AppDeps } from '../../deps';
 import { auditedTransaction, type Actor } from '../../audit/audit';
-import { isSqlite, type Tx, returnedId } from '../../db/knex';
+import { type Tx, returnedId } from '../../db/knex';
 import { storeFile, withFileCleanup } from '../../files/storage';
 import { formatMoney } from '../../shared/money';
 import { Forbidden, InvalidState, NotFound, ValidationFailed } from '../../web/errors';
+import { moveCall } from './lifecycle';
 import type { SessionUser } from '../accounts/roles';
-import { itemUsableBy } from '../catalog/policy';
-import { methodsFromColumn } from '../catalog/schemas';
-import { InsufficientFunds, releaseCallReservation, reserveForCall, streetYearBalances, type FundSource } from '../funds/service';
+import { itemUsableBy, methodsFromColumn } from '../catalog';
+import { InsufficientFunds, releaseCallReservation, reserveForCall, streetYearBalances, type FundSource } from '../funds';
 import { amendmentAllowed } from './amendment';
 import { bidderOrganizationIds } from '../bids/index';
 import { notify, staffOf } from '../notifications';
@@ -96,7 +96,7 @@ async function storeDocuments(trx: Tx, deps: Deps, callId: number, files: Expres
 
 
 async function lockCall(trx: Tx, id: number): Promise<CallRow> {
-  const call = await findCallRow(trx, id, !isSqlite(trx));
+  const call = await findCallRow(trx, id, true);
   if (!call) throw new NotFound();
   return call;
 }
@@ -235,8 +235,7 @@ export async function publishCall(deps: Deps, actor: Actor, user: SessionUser, c
     const sources = await callSources(trx, callId);
     const amounts = sources.map((s) => ({ source: s.source, amountFen: s.amount_fen }));
     await reserveForCall(trx, { streetOfficeId: call.street_office_id, year: call.budget_year, callId, amounts, userId: user.id, now });
-    const n = await trx('calls').where({ id: callId, status: 'draft' }).update({ status: 'published', published_at: now.toISOString(), updated_at: now.toISOString() });
-    if (n !== 1) throw new InvalidState('calls.errors.notDraft');
+    await moveCall(trx, callId, 'publish', { set: { published_at: now.toISOString(), updated_at: now.toISOString() }, errorKey: 'calls.errors.notDraft' });
     return {
       result: undefined,
       audit: {
@@ -259,10 +258,12 @@ export async function cancelCall(deps: Deps, actor: Actor, user: SessionUser, ca
     if (!canManageCall(user, call)) throw new Forbidden();
     if (call.status !== 'draft' && call.status !== 'published') throw new InvalidState('calls.errors.notCancellable');
     if (call.status === 'published') await releaseCallReservation(trx, { callId, userId: user.id, now });
-    const n = await trx('calls')
-      .where({ id: callId, status: call.status })
-      .update({ status: 'cancelled', cancelled_at: now.toISOString(), cancel_reason: reason, updated_at: now.toISOString() });
-    if (n !== 1) throw new InvalidState('calls.errors.notCancellable');
+    // Still in the state read above: the reservation released (or not) depends on it.
+    await moveCall(trx, callId, 'cancel', {
+      set: { cancelled_at: now.toISOString(), cancel_reason: reason, updated_at: now.toISOString() },
+      where: (q) => q.where('status', call.status),
+      errorKey: 'calls.errors.notCancellable',
+    });
     if (call.status === 'published') await notifyBidders(trx, callId, call.title, now);
     return {
       result: undefined,

@@ -2,8 +2,9 @@ import type { AppDeps } from '../../deps';
 import { auditedTransaction, type Actor } from '../../audit/audit';
 import { isUniqueViolation } from '../../db/errors';
 import { returnedId, type Tx } from '../../db/knex';
+import { transition } from '../../db/transition';
 import type { SessionUser } from '../accounts/roles';
-import { Forbidden, InvalidState, NotFound, ValidationFailed } from '../../web/errors';
+import { Forbidden, NotFound, ValidationFailed } from '../../web/errors';
 import { canAddItems, canKeepItem } from './policy';
 import { findCategory, type CatalogItemRow } from './queries';
 import { methodsToColumn, type CatalogItemInput, type ItemStatus } from './schemas';
@@ -84,8 +85,7 @@ export async function setItemStatus(deps: Deps, actor: Actor, user: SessionUser,
   await auditedTransaction(deps.db, actor, now, async (trx) => {
     const item = await lockItem(trx, user, id);
     const from: ItemStatus = status === 'retired' ? 'active' : 'retired';
-    const n = await trx('catalog_items').where({ id, status: from }).update({ status, updated_at: now.toISOString() });
-    if (n !== 1) throw new InvalidState(status === 'retired' ? 'catalog.errors.alreadyRetired' : 'catalog.errors.alreadyActive');
+    await transition(trx, { table: 'catalog_items', id, from, to: status, set: { updated_at: now.toISOString() }, errorKey: status === 'retired' ? 'catalog.errors.alreadyRetired' : 'catalog.errors.alreadyActive' });
     return {
       result: undefined,
       audit: {

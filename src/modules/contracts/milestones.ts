@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Queryable } from '../../db/knex';
+import { forUpdate, type Queryable } from '../../db/knex';
 import type { MilestoneRow } from './queries';
 
 /** A milestone of a contract with what other modules (reports, evaluation) need of its contract:
@@ -69,7 +69,7 @@ export async function contractMilestone(db: Queryable, contractId: number, seq: 
 /** The same inside a transaction, with the contract row locked (PostgreSQL) so that a termination or
  *  an amendment cannot cross the caller's write. */
 export async function lockContractMilestone(trx: Knex.Transaction, contractId: number, seq: number): Promise<ContractMilestone | undefined> {
-  const locked = await trx('contracts').where({ id: contractId }).forUpdate().first('id');
+  const locked = await forUpdate(trx, trx('contracts').where({ id: contractId }).first('id'));
   if (!locked) return undefined;
   return contractMilestone(trx, contractId, seq);
 }

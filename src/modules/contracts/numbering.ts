@@ -1,4 +1,4 @@
-import { isSqlite, type Tx } from '../../db/knex';
+import { updateReturning, type Tx } from '../../db/knex';
 
 /** DS-2026-0007: the street office's short code, the year, the sequence padded to four digits. */
 export const formatNumber = (code: string, year: number, seq: number) => `${code}-${year}-${String(seq).padStart(4, '0')}`;
@@ -12,11 +12,5 @@ export const formatNumber = (code: string, year: number, seq: number) => `${code
  */
 export async function nextSequence(trx: Tx, streetOfficeId: number, year: number): Promise<number> {
   await trx('contract_counters').insert({ street_office_id: streetOfficeId, year, last_seq: 0 }).onConflict(['street_office_id', 'year']).ignore();
-  if (isSqlite(trx)) {
-    await trx('contract_counters').where({ street_office_id: streetOfficeId, year }).update({ last_seq: trx.raw('last_seq + 1') });
-    const row = await trx('contract_counters').where({ street_office_id: streetOfficeId, year }).first('last_seq');
-    return Number(row.last_seq);
-  }
-  const [row] = await trx('contract_counters').where({ street_office_id: streetOfficeId, year }).update({ last_seq: trx.raw('last_seq + 1') }).returning('last_seq');
-  return Number(typeof row === 'object' ? row.last_seq : row);
+  return Number(await updateReturning(trx, 'contract_counters', { street_office_id: streetOfficeId, year }, { last_seq: trx.raw('last_seq + 1') }, 'last_seq'));
 }

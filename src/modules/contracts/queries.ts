@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Queryable } from '../../db/knex';
+import { forUpdate, type Queryable } from '../../db/knex';
 import { paginateBounded, type Page } from '../../shared/pagination';
 import type { Milestone, Terms } from './terms';
 
@@ -136,7 +136,7 @@ export async function findContract(db: Queryable, id: number): Promise<ContractV
 /** The contract row, locked for the rest of the transaction on PostgreSQL. */
 export async function lockContract(trx: Knex.Transaction, id: number, lock: boolean): Promise<ContractRow | undefined> {
   const q = trx<ContractRow>('contracts').where({ id }).first();
-  return lock ? q.forUpdate() : q;
+  return lock ? forUpdate(trx, q) : q;
 }
 
 export async function versionsOf(db: Queryable, contractId: number): Promise<VersionRow[]> {

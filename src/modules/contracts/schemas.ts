@@ -8,7 +8,8 @@ export const terminateSchema = z.object({ reason: field.text(COMMENT_MAX) });
 export const rejectSchema = z.object({ comment: field.text(COMMENT_MAX) });
 
 /** A path id: digits only and small enough for an integer column; anything else finds nothing. */
-export const pathId = (value: unknown): number => (typeof value === 'string' && /^\d{1,9}$/.test(value) ? Number(value) : 0);
+import { pathId } from '../../web/path-id';
+export { pathId };
 
 /** ?status=&year=&organization= -> filters; anything odd is ignored rather than an error. */
 export function listFilters(query: Record<string, unknown>): ListFilters {

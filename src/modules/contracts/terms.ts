@@ -1,5 +1,5 @@
 import { formatMoney, parseMoney } from '../../shared/money';
-import { EVALUATION_SOURCES, type EvaluationSource, type EvaluationWeights } from '../calls/weights';
+import { EVALUATION_SOURCES, type EvaluationSource, type EvaluationWeights } from '../calls';
 
 /**
  * The terms of a contract version as typed in the form (period, service plan, milestone rows) and
@@ -36,11 +36,8 @@ export interface Terms {
   milestones: Milestone[];
 }
 
-export interface Problem {
-  key: string;
-  params?: Record<string, unknown>;
-}
-export type Problems = Record<string, Problem>;
+import type { Problem, Problems } from '../../web/problems';
+export type { Problem, Problems };
 
 /** Field names of milestone row i (1-based). */
 export const mf = (i: number, name: string) => `m${i}_${name}`;

@@ -1,15 +1,14 @@
 import type { Request, Response } from 'express';
 import type { AppDeps } from '../../deps';
 import { routeTable } from '../../web/routes';
-import { recentEvents } from '../audit-trail/queries';
-import { describeEvents } from '../audit-trail/describe';
-import { organizationSummary } from '../organizations/queries';
+import { recentEvents, describeEvents } from '../audit-trail';
+import { organizationSummary } from '../organizations';
 import * as q from './queries';
 import { adminQueue, managerQueue, organizationQueue, paymentItems, reviewerQueue, type QueueItem } from './queues';
 import { paymentDashboard } from '../payments';
 import { reviewerTodo } from '../reviews';
-import { floorStatus as fundsFloorStatus } from '../funds/queries';
-import { shanghaiYear } from '../funds/format';
+import { floorStatus as fundsFloorStatus } from '../funds';
+import { shanghaiYear } from '../../shared/time';
 import { evaluationDashboard } from '../evaluations';
 
 /** Each role lands here and sees its own page: who they are, what they look after, what to do next. */

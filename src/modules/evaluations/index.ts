@@ -3,3 +3,4 @@
 export { evaluationRoutes } from './routes';
 export { evaluationDashboard, type EvaluationDashboard } from './dashboard';
 export { closedEvaluation, publicEvaluationResults, type ClosedEvaluation, type PublicEvaluationResult } from './evaluation';
+export { gradeOf } from './weighting';

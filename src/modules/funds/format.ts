@@ -1,10 +1,5 @@
 import { formatMoney } from '../../shared/money';
 
-/** The calendar year in Asia/Shanghai (UTC+8, no daylight saving) of a moment. */
-export function shanghaiYear(now: Date): number {
-  return new Date(now.getTime() + 8 * 60 * 60 * 1000).getUTCFullYear();
-}
-
 /** Basis points (hundredths of a percent, integer) -> "+12.34%" / "-5.00%"; integer arithmetic only. */
 export function formatGrowthPercent(bp: number | null): string {
   if (bp === null) return '';

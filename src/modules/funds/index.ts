@@ -32,7 +32,8 @@ export {
 } from './holdings';
 /** Read-only, for the public disclosure pages and the open data (src/modules/disclosure). */
 export { ANNUAL_FLOOR_FEN, MIN_YEAR, MAX_YEAR } from './service';
-export { streetYearSummary, overview, districtYearTotals, paymentLedger, paymentLedgerOfContracts, fundedStreetYears, type FundRow, type OverviewRow, type PaymentLedgerRow } from './queries';
-export { shanghaiYear, formatGrowthPercent } from './format';
+export { streetYearSummary, overview, districtYearTotals, paymentLedger, paymentLedgerOfContracts, fundedStreetYears, floorStatus, type FundRow, type OverviewRow, type PaymentLedgerRow } from './queries';
+export { formatGrowthPercent } from './format';
+export { shanghaiYear } from '../../shared/time';
 export { reconcile, negativeHoldings, type ReconcileDifference } from './reconcile';
 export { splitByShares, splitByWeights, splitEvenly, splitByPercent, parsePercent, splitMatrix } from '../../shared/split';

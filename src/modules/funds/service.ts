@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { isSqlite, returnedId, type Queryable } from '../../db/knex';
+import { forUpdate, returnedId, type Queryable } from '../../db/knex';
 import { formatMoney } from '../../shared/money';
 import { DomainError } from '../../web/errors';
 
@@ -200,14 +200,16 @@ interface CallHolding {
 async function callHoldings(trx: Knex.Transaction, callId: number, lock: boolean): Promise<CallHolding[]> {
   const streetYears: { street_office_id: number; year: number }[] = await trx('fund_entries').where({ call_id: callId }).distinct('street_office_id', 'year');
   if (!streetYears.length) return [];
-  if (lock && !isSqlite(trx)) {
-    await trx('fund_accounts')
-      .where((q) => {
-        for (const sy of streetYears) q.orWhere({ street_office_id: sy.street_office_id, year: sy.year });
-      })
-      .orderBy('id')
-      .forUpdate()
-      .select('id');
+  if (lock) {
+    await forUpdate(
+      trx,
+      trx('fund_accounts')
+        .where((q) => {
+          for (const sy of streetYears) q.orWhere({ street_office_id: sy.street_office_id, year: sy.year });
+        })
+        .orderBy('id')
+        .select('id'),
+    );
   }
   const rows = await trx('fund_entries')
     .where({ call_id: callId })
@@ -314,6 +316,5 @@ export async function insertEntries(trx: Knex.Transaction, entries: EntryInput[]
 /** Locks a street-year's account rows on PostgreSQL, always in id order, so that two movements of the
  *  same street-year wait for each other instead of deadlocking. SQLite has one writer. */
 export async function lockStreetYear(trx: Knex.Transaction, streetOfficeId: number, year: number): Promise<void> {
-  if (isSqlite(trx)) return;
-  await trx('fund_accounts').where({ street_office_id: streetOfficeId, year }).orderBy('id').forUpdate().select('id');
+  await forUpdate(trx, trx('fund_accounts').where({ street_office_id: streetOfficeId, year }).orderBy('id').select('id'));
 }

@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import type { AppDeps } from '../../deps';
 import { NotFound, ValidationFailed } from '../../web/errors';
+import { idParam } from '../../web/path-id';
 import { flash } from '../../web/flash';
 import { parseForm } from '../../web/forms';
 import { safeLocalPath } from '../../web/redirect';
@@ -40,7 +41,7 @@ export function notificationRoutes(deps: AppDeps) {
   }
 
   async function read(req: Request, res: Response) {
-    const id = /^\d{1,9}$/.test(String(req.params.id)) ? Number(req.params.id) : 0;
+    const id = idParam(req);
     if (!id) throw new NotFound();
     const { link } = await markRead(deps.db, req.user!.id, id, deps.clock.now());
     res.redirect(303, safeLocalPath(link, '/notifications'));

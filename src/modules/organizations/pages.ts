@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { translateProblems } from '../../web/problems';
 import type { AppDeps } from '../../deps';
 import { ALLOWED_EXTENSIONS } from '../../files/signatures';
 import { Forbidden, NotFound } from '../../web/errors';
@@ -9,8 +10,7 @@ import { DOCUMENT_KINDS, ORGANIZATION_TYPES } from './schemas';
 /** Shared by the module's handlers: loading an organization under a policy, rendering its page. */
 
 /** Field errors from the service are i18n keys; forms show them translated. */
-export const translate = (req: Request, errors: Record<string, string>, params: Record<string, unknown> = {}) =>
-  Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, req.t(v, params)]));
+export const translate = translateProblems;
 
 /** Loads the organization and checks the named policy; another organization's record is a 404
  *  for staff (not even its existence is confirmed) and a 403 for other roles. */

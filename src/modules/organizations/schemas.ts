@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { TFunction } from 'i18next';
 import { field, formValues, parseForm, type FormResult } from '../../web/forms';
-import { createUserSchema } from '../accounts/schemas';
+import { createUserSchema } from '../accounts';
 import { checkCreditCode } from '../../shared/credit-code';
 
 export const DOCUMENT_KINDS = ['registration_certificate', 'annual_inspection', 'charter', 'other'] as const;

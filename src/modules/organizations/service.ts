@@ -2,13 +2,13 @@ import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import type { AppDeps } from '../../deps';
 import { auditedTransaction, type Actor } from '../../audit/audit';
-import { isSqlite, returnedId } from '../../db/knex';
+import { forUpdate, returnedId } from '../../db/knex';
+import { transition } from '../../db/transition';
 import { isUniqueViolation } from '../../db/errors';
 import { discardFile, storeFile } from '../../files/storage';
 import { toShanghaiInput } from '../../shared/time';
 import { InvalidState, NotFound, ValidationFailed } from '../../web/errors';
-import { insertUser } from '../accounts/repository';
-import { hashPassword } from '../accounts/passwords';
+import { insertUser, hashPassword } from '../accounts';
 import type { OrganizationRow } from './queries';
 import { TRANSITIONS, type Decision } from './policy';
 import type { ProfileInput, RegistrationInput } from './schemas';
@@ -186,15 +186,14 @@ export async function decide(deps: Deps, actor: Actor, organizationId: number, d
   const at = now.toISOString();
   return auditedTransaction(deps.db, actor, now, async (trx) => {
     const query = trx<OrganizationRow>('organizations').where({ id: organizationId }).first();
-    const before = (await (isSqlite(deps.db) ? query : query.forUpdate())) as OrganizationRow | undefined;
+    const before = (await forUpdate(trx, query)) as OrganizationRow | undefined;
     if (!before) throw new NotFound();
     if (before.status !== from) throw new InvalidState('organizations.errors.wrongStatus');
     const changes =
       decision === 'resubmit'
         ? { status: to, updated_at: at }
         : { status: to, status_reason: reason, reviewed_at: at, reviewed_by: actor.userId, updated_at: at };
-    const n = await trx('organizations').where({ id: organizationId, status: from }).update(changes);
-    if (n !== 1) throw new InvalidState('organizations.errors.wrongStatus');
+    await transition(trx, { table: 'organizations', id: organizationId, from, to, set: changes, errorKey: 'organizations.errors.wrongStatus' });
     return {
       result: { ...before, ...changes } as OrganizationRow,
       audit: {

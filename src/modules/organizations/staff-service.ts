@@ -5,8 +5,7 @@ import { returnedId, type Queryable } from '../../db/knex';
 import { isUniqueViolation } from '../../db/errors';
 import { InvalidState, NotFound, ValidationFailed } from '../../web/errors';
 import type { SessionUser } from '../accounts/roles';
-import { deleteSessionsOf, insertUser } from '../accounts/repository';
-import { hashPassword } from '../accounts/passwords';
+import { deleteSessionsOf, hashPassword, insertUser } from '../accounts';
 
 type Deps = Pick<AppDeps, 'db' | 'clock' | 'config'>;
 

@@ -5,7 +5,7 @@ import { actorOf } from '../../web/actor';
 import { NotFound, ValidationFailed } from '../../web/errors';
 import { flash } from '../../web/flash';
 import { field, formValues, parseForm } from '../../web/forms';
-import { createUserSchema } from '../accounts/schemas';
+import { createUserSchema } from '../accounts';
 import { acceptInvitation, disableStaff, invite, openInvitation, staffOf, INVITATION_DAYS } from './staff-service';
 
 const inviteSchema = z.object({ displayName: field.text(100) });

@@ -1,7 +1,7 @@
 import type { TFunction } from 'i18next';
 import type { Queryable } from '../../db/knex';
 import { FUND_SOURCES } from '../funds';
-import { ANNUAL_FLOOR_FEN } from '../funds/service';
+import { ANNUAL_FLOOR_FEN } from '../funds';
 import type { Column, Section } from './export/model';
 import { monthsOf, yearsOf, type Period } from './period';
 import {

@@ -4,7 +4,7 @@ import type { Queryable } from '../../db/knex';
 import { makePage } from '../../shared/pagination';
 import { FUND_SOURCES } from '../funds';
 import { paymentJournalQuery } from '../payments';
-import { gradeOf } from '../evaluations/weighting';
+import { gradeOf } from '../evaluations';
 import type { Column, Row, Section } from './export/model';
 import { utcBounds, type Period } from './period';
 

@@ -1,7 +1,7 @@
 import type { TFunction } from 'i18next';
 import type { Queryable } from '../../db/knex';
 import { makePage, type Page } from '../../shared/pagination';
-import { gradeOf } from '../evaluations/weighting';
+import { gradeOf } from '../evaluations';
 import type { Column, Row, Section } from './export/model';
 import type { Period } from './period';
 import { registerQuery, registerRows, registerTotals } from './queries';

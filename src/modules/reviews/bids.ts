@@ -1,6 +1,6 @@
 import type { Queryable } from '../../db/knex';
 import { findBid, findBidByRef, submittedBids as bidsModuleSubmittedBids } from '../bids';
-import { findOrganization } from '../organizations/queries';
+import { findOrganization } from '../organizations';
 
 // The review reads bids through the bids module's interface. (rankBids and the progress counts join
 // the bids table inside their aggregate queries, so that they stay one query, not one per bid.)

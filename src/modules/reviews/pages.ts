@@ -9,7 +9,8 @@ import { rankBids, type RankedBid } from './ranking';
 
 // What the review pages show, gathered in a few queries each (never one per bid or reviewer).
 
-export const idParam = (req: Request, name: string) => (/^\d{1,9}$/.test(String(req.params[name])) ? Number(req.params[name]) : 0);
+import { idParam } from '../../web/path-id';
+export { idParam };
 
 /** The call, for a user who may see its review: the street's managers, the administrator, the
  *  street's auditors, or a reviewer on its panel. A draft is not found for anyone but its managers. */

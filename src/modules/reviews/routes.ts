@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { translateProblems } from '../../web/problems';
 import type { AppDeps } from '../../deps';
 import { actorOf } from '../../web/actor';
 import { once } from '../../web/once';
@@ -20,7 +21,6 @@ import * as service from './service';
 /** The review (评审): opening bids, the panel, declarations, scoring, closing and the ranking.
  *  Access here is the floor; each handler checks the policy on the call and the bid. */
 export function reviewRoutes(deps: AppDeps) {
-  const translate = (req: Request, errors: Record<string, string>) => Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, req.t(v)]));
   const overseers = ['manager', 'admin', 'auditor', 'reviewer'] as const;
   const managers = ['manager'] as const;
   const reviewers = ['reviewer'] as const;
@@ -70,7 +70,7 @@ export function reviewRoutes(deps: AppDeps) {
       const done = await once(req, deps.db, 'reviews.reviewer', (actor) => service.assignReviewer(deps, actor, req.user!, call.id, form.data.reviewerId));
       flash(req, 'success', req.t(done.barredBids ? 'reviews.panel.assignedBarred' : 'reviews.panel.assigned', { name: done.name, count: done.barredBids }));
     } catch (err) {
-      if (err instanceof ValidationFailed) return renderCall(req, res, 422, { errors: translate(req, err.fieldErrors), values: formValues(req.body) });
+      if (err instanceof ValidationFailed) return renderCall(req, res, 422, { errors: translateProblems(req, err.fieldErrors), values: formValues(req.body) });
       throw err;
     }
     res.redirect(303, `/reviews/calls/${call.id}`);

@@ -1,11 +1,12 @@
 import type { AppDeps } from '../../deps';
 import { auditedTransaction, recordAudit, type Actor } from '../../audit/audit';
 import { commitSealedLog } from '../../audit/sealed';
-import { isSqlite, type Tx } from '../../db/knex';
+import { forUpdate, type Tx } from '../../db/knex';
 import { isUniqueViolation } from '../../db/errors';
 import { Forbidden, InvalidState, NotFound, ValidationFailed } from '../../web/errors';
 import type { SessionUser } from '../accounts/roles';
 import { notify, staffOf } from '../notifications';
+import { moveCall } from '../calls';
 import { findSubmittedBid, submittedBids, type ReviewBid } from './bids';
 import { canRunReview, isAffiliated, scoringOpen } from './policy';
 import { criteriaOf, findDeclaration, findReviewCall, isOnPanel, scoresOf, type ReviewCall } from './queries';
@@ -27,7 +28,7 @@ export class StillSealed extends InvalidState {
 }
 
 async function lockCall(trx: Tx, callId: number): Promise<ReviewCall> {
-  if (!isSqlite(trx)) await trx('calls').where({ id: callId }).forUpdate().select('id');
+  await forUpdate(trx, trx('calls').where({ id: callId }).select('id'));
   const call = await findReviewCall(trx, callId);
   if (!call) throw new NotFound();
   return call;
@@ -47,16 +48,13 @@ export async function openBids(deps: Deps, actor: Actor, user: SessionUser, call
   return auditedTransaction(deps.db, actor, now, async (trx) => {
     const call = await lockCall(trx, callId);
     if (!canRunReview(user, call)) throw new Forbidden('reviews.errors.notYourStreet');
-    const updated = await trx('calls')
-      .where({ id: callId, status: 'published' })
-      .where('closes_at', '<=', at)
-      .whereNull('bids_opened_at')
-      .update({ status: 'under_review', bids_opened_at: at, bids_opened_by: user.id, updated_at: at });
-    if (updated !== 1) {
-      if (call.bids_opened_at) throw new InvalidState('reviews.errors.alreadyOpened');
-      if (call.status === 'published') throw new StillSealed(call.closes_at);
-      throw new InvalidState('reviews.errors.notPublished');
-    }
+    if (call.bids_opened_at) throw new InvalidState('reviews.errors.alreadyOpened');
+    if (call.status === 'published' && call.closes_at > at) throw new StillSealed(call.closes_at);
+    await moveCall(trx, callId, 'openBids', {
+      set: { bids_opened_at: at, bids_opened_by: user.id, updated_at: at },
+      where: (q) => q.where('closes_at', '<=', at).whereNull('bids_opened_at'),
+      errorKey: 'reviews.errors.notPublished',
+    });
     // One main-chain event commits to the call's sealed log (its bids' events before the deadline)
     // and the log becomes readable to those who may read the bids; none is written to it any more.
     const sealedLog = await commitSealedLog(trx, callId, (t, input) => recordAudit(t, actor, input, now), call.street_office_id);

@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { translateProblems } from '../../web/problems';
 import type { AppDeps } from '../../deps';
 import { actorOf } from '../../web/actor';
 import { NotFound, ValidationFailed } from '../../web/errors';
@@ -9,7 +10,6 @@ import * as repo from './repository';
 import { streetOfficeSchema } from './schemas';
 import * as service from './service';
 
-const translated = (req: Request, errors: Record<string, string>) => Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, req.t(v)]));
 
 /** The district administrator keeps the list of street offices (create, rename). */
 export function streetRoutes(deps: AppDeps) {
@@ -24,7 +24,7 @@ export function streetRoutes(deps: AppDeps) {
     try {
       await service.createStreetOffice(deps, actorOf(req), form.data);
     } catch (err) {
-      if (err instanceof ValidationFailed) return renderList(req, res, 422, { errors: translated(req, err.fieldErrors), values: formValues(req.body) });
+      if (err instanceof ValidationFailed) return renderList(req, res, 422, { errors: translateProblems(req, err.fieldErrors), values: formValues(req.body) });
       throw err;
     }
     flash(req, 'success', req.t('streets.created', { name: form.data.name }));
@@ -51,7 +51,7 @@ export function streetRoutes(deps: AppDeps) {
     try {
       await service.renameStreetOffice(deps, actorOf(req), street.id, form.data);
     } catch (err) {
-      if (err instanceof ValidationFailed) return show(translated(req, err.fieldErrors));
+      if (err instanceof ValidationFailed) return show(translateProblems(req, err.fieldErrors));
       throw err;
     }
     flash(req, 'success', req.t('streets.renamed', { name: form.data.name }));

@@ -5,7 +5,7 @@ import { actorOf } from '../../../web/actor';
 import { Forbidden, InvalidState, NotFound } from '../../../web/errors';
 import { flash } from '../../../web/flash';
 import type { FormValues } from '../../../web/forms';
-import { EVALUATION_SOURCES } from '../../calls/weights';
+import { EVALUATION_SOURCES } from '../../calls';
 import { canManageContract, canReadContract } from '../policy';
 import { findContract, termsOf, versionInForce, type ContractView } from '../queries';
 import { pathId } from '../schemas';

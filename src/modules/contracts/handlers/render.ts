@@ -1,11 +1,12 @@
 import type { Request, Response } from 'express';
+import { translateProblems } from '../../../web/problems';
 import { flash } from '../../../web/flash';
 import { formValues, type FormValues } from '../../../web/forms';
 import { TermsProblems } from '../service/common';
-import { MAX_MILESTONE_ROWS, rowCount, type Problems } from '../terms';
+import { MAX_MILESTONE_ROWS, rowCount } from '../terms';
 
 /** Problems (i18n keys with values) -> messages in the user's language. */
-export const translate = (req: Request, problems: Problems) => Object.fromEntries(Object.entries(problems).map(([k, p]) => [k, req.t(p.key, p.params)]));
+export const translate = translateProblems;
 
 /**
  * The schedule form's post, shared by the draft and the amendment: "add a row" re-shows the form with

@@ -1,9 +1,9 @@
 import { auditedTransaction, type Actor } from '../../../audit/audit';
-import { isSqlite, returnedId, type Tx } from '../../../db/knex';
+import { forUpdate, returnedId, type Tx } from '../../../db/knex';
 import { isUniqueViolation } from '../../../db/errors';
 import { Forbidden, InvalidState, NotFound } from '../../../web/errors';
 import type { SessionUser } from '../../accounts/roles';
-import type { EvaluationWeights } from '../../calls/weights';
+import { type EvaluationWeights } from '../../calls';
 import { formatNumber, nextSequence } from '../numbering';
 import { canManageContract } from '../policy';
 import { holdingsOf } from '../ports';
@@ -46,7 +46,7 @@ export function defaultTerms(amountFen: number, start: string, servicePlan: stri
 
 async function lockAward(trx: Tx, awardId: number) {
   const q = trx('awards').where({ id: awardId }).first();
-  return isSqlite(trx) ? q : q.forUpdate();
+  return forUpdate(trx, q);
 }
 
 /**

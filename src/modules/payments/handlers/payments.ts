@@ -6,7 +6,7 @@ import { flash } from '../../../web/flash';
 import { formValues, type FormValues } from '../../../web/forms';
 import { once } from '../../../web/once';
 import { pageNumber } from '../../../shared/pagination';
-import { terminateContract } from '../../contracts/service/ending';
+import { terminateContract } from '../../contracts';
 import { canApprove, canPropose, canReadPayments } from '../policy';
 import { ledgerEntriesOf, listPayments, paymentById, proposalById, reversibleOf, sourcesOfPayments, type PaymentRow } from '../queries';
 import { parseFilters, parseReversal, parseVoucher, parseWithheldDecision, pathNumber, TEXT_MAX } from '../schemas';
