@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { SeedContext } from '../src/db/seed';
-import { systemActor } from '../src/audit/audit';
+import { userActor } from '../src/audit/audit';
 import type { SessionUser } from '../src/modules/accounts/roles';
 import { reserveForCall } from '../src/modules/funds/service';
 import * as review from '../src/modules/reviews/service';
@@ -116,8 +116,8 @@ export async function seed({ trx, now, config }: SeedContext): Promise<void> {
       const t0 = Math.min(closesAt.getTime() + 2 * HOUR, now.getTime());
       const at = (ms: number) => new Date(Math.min(t0 + ms, now.getTime()));
       const callId = Number(closed.id);
-      const bids = await review.openBids(step(at(0)), systemActor, mgr, callId);
-      for (const r of [zhang, li]) await review.assignReviewer(step(at(HOUR)), systemActor, mgr, callId, r.id);
+      const bids = await review.openBids(step(at(0)), userActor(mgr), mgr, callId);
+      for (const r of [zhang, li]) await review.assignReviewer(step(at(HOUR)), userActor(mgr), mgr, callId, r.id);
       const criteria = (await trx('call_criteria').where({ call_id: callId }).orderBy('position').select('id')).map((c) => ({ id: Number(c.id) }));
       // zhang and li agree on the first bid; the second and third tie exactly (82.18), the cheaper first.
       const scores: Record<number, number[][]> = {
@@ -126,11 +126,11 @@ export async function seed({ trx, now, config }: SeedContext): Promise<void> {
       };
       for (const r of [zhang, li]) {
         for (const [i, bid] of bids.entries()) {
-          await review.declare(step(at(DAY)), systemActor, r, callId, bid.id, { hasConflict: false, note: null });
-          await review.saveSheet(step(at(DAY + HOUR)), systemActor, r, callId, bid.id, sheetFor(criteria, scores[r.id][i % 3]));
+          await review.declare(step(at(DAY)), userActor(r), r, callId, bid.id, { hasConflict: false, note: null });
+          await review.saveSheet(step(at(DAY + HOUR)), userActor(r), r, callId, bid.id, sheetFor(criteria, scores[r.id][i % 3]));
         }
       }
-      if (bids.length) await review.closeScoring(step(at(DAY + 3 * HOUR)), systemActor, mgr, callId);
+      if (bids.length) await review.closeScoring(step(at(DAY + 3 * HOUR)), userActor(mgr), mgr, callId);
     }
   }
 
@@ -178,12 +178,12 @@ export async function seed({ trx, now, config }: SeedContext): Promise<void> {
     { org: '成都市温江区同心社会工作服务中心', priceYuan: 149_500, submittedAt: new Date(closesAt.getTime() - 2 * DAY) },
   ], now);
   const opened = new Date(closesAt.getTime() + 2 * HOUR);
-  const bids = await review.openBids(step(opened), systemActor, mgr, callId);
-  for (const r of [zhang, li]) await review.assignReviewer(step(new Date(opened.getTime() + HOUR)), systemActor, mgr, callId, r.id);
+  const bids = await review.openBids(step(opened), userActor(mgr), mgr, callId);
+  for (const r of [zhang, li]) await review.assignReviewer(step(new Date(opened.getTime() + HOUR)), userActor(mgr), mgr, callId, r.id);
   const criteria = (await trx('call_criteria').where({ call_id: callId }).orderBy('position').select('id')).map((c) => ({ id: Number(c.id) }));
   if (bids[0]) {
     const later = step(new Date(opened.getTime() + 3 * HOUR));
-    await review.declare(later, systemActor, zhang, callId, bids[0].id, { hasConflict: false, note: null });
-    await review.saveSheet(later, systemActor, zhang, callId, bids[0].id, sheetFor(criteria, [86, 82, 78, 84]));
+    await review.declare(later, userActor(zhang), zhang, callId, bids[0].id, { hasConflict: false, note: null });
+    await review.saveSheet(later, userActor(zhang), zhang, callId, bids[0].id, sheetFor(criteria, [86, 82, 78, 84]));
   }
 }

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { SeedContext } from '../src/db/seed';
-import { systemActor } from '../src/audit/audit';
+import { userActor } from '../src/audit/audit';
 import type { SessionUser } from '../src/modules/accounts/roles';
 import { proposeAward } from '../src/modules/awards/service';
 import { rankBids } from '../src/modules/reviews';
@@ -50,6 +50,6 @@ export async function seed({ trx, now, config }: SeedContext): Promise<void> {
     } else {
       body.winner = ranking[0].bidRef;
     }
-    await proposeAward(deps, systemActor, manager, Number(call.id), body);
+    await proposeAward(deps, userActor(manager), manager, Number(call.id), body);
   }
 }

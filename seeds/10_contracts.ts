@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { SeedContext } from '../src/db/seed';
-import { systemActor } from '../src/audit/audit';
+import { userActor } from '../src/audit/audit';
 import type { SessionUser } from '../src/modules/accounts/roles';
 import { confirmAward, proposeAward } from '../src/modules/awards/service';
 import { reserveForCall } from '../src/modules/funds/service';
@@ -126,31 +126,31 @@ export async function seed({ trx, now, config }: SeedContext): Promise<void> {
     });
   }
 
-  const opened = await review.openBids(step(at(-28 * DAY + 2 * HOUR)), systemActor, mgr, callId);
-  for (const r of [zhang, li]) await review.assignReviewer(step(at(-28 * DAY + 3 * HOUR)), systemActor, mgr, callId, r.id);
+  const opened = await review.openBids(step(at(-28 * DAY + 2 * HOUR)), userActor(mgr), mgr, callId);
+  for (const r of [zhang, li]) await review.assignReviewer(step(at(-28 * DAY + 3 * HOUR)), userActor(mgr), mgr, callId, r.id);
   const criteria = (await trx('call_criteria').where({ call_id: callId }).orderBy('position').select('id')).map((c) => Number(c.id));
   const scores = [[90, 88, 85, 86], [84, 85, 80, 88]];
   for (const r of [zhang, li]) {
     for (const [i, bid] of opened.entries()) {
-      await review.declare(step(at(-27 * DAY)), systemActor, r, callId, bid.id, { hasConflict: false, note: null });
-      await review.saveSheet(step(at(-27 * DAY + HOUR)), systemActor, r, callId, bid.id, new Map(criteria.map((c, k) => [c, { score: scores[i % 2][k], comment: '方案具体可行。' }])));
+      await review.declare(step(at(-27 * DAY)), userActor(r), r, callId, bid.id, { hasConflict: false, note: null });
+      await review.saveSheet(step(at(-27 * DAY + HOUR)), userActor(r), r, callId, bid.id, new Map(criteria.map((c, k) => [c, { score: scores[i % 2][k], comment: '方案具体可行。' }])));
     }
   }
-  await review.closeScoring(step(at(-27 * DAY + 3 * HOUR)), systemActor, mgr, callId);
+  await review.closeScoring(step(at(-27 * DAY + 3 * HOUR)), userActor(mgr), mgr, callId);
   const ranked = await trx('bids').where({ call_id: callId }).orderBy('submitted_at').select('id', 'ref', 'price_fen');
   const body: Record<string, string> = {};
   for (const b of ranked) {
     body[`select_${b.ref}`] = '1';
     body[`amount_${b.ref}`] = fenToInput(Number(b.price_fen));
   }
-  const awardId = await proposeAward(step(at(-26 * DAY)), systemActor, mgr, callId, body);
-  await confirmAward(step(at(-18 * DAY)), systemActor, mgr, awardId);
+  const awardId = await proposeAward(step(at(-26 * DAY)), userActor(mgr), mgr, callId, body);
+  await confirmAward(step(at(-18 * DAY)), userActor(mgr), mgr, awardId);
 
   const items = await trx('award_items as i').join('bids as b', 'b.id', 'i.bid_id').where('i.award_id', awardId).orderBy('i.rank').select('i.id', 'b.organization_id');
   const itemOf = (orgId: number | null) => Number(items.find((i) => Number(i.organization_id) === orgId)!.id);
 
   // 1. Signed: an advance (30%), a mid-term evaluation due in five days (30%), a second mid-term (20%) and a final evaluation (20%).
-  const signedId = await createContract(step(at(-17 * DAY)), systemActor, mgr, awardId, itemOf(anxin.organizationId));
+  const signedId = await createContract(step(at(-17 * DAY)), userActor(mgr), mgr, awardId, itemOf(anxin.organizationId));
   const start = at(-14 * DAY);
   const end = new Date(start.getTime() + 364 * DAY);
   const terms: Record<string, string> = {
@@ -187,12 +187,12 @@ export async function seed({ trx, now, config }: SeedContext): Promise<void> {
     [mf(4, 'w_citizen')]: '30',
     [mf(4, 'w_third_party')]: '30',
   };
-  await saveDraft(step(at(-17 * DAY + HOUR)), systemActor, mgr, signedId, terms);
-  await sendContract(step(at(-16 * DAY)), systemActor, mgr, signedId);
-  await acceptContract(step(at(-15 * DAY)), systemActor, anxin, signedId);
-  await signContract(step(at(-14 * DAY)), systemActor, mgr, signedId);
+  await saveDraft(step(at(-17 * DAY + HOUR)), userActor(mgr), mgr, signedId, terms);
+  await sendContract(step(at(-16 * DAY)), userActor(mgr), mgr, signedId);
+  await acceptContract(step(at(-15 * DAY)), userActor(anxin), anxin, signedId);
+  await signContract(step(at(-14 * DAY)), userActor(mgr), mgr, signedId);
 
   // 2. Sent two days ago, waiting for 同心社工 (its window closes in twelve days).
-  const waitingId = await createContract(step(at(-3 * DAY)), systemActor, mgr, awardId, itemOf(tongxin.organizationId));
-  await sendContract(step(at(-2 * DAY)), systemActor, mgr, waitingId);
+  const waitingId = await createContract(step(at(-3 * DAY)), userActor(mgr), mgr, awardId, itemOf(tongxin.organizationId));
+  await sendContract(step(at(-2 * DAY)), userActor(mgr), mgr, waitingId);
 }

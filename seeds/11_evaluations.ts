@@ -1,7 +1,7 @@
 import type { SeedContext } from '../src/db/seed';
 import type { Knex } from 'knex';
 import crypto from 'node:crypto';
-import { systemActor } from '../src/audit/audit';
+import { systemActor, userActor } from '../src/audit/audit';
 import type { SessionUser } from '../src/modules/accounts/roles';
 import { assignAssessor, declareAsAssessor, scoreAsAssessor } from '../src/modules/evaluations/assessors';
 import { closeEvaluation, scoreAsManager } from '../src/modules/evaluations/evaluation';
@@ -83,21 +83,21 @@ export async function seed({ trx, now, config }: SeedContext): Promise<void> {
     [upload('读书会现场照片.png', PHOTO, 'image/png'), upload('活动签到记录.pdf', await signInSheet(new Date(now.getTime() - 6 * DAY)), 'application/pdf')],
     true,
   );
-  const round = await openRound(at(-10 * DAY), systemActor, manager, contractId, 2, new Date(now.getTime() - 3 * DAY));
+  const round = await openRound(at(-10 * DAY), userActor(manager), manager, contractId, 2, new Date(now.getTime() - 3 * DAY));
   await trx('citizen_ratings').insert(
     RATINGS.map(([stars, comment], i) => ({ round_id: round.id, stars, comment, browser_id: crypto.randomBytes(16).toString('hex'), created_at: new Date(now.getTime() - 9 * DAY + i * 3 * 60 * 60 * 1000).toISOString() })),
   );
   const indicators = await indicatorsOf(trx, contractId);
   const managerScores = indicators.map((ind, i) => ({ ...ind, score: [8600, 8200, 9000, 7800, 8400][i % 5] }));
   const thirdScores = indicators.map((ind, i) => ({ ...ind, score: [8000, 8500, 8800, 7600, 8200][i % 5] }));
-  await assignAssessor(at(-5 * DAY), systemActor, manager, contractId, 2, 'peer', peerStaff.organizationId!);
-  await assignAssessor(at(-5 * DAY), systemActor, manager, contractId, 2, 'third_party', reviewer.id);
-  await declareAsAssessor(at(-4 * DAY), systemActor, peerStaff, contractId, 2, false);
-  await scoreAsAssessor(at(-4 * DAY), systemActor, peerStaff, contractId, 2, 8500, '活动组织规范，志愿者培育可再加强。');
-  await declareAsAssessor(at(-3 * DAY), systemActor, reviewer, contractId, 2, false);
-  await scoreAsAssessor(at(-3 * DAY), systemActor, reviewer, contractId, 2, indicators.length ? combineIndicators(thirdScores) : 8200, '现场核查台账完整，服务对象满意度较高；建议补充活动影像资料。', indicators.length ? thirdScores : []);
-  await scoreAsManager(at(-2 * DAY), systemActor, manager, contractId, 2, indicators.length ? combineIndicators(managerScores) : 8500, '按计划完成中期任务，台账齐全。', indicators.length ? managerScores : []);
-  await closeEvaluation(at(-2 * DAY), systemActor, manager, contractId, 2);
+  await assignAssessor(at(-5 * DAY), userActor(manager), manager, contractId, 2, 'peer', peerStaff.organizationId!);
+  await assignAssessor(at(-5 * DAY), userActor(manager), manager, contractId, 2, 'third_party', reviewer.id);
+  await declareAsAssessor(at(-4 * DAY), userActor(peerStaff), peerStaff, contractId, 2, false);
+  await scoreAsAssessor(at(-4 * DAY), userActor(peerStaff), peerStaff, contractId, 2, 8500, '活动组织规范，志愿者培育可再加强。');
+  await declareAsAssessor(at(-3 * DAY), userActor(reviewer), reviewer, contractId, 2, false);
+  await scoreAsAssessor(at(-3 * DAY), userActor(reviewer), reviewer, contractId, 2, indicators.length ? combineIndicators(thirdScores) : 8200, '现场核查台账完整，服务对象满意度较高；建议补充活动影像资料。', indicators.length ? thirdScores : []);
+  await scoreAsManager(at(-2 * DAY), userActor(manager), manager, contractId, 2, indicators.length ? combineIndicators(managerScores) : 8500, '按计划完成中期任务，台账齐全。', indicators.length ? managerScores : []);
+  await closeEvaluation(at(-2 * DAY), userActor(manager), manager, contractId, 2);
 
   // Second mid-term (seq 3): submitted yesterday, waiting; its citizen round is open.
   await saveReport(
@@ -118,7 +118,7 @@ export async function seed({ trx, now, config }: SeedContext): Promise<void> {
     [upload('志愿者讲师合影.png', PHOTO, 'image/png')],
     true,
   );
-  const open = await openRound(at(-DAY), systemActor, manager, contractId, 3, new Date(now.getTime() + 14 * DAY));
+  const open = await openRound(at(-DAY), userActor(manager), manager, contractId, 3, new Date(now.getTime() + 14 * DAY));
   await trx('citizen_ratings').insert(
     RATINGS.slice(0, 4).map(([stars, comment], i) => ({ round_id: open.id, stars, comment, browser_id: crypto.randomBytes(16).toString('hex'), created_at: new Date(now.getTime() - 20 * 60 * 60 * 1000 + i * 60 * 60 * 1000).toISOString() })),
   );

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { systemActor } from '../src/audit/audit';
+import { userActor } from '../src/audit/audit';
 import type { SeedContext } from '../src/db/seed';
 import type { SessionUser } from '../src/modules/accounts/roles';
 import { approveProposal, proposePayment, proposeReversal, recordVoucher, uploadInvoice } from '../src/modules/payments/service';
@@ -56,10 +56,10 @@ export async function seed({ trx, now, config }: SeedContext): Promise<void> {
   const deps = (when: Date) => ({ db: trx as unknown as Knex, clock: { now: () => when }, config });
 
   const pdf = await receiptPdf(at(13), `¥${(amountFen / 100).toFixed(2)}`);
-  await uploadInvoice(deps(at(13)), systemActor, staff, contractId, seq, { fieldname: 'file', originalname: '首期款收据.pdf', mimetype: 'application/pdf', size: pdf.length, buffer: pdf } as Express.Multer.File, 'receipt', amountFen);
-  const proposalId = await proposePayment(deps(at(12.9)), systemActor, manager, contractId, seq, {});
-  const paymentId = await approveProposal(deps(at(12)), systemActor, approver, proposalId);
+  await uploadInvoice(deps(at(13)), userActor(staff), staff, contractId, seq, { fieldname: 'file', originalname: '首期款收据.pdf', mimetype: 'application/pdf', size: pdf.length, buffer: pdf } as Express.Multer.File, 'receipt', amountFen);
+  const proposalId = await proposePayment(deps(at(12.9)), userActor(manager), manager, contractId, seq, {});
+  const paymentId = await approveProposal(deps(at(12)), userActor(approver), approver, proposalId);
   const paidOn = new Date(at(11).getTime() + 8 * 3600_000).toISOString().slice(0, 10);
-  await recordVoucher(deps(at(11)), systemActor, approver, paymentId, 'JN-ZF-2026-0318', paidOn);
-  await proposeReversal(deps(at(1)), systemActor, manager, paymentId, Math.min(120_000, amountFen), '首期款中列支的场地租金经核实由社区无偿提供，追回多付部分。');
+  await recordVoucher(deps(at(11)), userActor(approver), approver, paymentId, 'JN-ZF-2026-0318', paidOn);
+  await proposeReversal(deps(at(1)), userActor(manager), manager, paymentId, Math.min(120_000, amountFen), '首期款中列支的场地租金经核实由社区无偿提供，追回多付部分。');
 }

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { SeedContext } from '../src/db/seed';
-import { systemActor } from '../src/audit/audit';
+import { userActor } from '../src/audit/audit';
 import type { SessionUser } from '../src/modules/accounts/roles';
 import { answerFinding, recordFinding } from '../src/modules/reports/findings';
 
@@ -23,7 +23,7 @@ export async function seed({ trx, now }: SeedContext): Promise<void> {
   const a = sessionUser(auditor, streets);
   const m = sessionUser(manager, [Number(manager.street_office_id)]);
   const at = (t: number) => ({ db: trx as unknown as Knex, clock: { now: () => new Date(t) } });
-  const first = await recordFinding(at(now.getTime() - 2 * DAY), systemActor, a, {
+  const first = await recordFinding(at(now.getTime() - 2 * DAY), userActor(a), a, {
     subject_type: 'contract',
     subject_id: Number(contract.id),
     street: undefined,
@@ -31,8 +31,8 @@ export async function seed({ trx, now }: SeedContext): Promise<void> {
     title: '首期款支付依据',
     body: '请说明 DS-2026-0001 首期款（30%）的支付依据，并提供乙方的收款确认。',
   });
-  await answerFinding(at(now.getTime() - DAY), systemActor, m, first, '首期款按合同第三条在签订后支付，乙方收款确认已归档（附件见合同档案）。');
-  await recordFinding(at(now.getTime() - DAY / 2), systemActor, a, {
+  await answerFinding(at(now.getTime() - DAY), userActor(m), m, first, '首期款按合同第三条在签订后支付，乙方收款确认已归档（附件见合同档案）。');
+  await recordFinding(at(now.getTime() - DAY / 2), userActor(a), a, {
     subject_type: 'street_year',
     subject_id: undefined,
     street: Number(contract.street_office_id),

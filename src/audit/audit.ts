@@ -26,6 +26,10 @@ export interface Actor {
 
 export const systemActor: Actor = { userId: null, label: 'system', role: null, ip: null, requestId: null };
 
+/** A user acting outside a request (the demo data's story, a script run for someone): audited under
+ *  their own name, so the trail says who proposed and who approved. */
+export const userActor = (user: { id: number; username: string; role: string }): Actor => ({ userId: user.id, label: user.username, role: user.role, ip: null, requestId: null });
+
 export interface AuditInput {
   action: string;
   subjectType: string;

@@ -111,7 +111,7 @@ it('names a mismatch between the balance rows and the ledger in red on the page,
     expect(page.status).toBe(200);
     expect(page.text).toMatch(/class="mismatch" role="alert"/);
     expect(page.text).toContain('社会捐赠');
-    expect(page.text).toMatch(/不一致：测试街道\d+ 2026 年 社会捐赠 的已拨付，总账分录合计 ¥0.01，余额表 0.02。/);
+    expect(page.text).toMatch(/不一致：测试街道\d+ 2026 年 社会捐赠 的已下达，总账分录合计 ¥0.01，余额表 0.02。/);
     const pdf = (await pdfPages((await get(`/reports/funds/export?street=${street()}&year=2026&format=pdf`)).body as Buffer)).join('\n');
     expect(pdf).toContain('不一致');
     expect(pdf).toContain('报表合计与总账不一致');

@@ -71,6 +71,17 @@ describe('inviting colleagues', () => {
 });
 
 describe('disabling colleagues', () => {
+  it('ends the open invitations the disabled colleague handed out: their links let no one in afterwards', async () => {
+    const { staff } = await orgWithStaff(2);
+    const second = await signIn(ctx, staff[1].username);
+    const token = await inviteLink(second, '离职前邀请');
+    const first = await signIn(ctx, staff[0].username);
+    expect((await postForm(first, `/my/organization/staff/${staff[1].id}/disabling`, {}, '/my/organization/staff')).status).toBe(303);
+    expect((await request(ctx.app).get(`/invitations/${token}`)).status).toBe(404);
+    expect((await accept(token, { username: 'after.leaving', password: 'a long new password 2026' })).status).toBe(404);
+    expect(await ctx.db('users').where({ username: 'after.leaving' }).first()).toBeUndefined();
+  });
+
   it("disables a colleague (signed out), never the organization's last active account, never another organization's", async () => {
     const { staff, agent } = await orgWithStaff(2);
     const page = await agent.get('/my/organization/staff');

@@ -87,6 +87,8 @@ export async function disableStaff(deps: Deps, actor: Actor, user: SessionUser, 
     const changed = await trx('users').where({ id: targetId }).whereNull('disabled_at').update({ disabled_at: now.toISOString(), updated_at: now.toISOString() });
     if (changed !== 1) throw new InvalidState('organizations.staff.alreadyDisabled');
     await deleteSessionsOf(trx, targetId);
-    return { result: { displayName: target.display_name }, audit: { action: 'user.disable', subjectType: 'user', subjectId: targetId, organizationId: user.organizationId, before: { disabled: false }, after: { disabled: true } } };
+    // Links a departing colleague handed out must not let anyone in after them: their open invitations end now.
+    const voided = await trx('staff_invitations').where({ invited_by: targetId }).whereNull('used_at').where('expires_at', '>', now.toISOString()).update({ expires_at: now.toISOString() });
+    return { result: { displayName: target.display_name }, audit: { action: 'user.disable', subjectType: 'user', subjectId: targetId, organizationId: user.organizationId, before: { disabled: false }, after: { disabled: true, invitationsVoided: voided } } };
   });
 }
