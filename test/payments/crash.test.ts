@@ -85,10 +85,12 @@ maybe('keeps the ledger balanced and the audit chain intact when the app is kill
       })
       .catch(() => 0),
   );
-  while (answered < 4) await new Promise((r) => setTimeout(r, 5));
+  // Killed at the first answer: the approvals still queued behind SQLite's one writer are cut off
+  // (waiting for four let a fast machine finish the whole burst before the kill landed).
+  while (answered < 1) await new Promise((r) => setTimeout(r, 1));
   child.kill('SIGKILL');
   const statuses = await Promise.all(burst);
-  expect(statuses.filter((s) => s === 303).length).toBeGreaterThanOrEqual(4);
+  expect(statuses.filter((s) => s === 303).length).toBeGreaterThanOrEqual(1);
 
   child = await startServer();
   const after = createDb({ databaseUrl: '', sqliteFile: file });
