@@ -36,8 +36,9 @@ describe('contract audit action labels', () => {
     for (const a of actions) expect(auditActionLabel(translator(lang), lang, a)).not.toBe(a);
   });
 
-  it('shows an action from another module by its code', () => {
-    expect(auditActionLabel(translator('zh-CN'), 'zh-CN', 'payment.release')).toBe('payment.release');
+  it("names an action from another module as the audit trail does, and only an unknown one by its code", () => {
+    expect(auditActionLabel(translator('zh-CN'), 'zh-CN', 'payment.approve')).toBe('批准了付款 …');
+    expect(auditActionLabel(translator('en'), 'en', 'report.download')).not.toMatch(/report\.download/);
     expect(auditActionLabel(translator('zh-CN'), 'zh-CN', 'contract.unknown_thing')).toBe('contract.unknown_thing');
   });
 });

@@ -2,3 +2,4 @@
  *  sentences that name who did what. */
 export { recentEvents, type EventListRow } from './queries';
 export { describeEvents, type Described } from './describe';
+export { actionName, hasActionSentence } from './labels';

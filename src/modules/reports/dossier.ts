@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { actionName } from '../audit-trail';
 import { recordAudit, type Actor } from '../../audit/audit';
 import { PdfWriter } from '../../pdf';
 import type { Clock } from '../../shared/clock';
@@ -125,7 +126,7 @@ export async function contractDossier(deps: { db: Knex; clock: Clock }, actor: A
   if (trail.length)
     w.table(
       [{ header: '事件', width: 0.8 }, { header: '时间', width: 1.6 }, { header: '操作人', width: 1.4 }, { header: '操作', width: 1.8 }, { header: '哈希 / 前一哈希', width: 4.4 }],
-      trail.map((e) => [`#${e.id}`, when(e.occurred_at), e.actor_label, e.action, `${e.hash}\n${e.prev_hash}`]),
+      trail.map((e) => [`#${e.id}`, when(e.occurred_at), e.actor_label, actionName(e.action, 'zh-CN'), `${e.hash}\n${e.prev_hash}`]),
       { fontSize: 7 },
     );
   else w.paragraph(T.none);
