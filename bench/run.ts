@@ -5,6 +5,7 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { openBenchSet, benchDataDir, workingCopy, type BenchSet } from './data';
 import { BENCH_AUDIT_KEY, BENCH_PASSWORD, type BenchData } from './generate';
+import { measureReports, type ReportFigure } from './reports';
 import { getPage, signIn, startServer, type Server } from './processes';
 import { measureWrites, type WriteFigures } from './writes';
 import { twoInstances, type TwoInstanceFigures } from './instances';
@@ -150,10 +151,6 @@ async function anonymousWrites(set: BenchSet, app: Server): Promise<{ requests: 
   return { requests: r.requests.total, sessionRowsAdded: (await countSessions(set)) - before };
 }
 
-function reportsRow(): string {
-  const merged = fs.existsSync(path.join(rootDir, 'src', 'modules', 'reports'));
-  return merged ? 'reports module present but not yet measured by this bench' : 'not measured: reports not merged';
-}
 
 function fmt(n: number, digits = 0) {
   return Number.isFinite(n) ? n.toFixed(digits) : '—';
@@ -167,6 +164,7 @@ function printTable(results: {
   writes: WriteFigures[];
   instances: TwoInstanceFigures | string;
   logBytesPerRequest: number;
+  reports: ReportFigure[];
 }) {
   const lines: string[] = [];
   const head = `${'page'.padEnd(30)} ${'KB'.padStart(6)} ${'req/s'.padStart(7)} ${'p50'.padStart(5)} ${'p99'.padStart(5)} ${'base r/s'.padStart(8)} ${'ratio min/med/max'.padStart(20)} ${'1% p50'.padStart(6)} ${'full/1%'.padStart(7)}`;
@@ -182,7 +180,8 @@ function printTable(results: {
       `${(p.name + (p.status !== 200 || bad ? ` [${p.status}${bad ? `, ${bad} non-2xx` : ''}]` : '')).padEnd(30)} ${(p.bytes / 1024).toFixed(1).padStart(6)} ${fmt(rps).padStart(7)} ${fmt(p50).padStart(5)} ${fmt(p99).padStart(5)} ${fmt(base).padStart(8)} ${ratio.padStart(20)} ${fmt(p.smallP50 ?? NaN).padStart(6)} ${p.smallP50 ? fmt(p50 / Math.max(1, p.smallP50), 2).padStart(7) : '—'.padStart(7)}`,
     );
   }
-  lines.push(`${'fund report, contract register'.padEnd(30)} ${reportsRow()}`);
+  lines.push('');
+  for (const r of results.reports) lines.push(`${(r.name + (r.status !== 200 ? ` [${r.status}]` : '')).padEnd(34)} ${(r.bytes / 1024).toFixed(1).padStart(8)} KB  median ${fmt(r.medianMs)} ms, max ${fmt(r.maxMs)} ms`);
   lines.push('');
   for (const w of results.writes) lines.push(`writes, ${w.kind} on ${w.database}, ${w.connections} connections: ${w.note ?? `${fmt(w.perSecond, 1)}/s (${w.ok} ok, ${w.failed} failed), p50 ${fmt(w.p50)} ms`}`);
   lines.push(`peak RSS of the app under load: ${fmt(results.peakRssMb, 0)} MB; start to first answer on the existing set: ${fmt(results.startMs)} ms`);
@@ -219,6 +218,8 @@ async function main() {
   const pages = await measurePages(set, app, baseline, ROUNDS, DURATION);
   for (const p of pages) p.smallP50 = smallP50.get(p.name);
   const anon = await anonymousWrites(set, app);
+  console.error('reports (one request at a time):');
+  const reports = await measureReports(set, app, smoke ? 1 : 3);
   const totalRequests = pages.reduce((s, p) => s + p.app.reduce((t, a) => t + a.rps * DURATION, 0), 0) + anon.requests;
   const logBytesPerRequest = fs.statSync(app.logFile).size / Math.max(1, totalRequests);
   const writes: WriteFigures[] = [await measureWrites(set, app, 'SQLite', DURATION)];
@@ -240,7 +241,7 @@ async function main() {
   } else writes.push({ kind: 'bid submissions', database: 'PostgreSQL', connections: 4, perSecond: NaN, ok: 0, failed: 0, p50: NaN, note: 'not measured: BENCH_PG_URL not set' });
   writes.push({ kind: 'payment approvals', database: 'SQLite and PostgreSQL', connections: 4, perSecond: NaN, ok: 0, failed: 0, p50: NaN, note: 'not measured: payments (h-pay) not merged into this branch' });
 
-  const results = { when: new Date().toISOString(), loadAverage: os.loadavg(), scale: FULL, small: SMALL, duration: DURATION, connections: CONNECTIONS, rounds: ROUNDS, pages, startMs, peakRssMb, anon, writes, instances, logBytesPerRequest };
+  const results = { when: new Date().toISOString(), loadAverage: os.loadavg(), scale: FULL, small: SMALL, duration: DURATION, connections: CONNECTIONS, rounds: ROUNDS, pages, startMs, peakRssMb, anon, writes, instances, logBytesPerRequest, reports };
   fs.mkdirSync(benchDataDir(), { recursive: true });
   const file = path.join(benchDataDir(), `results-${results.when.replace(/[:.]/g, '-')}.json`);
   fs.writeFileSync(file, JSON.stringify(results, null, 2));
