@@ -92,3 +92,13 @@ export function amountInChineseCapitals(fen: number): string {
   if (fenDigit === 0) return `${out}整`;
   return `${out}${CAPITAL_DIGITS[fenDigit]}分`;
 }
+
+/** Growth of a year on the previous one in basis points (hundredths of a percent), rounded half away
+ *  from zero in integers: 2,100,000 -> 2,500,000 is +1905 (19.0476…% shown as +19.05%). Null when
+ *  there was nothing the year before. Amounts in fen stay far below 2^53 / 20000. */
+export function growthBasisPoints(current: number, previous: number | null): number | null {
+  if (previous === null || previous <= 0) return null;
+  const diff = Math.abs(current - previous);
+  const bp = Math.floor((diff * 20000 + previous) / (2 * previous));
+  return current < previous ? -bp : bp;
+}

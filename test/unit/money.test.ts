@@ -1,4 +1,4 @@
-import { fenToInput, formatMoney, parseMoney } from '../../src/shared/money';
+import { fenToInput, formatMoney, growthBasisPoints, parseMoney } from '../../src/shared/money';
 
 describe('money', () => {
   it('formats integer fen as yuan with separators', () => {
@@ -40,5 +40,19 @@ describe('money', () => {
   it('shows fen back in an input as yuan', () => {
     expect(fenToInput(123456)).toBe('1234.56');
     expect(fenToInput(7)).toBe('0.07');
+  });
+});
+
+describe('growthBasisPoints', () => {
+  it('rounds half away from zero in integers, and is null without a previous year', () => {
+    expect(growthBasisPoints(250_000_000, 210_000_000)).toBe(1905); // 19.0476…%
+    expect(growthBasisPoints(120, 100)).toBe(2000);
+    expect(growthBasisPoints(100_005, 100_000)).toBe(1); // 0.005% -> 0.01%
+    expect(growthBasisPoints(100_004, 100_000)).toBe(0);
+    expect(growthBasisPoints(25, 100)).toBe(-7500);
+    expect(growthBasisPoints(210_000_000, 250_000_000)).toBe(-1600);
+    expect(growthBasisPoints(1, 3)).toBe(-6667); // -66.666…%
+    expect(growthBasisPoints(100, 0)).toBeNull();
+    expect(growthBasisPoints(100, null)).toBeNull();
   });
 });

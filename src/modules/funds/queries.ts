@@ -1,4 +1,5 @@
 import type { Queryable } from '../../db/knex';
+import { growthBasisPoints } from '../../shared/money';
 import { DEFAULT_PAGE_SIZE, makePage, type Page } from '../../shared/pagination';
 import { ANNUAL_FLOOR_FEN, type FundSource } from './service';
 
@@ -23,7 +24,9 @@ function numeric<T extends object>(row: T): T {
   for (const k of ['allocated', 'reserved', 'committed', 'paid', 'available', 'prev_allocated', 'growth', 'street_office_id', 'year']) {
     if (out[k] !== undefined && out[k] !== null) out[k] = Number(out[k]);
   }
-  if (out.growth_bp !== undefined) out.growth_bp = out.growth_bp === null ? null : Number(out.growth_bp);
+  // Growth in basis points is computed here from the two allocations, not in SQL: one rounding rule
+  // (half away from zero, src/shared/money.ts) on both databases.
+  if (out.growth_bp !== undefined) out.growth_bp = growthBasisPoints(Number(out.allocated), out.prev_allocated === null || out.prev_allocated === undefined ? null : Number(out.prev_allocated));
   return out as T;
 }
 

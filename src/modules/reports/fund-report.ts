@@ -1,4 +1,5 @@
 import type { TFunction } from 'i18next';
+import { growthBasisPoints } from '../../shared/money';
 import type { Queryable } from '../../db/knex';
 import { FUND_SOURCES } from '../funds';
 import { ANNUAL_FLOOR_FEN } from '../funds';
@@ -114,7 +115,7 @@ export async function fundReport(db: Queryable, scope: Scope, p: Period): Promis
           const cur = allocated.find((r) => r.streetOfficeId === s.id && r.year === p.year)?.allocated ?? 0;
           const prev = allocated.find((r) => r.streetOfficeId === s.id && r.year === p.year - 1)?.allocated;
           const previous = prev === undefined || prev === 0 ? null : prev;
-          return { street: s.name, allocated: cur, previous, belowFloor: cur < ANNUAL_FLOOR_FEN, growthBp: previous === null ? null : Math.trunc(((cur - previous) * 10000) / previous) };
+          return { street: s.name, allocated: cur, previous, belowFloor: cur < ANNUAL_FLOOR_FEN, growthBp: growthBasisPoints(cur, previous) };
         })
       : [];
 
