@@ -181,6 +181,8 @@ it('refuses to propose or approve while a review (复核) of the closed evaluati
   const again = await post(c.agents.manager, c.page(2), { _once: onceKey() });
   expect(again.status).toBe(409);
   expect(again.text).toContain('复核');
+  // Nor does the manager's dashboard offer to propose it meanwhile.
+  expect((await c.agents.manager.get('/dashboard')).text).not.toContain(`href="${c.page(2)}"`);
 });
 
 it('corrects a release through the pages: the manager proposes a clawback, the approver approves it, both payments show the link', async () => {

@@ -55,6 +55,8 @@ export async function paymentDashboard(deps: Pick<AppDeps, 'db'>, user: SessionU
     .whereNull('m.settlement')
     .whereNotExists(db('payment_proposals as pr').whereRaw('pr.contract_id = m.contract_id and pr.milestone_seq = m.seq').where('pr.status', 'proposed').whereNot('pr.kind', 'reversal'))
     .where((q) => q.where('m.advance', true).orWhereExists(db('milestone_evaluations as e').whereRaw('e.contract_id = m.contract_id and e.milestone_seq = m.seq').where('e.status', 'closed')))
+    // Not while the organization's review (复核) of that evaluation is open: the proposal would be refused.
+    .whereNotExists(db('milestone_evaluations as re').join('evaluation_reviews as r', 'r.evaluation_id', 're.id').whereRaw('re.contract_id = m.contract_id and re.milestone_seq = m.seq').where('r.status', 'open'))
     .orderBy([{ column: 'm.due_date' }, { column: 'c.id' }, { column: 'm.seq' }])
     .limit(LIMIT)
     .select('c.id as contract_id', 'c.number', 'o.name', 'm.seq', 'm.title', 'm.amount_fen', 'm.advance');
