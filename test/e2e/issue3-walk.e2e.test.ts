@@ -221,7 +221,8 @@ test('2–3. the manager drafts a call (refused once for weights summing to 90),
   const lottery = await balanceRow('福彩公益金');
   expect(lottery.reserved).toBe(Number(lotteryAccount.reserved_fen) + CALL_LOTTERY_FEN);
   expect(lottery.available).toBe(lotteryAvailable - CALL_LOTTERY_FEN);
-  expect(await page.getByText(`公告 #${walk.callId}`).count()).toBe(2); // one reservation entry per source
+  // One reservation entry per source, each naming the call by its title, linked to it.
+  expect(await page.locator(`a[href="/calls/${walk.callId}"]`).count()).toBe(2);
 
   const call = await site.db('calls').where({ id: walk.callId }).first();
   expect(call.status).toBe('published');
