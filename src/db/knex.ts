@@ -37,6 +37,21 @@ export async function updateReturning(trx: Knex.Transaction, table: string, wher
   return typeof row === 'object' && row !== null ? (row as Record<string, unknown>)[column] : row;
 }
 
+/** SQL for a text expression read as an integer when it is 1 to 15 digits, else NULL (so that an
+ *  index on an integer column can be used against a text column such as audit_events.subject_id). */
+export function digitsAsInteger(db: Queryable, expr: string): string {
+  return isSqlite(db as Knex)
+    ? `CASE WHEN ${expr} NOT GLOB '*[^0-9]*' AND length(${expr}) BETWEEN 1 AND 15 THEN CAST(${expr} AS INTEGER) END`
+    : `CASE WHEN ${expr} ~ '^[0-9]{1,15}$' THEN CAST(${expr} AS BIGINT) END`;
+}
+
+/** SQL for a scalar subquery joining the column `e` of `innerSql` into "1,2,3", in ascending order. */
+export function orderedList(db: Queryable, innerSql: string): string {
+  return isSqlite(db as Knex)
+    ? `(SELECT group_concat(e, ',') FROM (${innerSql} ORDER BY 1))`
+    : `(SELECT string_agg(CAST(e AS text), ',' ORDER BY e) FROM (${innerSql}) x)`;
+}
+
 export function isSqlite(db: Knex): boolean {
   return db.client.config.client === 'sqlite3';
 }

@@ -1,4 +1,4 @@
-import { isSqlite, type Queryable } from '../../db/knex';
+import { digitsAsInteger, type Queryable } from '../../db/knex';
 import { paginate, type Page } from '../../shared/pagination';
 import type { AuditRow } from '../../audit/audit';
 import type { SealedEventRow } from '../../audit/sealed';
@@ -25,9 +25,7 @@ export type EventListRow = Pick<AuditRow, 'id' | 'occurred_at' | 'actor_user_id'
  * (test/audit/trail-queries.test.ts prints and checks the plan; PostgreSQL: Index Scan using bids_pkey.)
  */
 export function sealedBidFilter(db: Queryable, now: Date): [string, string[]] {
-  const asInteger = isSqlite(db)
-    ? `CASE WHEN e.subject_id NOT GLOB '*[^0-9]*' AND length(e.subject_id) BETWEEN 1 AND 15 THEN CAST(e.subject_id AS INTEGER) END`
-    : `CASE WHEN e.subject_id ~ '^[0-9]{1,15}$' THEN CAST(e.subject_id AS BIGINT) END`;
+  const asInteger = digitsAsInteger(db, 'e.subject_id');
   return [
     `NOT (e.subject_type = 'bid' AND (
         EXISTS (SELECT 1 FROM bids b JOIN calls c ON c.id = b.call_id WHERE b.id = ${asInteger} AND c.closes_at > ?)

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { isSqlite, type Queryable } from '../../db/knex';
+import { orderedList, type Queryable } from '../../db/knex';
 import { paginate, type Page } from '../../shared/pagination';
 import { FUND_SOURCES, type FundSource, type SourceAmount } from '../funds';
 
@@ -161,9 +161,7 @@ const sourceColumn = (db: Queryable, s: FundSource) =>
  */
 export function paymentJournalQuery(db: Queryable, args: { streetOfficeIds: number[]; from?: Date | string; to?: Date | string }): Knex.QueryBuilder {
   const iso = (d: Date | string) => (d instanceof Date ? d.toISOString() : d);
-  const agg = isSqlite(db as Knex)
-    ? "(SELECT group_concat(e, ',') FROM (SELECT ps.ledger_entry_id AS e FROM payment_sources ps WHERE ps.payment_id = p.id UNION ALL SELECT ps.release_entry_id FROM payment_sources ps WHERE ps.payment_id = p.id AND ps.release_entry_id IS NOT NULL ORDER BY 1))"
-    : "(SELECT string_agg(CAST(e AS text), ',' ORDER BY e) FROM (SELECT ps.ledger_entry_id AS e FROM payment_sources ps WHERE ps.payment_id = p.id UNION ALL SELECT ps.release_entry_id FROM payment_sources ps WHERE ps.payment_id = p.id AND ps.release_entry_id IS NOT NULL) x)";
+  const agg = orderedList(db, 'SELECT ps.ledger_entry_id AS e FROM payment_sources ps WHERE ps.payment_id = p.id UNION ALL SELECT ps.release_entry_id FROM payment_sources ps WHERE ps.payment_id = p.id AND ps.release_entry_id IS NOT NULL');
   const q = db('payments as p')
     .join('payment_proposals as pr', 'pr.id', 'p.proposal_id')
     .join('contracts as c', 'c.id', 'p.contract_id')
