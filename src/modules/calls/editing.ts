@@ -3,8 +3,8 @@ import { translateProblems } from '../../web/problems';
 import type { AppDeps } from '../../deps';
 import { actorOf } from '../../web/actor';
 import { once } from '../../web/once';
-import { InvalidState, ValidationFailed } from '../../web/errors';
-import { flash } from '../../web/flash';
+import { InvalidState } from '../../web/errors';
+import { submitForm } from '../../web/submit';
 import { formValues } from '../../web/forms';
 import { filesToChooseAgain, uploadedFiles } from '../../files/uploads';
 import { ALLOWED_EXTENSIONS } from '../../files/signatures';
@@ -66,39 +66,33 @@ export function editingHandlers(deps: AppDeps) {
 
   /** Parse, check and save; on any refusal the same form comes back with the typed values. */
   async function submit(req: Request, res: Response, call: q.CallView | null) {
-    const again = (status: number, errors: Record<string, string>, formError: string | null = null) => {
-      // The chosen documents are not kept by a refused form: say so next to the file field.
-      const dropped = filesToChooseAgain(req).documents;
-      const withFiles = dropped && !errors.documents ? { ...errors, documents: req.t('uploads.chooseAgain', { names: dropped.join((req.lang === 'en' ? ', ' : '、')) }) } : errors;
-      return renderForm(req, res, status, { call, values: formValues(req.body), errors: withFiles, formError });
-    };
-    if (req.uploadProblem) {
-      const { status, messageKey, params } = req.uploadProblem;
-      return again(status, { documents: req.t(messageKey, params) });
-    }
-    const form = parseModuleForm(callFormSchema, req.body, req.t);
-    if (!form.ok) return again(422, form.errors);
-    const { input, problems } = toCallInput(form.data as CallForm, deps.clock.now());
-    if (Object.keys(problems).length) return again(422, translateProblems(req, problems));
-    const files = uploadedFiles(req, 'documents');
-    try {
-      if (!call) {
-        const id = await once(req, deps.db, 'calls.draft', (actor) => service.createDraft(deps, actor, req.user!, input, files));
-        flash(req, 'success', req.t('calls.drafted'));
-        return res.redirect(303, `/calls/${id}`);
-      }
-      const outcome = await service.saveCall(deps, actorOf(req), req.user!, call.id, input, files);
-      flash(req, outcome === 'unchanged' ? 'info' : 'success', req.t(`calls.outcome.${outcome}`));
-      return res.redirect(303, `/calls/${call.id}`);
-    } catch (err) {
-      if (err instanceof service.CallProblems) return again(422, translateProblems(req, err.problems));
-      // A document whose content does not match its extension (storeFile).
-      if (err instanceof ValidationFailed) {
-        return again(422, Object.fromEntries(Object.entries(err.fieldErrors).map(([k, v]) => [k, req.t(v, { allowed: ALLOWED_EXTENSIONS.join(', ') })])));
-      }
-      if (err instanceof InvalidState) return again(409, {}, req.t(err.messageKey, err.params));
-      throw err;
-    }
+    await submitForm(req, res, {
+      again: ({ status, errors, values, formError }) => {
+        // The chosen documents are not kept by a refused form: say so next to the file field.
+        const dropped = filesToChooseAgain(req).documents;
+        const withFiles = dropped && !errors.documents ? { ...errors, documents: req.t('uploads.chooseAgain', { names: dropped.join((req.lang === 'en' ? ', ' : '、')) }) } : errors;
+        return renderForm(req, res, status, { call, values, errors: withFiles, formError });
+      },
+      uploadField: 'documents',
+      parse: (body) => {
+        const form = parseModuleForm(callFormSchema, body, req.t);
+        if (!form.ok) return form;
+        const { input, problems } = toCallInput(form.data as CallForm, deps.clock.now());
+        return Object.keys(problems).length ? { ok: false, errors: translateProblems(req, problems), values: formValues(body) } : { ok: true, data: input };
+      },
+      // A document whose content does not match its extension (storeFile) names the allowed types.
+      messageParams: { allowed: ALLOWED_EXTENSIONS.join(', ') },
+      onForm: [InvalidState],
+      run: async (input) => {
+        const files = uploadedFiles(req, 'documents');
+        if (!call) {
+          const id = await once(req, deps.db, 'calls.draft', (actor) => service.createDraft(deps, actor, req.user!, input, files));
+          return { redirect: `/calls/${id}`, flash: req.t('calls.drafted') };
+        }
+        const outcome = await service.saveCall(deps, actorOf(req), req.user!, call.id, input, files);
+        return { redirect: `/calls/${call.id}`, flash: req.t(`calls.outcome.${outcome}`), flashType: outcome === 'unchanged' ? 'info' : 'success' };
+      },
+    });
   }
 
   const create = (req: Request, res: Response) => submit(req, res, null);

@@ -1,9 +1,9 @@
 import type { Request, Response } from 'express';
-import { translateProblems } from '../../web/problems';
 import type { AppDeps } from '../../deps';
 import { actorOf } from '../../web/actor';
 import { flash } from '../../web/flash';
 import { formValues } from '../../web/forms';
+import { submitForm } from '../../web/submit';
 import { parseModuleForm } from '../catalog';
 import { InsufficientFunds } from '../funds';
 import { callLoaders } from './load';
@@ -17,15 +17,15 @@ export function publicationHandlers(deps: AppDeps) {
 
   async function publish(req: Request, res: Response) {
     const call = await loadManaged(req);
-    try {
-      await service.publishCall(deps, actorOf(req), req.user!, call.id);
-    } catch (err) {
-      if (err instanceof service.CallProblems) return renderShow(deps, req, res, call, 422, { formError: Object.values(translateProblems(req, err.problems)).join('；') });
-      if (err instanceof InsufficientFunds) return renderShow(deps, req, res, call, 422, { formError: req.t(err.messageKey, err.params) });
-      throw err;
-    }
-    flash(req, 'success', req.t('calls.published'));
-    res.redirect(303, `/calls/${call.id}`);
+    await submitForm(req, res, {
+      // A call refused for its content (or its sources' cover) names every problem on its page.
+      again: ({ status, errors, formError }) => renderShow(deps, req, res, call, status, { formError: formError ?? Object.values(errors).join('；') }),
+      onForm: [InsufficientFunds],
+      run: async () => {
+        await service.publishCall(deps, actorOf(req), req.user!, call.id);
+        return { redirect: `/calls/${call.id}`, flash: req.t('calls.published') };
+      },
+    });
   }
 
   async function cancel(req: Request, res: Response) {

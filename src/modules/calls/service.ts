@@ -19,11 +19,7 @@ import { amountField } from './schemas';
 type Deps = Pick<AppDeps, 'db' | 'clock' | 'config'>;
 
 /** A call refused for its content: field -> i18n key and values; the form is shown again with 422. */
-export class CallProblems extends ValidationFailed {
-  constructor(public readonly problems: Problems) {
-    super(Object.fromEntries(Object.entries(problems).map(([k, p]) => [k, p.key])));
-  }
-}
+export class CallProblems extends ValidationFailed {}
 
 const fundsProblem = (err: InsufficientFunds): Problems => ({
   [amountField(err.source)]: { key: 'calls.errors.fundsShort', params: { source: `funds.sources.${err.source}`, shortfall: formatMoney(err.shortfallFen) } },

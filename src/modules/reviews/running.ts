@@ -1,11 +1,10 @@
 import type { Request, Response } from 'express';
-import { translateProblems } from '../../web/problems';
 import type { AppDeps } from '../../deps';
 import { actorOf } from '../../web/actor';
 import { once } from '../../web/once';
-import { Forbidden, InvalidState, ValidationFailed } from '../../web/errors';
+import { Forbidden, InvalidState } from '../../web/errors';
 import { flash } from '../../web/flash';
-import { formValues, parseForm } from '../../web/forms';
+import { submitForm } from '../../web/submit';
 import { formatDateTime } from '../../shared/time';
 import { canRunReview } from './policy';
 import { renderCall } from './call-pages';
@@ -29,16 +28,14 @@ export function runningHandlers(deps: AppDeps) {
   async function assign(req: Request, res: Response) {
     const { call } = await loadReviewCall(deps, req);
     if (!canRunReview(req.user!, call)) throw new Forbidden('reviews.errors.notYourStreet');
-    const form = parseForm(assignSchema, req.body, req.t);
-    if (!form.ok) return renderCall(deps, req, res, 422, { errors: form.errors, values: form.values });
-    try {
-      const done = await once(req, deps.db, 'reviews.reviewer', (actor) => service.assignReviewer(deps, actor, req.user!, call.id, form.data.reviewerId));
-      flash(req, 'success', req.t(done.barredBids ? 'reviews.panel.assignedBarred' : 'reviews.panel.assigned', { name: done.name, count: done.barredBids }));
-    } catch (err) {
-      if (err instanceof ValidationFailed) return renderCall(deps, req, res, 422, { errors: translateProblems(req, err.fieldErrors), values: formValues(req.body) });
-      throw err;
-    }
-    res.redirect(303, `/reviews/calls/${call.id}`);
+    await submitForm(req, res, {
+      schema: assignSchema,
+      again: ({ status, errors, values }) => renderCall(deps, req, res, status, { errors, values }),
+      run: async (data) => {
+        const done = await once(req, deps.db, 'reviews.reviewer', (actor) => service.assignReviewer(deps, actor, req.user!, call.id, data.reviewerId));
+        return { redirect: `/reviews/calls/${call.id}`, flash: req.t(done.barredBids ? 'reviews.panel.assignedBarred' : 'reviews.panel.assigned', { name: done.name, count: done.barredBids }) };
+      },
+    });
   }
 
   async function remove(req: Request, res: Response) {
