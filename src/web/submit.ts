@@ -20,6 +20,13 @@ export interface Done {
   flashType?: 'success' | 'info';
 }
 
+/** A form that cannot be taken now for a reason that is not its content (e.g. too many attempts):
+ *  shown again with this status and message, nothing written. */
+export interface NotNow {
+  status: number;
+  formError: string;
+}
+
 type DomainErrorClass = abstract new (...args: never[]) => DomainError;
 
 export interface Submission<T> {
@@ -35,7 +42,7 @@ export interface Submission<T> {
   /** Refusals of the record's state (e.g. InvalidState) shown on the form as its message, not as an error page. */
   onForm?: readonly DomainErrorClass[];
   /** Does the work; a ValidationFailed thrown from here re-shows the form, nothing written. */
-  run(data: T): Promise<Done>;
+  run(data: T): Promise<Done | NotNow>;
 }
 
 /** The one way to handle a form: parse → run → redirect with a flash; or the same form again, with
@@ -50,7 +57,7 @@ export async function submitForm<T>(req: Request, res: Response, s: Submission<T
   }
   const parsed = s.parse ? s.parse(req.body) : s.schema ? parseForm(s.schema, req.body, req.t) : null;
   if (parsed && !parsed.ok) return refuse(422, parsed.errors);
-  let done: Done;
+  let done: Done | NotNow;
   try {
     done = await s.run(parsed ? parsed.data : (undefined as T));
   } catch (err) {
@@ -58,6 +65,7 @@ export async function submitForm<T>(req: Request, res: Response, s: Submission<T
     if (err instanceof DomainError && s.onForm?.some((c) => err instanceof c)) return refuse(err.status, {}, req.t(err.messageKey, err.params));
     throw err;
   }
+  if ('formError' in done) return refuse(done.status, {}, done.formError);
   if (done.flash) flash(req, done.flashType ?? 'success', done.flash);
   return res.redirect(303, done.redirect);
 }
