@@ -9,6 +9,7 @@ import { describeEvents } from './describe';
 import { eventDiff, userIdsIn } from './diff';
 import { actionName, knownActions } from './labels';
 import { exportCsv } from './export';
+import { listStreetOffices } from '../streets';
 
 /** The trail's events, read-only: the list with its filters, one event, the CSV export and a call's
  *  sealed log. The administrator sees every event, an auditor those of their streets. */
@@ -18,9 +19,11 @@ export function eventHandlers(deps: AppDeps) {
   /** The street offices the reader may filter by: all (administrator) or their own. */
   async function streetChoices(req: Request) {
     const streets = streetsOf(req);
-    return deps.db('street_offices').modify((qb) => {
-      if (streets) qb.whereIn('id', streets.length ? streets : [0]);
-    }).orderBy('id').select('id', 'name');
+    const all = await listStreetOffices(deps.db);
+    return all
+      .filter((s) => !streets || streets.includes(s.id))
+      .sort((a, b) => a.id - b.id)
+      .map((s) => ({ id: s.id, name: s.name }));
   }
 
   /** Parses and checks the filters against the reader's scope; errors are messages for a 422. */
