@@ -90,16 +90,18 @@ export async function assignAssessor(deps: Deps, actor: Actor, user: SessionUser
     if (evaluation.status !== 'open') throw new InvalidState('evaluations.errors.evaluationClosed');
     let target: { organization_id: number | null; user_id: number | null };
     let notified: number[];
+    // Refusals name the form's field of this source.
+    const field = `target_${source}`;
     if (source === 'peer') {
       const org = await trx('organizations').where({ id: targetId, status: 'approved' }).first('id');
-      if (!org) throw new ValidationFailed({ target: 'validation.choose' });
-      if (targetId === m.organization_id) throw new ValidationFailed({ target: 'evaluations.errors.peerIsContractor' });
+      if (!org) throw new ValidationFailed({ [field]: 'validation.choose' });
+      if (targetId === m.organization_id) throw new ValidationFailed({ [field]: 'evaluations.errors.peerIsContractor' });
       target = { organization_id: targetId, user_id: null };
       notified = await staffOf(trx, [targetId]);
     } else {
       const reviewer = await trx('users').where({ id: targetId, role: 'reviewer' }).whereNull('disabled_at').first('id', 'organization_id');
-      if (!reviewer) throw new ValidationFailed({ target: 'validation.choose' });
-      if (reviewer.organization_id !== null && Number(reviewer.organization_id) === m.organization_id) throw new ValidationFailed({ target: 'evaluations.errors.thirdPartyOfContractor' });
+      if (!reviewer) throw new ValidationFailed({ [field]: 'validation.choose' });
+      if (reviewer.organization_id !== null && Number(reviewer.organization_id) === m.organization_id) throw new ValidationFailed({ [field]: 'evaluations.errors.thirdPartyOfContractor' });
       target = { organization_id: null, user_id: targetId };
       notified = [targetId];
     }
