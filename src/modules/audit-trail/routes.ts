@@ -13,10 +13,11 @@ import { describeEvents } from './describe';
 import { eventDiff, userIdsIn } from './diff';
 import { actionName, knownActions } from './labels';
 import { exportCsv } from './export';
+import { trailScope } from './scope';
 
 /** The audit trail, read-only: the administrator sees every event, an auditor those of their streets. */
 export function auditTrailRoutes(deps: AppDeps) {
-  const streetsOf = (req: Request) => (req.user!.role === 'admin' ? null : req.user!.streetOfficeIds);
+  const streetsOf = (req: Request) => trailScope(req.user!);
 
   /** The street offices the reader may filter by: all (administrator) or their own. */
   async function streetChoices(req: Request) {
