@@ -10,11 +10,12 @@ import { eventDiff, userIdsIn } from './diff';
 import { actionName, knownActions } from './labels';
 import { exportCsv } from './export';
 import { listStreetOffices } from '../streets';
+import { trailScope } from './scope';
 
 /** The trail's events, read-only: the list with its filters, one event, the CSV export and a call's
  *  sealed log. The administrator sees every event, an auditor those of their streets. */
 export function eventHandlers(deps: AppDeps) {
-  const streetsOf = (req: Request) => (req.user!.role === 'admin' ? null : req.user!.streetOfficeIds);
+  const streetsOf = (req: Request) => trailScope(req.user!);
 
   /** The street offices the reader may filter by: all (administrator) or their own. */
   async function streetChoices(req: Request) {
