@@ -4,6 +4,7 @@ import type { Queryable } from '../../db/knex';
 import { isUniqueViolation } from '../../db/errors';
 import { NotFound, ValidationFailed } from '../../web/errors';
 import * as repo from './repository';
+import { findStreetOffice } from '../streets';
 
 type Deps = Pick<AppDeps, 'db' | 'clock'>;
 
@@ -51,7 +52,7 @@ export async function changeAuditScope(deps: Deps, actor: Actor, userId: number,
       else await trx('auditor_district_scopes').where({ user_id: userId }).delete();
       action = change.on ? ACTIONS.district_on : ACTIONS.district_off;
     } else {
-      const street = await trx('street_offices').where({ id: change.streetOfficeId }).first('id');
+      const street = await findStreetOffice(trx, change.streetOfficeId);
       if (!street) throw new ValidationFailed({ streetOfficeId: 'auditScope.errors.unknownStreet' });
       const assigned = before.streetOfficeIds.includes(change.streetOfficeId);
       if (change.kind === 'add_street') {

@@ -11,6 +11,7 @@ import { requireSecondFactor } from '../../web/second-factor';
 import { listStreetOffices } from '../streets';
 import * as repo from './repository';
 import { auditScopeOf, changeAuditScope, type ScopeChange } from './audit-scope-service';
+import { findStreetOffice } from '../streets';
 
 // A street office chosen from the list; anything else (empty, letters, a repeated field) is refused.
 const streetSchema = z.object({ streetOfficeId: z.string({ message: 'auditScope.errors.chooseStreet' }).regex(/^\d{1,9}$/, { message: 'auditScope.errors.chooseStreet' }).transform(Number) });
@@ -64,7 +65,7 @@ export function auditScopeAdminRoutes(deps: AppDeps) {
         const { _form, ...fields } = translateProblems(req, err.fieldErrors);
         return render(req, res, 422, { errors: fields, formError: _form, values });
       }
-      const street = 'streetOfficeId' in c ? (await deps.db('street_offices').where({ id: c.streetOfficeId }).first('name'))?.name : undefined;
+      const street = 'streetOfficeId' in c ? (await findStreetOffice(deps.db, c.streetOfficeId))?.name : undefined;
       flash(req, 'success', req.t(done(c), { username: user.username, street }));
       res.redirect(303, `/admin/users/${user.id}/audit-scope`);
     };

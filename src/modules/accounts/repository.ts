@@ -81,7 +81,7 @@ export async function loadSessionUser(db: Queryable, id: number): Promise<Sessio
 }
 
 export async function auditorStreetOfficeIds(db: Queryable, userId: number): Promise<number[]> {
-  // "The whole district" (auditor_district_scopes, see src/modules/reports/README.md): every street office.
+  // "The whole district" (auditor_district_scopes, owned by this module, see README.md): every street office.
   if (await hasDistrictScope(db, userId)) return (await db('street_offices').orderBy('id').pluck('id')).map(Number);
   return assignedAuditStreets(db, userId);
 }
