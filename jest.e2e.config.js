@@ -5,5 +5,6 @@ module.exports = {
   transform: { '^.+\\.ts$': 'ts-jest' },
   moduleFileExtensions: ['ts', 'js', 'json'],
   testTimeout: 120000,
-  maxWorkers: 1,
+  // Each walk has its own database, server and browser; two at a time use the waits of the other.
+  maxWorkers: 2,
 };

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { SeedContext } from '../src/db/seed';
-import type { FundSource } from '../src/modules/funds/service';
+import type { FundSource } from '../src/modules/funds/ledger';
 
 const yuan = (n: number) => n * 100;
 

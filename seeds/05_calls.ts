@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { SeedContext } from '../src/db/seed';
-import { releaseCallReservation, reserveForCall, type SourceAmount } from '../src/modules/funds/service';
+import { releaseCallReservation, reserveForCall } from '../src/modules/funds/reservations';
+import type { SourceAmount } from '../src/modules/funds/ledger';
 
 const DAY = 24 * 60 * 60 * 1000;
 const yuan = (n: number) => n * 100;

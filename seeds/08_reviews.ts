@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { SeedContext } from '../src/db/seed';
 import { userActor } from '../src/audit/audit';
 import type { SessionUser } from '../src/modules/accounts/roles';
-import { reserveForCall } from '../src/modules/funds/service';
+import { reserveForCall } from '../src/modules/funds/reservations';
 import * as review from '../src/modules/reviews/service';
 import { storeFile } from '../src/files/storage';
 import type { Config } from '../src/config';

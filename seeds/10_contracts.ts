@@ -3,7 +3,7 @@ import type { SeedContext } from '../src/db/seed';
 import { userActor } from '../src/audit/audit';
 import type { SessionUser } from '../src/modules/accounts/roles';
 import { confirmAward, proposeAward } from '../src/modules/awards/service';
-import { reserveForCall } from '../src/modules/funds/service';
+import { reserveForCall } from '../src/modules/funds/reservations';
 import * as review from '../src/modules/reviews/service';
 import { createContract, saveDraft } from '../src/modules/contracts/service/drafting';
 import { acceptContract, sendContract, signContract } from '../src/modules/contracts/service/signing';

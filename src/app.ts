@@ -20,6 +20,7 @@ import { adminUserRoutes } from './modules/accounts/admin-routes';
 import { accountSecurityRoutes } from './modules/accounts/security-routes';
 import { accountGates } from './web/second-factor';
 import { signInLimitAdminRoutes } from './modules/accounts/signin-limit-admin';
+import { auditScopeAdminRoutes } from './modules/accounts/audit-scope';
 import { streetRoutes } from './modules/streets/routes';
 import { organizationRoutes } from './modules/organizations/routes';
 import { bidRoutes } from './modules/bids/routes';
@@ -107,6 +108,7 @@ export function createApp(deps: AppDeps): App {
   app.use(adminUserRoutes(deps));
   app.use(accountSecurityRoutes(deps));
   app.use(signInLimitAdminRoutes(deps));
+  app.use(auditScopeAdminRoutes(deps));
   app.use(streetRoutes(deps));
   app.use(organizationRoutes(deps, acceptFiles));
   app.use(bidRoutes(deps, acceptFiles)); // before the calls routes: it adds the bid panel to the call page

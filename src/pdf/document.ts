@@ -24,6 +24,7 @@ export const TEXT_COLOR = '#1a1a1a';
 const MUTED_COLOR = '#555555';
 const RULE_COLOR = '#8c8c8c';
 const HEADER_FILL = '#ececec';
+const STAR_COLOR = '#b8860b';
 
 export const FONT_SIZE = { body: 10.5, small: 9, table: 9, frame: 8, h1: 18, h2: 12.5, h3: 11 };
 const LINE_GAP = 2.5;
@@ -263,6 +264,44 @@ export class PdfWriter {
     const style: RowStyle = { bold: false, fontSize, fill: null, borders: false, aligns: ['left', 'left'], padX: 0, padY: 1.5 };
     for (const [label, value] of rows) this.drawRow(widths, [label, value], style, null, [true, false]);
     this.doc.y += 4;
+    this.use(false, FONT_SIZE.body);
+    return this;
+  }
+
+  /**
+   * A key-value row whose value is a star rating: `filled` of `of` stars drawn as vector shapes, then
+   * `caption` as text (say the number there: the stars are shapes, so text extraction does not see
+   * them). Drawn, not typed: the embedded CJK subset has no ★/☆ glyph, so typed stars came out blank.
+   */
+  starRating(label: string, filled: number, caption: string, options: KeyValueOptions & { of?: number } = {}): this {
+    const of = options.of ?? 5;
+    const fontSize = options.fontSize ?? FONT_SIZE.body;
+    const labelWidth = options.labelWidth ?? 150;
+    const height = this.lineHeight(fontSize) + 3;
+    this.ensureSpace(height);
+    const top = this.doc.y + 1.5;
+    this.use(true, fontSize);
+    this.doc.text(label, this.left, top, { width: labelWidth, lineBreak: false });
+    const outer = fontSize * 0.5;
+    const cy = top + fontSize * 0.62;
+    let x = this.left + labelWidth + outer;
+    for (let i = 0; i < of; i++) {
+      const points: [number, number][] = [];
+      for (let k = 0; k < 10; k++) {
+        const r = k % 2 === 0 ? outer : outer * 0.42;
+        const a = -Math.PI / 2 + (k * Math.PI) / 5;
+        points.push([x + r * Math.cos(a), cy + r * Math.sin(a)]);
+      }
+      this.doc.save().lineWidth(0.7).lineJoin('round').polygon(...points);
+      if (i < filled) this.doc.fillAndStroke(STAR_COLOR, STAR_COLOR);
+      else this.doc.stroke(STAR_COLOR);
+      this.doc.restore();
+      x += outer * 2 + 2;
+    }
+    this.use(false, fontSize);
+    this.doc.text(caption, x - outer + 4, top, { width: this.width - labelWidth - of * (outer * 2 + 2) - 4, lineBreak: false });
+    this.doc.x = this.left;
+    this.doc.y = top + height - 1.5 + 4;
     this.use(false, FONT_SIZE.body);
     return this;
   }

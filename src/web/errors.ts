@@ -1,3 +1,5 @@
+import type { Problem, Problems } from './problems';
+
 /** Typed errors. Handlers and services throw them; one handler (errorHandler) turns each into a
  *  status page in the user's language. `messageKey` is an i18n key, `params` its values. */
 export class DomainError extends Error {
@@ -52,12 +54,15 @@ export class TooManyRequests extends DomainError {
   }
 }
 
-/** A form that failed validation: field -> i18n message (already translated or a key). */
+/** A form refused for its content — the one error for it, from a schema, a service or a stored
+ *  file: field -> an i18n key, or a problem (key and values). `fieldErrors` are the bare keys. The
+ *  submit helper (web/submit.ts) shows them beside the fields of the same form, with 422. */
 export class ValidationFailed extends DomainError {
-  constructor(
-    public readonly fieldErrors: Record<string, string>,
-    messageKey = 'errors.validation',
-  ) {
+  public readonly fieldErrors: Record<string, string>;
+  public readonly problems: Problems;
+  constructor(errors: Record<string, string | Problem>, messageKey = 'errors.validation') {
     super(422, messageKey);
+    this.problems = Object.fromEntries(Object.entries(errors).map(([k, e]) => [k, typeof e === 'string' ? { key: e } : e]));
+    this.fieldErrors = Object.fromEntries(Object.entries(this.problems).map(([k, p]) => [k, p.key]));
   }
 }

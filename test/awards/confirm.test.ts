@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { createTestContext, type TestContext } from '../helpers/app';
 import { csrfFrom, loginAs, type Agent } from '../helpers/http';
-import { streetYearBalances } from '../../src/modules/funds/service';
+import { streetYearBalances } from '../../src/modules/funds';
 import { agentFor, proposedAward } from './factory';
 
 let ctx: TestContext;

@@ -2,7 +2,7 @@ import type { TestContext } from '../helpers/app';
 import { signIn, type Agent } from '../helpers/http';
 import { systemActor } from '../../src/audit/audit';
 import { recordAllocation } from '../../src/modules/funds/allocations';
-import { reserveForCall, type FundSource } from '../../src/modules/funds/service';
+import { reserveForCall, type FundSource } from '../../src/modules/funds';
 import type { SessionUser } from '../../src/modules/accounts/roles';
 import { minimalPdf } from '../helpers/pdf-fixture';
 

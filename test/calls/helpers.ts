@@ -1,5 +1,5 @@
 import type { TestContext } from '../helpers/app';
-import type { FundSource } from '../../src/modules/funds/service';
+import type { FundSource } from '../../src/modules/funds';
 import { makeItem } from '../catalog/factories';
 
 /** Money allocated to a street-year's source, as the funds module records it (balance row + ledger entry). */

@@ -1,7 +1,7 @@
 import { createTestContext, type TestContext } from '../helpers/app';
 import { loginAs, postForm } from '../helpers/http';
 import { publishCall } from '../../src/modules/calls/service';
-import { InsufficientFunds } from '../../src/modules/funds/service';
+import { InsufficientFunds } from '../../src/modules/funds';
 import type { SessionUser } from '../../src/modules/accounts/roles';
 import { account, callForm, countOf, streetWithMoney } from './helpers';
 

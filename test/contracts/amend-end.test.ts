@@ -2,7 +2,7 @@ import { createTestContext, type TestContext } from '../helpers/app';
 import { csrfFrom, loginAs, signIn, type Agent } from '../helpers/http';
 import { signedContract, staffUser } from './factory';
 import { holdingsOf } from '../../src/modules/funds';
-import { streetYearBalances } from '../../src/modules/funds/service';
+import { streetYearBalances } from '../../src/modules/funds';
 import { completeIfSettled } from '../../src/modules/contracts';
 import { mf } from '../../src/modules/contracts/terms';
 import { recordAllocation } from '../../src/modules/funds/allocations';

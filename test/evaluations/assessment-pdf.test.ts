@@ -47,9 +47,11 @@ it('closing stores the assessment report once; its text says the scores, weights
   expect(pdf.headers['content-type']).toBe('application/pdf');
   expect(crypto.createHash('sha256').update(pdf.body as Buffer).digest('hex')).toBe(row.sha256);
   const text = (await pdfPages(pdf.body as Buffer)).join('\n').replace(/\s+/g, '');
-  for (const expected of ['评估报告', '自评', '街道评价', '签到表不全', '65.00', '合格', '25.00%', '75.00%', '缺失的来源：同行互评、群众评价、第三方评估', '按比例支付', '¥24,000.00', '活动照片.png']) {
+  for (const expected of ['评估报告', '自评', '街道评价', '签到表不全', '65.00', '合格', '25.00%', '75.00%', '缺失的来源：同行互评、群众评价、第三方评估', '按比例支付', '¥24,000.00', '活动照片.png', '星级2星（满分5星）']) {
     expect(text).toContain(expected.replace(/\s+/g, ''));
   }
+  // The stars are drawn as shapes: no ★ or ☆ character (the font subset has no glyph for them).
+  expect(text).not.toMatch(/[★☆]/);
   expect((await c.manager.get(c.reportPath())).text).toContain(row.sha256);
 
   // Auditors of the street download it; another organization and another street's auditor do not.

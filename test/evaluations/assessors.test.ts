@@ -72,8 +72,37 @@ it('peer and third party: assigned by the manager, declare, then score; the clos
   const e = await ctx.db('milestone_evaluations').where({ contract_id: c.contractId }).first();
   expect(e).toMatchObject({ status: 'closed', total_score: 7981, grade: 'pass', stars: 3 });
   expect(JSON.parse(e.weights_json).missing).toEqual(['citizen']);
-  // Closed: nobody scores any more.
-  expect((await post(second, c.score, { ...scores('10'), comment: '晚了' })).status).toBe(409);
+  // Closed: nobody scores any more; the assessors' access ended with the evaluation (404, as before assignment).
+  expect((await post(second, c.score, { ...scores('10'), comment: '晚了' })).status).toBe(404);
+});
+
+it('ends the peer’s and the third party’s access to the report, its evidence and the assessment PDF when the evaluation closes', async () => {
+  const c = await submitted();
+  const { agent: third, user: thirdUser } = await loginAs(ctx, 'reviewer');
+  expect((await post(c.manager, c.assign, { source: 'peer', target: String(c.peerOrg) })).status).toBe(303);
+  expect((await post(c.manager, c.assign, { source: 'third_party', target: String(thirdUser.id) })).status).toBe(303);
+  const page = await c.peer.get(c.reportPath());
+  expect(page.status).toBe(200);
+  const evidence = /href="([^"]*\/report\/files\/\d+)"/.exec(page.text)![1];
+  for (const agent of [c.peer, third]) expect((await agent.get(evidence)).status).toBe(200);
+  for (const agent of [c.peer, third]) expect((await post(agent, c.declare, { declaration: 'none' })).status).toBe(303);
+  expect((await post(c.peer, c.score, { ...scores('80'), comment: '互评' })).status).toBe(303);
+  expect((await post(c.manager, c.scoreManager, { ...scores('70'), comment: '街道意见' })).status).toBe(303);
+  expect((await post(c.manager, c.close)).status).toBe(303);
+
+  const pdf = `/contracts/${c.contractId}/milestones/2/evaluation/report.pdf`;
+  for (const agent of [c.peer, third]) {
+    expect((await agent.get(c.reportPath())).status).toBe(404);
+    expect((await agent.get(evidence)).status).toBe(404);
+    expect((await agent.get(pdf)).status).toBe(404);
+    expect((await post(agent, c.declare, { declaration: 'conflict' })).status).toBe(404);
+  }
+  // The parties and oversight keep reading it.
+  for (const agent of [c.staff, c.manager]) {
+    expect((await agent.get(c.reportPath())).status).toBe(200);
+    expect((await agent.get(evidence)).status).toBe(200);
+    expect((await agent.get(pdf)).status).toBe(200);
+  }
 });
 
 it('a third party from the contractor is refused; an auditor and an unassigned organization cannot declare or score', async () => {

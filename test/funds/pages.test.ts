@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import request from 'supertest';
 import { createTestContext, type TestContext } from '../helpers/app';
 import { loginAs, postForm, type Agent } from '../helpers/http';
-import { reserveForCall } from '../../src/modules/funds/service';
+import { reserveForCall } from '../../src/modules/funds';
 
 let ctx: TestContext;
 let streetA: number;

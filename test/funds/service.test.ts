@@ -9,7 +9,7 @@ import {
   reserveForCall,
   streetYearBalances,
   type FundSource,
-} from '../../src/modules/funds/service';
+} from '../../src/modules/funds';
 import type { SessionUser } from '../../src/modules/accounts/roles';
 
 let ctx: TestContext;

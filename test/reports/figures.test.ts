@@ -1,4 +1,5 @@
 import { reconcile } from '../../src/modules/funds';
+import { formatMoney } from '../../src/shared/money';
 import { createTestContext, type TestContext } from '../helpers/app';
 import { loginAs } from '../helpers/http';
 import { closePdfText, pdfPages } from '../helpers/pdf-text';
@@ -146,8 +147,13 @@ it('puts the contract, its versions, milestones, evaluations, payments, findings
   expect(res.status).toBe(200);
   expect(res.headers['content-disposition']).toMatch(/filename\*=UTF-8''%E5%90%88%E5%90%8C%E6%A1%A3%E6%A1%88/);
   const text = (await pdfPages(res.body as Buffer)).join('\n');
-  for (const part of ['一、合同', '二、合同版本', '三、付款节点', '五、评估', '87.12', '六、支付', '追回', '-¥5000.00', '已支付', '七、审计意见', '追回依据', '八、审计日志', '代表甲方签订了合同', '批准了付款']) expect([part, text.includes(part)]).toEqual([part, true]);
+  for (const part of ['一、合同', '二、合同版本', '三、付款节点', '五、评估', '87.12', '六、支付', '追回', '-¥5,000.00', '已支付', '七、审计意见', '追回依据', '八、审计日志', '代表甲方签订了合同', '批准了付款']) expect([part, text.includes(part)]).toEqual([part, true]);
   expect(text).not.toMatch(/\b(contract|payment|finding)\.[a-z_]+/); // sentences, never action codes
+  // Amounts through the project's money formatter: thousands separated, never ¥50000.01.
+  const amount = Number((await ctx.db('contract_versions').where({ contract_id: c.contractId, status: 'current' }).first('amount_fen')).amount_fen);
+  expect(amount).toBeGreaterThan(100_000);
+  expect(text).toContain(formatMoney(amount));
+  expect(text).not.toMatch(/¥\d{4,}/);
   const last = await ctx.db('audit_events').where({ subject_type: 'contract', subject_id: String(c.contractId), action: 'contract.sign' }).first('hash');
   expect(text.replace(/\s/g, '')).toContain(last.hash);
   const event = await ctx.db('audit_events').where({ action: 'report.download', subject_type: 'contract', subject_id: String(c.contractId) }).first();

@@ -18,7 +18,7 @@ describe('module boundaries (no-restricted-imports)', () => {
   jest.setTimeout(30_000);
 
   it.each([
-    ['src/modules/calls/example.ts', "import { reserveForCall } from '../funds/service';\nreserveForCall;\n"],
+    ['src/modules/calls/example.ts', "import { reserveForCall } from '../funds/reservations';\nreserveForCall;\n"],
     ['src/modules/awards/example.ts', "import { findCallRow } from '../calls/queries';\nfindCallRow;\n"],
     ['src/modules/contracts/handlers/example.ts', "import { canManageCall } from '../../calls/policy';\ncanManageCall;\n"],
     ['src/modules/organizations/example.ts', "import { createUserSchema } from '../accounts/schemas';\ncreateUserSchema;\n"],

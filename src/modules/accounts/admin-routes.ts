@@ -63,7 +63,7 @@ export function adminUserRoutes(deps: AppDeps) {
 
   async function editForm(req: Request, res: Response) {
     const user = await loadUser(req);
-    const [auditStreets, secondFactor] = await Promise.all([repo.auditorStreetOfficeIds(deps.db, user.id), secondFactorStatus(deps.db, user.id)]);
+    const [auditStreets, secondFactor] = await Promise.all([repo.assignedAuditStreets(deps.db, user.id), secondFactorStatus(deps.db, user.id)]);
     await renderForm(req, res, 200, {
       title: req.t('accounts.users.edit', { username: user.username }),
       user,

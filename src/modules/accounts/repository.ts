@@ -55,9 +55,12 @@ export async function loadSessionUser(db: Queryable, id: number): Promise<Sessio
       'f.id as second_factor_id',
     );
   if (!row) return undefined;
+  const wholeDistrict = row.role === 'auditor' && (await hasDistrictScope(db, row.id));
   const streetOfficeIds =
     row.role === 'auditor'
-      ? await auditorStreetOfficeIds(db, row.id)
+      ? wholeDistrict
+        ? (await db('street_offices').orderBy('id').pluck('id')).map(Number)
+        : await assignedAuditStreets(db, row.id)
       : row.street_office_id
         ? [Number(row.street_office_id)]
         : [];
@@ -73,15 +76,25 @@ export async function loadSessionUser(db: Queryable, id: number): Promise<Sessio
     streetOfficeIds,
     mustChangePassword: Boolean(row.must_change_password),
     secondFactorEnrolled: row.second_factor_id !== null && row.second_factor_id !== undefined,
+    ...(wholeDistrict ? { wholeDistrict: true } : {}),
   };
 }
 
 export async function auditorStreetOfficeIds(db: Queryable, userId: number): Promise<number[]> {
-  // "The whole district" (auditor_district_scopes, see src/modules/reports/README.md): every street office.
-  const whole = await db('auditor_district_scopes').where({ user_id: userId }).first('user_id');
-  if (whole) return (await db('street_offices').orderBy('id').pluck('id')).map(Number);
+  // "The whole district" (auditor_district_scopes, owned by this module, see README.md): every street office.
+  if (await hasDistrictScope(db, userId)) return (await db('street_offices').orderBy('id').pluck('id')).map(Number);
+  return assignedAuditStreets(db, userId);
+}
+
+/** The street offices assigned to an auditor by name (user_street_offices), whatever the district flag. */
+export async function assignedAuditStreets(db: Queryable, userId: number): Promise<number[]> {
   const rows = await db('user_street_offices').where({ user_id: userId }).orderBy('street_office_id').select('street_office_id');
   return rows.map((r) => Number(r.street_office_id));
+}
+
+/** An auditor assigned "the whole district" (a row in auditor_district_scopes). */
+export async function hasDistrictScope(db: Queryable, userId: number): Promise<boolean> {
+  return Boolean(await db('auditor_district_scopes').where({ user_id: userId }).first('user_id'));
 }
 
 export interface UserFilters {

@@ -30,4 +30,6 @@ export interface SessionUser {
   mustChangePassword?: boolean;
   /** A confirmed TOTP second factor exists. */
   secondFactorEnrolled?: boolean;
+  /** An auditor assigned "the whole district": every street office, also those created later. */
+  wholeDistrict?: boolean;
 }

@@ -50,7 +50,7 @@ interface Scope {
 }
 
 /** Which scope a role needs: a manager belongs to one street office, staff to one organization, etc. */
-async function checkScope(deps: Deps, role: Role, input: UpdateUserInput): Promise<Scope> {
+async function checkScope(deps: Deps, role: Role, input: UpdateUserInput, wholeDistrict = false): Promise<Scope> {
   const errors: Record<string, string> = {};
   const scope: Scope = { street_office_id: null, organization_id: null, auditStreets: [] };
   if (role === 'manager' || role === 'approver') {
@@ -63,7 +63,8 @@ async function checkScope(deps: Deps, role: Role, input: UpdateUserInput): Promi
     // A reviewer may be affiliated with an organization: they are then never allowed to score its bids.
     scope.organization_id = input.organizationId;
   } else if (role === 'auditor') {
-    if (!input.auditStreetOfficeIds.length) errors.auditStreetOfficeIds = 'validation.auditStreetsRequired';
+    // An auditor of the whole district (set on the audit-scope page) needs no street named here.
+    if (!input.auditStreetOfficeIds.length && !wholeDistrict) errors.auditStreetOfficeIds = 'validation.auditStreetsRequired';
     scope.auditStreets = input.auditStreetOfficeIds;
   }
   const [streets, orgs] = await Promise.all([
@@ -124,13 +125,14 @@ export async function createUser(deps: Deps, actor: Actor, input: CreateUserInpu
 
 export async function updateUser(deps: Deps, actor: Actor, id: number, input: UpdateUserInput): Promise<void> {
   if (!(await repo.findUserById(deps.db, id))) throw new NotFound();
-  const scope = await checkScope(deps, input.role, input);
+  const scope = await checkScope(deps, input.role, input, input.role === 'auditor' && (await repo.hasDistrictScope(deps.db, id)));
   const now = deps.clock.now();
   await auditedTransaction(deps.db, actor, now, async (trx) => {
     // "Before" is read inside the transaction, so two administrators editing at once each record
     // what they actually changed.
     const before = (await repo.findUserById(trx, id))!;
-    const beforeStreets = await repo.auditorStreetOfficeIds(trx, id);
+    const beforeStreets = await repo.assignedAuditStreets(trx, id);
+    const beforeWhole = await repo.hasDistrictScope(trx, id);
     const changes = {
       display_name: input.displayName,
       role: input.role,
@@ -140,6 +142,10 @@ export async function updateUser(deps: Deps, actor: Actor, id: number, input: Up
     };
     await repo.updateUser(trx, id, changes);
     await repo.replaceAuditorStreets(trx, id, scope.auditStreets);
+    // A user who stops being an auditor loses "the whole district" too, so that it cannot come back
+    // unnoticed with a later change of role.
+    const whole = beforeWhole && input.role === 'auditor';
+    if (beforeWhole && !whole) await trx('auditor_district_scopes').where({ user_id: id }).delete();
     return {
       result: undefined,
       audit: {
@@ -148,8 +154,8 @@ export async function updateUser(deps: Deps, actor: Actor, id: number, input: Up
         subjectId: id,
         streetOfficeId: scope.street_office_id ?? before.street_office_id,
         organizationId: scope.organization_id ?? before.organization_id,
-        before: publicView(before, beforeStreets),
-        after: publicView({ ...before, ...changes }, scope.auditStreets),
+        before: { ...publicView(before, beforeStreets), ...(beforeWhole ? { whole_district: true } : {}) },
+        after: { ...publicView({ ...before, ...changes }, scope.auditStreets), ...(beforeWhole ? { whole_district: whole } : {}) },
       },
     };
   });

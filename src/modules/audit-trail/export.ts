@@ -9,6 +9,7 @@ import { describeEvents } from './describe';
 import { sentenceText } from './labels';
 import type { FilterValues } from './schemas';
 import { contentDisposition } from './downloads';
+import type { TrailScope } from './scope';
 
 /** A CSV field: quoted when needed; a leading = + - @ is neutralised so a spreadsheet never runs it. */
 export function csvField(value: unknown): string {
@@ -23,7 +24,7 @@ export function csvField(value: unknown): string {
  * the reader's language. The export itself is audited first (`audit.export`: who, which filters),
  * in its own transaction, so the file a reader takes away always has its trace.
  */
-export async function exportCsv(deps: AppDeps, req: Request, res: Response, streets: number[] | null, filters: EventFilters, values: FilterValues): Promise<void> {
+export async function exportCsv(deps: AppDeps, req: Request, res: Response, streets: TrailScope, filters: EventFilters, values: FilterValues): Promise<void> {
   const now = deps.clock.now();
   await auditedTransaction(deps.db, actorOf(req), now, async () => ({
     result: null,

@@ -3,3 +3,4 @@
 export { recentEvents, type EventListRow } from './queries';
 export { describeEvents, type Described } from './describe';
 export { actionName, hasActionSentence } from './labels';
+export { trailScope, type TrailScope } from './scope';

@@ -2,13 +2,15 @@ import { digitsAsInteger, type Queryable } from '../../db/knex';
 import { paginate, type Page } from '../../shared/pagination';
 import type { AuditRow } from '../../audit/audit';
 import type { SealedEventRow } from '../../audit/sealed';
+import { whereInScope, type TrailScope } from './scope';
 
 export type EventListRow = Pick<AuditRow, 'id' | 'occurred_at' | 'actor_user_id' | 'actor_label' | 'actor_role' | 'action' | 'subject_type' | 'subject_id' | 'ip'> & {
   street_office_name: string | null;
 };
 
 /**
- * `streets` null = every street office (administrator); a list = only events of those streets.
+ * `streets` (scope.ts): null = every event (administrator, whole-district auditor); a list = the
+ * events of those streets (and an auditor's own events that name no street office).
  * Events about a bid whose call has not closed yet are left out for every reader: the audit trail
  * must not tell even the administrator that someone has bid before the deadline (sealed bids).
  * Since the sealed logs (src/audit/sealed.ts) bids write no such event to the main chain at all;
@@ -34,19 +36,17 @@ export function sealedBidFilter(db: Queryable, now: Date): [string, string[]] {
   ];
 }
 
-function scoped(db: Queryable, streets: number[] | null, now: Date) {
+function scoped(db: Queryable, streets: TrailScope, now: Date) {
   const [sql, bindings] = sealedBidFilter(db, now);
   return db('audit_events as e')
     .leftJoin('street_offices as s', 's.id', 'e.street_office_id')
-    .modify((qb) => {
-      if (streets) qb.whereIn('e.street_office_id', streets.length ? streets : [0]);
-    })
+    .modify((qb) => whereInScope(qb, streets))
     .whereRaw(sql, bindings);
 }
 
 const COLUMNS = ['e.id', 'e.occurred_at', 'e.actor_user_id', 'e.actor_label', 'e.actor_role', 'e.action', 'e.subject_type', 'e.subject_id', 'e.ip', 's.name as street_office_name'];
 
-export async function recentEvents(db: Queryable, streets: number[] | null, limit: number, now: Date): Promise<EventListRow[]> {
+export async function recentEvents(db: Queryable, streets: TrailScope, limit: number, now: Date): Promise<EventListRow[]> {
   return scoped(db, streets, now).orderBy('e.id', 'desc').limit(limit).select(COLUMNS);
 }
 
@@ -79,7 +79,7 @@ export interface KeysetPage<T> {
 export const PAGE_SIZE = 50;
 export const COUNT_LIMIT = 1000;
 
-function filtered(db: Queryable, streets: number[] | null, filters: EventFilters, now: Date) {
+function filtered(db: Queryable, streets: TrailScope, filters: EventFilters, now: Date) {
   return scoped(db, streets, now).modify((qb) => {
     if (filters.streetOfficeId) qb.where('e.street_office_id', filters.streetOfficeId);
     if (filters.userId) qb.where('e.actor_user_id', filters.userId);
@@ -101,7 +101,7 @@ function filtered(db: Queryable, streets: number[] | null, filters: EventFilters
  * order and turns round. The count is bounded: at most COUNT_LIMIT + 1 rows are counted, never the
  * whole table.
  */
-export async function listEvents(db: Queryable, streets: number[] | null, filters: EventFilters, cursor: Cursor, now: Date): Promise<KeysetPage<EventListRow>> {
+export async function listEvents(db: Queryable, streets: TrailScope, filters: EventFilters, cursor: Cursor, now: Date): Promise<KeysetPage<EventListRow>> {
   const ascending = cursor.after !== undefined || cursor.last === true;
   const rows: EventListRow[] = await filtered(db, streets, filters, now)
     .modify((qb) => {
@@ -123,7 +123,7 @@ export async function listEvents(db: Queryable, streets: number[] | null, filter
   return { items, olderThan, newerThan, count: Math.min(Number(n), COUNT_LIMIT), countCapped: Number(n) > COUNT_LIMIT };
 }
 
-async function exists(db: Queryable, streets: number[] | null, filters: EventFilters, now: Date, at: { below?: number; above?: number }): Promise<boolean> {
+async function exists(db: Queryable, streets: TrailScope, filters: EventFilters, now: Date, at: { below?: number; above?: number }): Promise<boolean> {
   const row = await filtered(db, streets, filters, now)
     .modify((qb) => {
       if (at.below !== undefined) qb.where('e.id', '<', at.below);
@@ -134,7 +134,7 @@ async function exists(db: Queryable, streets: number[] | null, filters: EventFil
 }
 
 /** Every filtered event, oldest first, in batches by key: the CSV export streams these. */
-export async function* eachEvent(db: Queryable, streets: number[] | null, filters: EventFilters, now: Date, batch = 500): AsyncGenerator<(AuditRow & { street_office_name: string | null })[]> {
+export async function* eachEvent(db: Queryable, streets: TrailScope, filters: EventFilters, now: Date, batch = 500): AsyncGenerator<(AuditRow & { street_office_name: string | null })[]> {
   let after = 0;
   for (;;) {
     const rows = await filtered(db, streets, filters, now).where('e.id', '>', after).orderBy('e.id', 'asc').limit(batch).select('e.*', 's.name as street_office_name');
@@ -144,7 +144,7 @@ export async function* eachEvent(db: Queryable, streets: number[] | null, filter
   }
 }
 
-export async function findEvent(db: Queryable, streets: number[] | null, id: number, now: Date): Promise<(AuditRow & { street_office_name: string | null }) | undefined> {
+export async function findEvent(db: Queryable, streets: TrailScope, id: number, now: Date): Promise<(AuditRow & { street_office_name: string | null }) | undefined> {
   return scoped(db, streets, now).where('e.id', id).first('e.*', 's.name as street_office_name');
 }
 
@@ -162,7 +162,7 @@ export interface OpenedSealedLog {
  * call's street (null = every street). Before the opening it does not exist for anyone: the same
  * undefined (404) as a call without bids.
  */
-export async function findOpenedSealedLog(db: Queryable, streets: number[] | null, callId: number): Promise<OpenedSealedLog | undefined> {
+export async function findOpenedSealedLog(db: Queryable, streets: TrailScope, callId: number): Promise<OpenedSealedLog | undefined> {
   if (!Number.isSafeInteger(callId) || callId <= 0) return undefined;
   const row = await db('sealed_audit_logs as l')
     .join('calls as c', 'c.id', 'l.call_id')

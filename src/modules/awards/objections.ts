@@ -6,7 +6,8 @@ import { uploadedFiles } from '../../files/uploads';
 import { formatDateTime } from '../../shared/time';
 import { actorOf } from '../../web/actor';
 import { once } from '../../web/once';
-import { Forbidden, InvalidState, NotFound, ValidationFailed } from '../../web/errors';
+import { Forbidden, InvalidState, NotFound } from '../../web/errors';
+import { submitForm } from '../../web/submit';
 import { flash } from '../../web/flash';
 import { formValues, parseForm, type FormValues } from '../../web/forms';
 import { canManageAward, canReadObjection, objectionRefusal } from './policy';
@@ -53,23 +54,16 @@ export function objectionHandlers(deps: AppDeps) {
   async function lodge(req: Request, res: Response) {
     const award = await loadAward(req);
     await checkMayObject(req, award);
-    const values = formValues(req.body);
-    if (req.uploadProblem) {
-      const { status, messageKey, params } = req.uploadProblem;
-      return renderForm(req, res, award, status, values, { files: req.t(messageKey, params) });
-    }
-    const form = parseForm(objectionSchema, req.body, req.t);
-    if (!form.ok) return renderForm(req, res, award, 422, values, form.errors);
-    let objectionId: number;
-    try {
-      objectionId = await once(req, deps.db, 'awards.objection', (actor) => lodgeObjection(deps, actor, req.user!, award.id, form.data, uploadedFiles(req, 'files')));
-    } catch (err) {
-      if (!(err instanceof ValidationFailed)) throw err;
-      const errors = Object.fromEntries(Object.entries(err.fieldErrors).map(([k, v]) => [k, req.t(v, { allowed: ALLOWED_EXTENSIONS.join(', ') })]));
-      return renderForm(req, res, award, 422, values, errors);
-    }
-    flash(req, 'success', req.t('awards.objection.lodged'));
-    res.redirect(303, `/awards/${award.id}/objections/${objectionId}`);
+    await submitForm(req, res, {
+      again: ({ status, errors, values }) => renderForm(req, res, award, status, values, errors),
+      uploadField: 'files',
+      schema: objectionSchema,
+      messageParams: { allowed: ALLOWED_EXTENSIONS.join(', ') },
+      run: async (data) => {
+        const objectionId = await once(req, deps.db, 'awards.objection', (actor) => lodgeObjection(deps, actor, req.user!, award.id, data, uploadedFiles(req, 'files')));
+        return { redirect: `/awards/${award.id}/objections/${objectionId}`, flash: req.t('awards.objection.lodged') };
+      },
+    });
   }
 
   async function loadObjection(req: Request): Promise<{ award: AwardView; objection: ObjectionRow }> {

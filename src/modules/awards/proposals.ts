@@ -1,17 +1,16 @@
 import type { Request, Response } from 'express';
-import { translateProblems } from '../../web/problems';
 import type { AppDeps } from '../../deps';
 import { fenToInput } from '../../shared/money';
 import { actorOf } from '../../web/actor';
 import { Forbidden, InvalidState, NotFound } from '../../web/errors';
-import { flash } from '../../web/flash';
-import { formValues, type FormValues } from '../../web/forms';
+import { type FormValues } from '../../web/forms';
+import { submitForm } from '../../web/submit';
 import { findCallRow, type CallRow } from '../calls';
 import { canManageAward } from './policy';
 import { isVenture, REASON_MAX } from './proposal';
 import { rankBids } from './ranking';
 import { pathId } from './schemas';
-import { proposalRefusal, ProposalProblems, proposeAward, type ReviewedCall } from './service';
+import { proposalRefusal, proposeAward, type ReviewedCall } from './service';
 
 /** The manager's award proposal: the ranking with a choice per bid, amounts and skip reasons. */
 export function proposalHandlers(deps: AppDeps) {
@@ -51,14 +50,13 @@ export function proposalHandlers(deps: AppDeps) {
 
   async function create(req: Request, res: Response) {
     const call = await loadCall(req);
-    try {
-      const awardId = await proposeAward(deps, actorOf(req), req.user!, call.id, req.body);
-      flash(req, 'success', req.t('awards.propose.done'));
-      res.redirect(303, `/awards/${awardId}`);
-    } catch (err) {
-      if (!(err instanceof ProposalProblems)) throw err;
-      await render(req, res, call, 422, formValues(req.body), translateProblems(req, err.problems));
-    }
+    await submitForm(req, res, {
+      again: ({ status, errors, values }) => render(req, res, call, status, values, errors),
+      run: async () => {
+        const awardId = await proposeAward(deps, actorOf(req), req.user!, call.id, req.body);
+        return { redirect: `/awards/${awardId}`, flash: req.t('awards.propose.done') };
+      },
+    });
   }
 
   return { form, create };

@@ -11,7 +11,7 @@ import { moveAward, moveObjection } from './lifecycle';
 import { commitAwardItems, releaseCallReservation } from '../funds';
 import { managersOf, notify, staffOf } from '../notifications';
 import { canManageAward, objectionRefusal } from './policy';
-import { readProposal, type Problems } from './proposal';
+import { readProposal } from './proposal';
 import { awardRanking, lockAward, openObjectionCount, type AwardRow } from './queries';
 import { formatHundredths, rankBids, scoringClosed, submittedBidderIds } from './ranking';
 import { splitByShares, splitMatrix } from '../../shared/split';
@@ -22,11 +22,7 @@ export type ReviewedCall = CallRow & { scoring_closed_at: string | null; scoring
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** A proposal refused for its content: field -> i18n key and values; the form is shown again with 422. */
-export class ProposalProblems extends ValidationFailed {
-  constructor(public readonly problems: Problems) {
-    super(Object.fromEntries(Object.entries(problems).map(([k, p]) => [k, p.key])));
-  }
-}
+export class ProposalProblems extends ValidationFailed {}
 
 async function lockCall(trx: Tx, id: number): Promise<ReviewedCall> {
   const call = (await findCallRow(trx, id, true)) as ReviewedCall | undefined;

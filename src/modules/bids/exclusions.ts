@@ -7,6 +7,7 @@ import { actorOf } from '../../web/actor';
 import { idParam } from '../../web/path-id';
 import { Forbidden, NotFound } from '../../web/errors';
 import { flash } from '../../web/flash';
+import { submitForm } from '../../web/submit';
 import { formValues, type FormValues } from '../../web/forms';
 import { paginate, pageNumber } from '../../shared/pagination';
 import type { SessionUser } from '../accounts/roles';
@@ -97,19 +98,19 @@ export function exclusionHandlers(deps: AppDeps) {
   }
 
   async function create(req: Request, res: Response) {
-    const problems: Problems = {};
-    const organizationId = parseOrganizationId(req.body, problems);
-    const reason = parseReason(req.body, problems);
-    const values = formValues(req.body);
-    if (Object.keys(problems).length) return render(req, res, 422, { values, errors: translateProblems(req.t, problems) });
-    try {
-      await excludeOrganization(deps, actorOf(req), req.user!, organizationId, reason);
-    } catch (err) {
-      if (err instanceof BidProblems) return render(req, res, 422, { values, errors: translateProblems(req.t, err.problems) });
-      throw err;
-    }
-    flash(req, 'success', req.t('bids.exclusions.added'));
-    res.redirect(303, '/street-office/exclusions');
+    await submitForm(req, res, {
+      parse: (body) => {
+        const problems: Problems = {};
+        const organizationId = parseOrganizationId(body, problems);
+        const reason = parseReason(body, problems);
+        return Object.keys(problems).length ? { ok: false, errors: translateProblems(req.t, problems), values: formValues(body) } : { ok: true, data: { organizationId, reason } };
+      },
+      again: ({ status, errors, values }) => render(req, res, status, { values, errors }),
+      run: async ({ organizationId, reason }) => {
+        await excludeOrganization(deps, actorOf(req), req.user!, organizationId, reason);
+        return { redirect: '/street-office/exclusions', flash: req.t('bids.exclusions.added') };
+      },
+    });
   }
 
   async function remove(req: Request, res: Response) {

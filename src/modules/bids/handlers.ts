@@ -2,7 +2,8 @@ import type { Request, Response } from 'express';
 import type { AppDeps } from '../../deps';
 import { actorOf } from '../../web/actor';
 import { once } from '../../web/once';
-import { InvalidState, NotFound, ValidationFailed } from '../../web/errors';
+import { InvalidState, NotFound } from '../../web/errors';
+import { submitForm } from '../../web/submit';
 import { flash } from '../../web/flash';
 import { formValues, type FormValues } from '../../web/forms';
 import { sendStoredFile } from '../../files/storage';
@@ -13,8 +14,8 @@ import { pageNumber } from '../../shared/pagination';
 import { findCall, findCallRow, type CallView } from '../calls';
 import { biddingWindow, canReadBid, isOwnBid } from './policy';
 import { activeBidOf, bidFiles, budgetLines, findBidByRef, findBidFile, isSealed, organizationBids, type BidRow } from './queries';
-import { amountField, BUDGET_ROWS, FILE_FIELDS, itemField, parseBidForm, translateProblems, type Problems } from './schemas';
-import { assertCanBidOn, BidProblems, createBid, priceLimitFen, recordFileRead, removeBidFile, updateBid, withdrawBid, type UploadedByField } from './service';
+import { amountField, BUDGET_ROWS, FILE_FIELDS, itemField, parseBidForm, translateProblems } from './schemas';
+import { assertCanBidOn, createBid, priceLimitFen, recordFileRead, removeBidFile, updateBid, withdrawBid, type UploadedByField } from './service';
 
 import { pathId as idParam } from '../../web/path-id';
 
@@ -97,37 +98,29 @@ export function bidHandlers(deps: AppDeps) {
     // Time first: after the deadline nothing about a bid changes, whatever the form holds.
     await assertCanBidOn(deps.db, req.user!, await findCallRow(deps.db, call.id).then((c) => c!), deps.clock.now());
     if (bid && bid.status === 'withdrawn') throw new InvalidState('bids.errors.withdrawn');
-    const show = (status: number, problems: Problems) => {
-      // Chosen attachments are not kept by a refused form: each file field says which to choose again.
-      const errors = translateProblems(req.t, problems);
-      for (const [fieldName, names] of Object.entries(filesToChooseAgain(req))) errors[fieldName] ??= req.t('uploads.chooseAgain', { names: names.join((req.lang === 'en' ? ', ' : '、')) });
-      return renderForm(req, res, call, bid, status, { values, errors });
-    };
-    if (req.uploadProblem) {
-      const { status, messageKey, params } = req.uploadProblem;
-      return show(status, { proposal: { key: messageKey, params } });
-    }
-    const form = parseBidForm(req.body);
-    if (!form.ok) return show(422, form.problems);
-    const files = (req.files ?? {}) as UploadedByField;
-    try {
-      if (bid) {
-        const outcome = await updateBid(deps, actorOf(req), req.user!, bid.id, form.data, files);
-        flash(req, 'success', req.t(`bids.flash.${outcome}`));
-        return res.redirect(303, `/bids/${bid.ref}`);
-      }
-      const ref = await once(req, deps.db, 'bids.create', (actor) => createBid(deps, actor, req.user!, call.id, form.data, files));
-      flash(req, 'success', req.t(form.data.intent === 'submit' ? 'bids.flash.submitted' : 'bids.flash.draftSaved'));
-      return res.redirect(303, `/bids/${ref}`);
-    } catch (err) {
-      if (err instanceof BidProblems) return show(422, err.problems);
-      if (err instanceof ValidationFailed) {
-        // The shared storage refused a file's content (a PNG named .pdf): field -> key.
-        const allowed = ALLOWED_EXTENSIONS.join(', ');
-        return show(422, Object.fromEntries(Object.entries(err.fieldErrors).map(([k, key]) => [k, { key, params: { allowed } }])));
-      }
-      throw err;
-    }
+    await submitForm(req, res, {
+      again: ({ status, errors }) => {
+        // Chosen attachments are not kept by a refused form: each file field says which to choose again.
+        for (const [fieldName, names] of Object.entries(filesToChooseAgain(req))) errors[fieldName] ??= req.t('uploads.chooseAgain', { names: names.join((req.lang === 'en' ? ', ' : '、')) });
+        return renderForm(req, res, call, bid, status, { values, errors });
+      },
+      uploadField: 'proposal',
+      parse: (body) => {
+        const form = parseBidForm(body);
+        return form.ok ? form : { ok: false, errors: translateProblems(req.t, form.problems), values };
+      },
+      // The shared storage refused a file's content (a PNG named .pdf): its message names the allowed types.
+      messageParams: { allowed: ALLOWED_EXTENSIONS.join(', ') },
+      run: async (data) => {
+        const files = (req.files ?? {}) as UploadedByField;
+        if (bid) {
+          const outcome = await updateBid(deps, actorOf(req), req.user!, bid.id, data, files);
+          return { redirect: `/bids/${bid.ref}`, flash: req.t(`bids.flash.${outcome}`) };
+        }
+        const ref = await once(req, deps.db, 'bids.create', (actor) => createBid(deps, actor, req.user!, call.id, data, files));
+        return { redirect: `/bids/${ref}`, flash: req.t(data.intent === 'submit' ? 'bids.flash.submitted' : 'bids.flash.draftSaved') };
+      },
+    });
   }
 
   async function create(req: Request, res: Response) {

@@ -20,11 +20,7 @@ type Deps = Pick<AppDeps, 'db' | 'clock' | 'config'>;
 export type UploadedByField = Record<string, Express.Multer.File[]>;
 
 /** A bid refused for its content: the form is shown again with 422 and these messages. */
-export class BidProblems extends ValidationFailed {
-  constructor(public readonly problems: Problems) {
-    super(Object.fromEntries(Object.entries(problems).map(([k, p]) => [k, p.key])));
-  }
-}
+export class BidProblems extends ValidationFailed {}
 
 /** The most a bid may ask: the per-project cap of a venture call, else the call's budget.
  *  Matching funds (配套资金) are the organization's own money and do not count against it. */

@@ -6,7 +6,7 @@ import { formatMoney } from '../../shared/money';
 import { Forbidden, InvalidState, NotFound, ValidationFailed } from '../../web/errors';
 import { moveCall } from './lifecycle';
 import type { SessionUser } from '../accounts/roles';
-import { itemUsableBy, methodsFromColumn } from '../catalog';
+import { itemState, itemUsableBy, methodsFromColumn } from '../catalog';
 import { InsufficientFunds, releaseCallReservation, reserveForCall, streetYearBalances, type FundSource } from '../funds';
 import { amendmentAllowed } from './amendment';
 import { bidderOrganizationIds } from '../bids/index';
@@ -19,11 +19,7 @@ import { amountField } from './schemas';
 type Deps = Pick<AppDeps, 'db' | 'clock' | 'config'>;
 
 /** A call refused for its content: field -> i18n key and values; the form is shown again with 422. */
-export class CallProblems extends ValidationFailed {
-  constructor(public readonly problems: Problems) {
-    super(Object.fromEntries(Object.entries(problems).map(([k, p]) => [k, p.key])));
-  }
-}
+export class CallProblems extends ValidationFailed {}
 
 const fundsProblem = (err: InsufficientFunds): Problems => ({
   [amountField(err.source)]: { key: 'calls.errors.fundsShort', params: { source: `funds.sources.${err.source}`, shortfall: formatMoney(err.shortfallFen) } },
@@ -33,7 +29,7 @@ const fundsProblem = (err: InsufficientFunds): Problems => ({
  *  now (publishing reserves for real; this check gives the manager the message on the form). */
 async function checkAgainstDb(trx: Tx, streetOfficeId: number, input: CallInput, ownReserved: Map<FundSource, number>): Promise<Problems> {
   const problems: Problems = {};
-  const item = await trx('catalog_items').where({ id: input.catalogItemId }).first('id', 'street_office_id', 'status', 'methods', 'year');
+  const item = await itemState(trx, input.catalogItemId);
   if (!item || !itemUsableBy(streetOfficeId, item)) problems.catalogItemId = { key: 'validation.choose' };
   else if (item.status !== 'active') problems.catalogItemId = { key: 'calls.errors.itemRetired' };
   else {
@@ -229,7 +225,7 @@ export async function publishCall(deps: Deps, actor: Actor, user: SessionUser, c
     if (!canManageCall(user, call)) throw new Forbidden();
     if (call.status !== 'draft') throw new InvalidState('calls.errors.notDraft');
     if (call.closes_at <= now.toISOString()) throw new CallProblems({ closesAt: { key: 'calls.errors.closesInPast' } });
-    const item = await trx('catalog_items').where({ id: call.catalog_item_id }).first('status', 'methods');
+    const item = await itemState(trx, call.catalog_item_id);
     if (!item || item.status !== 'active') throw new CallProblems({ catalogItemId: { key: 'calls.errors.itemRetired' } });
     if (!methodsFromColumn(item.methods).includes(call.method as never)) throw new CallProblems({ method: { key: 'calls.errors.methodNotAllowed' } });
     const sources = await callSources(trx, callId);

@@ -1,12 +1,11 @@
 import type { Request, Response } from 'express';
-import { translateProblems } from '../../web/problems';
 import type { AppDeps } from '../../deps';
 import { actorOf } from '../../web/actor';
 import { once } from '../../web/once';
 import { idParam } from '../../web/path-id';
-import { Forbidden, NotFound, ValidationFailed } from '../../web/errors';
+import { Forbidden, NotFound } from '../../web/errors';
+import { submitForm } from '../../web/submit';
 import { flash } from '../../web/flash';
-import { formValues } from '../../web/forms';
 import { parseModuleForm as parseForm } from './form';
 import { fenToInput } from '../../shared/money';
 import { pageNumber } from '../../shared/pagination';
@@ -89,18 +88,14 @@ export function catalogHandlers(deps: AppDeps) {
   }
 
   async function create(req: Request, res: Response) {
-    const again = (errors: Record<string, string>) => renderForm(req, res, 422, { item: null, values: formValues(req.body), methods: submittedMethods(req), errors });
-    const form = parseForm(catalogItemSchema, req.body, req.t);
-    if (!form.ok) return again(form.errors);
-    let id: number;
-    try {
-      id = await once(req, deps.db, 'catalog.item', (actor) => service.createItem(deps, actor, req.user!, form.data));
-    } catch (err) {
-      if (err instanceof ValidationFailed) return again(translateProblems(req, err.fieldErrors));
-      throw err;
-    }
-    flash(req, 'success', req.t('catalog.created', { code: form.data.code }));
-    res.redirect(303, `/catalog/${id}`);
+    await submitForm(req, res, {
+      parse: (body) => parseForm(catalogItemSchema, body, req.t),
+      again: ({ status, errors, values }) => renderForm(req, res, status, { item: null, values, methods: submittedMethods(req), errors }),
+      run: async (data) => {
+        const id = await once(req, deps.db, 'catalog.item', (actor) => service.createItem(deps, actor, req.user!, data));
+        return { redirect: `/catalog/${id}`, flash: req.t('catalog.created', { code: data.code }) };
+      },
+    });
   }
 
   async function editForm(req: Request, res: Response) {
@@ -121,17 +116,14 @@ export function catalogHandlers(deps: AppDeps) {
 
   async function update(req: Request, res: Response) {
     const item = await loadKept(req);
-    const again = (errors: Record<string, string>) => renderForm(req, res, 422, { item, values: formValues(req.body), methods: submittedMethods(req), errors });
-    const form = parseForm(catalogItemSchema, req.body, req.t);
-    if (!form.ok) return again(form.errors);
-    try {
-      await service.updateItem(deps, actorOf(req), req.user!, item.id, form.data);
-    } catch (err) {
-      if (err instanceof ValidationFailed) return again(translateProblems(req, err.fieldErrors));
-      throw err;
-    }
-    flash(req, 'success', req.t('catalog.updated', { code: form.data.code }));
-    res.redirect(303, `/catalog/${item.id}`);
+    await submitForm(req, res, {
+      parse: (body) => parseForm(catalogItemSchema, body, req.t),
+      again: ({ status, errors, values }) => renderForm(req, res, status, { item, values, methods: submittedMethods(req), errors }),
+      run: async (data) => {
+        await service.updateItem(deps, actorOf(req), req.user!, item.id, data);
+        return { redirect: `/catalog/${item.id}`, flash: req.t('catalog.updated', { code: data.code }) };
+      },
+    });
   }
 
   const transition = (status: ItemStatus) => async (req: Request, res: Response) => {

@@ -4,3 +4,4 @@ export { listCategories, usableItems, type CatalogItemRow, type CatalogItemView 
 export { PROCUREMENT_METHODS, methodsFromColumn, yearField, type ProcurementMethod } from './schemas';
 export { itemUsableBy } from './policy';
 export { parseModuleForm } from './form';
+export { itemState, type ItemState } from './items';

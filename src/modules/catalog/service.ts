@@ -6,6 +6,7 @@ import { transition } from '../../db/transition';
 import type { SessionUser } from '../accounts/roles';
 import { Forbidden, NotFound, ValidationFailed } from '../../web/errors';
 import { canAddItems, canKeepItem } from './policy';
+import { findStreetOffice } from '../streets';
 import { findCategory, type CatalogItemRow } from './queries';
 import { methodsToColumn, type CatalogItemInput, type ItemStatus } from './schemas';
 
@@ -37,7 +38,7 @@ function columns(input: CatalogItemInput) {
 
 async function checkReferences(trx: Tx, input: CatalogItemInput, streetOfficeId: number | null) {
   if (!(await findCategory(trx, input.categoryId))) throw new ValidationFailed({ categoryId: 'validation.choose' });
-  if (streetOfficeId !== null && !(await trx('street_offices').where({ id: streetOfficeId }).first('id'))) {
+  if (streetOfficeId !== null && !(await findStreetOffice(trx, streetOfficeId))) {
     throw new ValidationFailed({ streetOfficeId: 'validation.choose' });
   }
 }

@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import type { AppDeps } from '../../deps';
 import { routeTable } from '../../web/routes';
-import { recentEvents, describeEvents } from '../audit-trail';
+import { recentEvents, describeEvents, trailScope } from '../audit-trail';
 import { organizationSummary } from '../organizations';
 import * as q from './queries';
 import { adminQueue, managerQueue, organizationQueue, paymentItems, reviewerQueue, type QueueItem } from './queues';
@@ -36,7 +36,7 @@ export function dashboardRoutes(deps: AppDeps) {
         if (user.role === 'manager' && user.streetOfficeId) data.funds = await fundsFloorStatus(deps.db, user.streetOfficeId, shanghaiYear(now));
         break;
       case 'auditor':
-        [data.streets, data.recentEvents] = await Promise.all([q.streetNames(deps.db, user.streetOfficeIds), recentEvents(deps.db, user.streetOfficeIds, 10, now)]);
+        [data.streets, data.recentEvents] = await Promise.all([q.streetNames(deps.db, user.streetOfficeIds), recentEvents(deps.db, trailScope(user), 10, now)]);
         break;
       case 'org_staff':
         [data.organization, data.queue] = await Promise.all([user.organizationId ? organizationSummary(deps.db, user.organizationId) : null, organizationQueue(deps.db, user, now)]);

@@ -76,9 +76,10 @@ export async function renderAssessmentPdf(input: AssessmentInput): Promise<Buffe
   w.keyValues([
     ['加权得分', formatScore(result.total)],
     ['等级', GRADE_NAMES[result.grade]],
-    ['星级', `${'★'.repeat(result.stars)}${'☆'.repeat(5 - result.stars)}（${result.stars} 星）`],
-    ['付款结果', pay],
   ]);
+  // Drawn as shapes (the font subset has no ★), with the number in text.
+  w.starRating('星级', result.stars, `${result.stars} 星（满分 5 星）`);
+  w.keyValues([['付款结果', pay]]);
   w.heading('证明材料');
   w.table(
     [{ header: '文件名', width: 1.4 }, { header: '大小（字节）', width: 0.6, align: 'right' }, { header: 'SHA-256', width: 2.4 }],

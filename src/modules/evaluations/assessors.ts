@@ -55,10 +55,18 @@ export async function assessorsOf(db: Queryable, evaluationId: number): Promise<
 export const isAssessor = (user: SessionUser | undefined, a: Pick<AssessorRow, 'source' | 'organization_id' | 'user_id'>) =>
   !!user && (a.source === 'peer' ? user.role === 'org_staff' && user.organizationId === a.organization_id : user.role === 'reviewer' && user.id === a.user_id);
 
-/** The assessor row this user holds on the milestone's evaluation, if any (gives read access). */
+/**
+ * The assessor row this user holds on the milestone's **open** evaluation, if any (gives read access).
+ * An assessor reads another organization's report and evidence for one purpose, scoring it; once the
+ * evaluation closes that purpose is over, so the access ends there (as a reviewer's panel access ends
+ * with scoring): the peer is a competitor of the contractor, and the report's result is the parties'
+ * and oversight's to read. An upheld review reopens the evaluation, and the access with it.
+ */
 export async function assessorFor(db: Queryable, user: SessionUser | undefined, contractId: number, seq: number): Promise<AssessorRow | undefined> {
   if (!user || (user.role !== 'org_staff' && user.role !== 'reviewer')) return undefined;
-  const q = db('evaluation_assessors as a').join('milestone_evaluations as e', 'e.id', 'a.evaluation_id').where({ 'e.contract_id': contractId, 'e.milestone_seq': seq });
+  const q = db('evaluation_assessors as a')
+    .join('milestone_evaluations as e', 'e.id', 'a.evaluation_id')
+    .where({ 'e.contract_id': contractId, 'e.milestone_seq': seq, 'e.status': 'open' });
   if (user.role === 'reviewer') q.where({ 'a.source': 'third_party', 'a.user_id': user.id });
   else q.where({ 'a.source': 'peer', 'a.organization_id': user.organizationId ?? 0 });
   const r = await q.first('a.*');
@@ -90,16 +98,18 @@ export async function assignAssessor(deps: Deps, actor: Actor, user: SessionUser
     if (evaluation.status !== 'open') throw new InvalidState('evaluations.errors.evaluationClosed');
     let target: { organization_id: number | null; user_id: number | null };
     let notified: number[];
+    // Refusals name the form's field of this source.
+    const field = `target_${source}`;
     if (source === 'peer') {
       const org = await trx('organizations').where({ id: targetId, status: 'approved' }).first('id');
-      if (!org) throw new ValidationFailed({ target: 'validation.choose' });
-      if (targetId === m.organization_id) throw new ValidationFailed({ target: 'evaluations.errors.peerIsContractor' });
+      if (!org) throw new ValidationFailed({ [field]: 'validation.choose' });
+      if (targetId === m.organization_id) throw new ValidationFailed({ [field]: 'evaluations.errors.peerIsContractor' });
       target = { organization_id: targetId, user_id: null };
       notified = await staffOf(trx, [targetId]);
     } else {
       const reviewer = await trx('users').where({ id: targetId, role: 'reviewer' }).whereNull('disabled_at').first('id', 'organization_id');
-      if (!reviewer) throw new ValidationFailed({ target: 'validation.choose' });
-      if (reviewer.organization_id !== null && Number(reviewer.organization_id) === m.organization_id) throw new ValidationFailed({ target: 'evaluations.errors.thirdPartyOfContractor' });
+      if (!reviewer) throw new ValidationFailed({ [field]: 'validation.choose' });
+      if (reviewer.organization_id !== null && Number(reviewer.organization_id) === m.organization_id) throw new ValidationFailed({ [field]: 'evaluations.errors.thirdPartyOfContractor' });
       target = { organization_id: null, user_id: targetId };
       notified = [targetId];
     }

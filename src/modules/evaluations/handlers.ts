@@ -5,6 +5,7 @@ import { uploadedFiles } from '../../files/uploads';
 import { actorOf } from '../../web/actor';
 import { NotFound, ValidationFailed } from '../../web/errors';
 import { flash } from '../../web/flash';
+import { submitForm } from '../../web/submit';
 import { formValues, type FormValues } from '../../web/forms';
 import { forbiddenFieldsOf, FIELD_KEY } from '../../web/text-guard';
 import { contractMilestone, type ContractMilestone } from '../contracts';
@@ -128,41 +129,44 @@ export function reportHandlers(deps: AppDeps) {
   const translate = (req: Request, errors: Record<string, string>) =>
     Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, req.t(v, { allowed: EVIDENCE_EXTENSIONS.join(', '), max: TEXT_MAX })]));
 
+  /** Field messages name the allowed evidence types and the text limit. */
+  const messageParams = { allowed: EVIDENCE_EXTENSIONS.join(', '), max: TEXT_MAX };
+
   async function save(req: Request, res: Response) {
     const m = await load(req);
-    const values = formValues(req.body);
-    if (req.uploadProblem) {
-      const { status, messageKey, params } = req.uploadProblem;
-      return render(req, res, m, status, values, { files: req.t(messageKey, params) });
-    }
-    const forbidden = forbiddenFieldsOf(req.body);
-    if (forbidden.length) return render(req, res, m, 422, values, Object.fromEntries(forbidden.map((f) => [f, req.t(FIELD_KEY)])));
     const submit = req.body?.intent === 'submit';
-    const parsed = parseReport(req.body ?? {}, deliverableLines(m.deliverables), submit);
-    if (!parsed.ok) return render(req, res, m, 422, values, translate(req, parsed.errors));
-    let status: string;
-    try {
-      status = await saveReport(deps, actorOf(req), req.user!, m.contract_id, m.seq, parsed.data, uploadedFiles(req, 'files'), submit);
-    } catch (err) {
-      if (!(err instanceof ValidationFailed)) throw err;
-      return render(req, res, m, 422, values, translate(req, err.fieldErrors));
-    }
-    flash(req, 'success', req.t(status === 'submitted' ? 'evaluations.report.submitted' : 'evaluations.report.saved'));
-    res.redirect(303, `/contracts/${m.contract_id}/milestones/${m.seq}/report`);
+    await submitForm(req, res, {
+      again: ({ status, errors, values }) => render(req, res, m, status, values, errors),
+      uploadField: 'files',
+      parse: (body) => {
+        const values = formValues(body);
+        const forbidden = forbiddenFieldsOf(body);
+        if (forbidden.length) return { ok: false, errors: Object.fromEntries(forbidden.map((f) => [f, req.t(FIELD_KEY)])), values };
+        const parsed = parseReport(req.body ?? {}, deliverableLines(m.deliverables), submit);
+        return parsed.ok ? parsed : { ok: false, errors: translate(req, parsed.errors), values };
+      },
+      messageParams,
+      run: async (data) => {
+        const status = await saveReport(deps, actorOf(req), req.user!, m.contract_id, m.seq, data, uploadedFiles(req, 'files'), submit);
+        return { redirect: `/contracts/${m.contract_id}/milestones/${m.seq}/report`, flash: req.t(status === 'submitted' ? 'evaluations.report.submitted' : 'evaluations.report.saved') };
+      },
+    });
   }
 
   async function giveBack(req: Request, res: Response) {
     const m = await load(req);
-    const parsed = parseReason(req.body ?? {});
-    if (!parsed.ok) return render(req, res, m, 422, formValues(req.body), translate(req, parsed.errors));
-    try {
-      await returnReport(deps, actorOf(req), req.user!, m.contract_id, m.seq, parsed.reason);
-    } catch (err) {
-      if (!(err instanceof ValidationFailed)) throw err;
-      return render(req, res, m, 422, formValues(req.body), translate(req, err.fieldErrors));
-    }
-    flash(req, 'success', req.t('evaluations.report.returnedDone'));
-    res.redirect(303, `/contracts/${m.contract_id}/milestones/${m.seq}/report`);
+    await submitForm(req, res, {
+      again: ({ status, errors, values }) => render(req, res, m, status, values, errors),
+      parse: (body) => {
+        const parsed = parseReason(req.body ?? {});
+        return parsed.ok ? { ok: true, data: parsed.reason } : { ok: false, errors: translate(req, parsed.errors), values: formValues(body) };
+      },
+      messageParams,
+      run: async (reason) => {
+        await returnReport(deps, actorOf(req), req.user!, m.contract_id, m.seq, reason);
+        return { redirect: `/contracts/${m.contract_id}/milestones/${m.seq}/report`, flash: req.t('evaluations.report.returnedDone') };
+      },
+    });
   }
 
   /** A source's score: one number, or with the call's indicators one per indicator combined by weight. */
@@ -196,16 +200,18 @@ export function reportHandlers(deps: AppDeps) {
 
   async function assign(req: Request, res: Response) {
     const m = await load(req);
-    const parsed = parseAssignment(req.body ?? {});
-    if (!parsed.ok) return render(req, res, m, 422, formValues(req.body), translate(req, parsed.errors));
-    try {
-      await assignAssessor(deps, actorOf(req), req.user!, m.contract_id, m.seq, parsed.source, parsed.targetId);
-    } catch (err) {
-      if (!(err instanceof ValidationFailed)) throw err;
-      return render(req, res, m, 422, formValues(req.body), translate(req, { [`target_${parsed.source}`]: err.fieldErrors.target ?? 'validation.choose' }));
-    }
-    flash(req, 'success', req.t('evaluations.assessor.assigned'));
-    back(res, m);
+    await submitForm(req, res, {
+      again: ({ status, errors, values }) => render(req, res, m, status, values, errors),
+      parse: (body) => {
+        const parsed = parseAssignment(req.body ?? {});
+        return parsed.ok ? { ok: true, data: parsed } : { ok: false, errors: translate(req, parsed.errors), values: formValues(body) };
+      },
+      messageParams,
+      run: async ({ source, targetId }) => {
+        await assignAssessor(deps, actorOf(req), req.user!, m.contract_id, m.seq, source, targetId);
+        return { redirect: `/contracts/${m.contract_id}/milestones/${m.seq}/report`, flash: req.t('evaluations.assessor.assigned') };
+      },
+    });
   }
 
   async function declaration(req: Request, res: Response) {
@@ -219,26 +225,23 @@ export function reportHandlers(deps: AppDeps) {
 
   async function assessorScore(req: Request, res: Response) {
     const m = await load(req);
-    const values = formValues(req.body);
-    if (req.uploadProblem) {
-      const { status, messageKey, params } = req.uploadProblem;
-      return render(req, res, m, status, values, { opinion: req.t(messageKey, params) });
-    }
-    const mine = await assessorFor(deps.db, req.user, m.contract_id, m.seq);
-    // The peer scores with one number; the third party on the indicators (when the call has them).
-    const indicators = mine?.source === 'third_party' ? await indicatorsOf(deps.db, m.contract_id) : [];
-    const parsed = await readScore(req, indicators);
-    if (!parsed.ok) return render(req, res, m, 422, values, translate(req, parsed.errors));
-    const [file] = uploadedFiles(req, 'opinion');
-    if (file && mine?.source !== 'third_party') return render(req, res, m, 422, values, { opinion: req.t('evaluations.errors.opinionThirdPartyOnly') });
-    try {
-      await scoreAsAssessor(deps, actorOf(req), req.user!, m.contract_id, m.seq, parsed.score, parsed.comment, 'indicators' in parsed ? parsed.indicators : [], file);
-    } catch (err) {
-      if (!(err instanceof ValidationFailed)) throw err;
-      return render(req, res, m, 422, values, Object.fromEntries(Object.entries(err.fieldErrors).map(([k, v]) => [k, req.t(v, { allowed: OPINION_EXTENSIONS.join(', ') })])));
-    }
-    flash(req, 'success', req.t('evaluations.assessor.scored'));
-    back(res, m);
+    await submitForm(req, res, {
+      again: ({ status, errors, values }) => render(req, res, m, status, values, errors),
+      uploadField: 'opinion',
+      // An opinion file whose content or type is refused names the allowed types.
+      messageParams: { allowed: OPINION_EXTENSIONS.join(', '), max: TEXT_MAX },
+      run: async () => {
+        const mine = await assessorFor(deps.db, req.user, m.contract_id, m.seq);
+        // The peer scores with one number; the third party on the indicators (when the call has them).
+        const indicators = mine?.source === 'third_party' ? await indicatorsOf(deps.db, m.contract_id) : [];
+        const parsed = await readScore(req, indicators);
+        if (!parsed.ok) throw new ValidationFailed(parsed.errors);
+        const [file] = uploadedFiles(req, 'opinion');
+        if (file && mine?.source !== 'third_party') throw new ValidationFailed({ opinion: 'evaluations.errors.opinionThirdPartyOnly' });
+        await scoreAsAssessor(deps, actorOf(req), req.user!, m.contract_id, m.seq, parsed.score, parsed.comment, 'indicators' in parsed ? parsed.indicators : [], file);
+        return { redirect: `/contracts/${m.contract_id}/milestones/${m.seq}/report`, flash: req.t('evaluations.assessor.scored') };
+      },
+    });
   }
 
   /** The stored assessment report: exactly the bytes fixed on closing. The newest by default; an

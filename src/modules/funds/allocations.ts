@@ -5,7 +5,7 @@ import { formatMoney } from '../../shared/money';
 import { DomainError, Forbidden, InvalidState, NotFound } from '../../web/errors';
 import type { SessionUser } from '../accounts/roles';
 import { canWriteStreetFunds } from './policy';
-import { insertEntry, type FundSource } from './service';
+import { insertEntry, type FundSource } from './ledger';
 
 type Deps = Pick<AppDeps, 'db' | 'clock'>;
 

@@ -17,7 +17,7 @@ import {
   type EntryInput,
   type FundSource,
   type SourceAmount,
-} from './service';
+} from './ledger';
 
 /**
  * Money held by an award item (and so by the contract made from it), per source. A final award

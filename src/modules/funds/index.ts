@@ -6,17 +6,14 @@ export {
   FUND_ENTRY_KINDS,
   InsufficientFunds,
   isFundSource,
-  reserveForCall,
-  releaseCallReservation,
-  commitFromReservation,
-  commitAwardItems,
   streetYearBalances,
   type FundSource,
   type FundEntryKind,
   type SourceAmount,
   type Balance,
   type StreetYearBalances,
-} from './service';
+} from './ledger';
+export { reserveForCall, releaseCallReservation, commitFromReservation, commitAwardItems } from './reservations';
 export {
   holdingsOf,
   holdingsOfItems,
@@ -31,7 +28,7 @@ export {
   type PaymentEntry,
 } from './holdings';
 /** Read-only, for the public disclosure pages and the open data (src/modules/disclosure). */
-export { ANNUAL_FLOOR_FEN, MIN_YEAR, MAX_YEAR } from './service';
+export { ANNUAL_FLOOR_FEN, MIN_YEAR, MAX_YEAR } from './ledger';
 export { streetYearSummary, overview, districtYearTotals, paymentLedger, paymentLedgerOfContracts, fundedStreetYears, floorStatus, type FundRow, type OverviewRow, type PaymentLedgerRow } from './queries';
 export { formatGrowthPercent } from './format';
 export { shanghaiYear } from '../../shared/time';

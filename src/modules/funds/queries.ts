@@ -1,7 +1,7 @@
 import type { Queryable } from '../../db/knex';
 import { growthBasisPoints } from '../../shared/money';
 import { DEFAULT_PAGE_SIZE, makePage, type Page } from '../../shared/pagination';
-import { ANNUAL_FLOOR_FEN, type FundSource } from './service';
+import { ANNUAL_FLOOR_FEN, type FundSource } from './ledger';
 
 // Written so the same SQL runs on SQLite and PostgreSQL: SUM is cast to BIGINT (PostgreSQL would
 // return numeric and divide with decimals), so growth in basis points is integer division on both.

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/knex';
-import type { FundSource } from './service';
+import type { FundSource } from './ledger';
 
 /**
  * The funds reconciliation: every balance row (fund_accounts) must equal what its ledger entries add

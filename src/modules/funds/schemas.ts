@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { field } from '../../web/forms';
-import { FUND_SOURCES, MAX_YEAR, MIN_YEAR } from './service';
+import { FUND_SOURCES, MAX_YEAR, MIN_YEAR } from './ledger';
 
 /** A year typed into a form or a path: four digits within MIN_YEAR..MAX_YEAR. */
 export function parseYear(input: unknown): number | null {

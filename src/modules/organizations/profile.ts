@@ -1,15 +1,15 @@
 import type { Request, Response } from 'express';
 import type { AppDeps } from '../../deps';
 import { actorOf } from '../../web/actor';
-import { NotFound, ValidationFailed } from '../../web/errors';
+import { NotFound } from '../../web/errors';
 import { flash } from '../../web/flash';
-import { formValues, parseForm } from '../../web/forms';
+import { submitForm } from '../../web/submit';
 import { sendStoredFile } from '../../files/storage';
 import { uploadedFiles } from '../../files/uploads';
 import { ALLOWED_EXTENSIONS } from '../../files/signatures';
 import { categoriesOf, findDocument, type OrganizationRow } from './queries';
 import { canEditProfile, canResubmit, canUploadDocument, canViewOrganization } from './policy';
-import { loadOrganization, profileFormOptions, renderShow, selectedCategories, translate } from './pages';
+import { loadOrganization, profileFormOptions, renderShow, selectedCategories } from './pages';
 import { documentSchema, parseProfile } from './schemas';
 import { addDocument, decide, shanghaiToday, updateProfile } from './service';
 
@@ -54,17 +54,15 @@ export function profileHandlers(deps: AppDeps) {
 
   async function update(req: Request, res: Response) {
     const org = await loadOrganization(deps, req, canEditProfile);
-    const locals = { values: formValues(req.body), selected: selectedCategories(req) };
-    const form = parseProfile(req.body, req.t, shanghaiToday(deps.clock.now()));
-    if (!form.ok) return renderEdit(req, res, org, 422, { ...locals, errors: form.errors });
-    try {
-      await updateProfile(deps, actorOf(req), org, form.data);
-    } catch (err) {
-      if (err instanceof ValidationFailed) return renderEdit(req, res, org, 422, { ...locals, errors: translate(req, err.fieldErrors) });
-      throw err;
-    }
-    flash(req, 'success', req.t('organizations.edit.saved'));
-    res.redirect(303, `/organizations/${org.id}`);
+    const selected = selectedCategories(req);
+    await submitForm(req, res, {
+      again: ({ status, errors, values }) => renderEdit(req, res, org, status, { values, selected, errors }),
+      parse: (body) => parseProfile(body, req.t, shanghaiToday(deps.clock.now())),
+      run: async (data) => {
+        await updateProfile(deps, actorOf(req), org, data);
+        return { redirect: `/organizations/${org.id}`, flash: req.t('organizations.edit.saved') };
+      },
+    });
   }
 
   async function resubmit(req: Request, res: Response) {
@@ -77,20 +75,17 @@ export function profileHandlers(deps: AppDeps) {
   async function upload(req: Request, res: Response) {
     const org = await loadOrganization(deps, req, canUploadDocument);
     const values = { kind: typeof req.body?.kind === 'string' ? req.body.kind : '' };
-    if (req.uploadProblem) {
-      const { status, messageKey, params } = req.uploadProblem;
-      return renderShow(deps, req, res, org, status, { errors: { file: req.t(messageKey, params) }, values });
-    }
-    const form = parseForm(documentSchema, req.body, req.t);
-    if (!form.ok) return renderShow(deps, req, res, org, 422, { errors: form.errors, values });
-    try {
-      await addDocument(deps, actorOf(req), org, form.data.kind, uploadedFiles(req, 'file')[0]);
-    } catch (err) {
-      if (!(err instanceof ValidationFailed)) throw err;
-      return renderShow(deps, req, res, org, 422, { errors: translate(req, err.fieldErrors, { allowed: ALLOWED_EXTENSIONS.join(', ') }), values });
-    }
-    flash(req, 'success', req.t('organizations.documents.uploaded'));
-    res.redirect(303, `/organizations/${org.id}`);
+    await submitForm(req, res, {
+      again: ({ status, errors }) => renderShow(deps, req, res, org, status, { errors, values }),
+      uploadField: 'file',
+      schema: documentSchema,
+      // The stored file's content must match its extension: the message names the allowed types.
+      messageParams: { allowed: ALLOWED_EXTENSIONS.join(', ') },
+      run: async (data) => {
+        await addDocument(deps, actorOf(req), org, data.kind, uploadedFiles(req, 'file')[0]);
+        return { redirect: `/organizations/${org.id}`, flash: req.t('organizations.documents.uploaded') };
+      },
+    });
   }
 
   async function download(req: Request, res: Response) {

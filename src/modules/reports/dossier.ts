@@ -6,12 +6,14 @@ import type { Clock } from '../../shared/clock';
 import { NotFound } from '../../web/errors';
 import type { SessionUser } from '../accounts/roles';
 import { canReadContract } from '../contracts';
-import { beijingDateTime, fenToDecimal, scoreText } from './export/model';
+import { formatMoney } from '../../shared/money';
+import { beijingDateTime, scoreText } from './export/model';
 import { paymentsOfContract } from '../payments';
 import { findingsOfContract } from './findings';
 import { readableStreetIds } from './policy';
 
-const yuan = (fen: unknown) => (fen === null || fen === undefined ? '' : Number(fen) < 0 ? `-¥${fenToDecimal(-Number(fen))}` : `¥${fenToDecimal(Number(fen))}`);
+// The project's one money formatter: ¥1,234.56, a reversal as -¥1,234.56.
+const yuan = (fen: unknown) => (fen === null || fen === undefined ? '' : formatMoney(Number(fen)));
 const SETTLEMENT: Record<string, string> = { paid: '已支付', withheld: '不予支付', partial: '部分支付' };
 const when = (iso: unknown) => (iso ? beijingDateTime(String(iso)) : '');
 const score = (h: unknown) => (h === null || h === undefined ? '' : scoreText(Number(h)));

@@ -2,9 +2,9 @@ import type { Request, Response } from 'express';
 import type { AppDeps } from '../../deps';
 import { pageNumber } from '../../shared/pagination';
 import { actorOf } from '../../web/actor';
-import { ValidationFailed } from '../../web/errors';
+import { submitForm } from '../../web/submit';
 import { flash } from '../../web/flash';
-import { formValues, parseForm, type FormValues } from '../../web/forms';
+import { parseForm, type FormValues } from '../../web/forms';
 import { answerFinding, findingById, listFindings, recordFinding } from './findings';
 import { canAnswerFinding, readableStreetIds } from './policy';
 import { answerSchema, findingSchema, FINDING_SUBJECTS, pathId } from './schemas';
@@ -33,16 +33,14 @@ export function findingHandlers(deps: AppDeps) {
       await renderForm(req, res, 200, { subject_type: pick('subject_type') || 'contract', subject_id: pick('subject_id'), street: pick('street'), year: pick('year') });
     },
     async create(req: Request, res: Response) {
-      const parsed = parseForm(findingSchema, req.body, req.t);
-      if (!parsed.ok) return renderForm(req, res, 422, parsed.values, parsed.errors);
-      try {
-        const id = await recordFinding(deps, actorOf(req), req.user!, parsed.data);
-        flash(req, 'success', req.t('reports.findings.recorded'));
-        res.redirect(303, `/findings/${id}`);
-      } catch (err) {
-        if (err instanceof ValidationFailed) return renderForm(req, res, 422, formValues(req.body), Object.fromEntries(Object.entries(err.fieldErrors).map(([k, v]) => [k, req.t(v)])));
-        throw err;
-      }
+      await submitForm(req, res, {
+        schema: findingSchema,
+        again: ({ status, errors, values }) => renderForm(req, res, status, values, errors),
+        run: async (data) => {
+          const id = await recordFinding(deps, actorOf(req), req.user!, data);
+          return { redirect: `/findings/${id}`, flash: req.t('reports.findings.recorded') };
+        },
+      });
     },
     async show(req: Request, res: Response) {
       await renderShow(req, res, pathId(req.params.findingId));

@@ -134,13 +134,18 @@ export function registerQuery(db: Queryable, streetIds: number[], p: Period): Kn
     .whereIn('kind', ['payment', 'payment_reversal'])
     .whereNotNull('contract_id')
     .groupBy('contract_id')
-    .select('contract_id', db.raw(`${LEDGER_SUMS.paid} AS paid`))
+    .select('contract_id', db.raw(`${LEDGER_SUMS.paid} AS paid`), db.raw(`${big("CASE kind WHEN 'payment_reversal' THEN amount_fen ELSE 0 END")} AS reclaimed`))
     .as('p');
   const settled = db('contract_milestones as cm')
     .join('contracts as c2', 'c2.id', 'cm.contract_id')
     .whereIn('c2.street_office_id', within)
     .groupBy('cm.contract_id')
-    .select('cm.contract_id', db.raw('COUNT(*) AS milestones'), db.raw('SUM(CASE WHEN cm.settlement IS NULL THEN 0 ELSE 1 END) AS settled'))
+    .select(
+      'cm.contract_id',
+      db.raw('COUNT(*) AS milestones'),
+      db.raw('SUM(CASE WHEN cm.settlement IS NULL THEN 0 ELSE 1 END) AS settled'),
+      db.raw(`${big('CASE WHEN cm.settlement IS NULL THEN 0 ELSE cm.amount_fen END')} AS settled_share`),
+    )
     .as('m');
   const scores = db('milestone_evaluations')
     .whereIn('street_office_id', within)
@@ -169,6 +174,17 @@ export function registerQuery(db: Queryable, streetIds: number[], p: Period): Kn
   return q;
 }
 
+/*
+ * What is still payable on a contract (README "Remaining payable"). Released gross = paid + reclaimed
+ * (the ledger's payment entries). Not payable any more: what the settled milestones did not release
+ * (their shares − released gross: withheld and pro-rata shortfalls; a release settles its milestone,
+ * one per milestone) and, on a terminated contract, everything else not settled (amount − settled
+ * shares). Remaining = amount − paid − reclaimed − not payable, so the four add up to the amount.
+ */
+const RELEASED = '(COALESCE(p.paid, 0) + COALESCE(p.reclaimed, 0))';
+const NOT_PAYABLE = `(COALESCE(m.settled_share, 0) - ${RELEASED} + CASE WHEN c.status = 'terminated' THEN v.amount_fen - COALESCE(m.settled_share, 0) ELSE 0 END)`;
+const REMAINING = `(v.amount_fen - ${RELEASED} - ${NOT_PAYABLE})`;
+
 export const registerColumns = (db: Queryable) => [
   'c.id',
   'c.number',
@@ -186,6 +202,9 @@ export const registerColumns = (db: Queryable) => [
   'v.amount_fen',
   db.raw('COALESCE(p.paid, 0) AS paid_fen'),
   db.raw('v.amount_fen - COALESCE(p.paid, 0) AS outstanding_fen'),
+  db.raw('COALESCE(p.reclaimed, 0) AS reclaimed_fen'),
+  db.raw(`${NOT_PAYABLE} AS not_payable_fen`),
+  db.raw(`${REMAINING} AS remaining_fen`),
   db.raw('COALESCE(m.milestones, 0) AS milestones'),
   db.raw('COALESCE(m.settled, 0) AS settled'),
   db.raw('CASE WHEN ev.evaluations > 0 THEN CAST((2 * ev.score_sum + ev.evaluations) / (2 * ev.evaluations) AS INTEGER) END AS mean_score'),
@@ -197,11 +216,29 @@ export const registerRows = (db: Queryable, streetIds: number[], p: Period) =>
     .orderBy([{ column: 'c.street_office_id' }, { column: 'c.year' }, { column: 'c.seq' }]);
 
 export async function registerTotals(db: Queryable, streetIds: number[], p: Period) {
-  const inner = registerQuery(db, streetIds, p).select('v.amount_fen', db.raw('COALESCE(p.paid, 0) AS paid_fen')).as('r');
+  const inner = registerQuery(db, streetIds, p)
+    .select('v.amount_fen', db.raw('COALESCE(p.paid, 0) AS paid_fen'), db.raw('COALESCE(p.reclaimed, 0) AS reclaimed_fen'), db.raw(`${NOT_PAYABLE} AS not_payable_fen`), db.raw(`${REMAINING} AS remaining_fen`))
+    .as('r');
   const row = await db
     .from(inner)
-    .first(db.raw('COUNT(*) AS n'), db.raw('CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) AS amount'), db.raw('CAST(COALESCE(SUM(paid_fen), 0) AS BIGINT) AS paid'));
-  return { count: Number(row?.n ?? 0), amountFen: Number(row?.amount ?? 0), paidFen: Number(row?.paid ?? 0), outstandingFen: Number(row?.amount ?? 0) - Number(row?.paid ?? 0) };
+    .first(
+      db.raw('COUNT(*) AS n'),
+      db.raw(`${big('amount_fen')} AS amount`),
+      db.raw(`${big('paid_fen')} AS paid`),
+      db.raw(`${big('reclaimed_fen')} AS reclaimed`),
+      db.raw(`${big('not_payable_fen')} AS not_payable`),
+      db.raw(`${big('remaining_fen')} AS remaining`),
+    );
+  const n = (k: string) => Number((row as Record<string, unknown> | undefined)?.[k] ?? 0);
+  return {
+    count: n('n'),
+    amountFen: n('amount'),
+    paidFen: n('paid'),
+    outstandingFen: n('amount') - n('paid'),
+    reclaimedFen: n('reclaimed'),
+    notPayableFen: n('not_payable'),
+    remainingFen: n('remaining'),
+  };
 }
 
 export { yearsOf };

@@ -23,6 +23,9 @@ export function registerColumns(t: TFunction): Column[] {
     { key: 'status', header: h('status'), type: 'text', width: 12 },
     { key: 'paid', header: h('paid'), type: 'money', width: 14 },
     { key: 'outstanding', header: h('outstanding'), type: 'money', width: 14 },
+    { key: 'reclaimed', header: h('reclaimed'), type: 'money', width: 14, pdf: false },
+    { key: 'notPayable', header: h('notPayable'), type: 'money', width: 14, pdf: false },
+    { key: 'remaining', header: h('remaining'), type: 'money', width: 14 },
     { key: 'settled', header: h('settled'), type: 'text', width: 11 },
     { key: 'meanScore', header: h('meanScore'), type: 'score', width: 10 },
     { key: 'grade', header: h('grade'), type: 'text', width: 10, pdf: false },
@@ -49,6 +52,9 @@ export function registerRow(r: DbRow, t: TFunction, lang: string): Row & { id: n
     status: t(`contracts.status.${r.status}`),
     paid: Number(r.paid_fen),
     outstanding: Number(r.outstanding_fen),
+    reclaimed: Number(r.reclaimed_fen),
+    notPayable: Number(r.not_payable_fen),
+    remaining: Number(r.remaining_fen),
     settled: `${Number(r.settled)}/${Number(r.milestones)}`,
     meanScore: mean,
     grade: mean === null ? '' : t(`evaluations.grade.${gradeOf(mean)}`),
@@ -81,9 +87,10 @@ export async function registerSection(db: Queryable, streetIds: number[], p: Per
     count: totals.count,
     section: {
       name: t('reports.register.title'),
+      note: t('reports.register.note'),
       columns: registerColumns(t),
       rows: mapped(stream, t, lang),
-      total: { number: t('reports.total'), organization: t('reports.contractCount', { count: totals.count }), amount: totals.amountFen, paid: totals.paidFen, outstanding: totals.outstandingFen },
+      total: { number: t('reports.total'), organization: t('reports.contractCount', { count: totals.count }), amount: totals.amountFen, paid: totals.paidFen, outstanding: totals.outstandingFen, reclaimed: totals.reclaimedFen, notPayable: totals.notPayableFen, remaining: totals.remainingFen },
     },
   };
 }

@@ -1,12 +1,10 @@
 import type { Request, Response } from 'express';
-import { translateProblems } from '../../web/problems';
 import type { AppDeps } from '../../deps';
 import { actorOf } from '../../web/actor';
-import { NotFound, ValidationFailed } from '../../web/errors';
-import { flash } from '../../web/flash';
-import { formValues, parseForm } from '../../web/forms';
+import { NotFound } from '../../web/errors';
+import { submitForm } from '../../web/submit';
 import { routeTable } from '../../web/routes';
-import * as repo from './repository';
+import * as repo from './queries';
 import { streetOfficeSchema } from './schemas';
 import * as service from './service';
 
@@ -19,16 +17,14 @@ export function streetRoutes(deps: AppDeps) {
   }
 
   async function create(req: Request, res: Response) {
-    const form = parseForm(streetOfficeSchema, req.body, req.t);
-    if (!form.ok) return renderList(req, res, 422, { errors: form.errors, values: form.values });
-    try {
-      await service.createStreetOffice(deps, actorOf(req), form.data);
-    } catch (err) {
-      if (err instanceof ValidationFailed) return renderList(req, res, 422, { errors: translateProblems(req, err.fieldErrors), values: formValues(req.body) });
-      throw err;
-    }
-    flash(req, 'success', req.t('streets.created', { name: form.data.name }));
-    res.redirect(303, '/admin/street-offices');
+    await submitForm(req, res, {
+      schema: streetOfficeSchema,
+      again: ({ status, errors, values }) => renderList(req, res, status, { errors, values }),
+      run: async (data) => {
+        await service.createStreetOffice(deps, actorOf(req), data);
+        return { redirect: '/admin/street-offices', flash: req.t('streets.created', { name: data.name }) };
+      },
+    });
   }
 
   async function load(req: Request) {
@@ -44,18 +40,14 @@ export function streetRoutes(deps: AppDeps) {
 
   async function rename(req: Request, res: Response) {
     const street = await load(req);
-    const show = (errors: Record<string, string>) =>
-      res.status(422).render('admin/streets/edit', { title: req.t('streets.rename'), street, errors, values: formValues(req.body) });
-    const form = parseForm(streetOfficeSchema, req.body, req.t);
-    if (!form.ok) return show(form.errors);
-    try {
-      await service.renameStreetOffice(deps, actorOf(req), street.id, form.data);
-    } catch (err) {
-      if (err instanceof ValidationFailed) return show(translateProblems(req, err.fieldErrors));
-      throw err;
-    }
-    flash(req, 'success', req.t('streets.renamed', { name: form.data.name }));
-    res.redirect(303, '/admin/street-offices');
+    await submitForm(req, res, {
+      schema: streetOfficeSchema,
+      again: ({ status, errors, values }) => res.status(status).render('admin/streets/edit', { title: req.t('streets.rename'), street, errors, values }),
+      run: async (data) => {
+        await service.renameStreetOffice(deps, actorOf(req), street.id, data);
+        return { redirect: '/admin/street-offices', flash: req.t('streets.renamed', { name: data.name }) };
+      },
+    });
   }
 
   const admin = ['admin'] as const;

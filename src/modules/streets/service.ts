@@ -2,7 +2,7 @@ import type { AppDeps } from '../../deps';
 import { auditedTransaction, type Actor } from '../../audit/audit';
 import { isUniqueViolation } from '../../db/errors';
 import { NotFound, ValidationFailed } from '../../web/errors';
-import * as repo from './repository';
+import * as repo from './queries';
 import type { StreetOfficeInput } from './schemas';
 
 type Deps = Pick<AppDeps, 'db' | 'clock'>;

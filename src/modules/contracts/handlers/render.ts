@@ -1,8 +1,7 @@
 import type { Request, Response } from 'express';
 import { translateProblems } from '../../../web/problems';
-import { flash } from '../../../web/flash';
+import { submitForm } from '../../../web/submit';
 import { formValues, type FormValues } from '../../../web/forms';
-import { TermsProblems } from '../service/common';
 import { MAX_MILESTONE_ROWS, rowCount } from '../terms';
 
 /** Problems (i18n keys with values) -> messages in the user's language. */
@@ -28,12 +27,11 @@ export async function submitScheduleForm(
     values.rows = String(Math.min(MAX_MILESTONE_ROWS, rowCount(values) + 1));
     return args.show(200, values, {});
   }
-  try {
-    await args.run();
-  } catch (err) {
-    if (!(err instanceof TermsProblems)) throw err;
-    return args.show(422, values, translate(req, err.problems));
-  }
-  flash(req, 'success', req.t(args.doneKey));
-  res.redirect(303, `/contracts/${args.contractId}`);
+  await submitForm(req, res, {
+    again: ({ status, errors }) => args.show(status, values, errors),
+    run: async () => {
+      await args.run();
+      return { redirect: `/contracts/${args.contractId}`, flash: req.t(args.doneKey) };
+    },
+  });
 }

@@ -5,16 +5,12 @@ import { NotFound, ValidationFailed } from '../../../web/errors';
 import type { SessionUser } from '../../accounts/roles';
 import { canReadContract } from '../policy';
 import { lockContract, type ContractRow, type MilestoneRow } from '../queries';
-import type { Milestone, Problems, Terms } from '../terms';
+import type { Milestone, Terms } from '../terms';
 
 export type Deps = Pick<AppDeps, 'db' | 'clock' | 'config'>;
 
 /** Terms refused for their content: field -> i18n key and values; the form is shown again with 422. */
-export class TermsProblems extends ValidationFailed {
-  constructor(public readonly problems: Problems) {
-    super(Object.fromEntries(Object.entries(problems).map(([k, p]) => [k, p.key])));
-  }
-}
+export class TermsProblems extends ValidationFailed {}
 
 /** The contract locked for this transaction; a contract the user may not read is not found (a forged id tells nothing). */
 export async function lockedContract(trx: Tx, user: SessionUser, id: number): Promise<ContractRow> {

@@ -4,8 +4,9 @@ import { sendStoredFile } from '../../../files/storage';
 import { uploadedFiles } from '../../../files/uploads';
 import { extensionOf } from '../../../files/signatures';
 import { DomainError, Forbidden, InvalidState, NotFound, ValidationFailed } from '../../../web/errors';
-import { flash } from '../../../web/flash';
-import { formValues, type FormValues } from '../../../web/forms';
+import { type FormValues } from '../../../web/forms';
+import type { Problem } from '../../../web/problems';
+import { submitForm, type Refusal } from '../../../web/submit';
 import { once } from '../../../web/once';
 import { contractMilestone, type ContractMilestone } from '../../contracts';
 import { holdingsOf, FUND_SOURCES } from '../../funds';
@@ -14,7 +15,7 @@ import { canPropose, canReadPayments, canUploadInvoice, isPayee } from '../polic
 import { paymentsOfContract, proposalsOfContract, settlingPayment, openSettlingProposal } from '../queries';
 import { INVOICE_EXTENSIONS, parseInvoice, parseProposal, pathNumber, TEXT_MAX } from '../schemas';
 import { allowanceOf, proposedSources, proposePayment, uploadInvoice } from '../service';
-import { formErrorOf, translate } from './common';
+
 
 /** The milestone's payment page: what the evaluation allows (with the arithmetic), the invoices, the
  *  proposal form, and every proposal and payment of the milestone. */
@@ -77,51 +78,45 @@ export function milestoneHandlers(deps: AppDeps) {
     await render(req, res, await load(req), 200);
   }
 
+  /** Re-shows the milestone's page with the refused form (422 with the fields, or 409 as a form message). */
+  const againOn = (req: Request, res: Response, m: ContractMilestone) => ({ status, errors, values, formError }: Refusal) => render(req, res, m, status, values, errors, formError ?? undefined);
+
   async function propose(req: Request, res: Response) {
     const m = await load(req);
     if (!canPropose(req.user, m)) throw new Forbidden('payments.errors.notManager');
-    const values = formValues(req.body);
-    let withheld: boolean;
-    try {
-      withheld = (await allowanceOf(deps.db, m)).kind === 'withheld';
-    } catch (err) {
-      if (!(err instanceof InvalidState)) throw err;
-      return render(req, res, m, 409, values, {}, formErrorOf(req, err));
-    }
-    const parsed = parseProposal(req.body ?? {}, withheld);
-    if (!parsed.ok) return render(req, res, m, 422, values, translate(req, parsed.errors));
-    let id: number;
-    try {
-      id = await once(req, deps.db, 'payment.propose', (actor) => proposePayment(deps, actor, req.user!, m.contract_id, m.seq, parsed.data));
-    } catch (err) {
-      if (err instanceof ValidationFailed) return render(req, res, m, 422, values, translate(req, err.fieldErrors));
-      if (err instanceof InvalidState) return render(req, res, m, 409, values, {}, formErrorOf(req, err));
-      throw err;
-    }
-    flash(req, 'success', req.t(withheld ? 'payments.proposal.withheldProposed' : 'payments.proposal.proposed'));
-    res.redirect(303, `/payments/proposals/${id}`);
+    let withheld = false;
+    await submitForm(req, res, {
+      again: againOn(req, res, m),
+      onForm: [InvalidState],
+      run: async () => {
+        // What the evaluation allows decides the form (a withheld milestone asks no amount).
+        withheld = (await allowanceOf(deps.db, m)).kind === 'withheld';
+        const parsed = parseProposal(req.body ?? {}, withheld);
+        if (!parsed.ok) throw new ValidationFailed(parsed.errors);
+        const id = await once(req, deps.db, 'payment.propose', (actor) => proposePayment(deps, actor, req.user!, m.contract_id, m.seq, parsed.data));
+        return { redirect: `/payments/proposals/${id}`, flash: req.t(withheld ? 'payments.proposal.withheldProposed' : 'payments.proposal.proposed') };
+      },
+    });
   }
 
   async function upload(req: Request, res: Response) {
     const m = await load(req);
     if (!canUploadInvoice(req.user, m)) throw new Forbidden('payments.errors.notPayee');
-    const values = formValues(req.body);
-    if (req.uploadProblem) return render(req, res, m, req.uploadProblem.status, values, { file: req.t(req.uploadProblem.messageKey, req.uploadProblem.params) });
-    const parsed = parseInvoice(req.body ?? {});
-    const files = uploadedFiles(req, 'file');
-    const errors: Record<string, string> = parsed.ok ? {} : translate(req, parsed.errors);
-    if (files.length !== 1) errors.file = req.t('payments.errors.invoiceFile');
-    else if (!INVOICE_EXTENSIONS.includes(extensionOf(files[0].originalname))) errors.file = req.t('payments.errors.invoiceType', { allowed: INVOICE_EXTENSIONS.join(', ') });
-    if (!parsed.ok || Object.keys(errors).length) return render(req, res, m, 422, values, errors);
-    try {
-      await once(req, deps.db, 'payment.invoice', (actor) => uploadInvoice(deps, actor, req.user!, m.contract_id, m.seq, files[0], parsed.data.kind, parsed.data.amountFen));
-    } catch (err) {
-      if (err instanceof ValidationFailed) return render(req, res, m, 422, values, translate(req, err.fieldErrors));
-      if (err instanceof InvalidState) return render(req, res, m, 409, values, {}, formErrorOf(req, err));
-      throw err;
-    }
-    flash(req, 'success', req.t('payments.invoice.uploaded'));
-    res.redirect(303, path(m));
+    await submitForm(req, res, {
+      again: againOn(req, res, m),
+      uploadField: 'file',
+      onForm: [InvalidState],
+      run: async () => {
+        const parsed = parseInvoice(req.body ?? {});
+        const files = uploadedFiles(req, 'file');
+        const problems: Record<string, string | Problem> = parsed.ok ? {} : { ...parsed.errors };
+        if (files.length !== 1) problems.file = 'payments.errors.invoiceFile';
+        else if (!INVOICE_EXTENSIONS.includes(extensionOf(files[0].originalname))) problems.file = { key: 'payments.errors.invoiceType', params: { allowed: INVOICE_EXTENSIONS.join(', ') } };
+        if (!parsed.ok || Object.keys(problems).length) throw new ValidationFailed(problems);
+        await once(req, deps.db, 'payment.invoice', (actor) => uploadInvoice(deps, actor, req.user!, m.contract_id, m.seq, files[0], parsed.data.kind, parsed.data.amountFen));
+        return { redirect: path(m), flash: req.t('payments.invoice.uploaded') };
+      },
+    });
   }
 
   async function invoice(req: Request, res: Response) {

@@ -1,9 +1,9 @@
 import type { Request, Response } from 'express';
 import type { AppDeps } from '../../../deps';
 import { actorOf } from '../../../web/actor';
-import { Forbidden, InvalidState, NotFound, ValidationFailed } from '../../../web/errors';
-import { flash } from '../../../web/flash';
-import { formValues, type FormValues } from '../../../web/forms';
+import { Forbidden, InvalidState, NotFound } from '../../../web/errors';
+import { formValues, type FormResult, type FormValues } from '../../../web/forms';
+import { submitForm, type Refusal } from '../../../web/submit';
 import { once } from '../../../web/once';
 import { pageNumber } from '../../../shared/pagination';
 import { terminateContract } from '../../contracts';
@@ -11,7 +11,7 @@ import { canApprove, canPropose, canReadPayments } from '../policy';
 import { ledgerEntriesOf, listPayments, paymentById, proposalById, reversibleOf, sourcesOfPayments, type PaymentRow } from '../queries';
 import { parseFilters, parseReversal, parseVoucher, parseWithheldDecision, pathNumber, TEXT_MAX } from '../schemas';
 import { proposeReversal, recordVoucher, recordWithheldDecision } from '../service';
-import { formErrorOf, shanghaiMidnight, translate } from './common';
+import { shanghaiMidnight, translate } from './common';
 
 /** A payment's page (the whole trail), the street's payment list, the organization's payments, and
  *  what follows a payment: the voucher, a correction (追回), the decision after a withheld milestone. */
@@ -73,57 +73,56 @@ export function paymentHandlers(deps: AppDeps) {
     await render(req, res, await load(req), 200);
   }
 
+  /** Re-shows the payment's page with the refused form (422 with the fields, or 409 as a form message). */
+  const againOn = (req: Request, res: Response, p: PaymentRow) => ({ status, errors, values, formError }: Refusal) => render(req, res, p, status, values, errors, formError ?? undefined);
+  const parsedWith = <T,>(req: Request, parsed: { ok: true; data: T } | { ok: false; errors: Record<string, string> }): FormResult<T> =>
+    parsed.ok ? parsed : { ok: false, errors: translate(req, parsed.errors), values: formValues(req.body) };
+
   async function voucher(req: Request, res: Response) {
     const p = await load(req);
     if (!canApprove(req.user, p)) throw new Forbidden('payments.errors.notApprover');
-    const parsed = parseVoucher(req.body ?? {});
-    if (!parsed.ok) return render(req, res, p, 422, formValues(req.body), translate(req, parsed.errors));
-    try {
-      await once(req, deps.db, 'payment.voucher', (actor) => recordVoucher(deps, actor, req.user!, p.id, parsed.data.voucherRef, parsed.data.paidOn));
-    } catch (err) {
-      if (err instanceof ValidationFailed) return render(req, res, p, 422, formValues(req.body), translate(req, err.fieldErrors));
-      if (err instanceof InvalidState) return render(req, res, p, 409, formValues(req.body), {}, formErrorOf(req, err));
-      throw err;
-    }
-    flash(req, 'success', req.t('payments.voucher.recorded'));
-    res.redirect(303, `/payments/${p.id}`);
+    await submitForm(req, res, {
+      again: againOn(req, res, p),
+      parse: () => parsedWith(req, parseVoucher(req.body ?? {})),
+      onForm: [InvalidState],
+      run: async ({ voucherRef, paidOn }) => {
+        await once(req, deps.db, 'payment.voucher', (actor) => recordVoucher(deps, actor, req.user!, p.id, voucherRef, paidOn));
+        return { redirect: `/payments/${p.id}`, flash: req.t('payments.voucher.recorded') };
+      },
+    });
   }
 
   async function reversal(req: Request, res: Response) {
     const p = await load(req);
     if (!canPropose(req.user, p)) throw new Forbidden('payments.errors.notManager');
-    const parsed = parseReversal(req.body ?? {});
-    if (!parsed.ok) return render(req, res, p, 422, formValues(req.body), translate(req, parsed.errors));
-    let id: number;
-    try {
-      id = await once(req, deps.db, 'payment.reversal', (actor) => proposeReversal(deps, actor, req.user!, p.id, parsed.data.amountFen, parsed.data.reason));
-    } catch (err) {
-      if (err instanceof ValidationFailed) return render(req, res, p, 422, formValues(req.body), translate(req, err.fieldErrors));
-      if (err instanceof InvalidState) return render(req, res, p, 409, formValues(req.body), {}, formErrorOf(req, err));
-      throw err;
-    }
-    flash(req, 'success', req.t('payments.reversal.proposed'));
-    res.redirect(303, `/payments/proposals/${id}`);
+    await submitForm(req, res, {
+      again: againOn(req, res, p),
+      parse: () => parsedWith(req, parseReversal(req.body ?? {})),
+      onForm: [InvalidState],
+      run: async ({ amountFen, reason }) => {
+        const id = await once(req, deps.db, 'payment.reversal', (actor) => proposeReversal(deps, actor, req.user!, p.id, amountFen, reason));
+        return { redirect: `/payments/proposals/${id}`, flash: req.t('payments.reversal.proposed') };
+      },
+    });
   }
 
   async function decision(req: Request, res: Response) {
     const p = await load(req);
     if (!canPropose(req.user, p)) throw new Forbidden('payments.errors.notManager');
-    const parsed = parseWithheldDecision(req.body ?? {});
-    if (!parsed.ok) return render(req, res, p, 422, formValues(req.body), translate(req, parsed.errors));
-    try {
-      await once(req, deps.db, 'payment.withheld_decision', (actor) => recordWithheldDecision(deps, actor, req.user!, p.id, parsed.data.decision, parsed.data.reason));
-    } catch (err) {
-      if (err instanceof InvalidState) return render(req, res, p, 409, formValues(req.body), {}, formErrorOf(req, err));
-      throw err;
-    }
-    // The termination itself is the contracts module's (its unpaid commitment returns to the fund).
-    if (parsed.data.decision === 'terminate') {
-      const c = await deps.db('contracts').where({ id: p.contract_id }).first('status');
-      if (c.status === 'active') await terminateContract(deps, actorOf(req), req.user!, p.contract_id, parsed.data.reason);
-    }
-    flash(req, 'success', req.t(parsed.data.decision === 'terminate' ? 'payments.withheld.terminated' : 'payments.withheld.continued'));
-    res.redirect(303, `/payments/${p.id}`);
+    await submitForm(req, res, {
+      again: againOn(req, res, p),
+      parse: () => parsedWith(req, parseWithheldDecision(req.body ?? {})),
+      onForm: [InvalidState],
+      run: async (data) => {
+        await once(req, deps.db, 'payment.withheld_decision', (actor) => recordWithheldDecision(deps, actor, req.user!, p.id, data.decision, data.reason));
+        // The termination itself is the contracts module's (its unpaid commitment returns to the fund).
+        if (data.decision === 'terminate') {
+          const c = await deps.db('contracts').where({ id: p.contract_id }).first('status');
+          if (c.status === 'active') await terminateContract(deps, actorOf(req), req.user!, p.contract_id, data.reason);
+        }
+        return { redirect: `/payments/${p.id}`, flash: req.t(data.decision === 'terminate' ? 'payments.withheld.terminated' : 'payments.withheld.continued') };
+      },
+    });
   }
 
   async function list(req: Request, res: Response) {
