@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import { formatMoney, fenToInput } from '../shared/money';
+import { formatScore } from '../shared/score';
 import { formatDate, formatDateTime, toShanghaiInput } from '../shared/time';
 import { csrfTokenFor } from './csrf';
 import { takeFlash } from './flash';
@@ -12,6 +13,8 @@ export const baseLocals: RequestHandler = (req, res, next) => {
   res.locals.lang = req.lang;
   res.locals.money = formatMoney;
   res.locals.moneyInput = fenToInput;
+  // Scores in hundredths: 8750 -> '87.50'.
+  res.locals.formatScore = formatScore;
   res.locals.dateTime = (v: string | Date | null | undefined) => formatDateTime(v, req.lang);
   res.locals.date = (v: string | Date | null | undefined) => formatDate(v, req.lang);
   res.locals.dateTimeInput = toShanghaiInput;

@@ -1,3 +1,5 @@
+import { formatScore } from '../../shared/score';
+
 /** Scores are kept in hundredths (0..10000): 87.5 is 8750. Parsed from text without floating point. */
 export const SCORE_MAX = 10_000;
 
@@ -9,9 +11,8 @@ export function parseScore(input: string): number | undefined {
   return value <= SCORE_MAX ? value : undefined;
 }
 
-/** 8750 -> '87.50' */
-export const formatScore = (hundredths: number | null | undefined): string =>
-  hundredths === null || hundredths === undefined ? '' : `${Math.floor(hundredths / 100)}.${String(hundredths % 100).padStart(2, '0')}`;
+/** 8750 -> '87.50' (the one formatter, also in every view's locals). */
+export { formatScore };
 
 /** The form's value for a stored score: 8750 -> '87.5', 9000 -> '90'. */
 export const scoreInput = (hundredths: number | null | undefined): string =>

@@ -1,4 +1,5 @@
 import type { Queryable } from '../../db/knex';
+import { formatScore } from '../../shared/score';
 
 /** One bid in the ranking of a call (the interface the awards module relies on). */
 export interface RankedBid {
@@ -125,7 +126,5 @@ export function scoringClosed(call: { scoring_closed_at: string | null }): boole
   return !!call.scoring_closed_at;
 }
 
-/** 8725 -> "87.25"; sheet sums (Σ score × weight) use the same scale. */
-export function formatHundredths(h: number): string {
-  return `${Math.floor(h / 100)}.${String(h % 100).padStart(2, '0')}`;
-}
+/** 8725 -> "87.25"; sheet sums (Σ score × weight) use the same scale (the one score formatter). */
+export const formatHundredths = (h: number): string => formatScore(h);
