@@ -125,6 +125,15 @@ test('two bids, opening, scoring, publicity, a rejected objection, and a final a
     await page.getByRole('link', { name: new RegExp(`拟定结果.*${CALL_TITLE}`) }).click();
     await page.waitForURL(/\/award\/new$/);
     await accessible(page);
+    // The reason for passing over appears only while a lower-ranked bid is chosen.
+    const reasons = page.getByLabel(/^不选 .+ 的理由$/);
+    await expect(reasons.count()).resolves.toBe(1);
+    await expect(reasons.isVisible()).resolves.toBe(false);
+    const radios = page.getByRole('radio');
+    await radios.last().check();
+    await expect(reasons.isVisible()).resolves.toBe(true);
+    await radios.first().check();
+    await expect(reasons.isVisible()).resolves.toBe(false);
     await submit(page, '发布拟中标结果公示');
     expect(page.url()).toMatch(/\/awards\/\d+$/);
     awardUrl = page.url();

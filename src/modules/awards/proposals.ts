@@ -8,7 +8,7 @@ import { flash } from '../../web/flash';
 import { formValues, type FormValues } from '../../web/forms';
 import { findCallRow, type CallRow } from '../calls';
 import { canManageAward } from './policy';
-import { isVenture, REASON_MAX } from './proposal';
+import { isVenture, passedOver, REASON_MAX } from './proposal';
 import { rankBids } from './ranking';
 import { pathId } from './schemas';
 import { proposalRefusal, ProposalProblems, proposeAward, type ReviewedCall } from './service';
@@ -31,6 +31,7 @@ export function proposalHandlers(deps: AppDeps) {
       call,
       venture: isVenture(call),
       ranking,
+      passed: passedOver(ranking, values, isVenture(call)),
       values,
       errors,
       reasonMax: REASON_MAX,
