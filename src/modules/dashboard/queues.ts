@@ -3,6 +3,10 @@ import type { Queryable } from '../../db/knex';
 import type { SessionUser } from '../accounts/roles';
 import { reviewerTodo } from '../reviews';
 import type { PaymentDashboard } from '../payments';
+import type { DashboardMilestone, EvaluationDashboard } from '../evaluations';
+import { changesSince, describeEvents, previousSignIn } from '../audit-trail';
+import type { TFunction } from 'i18next';
+import type { Language } from '../../web/i18n';
 
 /**
  * Each role's work queue: what waits for this user, oldest first, each item a link to the page where
@@ -186,4 +190,40 @@ export function paymentItems(p: PaymentDashboard | undefined): QueueItem[] {
     // Ready now (an advance, or an evaluation closed): they wait since then; the list comes oldest due first.
     ...p.toPropose.map((m) => ({ kind: 'proposePayment', label: `${m.contract_number} · ${m.title}`, href: m.link, since: '', note: { key: 'paymentOf', params: { organization: m.organization_name, amount: m.amount_fen } } })),
   ];
+}
+
+/** The evaluations part (evaluationDashboard) as queue items: the manager's reports to evaluate, the
+ *  organization's overdue reports, and the peer's or third party's assessments to give. */
+export function evaluationItems(e: EvaluationDashboard | undefined, role: string): QueueItem[] {
+  if (!e) return [];
+  const report = (m: DashboardMilestone) => `/contracts/${m.contract_id}/milestones/${m.seq}/report`;
+  const label = (m: DashboardMilestone) => `${m.contract_number} · ${m.title}`;
+  return [
+    ...(role === 'manager' ? e.waiting : []).map((m) => ({ kind: 'evaluateReport', label: label(m), href: report(m), since: m.submitted_at ?? '', note: { key: 'organization', params: { organization: m.organization_name } } })),
+    ...(role === 'org_staff' ? e.overdue : []).map((m) => ({ kind: 'submitReport', label: label(m), href: report(m), since: '', note: { key: 'dueOn', params: { due: m.due_date }, warning: true } })),
+    ...e.assigned.map((m) => ({ kind: 'assessMilestone', label: label(m), href: report(m), since: '', note: { key: 'organization', params: { organization: m.organization_name } } })),
+  ];
+}
+
+/** How far back an auditor's "what changed" reaches: since their last visit, or a week when that was
+ *  longer ago than a month (or never). */
+export const CHANGES_DAYS = 7;
+const VISIT_DAYS = 30;
+
+/** An auditor: what changed in their streets since their last visit (or in the last week), oldest
+ *  first, each linked to the record (or to the event, where the record has no page of its own). */
+export async function auditorQueue(db: Queryable, user: SessionUser, now: Date, t: TFunction, lang: Language): Promise<{ items: QueueItem[]; from: string; sinceVisit: boolean; more: boolean }> {
+  const visit = await previousSignIn(db, user.id);
+  const sinceVisit = visit !== null && visit >= new Date(now.getTime() - VISIT_DAYS * 86400000).toISOString();
+  const from = sinceVisit ? visit! : new Date(now.getTime() - CHANGES_DAYS * 86400000).toISOString();
+  const rows = await changesSince(db, user.streetOfficeIds, from, LIMIT + 1, now);
+  const events = await describeEvents(db, rows.slice(0, LIMIT), user, t, lang);
+  const items = events.map((e) => ({
+    kind: 'changed',
+    label: e.sentence.map((p) => ('text' in p ? p.text : ((p.slot === 'actor' ? e.actor : e.subject)?.name ?? ''))).join(''),
+    href: e.subject?.href ?? `/audit/${e.id}`,
+    since: String(e.occurred_at),
+    note: e.street_office_name ? { key: 'street', params: { street: e.street_office_name } } : undefined,
+  }));
+  return { items, from, sinceVisit, more: rows.length > LIMIT };
 }
