@@ -121,7 +121,7 @@ describe('the dashboards are work queues', () => {
     expect(page.text).toContain('自您上次登录（2026-11-25 10:00）以来的变更');
     const queue = queueOf(page.text);
     expect(queue.map((i) => i.href)).toEqual([`/calls/${call.callId}`, `/calls/${call.callId}`]);
-    expect(queue[0].text).toMatch(/^变更 .*发布.*审计员看到的项目/);
+    expect(queue[0].text).toMatch(/^项目公告 .*发布.*审计员看到的项目/);
     expect(queue[1].text).toMatch(/取消|撤销/);
     expect(page.text).not.toContain('别的街道的项目');
 
@@ -129,5 +129,12 @@ describe('the dashboards are work queues', () => {
     ctx.clock.set('2026-11-25T04:00:00.000Z');
     const third = await signIn(ctx, auditor.username);
     expect((await third.get('/dashboard')).text).toContain('自您上次登录（2026-11-25 11:00）以来，您的街道没有新的变更。');
+
+    // More than a dashboard's worth: the oldest 20, and the way to the rest on the audit trail.
+    for (let i = 0; i < 21; i++) await record('call.draft_update', call.callId, mine.id);
+    ctx.clock.set('2026-11-25T05:00:00.000Z');
+    const fourth = await (await signIn(ctx, auditor.username)).get('/dashboard');
+    expect(queueOf(fourth.text)).toHaveLength(20);
+    expect(fourth.text).toContain('只列出最早的 20 项。 <a href="/audit?from=2026-11-25">');
   });
 });

@@ -7,6 +7,7 @@ import type { DashboardMilestone, EvaluationDashboard } from '../evaluations';
 import { changesSince, describeEvents, previousSignIn } from '../audit-trail';
 import type { TFunction } from 'i18next';
 import type { Language } from '../../web/i18n';
+import { toShanghaiInput } from '../../shared/time';
 
 /**
  * Each role's work queue: what waits for this user, oldest first, each item a link to the page where
@@ -16,6 +17,8 @@ import type { Language } from '../../web/i18n';
 export interface QueueItem {
   /** i18n key under dashboard.queue.kinds: what is to be done ("open the bids"). */
   kind: string;
+  /** What is shown for the kind when it is not one of dashboard.queue.kinds (already translated). */
+  kindText?: string;
   /** The record's name (a call's title, an organization's name). */
   label: string;
   href: string;
@@ -209,21 +212,26 @@ export function evaluationItems(e: EvaluationDashboard | undefined, role: string
  *  longer ago than a month (or never). */
 export const CHANGES_DAYS = 7;
 const VISIT_DAYS = 30;
+/** A dashboard's worth of changes; the rest are on the audit trail, which says so. */
+const CHANGES_LIMIT = 20;
 
 /** An auditor: what changed in their streets since their last visit (or in the last week), oldest
  *  first, each linked to the record (or to the event, where the record has no page of its own). */
-export async function auditorQueue(db: Queryable, user: SessionUser, now: Date, t: TFunction, lang: Language): Promise<{ items: QueueItem[]; from: string; sinceVisit: boolean; more: boolean }> {
+export async function auditorQueue(db: Queryable, user: SessionUser, now: Date, t: TFunction, lang: Language): Promise<{ items: QueueItem[]; from: string; fromDate: string; sinceVisit: boolean; more: boolean }> {
   const visit = await previousSignIn(db, user.id);
   const sinceVisit = visit !== null && visit >= new Date(now.getTime() - VISIT_DAYS * 86400000).toISOString();
   const from = sinceVisit ? visit! : new Date(now.getTime() - CHANGES_DAYS * 86400000).toISOString();
-  const rows = await changesSince(db, user.streetOfficeIds, from, LIMIT + 1, now);
-  const events = await describeEvents(db, rows.slice(0, LIMIT), user, t, lang);
+  const rows = await changesSince(db, user.streetOfficeIds, from, CHANGES_LIMIT + 1, now);
+  const events = await describeEvents(db, rows.slice(0, CHANGES_LIMIT), user, t, lang);
   const items = events.map((e) => ({
     kind: 'changed',
+    // Named by what changed (合同, 项目公告, 付款 …), the audit trail's own group of the action.
+    kindText: t(`auditTrail.actionGroups.${e.action.split('.')[0]}`, { defaultValue: t('dashboard.queue.kinds.changed') }),
     label: e.sentence.map((p) => ('text' in p ? p.text : ((p.slot === 'actor' ? e.actor : e.subject)?.name ?? ''))).join(''),
     href: e.subject?.href ?? `/audit/${e.id}`,
     since: String(e.occurred_at),
     note: e.street_office_name ? { key: 'street', params: { street: e.street_office_name } } : undefined,
   }));
-  return { items, from, sinceVisit, more: rows.length > LIMIT };
+  // The rest on the audit trail, from the same Beijing day on.
+  return { items, from, fromDate: toShanghaiInput(new Date(from)).slice(0, 10), sinceVisit, more: rows.length > CHANGES_LIMIT };
 }
