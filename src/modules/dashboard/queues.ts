@@ -183,7 +183,8 @@ export function paymentItems(p: PaymentDashboard | undefined): QueueItem[] {
   if (!p) return [];
   return [
     ...p.queue.map((x) => ({
-      kind: 'approvePayment',
+      // A correction (追回) or a decision to pay nothing reads as what it is, not as a payment.
+      kind: x.kind === 'reversal' ? 'approveReversal' : x.kind === 'withheld' ? 'approveWithheld' : 'approvePayment',
       label: `${x.contract_number} · ${x.milestone_title}`,
       href: x.link,
       since: String(x.proposed_at),
