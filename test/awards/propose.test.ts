@@ -93,6 +93,69 @@ describe('proposing an award (200/303)', () => {
   });
 });
 
+describe('the reason for passing over: a box only for a higher-ranked bid the choice passes over', () => {
+  /** The reason box of a bid as the page renders it: absent, hidden (until the choice changes) or shown. */
+  function reasonBox(html: string, bidRef: string): 'absent' | 'hidden' | 'shown' {
+    const at = html.indexOf(`name="reason_${bidRef}"`);
+    if (at < 0) return 'absent';
+    const open = html.lastIndexOf('<div class="skip-reason"', at);
+    return /^<div class="skip-reason" hidden>/.test(html.slice(open)) ? 'hidden' : 'shown';
+  }
+
+  it('hides every box while the top bid is chosen, and gives the lowest-ranked bid none (it cannot be passed over)', async () => {
+    const call = await tender();
+    const manager = await agentFor(ctx, call.manager);
+    const form = await manager.get(`/calls/${call.callId}/award/new`);
+    expect(reasonBox(form.text, call.bids[0].bidRef)).toBe('hidden');
+    expect(reasonBox(form.text, call.bids[1].bidRef)).toBe('absent');
+  });
+
+  it('without JavaScript, choosing a lower-ranked bid re-shows the form asking the reason for the passed-over bid only', async () => {
+    const call = await readyCall(ctx, {
+      bids: [
+        { priceFen: 900_000, scores: [[90, 90]] },
+        { priceFen: 800_000, scores: [[80, 80]] },
+        { priceFen: 700_000, scores: [[70, 70]] },
+      ],
+    });
+    const manager = await agentFor(ctx, call.manager);
+    const [a, b, c] = call.bids.map((x) => x.bidRef);
+    const res = await propose(manager, call, { winner: b });
+    expect(res.status).toBe(422);
+    expect(reasonBox(res.text, a)).toBe('shown');
+    expect(reasonBox(res.text, b)).toBe('hidden');
+    expect(reasonBox(res.text, c)).toBe('absent');
+    expect(res.text).toMatch(new RegExp(`name="winner" value="${b}" checked`));
+    expect(await ctx.db('awards').where({ call_id: call.callId })).toEqual([]);
+
+    // A reason typed for a bid that is not passed over is not asked for and not kept.
+    const done = await propose(manager, call, { winner: b, [`reason_${a}`]: '资质证书已过期', [`reason_${b}`]: '不适用' });
+    expect(done.status).toBe(303);
+    const award = await ctx.db('awards').where({ call_id: call.callId }).first();
+    expect((await ctx.db('award_skips').where({ award_id: award.id })).map((s) => [Number(s.bid_id), s.reason])).toEqual([[call.bids[0].bidId, '资质证书已过期']]);
+  });
+
+  it('on a venture call shows the boxes of the unchosen bids above the lowest chosen one', async () => {
+    const call = await readyCall(ctx, {
+      venture: true,
+      sources: { fiscal: 600_000, lottery: 400_000 },
+      capFen: 500_000,
+      bids: [
+        { priceFen: 300_000, scores: [[90, 90]] },
+        { priceFen: 300_000, scores: [[80, 80]] },
+        { priceFen: 300_000, scores: [[70, 70]] },
+      ],
+    });
+    const manager = await agentFor(ctx, call.manager);
+    const [a, b, c] = call.bids.map((x) => x.bidRef);
+    const res = await propose(manager, call, { [`select_${a}`]: '1', [`amount_${a}`]: '3000', [`select_${c}`]: '1', [`amount_${c}`]: '3000' });
+    expect(res.status).toBe(422);
+    expect(reasonBox(res.text, a)).toBe('hidden');
+    expect(reasonBox(res.text, b)).toBe('shown');
+    expect(reasonBox(res.text, c)).toBe('absent');
+  });
+});
+
 describe('refusals (403/404/409)', () => {
   it('refuses a proposal before scoring is closed with 409, and writes nothing', async () => {
     const call = await readyCall(ctx, { scoringClosed: false, bids: [{ priceFen: 100_000, scores: [[80, 80]] }] });

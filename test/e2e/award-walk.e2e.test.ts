@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { TestClock } from '../../src/shared/clock';
-import { accessibilityProblems, signInAs, startSite, type Site } from './browser';
+import { accessibilityProblems, startSite, type Site } from './browser';
 import { minimalPdf } from '../helpers/pdf-fixture';
 
 // The whole middle of the purchase chain in a real browser, with a clock the test moves past the
@@ -17,18 +17,6 @@ afterAll(async () => {
 
 const PDF = minimalPdf('1.4', 'e2e');
 const CALL_TITLE = '2026年东山街道居家养老上门服务项目';
-
-/** Each step signs in afresh in its own browser context (the clock jumps past session lifetimes). */
-async function as(username: string | null, step: (page: Page) => Promise<void>): Promise<void> {
-  const context = await site.browser.newContext();
-  const page = await context.newPage();
-  try {
-    if (username) await signInAs(page, site.baseUrl, username);
-    await step(page);
-  } finally {
-    await context.close();
-  }
-}
 
 /** Each kind of page is checked once (axe takes seconds a page): the path with its ids as ':id'. */
 const checked = new Set<string>();
@@ -56,7 +44,7 @@ test('two bids, opening, scoring, publicity, a rejected objection, and a final a
     ['org.anxin', '320000'],
     ['org.tongxin', '335000'],
   ]) {
-    await as(username, async (page) => {
+    await site.as(username, async (page) => {
       await page.goto(`${base}/calls/${call.id}/bids/new`);
       await accessible(page);
       // 安心 has a draft from the demo data (the page is then its edit form): it is completed the same way.
@@ -84,7 +72,7 @@ test('two bids, opening, scoring, publicity, a rejected objection, and a final a
   // 2. After the deadline the manager opens the bids and puts two reviewers on the panel.
   clock.set(new Date(new Date(call.closes_at).getTime() + 60_000));
   const reviewers = await site.db('users').whereIn('username', ['reviewer.zhang', 'reviewer.li']).orderBy('username', 'desc').select('id', 'username');
-  await as('manager.dongshan', async (page) => {
+  await site.as('manager.dongshan', async (page) => {
     await page.goto(`${base}/reviews/calls/${call.id}`);
     await accessible(page);
     await submit(page, '开标');
@@ -98,7 +86,7 @@ test('two bids, opening, scoring, publicity, a rejected objection, and a final a
   // 3. Each reviewer declares no conflict and scores both bids; 安心 scores higher.
   for (const r of reviewers) {
     for (const bid of bids) {
-      await as(r.username, async (page) => {
+      await site.as(r.username, async (page) => {
         await page.goto(`${base}/reviews/calls/${call.id}/bids/${bid.ref}`);
         await accessible(page);
         await page.locator('#field-decision').check();
@@ -111,7 +99,7 @@ test('two bids, opening, scoring, publicity, a rejected objection, and a final a
       });
     }
   }
-  await as('manager.dongshan', async (page) => {
+  await site.as('manager.dongshan', async (page) => {
     await page.goto(`${base}/reviews/calls/${call.id}`);
     await submit(page, '结束评分');
     expect((await site.db('calls').where({ id: call.id }).first()).scoring_closed_at).toBeTruthy();
@@ -119,12 +107,21 @@ test('two bids, opening, scoring, publicity, a rejected objection, and a final a
 
   // 4. The manager proposes the award of the top-ranked bid from the award desk.
   let awardUrl = '';
-  await as('manager.dongshan', async (page) => {
+  await site.as('manager.dongshan', async (page) => {
     await page.goto(`${base}/manage/awards`);
     await accessible(page);
     await page.getByRole('link', { name: new RegExp(`拟定结果.*${CALL_TITLE}`) }).click();
     await page.waitForURL(/\/award\/new$/);
     await accessible(page);
+    // The reason for passing over appears only while a lower-ranked bid is chosen.
+    const reasons = page.getByLabel(/^不选 .+ 的理由$/);
+    await expect(reasons.count()).resolves.toBe(1);
+    await expect(reasons.isVisible()).resolves.toBe(false);
+    const radios = page.getByRole('radio');
+    await radios.last().check();
+    await expect(reasons.isVisible()).resolves.toBe(true);
+    await radios.first().check();
+    await expect(reasons.isVisible()).resolves.toBe(false);
     await submit(page, '发布拟中标结果公示');
     expect(page.url()).toMatch(/\/awards\/\d+$/);
     awardUrl = page.url();
@@ -134,7 +131,7 @@ test('two bids, opening, scoring, publicity, a rejected objection, and a final a
   expect((await site.db('calls').where({ id: call.id }).first()).status).toBe('publicity');
 
   // The notice is public: anyone can read it without signing in.
-  await as(null, async (page) => {
+  await site.as(null, async (page) => {
     await page.goto(awardUrl);
     expect(await page.getByText('南京市江宁区安心养老服务中心').count()).toBeGreaterThan(0);
     expect(await page.getByText('90.00').count()).toBeGreaterThan(0);
@@ -145,7 +142,7 @@ test('two bids, opening, scoring, publicity, a rejected objection, and a final a
 
   // 5. The other bidder lodges an objection with evidence during publicity.
   let objectionUrl = '';
-  await as('org.tongxin', async (page) => {
+  await site.as('org.tongxin', async (page) => {
     await page.goto(awardUrl);
     await page.getByRole('link', { name: '提出质疑' }).click();
     await page.waitForURL(/\/objections\/new$/);
@@ -159,7 +156,7 @@ test('two bids, opening, scoring, publicity, a rejected objection, and a final a
   });
 
   // 6. The manager rejects it in writing; the objection and the answer are published.
-  await as('manager.dongshan', async (page) => {
+  await site.as('manager.dongshan', async (page) => {
     await page.goto(objectionUrl);
     await accessible(page);
     await page.getByLabel(/质疑不成立/).check();
@@ -167,7 +164,7 @@ test('two bids, opening, scoring, publicity, a rejected objection, and a final a
     await submit(page, '提交答复');
     await accessible(page);
   });
-  await as(null, async (page) => {
+  await site.as(null, async (page) => {
     await page.goto(awardUrl);
     expect(await page.getByText('经核实，中标单位护理员均已登记在册，质疑不成立。').count()).toBe(1);
     await accessible(page);
@@ -176,7 +173,7 @@ test('two bids, opening, scoring, publicity, a rejected objection, and a final a
   // 7. After the publicity period the manager confirms; the award is final and the money committed.
   const award = await site.db('awards').where({ call_id: call.id }).first();
   clock.set(new Date(new Date(award.publicity_ends_at).getTime() + 1000));
-  await as('manager.dongshan', async (page) => {
+  await site.as('manager.dongshan', async (page) => {
     await page.goto(awardUrl);
     await submit(page, '确定中标/立项结果');
     expect(await page.getByText('已确定').count()).toBeGreaterThan(0);
@@ -190,7 +187,7 @@ test('two bids, opening, scoring, publicity, a rejected objection, and a final a
   expect((await site.db('organizations').where({ id: winner.organization_id }).first()).name).toBe('南京市江宁区安心养老服务中心');
 
   // The unsuccessful bidder learns its own score and rank.
-  await as('org.tongxin', async (page) => {
+  await site.as('org.tongxin', async (page) => {
     await page.goto(`${base}/notifications`);
     // The message shows in the list and in its button's hidden label.
     expect(await page.getByText('得分 78.00，排名第 2').count()).toBeGreaterThan(0);

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import type { Page } from 'playwright-core';
 import { TestClock } from '../../src/shared/clock';
-import { accessibilityProblems, signInAs, startSite, type Site } from './browser';
+import { accessibilityProblems, startSite, type Site } from './browser';
 
 // From a final award to a signed contract in a real browser: the 月河 award of the demo data passes
 // its publicity period and is confirmed; the manager creates the contract from the award desk, adds
@@ -17,17 +17,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await site?.close();
 });
-
-async function as(username: string, step: (page: Page) => Promise<void>): Promise<void> {
-  const context = await site.browser.newContext({ acceptDownloads: true });
-  const page = await context.newPage();
-  try {
-    await signInAs(page, site.baseUrl, username);
-    await step(page);
-  } finally {
-    await context.close();
-  }
-}
 
 const checked = new Set<string>();
 async function accessible(page: Page) {
@@ -49,13 +38,13 @@ test('final award -> contract drafted, returned, accepted, signed, PDF downloade
   clock.set(new Date(new Date(award.publicity_ends_at).getTime() + 60_000));
 
   // The demo's contracts: the signed one with its hash, the one waiting for 同心社工.
-  await as('org.tongxin', async (page) => {
+  await site.as('org.tongxin', async (page) => {
     await page.goto(`${base}/my/contracts`);
     await accessible(page);
     expect(await page.getByRole('link', { name: 'DS-2026-0002' }).count()).toBe(1);
   });
 
-  await as('manager.yuehe', async (page) => {
+  await site.as('manager.yuehe', async (page) => {
     await page.goto(`${base}/awards/${award.id}`);
     await submit(page, '确定中标/立项结果');
     await page.goto(`${base}/manage/awards`);
@@ -83,12 +72,12 @@ test('final award -> contract drafted, returned, accepted, signed, PDF downloade
   const org = await site.db('organizations').where({ id: contract.organization_id }).first('id');
   const staff = await site.db('users').where({ organization_id: org.id, role: 'org_staff' }).first('username');
 
-  await as(staff.username, async (page) => {
+  await site.as(staff.username, async (page) => {
     await page.goto(`${base}/contracts/${contract.id}`);
     await page.locator('#field-comment').fill('请将结项验收的交付成果写明。');
     await submit(page, '退回修改');
   });
-  await as('manager.yuehe', async (page) => {
+  await site.as('manager.yuehe', async (page) => {
     await page.goto(`${base}/contracts/${contract.id}`);
     expect(await page.getByText('请将结项验收的交付成果写明。').count()).toBe(1);
     await page.goto(`${base}/contracts/${contract.id}/edit`);
@@ -96,11 +85,11 @@ test('final award -> contract drafted, returned, accepted, signed, PDF downloade
     await submit(page, '保存草稿');
     await submit(page, '发送给乙方确认');
   });
-  await as(staff.username, async (page) => {
+  await site.as(staff.username, async (page) => {
     await page.goto(`${base}/contracts/${contract.id}`);
     await submit(page, '确认合同（乙方签章）');
   });
-  await as('manager.yuehe', async (page) => {
+  await site.as('manager.yuehe', async (page) => {
     await page.goto(`${base}/contracts/${contract.id}`);
     await submit(page, '签订合同（甲方签章）');
     expect(await page.getByText('履行中').count()).toBeGreaterThan(0);

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { closePdfText, pdfPages } from '../helpers/pdf-text';
-import { accessibilityProblems, signInAs, startSite, type Site } from './browser';
+import { accessibilityProblems, startSite, visibleTextProblems, type Site } from './browser';
 
 // A milestone's evaluation in a real browser, on the demo's DS-2026-0001 final milestone: 安心养老
 // submits its report with a photo; the manager opens a citizen rating round and prints the QR page;
@@ -22,17 +22,6 @@ afterAll(async () => {
 
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
 
-async function as(username: string, step: (page: Page) => Promise<void>): Promise<void> {
-  const context = await site.browser.newContext({ acceptDownloads: true });
-  const page = await context.newPage();
-  try {
-    await signInAs(page, site.baseUrl, username);
-    await step(page);
-  } finally {
-    await context.close();
-  }
-}
-
 /** Clicks a submit button and expects the next page to be a 200 without an error summary. */
 async function submit(page: Page, button: ReturnType<Page['locator']>) {
   const [response] = await Promise.all([page.waitForNavigation(), button.click()]);
@@ -47,7 +36,7 @@ test('report with a photo -> citizen rates by the QR link on a phone -> peer and
   const photo = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'streetfund-e2e-')), '结项活动照片.png');
   fs.writeFileSync(photo, PNG);
 
-  await as('org.anxin', async (page) => {
+  await site.as('org.anxin', async (page) => {
     await page.goto(reportPath);
     await page.locator('[name=delivered_0]').fill('全年开展活动 98 场，结项报告、满意度调查与活动手册随附。');
     await page.locator('[name=peopleServed]').fill('512');
@@ -60,7 +49,7 @@ test('report with a photo -> citizen rates by the QR link on a phone -> peer and
   });
 
   let link = '';
-  await as('manager.dongshan', async (page) => {
+  await site.as('manager.dongshan', async (page) => {
     await page.goto(reportPath);
     const closesAt = new Date(Date.now() + 8 * 3600 * 1000 + 7 * 24 * 3600 * 1000).toISOString().slice(0, 16);
     await page.locator('[name=closesAt]').fill(closesAt);
@@ -79,7 +68,7 @@ test('report with a photo -> citizen rates by the QR link on a phone -> peer and
   });
 
   // The citizen: a phone-sized screen, no account.
-  const phone = await site.browser.newContext({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
+  const phone = await site.newContext({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
   const citizen = await phone.newPage();
   await citizen.goto(link);
   expect(await accessibilityProblems(citizen)).toEqual([]);
@@ -94,9 +83,10 @@ test('report with a photo -> citizen rates by the QR link on a phone -> peer and
   const [again] = await Promise.all([citizen.waitForNavigation(), citizen.getByRole('button', { name: '提交评价' }).click()]);
   expect(again?.status()).toBe(409);
   expect(await citizen.getByText('本浏览器已对本项服务评价过').count()).toBe(1);
+  expect(await visibleTextProblems(phone)).toEqual([]);
   await phone.close();
 
-  await as('org.tongxin', async (page) => {
+  await site.as('org.tongxin', async (page) => {
     await page.goto(reportPath);
     await page.locator('#decl-none').check();
     await submit(page, page.getByRole('button', { name: '提交声明' }));
@@ -105,7 +95,7 @@ test('report with a photo -> citizen rates by the QR link on a phone -> peer and
     await submit(page, page.locator('form[action$="assessor-score"] button[type=submit]'));
   });
 
-  await as('reviewer.zhang', async (page) => {
+  await site.as('reviewer.zhang', async (page) => {
     await page.goto(reportPath);
     await page.locator('#decl-none').check();
     await submit(page, page.getByRole('button', { name: '提交声明' }));
@@ -115,7 +105,7 @@ test('report with a photo -> citizen rates by the QR link on a phone -> peer and
     await submit(page, page.locator('form[action$="assessor-score"] button[type=submit]'));
   });
 
-  await as('manager.dongshan', async (page) => {
+  await site.as('manager.dongshan', async (page) => {
     await page.goto(reportPath);
     const fields = page.locator('form[action$="manager-score"] input[name^=score_]');
     expect(await fields.count()).toBeGreaterThan(0);

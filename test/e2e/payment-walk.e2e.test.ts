@@ -6,7 +6,7 @@ import { uploadInvoice } from '../../src/modules/payments/service';
 import { loadConfig } from '../../src/config';
 import { systemClock } from '../../src/shared/clock';
 import { minimalPdf } from '../helpers/pdf-fixture';
-import { accessibilityProblems, signInAs, startSite, type Site } from './browser';
+import { accessibilityProblems, signInAs, startSite, visibleTextProblems, type Site } from './browser';
 
 // The end of the chain in a real browser, on the demo data: the manager scores and closes the
 // mid-term evaluation of DS-2026-0001; 安心养老 uploads its invoice; the manager proposes the payment
@@ -22,17 +22,6 @@ afterAll(async () => {
 });
 
 const pdf = minimalPdf();
-
-async function as(username: string, step: (page: Page) => Promise<void>): Promise<void> {
-  const context = await site.browser.newContext();
-  const page = await context.newPage();
-  try {
-    await signInAs(page, site.baseUrl, username);
-    await step(page);
-  } finally {
-    await context.close();
-  }
-}
 
 async function submit(page: Page, name: string | RegExp) {
   const [response] = await Promise.all([page.waitForNavigation(), page.getByRole('button', { name }).first().click()]);
@@ -74,7 +63,7 @@ async function evaluatedWithInvoice(db: Knex, contractId: number, seq: number) {
 
 async function proposeAndApprove(contractId: number, seq: number) {
   let proposal = '';
-  await as('manager.dongshan', async (page) => {
+  await site.as('manager.dongshan', async (page) => {
     await page.goto(`${site.baseUrl}/contracts/${contractId}/milestones/${seq}/payment`);
     await submit(page, '提交审批');
     proposal = new URL(page.url()).pathname;
@@ -97,7 +86,7 @@ test('evaluation → proposal → approval (second factor) → the organization 
   const id = Number(contract.id);
   const milestones = await site.db('contract_milestones').where({ contract_id: id }).orderBy('seq');
 
-  await as('manager.dongshan', async (page) => {
+  await site.as('manager.dongshan', async (page) => {
     await page.goto(`${base}/contracts/${id}/milestones/2/report`);
     // The demo may have closed this evaluation already (from all five sources); otherwise close it here,
     // scoring each of the call's indicators (or the one score of a call without indicators).
@@ -115,7 +104,7 @@ test('evaluation → proposal → approval (second factor) → the organization 
     expect(await page.locator('body').textContent()).toContain('评估合格');
   });
 
-  await as('org.anxin', async (page) => {
+  await site.as('org.anxin', async (page) => {
     await page.goto(`${base}/contracts/${id}/milestones/2/payment`);
     await page.getByLabel('金额（元）').fill((Number(milestones[1].amount_fen) / 100).toFixed(2));
     await page.locator('input[type=file][name=file]').setInputFiles({ name: '发票.pdf', mimeType: 'application/pdf', buffer: pdf });
@@ -126,7 +115,7 @@ test('evaluation → proposal → approval (second factor) → the organization 
   const closed = await site.db('milestone_evaluations').where({ contract_id: id, milestone_seq: 2 }).first('total_score');
   const score = (Number(closed.total_score) / 100).toFixed(2);
   let proposal = '';
-  await as('manager.dongshan', async (page) => {
+  await site.as('manager.dongshan', async (page) => {
     await page.goto(`${base}/contracts/${id}/milestones/2/payment`);
     await submit(page, '提交审批');
     proposal = new URL(page.url()).pathname;
@@ -135,9 +124,9 @@ test('evaluation → proposal → approval (second factor) → the organization 
     expect(await page.getByRole('button', { name: '批准并拨付' }).count()).toBe(0);
   });
 
-  const approverContext = await site.browser.newContext();
+  const approverContext = await site.newContext();
   approverPage = await approverContext.newPage();
-  await signInAs(approverPage, base, 'approver.dongshan');
+  await signInAs(approverPage, 'approver.dongshan');
   await secondFactor(approverPage);
   await (async (page: Page) => {
       await page.goto(`${base}/payments/queue`);
@@ -156,7 +145,7 @@ test('evaluation → proposal → approval (second factor) → the organization 
       expect(await page.locator('main').textContent()).toContain('JN-ZF-2026-0401');
   })(approverPage);
 
-  await as('org.anxin', async (page) => {
+  await site.as('org.anxin', async (page) => {
     await page.goto(`${base}/my/payments`);
     expect(await accessibilityProblems(page)).toEqual([]);
     const text = (await page.locator('main').textContent()) ?? '';
@@ -169,9 +158,10 @@ test('evaluation → proposal → approval (second factor) → the organization 
     await evaluatedWithInvoice(site.db, id, Number(m.seq));
     await proposeAndApprove(id, Number(m.seq));
   }
+  expect(await visibleTextProblems(approverContext)).toEqual([]);
   await approverContext.close();
   expect((await site.db('contracts').where({ id }).first()).status).toBe('completed');
-  await as('org.anxin', async (page) => {
+  await site.as('org.anxin', async (page) => {
     await page.goto(`${base}/contracts/${id}`);
     expect(await page.locator('main').textContent()).toMatch(/已完成|完成/);
   });

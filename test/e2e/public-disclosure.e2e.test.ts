@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { shanghaiYear } from '../../src/modules/funds';
-import { accessibilityProblems, startSite, type Site } from './browser';
+import { accessibilityProblems, startSite, visibleTextProblems, type Site } from './browser';
 
 // The public disclosure pages as a visitor without an account sees them, on a desktop and on a
 // phone: the district front page, a street-year page with its charts, the contract list and a
@@ -31,7 +31,7 @@ async function chartTexts(page: Page): Promise<{ name: string; description: stri
 
 describe.each(VIEWPORTS)('on a $name', ({ viewport, isMobile }) => {
   it('browses the public pages without signing in; accessible; charts readable by their text alternatives', async () => {
-    const context = await site.browser.newContext({ viewport, isMobile, hasTouch: isMobile });
+    const context = await site.newContext({ viewport, isMobile, hasTouch: isMobile });
     const page = await context.newPage();
     try {
       const year = shanghaiYear(new Date());
@@ -70,6 +70,7 @@ describe.each(VIEWPORTS)('on a $name', ({ viewport, isMobile }) => {
       await page.waitForURL(/\/registry\/\d+$/);
       expect(await accessibilityProblems(page)).toEqual([]);
       await expect(page.locator('#track-record').textContent()).resolves.toContain('¥');
+      expect(await visibleTextProblems(context)).toEqual([]);
     } finally {
       await context.close();
     }

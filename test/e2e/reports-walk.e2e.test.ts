@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { Page } from 'playwright-core';
 import { TestClock } from '../../src/shared/clock';
-import { accessibilityProblems, signInAs, startSite, type Site } from './browser';
+import { accessibilityProblems, startSite, type Site } from './browser';
 
 // The auditor of the demo data, on first start: opens 审计报表 from the navigation, each report's
 // page (axe-clean), downloads each report in each format (a real .xlsx, a CSV with its BOM, a PDF),
@@ -15,17 +15,6 @@ afterAll(async () => {
   await site?.close();
 });
 
-async function as(username: string, step: (page: Page) => Promise<void>): Promise<void> {
-  const context = await site.browser.newContext({ acceptDownloads: true });
-  const page = await context.newPage();
-  try {
-    await signInAs(page, site.baseUrl, username);
-    await step(page);
-  } finally {
-    await context.close();
-  }
-}
-
 async function download(page: Page, link: ReturnType<Page['getByRole']>) {
   const [d] = await Promise.all([page.waitForEvent('download'), link.click()]);
   const file = await d.path();
@@ -33,7 +22,7 @@ async function download(page: Page, link: ReturnType<Page['getByRole']>) {
 }
 
 test('the auditor downloads every report in every format and the dossier; a finding is recorded and answered', async () => {
-  await as('auditor.wang', async (page) => {
+  await site.as('auditor.wang', async (page) => {
     await page.getByRole('link', { name: '审计报表' }).click();
     expect(await accessibilityProblems(page)).toEqual([]);
     for (const title of ['合同台账', '专项资金报告', '支付明细']) {
@@ -76,7 +65,7 @@ test('the auditor downloads every report in every format and the dossier; a find
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('评估材料完整性');
     expect(await accessibilityProblems(page)).toEqual([]);
   });
-  await as('manager.dongshan', async (page) => {
+  await site.as('manager.dongshan', async (page) => {
     await page.goto(`${site.baseUrl}/findings`);
     await page.getByRole('link', { name: '评估材料完整性' }).click();
     await page.getByLabel('答复', { exact: true }).fill('签到表原件已补充归档。');

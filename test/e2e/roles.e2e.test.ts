@@ -1,6 +1,6 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { DEMO_ACCOUNTS } from '../../seeds/demo-accounts';
-import { accessibilityProblems, signInAs, signOut, startSite, type Site } from './browser';
+import { accessibilityProblems, signInAs, visibleTextProblems, signOut, startSite, type Site } from './browser';
 import { totpAt } from '../../src/modules/accounts/totp';
 
 let site: Site;
@@ -14,11 +14,14 @@ afterAll(async () => {
 });
 // A fresh cookie jar per test, as a new visitor.
 beforeEach(async () => {
-  context = await site.browser.newContext();
+  context = await site.newContext();
   page = await context.newPage();
 });
 afterEach(async () => {
+  // Every page this visitor saw, raw codes and untranslated keys (a failed test's own message comes first).
+  const problems = context ? await visibleTextProblems(context) : [];
   await context?.close();
+  expect(problems).toEqual([]);
 });
 
 const ROLE_LABEL: Record<string, string> = {
@@ -49,7 +52,7 @@ test('a wrong password shows the message on the same form, accessibly', async ()
 
 describe.each(DEMO_ACCOUNTS.map((a) => [a.username, a.role] as const))('%s', (username, role) => {
   test(`signs in, lands on the ${role} dashboard with name, role and scope, and signs out`, async () => {
-    await signInAs(page, site.baseUrl, username);
+    await signInAs(page, username);
     const header = (await page.locator('header').textContent()) ?? '';
     expect(header).toContain(ROLE_LABEL[role]);
     const user = await site.db('users').where({ username }).first();
@@ -64,7 +67,7 @@ test('English is available and remembered across pages', async () => {
   await page.getByRole('button', { name: 'English' }).click();
   await page.waitForLoadState();
   expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Sign in');
-  await signInAs(page, site.baseUrl, 'admin');
+  await signInAs(page, 'admin');
   expect(await page.locator('header').textContent()).toContain('District administrator');
   expect(await accessibilityProblems(page)).toEqual([]);
   await page.getByRole('link', { name: 'Users', exact: true }).click();
@@ -76,7 +79,7 @@ test('English is available and remembered across pages', async () => {
 });
 
 test('the administrator creates a user who can then sign in', async () => {
-  await signInAs(page, site.baseUrl, 'admin');
+  await signInAs(page, 'admin');
   await page.goto(`${site.baseUrl}/admin/users/new`);
   expect(await accessibilityProblems(page)).toEqual([]);
   await page.getByLabel('用户名').fill('e2e.approver');

@@ -63,6 +63,8 @@ it('a submitted report takes the milestone off the overdue list and puts it on b
   const page = await c.manager.get('/dashboard');
   expect(page.text).toContain('等待评估的报告');
   expect(page.text).toMatch(new RegExp(`/contracts/${c.contractId}/milestones/2/report">${c.number}`));
+  // And in the manager's work queue, as the thing to do.
+  expect(page.text).toMatch(new RegExp(`<a href="/contracts/${c.contractId}/milestones/2/report"><strong>评估里程碑报告</strong>`));
   // Returned: overdue again, but the notice for that due date was already sent.
   const returned = await c.manager.post(`${c.reportPath()}/return`).type('form').send({ _csrf: /name="_csrf" value="([^"]+)"/.exec(page.text)![1], reason: '请补充签到表' });
   expect(returned.status).toBe(303);

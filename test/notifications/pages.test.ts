@@ -33,6 +33,17 @@ describe('the notifications page (200/303)', () => {
     expect(res.text).toContain(`action="/notifications/${firstId}/read"`);
   });
 
+  it('lists by the time sent, newest first, also when an earlier-dated one was written later (as the demo data does)', async () => {
+    const me = await loginAs(ctx, 'org_staff');
+    await notify(ctx.db, [me.user.id], awardFinal('十二月的项目'), new Date('2026-12-01T02:00:00.000Z'));
+    await notify(ctx.db, [me.user.id], awardFinal('十一月的项目'), new Date('2026-11-01T02:00:00.000Z'));
+    await notify(ctx.db, [me.user.id], awardFinal('十月的项目'), new Date('2026-10-01T02:00:00.000Z'));
+    const text = (await me.agent.get('/notifications')).text;
+    const at = ['十二月的项目', '十一月的项目', '十月的项目'].map((t) => text.indexOf(t));
+    expect(at.every((i) => i > 0)).toBe(true);
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
+  });
+
   it('shows each message in the reader’s language, whatever language it was sent in', async () => {
     const me = await loginAs(ctx, 'manager');
     await send(me.user.id, { kind: 'bid.result', messageKey: 'notifications.messages.bidResult', params: { call: 'Elderly care', score: '87.5', rank: 2 }, link: '/dashboard' });

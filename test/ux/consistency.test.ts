@@ -20,10 +20,11 @@ describe('consistency and layout', () => {
     expect((await staff.get(`/catalog/${item.id}`)).text).not.toContain('据此起草项目公告');
   });
 
-  it('the call form names the date format the browser control shows', async () => {
+  it('the call form\'s date hint names no format of its own: the browser\'s control shows its own (mm/dd/yyyy, 年/月/日 …)', async () => {
     const { agent } = await loginAs(ctx, 'manager');
     const form = await agent.get('/calls/new');
     expect(form.text).toContain('type="datetime-local"');
-    expect(form.text).toContain('年/月/日 时:分');
+    expect(form.text).toContain('控件按您浏览器的格式显示），例如 2026年12月31日 17:00');
+    expect(form.text).not.toMatch(/年\/月\/日|年-月-日|2026-12-31 17:00|2026\/12\/31/);
   });
 });

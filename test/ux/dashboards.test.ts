@@ -3,6 +3,7 @@ import { loginAs, signIn } from '../helpers/http';
 import { reviewerAgent, scenario, refOf } from '../reviews/helpers';
 import { reviewCall, underReview, submittedBid } from '../reviews/factory';
 import { agentFor, proposedAward } from '../awards/factory';
+import { recordAudit, systemActor } from '../../src/audit/audit';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -93,5 +94,47 @@ describe('the dashboards are work queues', () => {
     const queue = queueOf(res.text);
     expect(queue[0]).toEqual({ href: `/organizations/${org.id}`, text: expect.stringContaining('审核机构注册') });
     expect(res.text).toContain('尚未上传任何资质文件');
+  });
+
+  it("the auditor's page: what changed in their streets since their last visit (or the last 7 days), oldest first, each linked to its record", async () => {
+    const mine = await ctx.make.streetOffice();
+    const other = await ctx.make.streetOffice();
+    const call = await reviewCall(ctx, { streetOfficeId: mine.id, title: '审计员看到的项目' });
+    const hidden = await reviewCall(ctx, { streetOfficeId: other.id, title: '别的街道的项目' });
+    const auditor = await ctx.make.user('auditor', { auditStreets: [mine.id] });
+    const first = await signIn(ctx, auditor.username);
+    expect((await first.get('/dashboard')).text).toContain('最近 7 天内，您的街道没有变更。');
+
+    const record = (action: string, subjectId: number, street: number) =>
+      ctx.db.transaction((trx) => recordAudit(trx, systemActor, { action, subjectType: 'call', subjectId, streetOfficeId: street }, ctx.clock.now()));
+    ctx.clock.set('2026-11-25T02:10:00.000Z');
+    await record('call.publish', call.callId, mine.id);
+    await record('call.publish', hidden.callId, other.id);
+    await record('report.download', call.callId, mine.id); // a read, not a change
+    ctx.clock.set('2026-11-25T02:20:00.000Z');
+    await record('call.cancel', call.callId, mine.id);
+
+    // Signed in again later: the changes since the first visit, oldest first, linked to the call.
+    ctx.clock.set('2026-11-25T03:00:00.000Z');
+    const again = await signIn(ctx, auditor.username);
+    const page = await again.get('/dashboard');
+    expect(page.text).toContain('自您上次登录（2026-11-25 10:00）以来的变更');
+    const queue = queueOf(page.text);
+    expect(queue.map((i) => i.href)).toEqual([`/calls/${call.callId}`, `/calls/${call.callId}`]);
+    expect(queue[0].text).toMatch(/^项目公告 .*发布.*审计员看到的项目/);
+    expect(queue[1].text).toMatch(/取消|撤销/);
+    expect(page.text).not.toContain('别的街道的项目');
+
+    // The next visit finds nothing new, and says since when.
+    ctx.clock.set('2026-11-25T04:00:00.000Z');
+    const third = await signIn(ctx, auditor.username);
+    expect((await third.get('/dashboard')).text).toContain('自您上次登录（2026-11-25 11:00）以来，您的街道没有新的变更。');
+
+    // More than a dashboard's worth: the oldest 20, and the way to the rest on the audit trail.
+    for (let i = 0; i < 21; i++) await record('call.draft_update', call.callId, mine.id);
+    ctx.clock.set('2026-11-25T05:00:00.000Z');
+    const fourth = await (await signIn(ctx, auditor.username)).get('/dashboard');
+    expect(queueOf(fourth.text)).toHaveLength(20);
+    expect(fourth.text).toContain('只列出最早的 20 项。 <a href="/audit?from=2026-11-25">');
   });
 });

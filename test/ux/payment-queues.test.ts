@@ -1,6 +1,8 @@
 import { createTestContext, type TestContext } from '../helpers/app';
 import { csrfFrom, signIn, type Agent } from '../helpers/http';
 import { payableContract, PDF } from '../payments/factory';
+import { paymentItems } from '../../src/modules/dashboard/queues';
+import type { PaymentDashboard } from '../../src/modules/payments';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -27,5 +29,17 @@ describe("payments on the dashboards' queues (paymentDashboard of the payments m
     expect(proposed.status).toBe(303);
     const dashboard = await approver.get('/dashboard');
     expect(dashboard.text).toContain(`href="${proposed.headers.location}"><strong>审批付款</strong>`);
+  });
+});
+
+describe("the approver's queue names what is to be decided", () => {
+  it('a correction (追回) and a decision to pay nothing are not offered as payments', () => {
+    const waiting = (kind: string, id: number) => ({ id, kind, contract_number: 'DS-2026-0001', milestone_title: '首期款', organization_name: '安心', amount_fen: 120_000, proposed_at: `2026-12-0${id}T00:00:00.000Z`, own: false, link: `/payments/proposals/${id}` });
+    const items = paymentItems({ queue: [waiting('release', 1), waiting('reversal', 2), waiting('withheld', 3)], toPropose: [], vouchersMissing: [] } as unknown as PaymentDashboard);
+    expect(items.map((i) => [i.kind, i.href])).toEqual([
+      ['approvePayment', '/payments/proposals/1'],
+      ['approveReversal', '/payments/proposals/2'],
+      ['approveWithheld', '/payments/proposals/3'],
+    ]);
   });
 });

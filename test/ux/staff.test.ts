@@ -70,6 +70,50 @@ describe('inviting colleagues', () => {
   });
 });
 
+describe('revoking an invitation', () => {
+  it('staff revoke an open invitation from the staff page: audited, the link lets no one in afterwards', async () => {
+    const { org, agent, staff } = await orgWithStaff();
+    const token = await inviteLink(agent, '赵敏');
+    const invitation = await ctx.db('staff_invitations').where({ organization_id: org.id }).first();
+    const page = await agent.get('/my/organization/staff');
+    expect(page.text).toContain(`action="/my/organization/invitations/${invitation.id}/revocation"`);
+    const res = await postForm(agent, `/my/organization/invitations/${invitation.id}/revocation`, {}, '/my/organization/staff');
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/my/organization/staff');
+    const after = await agent.get('/my/organization/staff');
+    expect(after.text).toContain('已撤销给 赵敏 的邀请，该链接不再有效。');
+    expect(after.text).not.toContain('/revocation"');
+    expect((await request(ctx.app).get(`/invitations/${token}`)).status).toBe(404);
+    expect((await accept(token, { username: 'after.revoke', password: 'a long new password 2026' })).status).toBe(404);
+    expect(await ctx.db('users').where({ username: 'after.revoke' }).first()).toBeUndefined();
+    const audit = await ctx.db('audit_events').where({ action: 'organization.staff_invitation_revoke', subject_id: String(org.id) }).first();
+    expect(audit).toMatchObject({ actor_user_id: staff[0].id });
+    // Revoked once: a second revocation is refused (409), nothing written.
+    const again = await postForm(agent, `/my/organization/invitations/${invitation.id}/revocation`, {}, '/my/organization/staff');
+    expect(again.status).toBe(409);
+    expect(again.text).toContain('该邀请已使用、已过期或已撤销。');
+    expect(await ctx.db('audit_events').where({ action: 'organization.staff_invitation_revoke', subject_id: String(org.id) })).toHaveLength(1);
+  });
+
+  it("refuses another organization's invitation (404), a used one (409), a request without CSRF (403) and non-staff (403)", async () => {
+    const mine = await orgWithStaff();
+    const other = await orgWithStaff();
+    await inviteLink(other.agent, '别家同事');
+    const theirs = await ctx.db('staff_invitations').where({ organization_id: other.org.id }).first();
+    expect((await postForm(mine.agent, `/my/organization/invitations/${theirs.id}/revocation`, {}, '/my/organization/staff')).status).toBe(404);
+    expect((await postForm(mine.agent, '/my/organization/invitations/abc/revocation', {}, '/my/organization/staff')).status).toBe(404);
+    expect((await mine.agent.post(`/my/organization/invitations/${theirs.id}/revocation`).type('form').send({})).status).toBe(403);
+    const manager = await signIn(ctx, (await ctx.make.user('manager')).username);
+    expect((await postForm(manager, `/my/organization/invitations/${theirs.id}/revocation`, {})).status).toBe(403);
+    expect((await ctx.db('staff_invitations').where({ id: theirs.id }).first()).expires_at).toBe(theirs.expires_at);
+
+    const token = await inviteLink(mine.agent, '已加入');
+    expect((await accept(token, { username: 'joined.first', password: 'a long new password 2026' })).status).toBe(303);
+    const used = await ctx.db('staff_invitations').where({ organization_id: mine.org.id }).whereNotNull('used_at').first();
+    expect((await postForm(mine.agent, `/my/organization/invitations/${used.id}/revocation`, {}, '/my/organization/staff')).status).toBe(409);
+  });
+});
+
 describe('disabling colleagues', () => {
   it('ends the open invitations the disabled colleague handed out: their links let no one in afterwards', async () => {
     const { staff } = await orgWithStaff(2);

@@ -50,6 +50,26 @@ export async function recentEvents(db: Queryable, streets: TrailScope, limit: nu
   return scoped(db, streets, now).orderBy('e.id', 'desc').limit(limit).select(COLUMNS);
 }
 
+/** What changed in these streets since a time (an auditor's dashboard), oldest first: the changes,
+ *  not sign-ins, downloads or exports, which change nothing. Found by the (occurred_at, id) index. */
+export async function changesSince(db: Queryable, streets: number[] | null, fromUtc: string, limit: number, now: Date): Promise<EventListRow[]> {
+  return scoped(db, streets, now)
+    .where('e.occurred_at', '>=', fromUtc)
+    .whereNot('e.action', 'like', 'auth.%')
+    .whereNot('e.action', 'like', '%.download')
+    .whereNot('e.action', 'like', '%.export')
+    .orderBy('e.occurred_at')
+    .orderBy('e.id')
+    .limit(limit)
+    .select(COLUMNS);
+}
+
+/** When this user signed in before the current sign-in (their last visit), if ever (the (actor, id) index). */
+export async function previousSignIn(db: Queryable, userId: number): Promise<string | null> {
+  const row = await db('audit_events').where({ actor_user_id: userId, action: 'auth.sign_in' }).orderBy('id', 'desc').offset(1).first('occurred_at');
+  return row ? String(row.occurred_at) : null;
+}
+
 /** The audit trail's filters, already checked (schemas.ts); times are UTC ISO bounds. */
 export interface EventFilters {
   streetOfficeId?: number;

@@ -35,6 +35,17 @@ function text(body: Record<string, unknown>, name: string, problems: Problems): 
   return v.trim();
 }
 
+/**
+ * The bids a form's choice passes over: ranked above the lowest-ranked chosen bid and not chosen
+ * themselves. The form shows a reason box only for these (the rest are hidden until the choice
+ * changes); readProposal requires a reason for exactly these among the valid choices.
+ */
+export function passedOver(ranking: RankedBid[], values: Record<string, unknown>, venture: boolean): Set<string> {
+  const chosen = new Set(ranking.filter((b) => (venture ? Boolean(values[`select_${b.bidRef}`]) : values.winner === b.bidRef)).map((b) => b.bidRef));
+  const lowest = Math.max(0, ...ranking.filter((b) => chosen.has(b.bidRef)).map((b) => b.rank));
+  return new Set(ranking.filter((b) => b.rank < lowest && !chosen.has(b.bidRef)).map((b) => b.bidRef));
+}
+
 export function readProposal(body: unknown, call: CallTerms, ranking: RankedBid[]): { proposal: Proposal; problems: Problems } {
   const form = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
   const problems: Problems = {};

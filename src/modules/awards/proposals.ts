@@ -7,7 +7,7 @@ import { type FormValues } from '../../web/forms';
 import { submitForm } from '../../web/submit';
 import { findCallRow, type CallRow } from '../calls';
 import { canManageAward } from './policy';
-import { isVenture, REASON_MAX } from './proposal';
+import { isVenture, passedOver, REASON_MAX } from './proposal';
 import { rankBids } from './ranking';
 import { pathId } from './schemas';
 import { proposalRefusal, proposeAward, type ReviewedCall } from './service';
@@ -30,6 +30,7 @@ export function proposalHandlers(deps: AppDeps) {
       call,
       venture: isVenture(call),
       ranking,
+      passed: passedOver(ranking, values, isVenture(call)),
       values,
       errors,
       reasonMax: REASON_MAX,

@@ -1,7 +1,13 @@
+import type { Knex } from 'knex';
 import type { Queryable } from '../../db/knex';
 import type { SessionUser } from '../accounts/roles';
 import { reviewerTodo } from '../reviews';
 import type { PaymentDashboard } from '../payments';
+import type { DashboardMilestone, EvaluationDashboard } from '../evaluations';
+import { changesSince, describeEvents, previousSignIn, trailScope } from '../audit-trail';
+import type { TFunction } from 'i18next';
+import type { Language } from '../../web/i18n';
+import { toShanghaiInput } from '../../shared/time';
 
 /**
  * Each role's work queue: what waits for this user, oldest first, each item a link to the page where
@@ -11,6 +17,8 @@ import type { PaymentDashboard } from '../payments';
 export interface QueueItem {
   /** i18n key under dashboard.queue.kinds: what is to be done ("open the bids"). */
   kind: string;
+  /** What is shown for the kind when it is not one of dashboard.queue.kinds (already translated). */
+  kindText?: string;
   /** The record's name (a call's title, an organization's name). */
   label: string;
   href: string;
@@ -23,52 +31,67 @@ export interface QueueItem {
 const byAge = (items: QueueItem[]) => items.sort((a, b) => (a.since < b.since ? -1 : a.since > b.since ? 1 : 0));
 const LIMIT = 50;
 
+/** The tail every queue query shares: oldest first by `since` (selected as `since`), at most LIMIT rows. */
+const oldestFirst = (qb: Knex.QueryBuilder, since: string, ...columns: string[]): Promise<Row[]> => qb.orderBy(since).limit(LIMIT).select(...columns, `${since} as since`);
+/** A row as knex returns it (the columns each query selects). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Row = Record<string, any>;
+/** A correlated "some row of `table` where `on` (and `also`)", for whereExists / whereNotExists. */
+const some = (db: Queryable, table: string, on: string, also: (qb: Knex.QueryBuilder) => void = () => {}) => db(table).whereRaw(on).modify(also).select(db.raw('1'));
+
 /** The street's project manager: the call's way from draft to award and contract. */
 export async function managerQueue(db: Queryable, user: SessionUser, now: Date): Promise<QueueItem[]> {
   const street = user.streetOfficeId;
   if (!street) return [];
   const at = now.toISOString();
   const calls = (q: Queryable) => q('calls as k').where('k.street_office_id', street);
-  const hasPanel = (q: Queryable) => q('call_reviewers as cr').whereRaw('cr.call_id = k.id').select(db.raw('1'));
+  const hasPanel = some(db, 'call_reviewers as cr', 'cr.call_id = k.id');
+  const underReview = (q: Queryable) => calls(q).where('k.status', 'under_review');
   const [drafts, toOpen, withoutPanel, scoring, toPropose, objections, toConfirm, toSign] = await Promise.all([
-    calls(db).where('k.status', 'draft').orderBy('k.created_at').limit(LIMIT).select('k.id', 'k.title', 'k.created_at as since'),
-    calls(db).where('k.status', 'published').whereNull('k.bids_opened_at').where('k.closes_at', '<=', at).orderBy('k.closes_at').limit(LIMIT).select('k.id', 'k.title', 'k.closes_at as since'),
-    calls(db).where('k.status', 'under_review').whereNull('k.scoring_closed_at').whereNotExists(hasPanel(db)).orderBy('k.bids_opened_at').limit(LIMIT).select('k.id', 'k.title', 'k.bids_opened_at as since'),
-    calls(db).where('k.status', 'under_review').whereNull('k.scoring_closed_at').whereExists(hasPanel(db)).orderBy('k.bids_opened_at').limit(LIMIT).select('k.id', 'k.title', 'k.bids_opened_at as since'),
-    calls(db)
-      .where('k.status', 'under_review')
-      .whereNotNull('k.scoring_closed_at')
-      .whereNotExists(db('awards as a').whereRaw('a.call_id = k.id').whereNot('a.status', 'withdrawn').select(db.raw('1')))
-      .orderBy('k.scoring_closed_at')
-      .limit(LIMIT)
-      .select('k.id', 'k.title', 'k.scoring_closed_at as since'),
-    db('objections as o')
-      .join('awards as a', 'a.id', 'o.award_id')
-      .join('calls as k', 'k.id', 'a.call_id')
-      .join('organizations as g', 'g.id', 'o.organization_id')
-      .where({ 'k.street_office_id': street, 'o.status': 'open' })
-      .orderBy('o.lodged_at')
-      .limit(LIMIT)
-      .select('o.id', 'o.award_id', 'k.title', 'g.name as organization_name', 'o.lodged_at as since'),
-    db('awards as a')
-      .join('calls as k', 'k.id', 'a.call_id')
-      .where({ 'k.street_office_id': street, 'a.status': 'proposed' })
-      .where('a.publicity_ends_at', '<=', at)
-      .whereNotExists(db('objections as o').whereRaw('o.award_id = a.id').where('o.status', 'open').select(db.raw('1')))
-      .orderBy('a.publicity_ends_at')
-      .limit(LIMIT)
-      .select('a.id', 'k.title', 'a.publicity_ends_at as since'),
-    db('award_items as i')
-      .join('awards as a', 'a.id', 'i.award_id')
-      .join('calls as k', 'k.id', 'a.call_id')
-      .join('bids as b', 'b.id', 'i.bid_id')
-      .join('organizations as g', 'g.id', 'b.organization_id')
-      .leftJoin('contracts as c', 'c.award_item_id', 'i.id')
-      .where({ 'k.street_office_id': street, 'a.status': 'final' })
-      .where((w) => w.whereNull('c.id').orWhereIn('c.status', ['draft', 'accepted']))
-      .orderBy('a.final_at')
-      .limit(LIMIT)
-      .select('i.award_id', 'k.title', 'g.name as organization_name', 'a.final_at as since', 'c.id as contract_id', 'c.status as contract_status'),
+    oldestFirst(calls(db).where('k.status', 'draft'), 'k.created_at', 'k.id', 'k.title'),
+    oldestFirst(calls(db).where('k.status', 'published').whereNull('k.bids_opened_at').where('k.closes_at', '<=', at), 'k.closes_at', 'k.id', 'k.title'),
+    oldestFirst(underReview(db).whereNull('k.scoring_closed_at').whereNotExists(hasPanel.clone()), 'k.bids_opened_at', 'k.id', 'k.title'),
+    oldestFirst(underReview(db).whereNull('k.scoring_closed_at').whereExists(hasPanel.clone()), 'k.bids_opened_at', 'k.id', 'k.title'),
+    oldestFirst(
+      underReview(db).whereNotNull('k.scoring_closed_at').whereNotExists(some(db, 'awards as a', 'a.call_id = k.id', (w) => w.whereNot('a.status', 'withdrawn'))),
+      'k.scoring_closed_at',
+      'k.id',
+      'k.title',
+    ),
+    oldestFirst(
+      db('objections as o').join('awards as a', 'a.id', 'o.award_id').join('calls as k', 'k.id', 'a.call_id').join('organizations as g', 'g.id', 'o.organization_id').where({ 'k.street_office_id': street, 'o.status': 'open' }),
+      'o.lodged_at',
+      'o.id',
+      'o.award_id',
+      'k.title',
+      'g.name as organization_name',
+    ),
+    oldestFirst(
+      db('awards as a')
+        .join('calls as k', 'k.id', 'a.call_id')
+        .where({ 'k.street_office_id': street, 'a.status': 'proposed' })
+        .where('a.publicity_ends_at', '<=', at)
+        .whereNotExists(some(db, 'objections as o', 'o.award_id = a.id', (w) => w.where('o.status', 'open'))),
+      'a.publicity_ends_at',
+      'a.id',
+      'k.title',
+    ),
+    oldestFirst(
+      db('award_items as i')
+        .join('awards as a', 'a.id', 'i.award_id')
+        .join('calls as k', 'k.id', 'a.call_id')
+        .join('bids as b', 'b.id', 'i.bid_id')
+        .join('organizations as g', 'g.id', 'b.organization_id')
+        .leftJoin('contracts as c', 'c.award_item_id', 'i.id')
+        .where({ 'k.street_office_id': street, 'a.status': 'final' })
+        .where((w) => w.whereNull('c.id').orWhereIn('c.status', ['draft', 'accepted'])),
+      'a.final_at',
+      'i.award_id',
+      'k.title',
+      'g.name as organization_name',
+      'c.id as contract_id',
+      'c.status as contract_status',
+    ),
   ]);
   return byAge([
     ...drafts.map((c) => ({ kind: 'draft', label: c.title, href: `/calls/${c.id}`, since: c.since })),
@@ -106,13 +129,13 @@ export async function organizationQueue(db: Queryable, user: SessionUser, now: D
   const inAWeek = new Date(now.getTime() + 7 * 86400000).toISOString();
   const monthAgo = new Date(now.getTime() - 30 * 86400000).toISOString();
   const [drafts, closing, results, answers] = await Promise.all([
-    db('bids as b').join('calls as k', 'k.id', 'b.call_id').where({ 'b.organization_id': org, 'b.status': 'draft' }).where('k.closes_at', '>', at).orderBy('b.created_at').limit(LIMIT).select('b.ref', 'k.title', 'k.closes_at', 'b.created_at as since'),
+    oldestFirst(db('bids as b').join('calls as k', 'k.id', 'b.call_id').where({ 'b.organization_id': org, 'b.status': 'draft' }).where('k.closes_at', '>', at), 'b.created_at', 'b.ref', 'k.title', 'k.closes_at'),
     db('calls as k')
       .where('k.status', 'published')
       .where('k.opens_at', '<=', at)
       .where('k.closes_at', '>', at)
       .where('k.closes_at', '<=', inAWeek)
-      .whereNotExists(db('bids as b').whereRaw('b.call_id = k.id').where('b.organization_id', org).whereIn('b.status', ['draft', 'submitted']).select(db.raw('1')))
+      .whereNotExists(some(db, 'bids as b', 'b.call_id = k.id', (w) => w.where('b.organization_id', org).whereIn('b.status', ['draft', 'submitted'])))
       .orderBy('k.closes_at')
       .limit(LIMIT)
       .select('k.id', 'k.title', 'k.closes_at'),
@@ -120,11 +143,17 @@ export async function organizationQueue(db: Queryable, user: SessionUser, now: D
       .join('calls as k', 'k.id', 'a.call_id')
       .whereIn('a.status', ['proposed', 'final'])
       .where('a.proposed_at', '>=', monthAgo)
-      .whereExists(db('bids as b').whereRaw('b.call_id = k.id').where({ 'b.organization_id': org, 'b.status': 'submitted' }).select(db.raw('1')))
+      .whereExists(some(db, 'bids as b', 'b.call_id = k.id', (w) => w.where({ 'b.organization_id': org, 'b.status': 'submitted' })))
       .orderBy('a.proposed_at')
       .limit(LIMIT)
       .select('a.id', 'k.title', 'a.status', 'a.proposed_at', 'a.final_at'),
-    db('objections as o').join('awards as a', 'a.id', 'o.award_id').join('calls as k', 'k.id', 'a.call_id').where('o.organization_id', org).whereNotNull('o.answered_at').where('o.answered_at', '>=', monthAgo).orderBy('o.answered_at').limit(LIMIT).select('o.id', 'o.award_id', 'k.title', 'o.answered_at as since'),
+    oldestFirst(
+      db('objections as o').join('awards as a', 'a.id', 'o.award_id').join('calls as k', 'k.id', 'a.call_id').where('o.organization_id', org).whereNotNull('o.answered_at').where('o.answered_at', '>=', monthAgo),
+      'o.answered_at',
+      'o.id',
+      'o.award_id',
+      'k.title',
+    ),
   ]);
   return byAge([
     ...drafts.map((b) => ({ kind: 'bidDraft', label: b.title, href: `/bids/${b.ref}/edit`, since: b.since, note: { key: 'closesAt', params: { at: b.closes_at } } })),
@@ -138,7 +167,7 @@ export async function organizationQueue(db: Queryable, user: SessionUser, now: D
 /** The administrator: organizations waiting for review, oldest first, warning when nothing was uploaded. */
 export async function adminQueue(db: Queryable): Promise<QueueItem[]> {
   const docs = db('organization_documents').groupBy('organization_id').select('organization_id', db.raw('COUNT(*) AS n'));
-  const rows = await db('organizations as g').leftJoin(docs.as('d'), 'd.organization_id', 'g.id').where('g.status', 'pending').orderBy('g.updated_at').limit(LIMIT).select('g.id', 'g.name', 'g.updated_at as since', 'd.n');
+  const rows = await oldestFirst(db('organizations as g').leftJoin(docs.as('d'), 'd.organization_id', 'g.id').where('g.status', 'pending'), 'g.updated_at', 'g.id', 'g.name', 'd.n');
   return rows.map((r) => ({
     kind: 'reviewOrganization',
     label: r.name,
@@ -154,7 +183,8 @@ export function paymentItems(p: PaymentDashboard | undefined): QueueItem[] {
   if (!p) return [];
   return [
     ...p.queue.map((x) => ({
-      kind: 'approvePayment',
+      // A correction (追回) or a decision to pay nothing reads as what it is, not as a payment.
+      kind: x.kind === 'reversal' ? 'approveReversal' : x.kind === 'withheld' ? 'approveWithheld' : 'approvePayment',
       label: `${x.contract_number} · ${x.milestone_title}`,
       href: x.link,
       since: String(x.proposed_at),
@@ -164,4 +194,46 @@ export function paymentItems(p: PaymentDashboard | undefined): QueueItem[] {
     // Ready now (an advance, or an evaluation closed): they wait since then; the list comes oldest due first.
     ...p.toPropose.map((m) => ({ kind: 'proposePayment', label: `${m.contract_number} · ${m.title}`, href: m.link, since: '', note: { key: 'paymentOf', params: { organization: m.organization_name, amount: m.amount_fen } } })),
   ];
+}
+
+/** The evaluations part (evaluationDashboard) as queue items: the manager's reports to evaluate, the
+ *  organization's overdue reports, and the peer's or third party's assessments to give. */
+export function evaluationItems(e: EvaluationDashboard | undefined, role: string): QueueItem[] {
+  if (!e) return [];
+  const report = (m: DashboardMilestone) => `/contracts/${m.contract_id}/milestones/${m.seq}/report`;
+  const label = (m: DashboardMilestone) => `${m.contract_number} · ${m.title}`;
+  return [
+    ...(role === 'manager' ? e.waiting : []).map((m) => ({ kind: 'evaluateReport', label: label(m), href: report(m), since: m.submitted_at ?? '', note: { key: 'organization', params: { organization: m.organization_name } } })),
+    ...(role === 'org_staff' ? e.overdue : []).map((m) => ({ kind: 'submitReport', label: label(m), href: report(m), since: '', note: { key: 'dueOn', params: { due: m.due_date }, warning: true } })),
+    ...e.assigned.map((m) => ({ kind: 'assessMilestone', label: label(m), href: report(m), since: '', note: { key: 'organization', params: { organization: m.organization_name } } })),
+  ];
+}
+
+/** How far back an auditor's "what changed" reaches: since their last visit, or a week when that was
+ *  longer ago than a month (or never). */
+export const CHANGES_DAYS = 7;
+const VISIT_DAYS = 30;
+/** A dashboard's worth of changes; the rest are on the audit trail, which says so. */
+const CHANGES_LIMIT = 20;
+
+/** An auditor: what changed in their streets since their last visit (or in the last week), oldest
+ *  first, each linked to the record (or to the event, where the record has no page of its own). */
+export async function auditorQueue(db: Queryable, user: SessionUser, now: Date, t: TFunction, lang: Language): Promise<{ items: QueueItem[]; from: string; fromDate: string; sinceVisit: boolean; more: boolean }> {
+  const visit = await previousSignIn(db, user.id);
+  const sinceVisit = visit !== null && visit >= new Date(now.getTime() - VISIT_DAYS * 86400000).toISOString();
+  const from = sinceVisit ? visit! : new Date(now.getTime() - CHANGES_DAYS * 86400000).toISOString();
+  // The auditor's trail scope: a whole-district auditor sees every street's changes.
+  const rows = await changesSince(db, trailScope(user), from, CHANGES_LIMIT + 1, now);
+  const events = await describeEvents(db, rows.slice(0, CHANGES_LIMIT), user, t, lang);
+  const items = events.map((e) => ({
+    kind: 'changed',
+    // Named by what changed (合同, 项目公告, 付款 …), the audit trail's own group of the action.
+    kindText: t(`auditTrail.actionGroups.${e.action.split('.')[0]}`, { defaultValue: t('dashboard.queue.kinds.changed') }),
+    label: e.sentence.map((p) => ('text' in p ? p.text : ((p.slot === 'actor' ? e.actor : e.subject)?.name ?? ''))).join(''),
+    href: e.subject?.href ?? `/audit/${e.id}`,
+    since: String(e.occurred_at),
+    note: e.street_office_name ? { key: 'street', params: { street: e.street_office_name } } : undefined,
+  }));
+  // The rest on the audit trail, from the same Beijing day on.
+  return { items, from, fromDate: toShanghaiInput(new Date(from)).slice(0, 10), sinceVisit, more: rows.length > CHANGES_LIMIT };
 }

@@ -1,10 +1,10 @@
 import type { Request, Response } from 'express';
 import type { AppDeps } from '../../deps';
 import { routeTable } from '../../web/routes';
-import { recentEvents, describeEvents, trailScope } from '../audit-trail';
+import { recentEvents, describeEvents } from '../audit-trail';
 import { organizationSummary } from '../organizations';
 import * as q from './queries';
-import { adminQueue, managerQueue, organizationQueue, paymentItems, reviewerQueue, type QueueItem } from './queues';
+import { adminQueue, auditorQueue, evaluationItems, managerQueue, organizationQueue, paymentItems, reviewerQueue, CHANGES_DAYS, type QueueItem } from './queues';
 import { paymentDashboard } from '../payments';
 import { reviewerTodo } from '../reviews';
 import { floorStatus as fundsFloorStatus } from '../funds';
@@ -36,7 +36,8 @@ export function dashboardRoutes(deps: AppDeps) {
         if (user.role === 'manager' && user.streetOfficeId) data.funds = await fundsFloorStatus(deps.db, user.streetOfficeId, shanghaiYear(now));
         break;
       case 'auditor':
-        [data.streets, data.recentEvents] = await Promise.all([q.streetNames(deps.db, user.streetOfficeIds), recentEvents(deps.db, trailScope(user), 10, now)]);
+        [data.streets, data.changes] = await Promise.all([q.streetNames(deps.db, user.streetOfficeIds), auditorQueue(deps.db, user, now, req.t, req.lang)]);
+        data.changesDays = CHANGES_DAYS;
         break;
       case 'org_staff':
         [data.organization, data.queue] = await Promise.all([user.organizationId ? organizationSummary(deps.db, user.organizationId) : null, organizationQueue(deps.db, user, now)]);
@@ -49,6 +50,8 @@ export function dashboardRoutes(deps: AppDeps) {
     if (Array.isArray(data.recentEvents)) data.recentEvents = await describeEvents(deps.db, data.recentEvents, user, req.t, req.lang);
     // Overdue milestones and reports waiting for evaluation (managers, auditors, organization staff).
     data.evaluations = await evaluationDashboard(deps, user);
+    // What the evaluations ask of this user joins the queue, in its order.
+    data.queue = [...data.queue, ...evaluationItems(data.evaluations as Awaited<ReturnType<typeof evaluationDashboard>>, user.role)].sort((a, b) => (a.since < b.since ? -1 : a.since > b.since ? 1 : 0));
     res.render(`dashboard/${user.role}`, { title: req.t('dashboard.title'), ...data });
   }
   return routeTable([{ method: 'get', path: '/dashboard', access: 'signedIn', handler: show }]);

@@ -14,12 +14,14 @@ export interface NotificationRow {
   read_at: string | null;
 }
 
-/** One user's notifications, newest first (index (user_id, id)); the total from the same index.
+/** One user's notifications, newest first by the time they were sent (index (user_id, created_at, id));
+ *  the total from the (user_id, id) index.
  *  Plain query-builder calls, so they compile the same on SQLite and PostgreSQL. */
 export async function listForUser(db: Queryable, userId: number, page: number, pageSize = DEFAULT_PAGE_SIZE): Promise<Page<NotificationRow>> {
   const [items, total] = await Promise.all([
     db<NotificationRow>('notifications')
       .where({ user_id: userId })
+      .orderBy('created_at', 'desc')
       .orderBy('id', 'desc')
       .limit(pageSize)
       .offset((page - 1) * pageSize),

@@ -32,6 +32,7 @@ export function organizationRoutes(deps: AppDeps, acceptFiles: AcceptFiles) {
     { method: 'get', path: '/my/organization/staff', access: staff, handler: colleagues.list },
     { method: 'post', path: '/my/organization/invitations', access: staff, handler: colleagues.create },
     { method: 'post', path: '/my/organization/staff/:userId/disabling', access: staff, handler: colleagues.disable },
+    { method: 'post', path: '/my/organization/invitations/:invitationId/revocation', access: staff, handler: colleagues.revoke },
     { method: 'get', path: '/invitations/:token', access: 'public', handler: colleagues.acceptForm },
     { method: 'post', path: '/invitations/:token', access: 'public', handler: colleagues.accept },
     { method: 'get', path: '/organizations/:id', access: viewers, handler: own.show },

@@ -70,6 +70,23 @@ export async function acceptInvitation(deps: Deps, actor: Actor, token: string, 
   }
 }
 
+/** Revokes an open invitation of the user's organization by hand: its link stops working now (it is
+ *  ended as disabling its sender ends it). Another organization's invitation is not found. */
+export async function revokeInvitation(deps: Deps, actor: Actor, user: SessionUser, invitationId: number): Promise<{ displayName: string }> {
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  return auditedTransaction(deps.db, actor, now, async (trx) => {
+    const invitation = await trx('staff_invitations').where({ id: invitationId, organization_id: user.organizationId ?? 0 }).first('id', 'display_name', 'expires_at');
+    if (!invitation) throw new NotFound();
+    const ended = await trx('staff_invitations').where({ id: invitationId }).whereNull('used_at').where('expires_at', '>', at).update({ expires_at: at });
+    if (ended !== 1) throw new InvalidState('organizations.staff.invitationNotOpen');
+    return {
+      result: { displayName: invitation.display_name },
+      audit: { action: 'organization.staff_invitation_revoke', subjectType: 'organization', subjectId: user.organizationId, organizationId: user.organizationId, before: { invitation: invitation.id, expires_at: invitation.expires_at }, after: { invitation: invitation.id, display_name: invitation.display_name, expires_at: at } },
+    };
+  });
+}
+
 /**
  * Disables a colleague's account (or one's own). The organization always keeps at least one active
  * account: the organization row is locked first (FOR UPDATE on PostgreSQL; SQLite writes one at a

@@ -6,7 +6,7 @@ import { NotFound, ValidationFailed } from '../../web/errors';
 import { flash } from '../../web/flash';
 import { field, formValues, parseForm } from '../../web/forms';
 import { createUserSchema } from '../accounts';
-import { acceptInvitation, disableStaff, invite, openInvitation, staffOf, INVITATION_DAYS } from './staff-service';
+import { acceptInvitation, disableStaff, invite, openInvitation, revokeInvitation, staffOf, INVITATION_DAYS } from './staff-service';
 
 const inviteSchema = z.object({ displayName: field.text(100) });
 const acceptSchema = createUserSchema.pick({ username: true, password: true });
@@ -40,6 +40,14 @@ export function staffHandlers(deps: AppDeps) {
     res.redirect(303, '/my/organization/staff');
   }
 
+  async function revoke(req: Request, res: Response) {
+    if (!req.user!.organizationId) throw new NotFound();
+    const id = /^\d{1,9}$/.test(String(req.params.invitationId)) ? Number(req.params.invitationId) : 0;
+    const done = await revokeInvitation(deps, actorOf(req), req.user!, id);
+    flash(req, 'success', req.t('organizations.staff.revoked', { name: done.displayName }));
+    res.redirect(303, '/my/organization/staff');
+  }
+
   async function acceptForm(req: Request, res: Response, status = 200, locals: Record<string, unknown> = {}) {
     const invitation = await openInvitation(deps.db, req.params.token, deps.clock.now());
     if (!invitation) throw new NotFound('organizations.staff.invitationGone');
@@ -59,5 +67,5 @@ export function staffHandlers(deps: AppDeps) {
     res.redirect(303, '/login');
   }
 
-  return { list, create, disable, acceptForm: (req: Request, res: Response) => acceptForm(req, res), accept };
+  return { list, create, disable, revoke, acceptForm: (req: Request, res: Response) => acceptForm(req, res), accept };
 }

@@ -11,6 +11,7 @@ const refusals: Record<string, { as: Role | 'anonymous'; status: number }> = {
   'GET /my/organization/staff': { as: 'admin', status: 403 },
   'POST /my/organization/invitations': { as: 'manager', status: 403 },
   'POST /my/organization/staff/:userId/disabling': { as: 'reviewer', status: 403 },
+  'POST /my/organization/invitations/:invitationId/revocation': { as: 'manager', status: 403 },
   'GET /invitations/:token': { as: 'anonymous', status: 404 }, // public by design: an unknown or used link is not found
   'POST /invitations/:token': { as: 'anonymous', status: 403 }, // without CSRF token
   'GET /organizations/:id': { as: 'reviewer', status: 403 },
