@@ -8,6 +8,7 @@ import { BENCH_AUDIT_KEY, BENCH_PASSWORD, type BenchData } from './generate';
 import { measureReports, type ReportFigure } from './reports';
 import { getPage, signIn, startServer, type Server } from './processes';
 import { measureWrites, type WriteFigures } from './writes';
+import { ledgerProof, measureApprovals, type ApprovalFigures } from './payments';
 import { twoInstances, type TwoInstanceFigures } from './instances';
 import { rootDir } from '../src/config';
 
@@ -36,7 +37,11 @@ const CONNECTIONS = Number(flag('connections') ?? 16);
 const ROUNDS = Number(flag('rounds') ?? (smoke ? 1 : 3));
 const ONLY = flag('only');
 const PG_URL = process.env.BENCH_PG_URL ?? '';
-const PORTS = { app: 3307, baseline: 3309 };
+/** BENCH_PORT: the app's port; a second instance takes the next, the baseline the one after (default 3307). */
+const PORT = Number(process.env.BENCH_PORT ?? 3307);
+const PORTS = { app: PORT, second: PORT + 1, baseline: PORT + 2 };
+/** Proposals made for the approvals run: more than 4 connections approve in the time (each is approved once). */
+const APPROVALS = smoke ? 40 : Math.max(200, DURATION * 60);
 
 export interface PageSpec {
   name: string;
@@ -162,6 +167,7 @@ function printTable(results: {
   peakRssMb: number;
   anon: { requests: number; sessionRowsAdded: number };
   writes: WriteFigures[];
+  proof: { database: string; entries: number; problems: number; ms: number[] };
   instances: TwoInstanceFigures | string;
   logBytesPerRequest: number;
   reports: ReportFigure[];
@@ -184,6 +190,8 @@ function printTable(results: {
   for (const r of results.reports) lines.push(`${(r.name + (r.status !== 200 ? ` [${r.status}]` : '')).padEnd(34)} ${(r.bytes / 1024).toFixed(1).padStart(8)} KB  median ${fmt(r.medianMs)} ms, max ${fmt(r.maxMs)} ms`);
   lines.push('');
   for (const w of results.writes) lines.push(`writes, ${w.kind} on ${w.database}, ${w.connections} connections: ${w.note ?? `${fmt(w.perSecond, 1)}/s (${w.ok} ok, ${w.failed} failed), p50 ${fmt(w.p50)} ms`}`);
+  const sorted = [...results.proof.ms].sort((a, b) => a - b);
+  lines.push(`ledger-balance proof (funds:reconcile: reconcile, negativeHoldings, paymentInvariants) on ${results.proof.database} over ${results.proof.entries.toLocaleString('en')} entries: ${sorted.map((ms) => fmt(ms)).join(' / ')} ms (median ${fmt(sorted[Math.floor(sorted.length / 2)])}), ${results.proof.problems} problems`);
   lines.push(`peak RSS of the app under load: ${fmt(results.peakRssMb, 0)} MB; start to first answer on the existing set: ${fmt(results.startMs)} ms`);
   lines.push(`anonymous GET /calls: ${results.anon.requests} requests, ${results.anon.sessionRowsAdded} session rows written; log: ${fmt(results.logBytesPerRequest)} bytes per request`);
   if (typeof results.instances === 'string') lines.push(`two instances on one PostgreSQL: ${results.instances}`);
@@ -223,6 +231,9 @@ async function main() {
   const totalRequests = pages.reduce((s, p) => s + p.app.reduce((t, a) => t + a.rps * DURATION, 0), 0) + anon.requests;
   const logBytesPerRequest = fs.statSync(app.logFile).size / Math.max(1, totalRequests);
   const writes: WriteFigures[] = [await measureWrites(set, app, 'SQLite', DURATION)];
+  const approvals: ApprovalFigures[] = [await measureApprovals(set, app, uploads, 'SQLite', DURATION, APPROVALS)];
+  const proofs = [approvals[0].proof, await ledgerProof(set.db), await ledgerProof(set.db)];
+  const proof = { database: 'SQLite', entries: proofs[0].entries, problems: proofs.reduce((n, p) => n + p.problems, 0), ms: proofs.map((p) => p.ms) };
   const peakRssMb = app.peakRssMb();
   const startMs = app.startMs;
   await app.stop();
@@ -235,13 +246,15 @@ async function main() {
     const pgUploads = fs.mkdtempSync(path.join(logDir, 'uploads-pg-'));
     const one = await startServer('dist/src/server.js', PORTS.app, appEnv(pg, pgUploads), logDir);
     writes.push(await measureWrites(pg, one, 'PostgreSQL', DURATION));
+    approvals.push(await measureApprovals(pg, one, pgUploads, 'PostgreSQL', DURATION, APPROVALS));
     await one.stop();
-    instances = await twoInstances(pg, appEnv(pg, pgUploads), logDir, DURATION);
+    instances = await twoInstances(pg, appEnv(pg, pgUploads), logDir, DURATION, [PORTS.app, PORTS.second]);
     await pg.db.destroy();
-  } else writes.push({ kind: 'bid submissions', database: 'PostgreSQL', connections: 4, perSecond: NaN, ok: 0, failed: 0, p50: NaN, note: 'not measured: BENCH_PG_URL not set' });
-  writes.push({ kind: 'payment approvals', database: 'SQLite and PostgreSQL', connections: 4, perSecond: NaN, ok: 0, failed: 0, p50: NaN, note: 'not measured: payments (h-pay) not merged into this branch' });
+  } else for (const kind of ['bid submissions', 'payment approvals']) writes.push({ kind, database: 'PostgreSQL', connections: 4, perSecond: NaN, ok: 0, failed: 0, p50: NaN, note: 'not measured: BENCH_PG_URL not set' });
+  for (const a of approvals) writes.push({ ...a, note: `${fmt(a.perSecond, 1)}/s (${a.released} released of ${a.proposals} proposals waiting, ${a.ok} answered 303, ${a.failed} other), p50 ${fmt(a.p50)} ms; afterwards ${a.problems.length ? `PROBLEMS: ${a.problems.slice(0, 5).join('; ')}` : 'each released exactly once and funds:reconcile finds nothing'}` });
+  const approvalProblems = approvals.flatMap((a) => a.problems);
 
-  const results = { when: new Date().toISOString(), loadAverage: os.loadavg(), scale: FULL, small: SMALL, duration: DURATION, connections: CONNECTIONS, rounds: ROUNDS, pages, startMs, peakRssMb, anon, writes, instances, logBytesPerRequest, reports };
+  const results = { when: new Date().toISOString(), loadAverage: os.loadavg(), scale: FULL, small: SMALL, duration: DURATION, connections: CONNECTIONS, rounds: ROUNDS, pages, startMs, peakRssMb, anon, writes, proof, instances, logBytesPerRequest, reports };
   fs.mkdirSync(benchDataDir(), { recursive: true });
   const file = path.join(benchDataDir(), `results-${results.when.replace(/[:.]/g, '-')}.json`);
   fs.writeFileSync(file, JSON.stringify(results, null, 2));
@@ -249,6 +262,7 @@ async function main() {
   printTable(results);
   console.log(`(figures also in ${path.relative(rootDir, file)})`);
   fs.rmSync(logDir, { recursive: true, force: true });
+  if (approvalProblems.length) throw new Error(`payment approvals: ${approvalProblems.length} problems, e.g. ${approvalProblems[0]}`);
 
   // The PDFs last, in their own process (bench/pdf.ts; also `npm run bench:pdf`).
   console.log('');
