@@ -22,7 +22,7 @@ import { Progress } from './progress';
  * Bump GENERATOR_VERSION whenever what is generated changes: a stored set of another version is
  * thrown away and made again.
  */
-export const GENERATOR_VERSION = 6;
+export const GENERATOR_VERSION = 7;
 /** The audit key of every generated set; the benchmark starts the app with it (AUDIT_KEY). */
 export const BENCH_AUDIT_KEY = 'streetfund-bench-audit-key-not-secret-0123456789';
 export const BENCH_PASSWORD = 'bench-password-1';
@@ -257,7 +257,7 @@ export async function generate(db: Knex, scale: number, progress = new Progress(
     return entryId;
   };
 
-  progress.start(`calls (${v.calls.toLocaleString('en')}) and all below them`, v.calls * 2 + bidsTotal * 4 + contractsTotal * 18 + ledgerTotal * 2);
+  progress.start(`calls (${v.calls.toLocaleString('en')}) and all below them`, v.calls * 2 + bidsTotal * 4 + contractsTotal * 26 + ledgerTotal * 2);
   let bidId = 0;
   let scoreId = 0;
   let awardItemId = 0;
@@ -272,7 +272,9 @@ export async function generate(db: Knex, scale: number, progress = new Progress(
   const sample = { streetOfficeId: 1, year: 2026, openCallId: 0, awardedCallId: 0, contractId: 0, organizationId: 1 };
   for (let i = 0; i < v.calls; i++) {
     const callId = i + 1;
-    const s = i % v.streets;
+    // Street offices in turn, shifted by one every round: with i % streets alone an even number of
+    // street offices made each one's calls all of one kind and its contracts all of one year.
+    const s = (i + Math.floor(i / v.streets)) % v.streets;
     const streetOfficeId = s + 1;
     const manager = { id: managerId(s), role: 'manager' };
     const kind = i % 2 === 0 ? 'awarded' : (['open', 'open', 'closed', 'draft', 'cancelled'] as const)[((i - 1) / 2) % 5];
