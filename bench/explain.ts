@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from '../src/app';
 import { loadConfig } from '../src/config';
 import { systemClock } from '../src/shared/clock';
+import { migrateLatest } from '../src/db/migrate';
 import { scaleArg } from './data-cli';
 import { openBenchSet } from './data';
 import { BENCH_AUDIT_KEY, BENCH_PASSWORD, type BenchData } from './generate';
@@ -9,13 +10,16 @@ import { signIn } from './processes';
 
 /**
  * `npm run bench:explain -- --scale 0.01 /calls [role]`: requests one page of a generated set (as the
- * role of BenchData.users, or anonymously) in-process and prints every SQL statement it ran with its
+ * role of BenchData.users, or anonymously) in-process (--migrate: newer migrations first) and prints every SQL statement it ran with its
  * time and, on SQLite, its EXPLAIN QUERY PLAN (EXPLAIN on PostgreSQL). Read-only use of the stored set.
  */
 async function main() {
-  const args = process.argv.slice(2).filter((a, i, all) => a !== '--scale' && all[i - 1] !== '--scale');
+  const args = process.argv.slice(2).filter((a, i, all) => a !== '--scale' && all[i - 1] !== '--scale' && a !== '--migrate');
   const [pathname, role] = args;
   const set = await openBenchSet(scaleArg(process.argv.slice(2), 0.01));
+  // --migrate: the migrations newer than the set first (indexes under test). This changes the stored
+  // set: point BENCH_DATA_DIR at a copy when the set must stay as generated.
+  if (process.argv.includes('--migrate')) await migrateLatest(set.db);
   const config = { ...loadConfig({ ...process.env, ...set.env, AUDIT_KEY: BENCH_AUDIT_KEY, LOG_LEVEL: 'silent' }) };
   const built = createApp({ config, db: set.db, clock: systemClock });
   const server = built.app.listen(0, '127.0.0.1');

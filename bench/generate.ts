@@ -15,12 +15,14 @@ import { Progress } from './progress';
  * and trigger of the schema applies) in bulk inserts, many rows per transaction. At scale 1:
  * 100 street offices, 5,000 organizations, 50,000 calls, 200,000 bids with review scores, 100,000
  * contracts with 400,000 milestones and their reports and evaluations, about 1,000,000 ledger entries
- * with one audit event each plus one per bid, the audit chain keyed and intact (hashed here exactly
+ * with one audit event each plus one per bid, every settled milestone's approved proposal and payment
+ * (its payment_sources naming the ledger's payment entries, so `npm run funds:reconcile` finds nothing),
+ * the audit chain keyed and intact (hashed here exactly
  * as src/audit does, with BENCH_AUDIT_KEY), and the balance rows equal to what the entries add up to.
  * Bump GENERATOR_VERSION whenever what is generated changes: a stored set of another version is
  * thrown away and made again.
  */
-export const GENERATOR_VERSION = 5;
+export const GENERATOR_VERSION = 7;
 /** The audit key of every generated set; the benchmark starts the app with it (AUDIT_KEY). */
 export const BENCH_AUDIT_KEY = 'streetfund-bench-audit-key-not-secret-0123456789';
 export const BENCH_PASSWORD = 'bench-password-1';
@@ -68,7 +70,7 @@ const ROWS_PER_TRANSACTION = 40_000;
 const TABLE_ORDER = [
   'street_offices', 'organizations', 'users', 'user_street_offices', 'catalog_items', 'calls', 'call_fund_sources', 'call_criteria', 'call_reviewers',
   'bids', 'review_scores', 'awards', 'award_items', 'contracts', 'contract_versions', 'contract_milestones', 'milestone_reports', 'milestone_evaluations',
-  'fund_entries', 'fund_accounts', 'contract_counters', 'audit_events',
+  'fund_entries', 'payment_proposals', 'payments', 'payment_sources', 'fund_accounts', 'contract_counters', 'audit_events',
 ];
 
 /** Buffers rows per table and writes them in dependency order (tables in the order first used), one transaction per flush. */
@@ -238,7 +240,7 @@ export async function generate(db: Knex, scale: number, progress = new Progress(
   const entry = async (
     row: { street_office_id: number; year: number; source: string; kind: string; amount_fen: number; call_id?: number; contract_id?: number; award_item_id?: number; created_by: number; created_at: string },
     actor: { id: number; role: string },
-  ) => {
+  ): Promise<number> => {
     entryId += 1;
     await bulk.push('fund_entries', { id: entryId, call_id: null, contract_id: null, award_item_id: null, reverses_entry_id: null, note: null, ...row });
     await audit.push({
@@ -252,9 +254,10 @@ export async function generate(db: Knex, scale: number, progress = new Progress(
       subjectId: String(row.contract_id ?? row.call_id),
       after: { entryId, source: row.source, amountFen: row.amount_fen },
     });
+    return entryId;
   };
 
-  progress.start(`calls (${v.calls.toLocaleString('en')}) and all below them`, v.calls * 2 + bidsTotal * 4 + contractsTotal * 12 + ledgerTotal * 2);
+  progress.start(`calls (${v.calls.toLocaleString('en')}) and all below them`, v.calls * 2 + bidsTotal * 4 + contractsTotal * 26 + ledgerTotal * 2);
   let bidId = 0;
   let scoreId = 0;
   let awardItemId = 0;
@@ -264,10 +267,14 @@ export async function generate(db: Knex, scale: number, progress = new Progress(
   let evaluationId = 0;
   let criterionId = 0;
   let sourceRowId = 0;
+  let paymentId = 0;
+  let paymentSourceId = 0;
   const sample = { streetOfficeId: 1, year: 2026, openCallId: 0, awardedCallId: 0, contractId: 0, organizationId: 1 };
   for (let i = 0; i < v.calls; i++) {
     const callId = i + 1;
-    const s = i % v.streets;
+    // Street offices in turn, shifted by one every round: with i % streets alone an even number of
+    // street offices made each one's calls all of one kind and its contracts all of one year.
+    const s = (i + Math.floor(i / v.streets)) % v.streets;
     const streetOfficeId = s + 1;
     const manager = { id: managerId(s), role: 'manager' };
     const kind = i % 2 === 0 ? 'awarded' : (['open', 'open', 'closed', 'draft', 'cancelled'] as const)[((i - 1) / 2) % 5];
@@ -517,19 +524,67 @@ export async function generate(db: Knex, scale: number, progress = new Progress(
             stars: starsOf(total),
             pass_score: PASS_SCORE,
             passed: total >= PASS_SCORE * 100,
-            weights_json: JSON.stringify(WEIGHTS),
+            // The shape closeEvaluation writes (src/modules/evaluations/evaluation.ts), one assessor.
+            weights_json: JSON.stringify({ used: [{ source: 'manager', score: total, weight: 100, usedWeight: 10000 }], missing: [], contract: WEIGHTS, citizenRatings: 0 }),
             closed_by: manager.id,
             closed_at: closedAt,
           });
         }
-        if (settlement === 'paid') {
-          for (let k = 0; k < SOURCES.length; k++) {
-            const amount = matrix[m.seq - 1][k];
-            if (amount <= 0) continue;
-            const a = account(streetOfficeId, year, SOURCES[k]);
-            a.committed -= amount;
-            a.paid += amount;
-            await entry({ street_office_id: streetOfficeId, year, source: SOURCES[k], kind: 'payment', amount_fen: amount, contract_id: cid, award_item_id: itemId, created_by: approverId(s), created_at: settledAt }, { id: approverId(s), role: 'approver' });
+        if (settlement) {
+          // What approveProposal (src/modules/payments) writes: the manager's proposal decided by the
+          // approver, the payment (withheld: amount 0, nothing paid), and per source the ledger entry.
+          const paid = settlement === 'paid' ? m.amountFen : 0;
+          const sources = paid ? SOURCES.map((source, k) => ({ source, amountFen: matrix[m.seq - 1][k] })).filter((x) => x.amountFen > 0) : [];
+          const proposedAt = iso(Date.parse(settledAt) - day);
+          const score = evaluated ? total : null;
+          const proposalId = ++paymentId;
+          await bulk.push('payment_proposals', {
+            id: proposalId,
+            kind: paid ? 'release' : 'withheld',
+            contract_id: cid,
+            milestone_id: milestoneId,
+            milestone_seq: m.seq,
+            street_office_id: streetOfficeId,
+            organization_id: bid.org,
+            amount_fen: paid,
+            allowed_fen: paid,
+            sources_json: JSON.stringify(sources),
+            evaluation_id: evaluated ? evaluationId : null,
+            score,
+            grade: score === null ? null : gradeOf(score),
+            basis_json: JSON.stringify({ shareFen: m.amountFen, passScore: m.passScore, floorScore: null, kind: m.advance ? 'advance' : paid ? 'full' : 'withheld', allowedFen: paid, score, grade: score === null ? null : gradeOf(score) }),
+            reason: paid ? null : `评估得分 ${(total / 100).toFixed(2)} 低于合格分 ${PASS_SCORE}`,
+            invoice_id: null,
+            reverses_payment_id: null,
+            status: 'approved',
+            proposed_by: manager.id,
+            proposed_at: proposedAt,
+            decided_by: approverId(s),
+            decided_at: settledAt,
+            decision_reason: null,
+          });
+          await bulk.push('payments', {
+            id: proposalId,
+            kind: paid ? 'release' : 'withheld',
+            proposal_id: proposalId,
+            contract_id: cid,
+            milestone_id: milestoneId,
+            milestone_seq: m.seq,
+            street_office_id: streetOfficeId,
+            organization_id: bid.org,
+            amount_fen: paid,
+            reverses_payment_id: null,
+            proposed_by: manager.id,
+            proposed_at: proposedAt,
+            approved_by: approverId(s),
+            approved_at: settledAt,
+          });
+          for (const part of sources) {
+            const a = account(streetOfficeId, year, part.source);
+            a.committed -= part.amountFen;
+            a.paid += part.amountFen;
+            const ledgerEntryId = await entry({ street_office_id: streetOfficeId, year, source: part.source, kind: 'payment', amount_fen: part.amountFen, contract_id: cid, award_item_id: itemId, created_by: approverId(s), created_at: settledAt }, { id: approverId(s), role: 'approver' });
+            await bulk.push('payment_sources', { id: ++paymentSourceId, payment_id: proposalId, source: part.source, amount_fen: part.amountFen, ledger_entry_id: ledgerEntryId, release_entry_id: null });
           }
         }
       }

@@ -21,9 +21,9 @@ export interface TwoInstanceFigures {
  * over both; bid submissions and sign-ins (main-chain audit events) on both at once; afterwards
  * every answered write is a row and the audit chain and sealed logs verify as one.
  */
-export async function twoInstances(set: BenchSet, env: Record<string, string>, logDir: string, duration: number): Promise<TwoInstanceFigures> {
-  const a = await startServer('dist/src/server.js', 3307, env, logDir);
-  const b = await startServer('dist/src/server.js', 3308, env, logDir);
+export async function twoInstances(set: BenchSet, env: Record<string, string>, logDir: string, duration: number, ports: [number, number]): Promise<TwoInstanceFigures> {
+  const a = await startServer('dist/src/server.js', ports[0], env, logDir);
+  const b = await startServer('dist/src/server.js', ports[1], env, logDir);
   try {
     const cookie = await signIn(a.base, set.data.users.manager, BENCH_PASSWORD);
     const across = await getPage(b.base, '/dashboard', cookie);

@@ -9,6 +9,8 @@ export interface Server {
   pid: number;
   /** From spawn to the first answer of GET /health (or /page/0 for the baseline), in ms. */
   startMs: number;
+  /** The CPU time the process used until then (user + system, all its threads), in ms: on a shared machine the steadier figure. */
+  startCpuMs: number;
   logFile: string;
   /** The highest resident set size seen (polled every 100 ms while running, and the kernel's high-water mark), in MB. */
   peakRssMb(): number;
@@ -20,6 +22,17 @@ const running = new Set<ChildProcess>();
 process.on('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
+
+/** User + system CPU time of a process so far, in ms (/proc/<pid>/stat fields 14 and 15, in clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
+}
 
 function rssKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   try {
@@ -62,6 +75,7 @@ export async function startServer(script: string, port: number, env: Record<stri
   const base = `http://127.0.0.1:${port}`;
   await waitFor(base + probe, child);
   const startMs = performance.now() - started;
+  const startCpuMs = cpuMs(child.pid!);
   let peak = 0;
   const poll = setInterval(() => (peak = Math.max(peak, rssKb(child.pid!, 'VmRSS'))), 100);
   poll.unref();
@@ -69,6 +83,7 @@ export async function startServer(script: string, port: number, env: Record<stri
     base,
     pid: child.pid!,
     startMs,
+    startCpuMs,
     logFile,
     peakRssMb: () => Math.max(peak, rssKb(child.pid!, 'VmHWM')) / 1024,
     async stop() {

@@ -8,6 +8,7 @@ import { BENCH_AUDIT_KEY, BENCH_PASSWORD, type BenchData } from './generate';
 import { measureReports, type ReportFigure } from './reports';
 import { getPage, signIn, startServer, type Server } from './processes';
 import { measureWrites, type WriteFigures } from './writes';
+import { ledgerProof, measureApprovals, type ApprovalFigures } from './payments';
 import { twoInstances, type TwoInstanceFigures } from './instances';
 import { rootDir } from '../src/config';
 
@@ -35,8 +36,14 @@ const DURATION = Number(flag('duration') ?? (smoke ? 1 : 10));
 const CONNECTIONS = Number(flag('connections') ?? 16);
 const ROUNDS = Number(flag('rounds') ?? (smoke ? 1 : 3));
 const ONLY = flag('only');
+/** --pages-only: the pages (and the scaling) alone, no reports, writes, PostgreSQL or PDFs: a quick before/after of a query fix. */
+const PAGES_ONLY = process.argv.includes('--pages-only');
 const PG_URL = process.env.BENCH_PG_URL ?? '';
-const PORTS = { app: 3307, baseline: 3309 };
+/** BENCH_PORT: the app's port; a second instance takes the next, the baseline the one after (default 3307). */
+const PORT = Number(process.env.BENCH_PORT ?? 3307);
+const PORTS = { app: PORT, second: PORT + 1, baseline: PORT + 2 };
+/** Proposals made for the approvals run: more than 4 connections approve in the time (each is approved once). */
+const APPROVALS = smoke ? 40 : Math.max(200, DURATION * 60);
 
 export interface PageSpec {
   name: string;
@@ -59,6 +66,11 @@ function pagesFor(data: BenchData): PageSpec[] {
     { name: 'contract list', path: '/contracts', as: 'manager' },
     { name: 'contract page', path: `/contracts/${s.contractId}`, as: 'manager' },
     { name: 'street-year funds page', path: `/funds/streets/${s.streetOfficeId}/years/${s.year}`, as: 'manager' },
+    { name: 'public contract list', path: '/public/contracts' },
+    { name: 'public contracts, street+year', path: `/public/contracts?street=${s.streetOfficeId}&year=${s.year - 1}` },
+    { name: 'public contracts, category', path: '/public/contracts?category=1' },
+    { name: 'public contracts, middle page', path: '/public/contracts?page=MIDDLE' },
+    { name: 'public street-year page', path: `/public/streets/${s.streetOfficeId}/${s.year - 1}` },
     { name: 'audit trail, first page', path: '/audit?page=1', as: 'admin' },
     { name: 'audit trail, last page', path: '/audit?page=LAST', as: 'admin' },
   ].filter((p) => !ONLY || p.name.includes(ONLY)) as PageSpec[];
@@ -96,7 +108,12 @@ async function sessionsFor(base: string, data: BenchData): Promise<Record<string
   return cookies;
 }
 
-async function resolvePath(base: string, spec: PageSpec, cookie: string | undefined): Promise<string> {
+async function resolvePath(set: BenchSet, base: string, spec: PageSpec, cookie: string | undefined): Promise<string> {
+  if (spec.path.includes('MIDDLE')) {
+    // The same depth in every set: half-way through the signed contracts (page 2,500 of the full set, 25 of the 1 %).
+    const [{ n }] = await set.db('contracts').whereIn('status', ['active', 'completed', 'terminated']).count({ n: '*' });
+    return spec.path.replace('MIDDLE', String(Math.max(1, Math.floor(Number(n) / 20 / 2))));
+  }
   if (!spec.path.includes('LAST')) return spec.path;
   const first = await getPage(base, spec.path.replace('LAST', '1'), cookie);
   const m = /第 \d+ \/ (\d+) 页|Page \d+ of (\d+)/.exec(first.text);
@@ -124,7 +141,7 @@ async function measurePages(set: BenchSet, app: Server, baseline: Server | null,
   const out: PageFigures[] = [];
   for (const spec of pagesFor(set.data)) {
     const cookie = spec.as ? cookies[spec.as] : undefined;
-    const pathname = await resolvePath(app.base, spec, cookie);
+    const pathname = await resolvePath(set, app.base, spec, cookie);
     const probe = await getPage(app.base, pathname, cookie);
     const headers: Record<string, string> = cookie ? { cookie } : {};
     const fig: PageFigures = { name: spec.name, path: pathname, bytes: probe.bytes, status: probe.status, app: [], baseline: [], ratio: { min: 0, median: 0, max: 0 } };
@@ -159,17 +176,42 @@ function fmt(n: number, digits = 0) {
 function printTable(results: {
   pages: PageFigures[];
   startMs: number;
+  startCpuMs: number;
+  pagesPeakRssMb: number;
   peakRssMb: number;
   anon: { requests: number; sessionRowsAdded: number };
   writes: WriteFigures[];
+  proof: { database: string; entries: number; problems: number; ms: number[] };
   instances: TwoInstanceFigures | string;
   logBytesPerRequest: number;
   reports: ReportFigure[];
 }) {
+  const lines = pageLines(results.pages);
+  lines.push('');
+  for (const r of results.reports) lines.push(`${(r.name + (r.status !== 200 ? ` [${r.status}]` : '')).padEnd(34)} ${(r.bytes / 1024).toFixed(1).padStart(8)} KB  median ${fmt(r.medianMs)} ms, max ${fmt(r.maxMs)} ms`);
+  lines.push('');
+  for (const w of results.writes) lines.push(`writes, ${w.kind} on ${w.database}, ${w.connections} connections: ${w.note ?? `${fmt(w.perSecond, 1)}/s (${w.ok} ok, ${w.failed} failed), p50 ${fmt(w.p50)} ms`}`);
+  const sorted = [...results.proof.ms].sort((a, b) => a - b);
+  lines.push(`ledger-balance proof (funds:reconcile: reconcile, negativeHoldings, paymentInvariants) on ${results.proof.database} over ${results.proof.entries.toLocaleString('en')} entries: ${sorted.map((ms) => fmt(ms)).join(' / ')} ms (median ${fmt(sorted[Math.floor(sorted.length / 2)])}), ${results.proof.problems} problems`);
+  lines.push(`peak RSS of the app under the page load: ${fmt(results.pagesPeakRssMb, 0)} MB, over the whole run (reports and writes too): ${fmt(results.peakRssMb, 0)} MB; start to first answer on the existing set: ${fmt(results.startMs)} ms wall, ${fmt(results.startCpuMs)} ms CPU`);
+  lines.push(`anonymous GET /calls: ${results.anon.requests} requests, ${results.anon.sessionRowsAdded} session rows written; log: ${fmt(results.logBytesPerRequest)} bytes per request`);
+  if (typeof results.instances === 'string') lines.push(`two instances on one PostgreSQL: ${results.instances}`);
+  else {
+    const t = results.instances;
+    lines.push(`two instances on one PostgreSQL: ${fmt(t.rps)} req/s over both (${t.page}), session made on A honoured by B: ${t.sessionAcross}, writes ${t.writesOk} answered ok / ${t.rowsAdded} rows added (lost: ${t.writesOk - t.rowsAdded}), audit chain verifies: ${t.chainOk} (${t.events} events)`);
+  }
+  console.log(lines.join('\n'));
+}
+
+function printPages(pages: PageFigures[]) {
+  console.log(pageLines(pages).join('\n'));
+}
+
+function pageLines(pages: PageFigures[]): string[] {
   const lines: string[] = [];
   const head = `${'page'.padEnd(30)} ${'KB'.padStart(6)} ${'req/s'.padStart(7)} ${'p50'.padStart(5)} ${'p99'.padStart(5)} ${'base r/s'.padStart(8)} ${'ratio min/med/max'.padStart(20)} ${'1% p50'.padStart(6)} ${'full/1%'.padStart(7)}`;
   lines.push(head, '-'.repeat(head.length));
-  for (const p of results.pages) {
+  for (const p of pages) {
     const rps = median(p.app.map((a) => a.rps));
     const p50 = median(p.app.map((a) => a.p50));
     const p99 = median(p.app.map((a) => a.p99));
@@ -180,18 +222,7 @@ function printTable(results: {
       `${(p.name + (p.status !== 200 || bad ? ` [${p.status}${bad ? `, ${bad} non-2xx` : ''}]` : '')).padEnd(30)} ${(p.bytes / 1024).toFixed(1).padStart(6)} ${fmt(rps).padStart(7)} ${fmt(p50).padStart(5)} ${fmt(p99).padStart(5)} ${fmt(base).padStart(8)} ${ratio.padStart(20)} ${fmt(p.smallP50 ?? NaN).padStart(6)} ${p.smallP50 ? fmt(p50 / Math.max(1, p.smallP50), 2).padStart(7) : '—'.padStart(7)}`,
     );
   }
-  lines.push('');
-  for (const r of results.reports) lines.push(`${(r.name + (r.status !== 200 ? ` [${r.status}]` : '')).padEnd(34)} ${(r.bytes / 1024).toFixed(1).padStart(8)} KB  median ${fmt(r.medianMs)} ms, max ${fmt(r.maxMs)} ms`);
-  lines.push('');
-  for (const w of results.writes) lines.push(`writes, ${w.kind} on ${w.database}, ${w.connections} connections: ${w.note ?? `${fmt(w.perSecond, 1)}/s (${w.ok} ok, ${w.failed} failed), p50 ${fmt(w.p50)} ms`}`);
-  lines.push(`peak RSS of the app under load: ${fmt(results.peakRssMb, 0)} MB; start to first answer on the existing set: ${fmt(results.startMs)} ms`);
-  lines.push(`anonymous GET /calls: ${results.anon.requests} requests, ${results.anon.sessionRowsAdded} session rows written; log: ${fmt(results.logBytesPerRequest)} bytes per request`);
-  if (typeof results.instances === 'string') lines.push(`two instances on one PostgreSQL: ${results.instances}`);
-  else {
-    const t = results.instances;
-    lines.push(`two instances on one PostgreSQL: ${fmt(t.rps)} req/s over both (${t.page}), session made on A honoured by B: ${t.sessionAcross}, writes ${t.writesOk} answered ok / ${t.rowsAdded} rows added (lost: ${t.writesOk - t.rowsAdded}), audit chain verifies: ${t.chainOk} (${t.events} events)`);
-  }
-  console.log(lines.join('\n'));
+  return lines;
 }
 
 async function main() {
@@ -218,13 +249,30 @@ async function main() {
   const pages = await measurePages(set, app, baseline, ROUNDS, DURATION);
   for (const p of pages) p.smallP50 = smallP50.get(p.name);
   const anon = await anonymousWrites(set, app);
+  // The page load's peak, before the reports (a district-year register spreadsheet of 100,000 rows) and the writes.
+  const pagesPeakRssMb = app.peakRssMb();
+  if (PAGES_ONLY) {
+    for (const p of pages) p.smallP50 = smallP50.get(p.name);
+    console.log(`\nStreetfund bench (pages only), ${new Date().toISOString()}, scale ${FULL} (SQLite), load average at the end ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+    printPages(pages);
+    console.log(`peak RSS of the app under the page load: ${fmt(pagesPeakRssMb, 0)} MB; start to first answer: ${fmt(app.startMs)} ms wall, ${fmt(app.startCpuMs)} ms CPU`);
+    await app.stop();
+    await set.db.destroy();
+    await baseline.stop();
+    fs.rmSync(logDir, { recursive: true, force: true });
+    return;
+  }
   console.error('reports (one request at a time):');
   const reports = await measureReports(set, app, smoke ? 1 : 3);
   const totalRequests = pages.reduce((s, p) => s + p.app.reduce((t, a) => t + a.rps * DURATION, 0), 0) + anon.requests;
   const logBytesPerRequest = fs.statSync(app.logFile).size / Math.max(1, totalRequests);
   const writes: WriteFigures[] = [await measureWrites(set, app, 'SQLite', DURATION)];
+  const approvals: ApprovalFigures[] = [await measureApprovals(set, app, uploads, 'SQLite', DURATION, APPROVALS)];
+  const proofs = [approvals[0].proof, await ledgerProof(set.db), await ledgerProof(set.db)];
+  const proof = { database: 'SQLite', entries: proofs[0].entries, problems: proofs.reduce((n, p) => n + p.problems, 0), ms: proofs.map((p) => p.ms) };
   const peakRssMb = app.peakRssMb();
   const startMs = app.startMs;
+  const startCpuMs = app.startCpuMs;
   await app.stop();
   await set.db.destroy();
   await baseline.stop();
@@ -235,13 +283,15 @@ async function main() {
     const pgUploads = fs.mkdtempSync(path.join(logDir, 'uploads-pg-'));
     const one = await startServer('dist/src/server.js', PORTS.app, appEnv(pg, pgUploads), logDir);
     writes.push(await measureWrites(pg, one, 'PostgreSQL', DURATION));
+    approvals.push(await measureApprovals(pg, one, pgUploads, 'PostgreSQL', DURATION, APPROVALS));
     await one.stop();
-    instances = await twoInstances(pg, appEnv(pg, pgUploads), logDir, DURATION);
+    instances = await twoInstances(pg, appEnv(pg, pgUploads), logDir, DURATION, [PORTS.app, PORTS.second]);
     await pg.db.destroy();
-  } else writes.push({ kind: 'bid submissions', database: 'PostgreSQL', connections: 4, perSecond: NaN, ok: 0, failed: 0, p50: NaN, note: 'not measured: BENCH_PG_URL not set' });
-  writes.push({ kind: 'payment approvals', database: 'SQLite and PostgreSQL', connections: 4, perSecond: NaN, ok: 0, failed: 0, p50: NaN, note: 'not measured: payments (h-pay) not merged into this branch' });
+  } else for (const kind of ['bid submissions', 'payment approvals']) writes.push({ kind, database: 'PostgreSQL', connections: 4, perSecond: NaN, ok: 0, failed: 0, p50: NaN, note: 'not measured: BENCH_PG_URL not set' });
+  for (const a of approvals) writes.push({ ...a, note: `${fmt(a.perSecond, 1)}/s (${a.released} released of ${a.proposals} proposals waiting, ${a.ok} answered 303, ${a.failed} other), p50 ${fmt(a.p50)} ms; afterwards ${a.problems.length ? `PROBLEMS: ${a.problems.slice(0, 5).join('; ')}` : 'each released exactly once and funds:reconcile finds nothing'}` });
+  const approvalProblems = approvals.flatMap((a) => a.problems);
 
-  const results = { when: new Date().toISOString(), loadAverage: os.loadavg(), scale: FULL, small: SMALL, duration: DURATION, connections: CONNECTIONS, rounds: ROUNDS, pages, startMs, peakRssMb, anon, writes, instances, logBytesPerRequest, reports };
+  const results = { when: new Date().toISOString(), loadAverage: os.loadavg(), scale: FULL, small: SMALL, duration: DURATION, connections: CONNECTIONS, rounds: ROUNDS, pages, startMs, startCpuMs, pagesPeakRssMb, peakRssMb, anon, writes, proof, instances, logBytesPerRequest, reports };
   fs.mkdirSync(benchDataDir(), { recursive: true });
   const file = path.join(benchDataDir(), `results-${results.when.replace(/[:.]/g, '-')}.json`);
   fs.writeFileSync(file, JSON.stringify(results, null, 2));
@@ -249,6 +299,7 @@ async function main() {
   printTable(results);
   console.log(`(figures also in ${path.relative(rootDir, file)})`);
   fs.rmSync(logDir, { recursive: true, force: true });
+  if (approvalProblems.length) throw new Error(`payment approvals: ${approvalProblems.length} problems, e.g. ${approvalProblems[0]}`);
 
   // The PDFs last, in their own process (bench/pdf.ts; also `npm run bench:pdf`).
   console.log('');

@@ -17,7 +17,7 @@ export interface WriteFigures {
 
 const BOUNDARY = '----streetfund-bench-boundary';
 /** The smallest PDF the upload check accepts (as test/helpers/pdf-fixture.ts): its startxref points at a real table. */
-function minimalPdf(): Buffer {
+export function minimalPdf(): Buffer {
   const head = '%PDF-1.4\n';
   const body = `${head}1 0 obj<<>>endobj\n`;
   const entry = (offset: number, gen: string, kind: 'f' | 'n') => `${String(offset).padStart(10, '0')} ${gen} ${kind} \n`;

@@ -5,6 +5,7 @@ import pino from 'pino';
 import pinoHttp from 'pino-http';
 import crypto from 'node:crypto';
 import { rootDir } from './config';
+import { asPageRead } from './db/knex';
 import type { AppDeps } from './deps';
 import { createPassport, sessionTimeouts } from './web/auth';
 import { csrfProtection } from './web/csrf';
@@ -90,6 +91,8 @@ export function createApp(deps: AppDeps): App {
   );
   app.use('/static', express.static(path.join(rootDir, 'public'), { maxAge: config.env === 'production' ? '1d' : 0 }));
   app.use(languageMiddleware, baseLocals);
+  // A page view's plain reads may use SQLite's read-only connections (src/db/knex.ts); writes never.
+  app.use((req, _res, next) => (req.method === 'GET' || req.method === 'HEAD' ? asPageRead(next) : next()));
   app.use(healthRoutes(deps));
 
   const sessions = sessionMiddleware(deps);

@@ -22,6 +22,8 @@ export interface Config {
   /** postgres://... to run on PostgreSQL; empty means the embedded SQLite file. */
   databaseUrl: string;
   sqliteFile: string;
+  /** Read-only SQLite connections beside the one writer for the plain reads of GET pages (SQLITE_READERS, default 2; 0: none). */
+  sqliteReaders: number;
   sessionSecret: string;
   /** The HMAC key of the audit chain (src/audit): from AUDIT_KEY, or in demo mode a file outside the database. */
   auditKey: string;
@@ -142,6 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: int(env.PORT, 3000),
     databaseUrl: env.DATABASE_URL ?? '',
     sqliteFile: env.SQLITE_FILE ?? path.join(rootDir, 'data', 'streetfund.sqlite3'),
+    sqliteReaders: int(env.SQLITE_READERS, 2),
     // Outside production a fixed secret keeps demo sessions valid across restarts; it protects nothing real.
     sessionSecret: secret || 'streetfund-development-secret-not-for-production',
     auditKey,

@@ -3,7 +3,8 @@ import { BENCH_AUDIT_KEY, generate, volumesFor } from '../../bench/generate';
 import { Progress } from '../../bench/progress';
 import { useAuditKey } from '../../src/audit/audit';
 import { verifyAuditChain } from '../../src/audit/verify';
-import { reconcile } from '../../src/modules/funds/reconcile';
+import { negativeHoldings, reconcile } from '../../src/modules/funds/reconcile';
+import { paymentInvariants } from '../../src/modules/payments/invariants';
 import { TEST_AUDIT_KEY } from '../../src/config';
 
 /** The benchmark's generator writes through the app's own tables: every CHECK, key and trigger holds, the
@@ -41,6 +42,17 @@ test('the balance rows reconcile with the ledger entries', async () => {
   expect(await reconcile(t.db)).toEqual([]);
   const [{ n }] = await t.db('fund_accounts').count({ n: '*' });
   expect(Number(n)).toBeGreaterThan(0);
+});
+
+test('every settled milestone has its approved proposal and payment, and the payments agree with the ledger (funds:reconcile)', async () => {
+  expect(await paymentInvariants(t.db)).toEqual([]);
+  expect(await negativeHoldings(t.db)).toEqual([]);
+  const settled = Number((await t.db('contract_milestones').whereNotNull('settlement').count({ n: '*' }))[0].n);
+  expect(settled).toBeGreaterThan(0);
+  expect(data.counts.payments).toBe(settled);
+  expect(data.counts.payment_proposals).toBe(settled);
+  const [{ n }] = await t.db('fund_entries').where({ kind: 'payment' }).count({ n: '*' });
+  expect(data.counts.payment_sources).toBe(Number(n));
 });
 
 test('the app can insert after the generated rows (sequences moved past explicit ids)', async () => {

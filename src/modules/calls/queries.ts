@@ -134,8 +134,12 @@ export interface CallFilters {
 
 /** ISO-8601 UTC strings of one length compare as text in time order, on SQLite and PostgreSQL alike. */
 export async function listCalls(db: Queryable, filters: CallFilters, nowIso: string, page: number): Promise<Page<CallView>> {
-  const base = viewQuery(db).modify((qb) => {
-    if (filters.categoryId) qb.where('i.category_id', filters.categoryId);
+  // Counted and paged on the calls alone (every call has its street office, item and category: the
+  // joins add columns, never remove rows), the category as the set of its items; then the columns of
+  // the page's twenty calls. A deep page walks the index calls_closes_id_idx (closes_at, id, status)
+  // to its offset instead of joining and sorting every call before it.
+  const base = db('calls as k').modify((qb) => {
+    if (filters.categoryId) qb.whereIn('k.catalog_item_id', db('catalog_items').where('category_id', filters.categoryId).select('id'));
     if (filters.streetOfficeId) qb.where('k.street_office_id', filters.streetOfficeId);
     if (filters.method) qb.where('k.method', filters.method);
     switch (filters.status) {
@@ -159,10 +163,13 @@ export async function listCalls(db: Queryable, filters: CallFilters, nowIso: str
         break;
     }
   });
-  return paginateBounded<CallView>(base, page, (qb) =>
-    qb
-      .orderBy('k.closes_at')
-      .orderBy('k.id')
-      .select(VIEW_COLUMNS),
-  );
+  const ids = await paginateBounded<{ id: number }>(base, page, (qb) => qb.orderBy('k.closes_at').orderBy('k.id').select('k.id'));
+  const items: CallView[] = ids.items.length
+    ? await viewQuery(db)
+        .whereIn('k.id', ids.items.map((r) => Number(r.id)))
+        .orderBy('k.closes_at')
+        .orderBy('k.id')
+        .select(VIEW_COLUMNS)
+    : [];
+  return { ...ids, items };
 }

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/knex';
-import { paginate, type Page } from '../../shared/pagination';
+import { paginateBounded, type Page } from '../../shared/pagination';
 import { redactPersonalData } from '../../shared/redact';
 import type { ContractStatus, Party } from './queries';
 
@@ -50,7 +50,9 @@ function publicQuery(db: Queryable, f: PublicContractFilters) {
   if (f.organizationId) q.where('c.organization_id', f.organizationId);
   if (f.callIds) q.whereIn('c.call_id', f.callIds.length ? f.callIds : [0]);
   if (f.ids) q.whereIn('c.id', f.ids.length ? f.ids : [0]);
-  if (f.categoryId) q.whereExists((s) => s.select(db.raw('1')).from('calls as k2').join('catalog_items as ci2', 'ci2.id', 'k2.catalog_item_id').whereRaw('k2.id = c.call_id').where('ci2.category_id', f.categoryId!));
+  // The category's calls, once per query (a set the contracts are probed against), rather than two
+  // lookups per contract in a correlated EXISTS (1.5 s to count the full set's 100,000 contracts).
+  if (f.categoryId) q.whereIn('c.call_id', db('calls as k2').join('catalog_items as ci2', 'ci2.id', 'k2.catalog_item_id').where('ci2.category_id', f.categoryId).select('k2.id'));
   return q;
 }
 
@@ -81,10 +83,16 @@ const toRow = (r: PublicContractRow): PublicContractRow => ({
   amount_fen: Number(r.amount_fen),
 });
 
-/** A page of signed contracts, newest first (two queries, indexed by year, status, id). */
+/** A page of signed contracts, newest first (two queries, indexed by year, status, id), counted no
+ *  further than 1,000 rows past the page (paginateBounded): the public list's most-visited first
+ *  page no longer counts every signed contract of the province. */
 export async function listPublicContracts(db: Queryable, f: PublicContractFilters, page: number, pageSize?: number): Promise<Page<PublicContractRow>> {
-  const result = await paginate<PublicContractRow>(publicQuery(db, f), page, (qb) => withColumns(qb), pageSize);
-  return { ...result, items: result.items.map(toRow) };
+  // The page's ids first: a narrow walk of the contracts alone (index contracts_id_status_idx), then
+  // the columns of those twenty. Joined before the offset, a deep page (2,500 of the full set) was
+  // planned as a sort of every signed contract with all its joins: 3.8 s.
+  const ids = await paginateBounded<{ id: number }>(publicQuery(db, f), page, (qb) => qb.orderBy('c.id', 'desc').select('c.id'), pageSize);
+  const rows: PublicContractRow[] = ids.items.length ? await withColumns(db('contracts as c').whereIn('c.id', ids.items.map((r) => Number(r.id)))) : [];
+  return { ...ids, items: rows.map(toRow) };
 }
 
 /** Every signed contract matching the filters, newest first (CSV downloads, the open data, the registry). */
