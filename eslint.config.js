@@ -21,7 +21,10 @@ const moduleBoundaries = modules.map((own) => ({
             group: modules
               .filter((other) => other !== own)
               .flatMap((other) =>
-                ['../', '../../', '../../../'].flatMap((up) => [`${up}${other}/*`, ...OPEN_FILES.map((open) => `!${up}${other}/${open}`)]),
+                ['../', '../../', '../../../'].flatMap((up) => [
+                  `${up}${other}/*`,
+                  ...OPEN_FILES.map((open) => `!${up}${other}/${open}`),
+                ]),
               ),
             message: "Use the other module's index.ts: its interface lists what other modules may use.",
           },
@@ -43,7 +46,10 @@ module.exports = tseslint.config(
   ...moduleBoundaries,
   {
     files: ['*.js'],
-    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly', __dirname: 'readonly' } },
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { module: 'writable', require: 'readonly', __dirname: 'readonly' },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

@@ -45,7 +45,11 @@ export function sampleContract(options: { milestones?: number; ascii?: 'narrow' 
     number: 'DS-2026-0007',
     version: 1,
     title: '东山街道社区居家养老服务项目购买合同',
-    partyA: { name: '南京市江宁区东山街道办事处', legalRepresentative: '陈建国', address: '南京市江宁区东山街道上元大街 88 号' },
+    partyA: {
+      name: '南京市江宁区东山街道办事处',
+      legalRepresentative: '陈建国',
+      address: '南京市江宁区东山街道上元大街 88 号',
+    },
     partyB: {
       name: '南京市江宁区安心养老服务中心',
       creditCode: '52320115MJ5123456X',
@@ -92,6 +96,7 @@ function toAscii<T>(value: T, letter: string): T {
     return value.replace(/[^\x20-\x7e\n]/g, () => (k++ % 6 === 5 ? ' ' : letter)) as T;
   }
   if (Array.isArray(value)) return value.map((v) => toAscii(v, letter)) as T;
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toAscii(v, letter)])) as T;
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toAscii(v, letter)])) as T;
   return value;
 }

@@ -34,16 +34,24 @@ async function storedData(db: Knex): Promise<BenchData | undefined> {
   }
 }
 
-export async function openBenchSet(scale: number, databaseUrl = process.env.DATABASE_URL ?? '', log: (line: string) => void = (l) => console.error(l)): Promise<BenchSet> {
+export async function openBenchSet(
+  scale: number,
+  databaseUrl = process.env.DATABASE_URL ?? '',
+  log: (line: string) => void = (l) => console.error(l),
+): Promise<BenchSet> {
   const sqliteFile = sqliteFileFor(scale);
   const env: Record<string, string> = databaseUrl ? { DATABASE_URL: databaseUrl } : { SQLITE_FILE: sqliteFile };
   let db = createDb({ databaseUrl, sqliteFile });
   const found = await storedData(db);
   if (found && found.version === GENERATOR_VERSION && found.scale === scale) {
-    log(`reusing the generated set (version ${found.version}, scale ${scale}) in ${databaseUrl ? 'PostgreSQL' : sqliteFile}`);
+    log(
+      `reusing the generated set (version ${found.version}, scale ${scale}) in ${databaseUrl ? 'PostgreSQL' : sqliteFile}`,
+    );
     return { db, data: found, env, reused: true };
   }
-  log(`generating the set of scale ${scale} (version ${GENERATOR_VERSION}) into ${databaseUrl ? 'PostgreSQL' : sqliteFile}${found ? ` (replacing version ${found.version}, scale ${found.scale})` : ''}`);
+  log(
+    `generating the set of scale ${scale} (version ${GENERATOR_VERSION}) into ${databaseUrl ? 'PostgreSQL' : sqliteFile}${found ? ` (replacing version ${found.version}, scale ${found.scale})` : ''}`,
+  );
   if (isSqlite(db)) {
     await db.destroy();
     for (const suffix of ['', '-wal', '-shm']) fs.rmSync(sqliteFile + suffix, { force: true });
@@ -60,7 +68,11 @@ export async function openBenchSet(scale: number, databaseUrl = process.env.DATA
   });
   await db('bench_meta').insert({ key: 'data', value: JSON.stringify(data) });
   const total = Object.values(data.counts).reduce((a, b) => a + b, 0);
-  log(`generated ${total.toLocaleString('en')} rows in ${data.seconds.toFixed(1)} s: ${Object.entries(data.counts).map(([t, n]) => `${t} ${n.toLocaleString('en')}`).join(', ')}`);
+  log(
+    `generated ${total.toLocaleString('en')} rows in ${data.seconds.toFixed(1)} s: ${Object.entries(data.counts)
+      .map(([t, n]) => `${t} ${n.toLocaleString('en')}`)
+      .join(', ')}`,
+  );
   return { db, data, env, reused: false };
 }
 

@@ -14,7 +14,9 @@ import { signIn } from './processes';
  * time and, on SQLite, its EXPLAIN QUERY PLAN (EXPLAIN on PostgreSQL). Read-only use of the stored set.
  */
 async function main() {
-  const args = process.argv.slice(2).filter((a, i, all) => a !== '--scale' && all[i - 1] !== '--scale' && a !== '--migrate');
+  const args = process.argv
+    .slice(2)
+    .filter((a, i, all) => a !== '--scale' && all[i - 1] !== '--scale' && a !== '--migrate');
   const [pathname, role] = args;
   const set = await openBenchSet(scaleArg(process.argv.slice(2), 0.01));
   // --migrate: the migrations newer than the set first (indexes under test). This changes the stored
@@ -25,21 +27,31 @@ async function main() {
   const server = built.app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const cookie = role ? await signIn(base, set.data.users[role as keyof BenchData['users']], BENCH_PASSWORD) : undefined;
+  const cookie = role
+    ? await signIn(base, set.data.users[role as keyof BenchData['users']], BENCH_PASSWORD)
+    : undefined;
   await fetch(base + pathname, { headers: cookie ? { cookie } : {} }).then((r) => r.arrayBuffer()); // warm
   const started = new Map<string, number>();
   const ran: { sql: string; bindings: unknown[]; ms: number }[] = [];
   set.db.on('query', (q: { __knexQueryUid: string }) => started.set(q.__knexQueryUid, performance.now()));
-  set.db.on('query-response', (_r: unknown, q: { __knexQueryUid: string; sql: string; bindings: unknown[] }) => ran.push({ sql: q.sql, bindings: q.bindings ?? [], ms: performance.now() - (started.get(q.__knexQueryUid) ?? 0) }));
+  set.db.on('query-response', (_r: unknown, q: { __knexQueryUid: string; sql: string; bindings: unknown[] }) =>
+    ran.push({ sql: q.sql, bindings: q.bindings ?? [], ms: performance.now() - (started.get(q.__knexQueryUid) ?? 0) }),
+  );
   const t = performance.now();
   const res = await fetch(base + pathname, { headers: cookie ? { cookie } : {} });
   const bytes = (await res.arrayBuffer()).byteLength;
-  console.log(`${pathname}${role ? ` as ${role}` : ''}: ${res.status}, ${bytes} bytes, ${(performance.now() - t).toFixed(1)} ms, ${ran.length} statements`);
+  console.log(
+    `${pathname}${role ? ` as ${role}` : ''}: ${res.status}, ${bytes} bytes, ${(performance.now() - t).toFixed(1)} ms, ${ran.length} statements`,
+  );
   set.db.removeAllListeners();
   for (const q of ran) {
-    console.log(`\n${q.ms.toFixed(1)} ms  ${q.sql.slice(0, 600)}${q.bindings.length ? `  [${q.bindings.slice(0, 12).join(', ')}]` : ''}`);
+    console.log(
+      `\n${q.ms.toFixed(1)} ms  ${q.sql.slice(0, 600)}${q.bindings.length ? `  [${q.bindings.slice(0, 12).join(', ')}]` : ''}`,
+    );
     if (!/^\s*(select|with)/i.test(q.sql)) continue;
-    const plan = set.env.SQLITE_FILE ? await set.db.raw(`EXPLAIN QUERY PLAN ${q.sql}`, q.bindings as never) : await set.db.raw(`EXPLAIN ${q.sql}`, q.bindings as never);
+    const plan = set.env.SQLITE_FILE
+      ? await set.db.raw(`EXPLAIN QUERY PLAN ${q.sql}`, q.bindings as never)
+      : await set.db.raw(`EXPLAIN ${q.sql}`, q.bindings as never);
     const rows = (Array.isArray(plan) ? plan : plan.rows) as Record<string, unknown>[];
     for (const r of rows) console.log(`    ${String(r.detail ?? r['QUERY PLAN'])}`);
   }

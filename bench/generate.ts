@@ -39,7 +39,15 @@ export interface Volumes {
 
 export function volumesFor(scale: number): Volumes {
   const n = (full: number, min: number) => Math.max(min, Math.round(full * scale));
-  return { streets: n(100, 3), organizations: n(5000, 40), reviewers: n(200, 3), catalogItems: n(2000, 12), calls: n(50_000, 40), bidsPerCall: 4, itemsPerAward: 4 };
+  return {
+    streets: n(100, 3),
+    organizations: n(5000, 40),
+    reviewers: n(200, 3),
+    catalogItems: n(2000, 12),
+    calls: n(50_000, 40),
+    bidsPerCall: 4,
+    itemsPerAward: 4,
+  };
 }
 
 /** What the benchmark needs to know about a generated set: who signs in, and which rows to open. */
@@ -50,7 +58,14 @@ export interface BenchData {
   counts: Record<string, number>;
   seconds: number;
   users: { admin: string; manager: string; approver: string; orgStaff: string; reviewer: string; auditor: string };
-  sample: { streetOfficeId: number; year: number; openCallId: number; awardedCallId: number; contractId: number; organizationId: number };
+  sample: {
+    streetOfficeId: number;
+    year: number;
+    openCallId: number;
+    awardedCallId: number;
+    contractId: number;
+    organizationId: number;
+  };
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -68,9 +83,31 @@ const PARAMS_PER_STATEMENT = 30_000; // under SQLite's 32,766 and PostgreSQL's 6
 const ROWS_PER_TRANSACTION = 40_000;
 
 const TABLE_ORDER = [
-  'street_offices', 'organizations', 'users', 'user_street_offices', 'catalog_items', 'calls', 'call_fund_sources', 'call_criteria', 'call_reviewers',
-  'bids', 'review_scores', 'awards', 'award_items', 'contracts', 'contract_versions', 'contract_milestones', 'milestone_reports', 'milestone_evaluations',
-  'fund_entries', 'payment_proposals', 'payments', 'payment_sources', 'fund_accounts', 'contract_counters', 'audit_events',
+  'street_offices',
+  'organizations',
+  'users',
+  'user_street_offices',
+  'catalog_items',
+  'calls',
+  'call_fund_sources',
+  'call_criteria',
+  'call_reviewers',
+  'bids',
+  'review_scores',
+  'awards',
+  'award_items',
+  'contracts',
+  'contract_versions',
+  'contract_milestones',
+  'milestone_reports',
+  'milestone_evaluations',
+  'fund_entries',
+  'payment_proposals',
+  'payments',
+  'payment_sources',
+  'fund_accounts',
+  'contract_counters',
+  'audit_events',
 ];
 
 /** Buffers rows per table and writes them in dependency order (tables in the order first used), one transaction per flush. */
@@ -79,7 +116,10 @@ class Bulk {
   private buffered = 0;
   readonly counts: Record<string, number> = {};
 
-  constructor(private readonly db: Knex, private readonly progress: Progress) {
+  constructor(
+    private readonly db: Knex,
+    private readonly progress: Progress,
+  ) {
     // Foreign keys are checked per statement: parents first, whatever order rows arrive in.
     for (const table of TABLE_ORDER) this.buffers.set(table, []);
   }
@@ -107,7 +147,10 @@ class Bulk {
           const chunk = rows.slice(i, i + size);
           const values: unknown[] = [];
           for (const row of chunk) for (const c of columns) values.push(row[c]);
-          await trx.raw(`INSERT INTO ${table} (${columns.join(',')}) VALUES ${chunk.map(() => tuple).join(',')}`, values as Knex.RawBinding[]);
+          await trx.raw(
+            `INSERT INTO ${table} (${columns.join(',')}) VALUES ${chunk.map(() => tuple).join(',')}`,
+            values as Knex.RawBinding[],
+          );
         }
         rows.length = 0;
       }
@@ -122,10 +165,25 @@ class AuditChain {
   id = 0;
   prev = '0'.repeat(64);
   private clock: number;
-  constructor(private readonly bulk: Bulk, private readonly key: string, from: number, private readonly step: number) {
+  constructor(
+    private readonly bulk: Bulk,
+    private readonly key: string,
+    from: number,
+    private readonly step: number,
+  ) {
     this.clock = from;
   }
-  async push(e: { actorUserId: number | null; actorLabel: string; actorRole: string | null; streetOfficeId: number | null; organizationId: number | null; action: string; subjectType: string; subjectId: string; after: unknown }): Promise<void> {
+  async push(e: {
+    actorUserId: number | null;
+    actorLabel: string;
+    actorRole: string | null;
+    streetOfficeId: number | null;
+    organizationId: number | null;
+    action: string;
+    subjectType: string;
+    subjectId: string;
+    after: unknown;
+  }): Promise<void> {
     this.id += 1;
     this.clock += this.step;
     const row = {
@@ -179,7 +237,15 @@ export async function generate(db: Knex, scale: number, progress = new Progress(
   progress.start('base tables', v.streets + v.organizations * 2 + v.reviewers + 2 * v.streets + v.catalogItems + 3);
 
   for (let s = 0; s < v.streets; s++) {
-    await bulk.push('street_offices', { id: s + 1, name: streetName(s), district: districtOf(s), short_code: shortCode(s), legal_representative: personName(s + 3), address: `南京市${districtOf(s)}${s + 1}号`, ...stamps });
+    await bulk.push('street_offices', {
+      id: s + 1,
+      name: streetName(s),
+      district: districtOf(s),
+      short_code: shortCode(s),
+      legal_representative: personName(s + 3),
+      address: `南京市${districtOf(s)}${s + 1}号`,
+      ...stamps,
+    });
   }
   for (let o = 0; o < v.organizations; o++) {
     await bulk.push('organizations', {
@@ -197,13 +263,26 @@ export async function generate(db: Knex, scale: number, progress = new Progress(
     });
   }
   const user = (id: number, username: string, role: string, extra: Record<string, unknown> = {}) =>
-    bulk.push('users', { id, username, display_name: personName(id), password_hash: hash, role, street_office_id: null, organization_id: null, disabled_at: null, must_change_password: false, ...stamps, ...extra });
+    bulk.push('users', {
+      id,
+      username,
+      display_name: personName(id),
+      password_hash: hash,
+      role,
+      street_office_id: null,
+      organization_id: null,
+      disabled_at: null,
+      must_change_password: false,
+      ...stamps,
+      ...extra,
+    });
   await user(1, 'bench.admin', 'admin');
   await user(2, 'bench.auditor', 'auditor');
   for (let s = 0; s < v.streets; s++) await user(managerId(s), `mgr${s + 1}`, 'manager', { street_office_id: s + 1 });
   for (let s = 0; s < v.streets; s++) await user(approverId(s), `apr${s + 1}`, 'approver', { street_office_id: s + 1 });
   for (let r = 0; r < v.reviewers; r++) await user(reviewerId(r), `rev${r + 1}`, 'reviewer');
-  for (let o = 0; o < v.organizations; o++) await user(staffId(o), `org${o + 1}`, 'org_staff', { organization_id: o + 1 });
+  for (let o = 0; o < v.organizations; o++)
+    await user(staffId(o), `org${o + 1}`, 'org_staff', { organization_id: o + 1 });
   for (let s = 0; s < v.streets; s++) await bulk.push('user_street_offices', { user_id: 2, street_office_id: s + 1 });
   for (let i = 0; i < v.catalogItems; i++) {
     await bulk.push('catalog_items', {
@@ -227,8 +306,16 @@ export async function generate(db: Knex, scale: number, progress = new Progress(
   progress.finish();
 
   // Calls with everything that hangs off them, one call at a time: the audit chain then reads in time order.
-  const audit = new AuditChain(bulk, BENCH_AUDIT_KEY, yearStart(2022), Math.max(1, Math.floor((yearStart(2026) + 330 * day - yearStart(2022)) / (bidsTotal + ledgerTotal))));
-  const accounts = new Map<string, { streetOfficeId: number; year: number; source: string; reserved: number; committed: number; paid: number }>();
+  const audit = new AuditChain(
+    bulk,
+    BENCH_AUDIT_KEY,
+    yearStart(2022),
+    Math.max(1, Math.floor((yearStart(2026) + 330 * day - yearStart(2022)) / (bidsTotal + ledgerTotal))),
+  );
+  const accounts = new Map<
+    string,
+    { streetOfficeId: number; year: number; source: string; reserved: number; committed: number; paid: number }
+  >();
   const account = (streetOfficeId: number, year: number, source: string) => {
     const k = `${streetOfficeId}:${year}:${source}`;
     let a = accounts.get(k);
@@ -238,11 +325,30 @@ export async function generate(db: Knex, scale: number, progress = new Progress(
   const counters = new Map<string, number>();
   let entryId = 0;
   const entry = async (
-    row: { street_office_id: number; year: number; source: string; kind: string; amount_fen: number; call_id?: number; contract_id?: number; award_item_id?: number; created_by: number; created_at: string },
+    row: {
+      street_office_id: number;
+      year: number;
+      source: string;
+      kind: string;
+      amount_fen: number;
+      call_id?: number;
+      contract_id?: number;
+      award_item_id?: number;
+      created_by: number;
+      created_at: string;
+    },
     actor: { id: number; role: string },
   ): Promise<number> => {
     entryId += 1;
-    await bulk.push('fund_entries', { id: entryId, call_id: null, contract_id: null, award_item_id: null, reverses_entry_id: null, note: null, ...row });
+    await bulk.push('fund_entries', {
+      id: entryId,
+      call_id: null,
+      contract_id: null,
+      award_item_id: null,
+      reverses_entry_id: null,
+      note: null,
+      ...row,
+    });
     await audit.push({
       actorUserId: actor.id,
       actorLabel: `user${actor.id}`,
@@ -257,7 +363,10 @@ export async function generate(db: Knex, scale: number, progress = new Progress(
     return entryId;
   };
 
-  progress.start(`calls (${v.calls.toLocaleString('en')}) and all below them`, v.calls * 2 + bidsTotal * 4 + contractsTotal * 26 + ledgerTotal * 2);
+  progress.start(
+    `calls (${v.calls.toLocaleString('en')}) and all below them`,
+    v.calls * 2 + bidsTotal * 4 + contractsTotal * 26 + ledgerTotal * 2,
+  );
   let bidId = 0;
   let scoreId = 0;
   let awardItemId = 0;
@@ -277,7 +386,8 @@ export async function generate(db: Knex, scale: number, progress = new Progress(
     const s = (i + Math.floor(i / v.streets)) % v.streets;
     const streetOfficeId = s + 1;
     const manager = { id: managerId(s), role: 'manager' };
-    const kind = i % 2 === 0 ? 'awarded' : (['open', 'open', 'closed', 'draft', 'cancelled'] as const)[((i - 1) / 2) % 5];
+    const kind =
+      i % 2 === 0 ? 'awarded' : (['open', 'open', 'closed', 'draft', 'cancelled'] as const)[((i - 1) / 2) % 5];
     const year = kind === 'open' || kind === 'draft' ? 2026 : 2022 + (Math.floor(i / 2) % 5);
     const opens = yearStart(year) + (30 + (i % 200)) * day + (i % 1440) * 60_000;
     const closes = kind === 'open' ? yearStart(2027) + (30 + (i % 300)) * day : opens + 20 * day;
@@ -318,12 +428,30 @@ export async function generate(db: Knex, scale: number, progress = new Progress(
       updated_at: iso(opens),
     });
     const sourceAmounts = splitByWeights(budget, SOURCE_SHARES);
-    for (let k = 0; k < SOURCES.length; k++) await bulk.push('call_fund_sources', { id: ++sourceRowId, call_id: callId, source: SOURCES[k], amount_fen: sourceAmounts[k] });
+    for (let k = 0; k < SOURCES.length; k++)
+      await bulk.push('call_fund_sources', {
+        id: ++sourceRowId,
+        call_id: callId,
+        source: SOURCES[k],
+        amount_fen: sourceAmounts[k],
+      });
     const criteria = [criterionId + 1, criterionId + 2];
     await bulk.push('call_criteria', { id: ++criterionId, call_id: callId, position: 1, name: '服务方案', weight: 60 });
-    await bulk.push('call_criteria', { id: ++criterionId, call_id: callId, position: 2, name: '团队与经验', weight: 40 });
+    await bulk.push('call_criteria', {
+      id: ++criterionId,
+      call_id: callId,
+      position: 2,
+      name: '团队与经验',
+      weight: 40,
+    });
     const reviewer = reviewerId(i % v.reviewers);
-    if (reviewed) await bulk.push('call_reviewers', { call_id: callId, reviewer_id: reviewer, assigned_by: manager.id, assigned_at: iso(closes) });
+    if (reviewed)
+      await bulk.push('call_reviewers', {
+        call_id: callId,
+        reviewer_id: reviewer,
+        assigned_by: manager.id,
+        assigned_at: iso(closes),
+      });
     if (kind === 'draft') continue;
     if (kind === 'open' && !sample.openCallId) sample.openCallId = callId;
 
@@ -353,11 +481,30 @@ export async function generate(db: Knex, scale: number, progress = new Progress(
         ref: crypto.createHash('sha256').update(`bid-${id}`).digest('hex').slice(0, 16),
       });
       // The bid event an install before the sealed logs wrote to the main chain (the audit trail must hide those of open calls).
-      await audit.push({ actorUserId: staffId(org - 1), actorLabel: `org${org}`, actorRole: 'org_staff', streetOfficeId, organizationId: org, action: 'bid.submit', subjectType: 'bid', subjectId: String(id), after: { callId, priceFen: price } });
+      await audit.push({
+        actorUserId: staffId(org - 1),
+        actorLabel: `org${org}`,
+        actorRole: 'org_staff',
+        streetOfficeId,
+        organizationId: org,
+        action: 'bid.submit',
+        subjectType: 'bid',
+        subjectId: String(id),
+        after: { callId, priceFen: price },
+      });
       if (reviewed) {
         for (let c = 0; c < criteria.length; c++) {
           const score = 55 + Math.floor(noise(id, c) * 45);
-          await bulk.push('review_scores', { id: ++scoreId, bid_id: id, reviewer_id: reviewer, criterion_id: criteria[c], score, comment: score > 85 ? '方案完整，团队经验丰富' : null, created_at: iso(closes + 2 * day), updated_at: iso(closes + 2 * day) });
+          await bulk.push('review_scores', {
+            id: ++scoreId,
+            bid_id: id,
+            reviewer_id: reviewer,
+            criterion_id: criteria[c],
+            score,
+            comment: score > 85 ? '方案完整，团队经验丰富' : null,
+            created_at: iso(closes + 2 * day),
+            updated_at: iso(closes + 2 * day),
+          });
         }
       }
     }
@@ -367,16 +514,43 @@ export async function generate(db: Knex, scale: number, progress = new Progress(
     // Award every bid (a framework purchase of four lots), reserve the budget, commit each lot, release the rest.
     const awardId = (i >> 1) + 1;
     const finalAt = iso(closes + 12 * day);
-    await bulk.push('awards', { id: awardId, call_id: callId, status: 'final', proposed_by: manager.id, proposed_at: iso(closes + 4 * day), publicity_ends_at: iso(closes + 11 * day), finalized_by: approverId(s), final_at: finalAt });
+    await bulk.push('awards', {
+      id: awardId,
+      call_id: callId,
+      status: 'final',
+      proposed_by: manager.id,
+      proposed_at: iso(closes + 4 * day),
+      publicity_ends_at: iso(closes + 11 * day),
+      finalized_by: approverId(s),
+      final_at: finalAt,
+    });
     for (let k = 0; k < SOURCES.length; k++) {
       account(streetOfficeId, year, SOURCES[k]).reserved += sourceAmounts[k];
-      await entry({ street_office_id: streetOfficeId, year, source: SOURCES[k], kind: 'reservation', amount_fen: sourceAmounts[k], call_id: callId, created_by: manager.id, created_at: iso(opens) }, manager);
+      await entry(
+        {
+          street_office_id: streetOfficeId,
+          year,
+          source: SOURCES[k],
+          kind: 'reservation',
+          amount_fen: sourceAmounts[k],
+          call_id: callId,
+          created_by: manager.id,
+          created_at: iso(opens),
+        },
+        manager,
+      );
     }
     const committedPerSource = [0, 0];
     for (let b = 0; b < bids.length; b++) {
       const bid = bids[b];
       const itemId = ++awardItemId;
-      await bulk.push('award_items', { id: itemId, award_id: awardId, bid_id: bid.id, rank: b + 1, amount_fen: bid.price });
+      await bulk.push('award_items', {
+        id: itemId,
+        award_id: awardId,
+        bid_id: bid.id,
+        rank: b + 1,
+        amount_fen: bid.price,
+      });
       const perSource = splitByWeights(bid.price, SOURCE_SHARES);
       const cid = ++contractId;
       if (!sample.contractId && year === 2026 && streetOfficeId === sample.streetOfficeId) sample.contractId = cid;
@@ -385,8 +559,19 @@ export async function generate(db: Knex, scale: number, progress = new Progress(
       counters.set(counterKey, seq);
       const completed = year < 2026;
       const signedAt = closes + 20 * day;
-      const street = { name: streetName(s), legalRepresentative: personName(s + 3), address: `南京市${districtOf(s)}${s + 1}号` };
-      const org = { name: organizationName(bid.org - 1), legalRepresentative: personName(bid.org - 1), address: `南京市${districtOf(bid.org * 7)}${bid.org}号`, creditCode: withCheckChar(`52320115MJ${String(bid.org).padStart(7, '0')}`), contactName: personName(bid.org + 10), contactPhone: `139${String(10_000_000 + bid.org - 1).slice(-8)}` };
+      const street = {
+        name: streetName(s),
+        legalRepresentative: personName(s + 3),
+        address: `南京市${districtOf(s)}${s + 1}号`,
+      };
+      const org = {
+        name: organizationName(bid.org - 1),
+        legalRepresentative: personName(bid.org - 1),
+        address: `南京市${districtOf(bid.org * 7)}${bid.org}号`,
+        creditCode: withCheckChar(`52320115MJ${String(bid.org).padStart(7, '0')}`),
+        contactName: personName(bid.org + 10),
+        contactPhone: `139${String(10_000_000 + bid.org - 1).slice(-8)}`,
+      };
       await bulk.push('contracts', {
         id: cid,
         number: formatNumber(shortCode(s), year, seq),
@@ -453,7 +638,21 @@ export async function generate(db: Knex, scale: number, progress = new Progress(
         const a = account(streetOfficeId, year, SOURCES[k]);
         a.reserved -= perSource[k];
         a.committed += perSource[k];
-        await entry({ street_office_id: streetOfficeId, year, source: SOURCES[k], kind: 'commitment', amount_fen: perSource[k], call_id: callId, contract_id: cid, award_item_id: itemId, created_by: approverId(s), created_at: finalAt }, { id: approverId(s), role: 'approver' });
+        await entry(
+          {
+            street_office_id: streetOfficeId,
+            year,
+            source: SOURCES[k],
+            kind: 'commitment',
+            amount_fen: perSource[k],
+            call_id: callId,
+            contract_id: cid,
+            award_item_id: itemId,
+            created_by: approverId(s),
+            created_at: finalAt,
+          },
+          { id: approverId(s), role: 'approver' },
+        );
       }
       for (const m of milestones) {
         const evaluated = m.seq === 2 || m.seq === 3 || (m.seq === 4 && completed);
@@ -525,7 +724,12 @@ export async function generate(db: Knex, scale: number, progress = new Progress(
             pass_score: PASS_SCORE,
             passed: total >= PASS_SCORE * 100,
             // The shape closeEvaluation writes (src/modules/evaluations/evaluation.ts), one assessor.
-            weights_json: JSON.stringify({ used: [{ source: 'manager', score: total, weight: 100, usedWeight: 10000 }], missing: [], contract: WEIGHTS, citizenRatings: 0 }),
+            weights_json: JSON.stringify({
+              used: [{ source: 'manager', score: total, weight: 100, usedWeight: 10000 }],
+              missing: [],
+              contract: WEIGHTS,
+              citizenRatings: 0,
+            }),
             closed_by: manager.id,
             closed_at: closedAt,
           });
@@ -534,7 +738,9 @@ export async function generate(db: Knex, scale: number, progress = new Progress(
           // What approveProposal (src/modules/payments) writes: the manager's proposal decided by the
           // approver, the payment (withheld: amount 0, nothing paid), and per source the ledger entry.
           const paid = settlement === 'paid' ? m.amountFen : 0;
-          const sources = paid ? SOURCES.map((source, k) => ({ source, amountFen: matrix[m.seq - 1][k] })).filter((x) => x.amountFen > 0) : [];
+          const sources = paid
+            ? SOURCES.map((source, k) => ({ source, amountFen: matrix[m.seq - 1][k] })).filter((x) => x.amountFen > 0)
+            : [];
           const proposedAt = iso(Date.parse(settledAt) - day);
           const score = evaluated ? total : null;
           const proposalId = ++paymentId;
@@ -552,7 +758,15 @@ export async function generate(db: Knex, scale: number, progress = new Progress(
             evaluation_id: evaluated ? evaluationId : null,
             score,
             grade: score === null ? null : gradeOf(score),
-            basis_json: JSON.stringify({ shareFen: m.amountFen, passScore: m.passScore, floorScore: null, kind: m.advance ? 'advance' : paid ? 'full' : 'withheld', allowedFen: paid, score, grade: score === null ? null : gradeOf(score) }),
+            basis_json: JSON.stringify({
+              shareFen: m.amountFen,
+              passScore: m.passScore,
+              floorScore: null,
+              kind: m.advance ? 'advance' : paid ? 'full' : 'withheld',
+              allowedFen: paid,
+              score,
+              grade: score === null ? null : gradeOf(score),
+            }),
             reason: paid ? null : `评估得分 ${(total / 100).toFixed(2)} 低于合格分 ${PASS_SCORE}`,
             invoice_id: null,
             reverses_payment_id: null,
@@ -583,8 +797,28 @@ export async function generate(db: Knex, scale: number, progress = new Progress(
             const a = account(streetOfficeId, year, part.source);
             a.committed -= part.amountFen;
             a.paid += part.amountFen;
-            const ledgerEntryId = await entry({ street_office_id: streetOfficeId, year, source: part.source, kind: 'payment', amount_fen: part.amountFen, contract_id: cid, award_item_id: itemId, created_by: approverId(s), created_at: settledAt }, { id: approverId(s), role: 'approver' });
-            await bulk.push('payment_sources', { id: ++paymentSourceId, payment_id: proposalId, source: part.source, amount_fen: part.amountFen, ledger_entry_id: ledgerEntryId, release_entry_id: null });
+            const ledgerEntryId = await entry(
+              {
+                street_office_id: streetOfficeId,
+                year,
+                source: part.source,
+                kind: 'payment',
+                amount_fen: part.amountFen,
+                contract_id: cid,
+                award_item_id: itemId,
+                created_by: approverId(s),
+                created_at: settledAt,
+              },
+              { id: approverId(s), role: 'approver' },
+            );
+            await bulk.push('payment_sources', {
+              id: ++paymentSourceId,
+              payment_id: proposalId,
+              source: part.source,
+              amount_fen: part.amountFen,
+              ledger_entry_id: ledgerEntryId,
+              release_entry_id: null,
+            });
           }
         }
       }
@@ -593,7 +827,19 @@ export async function generate(db: Knex, scale: number, progress = new Progress(
       const rest = sourceAmounts[k] - committedPerSource[k];
       if (rest <= 0) continue;
       account(streetOfficeId, year, SOURCES[k]).reserved -= rest;
-      await entry({ street_office_id: streetOfficeId, year, source: SOURCES[k], kind: 'reservation_release', amount_fen: rest, call_id: callId, created_by: manager.id, created_at: finalAt }, manager);
+      await entry(
+        {
+          street_office_id: streetOfficeId,
+          year,
+          source: SOURCES[k],
+          kind: 'reservation_release',
+          amount_fen: rest,
+          call_id: callId,
+          created_by: manager.id,
+          created_at: finalAt,
+        },
+        manager,
+      );
     }
   }
 
@@ -601,8 +847,28 @@ export async function generate(db: Knex, scale: number, progress = new Progress(
   for (const a of accounts.values()) {
     const allocated = a.reserved + a.committed + a.paid + awkwardFen(500_000_00, a.streetOfficeId * 10 + a.year);
     const admin = { id: 1, role: 'admin' };
-    await entry({ street_office_id: a.streetOfficeId, year: a.year, source: a.source, kind: 'allocation', amount_fen: allocated, created_by: 1, created_at: iso(yearStart(a.year)) }, admin);
-    await bulk.push('fund_accounts', { street_office_id: a.streetOfficeId, year: a.year, source: a.source, allocated_fen: allocated, reserved_fen: a.reserved, committed_fen: a.committed, paid_fen: a.paid, updated_at: iso(yearStart(a.year)) });
+    await entry(
+      {
+        street_office_id: a.streetOfficeId,
+        year: a.year,
+        source: a.source,
+        kind: 'allocation',
+        amount_fen: allocated,
+        created_by: 1,
+        created_at: iso(yearStart(a.year)),
+      },
+      admin,
+    );
+    await bulk.push('fund_accounts', {
+      street_office_id: a.streetOfficeId,
+      year: a.year,
+      source: a.source,
+      allocated_fen: allocated,
+      reserved_fen: a.reserved,
+      committed_fen: a.committed,
+      paid_fen: a.paid,
+      updated_at: iso(yearStart(a.year)),
+    });
   }
   for (const [k, last] of counters) {
     const [streetOfficeId, year] = k.split(':').map(Number);
@@ -610,13 +876,27 @@ export async function generate(db: Knex, scale: number, progress = new Progress(
   }
   await bulk.flush();
   progress.finish();
-  await db('audit_chain_head').where({ id: 1 }).update({ last_event_id: audit.id, last_hash: audit.prev, keyed_from_id: 1, head_mac: headMac(audit.id, audit.prev, 1, BENCH_AUDIT_KEY) });
+  await db('audit_chain_head')
+    .where({ id: 1 })
+    .update({
+      last_event_id: audit.id,
+      last_hash: audit.prev,
+      keyed_from_id: 1,
+      head_mac: headMac(audit.id, audit.prev, 1, BENCH_AUDIT_KEY),
+    });
 
   if (!isSqlite(db)) {
     // Explicit ids were written: move each serial sequence past them, as the app's inserts expect.
     for (const table of Object.keys(bulk.counts)) {
-      const hasId = await db.raw(`SELECT 1 FROM information_schema.columns WHERE table_name = ? AND column_name = 'id'`, [table]);
-      if (hasId.rows.length) await db.raw(`SELECT setval(pg_get_serial_sequence(?, 'id'), (SELECT COALESCE(MAX(id), 1) FROM ??))`, [table, table]);
+      const hasId = await db.raw(
+        `SELECT 1 FROM information_schema.columns WHERE table_name = ? AND column_name = 'id'`,
+        [table],
+      );
+      if (hasId.rows.length)
+        await db.raw(`SELECT setval(pg_get_serial_sequence(?, 'id'), (SELECT COALESCE(MAX(id), 1) FROM ??))`, [
+          table,
+          table,
+        ]);
     }
   }
   progress.start('ANALYZE', 1);
@@ -631,7 +911,14 @@ export async function generate(db: Knex, scale: number, progress = new Progress(
     volumes: v,
     counts: bulk.counts,
     seconds: (Date.now() - started) / 1000,
-    users: { admin: 'bench.admin', manager: 'mgr1', approver: 'apr1', orgStaff: `org${sample.organizationId}`, reviewer: 'rev1', auditor: 'bench.auditor' },
+    users: {
+      admin: 'bench.admin',
+      manager: 'mgr1',
+      approver: 'apr1',
+      orgStaff: `org${sample.organizationId}`,
+      reviewer: 'rev1',
+      auditor: 'bench.auditor',
+    },
     sample,
   };
 }

@@ -21,7 +21,13 @@ export interface TwoInstanceFigures {
  * over both; bid submissions and sign-ins (main-chain audit events) on both at once; afterwards
  * every answered write is a row and the audit chain and sealed logs verify as one.
  */
-export async function twoInstances(set: BenchSet, env: Record<string, string>, logDir: string, duration: number, ports: [number, number]): Promise<TwoInstanceFigures> {
+export async function twoInstances(
+  set: BenchSet,
+  env: Record<string, string>,
+  logDir: string,
+  duration: number,
+  ports: [number, number],
+): Promise<TwoInstanceFigures> {
   const a = await startServer('dist/src/server.js', ports[0], env, logDir);
   const b = await startServer('dist/src/server.js', ports[1], env, logDir);
   try {
@@ -36,13 +42,29 @@ export async function twoInstances(set: BenchSet, env: Record<string, string>, l
     const jobs = await bidJobs(set, [a.base, b.base], 16, 21); // organizations the single-instance run left alone
     const half = Math.ceil(jobs.length / 2);
     const before = Number((await set.db('bids').count({ n: '*' }))[0].n);
-    const signIns = Promise.all(Array.from({ length: 8 }, (_, i) => signIn(i % 2 ? a.base : b.base, `mgr${(i % set.data.volumes.streets) + 1}`, BENCH_PASSWORD)));
-    const [wa, wb] = await Promise.all([sendBids(a.base, jobs.slice(0, half), 2, duration), sendBids(b.base, jobs.slice(half), 2, duration), signIns]);
+    const signIns = Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        signIn(i % 2 ? a.base : b.base, `mgr${(i % set.data.volumes.streets) + 1}`, BENCH_PASSWORD),
+      ),
+    );
+    const [wa, wb] = await Promise.all([
+      sendBids(a.base, jobs.slice(0, half), 2, duration),
+      sendBids(b.base, jobs.slice(half), 2, duration),
+      signIns,
+    ]);
     const rowsAdded = Number((await set.db('bids').count({ n: '*' }))[0].n) - before;
 
     useAuditKey(BENCH_AUDIT_KEY);
     const verified = await verifyAll(set.db);
-    return { page, rps, sessionAcross, writesOk: wa.ok + wb.ok, rowsAdded, chainOk: verified.ok, events: verified.main.count };
+    return {
+      page,
+      rps,
+      sessionAcross,
+      writesOk: wa.ok + wb.ok,
+      rowsAdded,
+      chainOk: verified.ok,
+      events: verified.main.count,
+    };
   } finally {
     await Promise.all([a.stop(), b.stop()]);
   }

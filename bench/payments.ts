@@ -39,7 +39,13 @@ export interface ApprovalJob {
   body: string;
 }
 
-const sessionUser = (row: { id: number; username: string; role: string; street_office_id: number | null; organization_id: number | null }): SessionUser => ({
+const sessionUser = (row: {
+  id: number;
+  username: string;
+  role: string;
+  street_office_id: number | null;
+  organization_id: number | null;
+}): SessionUser => ({
   id: Number(row.id),
   username: row.username,
   displayName: row.username,
@@ -50,7 +56,13 @@ const sessionUser = (row: { id: number; username: string; role: string; street_o
   organizationName: null,
   streetOfficeIds: row.street_office_id === null ? [] : [Number(row.street_office_id)],
 });
-const actorOf = (u: SessionUser): Actor => ({ userId: u.id, label: u.username, role: u.role, ip: '127.0.0.1', requestId: crypto.randomUUID() });
+const actorOf = (u: SessionUser): Actor => ({
+  userId: u.id,
+  label: u.username,
+  role: u.role,
+  ip: '127.0.0.1',
+  requestId: crypto.randomUUID(),
+});
 
 interface Candidate {
   contract_id: number;
@@ -69,16 +81,43 @@ async function candidates(db: Knex, count: number): Promise<Candidate[]> {
     .where('c.status', 'active')
     .where('m.advance', false)
     .whereNull('m.settlement')
-    .whereNotExists((q) => q.select(db.raw('1')).from('milestone_evaluations as e').whereRaw('e.contract_id = c.id AND e.milestone_seq = m.seq'))
-    .whereNotExists((q) => q.select(db.raw('1')).from('payment_proposals as p').whereRaw('p.contract_id = c.id AND p.milestone_seq = m.seq'))
+    .whereNotExists((q) =>
+      q
+        .select(db.raw('1'))
+        .from('milestone_evaluations as e')
+        .whereRaw('e.contract_id = c.id AND e.milestone_seq = m.seq'),
+    )
+    .whereNotExists((q) =>
+      q.select(db.raw('1')).from('payment_proposals as p').whereRaw('p.contract_id = c.id AND p.milestone_seq = m.seq'),
+    )
     .whereIn('c.street_office_id', db('street_offices').orderBy('id').limit(STREETS).select('id'))
     .orderBy('c.id')
-    .select('c.id as contract_id', 'c.street_office_id', 'c.organization_id', 'm.id as milestone_id', 'm.seq', 'm.amount_fen', 'm.pass_score');
+    .select(
+      'c.id as contract_id',
+      'c.street_office_id',
+      'c.organization_id',
+      'm.id as milestone_id',
+      'm.seq',
+      'm.amount_fen',
+      'm.pass_score',
+    );
   // One milestone per contract (its next), round-robin over the street offices.
   const perContract = new Map<number, Candidate>();
-  for (const r of rows) if (!perContract.has(Number(r.contract_id)) || Number(r.seq) < perContract.get(Number(r.contract_id))!.seq) perContract.set(Number(r.contract_id), { ...r, contract_id: Number(r.contract_id), street_office_id: Number(r.street_office_id), organization_id: Number(r.organization_id), milestone_id: Number(r.milestone_id), seq: Number(r.seq), amount_fen: Number(r.amount_fen), pass_score: Number(r.pass_score) });
+  for (const r of rows)
+    if (!perContract.has(Number(r.contract_id)) || Number(r.seq) < perContract.get(Number(r.contract_id))!.seq)
+      perContract.set(Number(r.contract_id), {
+        ...r,
+        contract_id: Number(r.contract_id),
+        street_office_id: Number(r.street_office_id),
+        organization_id: Number(r.organization_id),
+        milestone_id: Number(r.milestone_id),
+        seq: Number(r.seq),
+        amount_fen: Number(r.amount_fen),
+        pass_score: Number(r.pass_score),
+      });
   const byStreet = new Map<number, Candidate[]>();
-  for (const c of perContract.values()) byStreet.set(c.street_office_id, [...(byStreet.get(c.street_office_id) ?? []), c]);
+  for (const c of perContract.values())
+    byStreet.set(c.street_office_id, [...(byStreet.get(c.street_office_id) ?? []), c]);
   const out: Candidate[] = [];
   for (let i = 0; out.length < count; i++) {
     let any = false;
@@ -102,29 +141,53 @@ async function approverSession(base: string, username: string): Promise<{ cookie
     return { token, text: page.text };
   };
   const post = async (pathname: string, fields: Record<string, string>) => {
-    const res = await fetch(base + pathname, { method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields) });
+    const res = await fetch(base + pathname, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(fields),
+    });
     await res.arrayBuffer();
     return res.status;
   };
   const first = await tokenOf('/account/second-factor');
-  if ((await post('/account/second-factor', { _csrf: first.token })) !== 303) throw new Error(`${username}: enrolment did not start`);
+  if ((await post('/account/second-factor', { _csrf: first.token })) !== 303)
+    throw new Error(`${username}: enrolment did not start`);
   const page = await tokenOf('/account/second-factor');
   const secret = /<code class="secret">([A-Z2-7 ]+)<\/code>/.exec(page.text)?.[1]?.replace(/ /g, '');
   if (!secret) throw new Error(`${username}: no secret on the enrolment page`);
-  const confirmed = await post('/account/second-factor/confirm', { _csrf: page.token, code: totpAt(secret, new Date()) });
+  const confirmed = await post('/account/second-factor/confirm', {
+    _csrf: page.token,
+    code: totpAt(secret, new Date()),
+  });
   if (confirmed !== 200) throw new Error(`${username}: enrolment confirm answered ${confirmed}`);
   return { cookie, csrf: (await tokenOf('/dashboard')).token };
 }
 
 /** Makes up to `count` proposals waiting for approval, and one approval job for each. */
-export async function prepareApprovals(set: BenchSet, app: Server, uploadDir: string, count: number): Promise<ApprovalJob[]> {
+export async function prepareApprovals(
+  set: BenchSet,
+  app: Server,
+  uploadDir: string,
+  count: number,
+): Promise<ApprovalJob[]> {
   const db = set.db;
   useAuditKey(BENCH_AUDIT_KEY); // the services below extend the set's audit chain, keyed as the app keys it
   const chosen = await candidates(db, count);
   const users = new Map<string, SessionUser>();
   const userOf = async (where: Record<string, unknown>) => {
     const key = JSON.stringify(where);
-    if (!users.has(key)) users.set(key, sessionUser(await db('users').where(where).whereNull('disabled_at').orderBy('id').first('id', 'username', 'role', 'street_office_id', 'organization_id')));
+    if (!users.has(key))
+      users.set(
+        key,
+        sessionUser(
+          await db('users')
+            .where(where)
+            .whereNull('disabled_at')
+            .orderBy('id')
+            .first('id', 'username', 'role', 'street_office_id', 'organization_id'),
+        ),
+      );
     return users.get(key)!;
   };
   for (const c of chosen) {
@@ -139,25 +202,73 @@ export async function prepareApprovals(set: BenchSet, app: Server, uploadDir: st
       const staff = await userOf({ role: 'org_staff', organization_id: c.organization_id });
       const score = c.pass_score * 100 + 1000 + (c.contract_id % 2000);
       const [report] = await trx('milestone_reports')
-        .insert({ contract_id: c.contract_id, milestone_seq: c.seq, organization_id: c.organization_id, street_office_id: c.street_office_id, version: 1, status: 'submitted', delivered_json: '[]', people_served: 30, sessions_held: 6, self_comment: '按计划完成本阶段服务', self_score: score, created_by: staff.id, created_at: at, updated_at: at, submitted_by: staff.id, submitted_at: at })
+        .insert({
+          contract_id: c.contract_id,
+          milestone_seq: c.seq,
+          organization_id: c.organization_id,
+          street_office_id: c.street_office_id,
+          version: 1,
+          status: 'submitted',
+          delivered_json: '[]',
+          people_served: 30,
+          sessions_held: 6,
+          self_comment: '按计划完成本阶段服务',
+          self_score: score,
+          created_by: staff.id,
+          created_at: at,
+          updated_at: at,
+          submitted_by: staff.id,
+          submitted_at: at,
+        })
         .returning('id');
       await trx('milestone_evaluations').insert({
-        contract_id: c.contract_id, milestone_seq: c.seq, street_office_id: c.street_office_id, organization_id: c.organization_id, report_id: Number(typeof report === 'object' ? report.id : report), status: 'closed', opened_at: at,
-        manager_score: score, manager_comment: '服务扎实', manager_scored_by: manager.id, manager_scored_at: at, self_score: score, total_score: score, grade: gradeOf(score), stars: starsOf(score), pass_score: c.pass_score, passed: true,
-        weights_json: JSON.stringify({ used: [{ source: 'manager', score, weight: 100, usedWeight: 10000 }], missing: [], citizenRatings: 0 }), closed_by: manager.id, closed_at: at,
+        contract_id: c.contract_id,
+        milestone_seq: c.seq,
+        street_office_id: c.street_office_id,
+        organization_id: c.organization_id,
+        report_id: Number(typeof report === 'object' ? report.id : report),
+        status: 'closed',
+        opened_at: at,
+        manager_score: score,
+        manager_comment: '服务扎实',
+        manager_scored_by: manager.id,
+        manager_scored_at: at,
+        self_score: score,
+        total_score: score,
+        grade: gradeOf(score),
+        stars: starsOf(score),
+        pass_score: c.pass_score,
+        passed: true,
+        weights_json: JSON.stringify({
+          used: [{ source: 'manager', score, weight: 100, usedWeight: 10000 }],
+          missing: [],
+          citizenRatings: 0,
+        }),
+        closed_by: manager.id,
+        closed_at: at,
       });
     }
   });
   // The invoice and the proposal through the service, as the pages would call it.
   const deps = { db, clock: systemClock, config: { uploadDir } as AppDeps['config'] };
   const pdf = minimalPdf();
-  const file = { fieldname: 'file', originalname: '发票.pdf', encoding: '7bit', mimetype: 'application/pdf', size: pdf.length, buffer: pdf } as Express.Multer.File;
+  const file = {
+    fieldname: 'file',
+    originalname: '发票.pdf',
+    encoding: '7bit',
+    mimetype: 'application/pdf',
+    size: pdf.length,
+    buffer: pdf,
+  } as Express.Multer.File;
   const proposals: { id: number; streetOfficeId: number }[] = [];
   for (const c of chosen) {
     const manager = await userOf({ role: 'manager', street_office_id: c.street_office_id });
     const staff = await userOf({ role: 'org_staff', organization_id: c.organization_id });
     await uploadInvoice(deps, actorOf(staff), staff, c.contract_id, c.seq, file, 'invoice', c.amount_fen);
-    proposals.push({ id: await proposePayment(deps, actorOf(manager), manager, c.contract_id, c.seq, {}), streetOfficeId: c.street_office_id });
+    proposals.push({
+      id: await proposePayment(deps, actorOf(manager), manager, c.contract_id, c.seq, {}),
+      streetOfficeId: c.street_office_id,
+    });
   }
   const sessions = new Map<number, { cookie: string; csrf: string }>();
   for (const s of new Set(proposals.map((p) => p.streetOfficeId))) {
@@ -166,14 +277,23 @@ export async function prepareApprovals(set: BenchSet, app: Server, uploadDir: st
   }
   return proposals.map((p) => {
     const { cookie, csrf } = sessions.get(p.streetOfficeId)!;
-    return { proposalId: p.id, path: `/payments/proposals/${p.id}/approval`, cookie, body: new URLSearchParams({ _csrf: csrf, _once: crypto.randomUUID() }).toString() };
+    return {
+      proposalId: p.id,
+      path: `/payments/proposals/${p.id}/approval`,
+      cookie,
+      body: new URLSearchParams({ _csrf: csrf, _once: crypto.randomUUID() }).toString(),
+    };
   });
 }
 
 /** The ledger proof of `npm run funds:reconcile` (reconcile, negativeHoldings, paymentInvariants): its problems and its time. */
 export async function ledgerProof(db: Knex): Promise<{ ms: number; problems: number; entries: number }> {
   const started = performance.now();
-  const [differences, negatives, problems] = await Promise.all([reconcile(db), negativeHoldings(db), paymentInvariants(db)]);
+  const [differences, negatives, problems] = await Promise.all([
+    reconcile(db),
+    negativeHoldings(db),
+    paymentInvariants(db),
+  ]);
   const ms = performance.now() - started;
   const [{ n }] = await db('fund_entries').count({ n: '*' });
   return { ms, problems: differences.length + negatives.length + problems.length, entries: Number(n) };
@@ -190,16 +310,33 @@ async function releasedOnce(db: Knex, ids: number[]): Promise<{ approved: number
       .leftJoin('contract_milestones as m', 'm.id', 'p.milestone_id')
       .whereIn('p.id', chunk)
       .groupBy('p.id', 'p.status', 'p.amount_fen', 'm.settlement')
-      .select('p.id', 'p.status', 'p.amount_fen', 'm.settlement', db.raw('COUNT(y.id) AS payments'), db.raw('MAX(y.amount_fen) AS paid'), db.raw('MAX(y.id) AS payment_id'));
+      .select(
+        'p.id',
+        'p.status',
+        'p.amount_fen',
+        'm.settlement',
+        db.raw('COUNT(y.id) AS payments'),
+        db.raw('MAX(y.amount_fen) AS paid'),
+        db.raw('MAX(y.id) AS payment_id'),
+      );
     for (const r of rows) {
       if (r.status !== 'approved') {
-        if (Number(r.payments) !== 0 || r.settlement !== null) wrong.push(`proposal ${r.id}: ${r.status} but ${r.payments} payments, milestone ${r.settlement}`);
+        if (Number(r.payments) !== 0 || r.settlement !== null)
+          wrong.push(`proposal ${r.id}: ${r.status} but ${r.payments} payments, milestone ${r.settlement}`);
         continue;
       }
       approved++;
-      if (Number(r.payments) !== 1 || Number(r.paid) !== Number(r.amount_fen) || r.settlement !== 'paid') wrong.push(`proposal ${r.id}: ${r.payments} payments of ${r.paid} (proposed ${r.amount_fen}), milestone ${r.settlement}`);
-      const [{ s, n }] = await db('payment_sources as s').join('fund_entries as e', 'e.id', 's.ledger_entry_id').where('s.payment_id', Number(r.payment_id)).where('e.kind', 'payment').select(db.raw('COALESCE(SUM(e.amount_fen), 0) AS s'), db.raw('COUNT(*) AS n'));
-      if (Number(s) !== Number(r.amount_fen) || Number(n) === 0) wrong.push(`payment ${r.payment_id}: ledger ${s} in ${n} entries, amount ${r.amount_fen}`);
+      if (Number(r.payments) !== 1 || Number(r.paid) !== Number(r.amount_fen) || r.settlement !== 'paid')
+        wrong.push(
+          `proposal ${r.id}: ${r.payments} payments of ${r.paid} (proposed ${r.amount_fen}), milestone ${r.settlement}`,
+        );
+      const [{ s, n }] = await db('payment_sources as s')
+        .join('fund_entries as e', 'e.id', 's.ledger_entry_id')
+        .where('s.payment_id', Number(r.payment_id))
+        .where('e.kind', 'payment')
+        .select(db.raw('COALESCE(SUM(e.amount_fen), 0) AS s'), db.raw('COUNT(*) AS n'));
+      if (Number(s) !== Number(r.amount_fen) || Number(n) === 0)
+        wrong.push(`payment ${r.payment_id}: ledger ${s} in ${n} entries, amount ${r.amount_fen}`);
     }
   }
   return { approved, wrong };
@@ -213,10 +350,19 @@ export interface ApprovalFigures extends WriteFigures {
   proof: { ms: number; problems: number; entries: number };
 }
 
-export async function measureApprovals(set: BenchSet, app: Server, uploadDir: string, database: string, duration: number, count: number): Promise<ApprovalFigures> {
+export async function measureApprovals(
+  set: BenchSet,
+  app: Server,
+  uploadDir: string,
+  database: string,
+  duration: number,
+  count: number,
+): Promise<ApprovalFigures> {
   const prepStarted = performance.now();
   const jobs = await prepareApprovals(set, app, uploadDir, count);
-  console.error(`  approvals on ${database}: ${jobs.length} proposals waiting (made in ${((performance.now() - prepStarted) / 1000).toFixed(1)} s)`);
+  console.error(
+    `  approvals on ${database}: ${jobs.length} proposals waiting (made in ${((performance.now() - prepStarted) / 1000).toFixed(1)} s)`,
+  );
   const paymentsBefore = Number((await set.db('payments').count({ n: '*' }))[0].n);
   let next = 0;
   let ok = 0;
@@ -235,7 +381,13 @@ export async function measureApprovals(set: BenchSet, app: Server, uploadDir: st
         method: 'POST',
         setupRequest: (req) => {
           const job = jobs[next++ % jobs.length];
-          return { ...req, method: 'POST', path: job.path, headers: { cookie: job.cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: job.body };
+          return {
+            ...req,
+            method: 'POST',
+            path: job.path,
+            headers: { cookie: job.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+            body: job.body,
+          };
         },
       },
     ],
@@ -244,17 +396,36 @@ export async function measureApprovals(set: BenchSet, app: Server, uploadDir: st
   const result = await instance;
   const seconds = (performance.now() - started) / 1000;
   const added = Number((await set.db('payments').count({ n: '*' }))[0].n) - paymentsBefore;
-  const checked = await releasedOnce(set.db, jobs.map((j) => j.proposalId));
+  const checked = await releasedOnce(
+    set.db,
+    jobs.map((j) => j.proposalId),
+  );
   const problems = [...checked.wrong];
   if (checked.approved !== added) problems.push(`${checked.approved} proposals approved but ${added} payments added`);
-  if (ok !== added) problems.push(`${ok} answered 303 but ${added} payments added (${result.timeouts} requests timed out at the client, ${failed} other answers)`);
+  if (ok !== added)
+    problems.push(
+      `${ok} answered 303 but ${added} payments added (${result.timeouts} requests timed out at the client, ${failed} other answers)`,
+    );
   const proof = await ledgerProof(set.db);
   if (proof.problems) problems.push(`funds:reconcile finds ${proof.problems} problems`);
   // The audit chain over the approvals' events too, where that is quick (the full set's 1.1 million events take minutes).
   const [{ n: events }] = await set.db('audit_events').count({ n: '*' });
   if (Number(events) <= 200_000) {
     const verified = await verifyAll(set.db);
-    if (!verified.ok) problems.push(`the audit chain does not verify after the approvals (${verified.main.count} events)`);
+    if (!verified.ok)
+      problems.push(`the audit chain does not verify after the approvals (${verified.main.count} events)`);
   }
-  return { kind: 'payment approvals', database, connections: 4, perSecond: seconds ? added / seconds : 0, ok, failed, p50: result.latency.p50, proposals: jobs.length, released: added, problems, proof };
+  return {
+    kind: 'payment approvals',
+    database,
+    connections: 4,
+    perSecond: seconds ? added / seconds : 0,
+    ok,
+    failed,
+    p50: result.latency.p50,
+    proposals: jobs.length,
+    released: added,
+    problems,
+    proof,
+  };
 }

@@ -51,7 +51,16 @@ async function measure(cases: [string, () => Promise<Buffer>][]): Promise<[strin
       }
     }
   }
-  return cases.map(([name], i) => [name, { wall: median(wall[i]), wallP95: p95(wall[i]), cpu: median(cpu[i]), bytes: last[i].length, pages: pageCount(last[i]) }]);
+  return cases.map(([name], i) => [
+    name,
+    {
+      wall: median(wall[i]),
+      wallP95: p95(wall[i]),
+      cpu: median(cpu[i]),
+      bytes: last[i].length,
+      pages: pageCount(last[i]),
+    },
+  ]);
 }
 
 async function main() {
@@ -60,18 +69,25 @@ async function main() {
   console.log(`first use: font decode (WOFF2 -> TrueType, 400 + 700) and parse: ${fonts.decodeMs.toFixed(0)} ms`);
   const t = performance.now();
   const first = await renderContractPdf(sampleContract(), signed);
-  console.log(`first contract after the decode (cold caches): ${(performance.now() - t).toFixed(0)} ms, ${pageCount(first)} pages`);
+  console.log(
+    `first contract after the decode (cold caches): ${(performance.now() - t).toFixed(0)} ms, ${pageCount(first)} pages`,
+  );
   console.log(`${WARMUP} warm-up rounds, then ${ROUNDS} rounds, the cases interleaved\n`);
 
   const rows = await measure([
     ['contract, Noto Sans SC (signed)', () => renderContractPdf(sampleContract(), signed)],
-    ['contract, Noto Sans SC (draft, watermark)', () => renderContractPdf(sampleContract(), { draft: true, redacted: false })],
+    [
+      'contract, Noto Sans SC (draft, watermark)',
+      () => renderContractPdf(sampleContract(), { draft: true, redacted: false }),
+    ],
     ['contract, Noto Sans SC (redacted)', () => renderContractPdf(sampleContract(), { draft: false, redacted: true })],
     ["same layout, Helvetica, ASCII 'W' per char", () => helvetica(sampleContract({ ascii: 'wide' }), signed)],
     ["same layout, Helvetica, ASCII 'x' per char", () => helvetica(sampleContract({ ascii: 'narrow' }), signed)],
     ['40 milestones, Noto Sans SC', () => renderContractPdf(sampleContract({ milestones: 40 }), signed)],
   ]);
-  console.log(`${'document'.padEnd(44)} ${'pages'.padStart(5)} ${'p50 ms'.padStart(7)} ${'p95 ms'.padStart(7)} ${'cpu ms'.padStart(7)} ${'KB'.padStart(7)}`);
+  console.log(
+    `${'document'.padEnd(44)} ${'pages'.padStart(5)} ${'p50 ms'.padStart(7)} ${'p95 ms'.padStart(7)} ${'cpu ms'.padStart(7)} ${'KB'.padStart(7)}`,
+  );
   for (const [name, r] of rows) {
     console.log(
       `${name.padEnd(44)} ${String(r.pages).padStart(5)} ${r.wall.toFixed(1).padStart(7)} ${r.wallP95.toFixed(1).padStart(7)} ${r.cpu.toFixed(1).padStart(7)} ${(r.bytes / 1024).toFixed(1).padStart(7)}`,
@@ -80,7 +96,9 @@ async function main() {
   const cjk = rows[0][1];
   const base = rows[3][1];
   const ratio = cjk.wall / base.wall;
-  console.log(`\nNoto Sans SC / Helvetica (same 3 pages): ${ratio.toFixed(2)}x wall time, ${(cjk.cpu / base.cpu).toFixed(2)}x CPU time, ${(cjk.bytes / base.bytes).toFixed(1)}x size`);
+  console.log(
+    `\nNoto Sans SC / Helvetica (same 3 pages): ${ratio.toFixed(2)}x wall time, ${(cjk.cpu / base.cpu).toFixed(2)}x CPU time, ${(cjk.bytes / base.bytes).toFixed(1)}x size`,
+  );
   const ok = cjk.wall < 100 && cjk.bytes < 100 * 1024 && ratio <= 3;
   console.log(`targets (< 100 ms median, < 100 KB, <= 3x Helvetica): ${ok ? 'met' : 'NOT met'}`);
 }

@@ -64,11 +64,21 @@ async function waitFor(url: string, child: ChildProcess, timeoutMs = 120_000): P
  * bench has built already), with the given environment on top of ours, NODE_ENV left as the caller's
  * shell has it (npm start sets none), stdout and stderr into a log file.
  */
-export async function startServer(script: string, port: number, env: Record<string, string>, logDir: string, probe = '/health'): Promise<Server> {
+export async function startServer(
+  script: string,
+  port: number,
+  env: Record<string, string>,
+  logDir: string,
+  probe = '/health',
+): Promise<Server> {
   const logFile = path.join(logDir, `${path.basename(script, '.js')}-${port}.log`);
   const out = fs.openSync(logFile, 'w');
   const started = performance.now();
-  const child = spawn(process.execPath, [path.join(rootDir, script)], { cwd: rootDir, env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', out, out] });
+  const child = spawn(process.execPath, [path.join(rootDir, script)], {
+    cwd: rootDir,
+    env: { ...process.env, ...env, PORT: String(port) },
+    stdio: ['ignore', out, out],
+  });
   fs.closeSync(out);
   running.add(child);
   child.once('exit', () => running.delete(child));
@@ -101,7 +111,10 @@ export async function startServer(script: string, port: number, env: Record<stri
 /** Signs in through the real form; returns the Cookie header of the session. */
 export async function signIn(base: string, username: string, password: string): Promise<string> {
   const page = await fetch(`${base}/login`);
-  const anon = page.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const anon = page.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
   const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1];
   if (!token) throw new Error('no CSRF token on /login');
   const res = await fetch(`${base}/login`, {
@@ -110,12 +123,19 @@ export async function signIn(base: string, username: string, password: string): 
     headers: { cookie: anon, 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ _csrf: token, username, password }),
   });
-  const sid = res.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c.startsWith('sf.sid='));
+  const sid = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .find((c) => c.startsWith('sf.sid='));
   if (res.status !== 303 || !sid) throw new Error(`sign-in as ${username} failed: ${res.status}`);
   return sid;
 }
 
-export async function getPage(base: string, pathname: string, cookie?: string): Promise<{ status: number; text: string; bytes: number }> {
+export async function getPage(
+  base: string,
+  pathname: string,
+  cookie?: string,
+): Promise<{ status: number; text: string; bytes: number }> {
   const res = await fetch(base + pathname, { headers: cookie ? { cookie } : {}, redirect: 'manual' });
   const buf = Buffer.from(await res.arrayBuffer());
   return { status: res.status, text: buf.toString('utf8'), bytes: buf.length };

@@ -13,7 +13,11 @@ export interface ReportFigure {
   maxMs: number;
 }
 
-async function timed(base: string, pathname: string, cookie: string): Promise<{ ms: number; status: number; bytes: number }> {
+async function timed(
+  base: string,
+  pathname: string,
+  cookie: string,
+): Promise<{ ms: number; status: number; bytes: number }> {
   const start = performance.now();
   const res = await fetch(base + pathname, { headers: { cookie }, redirect: 'manual' });
   const bytes = (await res.arrayBuffer()).byteLength;
@@ -46,8 +50,16 @@ export async function measureReports(set: BenchSet, app: Server, rounds: number)
     const times: number[] = [];
     for (let i = 0; i < Math.max(1, rounds); i++) times.push((await timed(app.base, pathname, cookie)).ms);
     times.sort((a, b) => a - b);
-    out.push({ name, status: warm.status, bytes: warm.bytes, medianMs: times[Math.floor(times.length / 2)], maxMs: times[times.length - 1] });
-    console.error(`  ${name.padEnd(34)} ${String(warm.status).padStart(3)} ${(warm.bytes / 1024).toFixed(1).padStart(8)} KB  median ${times[Math.floor(times.length / 2)].toFixed(0)} ms`);
+    out.push({
+      name,
+      status: warm.status,
+      bytes: warm.bytes,
+      medianMs: times[Math.floor(times.length / 2)],
+      maxMs: times[times.length - 1],
+    });
+    console.error(
+      `  ${name.padEnd(34)} ${String(warm.status).padStart(3)} ${(warm.bytes / 1024).toFixed(1).padStart(8)} KB  median ${times[Math.floor(times.length / 2)].toFixed(0)} ms`,
+    );
   }
   return out;
 }

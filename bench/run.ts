@@ -84,9 +84,20 @@ interface Load {
   errors: number;
 }
 
-async function load(url: string, headers: Record<string, string>, duration = DURATION, connections = CONNECTIONS): Promise<Load> {
+async function load(
+  url: string,
+  headers: Record<string, string>,
+  duration = DURATION,
+  connections = CONNECTIONS,
+): Promise<Load> {
   const r = await autocannon({ url, connections, duration, headers, timeout: 30 });
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors + r.timeouts };
+  return {
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    non2xx: r.non2xx,
+    errors: r.errors + r.timeouts,
+  };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -104,14 +115,18 @@ export interface PageFigures {
 
 async function sessionsFor(base: string, data: BenchData): Promise<Record<string, string>> {
   const cookies: Record<string, string> = {};
-  for (const [role, username] of Object.entries(data.users)) cookies[role] = await signIn(base, username, BENCH_PASSWORD);
+  for (const [role, username] of Object.entries(data.users))
+    cookies[role] = await signIn(base, username, BENCH_PASSWORD);
   return cookies;
 }
 
 async function resolvePath(set: BenchSet, base: string, spec: PageSpec, cookie: string | undefined): Promise<string> {
   if (spec.path.includes('MIDDLE')) {
     // The same depth in every set: half-way through the signed contracts (page 2,500 of the full set, 25 of the 1 %).
-    const [{ n }] = await set.db('contracts').whereIn('status', ['active', 'completed', 'terminated']).count({ n: '*' });
+    const [{ n }] = await set
+      .db('contracts')
+      .whereIn('status', ['active', 'completed', 'terminated'])
+      .count({ n: '*' });
     return spec.path.replace('MIDDLE', String(Math.max(1, Math.floor(Number(n) / 20 / 2))));
   }
   if (!spec.path.includes('LAST')) return spec.path;
@@ -122,7 +137,12 @@ async function resolvePath(set: BenchSet, base: string, spec: PageSpec, cookie: 
 
 function appEnv(set: BenchSet, uploadDir: string): Record<string, string> {
   // What an operator sets for `npm start`: where the data is, the audit key of that data. Nothing about speed.
-  const env: Record<string, string> = { ...set.env, AUDIT_KEY: BENCH_AUDIT_KEY, UPLOAD_DIR: uploadDir, MFA_KEY_FILE: path.join(uploadDir, 'mfa.key') };
+  const env: Record<string, string> = {
+    ...set.env,
+    AUDIT_KEY: BENCH_AUDIT_KEY,
+    UPLOAD_DIR: uploadDir,
+    MFA_KEY_FILE: path.join(uploadDir, 'mfa.key'),
+  };
   return env;
 }
 
@@ -132,11 +152,21 @@ async function countSessions(set: BenchSet): Promise<number> {
 }
 
 /** Pages of one set: app and baseline alternately, `rounds` times; with rounds 0 only the app, once. */
-async function measurePages(set: BenchSet, app: Server, baseline: Server | null, rounds: number, duration: number): Promise<PageFigures[]> {
+async function measurePages(
+  set: BenchSet,
+  app: Server,
+  baseline: Server | null,
+  rounds: number,
+  duration: number,
+): Promise<PageFigures[]> {
   const cookies = await sessionsFor(app.base, set.data);
   // The sample contract of a set generated before version 6 could be 0 (no 2026 contract in street 1
   // at scale 1): take the newest contract of the manager's street from the set itself.
-  const newest = await set.db('contracts').where('street_office_id', set.data.sample.streetOfficeId).max({ id: 'id' }).first();
+  const newest = await set
+    .db('contracts')
+    .where('street_office_id', set.data.sample.streetOfficeId)
+    .max({ id: 'id' })
+    .first();
   set.data.sample.contractId = Number(newest?.id ?? set.data.sample.contractId);
   const out: PageFigures[] = [];
   for (const spec of pagesFor(set.data)) {
@@ -144,7 +174,15 @@ async function measurePages(set: BenchSet, app: Server, baseline: Server | null,
     const pathname = await resolvePath(set, app.base, spec, cookie);
     const probe = await getPage(app.base, pathname, cookie);
     const headers: Record<string, string> = cookie ? { cookie } : {};
-    const fig: PageFigures = { name: spec.name, path: pathname, bytes: probe.bytes, status: probe.status, app: [], baseline: [], ratio: { min: 0, median: 0, max: 0 } };
+    const fig: PageFigures = {
+      name: spec.name,
+      path: pathname,
+      bytes: probe.bytes,
+      status: probe.status,
+      app: [],
+      baseline: [],
+      ratio: { min: 0, median: 0, max: 0 },
+    };
     const n = Math.max(1, rounds);
     for (let r = 0; r < n; r++) {
       fig.app.push(await load(app.base + pathname, headers, duration));
@@ -155,7 +193,13 @@ async function measurePages(set: BenchSet, app: Server, baseline: Server | null,
       fig.ratio = { min: Math.min(...ratios), median: median(ratios), max: Math.max(...ratios) };
     }
     const last = fig.app[fig.app.length - 1];
-    console.error(`  ${spec.name.padEnd(30)} ${String(probe.status).padStart(3)} ${(probe.bytes / 1024).toFixed(1).padStart(6)} KB  ${median(fig.app.map((a) => a.rps)).toFixed(0).padStart(6)} req/s  p50 ${last.p50} ms${baseline ? `  ratio ${fig.ratio.median.toFixed(3)}` : ''}`);
+    console.error(
+      `  ${spec.name.padEnd(30)} ${String(probe.status).padStart(3)} ${(probe.bytes / 1024).toFixed(1).padStart(6)} KB  ${median(
+        fig.app.map((a) => a.rps),
+      )
+        .toFixed(0)
+        .padStart(6)} req/s  p50 ${last.p50} ms${baseline ? `  ratio ${fig.ratio.median.toFixed(3)}` : ''}`,
+    );
     out.push(fig);
   }
   return out;
@@ -167,7 +211,6 @@ async function anonymousWrites(set: BenchSet, app: Server): Promise<{ requests: 
   const r = await autocannon({ url: `${app.base}/calls`, connections: 4, duration: Math.min(DURATION, 3) });
   return { requests: r.requests.total, sessionRowsAdded: (await countSessions(set)) - before };
 }
-
 
 function fmt(n: number, digits = 0) {
   return Number.isFinite(n) ? n.toFixed(digits) : '—';
@@ -188,17 +231,31 @@ function printTable(results: {
 }) {
   const lines = pageLines(results.pages);
   lines.push('');
-  for (const r of results.reports) lines.push(`${(r.name + (r.status !== 200 ? ` [${r.status}]` : '')).padEnd(34)} ${(r.bytes / 1024).toFixed(1).padStart(8)} KB  median ${fmt(r.medianMs)} ms, max ${fmt(r.maxMs)} ms`);
+  for (const r of results.reports)
+    lines.push(
+      `${(r.name + (r.status !== 200 ? ` [${r.status}]` : '')).padEnd(34)} ${(r.bytes / 1024).toFixed(1).padStart(8)} KB  median ${fmt(r.medianMs)} ms, max ${fmt(r.maxMs)} ms`,
+    );
   lines.push('');
-  for (const w of results.writes) lines.push(`writes, ${w.kind} on ${w.database}, ${w.connections} connections: ${w.note ?? `${fmt(w.perSecond, 1)}/s (${w.ok} ok, ${w.failed} failed), p50 ${fmt(w.p50)} ms`}`);
+  for (const w of results.writes)
+    lines.push(
+      `writes, ${w.kind} on ${w.database}, ${w.connections} connections: ${w.note ?? `${fmt(w.perSecond, 1)}/s (${w.ok} ok, ${w.failed} failed), p50 ${fmt(w.p50)} ms`}`,
+    );
   const sorted = [...results.proof.ms].sort((a, b) => a - b);
-  lines.push(`ledger-balance proof (funds:reconcile: reconcile, negativeHoldings, paymentInvariants) on ${results.proof.database} over ${results.proof.entries.toLocaleString('en')} entries: ${sorted.map((ms) => fmt(ms)).join(' / ')} ms (median ${fmt(sorted[Math.floor(sorted.length / 2)])}), ${results.proof.problems} problems`);
-  lines.push(`peak RSS of the app under the page load: ${fmt(results.pagesPeakRssMb, 0)} MB, over the whole run (reports and writes too): ${fmt(results.peakRssMb, 0)} MB; start to first answer on the existing set: ${fmt(results.startMs)} ms wall, ${fmt(results.startCpuMs)} ms CPU`);
-  lines.push(`anonymous GET /calls: ${results.anon.requests} requests, ${results.anon.sessionRowsAdded} session rows written; log: ${fmt(results.logBytesPerRequest)} bytes per request`);
+  lines.push(
+    `ledger-balance proof (funds:reconcile: reconcile, negativeHoldings, paymentInvariants) on ${results.proof.database} over ${results.proof.entries.toLocaleString('en')} entries: ${sorted.map((ms) => fmt(ms)).join(' / ')} ms (median ${fmt(sorted[Math.floor(sorted.length / 2)])}), ${results.proof.problems} problems`,
+  );
+  lines.push(
+    `peak RSS of the app under the page load: ${fmt(results.pagesPeakRssMb, 0)} MB, over the whole run (reports and writes too): ${fmt(results.peakRssMb, 0)} MB; start to first answer on the existing set: ${fmt(results.startMs)} ms wall, ${fmt(results.startCpuMs)} ms CPU`,
+  );
+  lines.push(
+    `anonymous GET /calls: ${results.anon.requests} requests, ${results.anon.sessionRowsAdded} session rows written; log: ${fmt(results.logBytesPerRequest)} bytes per request`,
+  );
   if (typeof results.instances === 'string') lines.push(`two instances on one PostgreSQL: ${results.instances}`);
   else {
     const t = results.instances;
-    lines.push(`two instances on one PostgreSQL: ${fmt(t.rps)} req/s over both (${t.page}), session made on A honoured by B: ${t.sessionAcross}, writes ${t.writesOk} answered ok / ${t.rowsAdded} rows added (lost: ${t.writesOk - t.rowsAdded}), audit chain verifies: ${t.chainOk} (${t.events} events)`);
+    lines.push(
+      `two instances on one PostgreSQL: ${fmt(t.rps)} req/s over both (${t.page}), session made on A honoured by B: ${t.sessionAcross}, writes ${t.writesOk} answered ok / ${t.rowsAdded} rows added (lost: ${t.writesOk - t.rowsAdded}), audit chain verifies: ${t.chainOk} (${t.events} events)`,
+    );
   }
   console.log(lines.join('\n'));
 }
@@ -216,7 +273,9 @@ function pageLines(pages: PageFigures[]): string[] {
     const p50 = median(p.app.map((a) => a.p50));
     const p99 = median(p.app.map((a) => a.p99));
     const base = p.baseline.length ? median(p.baseline.map((b) => b.rps)) : NaN;
-    const ratio = p.baseline.length ? `${p.ratio.min.toFixed(3)}/${p.ratio.median.toFixed(3)}/${p.ratio.max.toFixed(3)}` : '—';
+    const ratio = p.baseline.length
+      ? `${p.ratio.min.toFixed(3)}/${p.ratio.median.toFixed(3)}/${p.ratio.max.toFixed(3)}`
+      : '—';
     const bad = p.app.reduce((s, a) => s + a.non2xx + a.errors, 0);
     lines.push(
       `${(p.name + (p.status !== 200 || bad ? ` [${p.status}${bad ? `, ${bad} non-2xx` : ''}]` : '')).padEnd(30)} ${(p.bytes / 1024).toFixed(1).padStart(6)} ${fmt(rps).padStart(7)} ${fmt(p50).padStart(5)} ${fmt(p99).padStart(5)} ${fmt(base).padStart(8)} ${ratio.padStart(20)} ${fmt(p.smallP50 ?? NaN).padStart(6)} ${p.smallP50 ? fmt(p50 / Math.max(1, p.smallP50), 2).padStart(7) : '—'.padStart(7)}`,
@@ -227,7 +286,12 @@ function pageLines(pages: PageFigures[]): string[] {
 
 async function main() {
   const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'streetfund-bench-'));
-  console.error(`bench: full scale ${FULL}${SMALL ? `, small ${SMALL}` : ''}, ${CONNECTIONS} connections, ${DURATION} s per run, ${ROUNDS} rounds; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; logs in ${logDir}`);
+  console.error(
+    `bench: full scale ${FULL}${SMALL ? `, small ${SMALL}` : ''}, ${CONNECTIONS} connections, ${DURATION} s per run, ${ROUNDS} rounds; load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}; logs in ${logDir}`,
+  );
   const baseline = await startServer('dist/bench/baseline.js', PORTS.baseline, {}, logDir, '/page/0');
 
   // The small set first (app only, once): its p50 per page for the scaling ratio.
@@ -253,9 +317,16 @@ async function main() {
   const pagesPeakRssMb = app.peakRssMb();
   if (PAGES_ONLY) {
     for (const p of pages) p.smallP50 = smallP50.get(p.name);
-    console.log(`\nStreetfund bench (pages only), ${new Date().toISOString()}, scale ${FULL} (SQLite), load average at the end ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+    console.log(
+      `\nStreetfund bench (pages only), ${new Date().toISOString()}, scale ${FULL} (SQLite), load average at the end ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+    );
     printPages(pages);
-    console.log(`peak RSS of the app under the page load: ${fmt(pagesPeakRssMb, 0)} MB; start to first answer: ${fmt(app.startMs)} ms wall, ${fmt(app.startCpuMs)} ms CPU`);
+    console.log(
+      `peak RSS of the app under the page load: ${fmt(pagesPeakRssMb, 0)} MB; start to first answer: ${fmt(app.startMs)} ms wall, ${fmt(app.startCpuMs)} ms CPU`,
+    );
     await app.stop();
     await set.db.destroy();
     await baseline.stop();
@@ -269,7 +340,12 @@ async function main() {
   const writes: WriteFigures[] = [await measureWrites(set, app, 'SQLite', DURATION)];
   const approvals: ApprovalFigures[] = [await measureApprovals(set, app, uploads, 'SQLite', DURATION, APPROVALS)];
   const proofs = [approvals[0].proof, await ledgerProof(set.db), await ledgerProof(set.db)];
-  const proof = { database: 'SQLite', entries: proofs[0].entries, problems: proofs.reduce((n, p) => n + p.problems, 0), ms: proofs.map((p) => p.ms) };
+  const proof = {
+    database: 'SQLite',
+    entries: proofs[0].entries,
+    problems: proofs.reduce((n, p) => n + p.problems, 0),
+    ms: proofs.map((p) => p.ms),
+  };
   const peakRssMb = app.peakRssMb();
   const startMs = app.startMs;
   const startCpuMs = app.startCpuMs;
@@ -287,23 +363,70 @@ async function main() {
     await one.stop();
     instances = await twoInstances(pg, appEnv(pg, pgUploads), logDir, DURATION, [PORTS.app, PORTS.second]);
     await pg.db.destroy();
-  } else for (const kind of ['bid submissions', 'payment approvals']) writes.push({ kind, database: 'PostgreSQL', connections: 4, perSecond: NaN, ok: 0, failed: 0, p50: NaN, note: 'not measured: BENCH_PG_URL not set' });
-  for (const a of approvals) writes.push({ ...a, note: `${fmt(a.perSecond, 1)}/s (${a.released} released of ${a.proposals} proposals waiting, ${a.ok} answered 303, ${a.failed} other), p50 ${fmt(a.p50)} ms; afterwards ${a.problems.length ? `PROBLEMS: ${a.problems.slice(0, 5).join('; ')}` : 'each released exactly once and funds:reconcile finds nothing'}` });
+  } else
+    for (const kind of ['bid submissions', 'payment approvals'])
+      writes.push({
+        kind,
+        database: 'PostgreSQL',
+        connections: 4,
+        perSecond: NaN,
+        ok: 0,
+        failed: 0,
+        p50: NaN,
+        note: 'not measured: BENCH_PG_URL not set',
+      });
+  for (const a of approvals)
+    writes.push({
+      ...a,
+      note: `${fmt(a.perSecond, 1)}/s (${a.released} released of ${a.proposals} proposals waiting, ${a.ok} answered 303, ${a.failed} other), p50 ${fmt(a.p50)} ms; afterwards ${a.problems.length ? `PROBLEMS: ${a.problems.slice(0, 5).join('; ')}` : 'each released exactly once and funds:reconcile finds nothing'}`,
+    });
   const approvalProblems = approvals.flatMap((a) => a.problems);
 
-  const results = { when: new Date().toISOString(), loadAverage: os.loadavg(), scale: FULL, small: SMALL, duration: DURATION, connections: CONNECTIONS, rounds: ROUNDS, pages, startMs, startCpuMs, pagesPeakRssMb, peakRssMb, anon, writes, proof, instances, logBytesPerRequest, reports };
+  const results = {
+    when: new Date().toISOString(),
+    loadAverage: os.loadavg(),
+    scale: FULL,
+    small: SMALL,
+    duration: DURATION,
+    connections: CONNECTIONS,
+    rounds: ROUNDS,
+    pages,
+    startMs,
+    startCpuMs,
+    pagesPeakRssMb,
+    peakRssMb,
+    anon,
+    writes,
+    proof,
+    instances,
+    logBytesPerRequest,
+    reports,
+  };
   fs.mkdirSync(benchDataDir(), { recursive: true });
   const file = path.join(benchDataDir(), `results-${results.when.replace(/[:.]/g, '-')}.json`);
   fs.writeFileSync(file, JSON.stringify(results, null, 2));
-  console.log(`\nStreetfund bench, ${results.when}, scale ${FULL} (SQLite), load average at the end ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `\nStreetfund bench, ${results.when}, scale ${FULL} (SQLite), load average at the end ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   printTable(results);
   console.log(`(figures also in ${path.relative(rootDir, file)})`);
   fs.rmSync(logDir, { recursive: true, force: true });
-  if (approvalProblems.length) throw new Error(`payment approvals: ${approvalProblems.length} problems, e.g. ${approvalProblems[0]}`);
+  if (approvalProblems.length)
+    throw new Error(`payment approvals: ${approvalProblems.length} problems, e.g. ${approvalProblems[0]}`);
 
   // The PDFs last, in their own process (bench/pdf.ts; also `npm run bench:pdf`).
   console.log('');
-  const pdf = spawnSync(process.execPath, [path.join(rootDir, 'dist/bench/pdf.js')], { stdio: 'inherit', env: { ...process.env, BENCH_ROUNDS: smoke ? '3' : (process.env.BENCH_ROUNDS ?? '50'), BENCH_WARMUP: smoke ? '1' : '10' } });
+  const pdf = spawnSync(process.execPath, [path.join(rootDir, 'dist/bench/pdf.js')], {
+    stdio: 'inherit',
+    env: {
+      ...process.env,
+      BENCH_ROUNDS: smoke ? '3' : (process.env.BENCH_ROUNDS ?? '50'),
+      BENCH_WARMUP: smoke ? '1' : '10',
+    },
+  });
   if (pdf.status !== 0) throw new Error(`bench/pdf.js exited with ${pdf.status}`);
 }
 

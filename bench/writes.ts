@@ -20,8 +20,12 @@ const BOUNDARY = '----streetfund-bench-boundary';
 export function minimalPdf(): Buffer {
   const head = '%PDF-1.4\n';
   const body = `${head}1 0 obj<<>>endobj\n`;
-  const entry = (offset: number, gen: string, kind: 'f' | 'n') => `${String(offset).padStart(10, '0')} ${gen} ${kind} \n`;
-  return Buffer.from(`${body}xref\n0 2\n${entry(0, '65535', 'f')}${entry(head.length, '00000', 'n')}trailer<</Size 2>>\nstartxref\n${body.length}\n%%EOF\n`, 'latin1');
+  const entry = (offset: number, gen: string, kind: 'f' | 'n') =>
+    `${String(offset).padStart(10, '0')} ${gen} ${kind} \n`;
+  return Buffer.from(
+    `${body}xref\n0 2\n${entry(0, '65535', 'f')}${entry(head.length, '00000', 'n')}trailer<</Size 2>>\nstartxref\n${body.length}\n%%EOF\n`,
+    'latin1',
+  );
 }
 const PROPOSAL = minimalPdf();
 
@@ -40,8 +44,15 @@ export function bidBody(csrf: string, priceYuan: string): Buffer {
     line1Amount: priceYuan,
   };
   const parts: Buffer[] = [];
-  for (const [k, v] of Object.entries(fields)) parts.push(Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
-  parts.push(Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="proposal"; filename="方案.pdf"\r\nContent-Type: application/pdf\r\n\r\n`), PROPOSAL, Buffer.from(`\r\n--${BOUNDARY}--\r\n`));
+  for (const [k, v] of Object.entries(fields))
+    parts.push(Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  parts.push(
+    Buffer.from(
+      `--${BOUNDARY}\r\nContent-Disposition: form-data; name="proposal"; filename="方案.pdf"\r\nContent-Type: application/pdf\r\n\r\n`,
+    ),
+    PROPOSAL,
+    Buffer.from(`\r\n--${BOUNDARY}--\r\n`),
+  );
   return Buffer.concat(parts);
 }
 
@@ -57,8 +68,18 @@ export interface BidJob {
  */
 export async function bidJobs(set: BenchSet, bases: string[], users: number, firstOrganization = 1): Promise<BidJob[]> {
   const now = new Date().toISOString();
-  const calls = (await set.db('calls').where('status', 'published').where('closes_at', '>', now).orderBy('id').limit(400).pluck('id')).map(Number);
-  const taken = new Set((await set.db('bids').whereIn('call_id', calls).whereNot('status', 'withdrawn').select('call_id', 'organization_id')).map((b) => `${b.call_id}:${b.organization_id}`));
+  const calls = (
+    await set.db('calls').where('status', 'published').where('closes_at', '>', now).orderBy('id').limit(400).pluck('id')
+  ).map(Number);
+  const taken = new Set(
+    (
+      await set
+        .db('bids')
+        .whereIn('call_id', calls)
+        .whereNot('status', 'withdrawn')
+        .select('call_id', 'organization_id')
+    ).map((b) => `${b.call_id}:${b.organization_id}`),
+  );
   const jobs: BidJob[] = [];
   for (let u = firstOrganization; u < Math.min(firstOrganization + users, set.data.volumes.organizations + 1); u++) {
     const base = bases[u % bases.length];
@@ -67,14 +88,25 @@ export async function bidJobs(set: BenchSet, bases: string[], users: number, fir
     const form = await getPage(base, '/dashboard', cookie);
     const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)?.[1];
     if (!csrf) throw new Error(`no bid form for org${u} (status ${form.status})`);
-    for (const call of calls) if (!taken.has(`${call}:${u}`)) jobs.push({ path: `/calls/${call}/bids`, cookie, body: bidBody(csrf, `${10000 + u}.${String(call % 100).padStart(2, '0')}`) });
+    for (const call of calls)
+      if (!taken.has(`${call}:${u}`))
+        jobs.push({
+          path: `/calls/${call}/bids`,
+          cookie,
+          body: bidBody(csrf, `${10000 + u}.${String(call % 100).padStart(2, '0')}`),
+        });
   }
   // Interleave organizations, so the connections do not queue on one organization's calls.
   return jobs.sort((a, b) => Number(/\d+/.exec(a.path)![0]) - Number(/\d+/.exec(b.path)![0]));
 }
 
 /** Sends the jobs over `connections`, for `duration` seconds or until they run out; counts 303 (submitted) as ok. */
-export async function sendBids(base: string, jobs: BidJob[], connections: number, duration: number): Promise<{ ok: number; failed: number; seconds: number; p50: number }> {
+export async function sendBids(
+  base: string,
+  jobs: BidJob[],
+  connections: number,
+  duration: number,
+): Promise<{ ok: number; failed: number; seconds: number; p50: number }> {
   if (jobs.length === 0) return { ok: 0, failed: 0, seconds: 0, p50: NaN };
   let next = 0;
   let ok = 0;
@@ -90,7 +122,13 @@ export async function sendBids(base: string, jobs: BidJob[], connections: number
         method: 'POST',
         setupRequest: (req) => {
           const job = jobs[next++ % jobs.length];
-          return { ...req, method: 'POST', path: job.path, headers: { cookie: job.cookie, 'content-type': `multipart/form-data; boundary=${BOUNDARY}` }, body: job.body };
+          return {
+            ...req,
+            method: 'POST',
+            path: job.path,
+            headers: { cookie: job.cookie, 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+            body: job.body,
+          };
         },
       },
     ],
@@ -100,10 +138,23 @@ export async function sendBids(base: string, jobs: BidJob[], connections: number
   return { ok, failed, seconds: (performance.now() - started) / 1000, p50: result.latency.p50 };
 }
 
-export async function measureWrites(set: BenchSet, app: Server, database: string, duration: number): Promise<WriteFigures> {
+export async function measureWrites(
+  set: BenchSet,
+  app: Server,
+  database: string,
+  duration: number,
+): Promise<WriteFigures> {
   const jobs = await bidJobs(set, [app.base], 20, 1);
   const before = Number((await set.db('bids').count({ n: '*' }))[0].n);
   const r = await sendBids(app.base, jobs, 4, duration);
   const added = Number((await set.db('bids').count({ n: '*' }))[0].n) - before;
-  return { kind: 'bid submissions', database, connections: 4, perSecond: r.seconds ? added / r.seconds : 0, ok: r.ok, failed: r.failed, p50: r.p50 };
+  return {
+    kind: 'bid submissions',
+    database,
+    connections: 4,
+    perSecond: r.seconds ? added / r.seconds : 0,
+    ok: r.ok,
+    failed: r.failed,
+    p50: r.p50,
+  };
 }

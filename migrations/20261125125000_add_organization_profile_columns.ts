@@ -17,6 +17,14 @@ export async function up(db: Knex): Promise<void> {
 
 export async function down(db: Knex): Promise<void> {
   await db.schema.alterTable('organizations', (t) => {
-    t.dropColumns('org_type', 'legal_representative', 'contact_person', 'contact_phone', 'contact_email', 'founded_on', 'certified_social_workers');
+    t.dropColumns(
+      'org_type',
+      'legal_representative',
+      'contact_person',
+      'contact_phone',
+      'contact_email',
+      'founded_on',
+      'certified_social_workers',
+    );
   });
 }

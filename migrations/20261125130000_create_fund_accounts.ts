@@ -18,7 +18,11 @@ export async function up(db: Knex): Promise<void> {
     t.index(['year', 'street_office_id'], 'fund_accounts_year_street_idx');
     t.check("source in ('fiscal', 'lottery', 'development_fund', 'donation')", [], 'fund_accounts_source_check');
     t.check('year between 2000 and 2100', [], 'fund_accounts_year_check');
-    t.check('allocated_fen >= 0 and reserved_fen >= 0 and committed_fen >= 0 and paid_fen >= 0', [], 'fund_accounts_not_negative');
+    t.check(
+      'allocated_fen >= 0 and reserved_fen >= 0 and committed_fen >= 0 and paid_fen >= 0',
+      [],
+      'fund_accounts_not_negative',
+    );
     t.check('reserved_fen + committed_fen + paid_fen <= allocated_fen', [], 'fund_accounts_covered');
   });
 }

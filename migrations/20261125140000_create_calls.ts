@@ -29,9 +29,17 @@ export async function up(db: Knex): Promise<void> {
     t.integer('created_by').unsigned().nullable().references('users.id');
     t.string('created_at', 24).notNullable();
     t.string('updated_at', 24).notNullable();
-    t.check('weight_self + weight_manager + weight_peer + weight_citizen + weight_third_party = 100', [], 'calls_evaluation_weights_sum');
+    t.check(
+      'weight_self + weight_manager + weight_peer + weight_citizen + weight_third_party = 100',
+      [],
+      'calls_evaluation_weights_sum',
+    );
     t.check('budget_fen > 0', [], 'calls_budget_positive');
-    t.check('per_project_cap_fen is null or (per_project_cap_fen > 0 and per_project_cap_fen <= budget_fen)', [], 'calls_cap_within_pool');
+    t.check(
+      'per_project_cap_fen is null or (per_project_cap_fen > 0 and per_project_cap_fen <= budget_fen)',
+      [],
+      'calls_cap_within_pool',
+    );
     // Public list: by status, sorted by closing time; a street office's own list; calls of an item.
     t.index(['status', 'closes_at'], 'calls_status_closes_idx');
     t.index(['street_office_id', 'status', 'closes_at'], 'calls_street_status_idx');

@@ -28,7 +28,9 @@ export async function up(db: Knex): Promise<void> {
     t.index(['organization_id', 'id'], 'bids_org_idx');
   });
   // One active (draft or submitted) bid per organization per call; the database decides races.
-  await db.raw(`CREATE UNIQUE INDEX bids_one_active_per_org ON bids (call_id, organization_id) WHERE status <> 'withdrawn'`);
+  await db.raw(
+    `CREATE UNIQUE INDEX bids_one_active_per_org ON bids (call_id, organization_id) WHERE status <> 'withdrawn'`,
+  );
 }
 
 export async function down(db: Knex): Promise<void> {

@@ -12,7 +12,9 @@ export async function up(db: Knex): Promise<void> {
     await db.raw(`CREATE TRIGGER bids_ref_default AFTER INSERT ON bids WHEN NEW.ref IS NULL
       BEGIN UPDATE bids SET ref = lower(hex(randomblob(8))) WHERE id = NEW.id; END`);
   } else {
-    await db.raw(`ALTER TABLE bids ADD COLUMN ref varchar(16) NOT NULL DEFAULT substr(replace(gen_random_uuid()::text, '-', ''), 1, 16)`);
+    await db.raw(
+      `ALTER TABLE bids ADD COLUMN ref varchar(16) NOT NULL DEFAULT substr(replace(gen_random_uuid()::text, '-', ''), 1, 16)`,
+    );
   }
   await db.schema.alterTable('bids', (t) => t.unique(['ref'], { indexName: 'bids_ref_unique' }));
 }

@@ -12,7 +12,9 @@ export async function up(db: Knex): Promise<void> {
     await db.raw(`CREATE TRIGGER bid_files_ref_default AFTER INSERT ON bid_files WHEN NEW.ref IS NULL
       BEGIN UPDATE bid_files SET ref = lower(hex(randomblob(8))) WHERE id = NEW.id; END`);
   } else {
-    await db.raw(`ALTER TABLE bid_files ADD COLUMN ref varchar(16) NOT NULL DEFAULT substr(replace(gen_random_uuid()::text, '-', ''), 1, 16)`);
+    await db.raw(
+      `ALTER TABLE bid_files ADD COLUMN ref varchar(16) NOT NULL DEFAULT substr(replace(gen_random_uuid()::text, '-', ''), 1, 16)`,
+    );
   }
   await db.schema.alterTable('bid_files', (t) => t.unique(['ref'], { indexName: 'bid_files_ref_unique' }));
 }

@@ -16,7 +16,8 @@ const OLD_KINDS = "kind in ('allocation', 'reversal', 'reservation', 'reservatio
 const NEW_KINDS =
   "kind in ('allocation', 'reversal', 'reservation', 'reservation_release', 'commitment', 'payment', 'commitment_increase', 'commitment_release', 'payment_reversal')";
 const REVERSES_REQUIRED = "kind not in ('reversal', 'payment_reversal') or reverses_entry_id is not null";
-const HOLDER_REQUIRED = "kind not in ('commitment_increase', 'commitment_release', 'payment_reversal') or award_item_id is not null";
+const HOLDER_REQUIRED =
+  "kind not in ('commitment_increase', 'commitment_release', 'payment_reversal') or award_item_id is not null";
 
 const oldCheck = `constraint fund_entries_kind_check check (${OLD_KINDS})`;
 const newChecks =

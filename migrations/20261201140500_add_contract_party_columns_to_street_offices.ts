@@ -16,7 +16,8 @@ export async function down(db: Knex): Promise<void> {
   if (db.client.config.client === 'sqlite3') {
     // In place: knex would rebuild the table, which the whole schema references.
     await db.raw('DROP INDEX street_offices_short_code_unique');
-    for (const column of ['short_code', 'legal_representative', 'address']) await db.raw(`ALTER TABLE street_offices DROP COLUMN ${column}`);
+    for (const column of ['short_code', 'legal_representative', 'address'])
+      await db.raw(`ALTER TABLE street_offices DROP COLUMN ${column}`);
     return;
   }
   await db.schema.alterTable('street_offices', (t) => {

@@ -8,7 +8,9 @@ const CHECK = 'max_advance_percent >= 0 and max_advance_percent <= 100';
 
 export async function up(db: Knex): Promise<void> {
   if (db.client.config.client === 'sqlite3') {
-    await db.raw(`ALTER TABLE calls ADD COLUMN max_advance_percent integer NOT NULL DEFAULT 30 CONSTRAINT calls_max_advance_percent_range CHECK (${CHECK})`);
+    await db.raw(
+      `ALTER TABLE calls ADD COLUMN max_advance_percent integer NOT NULL DEFAULT 30 CONSTRAINT calls_max_advance_percent_range CHECK (${CHECK})`,
+    );
     return;
   }
   await db.schema.alterTable('calls', (t) => {

@@ -44,8 +44,16 @@ export async function up(db: Knex): Promise<void> {
     t.unique(['number'], { indexName: 'contracts_number_unique' });
     t.unique(['street_office_id', 'year', 'seq'], { indexName: 'contracts_street_year_seq_unique' });
     t.unique(['award_item_id'], { indexName: 'contracts_one_per_award_item' });
-    t.check("status in ('draft', 'sent', 'accepted', 'active', 'completed', 'terminated')", [], 'contracts_status_known');
-    t.check("status not in ('active', 'completed', 'terminated') or (signed_at is not null and pdf_sha256 is not null)", [], 'contracts_signed_has_pdf');
+    t.check(
+      "status in ('draft', 'sent', 'accepted', 'active', 'completed', 'terminated')",
+      [],
+      'contracts_status_known',
+    );
+    t.check(
+      "status not in ('active', 'completed', 'terminated') or (signed_at is not null and pdf_sha256 is not null)",
+      [],
+      'contracts_signed_has_pdf',
+    );
     t.check("status <> 'terminated' or termination_reason is not null", [], 'contracts_terminated_has_reason');
     t.index(['street_office_id', 'status', 'year'], 'contracts_street_status_idx');
     t.index(['organization_id', 'status'], 'contracts_organization_idx');

@@ -24,13 +24,21 @@ export async function up(db: Knex): Promise<void> {
     t.string('decided_at', 24);
     t.string('decision_comment', 2000);
     t.unique(['contract_id', 'version'], { indexName: 'contract_versions_unique' });
-    t.check("status in ('draft', 'current', 'superseded', 'proposed', 'rejected')", [], 'contract_versions_status_known');
+    t.check(
+      "status in ('draft', 'current', 'superseded', 'proposed', 'rejected')",
+      [],
+      'contract_versions_status_known',
+    );
     t.check('amount_fen > 0', [], 'contract_versions_amount_positive');
     t.check('period_start <= period_end', [], 'contract_versions_period_order');
   });
   // At most one amendment waiting for the organization, and one version in force.
-  await db.raw(`CREATE UNIQUE INDEX contract_versions_one_proposed ON contract_versions (contract_id) WHERE status = 'proposed'`);
-  await db.raw(`CREATE UNIQUE INDEX contract_versions_one_current ON contract_versions (contract_id) WHERE status in ('draft', 'current')`);
+  await db.raw(
+    `CREATE UNIQUE INDEX contract_versions_one_proposed ON contract_versions (contract_id) WHERE status = 'proposed'`,
+  );
+  await db.raw(
+    `CREATE UNIQUE INDEX contract_versions_one_current ON contract_versions (contract_id) WHERE status in ('draft', 'current')`,
+  );
 }
 
 export async function down(db: Knex): Promise<void> {

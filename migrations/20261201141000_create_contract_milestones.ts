@@ -27,11 +27,27 @@ export async function up(db: Knex): Promise<void> {
     t.unique(['contract_id', 'seq'], { indexName: 'contract_milestones_seq_unique' });
     t.index(['due_date'], 'contract_milestones_due_idx');
     t.check('amount_fen >= 0', [], 'contract_milestones_amount_nonnegative');
-    t.check('pass_score is null or (pass_score >= 0 and pass_score <= 100)', [], 'contract_milestones_pass_score_range');
+    t.check(
+      'pass_score is null or (pass_score >= 0 and pass_score <= 100)',
+      [],
+      'contract_milestones_pass_score_range',
+    );
     t.check("partial_rule in ('none', 'pro_rata')", [], 'contract_milestones_partial_rule_known');
-    t.check("partial_rule <> 'pro_rata' or (floor_score is not null and pass_score is not null and floor_score >= 0 and floor_score < pass_score)", [], 'contract_milestones_floor_below_pass');
-    t.check('weight_self + weight_manager + weight_peer + weight_citizen + weight_third_party = 100', [], 'contract_milestones_weights_sum');
-    t.check("settlement is null or settlement in ('paid', 'withheld', 'partial')", [], 'contract_milestones_settlement_known');
+    t.check(
+      "partial_rule <> 'pro_rata' or (floor_score is not null and pass_score is not null and floor_score >= 0 and floor_score < pass_score)",
+      [],
+      'contract_milestones_floor_below_pass',
+    );
+    t.check(
+      'weight_self + weight_manager + weight_peer + weight_citizen + weight_third_party = 100',
+      [],
+      'contract_milestones_weights_sum',
+    );
+    t.check(
+      "settlement is null or settlement in ('paid', 'withheld', 'partial')",
+      [],
+      'contract_milestones_settlement_known',
+    );
     t.check('(settlement is null) = (settled_at is null)', [], 'contract_milestones_settled_together');
   });
 }

@@ -36,12 +36,22 @@ export async function up(db: Knex): Promise<void> {
     t.check('version >= 1', [], 'milestone_reports_version_positive');
     t.check('people_served >= 0 and sessions_held >= 0', [], 'milestone_reports_counts_nonnegative');
     t.check('self_score >= 0 and self_score <= 10000', [], 'milestone_reports_self_score_range');
-    t.check("status = 'draft' or (people_served is not null and sessions_held is not null and self_score is not null and self_comment is not null)", [], 'milestone_reports_submitted_complete');
+    t.check(
+      "status = 'draft' or (people_served is not null and sessions_held is not null and self_score is not null and self_comment is not null)",
+      [],
+      'milestone_reports_submitted_complete',
+    );
     t.check("(status = 'draft') = (submitted_at is null)", [], 'milestone_reports_submitted_has_time');
-    t.check("(status = 'returned') = (returned_at is not null and return_reason is not null)", [], 'milestone_reports_returned_has_reason');
+    t.check(
+      "(status = 'returned') = (returned_at is not null and return_reason is not null)",
+      [],
+      'milestone_reports_returned_has_reason',
+    );
   });
   // One version open (a draft or a submitted one) per milestone: two submissions at once make one.
-  await db.raw("create unique index milestone_reports_one_open on milestone_reports (contract_id, milestone_seq) where status in ('draft', 'submitted')");
+  await db.raw(
+    "create unique index milestone_reports_one_open on milestone_reports (contract_id, milestone_seq) where status in ('draft', 'submitted')",
+  );
 }
 
 export async function down(db: Knex): Promise<void> {

@@ -29,9 +29,17 @@ export async function up(db: Knex): Promise<void> {
     t.unique(['contract_id', 'milestone_seq'], { indexName: 'milestone_evaluations_milestone_unique' });
     t.index(['street_office_id', 'status'], 'milestone_evaluations_street_status_idx');
     t.check("status in ('open', 'closed')", [], 'milestone_evaluations_status_known');
-    t.check('manager_score is null or (manager_score >= 0 and manager_score <= 10000)', [], 'milestone_evaluations_manager_score_range');
+    t.check(
+      'manager_score is null or (manager_score >= 0 and manager_score <= 10000)',
+      [],
+      'milestone_evaluations_manager_score_range',
+    );
     t.check('(manager_score is null) = (manager_comment is null)', [], 'milestone_evaluations_manager_comment');
-    t.check('total_score is null or (total_score >= 0 and total_score <= 10000)', [], 'milestone_evaluations_total_range');
+    t.check(
+      'total_score is null or (total_score >= 0 and total_score <= 10000)',
+      [],
+      'milestone_evaluations_total_range',
+    );
     t.check("grade is null or grade in ('excellent', 'good', 'pass', 'fail')", [], 'milestone_evaluations_grade_known');
     t.check('stars is null or (stars >= 1 and stars <= 5)', [], 'milestone_evaluations_stars_range');
     t.check(

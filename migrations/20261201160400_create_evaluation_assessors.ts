@@ -23,10 +23,22 @@ export async function up(db: Knex): Promise<void> {
     t.index(['user_id'], 'evaluation_assessors_user_idx');
     t.index(['organization_id'], 'evaluation_assessors_org_idx');
     t.check("source in ('peer', 'third_party')", [], 'evaluation_assessors_source_known');
-    t.check("(source = 'peer') = (organization_id is not null and user_id is null)", [], 'evaluation_assessors_peer_is_org');
-    t.check("(source = 'third_party') = (user_id is not null and organization_id is null)", [], 'evaluation_assessors_third_party_is_user');
+    t.check(
+      "(source = 'peer') = (organization_id is not null and user_id is null)",
+      [],
+      'evaluation_assessors_peer_is_org',
+    );
+    t.check(
+      "(source = 'third_party') = (user_id is not null and organization_id is null)",
+      [],
+      'evaluation_assessors_third_party_is_user',
+    );
     t.check('(has_conflict is null) = (declared_at is null)', [], 'evaluation_assessors_declared_together');
-    t.check('score is null or (score >= 0 and score <= 10000 and comment is not null and has_conflict = false)', [], 'evaluation_assessors_score_after_no_conflict');
+    t.check(
+      'score is null or (score >= 0 and score <= 10000 and comment is not null and has_conflict = false)',
+      [],
+      'evaluation_assessors_score_after_no_conflict',
+    );
   });
 }
 

@@ -20,9 +20,15 @@ export async function up(db: Knex): Promise<void> {
     t.string('answered_at', 24).nullable();
     t.unique(['assessment_report_id'], { indexName: 'evaluation_reviews_one_per_closing' });
     t.check("status in ('open', 'upheld', 'rejected')", [], 'evaluation_reviews_status_known');
-    t.check("(status = 'open') = (answer is null and answered_by is null and answered_at is null)", [], 'evaluation_reviews_answer_complete');
+    t.check(
+      "(status = 'open') = (answer is null and answered_by is null and answered_at is null)",
+      [],
+      'evaluation_reviews_answer_complete',
+    );
   });
-  await db.raw("CREATE UNIQUE INDEX evaluation_reviews_one_open ON evaluation_reviews (evaluation_id) WHERE status = 'open'");
+  await db.raw(
+    "CREATE UNIQUE INDEX evaluation_reviews_one_open ON evaluation_reviews (evaluation_id) WHERE status = 'open'",
+  );
 }
 
 export async function down(db: Knex): Promise<void> {

@@ -41,14 +41,26 @@ export async function up(db: Knex): Promise<void> {
     t.check('amount_fen >= 0 and amount_fen <= allowed_fen', [], 'payment_proposals_amount_allowed');
     t.check("(kind = 'withheld') = (amount_fen = 0)", [], 'payment_proposals_withheld_is_zero');
     t.check("(kind = 'reversal') = (reverses_payment_id is not null)", [], 'payment_proposals_reversal_names_payment');
-    t.check("kind = 'release' and amount_fen = allowed_fen or reason is not null", [], 'payment_proposals_reason_when_less');
-    t.check("(status = 'proposed') = (decided_by is null and decided_at is null)", [], 'payment_proposals_decided_together');
+    t.check(
+      "kind = 'release' and amount_fen = allowed_fen or reason is not null",
+      [],
+      'payment_proposals_reason_when_less',
+    );
+    t.check(
+      "(status = 'proposed') = (decided_by is null and decided_at is null)",
+      [],
+      'payment_proposals_decided_together',
+    );
     t.check("status <> 'rejected' or decision_reason is not null", [], 'payment_proposals_rejection_reason');
     t.check('decided_by is null or decided_by <> proposed_by', [], 'payment_proposals_four_eyes');
   });
   // One open settling proposal per milestone, one open reversal per payment.
-  await db.raw("CREATE UNIQUE INDEX payment_proposals_one_open_settling ON payment_proposals (contract_id, milestone_seq) WHERE status = 'proposed' AND kind <> 'reversal'");
-  await db.raw("CREATE UNIQUE INDEX payment_proposals_one_open_reversal ON payment_proposals (reverses_payment_id) WHERE status = 'proposed' AND kind = 'reversal'");
+  await db.raw(
+    "CREATE UNIQUE INDEX payment_proposals_one_open_settling ON payment_proposals (contract_id, milestone_seq) WHERE status = 'proposed' AND kind <> 'reversal'",
+  );
+  await db.raw(
+    "CREATE UNIQUE INDEX payment_proposals_one_open_reversal ON payment_proposals (reverses_payment_id) WHERE status = 'proposed' AND kind = 'reversal'",
+  );
 }
 
 export async function down(db: Knex): Promise<void> {

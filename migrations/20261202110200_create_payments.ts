@@ -35,7 +35,9 @@ export async function up(db: Knex): Promise<void> {
     t.check("(kind = 'reversal') = (reverses_payment_id is not null)", [], 'payments_reversal_links');
     t.check('approved_by <> proposed_by', [], 'payments_four_eyes');
   });
-  await db.raw("CREATE UNIQUE INDEX payments_one_settling_per_milestone ON payments (contract_id, milestone_seq) WHERE kind <> 'reversal'");
+  await db.raw(
+    "CREATE UNIQUE INDEX payments_one_settling_per_milestone ON payments (contract_id, milestone_seq) WHERE kind <> 'reversal'",
+  );
 
   // Per source: the amount and the ledger entry that moved it (payment, or payment_reversal).
   await db.schema.createTable('payment_sources', (t) => {

@@ -7,14 +7,22 @@ import type { Knex } from 'knex';
 //   decision columns may change;
 // - a release is at most its milestone's share, and the contract's releases less reversals at most
 //   its amount in force; a reversal reverses a release of the same milestone, at most what is left.
-const APPEND_ONLY = ['payments', 'payment_sources', 'payment_vouchers', 'payment_invoices', 'payment_withheld_decisions'];
+const APPEND_ONLY = [
+  'payments',
+  'payment_sources',
+  'payment_vouchers',
+  'payment_invoices',
+  'payment_withheld_decisions',
+];
 const SHARE = 'a release exceeds its milestone share';
 const CONTRACT = 'releases exceed the contract amount';
 const REVERSAL = 'a reversal exceeds what is left of its release';
 const FROZEN = 'a decided payment proposal cannot change';
 
-const released = (contract: string) => `COALESCE((SELECT SUM(CASE kind WHEN 'release' THEN amount_fen WHEN 'reversal' THEN -amount_fen ELSE 0 END) FROM payments WHERE contract_id = ${contract}), 0)`;
-const inForce = (contract: string) => `(SELECT amount_fen FROM contract_versions WHERE contract_id = ${contract} AND status = 'current')`;
+const released = (contract: string) =>
+  `COALESCE((SELECT SUM(CASE kind WHEN 'release' THEN amount_fen WHEN 'reversal' THEN -amount_fen ELSE 0 END) FROM payments WHERE contract_id = ${contract}), 0)`;
+const inForce = (contract: string) =>
+  `(SELECT amount_fen FROM contract_versions WHERE contract_id = ${contract} AND status = 'current')`;
 const leftOf = (payment: string) =>
   `(SELECT r.amount_fen - COALESCE((SELECT SUM(x.amount_fen) FROM payments x WHERE x.reverses_payment_id = r.id), 0) FROM payments r WHERE r.id = ${payment} AND r.kind = 'release' AND r.milestone_id = NEW.milestone_id)`;
 
@@ -22,10 +30,14 @@ export async function up(db: Knex): Promise<void> {
   if (db.client.config.client === 'sqlite3') {
     for (const table of APPEND_ONLY) {
       for (const op of ['UPDATE', 'DELETE']) {
-        await db.raw(`CREATE TRIGGER ${table}_no_${op.toLowerCase()} BEFORE ${op} ON ${table} BEGIN SELECT RAISE(ABORT, '${table} are append-only'); END`);
+        await db.raw(
+          `CREATE TRIGGER ${table}_no_${op.toLowerCase()} BEFORE ${op} ON ${table} BEGIN SELECT RAISE(ABORT, '${table} are append-only'); END`,
+        );
       }
     }
-    await db.raw(`CREATE TRIGGER payment_proposals_no_delete BEFORE DELETE ON payment_proposals BEGIN SELECT RAISE(ABORT, 'payment proposals are never deleted'); END`);
+    await db.raw(
+      `CREATE TRIGGER payment_proposals_no_delete BEFORE DELETE ON payment_proposals BEGIN SELECT RAISE(ABORT, 'payment proposals are never deleted'); END`,
+    );
     await db.raw(`CREATE TRIGGER payment_proposals_frozen BEFORE UPDATE ON payment_proposals
       WHEN OLD.status <> 'proposed' OR NEW.kind IS NOT OLD.kind OR NEW.amount_fen IS NOT OLD.amount_fen OR NEW.allowed_fen IS NOT OLD.allowed_fen
         OR NEW.sources_json IS NOT OLD.sources_json OR NEW.milestone_id IS NOT OLD.milestone_id OR NEW.contract_id IS NOT OLD.contract_id
@@ -42,8 +54,12 @@ export async function up(db: Knex): Promise<void> {
   await db.raw(`CREATE FUNCTION payments_append_only() RETURNS trigger AS $$
     BEGIN RAISE EXCEPTION '% are append-only', TG_TABLE_NAME; END $$ LANGUAGE plpgsql`);
   for (const table of APPEND_ONLY) {
-    await db.raw(`CREATE TRIGGER ${table}_no_change BEFORE UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION payments_append_only()`);
-    await db.raw(`CREATE TRIGGER ${table}_no_truncate BEFORE TRUNCATE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION payments_append_only()`);
+    await db.raw(
+      `CREATE TRIGGER ${table}_no_change BEFORE UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION payments_append_only()`,
+    );
+    await db.raw(
+      `CREATE TRIGGER ${table}_no_truncate BEFORE TRUNCATE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION payments_append_only()`,
+    );
   }
   await db.raw(`CREATE FUNCTION payment_proposals_guard() RETURNS trigger AS $$
     BEGIN
@@ -57,7 +73,9 @@ export async function up(db: Knex): Promise<void> {
       END IF;
       RETURN NEW;
     END $$ LANGUAGE plpgsql`);
-  await db.raw(`CREATE TRIGGER payment_proposals_guard BEFORE UPDATE OR DELETE ON payment_proposals FOR EACH ROW EXECUTE FUNCTION payment_proposals_guard()`);
+  await db.raw(
+    `CREATE TRIGGER payment_proposals_guard BEFORE UPDATE OR DELETE ON payment_proposals FOR EACH ROW EXECUTE FUNCTION payment_proposals_guard()`,
+  );
   await db.raw(`CREATE FUNCTION payments_within_limits() RETURNS trigger AS $$
     DECLARE lft bigint;
     BEGIN
@@ -70,12 +88,15 @@ export async function up(db: Knex): Promise<void> {
       END IF;
       RETURN NEW;
     END $$ LANGUAGE plpgsql`);
-  await db.raw(`CREATE TRIGGER payments_within_limits BEFORE INSERT ON payments FOR EACH ROW EXECUTE FUNCTION payments_within_limits()`);
+  await db.raw(
+    `CREATE TRIGGER payments_within_limits BEFORE INSERT ON payments FOR EACH ROW EXECUTE FUNCTION payments_within_limits()`,
+  );
 }
 
 export async function down(db: Knex): Promise<void> {
   if (db.client.config.client === 'sqlite3') {
-    for (const table of APPEND_ONLY) for (const op of ['update', 'delete']) await db.raw(`DROP TRIGGER IF EXISTS ${table}_no_${op}`);
+    for (const table of APPEND_ONLY)
+      for (const op of ['update', 'delete']) await db.raw(`DROP TRIGGER IF EXISTS ${table}_no_${op}`);
     await db.raw('DROP TRIGGER IF EXISTS payment_proposals_no_delete');
     await db.raw('DROP TRIGGER IF EXISTS payment_proposals_frozen');
     await db.raw('DROP TRIGGER IF EXISTS payments_within_limits');

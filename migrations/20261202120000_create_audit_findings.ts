@@ -25,7 +25,11 @@ export async function up(db: Knex): Promise<void> {
     t.check("subject_type <> 'contract' or contract_id is not null", [], 'audit_findings_contract_named');
     t.check("subject_type <> 'payment' or payment_id is not null", [], 'audit_findings_payment_named');
     t.check("subject_type <> 'street_year' or (year between 2000 and 2100)", [], 'audit_findings_year_named');
-    t.check("(status = 'answered') = (answer is not null and answered_by is not null and answered_at is not null)", [], 'audit_findings_answer_complete');
+    t.check(
+      "(status = 'answered') = (answer is not null and answered_by is not null and answered_at is not null)",
+      [],
+      'audit_findings_answer_complete',
+    );
     // Lists for the street office (newest first) and the contract dossier.
     t.index(['street_office_id', 'id'], 'audit_findings_street_idx');
     t.index(['contract_id'], 'audit_findings_contract_idx');

@@ -13,7 +13,9 @@ export async function seed({ trx, now, config }: SeedContext): Promise<void> {
     { name: '月河街道', district: '湖州市吴兴区' },
   ];
   await trx('street_offices').insert(streets.map((s) => ({ ...s, ...stamps })));
-  const streetId = Object.fromEntries((await trx('street_offices').select('id', 'name')).map((r) => [r.name, Number(r.id)]));
+  const streetId = Object.fromEntries(
+    (await trx('street_offices').select('id', 'name')).map((r) => [r.name, Number(r.id)]),
+  );
 
   // Registration authority 5 = civil affairs; type 1 social group, 2 social service agency, 3 foundation.
   const organizations = [
@@ -23,7 +25,9 @@ export async function seed({ trx, now, config }: SeedContext): Promise<void> {
     { name: '江宁区邻里互助协会', credit_code: withCheckChar('51320115MJ5598760'), status: 'pending' },
   ];
   await trx('organizations').insert(organizations.map((o) => ({ ...o, ...stamps })));
-  const orgId = Object.fromEntries((await trx('organizations').select('id', 'name')).map((r) => [r.name, Number(r.id)]));
+  const orgId = Object.fromEntries(
+    (await trx('organizations').select('id', 'name')).map((r) => [r.name, Number(r.id)]),
+  );
 
   // One hash for every demo account: they share the demo password, and hashing is deliberately slow.
   const passwordHash = await bcrypt.hash(DEMO_PASSWORD, config.bcryptRounds);
@@ -48,9 +52,13 @@ export async function seed({ trx, now, config }: SeedContext): Promise<void> {
     user('reviewer.li', '李会计师（第三方评估）', 'reviewer'),
     user('auditor.wang', '王审计（区审计局）', 'auditor'),
     user('org.anxin', '赵敏（安心养老）', 'org_staff', { organization_id: orgId['南京市江宁区安心养老服务中心'] }),
-    user('org.tongxin', '周强（同心社工）', 'org_staff', { organization_id: orgId['成都市温江区同心社会工作服务中心'] }),
+    user('org.tongxin', '周强（同心社工）', 'org_staff', {
+      organization_id: orgId['成都市温江区同心社会工作服务中心'],
+    }),
     user('org.lvyin', '吴婷（绿荫基金会）', 'org_staff', { organization_id: orgId['湖州市吴兴区绿荫公益基金会'] }),
   ]);
   const auditor = await trx('users').where({ username: 'auditor.wang' }).first('id');
-  await trx('user_street_offices').insert(Object.values(streetId).map((id) => ({ user_id: auditor.id, street_office_id: id })));
+  await trx('user_street_offices').insert(
+    Object.values(streetId).map((id) => ({ user_id: auditor.id, street_office_id: id })),
+  );
 }

@@ -65,10 +65,17 @@ export async function seed({ trx, now }: SeedContext): Promise<void> {
     updated_at: at,
   });
 
-  const orgId = Object.fromEntries((await trx('organizations').select('id', 'name')).map((r) => [r.name, Number(r.id)]));
-  const categoryId = Object.fromEntries((await trx('service_categories').select('id', 'code')).map((r) => [r.code, Number(r.id)]));
+  const orgId = Object.fromEntries(
+    (await trx('organizations').select('id', 'name')).map((r) => [r.name, Number(r.id)]),
+  );
+  const categoryId = Object.fromEntries(
+    (await trx('service_categories').select('id', 'code')).map((r) => [r.code, Number(r.id)]),
+  );
   for (const [name, profile] of Object.entries(profiles)) {
-    if (orgId[name]) await trx('organizations').where({ id: orgId[name] }).update({ ...profile, updated_at: at });
+    if (orgId[name])
+      await trx('organizations')
+        .where({ id: orgId[name] })
+        .update({ ...profile, updated_at: at });
   }
   const links = Object.entries(categories).flatMap(([name, codes]) =>
     orgId[name] ? codes.map((code) => ({ organization_id: orgId[name], service_category_id: categoryId[code] })) : [],

@@ -5,20 +5,40 @@ import { notify } from '../src/modules/notifications';
  *  demo user, a reminder for the organizations' staff, and news of a pending organization for the
  *  manager of 东山街道. Links point at pages that exist already. */
 export async function seed({ trx, now }: SeedContext): Promise<void> {
-  const users: { id: number; username: string; role: string }[] = await trx('users').whereNull('disabled_at').orderBy('id').select('id', 'username', 'role');
+  const users: { id: number; username: string; role: string }[] = await trx('users')
+    .whereNull('disabled_at')
+    .orderBy('id')
+    .select('id', 'username', 'role');
   const idOf = (username: string) => users.find((u) => u.username === username)?.id;
   // An hour earlier, so the welcome is listed below the newer notices.
   const earlier = new Date(now.getTime() - 60 * 60 * 1000);
-  await notify(trx, users.map((u) => u.id), { kind: 'system', messageKey: 'notifications.messages.welcome', link: '/dashboard' }, earlier);
+  await notify(
+    trx,
+    users.map((u) => u.id),
+    { kind: 'system', messageKey: 'notifications.messages.welcome', link: '/dashboard' },
+    earlier,
+  );
   const staff = users.filter((u) => u.role === 'org_staff').map((u) => u.id);
-  await notify(trx, staff, { kind: 'system', messageKey: 'notifications.messages.uploadDocuments', link: '/my/organization' }, now);
+  await notify(
+    trx,
+    staff,
+    { kind: 'system', messageKey: 'notifications.messages.uploadDocuments', link: '/my/organization' },
+    now,
+  );
   const pending = await trx('organizations').where({ status: 'pending' }).orderBy('id').first('id', 'name');
   const manager = idOf('manager.dongshan');
   if (pending && manager) {
     await notify(
       trx,
       [manager],
-      { kind: 'system', messageKey: 'notifications.messages.newOrganization', params: { organization: pending.name }, link: `/organizations/${pending.id}`, subjectType: 'organization', subjectId: Number(pending.id) },
+      {
+        kind: 'system',
+        messageKey: 'notifications.messages.newOrganization',
+        params: { organization: pending.name },
+        link: `/organizations/${pending.id}`,
+        subjectType: 'organization',
+        subjectId: Number(pending.id),
+      },
       now,
     );
   }

@@ -27,7 +27,9 @@ async function insertId(trx: Knex.Transaction, table: string, row: Record<string
 }
 
 async function sessionUser(trx: Knex.Transaction, username: string): Promise<SessionUser | null> {
-  const u = await trx('users').where({ username }).first('id', 'username', 'display_name', 'role', 'street_office_id', 'organization_id');
+  const u = await trx('users')
+    .where({ username })
+    .first('id', 'username', 'display_name', 'role', 'street_office_id', 'organization_id');
   if (!u) return null;
   const streetOfficeId = u.street_office_id === null ? null : Number(u.street_office_id);
   return {
@@ -44,13 +46,21 @@ async function sessionUser(trx: Knex.Transaction, username: string): Promise<Ses
 }
 
 const PLANS: Record<string, string> = {
-  '湖州市吴兴区绿荫公益基金会': '以“议事坊”为载体，在各社区组建居民议事骨干队伍，开展12期协商议事培训和6次示范议事会，形成议事规则手册。',
-  '南京市江宁区安心养老服务中心': '依托社区为老服务网络，引导老年居民参与社区议事，每季度开展专题协商并跟踪落实。',
-  '成都市温江区同心社会工作服务中心': '由持证社工驻点，采用开放空间和世界咖啡等参与式方法，培育居民自组织并建立议事台账。',
+  湖州市吴兴区绿荫公益基金会:
+    '以“议事坊”为载体，在各社区组建居民议事骨干队伍，开展12期协商议事培训和6次示范议事会，形成议事规则手册。',
+  南京市江宁区安心养老服务中心: '依托社区为老服务网络，引导老年居民参与社区议事，每季度开展专题协商并跟踪落实。',
+  成都市温江区同心社会工作服务中心:
+    '由持证社工驻点，采用开放空间和世界咖啡等参与式方法，培育居民自组织并建立议事台账。',
 };
 
 /** Submitted bids on a call (the organizations and prices given), with sensible demo text. */
-async function makeBids(trx: Knex.Transaction, config: Config, callId: number, bids: { org: string; priceYuan: number; submittedAt: Date }[], now: Date) {
+async function makeBids(
+  trx: Knex.Transaction,
+  config: Config,
+  callId: number,
+  bids: { org: string; priceYuan: number; submittedAt: Date }[],
+  now: Date,
+) {
   const orgs = Object.fromEntries((await trx('organizations').select('id', 'name')).map((r) => [r.name, Number(r.id)]));
   for (const b of bids) {
     if (!orgs[b.org]) continue;
@@ -79,17 +89,38 @@ async function makeBids(trx: Knex.Transaction, config: Config, callId: number, b
     ]);
     if (staff) {
       const buffer = await demoPdf(b.org, PLANS[b.org] ?? '服务方案见附件。', now);
-      const stored = await storeFile(trx, config.uploadDir, { originalname: '项目方案书.pdf', buffer, size: buffer.length } as Express.Multer.File, 'proposal', Number(staff.id), now);
-      await trx('bid_files').insert({ bid_id: bidId, file_id: stored.id, kind: 'proposal', created_at: b.submittedAt.toISOString() });
+      const stored = await storeFile(
+        trx,
+        config.uploadDir,
+        { originalname: '项目方案书.pdf', buffer, size: buffer.length } as Express.Multer.File,
+        'proposal',
+        Number(staff.id),
+        now,
+      );
+      await trx('bid_files').insert({
+        bid_id: bidId,
+        file_id: stored.id,
+        kind: 'proposal',
+        created_at: b.submittedAt.toISOString(),
+      });
     }
   }
 }
 
-const COMMENTS = ['方案针对性强，措施具体可行。', '团队配置合理，持证社工比例较高。', '有同类项目经验，业绩可查。', '报价与工作量基本匹配。', '整体表现良好。', '建议进一步细化考核指标。'];
+const COMMENTS = [
+  '方案针对性强，措施具体可行。',
+  '团队配置合理，持证社工比例较高。',
+  '有同类项目经验，业绩可查。',
+  '报价与工作量基本匹配。',
+  '整体表现良好。',
+  '建议进一步细化考核指标。',
+];
 
 /** Scores a reviewer gives each bid: one list per bid in submission order, cycled if there are more. */
 function sheetFor(criteria: { id: number }[], scores: number[]) {
-  return new Map(criteria.map((c, i) => [c.id, { score: scores[i % scores.length], comment: COMMENTS[i % COMMENTS.length] }]));
+  return new Map(
+    criteria.map((c, i) => [c.id, { score: scores[i % scores.length], comment: COMMENTS[i % COMMENTS.length] }]),
+  );
 }
 
 export async function seed({ trx, now, config }: SeedContext): Promise<void> {
@@ -100,17 +131,42 @@ export async function seed({ trx, now, config }: SeedContext): Promise<void> {
   const step = (at: Date) => ({ db, clock: { now: () => at } });
 
   // 1. The call whose deadline has passed: opened, scored and closed.
-  const closed = await trx('calls').where({ status: 'published' }).where('closes_at', '<=', now.toISOString()).orderBy('closes_at').first('id', 'street_office_id', 'closes_at');
+  const closed = await trx('calls')
+    .where({ status: 'published' })
+    .where('closes_at', '<=', now.toISOString())
+    .orderBy('closes_at')
+    .first('id', 'street_office_id', 'closes_at');
   if (closed) {
     const closesAt = new Date(closed.closes_at);
     if (!(await trx('bids').where({ call_id: closed.id, status: 'submitted' }).first('id'))) {
-      await makeBids(trx, config, Number(closed.id), [
-        { org: '湖州市吴兴区绿荫公益基金会', priceYuan: 168_000, submittedAt: new Date(closesAt.getTime() - 5 * DAY) },
-        { org: '成都市温江区同心社会工作服务中心', priceYuan: 172_000, submittedAt: new Date(closesAt.getTime() - 3 * DAY) },
-        { org: '南京市江宁区安心养老服务中心', priceYuan: 175_000, submittedAt: new Date(closesAt.getTime() - 2 * DAY) },
-      ], now);
+      await makeBids(
+        trx,
+        config,
+        Number(closed.id),
+        [
+          {
+            org: '湖州市吴兴区绿荫公益基金会',
+            priceYuan: 168_000,
+            submittedAt: new Date(closesAt.getTime() - 5 * DAY),
+          },
+          {
+            org: '成都市温江区同心社会工作服务中心',
+            priceYuan: 172_000,
+            submittedAt: new Date(closesAt.getTime() - 3 * DAY),
+          },
+          {
+            org: '南京市江宁区安心养老服务中心',
+            priceYuan: 175_000,
+            submittedAt: new Date(closesAt.getTime() - 2 * DAY),
+          },
+        ],
+        now,
+      );
     }
-    const manager = await trx('users').where({ street_office_id: closed.street_office_id, role: 'manager' }).orderBy('id').first('username');
+    const manager = await trx('users')
+      .where({ street_office_id: closed.street_office_id, role: 'manager' })
+      .orderBy('id')
+      .first('username');
     const mgr = manager ? await sessionUser(trx, manager.username) : null;
     if (mgr) {
       const t0 = Math.min(closesAt.getTime() + 2 * HOUR, now.getTime());
@@ -118,16 +174,33 @@ export async function seed({ trx, now, config }: SeedContext): Promise<void> {
       const callId = Number(closed.id);
       const bids = await review.openBids(step(at(0)), userActor(mgr), mgr, callId);
       for (const r of [zhang, li]) await review.assignReviewer(step(at(HOUR)), userActor(mgr), mgr, callId, r.id);
-      const criteria = (await trx('call_criteria').where({ call_id: callId }).orderBy('position').select('id')).map((c) => ({ id: Number(c.id) }));
+      const criteria = (await trx('call_criteria').where({ call_id: callId }).orderBy('position').select('id')).map(
+        (c) => ({ id: Number(c.id) }),
+      );
       // zhang and li agree on the first bid; the second and third tie exactly (82.18), the cheaper first.
       const scores: Record<number, number[][]> = {
-        [zhang.id]: [[92, 88, 85, 80], [85, 80, 78, 85], [80, 85, 82, 80]],
-        [li.id]: [[88, 90, 80, 85], [80, 82, 85, 82], [85, 80, 80, 84]],
+        [zhang.id]: [
+          [92, 88, 85, 80],
+          [85, 80, 78, 85],
+          [80, 85, 82, 80],
+        ],
+        [li.id]: [
+          [88, 90, 80, 85],
+          [80, 82, 85, 82],
+          [85, 80, 80, 84],
+        ],
       };
       for (const r of [zhang, li]) {
         for (const [i, bid] of bids.entries()) {
           await review.declare(step(at(DAY)), userActor(r), r, callId, bid.id, { hasConflict: false, note: null });
-          await review.saveSheet(step(at(DAY + HOUR)), userActor(r), r, callId, bid.id, sheetFor(criteria, scores[r.id][i % 3]));
+          await review.saveSheet(
+            step(at(DAY + HOUR)),
+            userActor(r),
+            r,
+            callId,
+            bid.id,
+            sheetFor(criteria, scores[r.id][i % 3]),
+          );
         }
       }
       if (bids.length) await review.closeScoring(step(at(DAY + 3 * HOUR)), userActor(mgr), mgr, callId);
@@ -165,22 +238,39 @@ export async function seed({ trx, now, config }: SeedContext): Promise<void> {
     created_at: now.toISOString(),
     updated_at: now.toISOString(),
   });
-  await trx('call_fund_sources').insert(amounts.map((a) => ({ call_id: callId, source: a.source, amount_fen: a.amountFen })));
-  await trx('call_criteria').insert([
-    ['个案评估与服务方案', 40],
-    ['社工团队与督导机制', 30],
-    ['资源链接能力', 10],
-    ['报价合理性', 20],
-  ].map(([name, weight], i) => ({ call_id: callId, position: i + 1, name, weight })));
+  await trx('call_fund_sources').insert(
+    amounts.map((a) => ({ call_id: callId, source: a.source, amount_fen: a.amountFen })),
+  );
+  await trx('call_criteria').insert(
+    [
+      ['个案评估与服务方案', 40],
+      ['社工团队与督导机制', 30],
+      ['资源链接能力', 10],
+      ['报价合理性', 20],
+    ].map(([name, weight], i) => ({ call_id: callId, position: i + 1, name, weight })),
+  );
   await reserveForCall(trx, { streetOfficeId: Number(street.id), year: 2026, callId, amounts, userId: mgr.id, now });
-  await makeBids(trx, config, callId, [
-    { org: '南京市江宁区安心养老服务中心', priceYuan: 152_000, submittedAt: new Date(closesAt.getTime() - 4 * DAY) },
-    { org: '成都市温江区同心社会工作服务中心', priceYuan: 149_500, submittedAt: new Date(closesAt.getTime() - 2 * DAY) },
-  ], now);
+  await makeBids(
+    trx,
+    config,
+    callId,
+    [
+      { org: '南京市江宁区安心养老服务中心', priceYuan: 152_000, submittedAt: new Date(closesAt.getTime() - 4 * DAY) },
+      {
+        org: '成都市温江区同心社会工作服务中心',
+        priceYuan: 149_500,
+        submittedAt: new Date(closesAt.getTime() - 2 * DAY),
+      },
+    ],
+    now,
+  );
   const opened = new Date(closesAt.getTime() + 2 * HOUR);
   const bids = await review.openBids(step(opened), userActor(mgr), mgr, callId);
-  for (const r of [zhang, li]) await review.assignReviewer(step(new Date(opened.getTime() + HOUR)), userActor(mgr), mgr, callId, r.id);
-  const criteria = (await trx('call_criteria').where({ call_id: callId }).orderBy('position').select('id')).map((c) => ({ id: Number(c.id) }));
+  for (const r of [zhang, li])
+    await review.assignReviewer(step(new Date(opened.getTime() + HOUR)), userActor(mgr), mgr, callId, r.id);
+  const criteria = (await trx('call_criteria').where({ call_id: callId }).orderBy('position').select('id')).map(
+    (c) => ({ id: Number(c.id) }),
+  );
   if (bids[0]) {
     const later = step(new Date(opened.getTime() + 3 * HOUR));
     await review.declare(later, userActor(zhang), zhang, callId, bids[0].id, { hasConflict: false, note: null });

@@ -12,7 +12,11 @@ import { rankBids } from '../src/modules/reviews';
 // bidders' staff, e.g. org.tongxin) are explorable on first start.
 
 async function managerOf(trx: Knex.Transaction, streetOfficeId: number): Promise<SessionUser | null> {
-  const u = await trx('users').where({ street_office_id: streetOfficeId, role: 'manager' }).whereNull('disabled_at').orderBy('id').first('id', 'username', 'display_name');
+  const u = await trx('users')
+    .where({ street_office_id: streetOfficeId, role: 'manager' })
+    .whereNull('disabled_at')
+    .orderBy('id')
+    .first('id', 'username', 'display_name');
   if (!u) return null;
   return {
     id: Number(u.id),
@@ -31,7 +35,11 @@ const inputMoney = (fen: number) => `${Math.floor(fen / 100)}.${String(fen % 100
 
 export async function seed({ trx, now, config }: SeedContext): Promise<void> {
   const deps = { db: trx as unknown as Knex, clock: { now: () => now }, config };
-  const calls = await trx('calls').where({ status: 'under_review' }).whereNotNull('scoring_closed_at').orderBy('id').select('id', 'street_office_id', 'method', 'budget_fen', 'per_project_cap_fen');
+  const calls = await trx('calls')
+    .where({ status: 'under_review' })
+    .whereNotNull('scoring_closed_at')
+    .orderBy('id')
+    .select('id', 'street_office_id', 'method', 'budget_fen', 'per_project_cap_fen');
   for (const call of calls) {
     const manager = await managerOf(trx, Number(call.street_office_id));
     const ranking = await rankBids(trx, Number(call.id));

@@ -29,7 +29,9 @@ const STREETS: Record<string, { short_code: string; legal_representative: string
 };
 
 async function sessionUser(trx: Knex.Transaction, username: string): Promise<SessionUser | null> {
-  const u = await trx('users').where({ username }).first('id', 'username', 'display_name', 'role', 'street_office_id', 'organization_id');
+  const u = await trx('users')
+    .where({ username })
+    .first('id', 'username', 'display_name', 'role', 'street_office_id', 'organization_id');
   if (!u) return null;
   const streetOfficeId = u.street_office_id === null ? null : Number(u.street_office_id);
   return {
@@ -67,7 +69,10 @@ export async function seed({ trx, now, config }: SeedContext): Promise<void> {
   const step = (d: Date) => ({ db, clock: { now: () => d }, config });
 
   const closesAt = at(-28 * DAY);
-  const amounts = [{ source: 'fiscal' as const, amountFen: yuan(150_000) }, { source: 'lottery' as const, amountFen: yuan(50_000) }];
+  const amounts = [
+    { source: 'fiscal' as const, amountFen: yuan(150_000) },
+    { source: 'lottery' as const, amountFen: yuan(50_000) },
+  ];
   const callId = await insertId(trx, 'calls', {
     street_office_id: mgr.streetOfficeId,
     catalog_item_id: item.id,
@@ -93,18 +98,37 @@ export async function seed({ trx, now, config }: SeedContext): Promise<void> {
     created_at: new Date(closesAt.getTime() - 32 * DAY).toISOString(),
     updated_at: new Date(closesAt.getTime() - 31 * DAY).toISOString(),
   });
-  await trx('call_fund_sources').insert(amounts.map((a) => ({ call_id: callId, source: a.source, amount_fen: a.amountFen })));
-  await trx('call_criteria').insert([
-    ['需求分析与项目创新性', 35],
-    ['实施计划与可持续性', 35],
-    ['团队能力', 15],
-    ['预算合理性', 15],
-  ].map(([name, weight], i) => ({ call_id: callId, position: i + 1, name, weight })));
-  await reserveForCall(trx, { streetOfficeId: mgr.streetOfficeId, year: 2026, callId, amounts, userId: mgr.id, now: new Date(closesAt.getTime() - 31 * DAY) });
+  await trx('call_fund_sources').insert(
+    amounts.map((a) => ({ call_id: callId, source: a.source, amount_fen: a.amountFen })),
+  );
+  await trx('call_criteria').insert(
+    [
+      ['需求分析与项目创新性', 35],
+      ['实施计划与可持续性', 35],
+      ['团队能力', 15],
+      ['预算合理性', 15],
+    ].map(([name, weight], i) => ({ call_id: callId, position: i + 1, name, weight })),
+  );
+  await reserveForCall(trx, {
+    streetOfficeId: mgr.streetOfficeId,
+    year: 2026,
+    callId,
+    amounts,
+    userId: mgr.id,
+    now: new Date(closesAt.getTime() - 31 * DAY),
+  });
 
   const bids = [
-    { user: anxin, price: 120_000, plan: '“银龄书房”：在三个社区开设老年读书会和智能手机课堂，每月8场，培育老年志愿者讲师队伍。' },
-    { user: tongxin, price: 80_000, plan: '“四点半课堂”：为双职工家庭儿童提供课后阅读陪伴和公益课堂，每周3次，链接高校志愿者。' },
+    {
+      user: anxin,
+      price: 120_000,
+      plan: '“银龄书房”：在三个社区开设老年读书会和智能手机课堂，每月8场，培育老年志愿者讲师队伍。',
+    },
+    {
+      user: tongxin,
+      price: 80_000,
+      plan: '“四点半课堂”：为双职工家庭儿童提供课后阅读陪伴和公益课堂，每周3次，链接高校志愿者。',
+    },
   ];
   for (const [i, b] of bids.entries()) {
     const submitted = new Date(closesAt.getTime() - (5 - i) * DAY).toISOString();
@@ -127,13 +151,26 @@ export async function seed({ trx, now, config }: SeedContext): Promise<void> {
   }
 
   const opened = await review.openBids(step(at(-28 * DAY + 2 * HOUR)), userActor(mgr), mgr, callId);
-  for (const r of [zhang, li]) await review.assignReviewer(step(at(-28 * DAY + 3 * HOUR)), userActor(mgr), mgr, callId, r.id);
-  const criteria = (await trx('call_criteria').where({ call_id: callId }).orderBy('position').select('id')).map((c) => Number(c.id));
-  const scores = [[90, 88, 85, 86], [84, 85, 80, 88]];
+  for (const r of [zhang, li])
+    await review.assignReviewer(step(at(-28 * DAY + 3 * HOUR)), userActor(mgr), mgr, callId, r.id);
+  const criteria = (await trx('call_criteria').where({ call_id: callId }).orderBy('position').select('id')).map((c) =>
+    Number(c.id),
+  );
+  const scores = [
+    [90, 88, 85, 86],
+    [84, 85, 80, 88],
+  ];
   for (const r of [zhang, li]) {
     for (const [i, bid] of opened.entries()) {
       await review.declare(step(at(-27 * DAY)), userActor(r), r, callId, bid.id, { hasConflict: false, note: null });
-      await review.saveSheet(step(at(-27 * DAY + HOUR)), userActor(r), r, callId, bid.id, new Map(criteria.map((c, k) => [c, { score: scores[i % 2][k], comment: '方案具体可行。' }])));
+      await review.saveSheet(
+        step(at(-27 * DAY + HOUR)),
+        userActor(r),
+        r,
+        callId,
+        bid.id,
+        new Map(criteria.map((c, k) => [c, { score: scores[i % 2][k], comment: '方案具体可行。' }])),
+      );
     }
   }
   await review.closeScoring(step(at(-27 * DAY + 3 * HOUR)), userActor(mgr), mgr, callId);
@@ -146,11 +183,21 @@ export async function seed({ trx, now, config }: SeedContext): Promise<void> {
   const awardId = await proposeAward(step(at(-26 * DAY)), userActor(mgr), mgr, callId, body);
   await confirmAward(step(at(-18 * DAY)), userActor(mgr), mgr, awardId);
 
-  const items = await trx('award_items as i').join('bids as b', 'b.id', 'i.bid_id').where('i.award_id', awardId).orderBy('i.rank').select('i.id', 'b.organization_id');
+  const items = await trx('award_items as i')
+    .join('bids as b', 'b.id', 'i.bid_id')
+    .where('i.award_id', awardId)
+    .orderBy('i.rank')
+    .select('i.id', 'b.organization_id');
   const itemOf = (orgId: number | null) => Number(items.find((i) => Number(i.organization_id) === orgId)!.id);
 
   // 1. Signed: an advance (30%), a mid-term evaluation due in five days (30%), a second mid-term (20%) and a final evaluation (20%).
-  const signedId = await createContract(step(at(-17 * DAY)), userActor(mgr), mgr, awardId, itemOf(anxin.organizationId));
+  const signedId = await createContract(
+    step(at(-17 * DAY)),
+    userActor(mgr),
+    mgr,
+    awardId,
+    itemOf(anxin.organizationId),
+  );
   const start = at(-14 * DAY);
   const end = new Date(start.getTime() + 364 * DAY);
   const terms: Record<string, string> = {
@@ -193,6 +240,12 @@ export async function seed({ trx, now, config }: SeedContext): Promise<void> {
   await signContract(step(at(-14 * DAY)), userActor(mgr), mgr, signedId);
 
   // 2. Sent two days ago, waiting for 同心社工 (its window closes in twelve days).
-  const waitingId = await createContract(step(at(-3 * DAY)), userActor(mgr), mgr, awardId, itemOf(tongxin.organizationId));
+  const waitingId = await createContract(
+    step(at(-3 * DAY)),
+    userActor(mgr),
+    mgr,
+    awardId,
+    itemOf(tongxin.organizationId),
+  );
   await sendContract(step(at(-2 * DAY)), userActor(mgr), mgr, waitingId);
 }

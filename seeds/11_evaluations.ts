@@ -23,7 +23,10 @@ import { PdfWriter } from '../src/pdf';
 const DAY = 24 * 60 * 60 * 1000;
 
 /** A 1×1 PNG, so the demo photo opens in a viewer. */
-const PHOTO = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+const PHOTO = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+  'base64',
+);
 
 /** The sign-in sheet drawn with the app's PDF layer, so it opens in a reader and passes the upload check. */
 async function signInSheet(at: Date): Promise<Buffer> {
@@ -34,14 +37,27 @@ async function signInSheet(at: Date): Promise<Buffer> {
   return w.finish();
 }
 
-const upload = (name: string, buffer: Buffer, mimetype: string) => ({ fieldname: 'files', originalname: name, buffer, size: buffer.length, mimetype }) as Express.Multer.File;
+const upload = (name: string, buffer: Buffer, mimetype: string) =>
+  ({ fieldname: 'files', originalname: name, buffer, size: buffer.length, mimetype }) as Express.Multer.File;
 
 async function sessionUser(trx: Knex.Transaction, username: string): Promise<SessionUser | null> {
-  const u = await trx('users').where({ username }).first('id', 'username', 'display_name', 'role', 'street_office_id', 'organization_id');
+  const u = await trx('users')
+    .where({ username })
+    .first('id', 'username', 'display_name', 'role', 'street_office_id', 'organization_id');
   if (!u) return null;
   const streetOfficeId = u.street_office_id === null ? null : Number(u.street_office_id);
   const organizationId = u.organization_id === null ? null : Number(u.organization_id);
-  return { id: Number(u.id), username: u.username, displayName: u.display_name, role: u.role, streetOfficeId, streetOfficeName: null, organizationId, organizationName: null, streetOfficeIds: streetOfficeId ? [streetOfficeId] : [] };
+  return {
+    id: Number(u.id),
+    username: u.username,
+    displayName: u.display_name,
+    role: u.role,
+    streetOfficeId,
+    streetOfficeName: null,
+    organizationId,
+    organizationName: null,
+    streetOfficeIds: streetOfficeId ? [streetOfficeId] : [],
+  };
 }
 
 const MIDTERM: Omit<ReportInput, 'delivered'> = {
@@ -55,8 +71,18 @@ const MIDTERM: Omit<ReportInput, 'delivered'> = {
 
 /** A dozen citizens' stars and comments (5×6, 4×4, 3×2: citizen score 83.33). */
 const RATINGS: [number, string | null][] = [
-  [5, '老师讲得很耐心，学会了用手机挂号。'], [5, null], [5, '希望多开几场。'], [5, null], [5, null], [5, '读书会气氛很好。'],
-  [4, null], [4, '活动室有点挤。'], [4, null], [4, null], [3, '通知来得晚了。'], [3, null],
+  [5, '老师讲得很耐心，学会了用手机挂号。'],
+  [5, null],
+  [5, '希望多开几场。'],
+  [5, null],
+  [5, null],
+  [5, '读书会气氛很好。'],
+  [4, null],
+  [4, '活动室有点挤。'],
+  [4, null],
+  [4, null],
+  [3, '通知来得晚了。'],
+  [3, null],
 ];
 
 export async function seed({ trx, now, config }: SeedContext): Promise<void> {
@@ -79,13 +105,37 @@ export async function seed({ trx, now, config }: SeedContext): Promise<void> {
     staff,
     contractId,
     2,
-    { ...MIDTERM, delivered: [{ deliverable: '开展读书会与智能手机课堂不少于40场，提交中期报告和活动签到记录。', delivered: '已开展读书会 22 场、智能手机课堂 21 场，共 43 场；签到记录与中期报告随附。' }] },
-    [upload('读书会现场照片.png', PHOTO, 'image/png'), upload('活动签到记录.pdf', await signInSheet(new Date(now.getTime() - 6 * DAY)), 'application/pdf')],
+    {
+      ...MIDTERM,
+      delivered: [
+        {
+          deliverable: '开展读书会与智能手机课堂不少于40场，提交中期报告和活动签到记录。',
+          delivered: '已开展读书会 22 场、智能手机课堂 21 场，共 43 场；签到记录与中期报告随附。',
+        },
+      ],
+    },
+    [
+      upload('读书会现场照片.png', PHOTO, 'image/png'),
+      upload('活动签到记录.pdf', await signInSheet(new Date(now.getTime() - 6 * DAY)), 'application/pdf'),
+    ],
     true,
   );
-  const round = await openRound(at(-10 * DAY), userActor(manager), manager, contractId, 2, new Date(now.getTime() - 3 * DAY));
+  const round = await openRound(
+    at(-10 * DAY),
+    userActor(manager),
+    manager,
+    contractId,
+    2,
+    new Date(now.getTime() - 3 * DAY),
+  );
   await trx('citizen_ratings').insert(
-    RATINGS.map(([stars, comment], i) => ({ round_id: round.id, stars, comment, browser_id: crypto.randomBytes(16).toString('hex'), created_at: new Date(now.getTime() - 9 * DAY + i * 3 * 60 * 60 * 1000).toISOString() })),
+    RATINGS.map(([stars, comment], i) => ({
+      round_id: round.id,
+      stars,
+      comment,
+      browser_id: crypto.randomBytes(16).toString('hex'),
+      created_at: new Date(now.getTime() - 9 * DAY + i * 3 * 60 * 60 * 1000).toISOString(),
+    })),
   );
   const indicators = await indicatorsOf(trx, contractId);
   const managerScores = indicators.map((ind, i) => ({ ...ind, score: [8600, 8200, 9000, 7800, 8400][i % 5] }));
@@ -93,10 +143,36 @@ export async function seed({ trx, now, config }: SeedContext): Promise<void> {
   await assignAssessor(at(-5 * DAY), userActor(manager), manager, contractId, 2, 'peer', peerStaff.organizationId!);
   await assignAssessor(at(-5 * DAY), userActor(manager), manager, contractId, 2, 'third_party', reviewer.id);
   await declareAsAssessor(at(-4 * DAY), userActor(peerStaff), peerStaff, contractId, 2, false);
-  await scoreAsAssessor(at(-4 * DAY), userActor(peerStaff), peerStaff, contractId, 2, 8500, '活动组织规范，志愿者培育可再加强。');
+  await scoreAsAssessor(
+    at(-4 * DAY),
+    userActor(peerStaff),
+    peerStaff,
+    contractId,
+    2,
+    8500,
+    '活动组织规范，志愿者培育可再加强。',
+  );
   await declareAsAssessor(at(-3 * DAY), userActor(reviewer), reviewer, contractId, 2, false);
-  await scoreAsAssessor(at(-3 * DAY), userActor(reviewer), reviewer, contractId, 2, indicators.length ? combineIndicators(thirdScores) : 8200, '现场核查台账完整，服务对象满意度较高；建议补充活动影像资料。', indicators.length ? thirdScores : []);
-  await scoreAsManager(at(-2 * DAY), userActor(manager), manager, contractId, 2, indicators.length ? combineIndicators(managerScores) : 8500, '按计划完成中期任务，台账齐全。', indicators.length ? managerScores : []);
+  await scoreAsAssessor(
+    at(-3 * DAY),
+    userActor(reviewer),
+    reviewer,
+    contractId,
+    2,
+    indicators.length ? combineIndicators(thirdScores) : 8200,
+    '现场核查台账完整，服务对象满意度较高；建议补充活动影像资料。',
+    indicators.length ? thirdScores : [],
+  );
+  await scoreAsManager(
+    at(-2 * DAY),
+    userActor(manager),
+    manager,
+    contractId,
+    2,
+    indicators.length ? combineIndicators(managerScores) : 8500,
+    '按计划完成中期任务，台账齐全。',
+    indicators.length ? managerScores : [],
+  );
   await closeEvaluation(at(-2 * DAY), userActor(manager), manager, contractId, 2);
 
   // Second mid-term (seq 3): submitted yesterday, waiting; its citizen round is open.
@@ -113,13 +189,31 @@ export async function seed({ trx, now, config }: SeedContext): Promise<void> {
       problems: null,
       selfScore: 8600,
       selfComment: '志愿者讲师已培育 11 名，活动累计 74 场。',
-      delivered: [{ deliverable: '累计开展活动不少于70场，培育老年志愿者讲师不少于10名，提交阶段报告。', delivered: '累计开展活动 74 场，培育老年志愿者讲师 11 名；阶段报告随附。' }],
+      delivered: [
+        {
+          deliverable: '累计开展活动不少于70场，培育老年志愿者讲师不少于10名，提交阶段报告。',
+          delivered: '累计开展活动 74 场，培育老年志愿者讲师 11 名；阶段报告随附。',
+        },
+      ],
     },
     [upload('志愿者讲师合影.png', PHOTO, 'image/png')],
     true,
   );
-  const open = await openRound(at(-DAY), userActor(manager), manager, contractId, 3, new Date(now.getTime() + 14 * DAY));
+  const open = await openRound(
+    at(-DAY),
+    userActor(manager),
+    manager,
+    contractId,
+    3,
+    new Date(now.getTime() + 14 * DAY),
+  );
   await trx('citizen_ratings').insert(
-    RATINGS.slice(0, 4).map(([stars, comment], i) => ({ round_id: open.id, stars, comment, browser_id: crypto.randomBytes(16).toString('hex'), created_at: new Date(now.getTime() - 20 * 60 * 60 * 1000 + i * 60 * 60 * 1000).toISOString() })),
+    RATINGS.slice(0, 4).map(([stars, comment], i) => ({
+      round_id: open.id,
+      stars,
+      comment,
+      browser_id: crypto.randomBytes(16).toString('hex'),
+      created_at: new Date(now.getTime() - 20 * 60 * 60 * 1000 + i * 60 * 60 * 1000).toISOString(),
+    })),
   );
 }

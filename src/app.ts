@@ -69,7 +69,10 @@ export function createApp(deps: AppDeps): App {
       },
       // One lean line per request: never cookies or the session id, and no headers (about 1 KB per
       // line, which cost a quarter of the throughput).
-      serializers: { req: (req) => ({ id: req.id, method: req.method, url: req.url }), res: (res) => ({ statusCode: res.statusCode }) },
+      serializers: {
+        req: (req) => ({ id: req.id, method: req.method, url: req.url }),
+        res: (res) => ({ statusCode: res.statusCode }),
+      },
     }),
   );
   app.use(
@@ -97,7 +100,14 @@ export function createApp(deps: AppDeps): App {
 
   const sessions = sessionMiddleware(deps);
   const passport = createPassport(deps);
-  app.use(sessions.middleware, passport.initialize(), passport.session(), sessionTimeouts(deps), userLocals, accountGates(deps));
+  app.use(
+    sessions.middleware,
+    passport.initialize(),
+    passport.session(),
+    sessionTimeouts(deps),
+    userLocals,
+    accountGates(deps),
+  );
   app.use(unreadCountInHeader(deps));
   // Flat forms only (extended: false): a field is a string or a list of strings, never an object.
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }));

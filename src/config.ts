@@ -77,12 +77,23 @@ export function parseTrustProxy(value: string | undefined): TrustProxy {
   const v = (value ?? '').trim();
   if (v === '' || v === '0' || v === 'false') return false;
   if (/^\d+$/.test(v)) return Number(v);
-  if (v === 'true') throw new Error('TRUST_PROXY=true would believe any X-Forwarded-For; set the number of proxies in front of the app (e.g. 1) or their addresses');
-  const list = v.split(',').map((s) => s.trim()).filter(Boolean);
+  if (v === 'true')
+    throw new Error(
+      'TRUST_PROXY=true would believe any X-Forwarded-For; set the number of proxies in front of the app (e.g. 1) or their addresses',
+    );
+  const list = v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const item of list) {
     const [addr, bits, extra] = item.split('/');
-    const ok = PROXY_NAMES.has(item) || (net.isIP(addr) !== 0 && extra === undefined && (bits === undefined || /^\d{1,3}$/.test(bits)));
-    if (!ok) throw new Error(`TRUST_PROXY: "${item}" is neither a number of proxies nor an address, subnet or loopback/linklocal/uniquelocal`);
+    const ok =
+      PROXY_NAMES.has(item) ||
+      (net.isIP(addr) !== 0 && extra === undefined && (bits === undefined || /^\d{1,3}$/.test(bits)));
+    if (!ok)
+      throw new Error(
+        `TRUST_PROXY: "${item}" is neither a number of proxies nor an address, subnet or loopback/linklocal/uniquelocal`,
+      );
   }
   return list;
 }
@@ -108,7 +119,8 @@ function resolveAuditKey(env: NodeJS.ProcessEnv, mode: Config['env']): string {
     if (given.length < 32) throw new Error('AUDIT_KEY must be at least 32 characters');
     return given;
   }
-  if (mode === 'production') throw new Error('AUDIT_KEY must be set to at least 32 characters when NODE_ENV=production');
+  if (mode === 'production')
+    throw new Error('AUDIT_KEY must be set to at least 32 characters when NODE_ENV=production');
   if (mode === 'test') return TEST_AUDIT_KEY;
   const file = env.AUDIT_KEY_FILE || path.join(rootDir, 'data', 'audit.key');
   if (!fs.existsSync(file)) {
@@ -128,7 +140,8 @@ function resolveAuditKey(env: NodeJS.ProcessEnv, mode: Config['env']): string {
 /** OCID_PREFIX: "ocds-" and six letters or digits, as the Open Contracting Partnership assigns them; the demo uses ocds-sfdemo. */
 function ocidPrefix(value: string | undefined): string {
   const v = (value ?? '').trim() || 'ocds-sfdemo';
-  if (!/^ocds-[a-z0-9]{6}$/.test(v)) throw new Error(`OCID_PREFIX must be "ocds-" and six lower-case letters or digits, got "${v}"`);
+  if (!/^ocds-[a-z0-9]{6}$/.test(v))
+    throw new Error(`OCID_PREFIX must be "ocds-" and six lower-case letters or digits, got "${v}"`);
   return v;
 }
 

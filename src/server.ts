@@ -29,10 +29,14 @@ async function main() {
   loadFonts().catch((err) => console.error('PDF fonts could not be loaded:', err instanceof Error ? err.message : err));
   // The dummy hash for unknown usernames, made now: made on first use, that first answer would be
   // slower than a real user's and tell the two apart.
-  dummyHash(config.bcryptRounds).catch((err) => console.error('Dummy password hash failed:', err instanceof Error ? err.message : err));
+  dummyHash(config.bcryptRounds).catch((err) =>
+    console.error('Dummy password hash failed:', err instanceof Error ? err.message : err),
+  );
   const { app, close } = createApp({ config, db, clock: systemClock });
   const server = app.listen(config.port, () => {
-    console.log(`Streetfund is running on http://localhost:${config.port} (${config.databaseUrl ? 'PostgreSQL' : 'SQLite ' + config.sqliteFile})`);
+    console.log(
+      `Streetfund is running on http://localhost:${config.port} (${config.databaseUrl ? 'PostgreSQL' : 'SQLite ' + config.sqliteFile})`,
+    );
   });
   const stop = () => {
     server.close(() => {

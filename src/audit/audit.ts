@@ -28,7 +28,13 @@ export const systemActor: Actor = { userId: null, label: 'system', role: null, i
 
 /** A user acting outside a request (the demo data's story, a script run for someone): audited under
  *  their own name, so the trail says who proposed and who approved. */
-export const userActor = (user: { id: number; username: string; role: string }): Actor => ({ userId: user.id, label: user.username, role: user.role, ip: null, requestId: null });
+export const userActor = (user: { id: number; username: string; role: string }): Actor => ({
+  userId: user.id,
+  label: user.username,
+  role: user.role,
+  ip: null,
+  requestId: null,
+});
 
 export interface AuditInput {
   action: string;
@@ -115,7 +121,6 @@ async function lockHead(trx: Knex.Transaction): Promise<HeadRow> {
   return (await forUpdate(trx, headQuery)) as HeadRow;
 }
 
-
 /**
  * Appends one event to the chain. Must be called with the transaction of the change it records, so
  * the change and its audit record commit or roll back together. The chain head row is locked for
@@ -131,10 +136,17 @@ export async function recordAudit(trx: Knex.Transaction, actor: Actor, input: Au
   // The first event written with a key marks where keyed events start (an older install's events
   // before it keep their unkeyed hashes); the head MAC then covers that point.
   const keyedFrom = head.keyed_from_id === null || head.keyed_from_id === undefined ? id : Number(head.keyed_from_id);
-  const row = { id, ...eventFields(actor, input, now), street_office_id: input.streetOfficeId ?? null, prev_hash: head.last_hash };
+  const row = {
+    id,
+    ...eventFields(actor, input, now),
+    street_office_id: input.streetOfficeId ?? null,
+    prev_hash: head.last_hash,
+  };
   const hash = keyedHashEvent(row);
   await trx('audit_events').insert({ ...row, hash });
-  await trx('audit_chain_head').where({ id: 1 }).update({ last_event_id: id, last_hash: hash, keyed_from_id: keyedFrom, head_mac: headMac(id, hash, keyedFrom) });
+  await trx('audit_chain_head')
+    .where({ id: 1 })
+    .update({ last_event_id: id, last_hash: hash, keyed_from_id: keyedFrom, head_mac: headMac(id, hash, keyedFrom) });
   return id;
 }
 
@@ -148,7 +160,9 @@ export async function markAuditChainKeyed(db: Knex): Promise<void> {
     const head = await lockHead(trx);
     if (head.keyed_from_id !== null && head.keyed_from_id !== undefined) return;
     const last = Number(head.last_event_id);
-    await trx('audit_chain_head').where({ id: 1 }).update({ keyed_from_id: last + 1, head_mac: headMac(last, head.last_hash, last + 1) });
+    await trx('audit_chain_head')
+      .where({ id: 1 })
+      .update({ keyed_from_id: last + 1, head_mac: headMac(last, head.last_hash, last + 1) });
   });
 }
 
@@ -159,7 +173,8 @@ export async function auditedTransaction<T>(
   now: Date,
   work: (trx: Knex.Transaction) => Promise<{ result: T; audit: AuditInput | AuditInput[] }>,
 ): Promise<T> {
-  if (actor.forbiddenText?.length) throw new ValidationFailed(forbiddenTextErrors(actor.forbiddenText), CONTROL_CHARACTERS_KEY);
+  if (actor.forbiddenText?.length)
+    throw new ValidationFailed(forbiddenTextErrors(actor.forbiddenText), CONTROL_CHARACTERS_KEY);
   return db.transaction(async (trx) => {
     if (actor.once) await claimOnce(trx, actor.once, actor.userId, now);
     const { result, audit } = await work(trx);

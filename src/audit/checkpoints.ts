@@ -36,7 +36,11 @@ export function beijingDay(now: Date): string {
  * day has no checkpoint yet, notes the head as it stands. One primary-key read otherwise.
  * ON CONFLICT DO NOTHING, so even a writer that did not hold the lock could not abort the change.
  */
-export async function writeDailyCheckpoint(trx: Knex.Transaction, head: { last_event_id: number; last_hash: string }, now: Date): Promise<void> {
+export async function writeDailyCheckpoint(
+  trx: Knex.Transaction,
+  head: { last_event_id: number; last_hash: string },
+  now: Date,
+): Promise<void> {
   const day = beijingDay(now);
   if (await trx('audit_checkpoints').where({ day }).first('day')) return;
   await trx('audit_checkpoints')
@@ -50,7 +54,10 @@ export function toPublic(row: CheckpointRow): PublicCheckpoint {
 }
 
 /** Newest first, `before` a day (keyset), at most `limit`. */
-export async function listCheckpoints(db: Queryable, options: { before?: string; limit: number }): Promise<PublicCheckpoint[]> {
+export async function listCheckpoints(
+  db: Queryable,
+  options: { before?: string; limit: number },
+): Promise<PublicCheckpoint[]> {
   const rows: CheckpointRow[] = await db('audit_checkpoints')
     .modify((qb) => {
       if (options.before) qb.where('day', '<', options.before);
@@ -64,7 +71,9 @@ export async function listCheckpoints(db: Queryable, options: { before?: string;
 /** What the district front page shows: the live head (count and hash) and the newest checkpoint.
  *  The main chain holds no event of a sealed bid (those are in the sealed logs until the opening),
  *  so neither figure moves when someone bids. */
-export async function publicAuditHead(db: Queryable): Promise<{ eventCount: number; headHash: string; latestCheckpoint?: PublicCheckpoint }> {
+export async function publicAuditHead(
+  db: Queryable,
+): Promise<{ eventCount: number; headHash: string; latestCheckpoint?: PublicCheckpoint }> {
   const head = await db('audit_chain_head').where({ id: 1 }).first('last_event_id', 'last_hash');
   const [latest] = await listCheckpoints(db, { limit: 1 });
   return {

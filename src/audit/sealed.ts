@@ -66,21 +66,47 @@ export function sealedEventHash(row: Omit<SealedEventRow, 'hash'>, key?: string)
   );
 }
 
-export function sealedHeadMac(callId: number, count: number, lastHash: string, committedEventId: number | null, key?: string): string {
-  return auditMac(['sealed_audit_log', Number(callId), Number(count), lastHash, committedEventId === null ? null : Number(committedEventId)], key);
+export function sealedHeadMac(
+  callId: number,
+  count: number,
+  lastHash: string,
+  committedEventId: number | null,
+  key?: string,
+): string {
+  return auditMac(
+    [
+      'sealed_audit_log',
+      Number(callId),
+      Number(count),
+      lastHash,
+      committedEventId === null ? null : Number(committedEventId),
+    ],
+    key,
+  );
 }
 
 /** The call's log head, created empty on first use and locked for the rest of the transaction. */
 async function lockLog(trx: Knex.Transaction, callId: number): Promise<SealedLogRow> {
   await trx('sealed_audit_logs')
-    .insert({ call_id: callId, event_count: 0, last_hash: ZERO_HASH, committed_event_id: null, head_mac: sealedHeadMac(callId, 0, ZERO_HASH, null) })
+    .insert({
+      call_id: callId,
+      event_count: 0,
+      last_hash: ZERO_HASH,
+      committed_event_id: null,
+      head_mac: sealedHeadMac(callId, 0, ZERO_HASH, null),
+    })
     .onConflict('call_id')
     .ignore();
   const q = trx('sealed_audit_logs').where({ call_id: callId }).first();
   return (await forUpdate(trx, q)) as SealedLogRow;
 }
 
-export async function recordSealedAudit(trx: Knex.Transaction, actor: Actor, input: AuditInput, now: Date): Promise<number> {
+export async function recordSealedAudit(
+  trx: Knex.Transaction,
+  actor: Actor,
+  input: AuditInput,
+  now: Date,
+): Promise<number> {
   const callId = Number(input.sealedCallId);
   const log = await lockLog(trx, callId);
   // After the opening the log is part of the record; a bid cannot change then anyway.
@@ -89,7 +115,9 @@ export async function recordSealedAudit(trx: Knex.Transaction, actor: Actor, inp
   const row = { call_id: callId, seq, ...eventFields(actor, input, now), prev_hash: log.last_hash };
   const hash = sealedEventHash(row);
   await trx('sealed_audit_events').insert({ ...row, hash });
-  await trx('sealed_audit_logs').where({ call_id: callId }).update({ event_count: seq, last_hash: hash, head_mac: sealedHeadMac(callId, seq, hash, null) });
+  await trx('sealed_audit_logs')
+    .where({ call_id: callId })
+    .update({ event_count: seq, last_hash: hash, head_mac: sealedHeadMac(callId, seq, hash, null) });
   return seq;
 }
 
@@ -113,6 +141,8 @@ export async function commitSealedLog(
     streetOfficeId,
     after: { sealed_log: { count, head: log.last_hash } },
   });
-  await trx('sealed_audit_logs').where({ call_id: callId }).update({ committed_event_id: eventId, head_mac: sealedHeadMac(callId, count, log.last_hash, eventId) });
+  await trx('sealed_audit_logs')
+    .where({ call_id: callId })
+    .update({ committed_event_id: eventId, head_mac: sealedHeadMac(callId, count, log.last_hash, eventId) });
   return { count, head: log.last_hash, eventId };
 }

@@ -7,7 +7,7 @@ import { verifyAll, type Checkpoint } from './verify';
 export function parseCheckpoint(argv: string[]): Checkpoint | undefined {
   const i = argv.findIndex((a) => a === '--checkpoint' || a.startsWith('--checkpoint='));
   if (i < 0) return undefined;
-  const value = argv[i].includes('=') ? argv[i].slice(argv[i].indexOf('=') + 1) : argv[i + 1] ?? '';
+  const value = argv[i].includes('=') ? argv[i].slice(argv[i].indexOf('=') + 1) : (argv[i + 1] ?? '');
   const m = /^(\d{1,12}):([0-9a-f]{64})$/i.exec(value.trim());
   if (!m) throw new Error('--checkpoint takes COUNT:HASH, e.g. --checkpoint 1234:<64 hex digits>');
   return { count: Number(m[1]), hash: m[2].toLowerCase() };
@@ -34,9 +34,16 @@ async function main() {
       console.log(`BROKEN sealed log of call ${sealed.callId} at event ${sealed.seq} (${sealed.reason})`);
     }
     if (checkpoints.ok) console.log(`ok: ${checkpoints.count} daily checkpoints lie on the chain`);
-    else console.log(`BROKEN: the daily checkpoint of ${checkpoints.day} is not on the chain (history before it was rewritten)`);
+    else
+      console.log(
+        `BROKEN: the daily checkpoint of ${checkpoints.day} is not on the chain (history before it was rewritten)`,
+      );
     if (checkpoint) {
-      const says = { passes: 'the chain passes through it', diverges: 'the chain does NOT pass through it (another hash at that count)', missing: 'the chain does NOT reach it (events after it are gone)' };
+      const says = {
+        passes: 'the chain passes through it',
+        diverges: 'the chain does NOT pass through it (another hash at that count)',
+        missing: 'the chain does NOT reach it (events after it are gone)',
+      };
       console.log(`checkpoint ${checkpoint.count}:${checkpoint.hash}: ${says[result.checkpoint ?? 'missing']}`);
     }
     if (!ok) process.exitCode = 1;

@@ -1,7 +1,14 @@
 import type { Knex } from 'knex';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { hashEvent, headMac, keyedHashEvent, type AuditRow } from './audit';
-import { SEALED_LOG_OPENED, ZERO_HASH, sealedEventHash, sealedHeadMac, type SealedEventRow, type SealedLogRow } from './sealed';
+import {
+  SEALED_LOG_OPENED,
+  ZERO_HASH,
+  sealedEventHash,
+  sealedHeadMac,
+  type SealedEventRow,
+  type SealedLogRow,
+} from './sealed';
 
 /** A count and head hash noted outside the database (printed, published, archived). */
 export interface Checkpoint {
@@ -30,7 +37,10 @@ const breathe = () => nextTurn();
  * install from before the key) their SHA-256. The head row must carry its own HMAC. With a
  * checkpoint, also says whether the chain still passes through it.
  */
-export async function verifyAuditChain(db: Knex, options: { checkpoint?: Checkpoint; upTo?: number } = {}): Promise<VerifyResult> {
+export async function verifyAuditChain(
+  db: Knex,
+  options: { checkpoint?: Checkpoint; upTo?: number } = {},
+): Promise<VerifyResult> {
   const { checkpoint } = options;
   // "Up to": walk events 1..upTo only (an auditor's noted checkpoint); what came later is not asked.
   const upTo = options.upTo !== undefined ? options.upTo : Number.POSITIVE_INFINITY;
@@ -39,7 +49,8 @@ export async function verifyAuditChain(db: Knex, options: { checkpoint?: Checkpo
   let prevHash = '0'.repeat(64);
   let expectedId = 1;
   let count = 0;
-  let seen: CheckpointOutcome | undefined = checkpoint && checkpoint.count === 0 ? (checkpoint.hash === prevHash ? 'passes' : 'diverges') : undefined;
+  let seen: CheckpointOutcome | undefined =
+    checkpoint && checkpoint.count === 0 ? (checkpoint.hash === prevHash ? 'passes' : 'diverges') : undefined;
   const withCheckpoint = <T extends object>(r: T) => (checkpoint ? { ...r, checkpoint: seen ?? 'missing' } : r);
   for (;;) {
     if (expectedId > upTo) break;
@@ -55,7 +66,8 @@ export async function verifyAuditChain(db: Knex, options: { checkpoint?: Checkpo
     for (const row of rows) {
       const id = Number(row.id);
       if (id !== expectedId) return withCheckpoint({ ok: false, count, brokenAt: expectedId, reason: 'gap' } as const);
-      if (row.prev_hash !== prevHash) return withCheckpoint({ ok: false, count, brokenAt: id, reason: 'link' } as const);
+      if (row.prev_hash !== prevHash)
+        return withCheckpoint({ ok: false, count, brokenAt: id, reason: 'link' } as const);
       const expected = id >= keyedFrom ? keyedHashEvent({ ...row, id }) : hashEvent({ ...row, id });
       if (expected !== row.hash) return withCheckpoint({ ok: false, count, brokenAt: id, reason: 'hash' } as const);
       prevHash = row.hash;
@@ -82,7 +94,15 @@ export async function verifyAuditChain(db: Knex, options: { checkpoint?: Checkpo
 
 export type SealedVerifyResult =
   | { ok: true; logs: number; opened: number; events: number }
-  | { ok: false; logs: number; opened: number; events: number; callId: number; seq: number; reason: 'hash' | 'link' | 'gap' | 'head' | 'commit' };
+  | {
+      ok: false;
+      logs: number;
+      opened: number;
+      events: number;
+      callId: number;
+      seq: number;
+      reason: 'hash' | 'link' | 'gap' | 'head' | 'commit';
+    };
 
 /**
  * Walks every sealed log (src/audit/sealed.ts): each event's HMAC and link, the numbering, the head
@@ -95,7 +115,10 @@ export async function verifySealedLogs(db: Knex): Promise<SealedVerifyResult> {
   let events = 0;
   let afterCall = 0;
   for (;;) {
-    const heads: SealedLogRow[] = await db('sealed_audit_logs').where('call_id', '>', afterCall).orderBy('call_id').limit(BATCH);
+    const heads: SealedLogRow[] = await db('sealed_audit_logs')
+      .where('call_id', '>', afterCall)
+      .orderBy('call_id')
+      .limit(BATCH);
     if (heads.length === 0) break;
     const commitIds = heads.filter((h) => h.committed_event_id !== null).map((h) => Number(h.committed_event_id));
     const commits = new Map<number, AuditRow>();
@@ -106,12 +129,24 @@ export async function verifySealedLogs(db: Knex): Promise<SealedVerifyResult> {
       const callId = Number(log.call_id);
       afterCall = callId;
       logs += 1;
-      const broken = (seq: number, reason: 'hash' | 'link' | 'gap' | 'head' | 'commit') => ({ ok: false as const, logs, opened, events, callId, seq, reason });
+      const broken = (seq: number, reason: 'hash' | 'link' | 'gap' | 'head' | 'commit') => ({
+        ok: false as const,
+        logs,
+        opened,
+        events,
+        callId,
+        seq,
+        reason,
+      });
       let prev = ZERO_HASH;
       let seq = 0;
       await breathe();
       for (;;) {
-        const rows: SealedEventRow[] = await db('sealed_audit_events').where('call_id', callId).andWhere('seq', '>', seq).orderBy('seq').limit(BATCH);
+        const rows: SealedEventRow[] = await db('sealed_audit_events')
+          .where('call_id', callId)
+          .andWhere('seq', '>', seq)
+          .orderBy('seq')
+          .limit(BATCH);
         if (rows.length === 0) break;
         for (const row of rows) {
           if (Number(row.seq) !== seq + 1) return broken(seq + 1, 'gap');
@@ -123,12 +158,26 @@ export async function verifySealedLogs(db: Knex): Promise<SealedVerifyResult> {
         }
       }
       const committed = log.committed_event_id === null ? null : Number(log.committed_event_id);
-      if (Number(log.event_count) !== seq || log.last_hash !== prev || log.head_mac !== sealedHeadMac(callId, seq, prev, committed)) return broken(seq + 1, 'head');
+      if (
+        Number(log.event_count) !== seq ||
+        log.last_hash !== prev ||
+        log.head_mac !== sealedHeadMac(callId, seq, prev, committed)
+      )
+        return broken(seq + 1, 'head');
       if (committed !== null) {
         opened += 1;
         const event = commits.get(committed);
-        const noted = event?.after_json ? (JSON.parse(event.after_json) as { sealed_log?: { count: number; head: string } }).sealed_log : undefined;
-        if (!event || event.action !== SEALED_LOG_OPENED || event.subject_id !== String(callId) || noted?.count !== seq || noted?.head !== prev) return broken(seq, 'commit');
+        const noted = event?.after_json
+          ? (JSON.parse(event.after_json) as { sealed_log?: { count: number; head: string } }).sealed_log
+          : undefined;
+        if (
+          !event ||
+          event.action !== SEALED_LOG_OPENED ||
+          event.subject_id !== String(callId) ||
+          noted?.count !== seq ||
+          noted?.head !== prev
+        )
+          return broken(seq, 'commit');
       }
     }
   }
@@ -151,10 +200,18 @@ export async function verifyAll(db: Knex, options: { checkpoint?: Checkpoint } =
   const sealed = await verifySealedLogs(db);
   const head = main.ok ? String((await db('audit_chain_head').where({ id: 1 }).first('last_hash')).last_hash) : null;
   const checkpoints = await verifyStoredCheckpoints(db);
-  return { ok: main.ok && sealed.ok && checkpoints.ok && main.checkpoint !== 'diverges' && main.checkpoint !== 'missing', main, sealed, head, checkpoints };
+  return {
+    ok: main.ok && sealed.ok && checkpoints.ok && main.checkpoint !== 'diverges' && main.checkpoint !== 'missing',
+    main,
+    sealed,
+    head,
+    checkpoints,
+  };
 }
 
-export type ThroughResult = { outcome: CheckpointOutcome; count: number } | { outcome: 'broken'; count: number; brokenAt: number; reason: string };
+export type ThroughResult =
+  | { outcome: CheckpointOutcome; count: number }
+  | { outcome: 'broken'; count: number; brokenAt: number; reason: string };
 
 /**
  * Whether the chain still passes through a checkpoint (event id + hash) noted earlier: events 1..id
@@ -176,7 +233,9 @@ export async function verifyStoredCheckpoints(db: Knex): Promise<StoredCheckpoin
   const bad = await db('audit_checkpoints as c')
     .leftJoin('audit_events as e', 'e.id', 'c.event_id')
     .where((qb) => qb.where('c.event_id', 0).andWhereNot('c.hash', ZERO_HASH))
-    .orWhere((qb) => qb.where('c.event_id', '>', 0).andWhere((q2) => q2.whereNull('e.hash').orWhereRaw('e.hash <> c.hash')))
+    .orWhere((qb) =>
+      qb.where('c.event_id', '>', 0).andWhere((q2) => q2.whereNull('e.hash').orWhereRaw('e.hash <> c.hash')),
+    )
     .orderBy('c.day')
     .first('c.day');
   return bad ? { ok: false, count: Number(n), day: String(bad.day) } : { ok: true, count: Number(n) };

@@ -28,7 +28,13 @@ export function forUpdate<Q extends Knex.QueryBuilder>(db: Queryable, query: Q):
 
 /** `UPDATE … RETURNING column` on both databases: PostgreSQL returns it from the update, SQLite (one
  *  writer, so nothing can come between) reads it back within the same transaction. */
-export async function updateReturning(trx: Knex.Transaction, table: string, where: Record<string, unknown>, changes: Record<string, unknown>, column: string): Promise<unknown> {
+export async function updateReturning(
+  trx: Knex.Transaction,
+  table: string,
+  where: Record<string, unknown>,
+  changes: Record<string, unknown>,
+  column: string,
+): Promise<unknown> {
   if (isSqlite(trx)) {
     await trx(table).where(where).update(changes);
     const row = await trx(table).where(where).first(column);
@@ -81,7 +87,11 @@ const READ_METHODS = new Set(['select', 'first', 'pluck']);
 function isPlainRead(builder: { _method?: unknown; _single?: { lock?: unknown }; sql?: unknown }): boolean {
   if (typeof builder._method === 'string') return READ_METHODS.has(builder._method) && !builder._single?.lock;
   if (typeof builder.sql !== 'string') return false;
-  return /^\s*select\b/i.test(builder.sql) || (/^\s*with\b/i.test(builder.sql) && !/\b(insert|update|delete|replace|create|drop|alter|pragma)\b/i.test(builder.sql));
+  return (
+    /^\s*select\b/i.test(builder.sql) ||
+    (/^\s*with\b/i.test(builder.sql) &&
+      !/\b(insert|update|delete|replace|create|drop|alter|pragma)\b/i.test(builder.sql))
+  );
 }
 
 /**
@@ -99,19 +109,34 @@ function attachReaders(db: Knex, sqliteFile: string, readers: number): void {
       min: 0,
       max: readers,
       afterCreate(conn: RawSqlite, done: Done) {
-        conn.exec('PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA query_only = ON;', (err) => {
-          if (err) return done(err, conn);
-          conn.get('PRAGMA journal_mode', (e, row) => done(e ?? (String(row?.journal_mode).toLowerCase() === 'wal' ? null : new Error(`SQLite reader: journal_mode is ${row?.journal_mode}, not wal`)), conn));
-        });
+        conn.exec(
+          'PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA query_only = ON;',
+          (err) => {
+            if (err) return done(err, conn);
+            conn.get('PRAGMA journal_mode', (e, row) =>
+              done(
+                e ??
+                  (String(row?.journal_mode).toLowerCase() === 'wal'
+                    ? null
+                    : new Error(`SQLite reader: journal_mode is ${row?.journal_mode}, not wal`)),
+                conn,
+              ),
+            );
+          },
+        );
       },
     },
   });
   // The reader's statements are the app's: whoever listens on the app's knex (bench:explain, tests) hears them.
-  for (const event of ['query', 'query-response', 'query-error'] as const) reader.on(event, (...args: unknown[]) => db.emit(event, ...args));
+  for (const event of ['query', 'query-response', 'query-error'] as const)
+    reader.on(event, (...args: unknown[]) => db.emit(event, ...args));
   const client = db.client as Knex.Client & { runner(builder: unknown): unknown };
   const ownRunner = client.runner.bind(client);
   // Only the pool's own client is patched: a transaction's client is a fresh object (knex's makeTxClient), so its statements never come here.
-  client.runner = (builder: Parameters<typeof isPlainRead>[0]) => (pageReads.getStore() && isPlainRead(builder) ? (reader.client as typeof client).runner(builder) : ownRunner(builder));
+  client.runner = (builder: Parameters<typeof isPlainRead>[0]) =>
+    pageReads.getStore() && isPlainRead(builder)
+      ? (reader.client as typeof client).runner(builder)
+      : ownRunner(builder);
   // db.destroy() is the client's destroy: it closes the readers too.
   const ownDestroy = client.destroy.bind(client);
   client.destroy = (async (callback?: (err?: unknown) => void) => {
@@ -121,7 +146,9 @@ function attachReaders(db: Knex, sqliteFile: string, readers: number): void {
 }
 
 /** The one place that knows SQLite from PostgreSQL. */
-export function createDb(config: Pick<Config, 'databaseUrl' | 'sqliteFile'> & Partial<Pick<Config, 'sqliteReaders'>>): Knex {
+export function createDb(
+  config: Pick<Config, 'databaseUrl' | 'sqliteFile'> & Partial<Pick<Config, 'sqliteReaders'>>,
+): Knex {
   if (config.databaseUrl) {
     return knexFactory({ client: 'pg', connection: config.databaseUrl, pool: { min: 0, max: 10 } });
   }
@@ -133,7 +160,10 @@ export function createDb(config: Pick<Config, 'databaseUrl' | 'sqliteFile'> & Pa
     pool: {
       min: 1,
       max: 1,
-      afterCreate(conn: { exec(sql: string, cb: (err: Error | null) => void): void }, done: (err: Error | null, conn: unknown) => void) {
+      afterCreate(
+        conn: { exec(sql: string, cb: (err: Error | null) => void): void },
+        done: (err: Error | null, conn: unknown) => void,
+      ) {
         // WAL lets readers in other processes (audit:verify) work during writes; FULL sync so a
         // committed payment survives a power cut; foreign keys are off by default in SQLite.
         conn.exec(

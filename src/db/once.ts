@@ -37,10 +37,14 @@ export async function recordOnceResult(trx: Knex.Transaction, once: OnceKey, res
 }
 
 /** The first submission's result, if that submission was this user's (anonymous: null). */
-export async function priorResult(db: Knex, once: OnceKey, userId: number | null): Promise<{ found: true; result: unknown } | { found: false }> {
-  const row = (await db('form_submissions').where({ form: once.form, once_key: once.key }).first('user_id', 'result_json')) as
-    | { user_id: number | null; result_json: string | null }
-    | undefined;
+export async function priorResult(
+  db: Knex,
+  once: OnceKey,
+  userId: number | null,
+): Promise<{ found: true; result: unknown } | { found: false }> {
+  const row = (await db('form_submissions')
+    .where({ form: once.form, once_key: once.key })
+    .first('user_id', 'result_json')) as { user_id: number | null; result_json: string | null } | undefined;
   if (!row || row.result_json === null) return { found: false };
   if ((row.user_id === null ? null : Number(row.user_id)) !== userId) return { found: false };
   return { found: true, result: JSON.parse(row.result_json) };

@@ -31,6 +31,10 @@ export async function transition<S extends string>(trx: Knex.Transaction, spec: 
 export type Lifecycle<S extends string, M extends string> = Record<M, { from: readonly S[]; to: S }>;
 
 export function lifecycleMove<S extends string, M extends string>(lifecycle: Lifecycle<S, M>, table: string) {
-  return (trx: Knex.Transaction, id: number, move: M, options: Pick<TransitionSpec<S>, 'set' | 'where' | 'errorKey' | 'errorParams'>) =>
-    transition(trx, { table, id, ...lifecycle[move], ...options });
+  return (
+    trx: Knex.Transaction,
+    id: number,
+    move: M,
+    options: Pick<TransitionSpec<S>, 'set' | 'where' | 'errorKey' | 'errorParams'>,
+  ) => transition(trx, { table, id, ...lifecycle[move], ...options });
 }

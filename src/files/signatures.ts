@@ -9,7 +9,8 @@ export interface FileKind {
 
 const startsWith = (head: Buffer, bytes: number[]) => bytes.every((b, i) => head[i] === b);
 // Office Open XML files are ZIPs whose first entry is [Content_Types].xml (as Word, Excel and WPS write them).
-const isOoxml = (head: Buffer) => startsWith(head, [0x50, 0x4b, 0x03, 0x04]) && head.subarray(0, 512).includes('[Content_Types].xml');
+const isOoxml = (head: Buffer) =>
+  startsWith(head, [0x50, 0x4b, 0x03, 0x04]) && head.subarray(0, 512).includes('[Content_Types].xml');
 
 /**
  * A PDF is more than its first five bytes: `%PDF-` with a version, at least one indirect object, a

@@ -76,7 +76,10 @@ export async function sendStoredFile(res: Response, uploadDir: string, file: Sto
   const ascii = file.original_name.replace(/[^\x20-\x7e]/g, '_');
   res.setHeader('Content-Type', file.mime_type);
   res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('Content-Disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(file.original_name)}`);
+  res.setHeader(
+    'Content-Disposition',
+    `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(file.original_name)}`,
+  );
   res.setHeader('Cache-Control', 'private, no-store');
   res.send(await fs.readFile(path.join(uploadDir, file.storage_key)));
 }

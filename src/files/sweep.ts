@@ -22,7 +22,11 @@ export interface SweepResult {
  * a file that is younger than the threshold is never touched, so a file whose transaction is still
  * open (a write takes seconds, not an hour) is never mistaken for an orphan.
  */
-export async function sweepOrphanUploads(db: Knex, uploadDir: string, opts: { olderThanMinutes: number; now?: Date }): Promise<SweepResult> {
+export async function sweepOrphanUploads(
+  db: Knex,
+  uploadDir: string,
+  opts: { olderThanMinutes: number; now?: Date },
+): Promise<SweepResult> {
   const cutoff = (opts.now ?? new Date()).getTime() - opts.olderThanMinutes * 60 * 1000;
   let names: string[];
   try {

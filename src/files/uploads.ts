@@ -49,7 +49,10 @@ export function createUploader(config: Pick<Config, 'uploadMaxBytes' | 'uploadMa
         if (!err) return next();
         // Multer's limits, and busboy's complaints about a malformed body (no boundary, cut off
         // mid-part): either way the form is re-shown with a message, never a 500.
-        req.uploadProblem = err instanceof multer.MulterError ? problemFor(err, config.uploadMaxBytes) : { status: 422, messageKey: 'uploads.malformed' };
+        req.uploadProblem =
+          err instanceof multer.MulterError
+            ? problemFor(err, config.uploadMaxBytes)
+            : { status: 422, messageKey: 'uploads.malformed' };
         req.body = req.body ?? {};
         next();
       });
@@ -69,7 +72,9 @@ function problemFor(err: multer.MulterError, maxBytes: number): UploadProblem {
     case 'LIMIT_FIELD_KEY':
       return { status: 413, messageKey: 'uploads.formTooLarge' };
     default:
-      return err.field?.startsWith('type:') ? { status: 422, messageKey: 'uploads.badType' } : { status: 422, messageKey: 'uploads.unexpected' };
+      return err.field?.startsWith('type:')
+        ? { status: 422, messageKey: 'uploads.badType' }
+        : { status: 422, messageKey: 'uploads.unexpected' };
   }
 }
 

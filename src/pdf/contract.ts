@@ -1,7 +1,13 @@
 import { amountInChineseCapitals, formatMoney } from '../shared/money';
 import { redactPersonalData } from '../shared/redact';
 import { formatDate } from '../shared/time';
-import type { ContractPdfInput, ContractPdfMilestone, ContractPdfOptions, ContractPdfParty, EvaluationWeights } from './contract-input';
+import type {
+  ContractPdfInput,
+  ContractPdfMilestone,
+  ContractPdfOptions,
+  ContractPdfParty,
+  EvaluationWeights,
+} from './contract-input';
 import { PdfWriter, type DocumentFrame, type SignatureBlock } from './document';
 
 /**
@@ -68,7 +74,12 @@ function paymentTerm(m: ContractPdfMilestone, clean: (s: string) => string): str
   return `${head}在该期成果经评估后支付，${weights}${full}；低于 ${m.passScore} 分的，该期款项不予支付。`;
 }
 
-function partyRows(role: string, party: ContractPdfParty, redacted: boolean, clean: (s: string) => string): [string, string][] {
+function partyRows(
+  role: string,
+  party: ContractPdfParty,
+  redacted: boolean,
+  clean: (s: string) => string,
+): [string, string][] {
   const rows: [string, string][] = [
     [role, party.name],
     ['统一社会信用代码', party.creditCode ?? ''],
@@ -110,7 +121,8 @@ export function drawContract(w: PdfWriter, input: ContractPdfInput, options: Con
 
   w.title(clean(input.title), [`合同编号：${input.number}\u3000\u3000版本：第 ${input.version} 版`]);
   if (options.draft) w.paragraph('本文本为草稿，尚未经双方签署，不具有合同效力。', { color: '#c8102e' });
-  if (options.redacted) w.paragraph('本文本为公开版，已隐去个人联系电话、身份证件号码及个人住址。', { color: '#555555' });
+  if (options.redacted)
+    w.paragraph('本文本为公开版，已隐去个人联系电话、身份证件号码及个人住址。', { color: '#555555' });
 
   w.heading('合同双方');
   w.keyValues(partyRows('甲方（购买方）', input.partyA, options.redacted, clean), { labelWidth: 110 });
@@ -126,7 +138,10 @@ export function drawContract(w: PdfWriter, input: ContractPdfInput, options: Con
   w.paragraph(clean(input.serviceDescription), { indent: true });
 
   w.heading('二、合同金额与资金来源');
-  w.paragraph(`本合同总金额为${amountInWords(input.amountFen)}（${formatMoney(input.amountFen)}），由以下资金来源支付：`, { indent: true });
+  w.paragraph(
+    `本合同总金额为${amountInWords(input.amountFen)}（${formatMoney(input.amountFen)}），由以下资金来源支付：`,
+    { indent: true },
+  );
   const sourcesTotal = input.sources.reduce((s, x) => s + x.amountFen, 0);
   w.table(
     [
@@ -152,7 +167,14 @@ export function drawContract(w: PdfWriter, input: ContractPdfInput, options: Con
       { header: '金额（元）', width: 2.1, align: 'right' },
       { header: '付款条件', width: 3 },
     ],
-    input.milestones.map((m) => [String(m.seq), clean(m.title), clean(m.deliverables), m.dueDate, formatMoney(m.amountFen), conditionCell(m)]),
+    input.milestones.map((m) => [
+      String(m.seq),
+      clean(m.title),
+      clean(m.deliverables),
+      m.dueDate,
+      formatMoney(m.amountFen),
+      conditionCell(m),
+    ]),
     { footerRows: [['', '合计', '', '', formatMoney(scheduleTotal), '']] },
   );
 
@@ -166,7 +188,9 @@ export function drawContract(w: PdfWriter, input: ContractPdfInput, options: Con
   terms.forEach((t, i) => w.paragraph(`${i + 1}. ${t}`));
 
   w.heading('六、合同变更与终止');
-  w.paragraph('1. 合同金额、服务期限或里程碑的变更，由甲方提出并说明理由，经乙方同意后形成新的合同版本，变更前的版本存档备查。合同金额不得低于已支付或已批准支付的金额。');
+  w.paragraph(
+    '1. 合同金额、服务期限或里程碑的变更，由甲方提出并说明理由，经乙方同意后形成新的合同版本，变更前的版本存档备查。合同金额不得低于已支付或已批准支付的金额。',
+  );
   w.paragraph('2. 乙方严重违约或无法继续提供服务的，甲方可书面说明理由后终止本合同；终止时尚未支付的款项不再支付。');
 
   w.heading('七、其他约定');
@@ -176,7 +200,11 @@ export function drawContract(w: PdfWriter, input: ContractPdfInput, options: Con
   );
   w.paragraph('2. 本合同未尽事宜，由双方协商解决；协商不成的，依法向甲方所在地人民法院提起诉讼。');
 
-  const signature = (label: string, party: ContractPdfParty, sig: ContractPdfInput['signatures']['partyA']): SignatureBlock => ({
+  const signature = (
+    label: string,
+    party: ContractPdfParty,
+    sig: ContractPdfInput['signatures']['partyA'],
+  ): SignatureBlock => ({
     partyLabel: label,
     partyName: party.name,
     lines: [
@@ -185,5 +213,11 @@ export function drawContract(w: PdfWriter, input: ContractPdfInput, options: Con
     ],
   });
   // The heading goes with the whole signature block (its height reserved), never alone at a page's foot.
-  w.signatures([signature('甲方（盖章）', input.partyA, input.signatures.partyA), signature('乙方（盖章）', input.partyB, input.signatures.partyB)], '签署');
+  w.signatures(
+    [
+      signature('甲方（盖章）', input.partyA, input.signatures.partyA),
+      signature('乙方（盖章）', input.partyB, input.signatures.partyB),
+    ],
+    '签署',
+  );
 }

@@ -187,7 +187,10 @@ export class PdfWriter {
     this.bold = bold;
     this.size = size;
     this.color = color;
-    this.doc.font(bold ? FONT_BOLD : FONT_REGULAR).fontSize(size).fillColor(color);
+    this.doc
+      .font(bold ? FONT_BOLD : FONT_REGULAR)
+      .fontSize(size)
+      .fillColor(color);
     return this;
   }
 
@@ -217,7 +220,8 @@ export class PdfWriter {
     this.doc.text(text, this.left, this.doc.y, { width: this.width, align: 'center', lineGap: LINE_GAP });
     this.doc.y += 6;
     this.use(false, FONT_SIZE.body, MUTED_COLOR);
-    for (const line of subtitles) this.doc.text(line, this.left, this.doc.y, { width: this.width, align: 'center', lineGap: LINE_GAP });
+    for (const line of subtitles)
+      this.doc.text(line, this.left, this.doc.y, { width: this.width, align: 'center', lineGap: LINE_GAP });
     this.doc.y += 12;
     this.use(false, FONT_SIZE.body);
     return this;
@@ -237,7 +241,10 @@ export class PdfWriter {
   }
 
   /** Running text, wrapped (CJK breaks between characters), flowing onto the next pages. */
-  paragraph(text: string, options: { indent?: boolean; fontSize?: number; color?: string; align?: 'left' | 'center' | 'right' } = {}): this {
+  paragraph(
+    text: string,
+    options: { indent?: boolean; fontSize?: number; color?: string; align?: 'left' | 'center' | 'right' } = {},
+  ): this {
     const size = options.fontSize ?? FONT_SIZE.body;
     this.use(false, size, options.color ?? TEXT_COLOR);
     for (const [i, part] of text.split(/\r?\n/).entries()) {
@@ -261,7 +268,15 @@ export class PdfWriter {
     const fontSize = options.fontSize ?? FONT_SIZE.body;
     const labelWidth = options.labelWidth ?? 150;
     const widths = [labelWidth, this.width - labelWidth];
-    const style: RowStyle = { bold: false, fontSize, fill: null, borders: false, aligns: ['left', 'left'], padX: 0, padY: 1.5 };
+    const style: RowStyle = {
+      bold: false,
+      fontSize,
+      fill: null,
+      borders: false,
+      aligns: ['left', 'left'],
+      padX: 0,
+      padY: 1.5,
+    };
     for (const [label, value] of rows) this.drawRow(widths, [label, value], style, null, [true, false]);
     this.doc.y += 4;
     this.use(false, FONT_SIZE.body);
@@ -292,14 +307,21 @@ export class PdfWriter {
         const a = -Math.PI / 2 + (k * Math.PI) / 5;
         points.push([x + r * Math.cos(a), cy + r * Math.sin(a)]);
       }
-      this.doc.save().lineWidth(0.7).lineJoin('round').polygon(...points);
+      this.doc
+        .save()
+        .lineWidth(0.7)
+        .lineJoin('round')
+        .polygon(...points);
       if (i < filled) this.doc.fillAndStroke(STAR_COLOR, STAR_COLOR);
       else this.doc.stroke(STAR_COLOR);
       this.doc.restore();
       x += outer * 2 + 2;
     }
     this.use(false, fontSize);
-    this.doc.text(caption, x - outer + 4, top, { width: this.width - labelWidth - of * (outer * 2 + 2) - 4, lineBreak: false });
+    this.doc.text(caption, x - outer + 4, top, {
+      width: this.width - labelWidth - of * (outer * 2 + 2) - 4,
+      lineBreak: false,
+    });
     this.doc.x = this.left;
     this.doc.y = top + height - 1.5 + 4;
     this.use(false, FONT_SIZE.body);
@@ -322,7 +344,9 @@ export class PdfWriter {
 
     // The header never stands alone at the foot of a page: it goes with the first row.
     const first = rows[0] ?? options.footerRows?.[0];
-    const firstHeight = first ? Math.min(this.rowHeight(widths, first, body), this.lineHeight(fontSize) * 3 + 2 * CELL_PAD) : 0;
+    const firstHeight = first
+      ? Math.min(this.rowHeight(widths, first, body), this.lineHeight(fontSize) * 3 + 2 * CELL_PAD)
+      : 0;
     this.ensureSpace(this.rowHeight(widths, headerCells, header) + firstHeight);
     repeatHeader();
     const footerStyle = { ...body, bold: true };
@@ -358,7 +382,10 @@ export class PdfWriter {
     const nameText = (b: SignatureBlock) => `${b.partyLabel}：${b.partyName}`;
     const measure = (pair: SignatureBlock[]) => {
       this.use(true, FONT_SIZE.body);
-      const names = Math.max(lineH, ...pair.map((b) => this.doc.heightOfString(nameText(b), { width: colWidth, lineGap: LINE_GAP }) + 6));
+      const names = Math.max(
+        lineH,
+        ...pair.map((b) => this.doc.heightOfString(nameText(b), { width: colWidth, lineGap: LINE_GAP }) + 6),
+      );
       const lines = Math.max(...pair.map((b) => b.lines.length)) * lineH;
       return { names, height: names + seal + lines + 14 };
     };
@@ -415,13 +442,37 @@ export class PdfWriter {
       this.doc.page.margins.bottom = 0; // text in the footer band must not start a new page
       const right = PAGE.width - MARGINS.right;
       this.use(false, FONT_SIZE.frame, MUTED_COLOR);
-      this.doc.text(this.frame.title, this.left, HEADER_Y, { width: this.width * 0.7, lineBreak: false, ellipsis: true, height: 12 });
-      if (this.frame.headerNote) this.doc.text(this.frame.headerNote, this.left, HEADER_Y, { width: this.width, align: 'right', lineBreak: false });
-      this.doc.moveTo(this.left, HEADER_Y + 14).lineTo(right, HEADER_Y + 14).lineWidth(0.5).strokeColor(RULE_COLOR).stroke();
-      this.doc.moveTo(this.left, FOOTER_Y - 6).lineTo(right, FOOTER_Y - 6).lineWidth(0.5).strokeColor(RULE_COLOR).stroke();
+      this.doc.text(this.frame.title, this.left, HEADER_Y, {
+        width: this.width * 0.7,
+        lineBreak: false,
+        ellipsis: true,
+        height: 12,
+      });
+      if (this.frame.headerNote)
+        this.doc.text(this.frame.headerNote, this.left, HEADER_Y, {
+          width: this.width,
+          align: 'right',
+          lineBreak: false,
+        });
+      this.doc
+        .moveTo(this.left, HEADER_Y + 14)
+        .lineTo(right, HEADER_Y + 14)
+        .lineWidth(0.5)
+        .strokeColor(RULE_COLOR)
+        .stroke();
+      this.doc
+        .moveTo(this.left, FOOTER_Y - 6)
+        .lineTo(right, FOOTER_Y - 6)
+        .lineWidth(0.5)
+        .strokeColor(RULE_COLOR)
+        .stroke();
       this.use(false, FONT_SIZE.frame, MUTED_COLOR);
       this.doc.text(this.frame.identifier, this.left, FOOTER_Y, { width: this.width * 0.7, lineBreak: false });
-      this.doc.text(label(i - range.start + 1, range.count), this.left, FOOTER_Y, { width: this.width, align: 'right', lineBreak: false });
+      this.doc.text(label(i - range.start + 1, range.count), this.left, FOOTER_Y, {
+        width: this.width,
+        align: 'right',
+        lineBreak: false,
+      });
       this.doc.page.margins.bottom = savedBottom;
     }
     this.doc.end();
@@ -455,11 +506,16 @@ export class PdfWriter {
 
   private cellHeight(text: string, width: number, style: RowStyle, bold: boolean): number {
     this.use(bold, style.fontSize);
-    return this.doc.heightOfString(text === '' ? ' ' : text, { width: width - 2 * style.padX, lineGap: LINE_GAP }) + 2 * style.padY;
+    return (
+      this.doc.heightOfString(text === '' ? ' ' : text, { width: width - 2 * style.padX, lineGap: LINE_GAP }) +
+      2 * style.padY
+    );
   }
 
   private rowHeight(widths: number[], cells: string[], style: RowStyle, boldCells?: boolean[]): number {
-    return Math.max(...cells.map((c, i) => this.cellHeight(c, widths[i], style, style.bold || (boldCells?.[i] ?? false))));
+    return Math.max(
+      ...cells.map((c, i) => this.cellHeight(c, widths[i], style, style.bold || (boldCells?.[i] ?? false))),
+    );
   }
 
   /** The longest start of `text` that fits in `height` at `width` (at least one character). */
@@ -476,7 +532,13 @@ export class PdfWriter {
   }
 
   /** One row at the current position; breaks to a new page (calling `onNewPage`) when it does not fit. */
-  private drawRow(widths: number[], cells: string[], style: RowStyle, onNewPage: (() => void) | null, boldCells?: boolean[]): void {
+  private drawRow(
+    widths: number[],
+    cells: string[],
+    style: RowStyle,
+    onNewPage: (() => void) | null,
+    boldCells?: boolean[],
+  ): void {
     let remaining = cells.map((c) => c ?? '');
     let onFreshPage = false;
     for (;;) {
@@ -496,8 +558,16 @@ export class PdfWriter {
         continue;
       }
       // Taller than a page: draw what fits here, continue the rest on the next page.
-      const cut = remaining.map((text, i) => this.fitPrefix(text, widths[i], roomHere, style, style.bold || (boldCells?.[i] ?? false)));
-      this.paintRow(widths, remaining.map((t, i) => t.slice(0, cut[i])), roomHere, style, boldCells);
+      const cut = remaining.map((text, i) =>
+        this.fitPrefix(text, widths[i], roomHere, style, style.bold || (boldCells?.[i] ?? false)),
+      );
+      this.paintRow(
+        widths,
+        remaining.map((t, i) => t.slice(0, cut[i])),
+        roomHere,
+        style,
+        boldCells,
+      );
       remaining = remaining.map((t, i) => t.slice(cut[i]));
       this.newPage();
       onNewPage?.();

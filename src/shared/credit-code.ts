@@ -19,7 +19,9 @@ export function creditCodeCheckChar(first17: string): string | undefined {
 }
 
 /** Normalises (trim, upper case) and checks a code; says what is wrong with it. */
-export function checkCreditCode(input: string): { ok: true; code: string } | { ok: false; problem: CreditCodeProblem; expected?: string } {
+export function checkCreditCode(
+  input: string,
+): { ok: true; code: string } | { ok: false; problem: CreditCodeProblem; expected?: string } {
   const code = input.trim().toUpperCase();
   if (code.length !== 18) return { ok: false, problem: 'length' };
   if (![...code].every((c) => ALPHABET.includes(c))) return { ok: false, problem: 'characters' };

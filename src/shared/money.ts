@@ -10,7 +10,10 @@ export const MAX_FEN = 1_000_000_000_000;
 /** "1,234.56", "¥1234.5", "1234" -> fen. Refuses negatives, more than two decimals and non-numbers. */
 export function parseMoney(input: unknown): MoneyParseResult {
   if (typeof input !== 'string' && typeof input !== 'number') return { ok: false, error: 'notNumber' };
-  const text = String(input).trim().replace(/^[¥￥]\s*/, '').replace(/,/g, '');
+  const text = String(input)
+    .trim()
+    .replace(/^[¥￥]\s*/, '')
+    .replace(/,/g, '');
   if (text === '') return { ok: false, error: 'required' };
   if (text.startsWith('-')) return { ok: false, error: 'negative' };
   const m = /^(\d+)(?:\.(\d*))?$/.exec(text);

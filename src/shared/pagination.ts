@@ -31,7 +31,9 @@ export async function paginate<T>(
   pageSize = DEFAULT_PAGE_SIZE,
 ): Promise<Page<T>> {
   const [{ count }] = await base.clone().count({ count: '*' });
-  const items = await select(base.clone()).limit(pageSize).offset((page - 1) * pageSize);
+  const items = await select(base.clone())
+    .limit(pageSize)
+    .offset((page - 1) * pageSize);
   return makePage(items as T[], Number(count), page, pageSize);
 }
 
@@ -52,7 +54,8 @@ export async function paginateBounded<T>(
 ): Promise<Page<T>> {
   const offset = (page - 1) * pageSize;
   // The query's own client (a transaction's or the pool's), for the outer count.
-  const knex = (base as unknown as { client: { queryBuilder(): Knex.QueryBuilder; raw(sql: string): Knex.Raw } }).client;
+  const knex = (base as unknown as { client: { queryBuilder(): Knex.QueryBuilder; raw(sql: string): Knex.Raw } })
+    .client;
   const inWindow = base.clone().clearSelect().select(knex.raw('1 as one')).limit(window).offset(offset);
   const [{ count }] = await knex.queryBuilder().count({ count: '*' }).from(inWindow.as('w'));
   const seen = Number(count);

@@ -25,7 +25,10 @@ const LANDLINE = String.raw`(?:[(（]0\d{2,3}[)）][\s-]?|0\d{2,3}[\s-]?)[2-9]\d
 // decimal part or 元 (an amount).
 const BEFORE = String.raw`(?<![0-9A-Za-z+])`;
 const AFTER = String.raw`(?![0-9A-Za-z]|[.,]\d|\s*(?:元|万元|亿元))`;
-const PATTERN = new RegExp(`${BEFORE}(?:(?<id>${ID_NUMBER})|(?<mobile>${MOBILE})|(?<landline>${LANDLINE}))${AFTER}`, 'g');
+const PATTERN = new RegExp(
+  `${BEFORE}(?:(?<id>${ID_NUMBER})|(?<mobile>${MOBILE})|(?<landline>${LANDLINE}))${AFTER}`,
+  'g',
+);
 
 const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const ID_CHECK = '10X98765432';

@@ -5,7 +5,8 @@
  */
 
 function checkFen(value: number, what: string): void {
-  if (!Number.isSafeInteger(value) || value < 0) throw new TypeError(`${what} must be non-negative integer fen, got ${value}`);
+  if (!Number.isSafeInteger(value) || value < 0)
+    throw new TypeError(`${what} must be non-negative integer fen, got ${value}`);
 }
 
 /**
@@ -30,7 +31,9 @@ export function splitByWeights(totalFen: number, weights: number[]): number[] {
     return { i, fen: exact / pool, remainder: exact % pool };
   });
   let left = total - parts.reduce((s, p) => s + p.fen, 0n);
-  const order = [...parts].sort((a, b) => (a.remainder === b.remainder ? a.i - b.i : a.remainder > b.remainder ? -1 : 1));
+  const order = [...parts].sort((a, b) =>
+    a.remainder === b.remainder ? a.i - b.i : a.remainder > b.remainder ? -1 : 1,
+  );
   for (const p of order) {
     if (left === 0n) break;
     p.fen += 1n;
@@ -42,7 +45,10 @@ export function splitByWeights(totalFen: number, weights: number[]): number[] {
 /** `totalFen` in `n` parts as equal as possible (the first ones get the extra fen). */
 export function splitEvenly(totalFen: number, n: number): number[] {
   if (!Number.isSafeInteger(n) || n < 1) throw new TypeError(`cannot split into ${n} parts`);
-  return splitByWeights(totalFen, Array.from({ length: n }, () => 1));
+  return splitByWeights(
+    totalFen,
+    Array.from({ length: n }, () => 1),
+  );
 }
 
 /**
@@ -67,8 +73,14 @@ export function parsePercent(text: string): number | null {
  * Splits an awarded total across fund sources in proportion to what each source put in (largest
  * remainder, see splitByWeights), dropping the sources that get nothing.
  */
-export function splitByShares<S extends string>(totalFen: number, shares: { source: S; amountFen: number }[]): { source: S; amountFen: number }[] {
-  const parts = splitByWeights(totalFen, shares.map((s) => s.amountFen));
+export function splitByShares<S extends string>(
+  totalFen: number,
+  shares: { source: S; amountFen: number }[],
+): { source: S; amountFen: number }[] {
+  const parts = splitByWeights(
+    totalFen,
+    shares.map((s) => s.amountFen),
+  );
   return shares.map((s, i) => ({ source: s.source, amountFen: parts[i] })).filter((p) => p.amountFen > 0);
 }
 
@@ -117,7 +129,8 @@ export function splitMatrix(rowTotals: number[], columnTotals: number[]): number
 
   // Greedy pass: largest remainders first.
   const candidates: { i: number; j: number; r: bigint }[] = [];
-  for (let i = 0; i < nRows; i++) for (let j = 0; j < nCols; j++) if (remainder[i][j] > 0n) candidates.push({ i, j, r: remainder[i][j] });
+  for (let i = 0; i < nRows; i++)
+    for (let j = 0; j < nCols; j++) if (remainder[i][j] > 0n) candidates.push({ i, j, r: remainder[i][j] });
   candidates.sort((a, b) => (a.r === b.r ? a.i - b.i || a.j - b.j : a.r > b.r ? -1 : 1));
   for (const { i, j } of candidates) {
     if (rowShort[i] > 0n && colShort[j] > 0n) {

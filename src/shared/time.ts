@@ -29,7 +29,11 @@ export function formatDateTime(value: string | Date | null | undefined, locale =
   if (!value) return '';
   const date = typeof value === 'string' ? new Date(value) : value;
   if (Number.isNaN(date.getTime())) return '';
-  const parts = Object.fromEntries(formatter(locale, true).formatToParts(date).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    formatter(locale, true)
+      .formatToParts(date)
+      .map((p) => [p.type, p.value]),
+  );
   return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
 }
 
@@ -46,7 +50,12 @@ export function parseShanghaiDateTime(input: string): Date | null {
   const date = new Date(utc);
   // Reject 2026-02-30 and 25:00, which Date.UTC would silently roll over.
   const back = new Date(utc + SHANGHAI_OFFSET_MS);
-  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d || back.getUTCHours() !== h) {
+  if (
+    back.getUTCFullYear() !== y ||
+    back.getUTCMonth() !== mo - 1 ||
+    back.getUTCDate() !== d ||
+    back.getUTCHours() !== h
+  ) {
     return null;
   }
   return date;

@@ -11,11 +11,18 @@ import { SessionExpired } from './errors';
 export function createPassport(deps: AppDeps): PassportStatic {
   const instance = new passport.Passport() as unknown as PassportStatic;
   instance.use(
-    new LocalStrategy({ usernameField: 'username', passwordField: 'password', passReqToCallback: true }, (req, username, password, done) => {
-      authenticate(deps, username, password, actorOf(req))
-        .then((result) => (result.ok ? done(null, { id: result.userId } as Express.User) : done(null, false, { message: result.reason })))
-        .catch(done);
-    }),
+    new LocalStrategy(
+      { usernameField: 'username', passwordField: 'password', passReqToCallback: true },
+      (req, username, password, done) => {
+        authenticate(deps, username, password, actorOf(req))
+          .then((result) =>
+            result.ok
+              ? done(null, { id: result.userId } as Express.User)
+              : done(null, false, { message: result.reason }),
+          )
+          .catch(done);
+      },
+    ),
   );
   instance.serializeUser((user, done) => done(null, user.id));
   instance.deserializeUser((id: unknown, done) => {

@@ -86,5 +86,7 @@ function sendPlainErrorPage(res: Response, locals: ErrorLocals) {
   const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
   res
     .type('html')
-    .send(`<!DOCTYPE html><html><head><meta charset="utf-8"><title>${esc(locals.title)}</title></head><body><h1>${esc(locals.title)}</h1><p>${esc(locals.message)}</p>${locals.backLink ? `<p><a href="${esc(locals.backLink)}">${esc(locals.backLink)}</a></p>` : ''}<p><a href="/">/</a></p></body></html>`);
+    .send(
+      `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${esc(locals.title)}</title></head><body><h1>${esc(locals.title)}</h1><p>${esc(locals.message)}</p>${locals.backLink ? `<p><a href="${esc(locals.backLink)}">${esc(locals.backLink)}</a></p>` : ''}<p><a href="/">/</a></p></body></html>`,
+    );
 }

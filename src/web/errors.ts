@@ -62,7 +62,9 @@ export class ValidationFailed extends DomainError {
   public readonly problems: Problems;
   constructor(errors: Record<string, string | Problem>, messageKey = 'errors.validation') {
     super(422, messageKey);
-    this.problems = Object.fromEntries(Object.entries(errors).map(([k, e]) => [k, typeof e === 'string' ? { key: e } : e]));
+    this.problems = Object.fromEntries(
+      Object.entries(errors).map(([k, e]) => [k, typeof e === 'string' ? { key: e } : e]),
+    );
     this.fieldErrors = Object.fromEntries(Object.entries(this.problems).map(([k, p]) => [k, p.key]));
   }
 }

@@ -72,20 +72,32 @@ export function messageFor(issue: z.core.$ZodIssue, t: TFunction, given: unknown
   const rules = field ? rulesOf(fieldSchema(schema, field)) : {};
   const empty = given === undefined || (typeof given === 'string' && given.trim() === '');
   // A generic "wrong format" gives way to the field's own description of the format, where it has one.
-  if (rules.formatKey && (!issue.message || issue.message === 'validation.format' || issue.code === 'invalid_format') && !empty) return t(rules.formatKey, { ...rules } as Record<string, unknown>);
+  if (
+    rules.formatKey &&
+    (!issue.message || issue.message === 'validation.format' || issue.code === 'invalid_format') &&
+    !empty
+  )
+    return t(rules.formatKey, { ...rules } as Record<string, unknown>);
   if (issue.message && looksLikeKey(issue.message)) {
     const own = t(issue.message, { defaultValue: '' });
     if (own) return own;
   }
-  if (empty && (issue.code === 'invalid_type' || issue.code === 'too_small' || issue.code === 'invalid_format' || rules.number)) return t('validation.required');
+  if (
+    empty &&
+    (issue.code === 'invalid_type' || issue.code === 'too_small' || issue.code === 'invalid_format' || rules.number)
+  )
+    return t('validation.required');
   // A number field (however it is written: digits checked by a pattern, then coerced) says its range.
-  if (rules.number && ['too_small', 'too_big', 'invalid_format', 'invalid_type', 'custom'].includes(issue.code)) return numberMessage(rules, t);
+  if (rules.number && ['too_small', 'too_big', 'invalid_format', 'invalid_type', 'custom'].includes(issue.code))
+    return numberMessage(rules, t);
   const count = typeof given === 'string' ? [...given.trim()].length : 0;
   switch (issue.code) {
     case 'invalid_type':
       return t('validation.notText');
     case 'too_small':
-      return rules.maxLength !== undefined ? t('validation.lengthBetween', { min: issue.minimum, max: rules.maxLength, count }) : t('validation.tooShort', { min: issue.minimum });
+      return rules.maxLength !== undefined
+        ? t('validation.lengthBetween', { min: issue.minimum, max: rules.maxLength, count })
+        : t('validation.tooShort', { min: issue.minimum });
     case 'too_big':
       return t('validation.tooLongCount', { max: issue.maximum, count });
     case 'invalid_value':
@@ -94,7 +106,9 @@ export function messageFor(issue: z.core.$ZodIssue, t: TFunction, given: unknown
       const format = (issue as { format?: string }).format ?? rules.format;
       if (format === 'email') return t('validation.email');
       if (format === 'url') return t('validation.url');
-      return rules.maxLength !== undefined ? t('validation.formatWithLength', { max: rules.maxLength }) : t('validation.format');
+      return rules.maxLength !== undefined
+        ? t('validation.formatWithLength', { max: rules.maxLength })
+        : t('validation.format');
     }
     default:
       return t('validation.invalid');

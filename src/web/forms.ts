@@ -11,7 +11,8 @@ export type FormValues = Record<string, string>;
 export function formValues(body: unknown): FormValues {
   const out: FormValues = {};
   if (body && typeof body === 'object') {
-    for (const [k, v] of Object.entries(body)) if (typeof v === 'string' && k !== '_csrf') out[k] = withoutForbiddenCharacters(v);
+    for (const [k, v] of Object.entries(body))
+      if (typeof v === 'string' && k !== '_csrf') out[k] = withoutForbiddenCharacters(v);
   }
   return out;
 }
@@ -21,7 +22,8 @@ export type FormResult<T> = { ok: true; data: T } | { ok: false; errors: Record<
 export function parseForm<S extends z.ZodType>(schema: S, body: unknown, t: TFunction): FormResult<z.infer<S>> {
   // Control characters or direction overrides found by the request guard (src/web/text-guard.ts).
   const forbidden = forbiddenFieldsOf(body);
-  if (forbidden.length) return { ok: false, errors: Object.fromEntries(forbidden.map((f) => [f, t(FIELD_KEY)])), values: formValues(body) };
+  if (forbidden.length)
+    return { ok: false, errors: Object.fromEntries(forbidden.map((f) => [f, t(FIELD_KEY)])), values: formValues(body) };
   const result = schema.safeParse(body ?? {});
   if (result.success) return { ok: true, data: result.data };
   const errors: Record<string, string> = {};

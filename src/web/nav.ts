@@ -14,7 +14,11 @@ export interface NavItem {
 }
 
 export const NAV: NavItem[] = [
-  { href: '/dashboard', labelKey: 'nav.dashboard', for: ['org_staff', 'manager', 'approver', 'reviewer', 'auditor', 'admin'] },
+  {
+    href: '/dashboard',
+    labelKey: 'nav.dashboard',
+    for: ['org_staff', 'manager', 'approver', 'reviewer', 'auditor', 'admin'],
+  },
   { href: '/admin/users', labelKey: 'nav.users', for: ['admin'] },
   { href: '/admin/street-offices', labelKey: 'nav.streets', for: ['admin'] },
   { href: '/my/organization', labelKey: 'nav.myOrganization', for: ['org_staff'] },
@@ -43,6 +47,10 @@ export const NAV: NavItem[] = [
 export function navFor(role: Role | null): NavItem[] {
   return NAV.filter((item) => {
     if (role !== null && item.hiddenFor?.includes(role)) return false;
-    return item.for === 'everyone' ? true : item.for === 'anonymous' ? role === null : role !== null && item.for.includes(role);
+    return item.for === 'everyone'
+      ? true
+      : item.for === 'anonymous'
+        ? role === null
+        : role !== null && item.for.includes(role);
   });
 }

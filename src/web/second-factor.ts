@@ -36,7 +36,8 @@ function stateOf(req: Request, config: AppDeps['config']): SecondFactorState | u
   };
 }
 
-const open = (path: string, prefixes: string[]) => path === '/logout' || path === '/language' || prefixes.some((p) => path === p || path.startsWith(p + '/'));
+const open = (path: string, prefixes: string[]) =>
+  path === '/logout' || path === '/language' || prefixes.some((p) => path === p || path.startsWith(p + '/'));
 
 /**
  * Keeps a signed-in user on the page they must visit first: the password change after an
@@ -49,11 +50,16 @@ export function accountGates({ config }: Pick<AppDeps, 'config'>): RequestHandle
     req.secondFactor = state;
     if (!req.user || !state) return next();
     const toward = (target: string, error: DomainError) =>
-      req.method === 'GET' ? res.redirect(303, target === VERIFY_PATH ? `${target}?next=${encodeURIComponent(req.originalUrl)}` : target) : next(error);
+      req.method === 'GET'
+        ? res.redirect(303, target === VERIFY_PATH ? `${target}?next=${encodeURIComponent(req.originalUrl)}` : target)
+        : next(error);
 
-    if (req.user.mustChangePassword && !open(req.path, [PASSWORD_PATH])) return toward(PASSWORD_PATH, new Forbidden('accounts.password.mustChange'));
-    if (state.required && !state.enrolled && !open(req.path, [ENROL_PATH, PASSWORD_PATH])) return toward(ENROL_PATH, new SecondFactorRequired(false));
-    if (state.required && state.enrolled && !state.verified && !open(req.path, [VERIFY_PATH])) return toward(VERIFY_PATH, new SecondFactorRequired(true));
+    if (req.user.mustChangePassword && !open(req.path, [PASSWORD_PATH]))
+      return toward(PASSWORD_PATH, new Forbidden('accounts.password.mustChange'));
+    if (state.required && !state.enrolled && !open(req.path, [ENROL_PATH, PASSWORD_PATH]))
+      return toward(ENROL_PATH, new SecondFactorRequired(false));
+    if (state.required && state.enrolled && !state.verified && !open(req.path, [VERIFY_PATH]))
+      return toward(VERIFY_PATH, new SecondFactorRequired(true));
     res.locals.secondFactorDemoBanner = state.applies && !state.enrolled && !state.required;
     next();
   };
@@ -72,7 +78,10 @@ export const requireSecondFactor: RequestHandler = (req, res, next) => {
   if (!state.applies || state.verified) return next();
   if (!state.enrolled && !state.required) return next();
   if (req.method === 'GET') {
-    return res.redirect(303, state.enrolled ? `${VERIFY_PATH}?next=${encodeURIComponent(req.originalUrl)}` : ENROL_PATH);
+    return res.redirect(
+      303,
+      state.enrolled ? `${VERIFY_PATH}?next=${encodeURIComponent(req.originalUrl)}` : ENROL_PATH,
+    );
   }
   next(new SecondFactorRequired(state.enrolled));
 };

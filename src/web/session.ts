@@ -6,7 +6,10 @@ import type { AppDeps } from '../deps';
 export const SESSION_COOKIE = 'sf.sid';
 
 /** Sessions live in the database (table `sessions`), so any app instance can serve any request. */
-export function sessionMiddleware({ config, db }: Pick<AppDeps, 'config' | 'db'>): { middleware: RequestHandler; close: () => void } {
+export function sessionMiddleware({ config, db }: Pick<AppDeps, 'config' | 'db'>): {
+  middleware: RequestHandler;
+  close: () => void;
+} {
   const store = new ConnectSessionKnexStore({
     knex: db,
     tableName: 'sessions',

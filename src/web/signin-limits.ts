@@ -51,10 +51,15 @@ export function createAttemptLimiter({ db, clock }: Pick<AppDeps, 'db' | 'clock'
   // A quiet window after the last attempt, and after the wait it set, starts the key afresh (so
   // reaching the longest wait never resets the count by itself).
   const forgotten = (row: Row, rule: LimitRule, now: Date) =>
-    Math.max(Date.parse(row.last_attempt_at), row.next_allowed_at ? Date.parse(row.next_allowed_at) : 0) + rule.forgetAfterSeconds * 1000 <= now.getTime();
+    Math.max(Date.parse(row.last_attempt_at), row.next_allowed_at ? Date.parse(row.next_allowed_at) : 0) +
+      rule.forgetAfterSeconds * 1000 <=
+    now.getTime();
 
   /** Runs fn on the rows of the keys (created when missing), locked, in one transaction. */
-  async function withRows<T>(keys: string[], fn: (trx: Knex.Transaction, rows: Map<string, Row>, now: Date) => Promise<T>): Promise<T> {
+  async function withRows<T>(
+    keys: string[],
+    fn: (trx: Knex.Transaction, rows: Map<string, Row>, now: Date) => Promise<T>,
+  ): Promise<T> {
     const sorted = [...new Set(keys)].sort(); // one lock order, so two transactions never deadlock
     const now = clock.now();
     return db.transaction(async (trx) => {
@@ -68,7 +73,8 @@ export function createAttemptLimiter({ db, clock }: Pick<AppDeps, 'db' | 'clock'
     });
   }
 
-  const write = (trx: Knex.Transaction, key: string, changes: Partial<Row>) => trx('attempt_limits').where({ key }).update(changes);
+  const write = (trx: Knex.Transaction, key: string, changes: Partial<Row>) =>
+    trx('attempt_limits').where({ key }).update(changes);
 
   async function sweep(rules: LimitRule[]) {
     const now = clock.now();
@@ -76,7 +82,9 @@ export function createAttemptLimiter({ db, clock }: Pick<AppDeps, 'db' | 'clock'
     lastSweep = now.getTime();
     // A wait ends at most maxDelay after its attempt, so a row older than that plus a quiet window is forgotten.
     const longest = Math.max(...rules.map((r) => r.forgetAfterSeconds + r.maxDelaySeconds));
-    await db('attempt_limits').where('last_attempt_at', '<', new Date(now.getTime() - longest * 1000).toISOString()).delete();
+    await db('attempt_limits')
+      .where('last_attempt_at', '<', new Date(now.getTime() - longest * 1000).toISOString())
+      .delete();
   }
 
   return {
@@ -93,7 +101,12 @@ export function createAttemptLimiter({ db, clock }: Pick<AppDeps, 'db' | 'clock'
               retryAt = Math.max(retryAt, Date.parse(row.next_allowed_at));
             }
           }
-          if (retryAt > 0) return { ok: false as const, retryAt: new Date(retryAt), waitSeconds: Math.ceil((retryAt - now.getTime()) / 1000) };
+          if (retryAt > 0)
+            return {
+              ok: false as const,
+              retryAt: new Date(retryAt),
+              waitSeconds: Math.ceil((retryAt - now.getTime()) / 1000),
+            };
           for (const { key, rule } of items) {
             const row = rows.get(key)!;
             const attempts = (forgotten(row, rule, now) ? 0 : row.attempts) + 1;
@@ -153,7 +166,12 @@ export function signInRules(config: AppDeps['config']) {
 /** Registrations: `perAddress` per window from one address, then a wait of the whole window. */
 export function registrationRule(config: AppDeps['config']): LimitRule {
   const seconds = config.registration.windowMinutes * 60;
-  return { max: config.registration.perAddress, firstDelaySeconds: seconds, maxDelaySeconds: seconds, forgetAfterSeconds: seconds };
+  return {
+    max: config.registration.perAddress,
+    firstDelaySeconds: seconds,
+    maxDelaySeconds: seconds,
+    forgetAfterSeconds: seconds,
+  };
 }
 
 /** What the sign-in form and the administrator's page use. */
@@ -191,6 +209,9 @@ export function createSignInLimits(deps: Deps): SignInLimits {
  *  up to the minute, so trying at the minute shown always goes ahead. */
 export function tryAgainMessage(req: Request, retryAt: Date, waitSeconds: number, key = 'signIn.tooMany'): string {
   const shown = new Date(Math.ceil(retryAt.getTime() / 60000) * 60000);
-  const wait = waitSeconds < 120 ? req.t('signIn.seconds', { count: waitSeconds }) : req.t('signIn.minutes', { count: Math.ceil(waitSeconds / 60) });
+  const wait =
+    waitSeconds < 120
+      ? req.t('signIn.seconds', { count: waitSeconds })
+      : req.t('signIn.minutes', { count: Math.ceil(waitSeconds / 60) });
   return req.t(key, { time: formatDateTime(shown, req.lang).slice(11), date: formatDateTime(shown, req.lang), wait });
 }

@@ -50,7 +50,8 @@ export interface Submission<T> {
  *  refused it. Handlers then have no try/catch for form problems. */
 export async function submitForm<T>(req: Request, res: Response, s: Submission<T>): Promise<unknown> {
   const values = formValues(req.body);
-  const refuse = (status: number, errors: Record<string, string>, formError: string | null = null) => s.again({ status, errors, values, formError });
+  const refuse = (status: number, errors: Record<string, string>, formError: string | null = null) =>
+    s.again({ status, errors, values, formError });
   if (s.uploadField && req.uploadProblem) {
     const { status, messageKey, params } = req.uploadProblem;
     return refuse(status, { [s.uploadField]: req.t(messageKey, params) });
@@ -62,7 +63,8 @@ export async function submitForm<T>(req: Request, res: Response, s: Submission<T
     done = await s.run(parsed ? parsed.data : (undefined as T));
   } catch (err) {
     if (err instanceof ValidationFailed) return refuse(err.status, fieldMessages(req, err, s.messageParams));
-    if (err instanceof DomainError && s.onForm?.some((c) => err instanceof c)) return refuse(err.status, {}, req.t(err.messageKey, err.params));
+    if (err instanceof DomainError && s.onForm?.some((c) => err instanceof c))
+      return refuse(err.status, {}, req.t(err.messageKey, err.params));
     throw err;
   }
   if ('formError' in done) return refuse(done.status, {}, done.formError);
@@ -71,6 +73,12 @@ export async function submitForm<T>(req: Request, res: Response, s: Submission<T
 }
 
 /** A refusal's field messages in the reader's language. */
-export function fieldMessages(req: Pick<Request, 't'>, err: ValidationFailed, params: Record<string, unknown> = {}): Record<string, string> {
-  return Object.fromEntries(Object.entries(err.problems).map(([field, p]) => [field, req.t(p.key, { ...params, ...p.params })]));
+export function fieldMessages(
+  req: Pick<Request, 't'>,
+  err: ValidationFailed,
+  params: Record<string, unknown> = {},
+): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(err.problems).map(([field, p]) => [field, req.t(p.key, { ...params, ...p.params })]),
+  );
 }

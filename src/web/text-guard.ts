@@ -26,7 +26,8 @@ export function fieldsWithForbiddenCharacters(...sources: unknown[]): string[] {
     if (!source || typeof source !== 'object') continue;
     for (const [key, value] of Object.entries(source as Record<string, unknown>)) {
       const values = Array.isArray(value) ? value : [value];
-      if (hasForbiddenCharacters(key) || values.some((v) => typeof v === 'string' && hasForbiddenCharacters(v))) found.push(key);
+      if (hasForbiddenCharacters(key) || values.some((v) => typeof v === 'string' && hasForbiddenCharacters(v)))
+        found.push(key);
     }
   }
   return found;

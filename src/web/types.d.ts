@@ -4,7 +4,6 @@ import type { Language } from './i18n';
 import type { SecondFactorState } from './second-factor';
 
 declare global {
-   
   namespace Express {
     // eslint-disable-next-line @typescript-eslint/no-empty-object-type
     interface User extends SessionUser {}

@@ -40,7 +40,10 @@ describe('the administrator (200/303)', () => {
     const user = await ctx.db('users').where({ username: 'new.manager' }).first();
     expect(user.street_office_id).toBe(street.id);
     expect(user.password_hash).not.toContain('a long enough password');
-    const event = await ctx.db('audit_events').where({ action: 'user.create', subject_id: String(user.id) }).first();
+    const event = await ctx
+      .db('audit_events')
+      .where({ action: 'user.create', subject_id: String(user.id) })
+      .first();
     expect(event.actor_user_id).toBe(adminId);
     expect(JSON.parse(event.after_json)).toMatchObject({ username: 'new.manager', role: 'manager' });
     // The administrator chose the password, so the new user is sent to choose their own first.
@@ -58,7 +61,9 @@ describe('the administrator (200/303)', () => {
     const res = await admin
       .post('/admin/users')
       .type('form')
-      .send(`_csrf=${token}&username=multi.auditor&password=a+long+enough+password&displayName=%E5%AE%A1%E8%AE%A1&role=auditor&auditStreetOfficeIds=${a.id}&auditStreetOfficeIds=${b.id}`);
+      .send(
+        `_csrf=${token}&username=multi.auditor&password=a+long+enough+password&displayName=%E5%AE%A1%E8%AE%A1&role=auditor&auditStreetOfficeIds=${a.id}&auditStreetOfficeIds=${b.id}`,
+      );
     expect(res.status).toBe(303);
     const user = await ctx.db('users').where({ username: 'multi.auditor' }).first();
     const streets = await ctx.db('user_street_offices').where({ user_id: user.id }).orderBy('street_office_id');
@@ -68,11 +73,19 @@ describe('the administrator (200/303)', () => {
   it('changes a role and scope, audited as a role change with before and after', async () => {
     const user = await ctx.make.user('org_staff');
     const street = await ctx.make.streetOffice();
-    const res = await postForm(admin, `/admin/users/${user.id}`, { displayName: '改派', role: 'approver', streetOfficeId: String(street.id), organizationId: '' });
+    const res = await postForm(admin, `/admin/users/${user.id}`, {
+      displayName: '改派',
+      role: 'approver',
+      streetOfficeId: String(street.id),
+      organizationId: '',
+    });
     expect(res.status).toBe(303);
     const after = await ctx.db('users').where({ id: user.id }).first();
     expect(after).toMatchObject({ role: 'approver', street_office_id: street.id, organization_id: null });
-    const event = await ctx.db('audit_events').where({ action: 'user.role_change', subject_id: String(user.id) }).first();
+    const event = await ctx
+      .db('audit_events')
+      .where({ action: 'user.role_change', subject_id: String(user.id) })
+      .first();
     expect(JSON.parse(event.before_json).role).toBe('org_staff');
     expect(JSON.parse(event.after_json).role).toBe('approver');
   });
@@ -85,7 +98,14 @@ describe('the administrator (200/303)', () => {
     expect((await ctx.db('users').where({ id: user.id }).first()).disabled_at).not.toBeNull();
     expect((await postForm(admin, `/admin/users/${user.id}/enable`, {})).status).toBe(303);
     expect((await ctx.db('users').where({ id: user.id }).first()).disabled_at).toBeNull();
-    expect(await ctx.db('audit_events').whereIn('action', ['user.disable', 'user.enable']).where({ subject_id: String(user.id) }).count({ n: '*' }).first()).toEqual({ n: 2 });
+    expect(
+      await ctx
+        .db('audit_events')
+        .whereIn('action', ['user.disable', 'user.enable'])
+        .where({ subject_id: String(user.id) })
+        .count({ n: '*' })
+        .first(),
+    ).toEqual({ n: 2 });
   });
 
   it('shows the edit form with the current values', async () => {
@@ -99,7 +119,13 @@ describe('the administrator (200/303)', () => {
 describe('bad input to the user forms (422/404/409)', () => {
   it('re-shows the form with errors and the typed values, writing nothing', async () => {
     const before = await countUsers();
-    const res = await postForm(admin, '/admin/users', { username: 'x', password: 'short', displayName: '保留我', role: 'manager', streetOfficeId: '' });
+    const res = await postForm(admin, '/admin/users', {
+      username: 'x',
+      password: 'short',
+      displayName: '保留我',
+      role: 'manager',
+      streetOfficeId: '',
+    });
     expect(res.status).toBe(422);
     expect(res.text).toContain('用户名需 3–64 个字符');
     expect(res.text).toContain('密码至少需要 12 个字符');
@@ -108,22 +134,48 @@ describe('bad input to the user forms (422/404/409)', () => {
   });
 
   it('requires a street office for a manager and an organization for staff', async () => {
-    const m = await postForm(admin, '/admin/users', { username: 'nostreet', password: 'a long enough password', displayName: '无街道', role: 'manager' });
+    const m = await postForm(admin, '/admin/users', {
+      username: 'nostreet',
+      password: 'a long enough password',
+      displayName: '无街道',
+      role: 'manager',
+    });
     expect(m.status).toBe(422);
     expect(m.text).toContain('该角色必须属于一个街道');
-    const o = await postForm(admin, '/admin/users', { username: 'noorg', password: 'a long enough password', displayName: '无机构', role: 'org_staff' });
+    const o = await postForm(admin, '/admin/users', {
+      username: 'noorg',
+      password: 'a long enough password',
+      displayName: '无机构',
+      role: 'org_staff',
+    });
     expect(o.status).toBe(422);
     expect(o.text).toContain('社会组织工作人员必须属于一个社会组织');
   });
 
   it('refuses a taken username, an unknown role and a forged street id', async () => {
     const existing = await ctx.make.user('reviewer');
-    const taken = await postForm(admin, '/admin/users', { username: existing.username, password: 'a long enough password', displayName: 'x', role: 'reviewer' });
+    const taken = await postForm(admin, '/admin/users', {
+      username: existing.username,
+      password: 'a long enough password',
+      displayName: 'x',
+      role: 'reviewer',
+    });
     expect(taken.status).toBe(422);
     expect(taken.text).toContain('该用户名已被使用');
-    const role = await postForm(admin, '/admin/users', { username: 'badrole', password: 'a long enough password', displayName: 'x', role: 'superuser' });
+    const role = await postForm(admin, '/admin/users', {
+      username: 'badrole',
+      password: 'a long enough password',
+      displayName: 'x',
+      role: 'superuser',
+    });
     expect(role.status).toBe(422);
-    const forged = await postForm(admin, '/admin/users', { username: 'forged', password: 'a long enough password', displayName: 'x', role: 'manager', streetOfficeId: '999999' });
+    const forged = await postForm(admin, '/admin/users', {
+      username: 'forged',
+      password: 'a long enough password',
+      displayName: 'x',
+      role: 'manager',
+      streetOfficeId: '999999',
+    });
     expect(forged.status).toBe(422);
     expect(await ctx.db('users').where({ username: 'forged' }).first()).toBeUndefined();
   });
@@ -148,7 +200,16 @@ describe('refused to everyone but the administrator (403/401)', () => {
     const target = await ctx.make.user('reviewer');
     expect((await agent.get(`/admin/users/${target.id}/edit`)).status).toBe(403);
     const before = await countUsers();
-    expect((await postForm(agent, '/admin/users', { username: 'sneaky', password: 'a long enough password', displayName: 'x', role: 'admin' })).status).toBe(403);
+    expect(
+      (
+        await postForm(agent, '/admin/users', {
+          username: 'sneaky',
+          password: 'a long enough password',
+          displayName: 'x',
+          role: 'admin',
+        })
+      ).status,
+    ).toBe(403);
     expect((await postForm(agent, `/admin/users/${target.id}`, { displayName: 'x', role: 'admin' })).status).toBe(403);
     expect((await postForm(agent, `/admin/users/${target.id}/disable`, {})).status).toBe(403);
     expect((await postForm(agent, `/admin/users/${target.id}/enable`, {})).status).toBe(403);

@@ -10,7 +10,11 @@ beforeAll(async () => {
 afterAll(() => ctx.close());
 
 const scopePage = (id: number) => `/admin/users/${id}/audit-scope`;
-const events = (action: string, userId: number) => ctx.db('audit_events').where({ action, subject_type: 'user', subject_id: String(userId) }).orderBy('id');
+const events = (action: string, userId: number) =>
+  ctx
+    .db('audit_events')
+    .where({ action, subject_type: 'user', subject_id: String(userId) })
+    .orderBy('id');
 const auditEventCount = async () => Number((await ctx.db('audit_events').count({ n: '*' }).first())!.n);
 
 async function english(agent: Agent) {
@@ -29,7 +33,9 @@ describe('the page (200)', () => {
     expect(assigned).toContain(a.name);
     expect(assigned).not.toContain(b.name);
     expect(page.text).toContain('设为全区审计');
-    expect((await agent.get(`/admin/users?role=auditor&q=${auditor.username}`)).text).toContain(`href="${scopePage(auditor.id)}"`);
+    expect((await agent.get(`/admin/users?role=auditor&q=${auditor.username}`)).text).toContain(
+      `href="${scopePage(auditor.id)}"`,
+    );
     await english(agent);
     const en = await agent.get(scopePage(auditor.id));
     expect(en.text).toContain(`Audit scope: ${auditor.username}`);
@@ -45,13 +51,21 @@ describe('changing the scope (303), followed at once by the auditor’s reports 
     expect((await auditor.get(`/audit?street=${added.id}`)).status).toBe(422);
 
     const { agent: admin } = await loginAs(ctx, 'admin');
-    const res = await postForm(admin, `${scopePage(user.id)}/streets`, { streetOfficeId: String(added.id) }, scopePage(user.id));
+    const res = await postForm(
+      admin,
+      `${scopePage(user.id)}/streets`,
+      { streetOfficeId: String(added.id) },
+      scopePage(user.id),
+    );
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe(scopePage(user.id));
     expect((await admin.get(scopePage(user.id))).text).toContain(`已把${added.name}加入 ${user.username} 的审计范围。`);
     const [event] = await events('user.audit_scope_street_add', user.id);
     expect(JSON.parse(event.before_json)).toEqual({ audit_street_office_ids: [mine.id], whole_district: false });
-    expect(JSON.parse(event.after_json)).toEqual({ audit_street_office_ids: [mine.id, added.id].sort((x, y) => x - y), whole_district: false });
+    expect(JSON.parse(event.after_json)).toEqual({
+      audit_street_office_ids: [mine.id, added.id].sort((x, y) => x - y),
+      whole_district: false,
+    });
     expect(event.street_office_id).toBeNull();
 
     // The same session of the auditor, not signed in again.
@@ -66,10 +80,17 @@ describe('changing the scope (303), followed at once by the auditor’s reports 
     const { agent: admin } = await loginAs(ctx, 'admin');
     // An event of the removed street office (its manager signs in), which the auditor reads until the removal.
     const { user: manager } = await loginAs(ctx, 'manager', { street_office_id: removed.id });
-    const eventId = Number((await ctx.db('audit_events').where({ street_office_id: removed.id, actor_user_id: manager.id }).first('id'))!.id);
+    const eventId = Number(
+      (await ctx.db('audit_events').where({ street_office_id: removed.id, actor_user_id: manager.id }).first('id'))!.id,
+    );
     expect((await auditor.get(`/audit/${eventId}`)).status).toBe(200);
 
-    const res = await postForm(admin, `${scopePage(user.id)}/street-removal`, { streetOfficeId: String(removed.id) }, scopePage(user.id));
+    const res = await postForm(
+      admin,
+      `${scopePage(user.id)}/street-removal`,
+      { streetOfficeId: String(removed.id) },
+      scopePage(user.id),
+    );
     expect(res.status).toBe(303);
     const [event] = await events('user.audit_scope_street_remove', user.id);
     expect(JSON.parse(event.after_json)).toEqual({ audit_street_office_ids: [kept.id], whole_district: false });
@@ -94,8 +115,14 @@ describe('changing the scope (303), followed at once by the auditor’s reports 
     expect((await auditor.get(`/reports/funds?street=${mine.id}&year=2026`)).status).toBe(200);
     const [grant] = await events('user.audit_scope_district_grant', user.id);
     const [revoke] = await events('user.audit_scope_district_revoke', user.id);
-    expect([JSON.parse(grant.before_json).whole_district, JSON.parse(grant.after_json).whole_district]).toEqual([false, true]);
-    expect([JSON.parse(revoke.before_json).whole_district, JSON.parse(revoke.after_json).whole_district]).toEqual([true, false]);
+    expect([JSON.parse(grant.before_json).whole_district, JSON.parse(grant.after_json).whole_district]).toEqual([
+      false,
+      true,
+    ]);
+    expect([JSON.parse(revoke.before_json).whole_district, JSON.parse(revoke.after_json).whole_district]).toEqual([
+      true,
+      false,
+    ]);
     expect(await ctx.db('auditor_district_scopes').where({ user_id: user.id })).toHaveLength(0);
   });
 
@@ -103,7 +130,10 @@ describe('changing the scope (303), followed at once by the auditor’s reports 
     const s = await ctx.make.streetOffice();
     const user = await ctx.make.user('auditor');
     const { agent: admin } = await loginAs(ctx, 'admin');
-    expect((await postForm(admin, `${scopePage(user.id)}/streets`, { streetOfficeId: String(s.id) }, scopePage(user.id))).status).toBe(303);
+    expect(
+      (await postForm(admin, `${scopePage(user.id)}/streets`, { streetOfficeId: String(s.id) }, scopePage(user.id)))
+        .status,
+    ).toBe(303);
     const [event] = await events('user.audit_scope_street_add', user.id);
     expect((await admin.get(`/audit/${event.id}`)).text).toContain('审计范围');
     await english(admin);
@@ -116,12 +146,33 @@ describe('changing the scope (303), followed at once by the auditor’s reports 
     const { agent: admin } = await loginAs(ctx, 'admin');
     const form = await admin.get(`/admin/users/${user.id}/edit`);
     expect(form.text).not.toMatch(/name="auditStreetOfficeIds" value="\d+" checked/); // none named one by one
-    expect((await postForm(admin, `/admin/users/${user.id}`, { displayName: '全区审计', role: 'auditor' }, `/admin/users/${user.id}/edit`)).status).toBe(303);
+    expect(
+      (
+        await postForm(
+          admin,
+          `/admin/users/${user.id}`,
+          { displayName: '全区审计', role: 'auditor' },
+          `/admin/users/${user.id}/edit`,
+        )
+      ).status,
+    ).toBe(303);
     expect(await ctx.db('auditor_district_scopes').where({ user_id: user.id })).toHaveLength(1);
-    expect((await postForm(admin, `/admin/users/${user.id}`, { displayName: '改为评审', role: 'reviewer' }, `/admin/users/${user.id}/edit`)).status).toBe(303);
+    expect(
+      (
+        await postForm(
+          admin,
+          `/admin/users/${user.id}`,
+          { displayName: '改为评审', role: 'reviewer' },
+          `/admin/users/${user.id}/edit`,
+        )
+      ).status,
+    ).toBe(303);
     expect(await ctx.db('auditor_district_scopes').where({ user_id: user.id })).toHaveLength(0);
     const [change] = await events('user.role_change', user.id);
-    expect([JSON.parse(change.before_json).whole_district, JSON.parse(change.after_json).whole_district]).toEqual([true, false]);
+    expect([JSON.parse(change.before_json).whole_district, JSON.parse(change.after_json).whole_district]).toEqual([
+      true,
+      false,
+    ]);
   });
 });
 
@@ -139,8 +190,18 @@ describe('bad input (422): the page re-shown with the reason, nothing written', 
     ['an unknown street office', { streetOfficeId: '999999' }, 'streets', '没有这个街道办事处，请从列表中选择。'],
     ['no street office chosen', { streetOfficeId: '' }, 'streets', '请从列表中选择一个街道办事处。'],
     ['a street office given twice', { streetOfficeId: ['1', '2'] }, 'streets', '请从列表中选择一个街道办事处。'],
-    ['removing one not in the scope', { streetOfficeId: 'OTHER' }, 'street-removal', '该街道不在审计范围内，无需移出。'],
-    ['unsetting a whole district never set', { wholeDistrict: 'off' }, 'district', '该审计人员不是全区审计，无需取消。'],
+    [
+      'removing one not in the scope',
+      { streetOfficeId: 'OTHER' },
+      'street-removal',
+      '该街道不在审计范围内，无需移出。',
+    ],
+    [
+      'unsetting a whole district never set',
+      { wholeDistrict: 'off' },
+      'district',
+      '该审计人员不是全区审计，无需取消。',
+    ],
     ['a flag that is neither on nor off', { wholeDistrict: 'yes' }, 'district', '请选择设为或取消全区审计。'],
   ])('%s', async (_name, fields, path, message) => {
     const other = await ctx.make.streetOffice();
@@ -152,11 +213,18 @@ describe('bad input (422): the page re-shown with the reason, nothing written', 
     expect(res.text).toContain('class="error-summary"');
     expect(res.text).toContain(`action="${scopePage(auditor.id)}/streets"`); // the form is there again
     expect(await auditEventCount()).toBe(before);
-    expect((await ctx.db('user_street_offices').where({ user_id: auditor.id }).pluck('street_office_id')).map(Number)).toEqual([mine.id]);
+    expect(
+      (await ctx.db('user_street_offices').where({ user_id: auditor.id }).pluck('street_office_id')).map(Number),
+    ).toEqual([mine.id]);
   });
 
   it('re-shows the street chosen when adding one already in the scope', async () => {
-    const res = await postForm(admin, `${scopePage(auditor.id)}/streets`, { streetOfficeId: String(mine.id) }, scopePage(auditor.id));
+    const res = await postForm(
+      admin,
+      `${scopePage(auditor.id)}/streets`,
+      { streetOfficeId: String(mine.id) },
+      scopePage(auditor.id),
+    );
     expect(res.status).toBe(422);
     expect(res.text).toContain('该街道已在审计范围内。');
   });
@@ -164,19 +232,39 @@ describe('bad input (422): the page re-shown with the reason, nothing written', 
   it('refuses a scope for a user who is not an auditor, in English too', async () => {
     const manager = await ctx.make.user('manager');
     const s = await ctx.make.streetOffice();
-    const res = await postForm(admin, `${scopePage(manager.id)}/streets`, { streetOfficeId: String(s.id) }, scopePage(manager.id));
+    const res = await postForm(
+      admin,
+      `${scopePage(manager.id)}/streets`,
+      { streetOfficeId: String(s.id) },
+      scopePage(manager.id),
+    );
     expect(res.status).toBe(422);
     expect(res.text).toContain('该用户不是审计人员');
     expect(await ctx.db('user_street_offices').where({ user_id: manager.id })).toHaveLength(0);
-    const district = await postForm(admin, `${scopePage(manager.id)}/district`, { wholeDistrict: 'on' }, scopePage(manager.id));
+    const district = await postForm(
+      admin,
+      `${scopePage(manager.id)}/district`,
+      { wholeDistrict: 'on' },
+      scopePage(manager.id),
+    );
     expect(district.status).toBe(422);
     expect(await ctx.db('auditor_district_scopes').where({ user_id: manager.id })).toHaveLength(0);
     const { agent: en } = await loginAs(ctx, 'admin');
     await english(en);
-    const enRes = await postForm(en, `${scopePage(manager.id)}/streets`, { streetOfficeId: '999999' }, scopePage(manager.id));
+    const enRes = await postForm(
+      en,
+      `${scopePage(manager.id)}/streets`,
+      { streetOfficeId: '999999' },
+      scopePage(manager.id),
+    );
     expect(enRes.status).toBe(422);
     expect(enRes.text).toContain('This user is not an auditor');
-    const enStreet = await postForm(en, `${scopePage(auditor.id)}/streets`, { streetOfficeId: '999999' }, scopePage(auditor.id));
+    const enStreet = await postForm(
+      en,
+      `${scopePage(auditor.id)}/streets`,
+      { streetOfficeId: '999999' },
+      scopePage(auditor.id),
+    );
     expect(enStreet.text).toContain('There is no such street office; choose one from the list.');
   });
 });
@@ -188,7 +276,9 @@ describe('refusals (403, 404)', () => {
     const { agent: manager } = await loginAs(ctx, 'manager');
     for (const agent of [auditor, manager]) {
       expect((await agent.get(scopePage(user.id))).status).toBe(403);
-      expect((await postForm(agent, `${scopePage(user.id)}/streets`, { streetOfficeId: String(s.id) })).status).toBe(403);
+      expect((await postForm(agent, `${scopePage(user.id)}/streets`, { streetOfficeId: String(s.id) })).status).toBe(
+        403,
+      );
       expect((await postForm(agent, `${scopePage(user.id)}/district`, { wholeDistrict: 'on' })).status).toBe(403);
     }
     expect(await ctx.db('user_street_offices').where({ user_id: user.id })).toHaveLength(0);
@@ -199,7 +289,10 @@ describe('refusals (403, 404)', () => {
     const s = await ctx.make.streetOffice();
     const user = await ctx.make.user('auditor');
     const { agent: admin } = await loginAs(ctx, 'admin');
-    const forged = await admin.post(`${scopePage(user.id)}/streets`).type('form').send({ streetOfficeId: String(s.id) });
+    const forged = await admin
+      .post(`${scopePage(user.id)}/streets`)
+      .type('form')
+      .send({ streetOfficeId: String(s.id) });
     expect(forged.status).toBe(403);
     expect(await ctx.db('user_street_offices').where({ user_id: user.id })).toHaveLength(0);
     expect((await admin.get(scopePage(987654))).status).toBe(404);

@@ -5,25 +5,30 @@ import { enrol, passwordStep, signInWithCode } from '../helpers/second-factor';
 /** Production's rule (secondFactor.required), without production's Secure cookies that supertest would not send back. */
 let ctx: TestContext;
 beforeAll(async () => {
-  ctx = await createTestContext({ secondFactor: { required: true, key: 'production-like-test-key-of-40-characters', keyFile: '' } });
+  ctx = await createTestContext({
+    secondFactor: { required: true, key: 'production-like-test-key-of-40-characters', keyFile: '' },
+  });
 });
 afterAll(() => ctx.close());
 
 describe('where the second factor is required', () => {
-  it.each(['manager', 'approver', 'auditor', 'admin'] as const)('keeps a %s who has not enrolled on the enrolment page until they do', async (role) => {
-    const { agent } = await loginAs(ctx, role);
-    for (const path of ['/dashboard', '/notifications', '/audit', '/calls']) {
-      const res = await agent.get(path);
-      expect(res.status).toBe(303);
-      expect(res.headers.location).toBe('/account/second-factor');
-    }
-    const page = await agent.get('/account/second-factor');
-    expect(page.status).toBe(200);
-    expect(page.text).toContain('您的角色必须启用两步验证');
-    expect(page.text).not.toContain('演示模式');
-    await enrol(ctx, agent);
-    expect((await agent.get('/dashboard')).status).toBe(200);
-  });
+  it.each(['manager', 'approver', 'auditor', 'admin'] as const)(
+    'keeps a %s who has not enrolled on the enrolment page until they do',
+    async (role) => {
+      const { agent } = await loginAs(ctx, role);
+      for (const path of ['/dashboard', '/notifications', '/audit', '/calls']) {
+        const res = await agent.get(path);
+        expect(res.status).toBe(303);
+        expect(res.headers.location).toBe('/account/second-factor');
+      }
+      const page = await agent.get('/account/second-factor');
+      expect(page.status).toBe(200);
+      expect(page.text).toContain('您的角色必须启用两步验证');
+      expect(page.text).not.toContain('演示模式');
+      await enrol(ctx, agent);
+      expect((await agent.get('/dashboard')).status).toBe(200);
+    },
+  );
 
   it('refuses an unenrolled administrator\u2019s user changes and writes nothing (403)', async () => {
     const { agent } = await loginAs(ctx, 'admin');
@@ -31,7 +36,9 @@ describe('where the second factor is required', () => {
     const res = await postForm(agent, `/admin/users/${target.id}/disable`, {}, '/account/second-factor');
     expect(res.status).toBe(403);
     expect(res.text).toContain('两步验证');
-    expect((await postForm(agent, `/admin/users/${target.id}/password-reset`, {}, '/account/second-factor')).status).toBe(403);
+    expect(
+      (await postForm(agent, `/admin/users/${target.id}/password-reset`, {}, '/account/second-factor')).status,
+    ).toBe(403);
     const after = await ctx.db('users').where({ id: target.id }).first();
     expect(after.disabled_at).toBeNull();
     expect(after.password_hash).toBe(target.password_hash);

@@ -18,14 +18,21 @@ describe('enrolling (200/303)', () => {
     const page = await agent.get('/account/second-factor');
     expect(page.status).toBe(200);
     expect(page.headers['cache-control']).toBe('no-store');
-    expect(page.text).toMatch(/<figure class="qr"><svg role="img" aria-label="[^"]+" xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect(page.text).toMatch(
+      /<figure class="qr"><svg role="img" aria-label="[^"]+" xmlns="http:\/\/www.w3.org\/2000\/svg"/,
+    );
     expect(page.text).not.toMatch(/<script|style=/);
     const secret = secretOnPage(page.text);
     const row = await ctx.db('second_factors').where({ user_id: user.id }).first();
     expect(row.confirmed_at).toBeNull();
     expect(row.secret_encrypted).not.toContain(secret);
 
-    const res = await postForm(agent, '/account/second-factor/confirm', { code: phoneCode(ctx, secret) }, '/account/second-factor');
+    const res = await postForm(
+      agent,
+      '/account/second-factor/confirm',
+      { code: phoneCode(ctx, secret) },
+      '/account/second-factor',
+    );
     expect(res.status).toBe(200);
     expect(res.headers['cache-control']).toBe('no-store');
     const codes = [...res.text.matchAll(/<li><code>([0-9A-Z-]{14})<\/code><\/li>/g)].map((m) => m[1]);
@@ -65,7 +72,11 @@ describe('bad input while enrolling (422/409)', () => {
       expect(res.status).toBe(422);
       expect(res.text).toContain('class="error-summary"');
     }
-    const en = await agent.post('/account/second-factor/confirm').set('Cookie', 'sf.lang=en').type('form').send({ _csrf: await csrfFrom(agent, '/account/second-factor'), code: wrong });
+    const en = await agent
+      .post('/account/second-factor/confirm')
+      .set('Cookie', 'sf.lang=en')
+      .type('form')
+      .send({ _csrf: await csrfFrom(agent, '/account/second-factor'), code: wrong });
     expect(en.status).toBe(422);
     expect(en.text).toContain('This code is not right');
     expect((await ctx.db('second_factors').where({ user_id: user.id }).first()).confirmed_at).toBeNull();
@@ -75,7 +86,9 @@ describe('bad input while enrolling (422/409)', () => {
 
   it('refuses to confirm when no enrolment was started', async () => {
     const { agent } = await loginAs(ctx, 'manager');
-    expect((await postForm(agent, '/account/second-factor/confirm', { code: '123456' }, '/account/second-factor')).status).toBe(409);
+    expect(
+      (await postForm(agent, '/account/second-factor/confirm', { code: '123456' }, '/account/second-factor')).status,
+    ).toBe(409);
   });
 
   it('refuses the forms without a CSRF token', async () => {
@@ -107,7 +120,12 @@ describe('signing in with the second factor', () => {
     expect((await agent.get('/dashboard')).status).toBe(303);
     expect((await agent.get('/login/second-factor')).status).toBe(200);
 
-    const wrong = await postForm(agent, '/login/second-factor', { code: '000000' === totpAt(secret, ctx.clock.now()) ? '111111' : '000000' }, '/login/second-factor');
+    const wrong = await postForm(
+      agent,
+      '/login/second-factor',
+      { code: '000000' === totpAt(secret, ctx.clock.now()) ? '111111' : '000000' },
+      '/login/second-factor',
+    );
     expect(wrong.status).toBe(422);
     expect(wrong.text).toContain('验证码不正确');
     expect((await agent.get('/dashboard')).status).toBe(303);
@@ -136,7 +154,10 @@ describe('signing in with the second factor', () => {
     const page = await agent.get('/dashboard');
     expect(page.status).toBe(200);
     expect(page.text).toContain('还剩 9 个');
-    expect(JSON.parse((await events('auth.second_factor_used', user.id))[0].after_json)).toMatchObject({ method: 'recovery_code', recovery_codes_left: 9 });
+    expect(JSON.parse((await events('auth.second_factor_used', user.id))[0].after_json)).toMatchObject({
+      method: 'recovery_code',
+      recovery_codes_left: 9,
+    });
     const { res: again } = await signInWithCode(ctx, user.username, { recoveryCode: codes[3] });
     expect(again.status).toBe(422);
   });
@@ -156,8 +177,16 @@ describe('signing in with the second factor', () => {
     const { agent: first, user } = await loginAs(ctx, 'manager');
     const { secret } = await enrol(ctx, first);
     const { agent } = await passwordStep(ctx, user.username);
-    for (let i = 0; i < 5; i++) expect((await postForm(agent, '/login/second-factor', { code: 'ZZZZ-ZZZZ-ZZZZ' }, '/login/second-factor')).status).toBe(422);
-    const blocked = await postForm(agent, '/login/second-factor', { code: phoneCode(ctx, secret) }, '/login/second-factor');
+    for (let i = 0; i < 5; i++)
+      expect(
+        (await postForm(agent, '/login/second-factor', { code: 'ZZZZ-ZZZZ-ZZZZ' }, '/login/second-factor')).status,
+      ).toBe(422);
+    const blocked = await postForm(
+      agent,
+      '/login/second-factor',
+      { code: phoneCode(ctx, secret) },
+      '/login/second-factor',
+    );
     expect(blocked.status).toBe(429);
     expect(blocked.text).toContain('15 分钟后再试');
     ctx.clock.advance(15 * 60 * 1000);
@@ -172,10 +201,17 @@ describe('signing in with the second factor', () => {
     const { agent } = await passwordStep(ctx, user.username);
     const token = await csrfFrom(agent, '/login/second-factor');
     const answers = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => agent.post('/login/second-factor').type('form').send({ _csrf: token, code: String(100000 + i) })),
+      Array.from({ length: 20 }, (_, i) =>
+        agent
+          .post('/login/second-factor')
+          .type('form')
+          .send({ _csrf: token, code: String(100000 + i) }),
+      ),
     );
     expect(answers.every((r) => r.status === 422 || r.status === 429)).toBe(true);
-    const checked = (await events('auth.second_factor_failed', user.id)).filter((e) => JSON.parse(e.after_json).reason === 'invalid');
+    const checked = (await events('auth.second_factor_failed', user.id)).filter(
+      (e) => JSON.parse(e.after_json).reason === 'invalid',
+    );
     expect(checked.length).toBe(5);
   });
 });
@@ -220,7 +256,11 @@ describe('step-up for sensitive actions (requireSecondFactor)', () => {
     const { secret } = await enrol(ctx, first);
     const { agent } = await signInWithCode(ctx, user.username, { secret });
     const target = await ctx.make.user('reviewer');
-    const res = await postForm(agent, `/admin/users/${target.id}`, { displayName: '升级', role: 'auditor', auditStreetOfficeIds: String((await ctx.make.streetOffice()).id) });
+    const res = await postForm(agent, `/admin/users/${target.id}`, {
+      displayName: '升级',
+      role: 'auditor',
+      auditStreetOfficeIds: String((await ctx.make.streetOffice()).id),
+    });
     expect(res.status).toBe(303);
     expect((await ctx.db('users').where({ id: target.id }).first()).role).toBe('auditor');
   });
@@ -233,19 +273,34 @@ describe('step-up for sensitive actions (requireSecondFactor)', () => {
 
     const form = await older.get(`/admin/users/${target.id}/edit`);
     expect(form.status).toBe(303);
-    expect(form.headers.location).toBe(`/account/second-factor/verify?next=${encodeURIComponent(`/admin/users/${target.id}/edit`)}`);
+    expect(form.headers.location).toBe(
+      `/account/second-factor/verify?next=${encodeURIComponent(`/admin/users/${target.id}/edit`)}`,
+    );
     const refused = await postForm(older, `/admin/users/${target.id}/disable`, {});
     expect(refused.status).toBe(403);
     expect(refused.text).toContain('第二重验证');
     expect((await ctx.db('users').where({ id: target.id }).first()).disabled_at).toBeNull();
 
-    const wrong = await postForm(older, '/account/second-factor/verify', { code: 'nonsense', next: '/admin/users' }, '/account/second-factor/verify');
+    const wrong = await postForm(
+      older,
+      '/account/second-factor/verify',
+      { code: 'nonsense', next: '/admin/users' },
+      '/account/second-factor/verify',
+    );
     expect(wrong.status).toBe(422);
-    const verified = await postForm(older, '/account/second-factor/verify', { code: phoneCode(ctx, secret), next: `/admin/users/${target.id}/edit` }, '/account/second-factor/verify');
+    const verified = await postForm(
+      older,
+      '/account/second-factor/verify',
+      { code: phoneCode(ctx, secret), next: `/admin/users/${target.id}/edit` },
+      '/account/second-factor/verify',
+    );
     expect(verified.status).toBe(303);
     expect(verified.headers.location).toBe(`/admin/users/${target.id}/edit`);
     expect((await postForm(older, `/admin/users/${target.id}/disable`, {})).status).toBe(303);
-    expect(JSON.parse((await events('auth.second_factor_used', user.id)).at(-1).after_json)).toEqual({ purpose: 'step_up', method: 'totp' });
+    expect(JSON.parse((await events('auth.second_factor_used', user.id)).at(-1).after_json)).toEqual({
+      purpose: 'step_up',
+      method: 'totp',
+    });
   });
 
   it('lets demo accounts without a second factor through in demo mode, with a banner saying so', async () => {
@@ -264,8 +319,16 @@ describe('refusals and races', () => {
     const { secret } = await enrol(ctx, agent);
     const target = await ctx.make.user('manager');
     const before = await ctx.db('audit_events').count({ n: '*' }).first();
-    for (const path of ['/account/second-factor/verify', '/account/second-factor/recovery-codes', `/admin/users/${target.id}/password-reset`, `/admin/users/${target.id}/second-factor-reset`]) {
-      const res = await agent.post(path).type('form').send({ code: totpAt(secret, ctx.clock.now()) });
+    for (const path of [
+      '/account/second-factor/verify',
+      '/account/second-factor/recovery-codes',
+      `/admin/users/${target.id}/password-reset`,
+      `/admin/users/${target.id}/second-factor-reset`,
+    ]) {
+      const res = await agent
+        .post(path)
+        .type('form')
+        .send({ code: totpAt(secret, ctx.clock.now()) });
       expect(res.status).toBe(403);
     }
     expect(await ctx.db('audit_events').count({ n: '*' }).first()).toEqual(before);
@@ -281,7 +344,10 @@ describe('refusals and races', () => {
     const { res: withCode } = await signInWithCode(ctx, alice.username, { recoveryCode: bobCodes[0] });
     expect(withCode.status).toBe(422);
     const { agent: half } = await passwordStep(ctx, alice.username);
-    expect((await postForm(half, '/login/second-factor', { code: phoneCode(ctx, bobSecret) }, '/login/second-factor')).status).toBe(422);
+    expect(
+      (await postForm(half, '/login/second-factor', { code: phoneCode(ctx, bobSecret) }, '/login/second-factor'))
+        .status,
+    ).toBe(422);
   });
 
   it('accepts one recovery code once when it arrives twice at the same moment', async () => {

@@ -8,7 +8,9 @@ import { ROLES } from '../../src/modules/accounts/roles';
 
 let ctx: TestContext;
 beforeAll(async () => {
-  ctx = await createTestContext({ signIn: { perAccount: 2, perAddress: 1000, windowMinutes: 15, firstDelaySeconds: 60 } });
+  ctx = await createTestContext({
+    signIn: { perAccount: 2, perAddress: 1000, windowMinutes: 15, firstDelaySeconds: 60 },
+  });
 });
 afterAll(() => ctx.close());
 
@@ -36,7 +38,12 @@ it('shows the administrator the attempts and the next allowed time, and clears t
   // 10:00 Beijing time plus the 60 s wait.
   expect(page.text).toContain('2026-11-25 10:01');
 
-  const res = await postForm(admin, `/admin/users/${user.id}/sign-in-limit/clear`, {}, `/admin/users/${user.id}/sign-in-limit`);
+  const res = await postForm(
+    admin,
+    `/admin/users/${user.id}/sign-in-limit/clear`,
+    {},
+    `/admin/users/${user.id}/sign-in-limit`,
+  );
   expect(res.status).toBe(303);
   expect(res.headers.location).toBe(`/admin/users/${user.id}/sign-in-limit`);
   const after = await admin.get(res.headers.location);
@@ -57,7 +64,9 @@ it('says there is nothing to clear (409), writing no audit event', async () => {
   const res = await postForm(admin, `/admin/users/${user.id}/sign-in-limit/clear`, {}, '/admin/users');
   expect(res.status).toBe(409);
   expect(res.text).toContain('该账号没有需要清除的登录限制。');
-  expect(await ctx.db('audit_events').where({ action: 'user.sign_in_limit_clear' }).count({ n: '*' }).first()).toEqual(before);
+  expect(await ctx.db('audit_events').where({ action: 'user.sign_in_limit_clear' }).count({ n: '*' }).first()).toEqual(
+    before,
+  );
   expect((await admin.get('/admin/users/999999/sign-in-limit')).status).toBe(404);
 });
 
@@ -77,6 +86,8 @@ it('sends an anonymous visitor to sign in, and refuses an anonymous clearing', a
   expect((await request(ctx.app).get(`/admin/users/${user.id}/sign-in-limit`)).status).toBe(303);
   const agent = request.agent(ctx.app);
   const token = await csrfFrom(agent);
-  expect((await agent.post(`/admin/users/${user.id}/sign-in-limit/clear`).type('form').send({ _csrf: token })).status).toBe(401);
+  expect(
+    (await agent.post(`/admin/users/${user.id}/sign-in-limit/clear`).type('form').send({ _csrf: token })).status,
+  ).toBe(401);
   expect((await attempt(user.username, TEST_PASSWORD)).status).toBe(429);
 });

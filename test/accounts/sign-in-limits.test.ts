@@ -17,7 +17,12 @@ afterAll(() => ctx.close());
 afterEach(() => jest.restoreAllMocks());
 
 /** A sign-in form post from a fresh visitor (its own session and CSRF token). */
-async function attempt(app: TestContext['app'], username: string, password: string, headers: Record<string, string> = {}) {
+async function attempt(
+  app: TestContext['app'],
+  username: string,
+  password: string,
+  headers: Record<string, string> = {},
+) {
   const agent = request.agent(app);
   const token = await csrfFrom(agent);
   let req = agent.post('/login').type('form');
@@ -26,19 +31,28 @@ async function attempt(app: TestContext['app'], username: string, password: stri
 }
 
 /** Tokens first, then all posts at once, so the posts really run in parallel. */
-async function parallelAttempts(app: TestContext['app'], count: number, username: (i: number) => string, password = 'wrong password') {
+async function parallelAttempts(
+  app: TestContext['app'],
+  count: number,
+  username: (i: number) => string,
+  password = 'wrong password',
+) {
   const prepared = await Promise.all(
     Array.from({ length: count }, async (_, i) => {
       const agent = request.agent(app);
       return { agent, token: await csrfFrom(agent), username: username(i) };
     }),
   );
-  return Promise.all(prepared.map((p) => p.agent.post('/login').type('form').send({ _csrf: p.token, username: p.username, password })));
+  return Promise.all(
+    prepared.map((p) => p.agent.post('/login').type('form').send({ _csrf: p.token, username: p.username, password })),
+  );
 }
 
 describe('parallel failed sign-ins (item 1)', () => {
   it('leave the database writable: 20 at once, then a correct sign-in and a write succeed', async () => {
-    const local = await createTestContext({ signIn: { perAccount: 5, perAddress: 1000, windowMinutes: 15, firstDelaySeconds: 30 } });
+    const local = await createTestContext({
+      signIn: { perAccount: 5, perAddress: 1000, windowMinutes: 15, firstDelaySeconds: 30 },
+    });
     try {
       const victim = await local.make.user('manager');
       const results = await parallelAttempts(local.app, 20, (i) => (i % 2 ? victim.username : `nobody${i}`));
@@ -47,7 +61,12 @@ describe('parallel failed sign-ins (item 1)', () => {
 
       const admin = await local.make.user('admin');
       const agent = await signIn(local, admin.username);
-      const res = await postForm(agent, '/admin/street-offices', { name: '并发后街道', district: '测试区' }, '/admin/street-offices');
+      const res = await postForm(
+        agent,
+        '/admin/street-offices',
+        { name: '并发后街道', district: '测试区' },
+        '/admin/street-offices',
+      );
       expect(res.status).toBe(303);
       expect(await local.db('street_offices').where({ name: '并发后街道' }).first()).toBeDefined();
     } finally {
@@ -58,7 +77,9 @@ describe('parallel failed sign-ins (item 1)', () => {
 
 describe('attempts are counted before the password is checked (item 2)', () => {
   it('runs at most the allowance of password checks for 40 parallel wrong passwords on one account', async () => {
-    const local = await createTestContext({ signIn: { perAccount: 5, perAddress: 1000, windowMinutes: 15, firstDelaySeconds: 30 } });
+    const local = await createTestContext({
+      signIn: { perAccount: 5, perAddress: 1000, windowMinutes: 15, firstDelaySeconds: 30 },
+    });
     try {
       const user = await local.make.user('approver');
       const checks = jest.spyOn(passwords, 'verifyPasswordOrDummy');
@@ -78,10 +99,12 @@ describe('attempts are counted before the password is checked (item 2)', () => {
 
   it('hashes off the main thread with a short queue, refusing the overflow instead of queueing it', async () => {
     const hash = await bcrypt.hash('secret', 8);
-    const all = Array.from({ length: passwords.PASSWORD_QUEUE_LIMIT + 6 }, () => passwords.verifyPassword('secret', hash).then(
-      (ok) => ({ ok }),
-      (err: unknown) => ({ err }),
-    ));
+    const all = Array.from({ length: passwords.PASSWORD_QUEUE_LIMIT + 6 }, () =>
+      passwords.verifyPassword('secret', hash).then(
+        (ok) => ({ ok }),
+        (err: unknown) => ({ err }),
+      ),
+    );
     const settled = await Promise.all(all);
     expect(settled.filter((s) => 'ok' in s && s.ok === true)).toHaveLength(passwords.PASSWORD_QUEUE_LIMIT);
     const refused = settled.filter((s) => 'err' in s);
@@ -127,13 +150,19 @@ describe('attempts are counted before the password is checked (item 2)', () => {
       while (filling) await passwords.verifyPassword('x', costly).catch(() => new Promise((r) => setTimeout(r, 5)));
     };
     const fillers = Array.from({ length: passwords.PASSWORD_QUEUE_LIMIT }, keepFull);
-    const res = await agent.post('/login').type('form').send({ _csrf: token, username: user.username, password: 'wrong password' });
+    const res = await agent
+      .post('/login')
+      .type('form')
+      .send({ _csrf: token, username: user.username, password: 'wrong password' });
     filling = false;
     await Promise.all(fillers);
     expect(res.status).toBe(503);
     expect(res.text).toContain('服务器正忙于处理其他登录');
     expect(res.text).toContain(`value="${user.username}"`);
-    const row = await ctx.db('attempt_limits').where({ key: `account:${user.username}` }).first();
+    const row = await ctx
+      .db('attempt_limits')
+      .where({ key: `account:${user.username}` })
+      .first();
     expect(Number(row.attempts)).toBe(0);
   });
 });
@@ -169,7 +198,9 @@ describe('the dummy hash for unknown users (item 4)', () => {
 
 describe('growing waits instead of a lock (item 12)', () => {
   it('lets the owner try again after a wait that doubles with each further attempt, and says when', async () => {
-    const local = await createTestContext({ signIn: { perAccount: 3, perAddress: 1000, windowMinutes: 15, firstDelaySeconds: 30 } });
+    const local = await createTestContext({
+      signIn: { perAccount: 3, perAddress: 1000, windowMinutes: 15, firstDelaySeconds: 30 },
+    });
     try {
       const user = await local.make.user('manager');
       for (let i = 0; i < 3; i++) expect((await attempt(local.app, user.username, 'wrong password')).status).toBe(401);
@@ -195,7 +226,9 @@ describe('growing waits instead of a lock (item 12)', () => {
   });
 
   it('caps the wait at the window and forgets an account after a quiet window', async () => {
-    const local = await createTestContext({ signIn: { perAccount: 1, perAddress: 1000, windowMinutes: 2, firstDelaySeconds: 30 } });
+    const local = await createTestContext({
+      signIn: { perAccount: 1, perAddress: 1000, windowMinutes: 2, firstDelaySeconds: 30 },
+    });
     try {
       const user = await local.make.user('manager');
       expect((await attempt(local.app, user.username, 'wrong password')).status).toBe(401);
@@ -221,12 +254,16 @@ describe('growing waits instead of a lock (item 12)', () => {
   });
 
   it('slows an address trying many accounts, in English too', async () => {
-    const local = await createTestContext({ signIn: { perAccount: 100, perAddress: 3, windowMinutes: 15, firstDelaySeconds: 30 } });
+    const local = await createTestContext({
+      signIn: { perAccount: 100, perAddress: 3, windowMinutes: 15, firstDelaySeconds: 30 },
+    });
     try {
       for (let i = 0; i < 3; i++) expect((await attempt(local.app, `someone${i}`, 'wrong password')).status).toBe(401);
       const refused = await attempt(local.app, 'someone-else', 'wrong password', { Cookie: 'sf.lang=en' });
       expect(refused.status).toBe(429);
-      expect(refused.text).toContain('Too many sign-in attempts. Please try again after 10:01 Beijing time (in about 30 seconds).');
+      expect(refused.text).toContain(
+        'Too many sign-in attempts. Please try again after 10:01 Beijing time (in about 30 seconds).',
+      );
       local.clock.advance(30 * 1000);
       expect((await attempt(local.app, 'someone-else', 'wrong password')).status).toBe(401);
     } finally {
@@ -241,24 +278,37 @@ describe('TRUST_PROXY (item 6)', () => {
     expect(loadConfig({ TRUST_PROXY: '0' }).trustProxy).toBe(false);
     expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
     expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
-    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, loopback,192.168.1.5' }).trustProxy).toEqual(['10.0.0.0/8', 'loopback', '192.168.1.5']);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, loopback,192.168.1.5' }).trustProxy).toEqual([
+      '10.0.0.0/8',
+      'loopback',
+      '192.168.1.5',
+    ]);
     expect(() => loadConfig({ TRUST_PROXY: 'true' })).toThrow(/number of proxies/);
     expect(() => loadConfig({ TRUST_PROXY: 'my-balancer' })).toThrow(/TRUST_PROXY/);
   });
 
   it('with one trusted hop, a forged X-Forwarded-For changes neither the address limited nor the one audited', async () => {
     const config = loadConfig({ NODE_ENV: 'test', TRUST_PROXY: '1' });
-    const local = await createTestContext({ trustProxy: config.trustProxy, signIn: { perAccount: 100, perAddress: 3, windowMinutes: 15, firstDelaySeconds: 30 } });
+    const local = await createTestContext({
+      trustProxy: config.trustProxy,
+      signIn: { perAccount: 100, perAddress: 3, windowMinutes: 15, firstDelaySeconds: 30 },
+    });
     try {
       // The balancer appends the address it saw (203.0.113.9); everything left of it is the client's.
       for (let i = 0; i < 3; i++) {
-        const res = await attempt(local.app, `probe${i}`, 'wrong password', { 'X-Forwarded-For': `198.51.100.${i}, 203.0.113.9` });
+        const res = await attempt(local.app, `probe${i}`, 'wrong password', {
+          'X-Forwarded-For': `198.51.100.${i}, 203.0.113.9`,
+        });
         expect(res.status).toBe(401);
       }
-      const forged = await attempt(local.app, 'probe9', 'wrong password', { 'X-Forwarded-For': '192.0.2.77, 203.0.113.9' });
+      const forged = await attempt(local.app, 'probe9', 'wrong password', {
+        'X-Forwarded-For': '192.0.2.77, 203.0.113.9',
+      });
       expect(forged.status).toBe(429);
       // Another real client behind the same balancer is not affected.
-      expect((await attempt(local.app, 'probe9', 'wrong password', { 'X-Forwarded-For': '203.0.113.10' })).status).toBe(401);
+      expect((await attempt(local.app, 'probe9', 'wrong password', { 'X-Forwarded-For': '203.0.113.10' })).status).toBe(
+        401,
+      );
       const ips = await local.db('audit_events').where({ action: 'auth.sign_in_failed' }).orderBy('id').pluck('ip');
       expect(ips).toEqual(['203.0.113.9', '203.0.113.9', '203.0.113.9', '203.0.113.10']);
     } finally {
@@ -270,8 +320,14 @@ describe('TRUST_PROXY (item 6)', () => {
     const config = loadConfig({ NODE_ENV: 'test', TRUST_PROXY: 'loopback, 10.0.0.0/8' });
     const local = await createTestContext({ trustProxy: config.trustProxy });
     try {
-      await attempt(local.app, 'probe-list', 'wrong password', { 'X-Forwarded-For': '192.0.2.1, 198.51.100.7, 10.1.2.3' });
-      const event = await local.db('audit_events').where({ action: 'auth.sign_in_failed' }).orderBy('id', 'desc').first();
+      await attempt(local.app, 'probe-list', 'wrong password', {
+        'X-Forwarded-For': '192.0.2.1, 198.51.100.7, 10.1.2.3',
+      });
+      const event = await local
+        .db('audit_events')
+        .where({ action: 'auth.sign_in_failed' })
+        .orderBy('id', 'desc')
+        .first();
       expect(event.ip).toBe('198.51.100.7');
     } finally {
       await local.close();

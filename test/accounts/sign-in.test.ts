@@ -11,7 +11,8 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-const auditCount = async (action: string) => Number((await ctx.db('audit_events').where({ action }).count({ n: '*' }).first())?.n);
+const auditCount = async (action: string) =>
+  Number((await ctx.db('audit_events').where({ action }).count({ n: '*' }).first())?.n);
 
 describe('the sign-in page', () => {
   it('is in Simplified Chinese by default', async () => {
@@ -46,7 +47,9 @@ describe('the sign-in page', () => {
 
   it('refuses to start in production without a session secret', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/SESSION_SECRET/);
-    expect(loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), AUDIT_KEY: 'k'.repeat(40) }).demo).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), AUDIT_KEY: 'k'.repeat(40) }).demo).toBe(
+      false,
+    );
   });
 });
 
@@ -76,7 +79,11 @@ describe('signing in', () => {
     // A fixated id planted by someone else is not kept.
     const planted = 's%3Aplanted.fixated';
     const anonCookie = String(page.headers['set-cookie']).split(';')[0];
-    const res = await request(ctx.app).post('/login').set('Cookie', `sf.sid=${planted}; ${anonCookie}`).type('form').send({ _csrf: token, username: user.username, password: TEST_PASSWORD });
+    const res = await request(ctx.app)
+      .post('/login')
+      .set('Cookie', `sf.sid=${planted}; ${anonCookie}`)
+      .type('form')
+      .send({ _csrf: token, username: user.username, password: TEST_PASSWORD });
     expect(res.status).toBe(303);
     const after = /sf\.sid=([^;]+)/.exec(String(res.headers['set-cookie']))?.[1];
     expect(after).toBeDefined();
@@ -100,7 +107,10 @@ describe('signing in', () => {
     ]) {
       const agent = request.agent(ctx.app);
       const token = await csrfFrom(agent);
-      const res = await agent.post('/login').type('form').send({ _csrf: token, username: user.username, password: TEST_PASSWORD, next });
+      const res = await agent
+        .post('/login')
+        .type('form')
+        .send({ _csrf: token, username: user.username, password: TEST_PASSWORD, next });
       expect(res.headers.location).toBe(expected);
     }
   });
@@ -112,7 +122,10 @@ describe('a refused sign-in', () => {
     const before = await auditCount('auth.sign_in_failed');
     const agent = request.agent(ctx.app);
     const token = await csrfFrom(agent);
-    const res = await agent.post('/login').type('form').send({ _csrf: token, username: user.username, password: 'wrong password' });
+    const res = await agent
+      .post('/login')
+      .type('form')
+      .send({ _csrf: token, username: user.username, password: 'wrong password' });
     expect(res.status).toBe(401);
     expect(res.text).toContain('用户名或密码不正确');
     expect(res.text).toContain(`value="${user.username}"`);
@@ -124,7 +137,10 @@ describe('a refused sign-in', () => {
   it('gives an unknown user the same message', async () => {
     const agent = request.agent(ctx.app);
     const token = await csrfFrom(agent);
-    const res = await agent.post('/login').type('form').send({ _csrf: token, username: 'nobody-here', password: 'whatever12345' });
+    const res = await agent
+      .post('/login')
+      .type('form')
+      .send({ _csrf: token, username: 'nobody-here', password: 'whatever12345' });
     expect(res.status).toBe(401);
     expect(res.text).toContain('用户名或密码不正确');
   });
@@ -133,7 +149,10 @@ describe('a refused sign-in', () => {
     const user = await ctx.make.user('reviewer', { disabled_at: ctx.clock.now().toISOString() });
     const agent = request.agent(ctx.app);
     const token = await csrfFrom(agent);
-    const res = await agent.post('/login').type('form').send({ _csrf: token, username: user.username, password: TEST_PASSWORD });
+    const res = await agent
+      .post('/login')
+      .type('form')
+      .send({ _csrf: token, username: user.username, password: TEST_PASSWORD });
     expect(res.status).toBe(401);
     expect(res.text).toContain('此账号已被停用');
   });
@@ -152,7 +171,10 @@ describe('a refused sign-in', () => {
   it('refuses a sign-in without a CSRF token and writes nothing', async () => {
     const user = await ctx.make.user('manager');
     const events = await ctx.db('audit_events').count({ n: '*' }).first();
-    const res = await request(ctx.app).post('/login').type('form').send({ username: user.username, password: TEST_PASSWORD });
+    const res = await request(ctx.app)
+      .post('/login')
+      .type('form')
+      .send({ username: user.username, password: TEST_PASSWORD });
     expect(res.status).toBe(403);
     expect(res.text).toContain('表单已失效');
     expect((await ctx.db('audit_events').count({ n: '*' }).first())?.n).toBe(events?.n);
@@ -161,7 +183,10 @@ describe('a refused sign-in', () => {
   it('refuses an oversized form with 413', async () => {
     const agent = request.agent(ctx.app);
     const token = await csrfFrom(agent);
-    const res = await agent.post('/login').type('form').send({ _csrf: token, username: 'x'.repeat(200 * 1024), password: 'y' });
+    const res = await agent
+      .post('/login')
+      .type('form')
+      .send({ _csrf: token, username: 'x'.repeat(200 * 1024), password: 'y' });
     expect(res.status).toBe(413);
     expect(res.text).toContain('表单内容过大');
   });
@@ -173,25 +198,39 @@ describe('sign-in rate limits', () => {
     const agent = request.agent(ctx.app);
     for (let i = 0; i < ctx.config.signIn.perAccount; i++) {
       const token = await csrfFrom(agent);
-      const res = await agent.post('/login').type('form').send({ _csrf: token, username: user.username, password: 'wrong password' });
+      const res = await agent
+        .post('/login')
+        .type('form')
+        .send({ _csrf: token, username: user.username, password: 'wrong password' });
       expect(res.status).toBe(401);
     }
     const token = await csrfFrom(agent);
-    const res = await agent.post('/login').type('form').send({ _csrf: token, username: user.username, password: TEST_PASSWORD });
+    const res = await agent
+      .post('/login')
+      .type('form')
+      .send({ _csrf: token, username: user.username, password: TEST_PASSWORD });
     expect(res.status).toBe(429);
     expect(res.text).toContain('登录尝试过于频繁');
   });
 
   it('blocks an address after repeated failures across accounts', async () => {
-    const limited = await createTestContext({ signIn: { perAccount: 100, perAddress: 3, windowMinutes: 15, firstDelaySeconds: 30 } });
+    const limited = await createTestContext({
+      signIn: { perAccount: 100, perAddress: 3, windowMinutes: 15, firstDelaySeconds: 30 },
+    });
     try {
       const agent = request.agent(limited.app);
       for (let i = 0; i < 3; i++) {
         const token = await csrfFrom(agent);
-        await agent.post('/login').type('form').send({ _csrf: token, username: `someone${i}`, password: 'wrong password' });
+        await agent
+          .post('/login')
+          .type('form')
+          .send({ _csrf: token, username: `someone${i}`, password: 'wrong password' });
       }
       const token = await csrfFrom(agent);
-      const res = await agent.post('/login').type('form').send({ _csrf: token, username: 'someone-else', password: 'wrong password' });
+      const res = await agent
+        .post('/login')
+        .type('form')
+        .send({ _csrf: token, username: 'someone-else', password: 'wrong password' });
       expect(res.status).toBe(429);
     } finally {
       await limited.close();
@@ -240,7 +279,10 @@ describe('signing out and session timeouts', () => {
     const { agent } = await loginAs(ctx, 'admin');
     const token = await csrfFrom(agent, '/admin/street-offices');
     ctx.clock.advance((ctx.config.idleTimeoutMinutes + 1) * 60 * 1000);
-    const res = await agent.post('/admin/street-offices').type('form').send({ _csrf: token, name: '过期街道', district: '测试区' });
+    const res = await agent
+      .post('/admin/street-offices')
+      .type('form')
+      .send({ _csrf: token, name: '过期街道', district: '测试区' });
     expect(res.status).toBe(401);
     expect(res.text).toContain('会话已过期');
     expect(await ctx.db('street_offices').where({ name: '过期街道' }).first()).toBeUndefined();
@@ -272,7 +314,8 @@ describe('the front page', () => {
   it('is public and leads to the public pages, registration and sign-in', async () => {
     const res = await request(ctx.app).get('/');
     expect(res.status).toBe(200);
-    for (const href of ['/calls', '/catalog', '/registry', '/organizations/new', '/login']) expect(res.text).toContain(`href="${href}"`);
+    for (const href of ['/calls', '/catalog', '/registry', '/organizations/new', '/login'])
+      expect(res.text).toContain(`href="${href}"`);
   });
 
   it('offers a signed-in user their dashboard', async () => {

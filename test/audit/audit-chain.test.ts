@@ -11,7 +11,9 @@ afterEach(() => t.destroy());
 const now = new Date('2026-11-25T02:00:00.000Z');
 async function append(n: number) {
   for (let i = 0; i < n; i++) {
-    await t.db.transaction((trx) => recordAudit(trx, systemActor, { action: 'test.event', subjectType: 'test', subjectId: i, after: { i } }, now));
+    await t.db.transaction((trx) =>
+      recordAudit(trx, systemActor, { action: 'test.event', subjectType: 'test', subjectId: i, after: { i } }, now),
+    );
   }
 }
 

@@ -2,7 +2,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createTestDb, type TestDb } from '../helpers/db';
-import { hashEvent, headMac, keyedHashEvent, markAuditChainKeyed, recordAudit, systemActor, type AuditRow } from '../../src/audit/audit';
+import {
+  hashEvent,
+  headMac,
+  keyedHashEvent,
+  markAuditChainKeyed,
+  recordAudit,
+  systemActor,
+  type AuditRow,
+} from '../../src/audit/audit';
 import { verifyAuditChain, verifyAll } from '../../src/audit/verify';
 import { parseCheckpoint } from '../../src/audit/verify-cli';
 import { loadConfig, TEST_AUDIT_KEY } from '../../src/config';
@@ -16,7 +24,9 @@ afterEach(() => t.destroy());
 const now = new Date('2026-12-01T02:00:00.000Z');
 async function append(n: number, from = 0) {
   for (let i = from; i < from + n; i++) {
-    await t.db.transaction((trx) => recordAudit(trx, systemActor, { action: 'test.event', subjectType: 'test', subjectId: i, after: { i } }, now));
+    await t.db.transaction((trx) =>
+      recordAudit(trx, systemActor, { action: 'test.event', subjectType: 'test', subjectId: i, after: { i } }, now),
+    );
   }
 }
 
@@ -29,7 +39,8 @@ async function dropTriggers() {
   }
 }
 
-const events = async (): Promise<AuditRow[]> => (await t.db('audit_events').orderBy('id')).map((r: AuditRow) => ({ ...r, id: Number(r.id) }));
+const events = async (): Promise<AuditRow[]> =>
+  (await t.db('audit_events').orderBy('id')).map((r: AuditRow) => ({ ...r, id: Number(r.id) }));
 const sha256 = (row: Omit<AuditRow, 'hash'>) => hashEvent(row);
 const otherKey = (row: Omit<AuditRow, 'hash'>) => keyedHashEvent(row, 'a-key-that-is-not-the-audit-key-0123456789');
 
@@ -41,7 +52,10 @@ async function rehashFrom(fromId: number, hash: (row: Omit<AuditRow, 'hash'>) =>
   for (const row of rows.filter((r) => r.id >= fromId)) {
     const fixed = { ...row, prev_hash: prev };
     const h = hash(fixed);
-    await t.db('audit_events').where({ id: row.id }).update({ prev_hash: prev, hash: `tmp${row.id}` });
+    await t
+      .db('audit_events')
+      .where({ id: row.id })
+      .update({ prev_hash: prev, hash: `tmp${row.id}` });
     await t.db('audit_events').where({ id: row.id }).update({ hash: h });
     prev = h;
   }
@@ -93,7 +107,13 @@ describe('the keyed audit chain (HMAC-SHA256 with AUDIT_KEY)', () => {
     await rehashFrom(1, sha256);
     await t.db('audit_chain_head').where({ id: 1 }).update({ keyed_from_id: null, head_mac: null });
     expect(await verifyAuditChain(t.db)).toMatchObject({ ok: false, reason: 'unkeyed' });
-    await t.db('audit_chain_head').where({ id: 1 }).update({ keyed_from_id: 99, head_mac: headMac(3, (await events())[2].hash, 99, 'not-the-key-0123456789-0123456789-0123') });
+    await t
+      .db('audit_chain_head')
+      .where({ id: 1 })
+      .update({
+        keyed_from_id: 99,
+        head_mac: headMac(3, (await events())[2].hash, 99, 'not-the-key-0123456789-0123456789-0123'),
+      });
     expect(await verifyAuditChain(t.db)).toMatchObject({ ok: false, reason: 'head' });
   });
 });
@@ -103,7 +123,23 @@ describe('an earlier install (unkeyed events)', () => {
   async function legacy(n: number) {
     let prev = '0'.repeat(64);
     for (let id = 1; id <= n; id++) {
-      const row = { id, occurred_at: now.toISOString(), actor_user_id: null, actor_label: 'system', actor_role: null, street_office_id: null, organization_id: null, action: 'legacy.event', subject_type: 'test', subject_id: String(id), before_json: null, after_json: null, ip: null, request_id: null, prev_hash: prev };
+      const row = {
+        id,
+        occurred_at: now.toISOString(),
+        actor_user_id: null,
+        actor_label: 'system',
+        actor_role: null,
+        street_office_id: null,
+        organization_id: null,
+        action: 'legacy.event',
+        subject_type: 'test',
+        subject_id: String(id),
+        before_json: null,
+        after_json: null,
+        ip: null,
+        request_id: null,
+        prev_hash: prev,
+      };
       prev = hashEvent(row);
       await t.db('audit_events').insert({ ...row, hash: prev });
     }
@@ -140,7 +176,11 @@ describe('a checkpoint noted outside the database', () => {
     await append(3);
     const third = (await events())[2];
     await append(2, 3);
-    expect(await verifyAuditChain(t.db, { checkpoint: { count: 3, hash: third.hash } })).toEqual({ ok: true, count: 5, checkpoint: 'passes' });
+    expect(await verifyAuditChain(t.db, { checkpoint: { count: 3, hash: third.hash } })).toEqual({
+      ok: true,
+      count: 5,
+      checkpoint: 'passes',
+    });
   });
 
   it('is not passed through by a chain rebuilt by someone holding the key, or cut back before it', async () => {
@@ -150,11 +190,15 @@ describe('a checkpoint noted outside the database', () => {
     await t.db('audit_events').where({ id: 2 }).update({ after_json: '{"i":999}' });
     await rehashFrom(2, (row) => keyedHashEvent(row, TEST_AUDIT_KEY));
     const [head] = await t.db('audit_chain_head');
-    await t.db('audit_chain_head').update({ head_mac: headMac(3, head.last_hash, Number(head.keyed_from_id), TEST_AUDIT_KEY) });
+    await t
+      .db('audit_chain_head')
+      .update({ head_mac: headMac(3, head.last_hash, Number(head.keyed_from_id), TEST_AUDIT_KEY) });
     expect(await verifyAuditChain(t.db)).toEqual({ ok: true, count: 3 });
     expect(await verifyAuditChain(t.db, { checkpoint: noted })).toEqual({ ok: true, count: 3, checkpoint: 'diverges' });
     expect((await verifyAll(t.db, { checkpoint: noted })).ok).toBe(false);
-    expect(await verifyAuditChain(t.db, { checkpoint: { count: 7, hash: noted.hash } })).toMatchObject({ checkpoint: 'missing' });
+    expect(await verifyAuditChain(t.db, { checkpoint: { count: 7, hash: noted.hash } })).toMatchObject({
+      checkpoint: 'missing',
+    });
   });
 
   it('is read from the command line as COUNT:HASH', () => {
@@ -170,8 +214,12 @@ describe('the key itself', () => {
   it('is required in production and must be long enough', () => {
     const secret = 'x'.repeat(40);
     expect(() => loadConfig({ NODE_ENV: 'production', SESSION_SECRET: secret })).toThrow(/AUDIT_KEY/);
-    expect(() => loadConfig({ NODE_ENV: 'production', SESSION_SECRET: secret, AUDIT_KEY: 'short' })).toThrow(/AUDIT_KEY/);
-    expect(loadConfig({ NODE_ENV: 'production', SESSION_SECRET: secret, AUDIT_KEY: 'k'.repeat(32) }).auditKey).toBe('k'.repeat(32));
+    expect(() => loadConfig({ NODE_ENV: 'production', SESSION_SECRET: secret, AUDIT_KEY: 'short' })).toThrow(
+      /AUDIT_KEY/,
+    );
+    expect(loadConfig({ NODE_ENV: 'production', SESSION_SECRET: secret, AUDIT_KEY: 'k'.repeat(32) }).auditKey).toBe(
+      'k'.repeat(32),
+    );
   });
 
   it('is generated on first start in development into a 0600 file outside the database, then reused', () => {

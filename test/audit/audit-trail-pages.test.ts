@@ -22,7 +22,10 @@ describe('the audit trail pages', () => {
     expect(res.status).toBe(200);
     expect(res.text).toContain('甲街道');
     expect(res.text).toContain('乙街道');
-    const event = await ctx.db('audit_events').where({ action: 'street_office.rename', street_office_id: streetA.id }).first();
+    const event = await ctx
+      .db('audit_events')
+      .where({ action: 'street_office.rename', street_office_id: streetA.id })
+      .first();
     const one = await agent.get(`/audit/${event.id}`);
     expect(one.status).toBe(200);
     expect(one.text).toContain(event.hash);
@@ -34,7 +37,10 @@ describe('the audit trail pages', () => {
     const res = await agent.get('/audit?action=street_office');
     expect(res.text).toContain('甲街道');
     expect(res.text).not.toContain('乙街道');
-    const other = await ctx.db('audit_events').where({ action: 'street_office.rename', street_office_id: streetB.id }).first();
+    const other = await ctx
+      .db('audit_events')
+      .where({ action: 'street_office.rename', street_office_id: streetB.id })
+      .first();
     expect((await agent.get(`/audit/${other.id}`)).status).toBe(404);
   });
 

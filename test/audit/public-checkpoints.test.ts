@@ -1,7 +1,13 @@
 import request from 'supertest';
 import { createTestContext, type TestContext } from '../helpers/app';
 import { auditedTransaction, recordAudit, systemActor } from '../../src/audit/audit';
-import { beijingDay, publicAuditHead, PUBLIC_CHECKPOINTS_PATH, PUBLIC_CHECKPOINTS_JSON_PATH, PUBLIC_CHECKPOINT_VERIFY_PATH } from '../../src/audit';
+import {
+  beijingDay,
+  publicAuditHead,
+  PUBLIC_CHECKPOINTS_PATH,
+  PUBLIC_CHECKPOINTS_JSON_PATH,
+  PUBLIC_CHECKPOINT_VERIFY_PATH,
+} from '../../src/audit';
 import { loginAs } from '../helpers/http';
 import { makeCall } from '../bids/helpers';
 
@@ -12,7 +18,9 @@ beforeAll(async () => {
 afterAll(() => ctx.close());
 
 const record = (at: string, extra: { sealedCallId?: number } = {}) =>
-  ctx.db.transaction((trx) => recordAudit(trx, systemActor, { action: 'test.event', subjectType: 'test', ...extra }, new Date(at)));
+  ctx.db.transaction((trx) =>
+    recordAudit(trx, systemActor, { action: 'test.event', subjectType: 'test', ...extra }, new Date(at)),
+  );
 const head = async () => ctx.db('audit_chain_head').where({ id: 1 }).first();
 
 describe('daily checkpoints', () => {
@@ -47,7 +55,10 @@ describe('daily checkpoints', () => {
     const at = new Date('2026-12-07T16:05:00Z');
     await Promise.all(
       Array.from({ length: 6 }, (_, i) =>
-        auditedTransaction(ctx.db, systemActor, at, async () => ({ result: i, audit: { action: 'test.race', subjectType: 'test', subjectId: i } })),
+        auditedTransaction(ctx.db, systemActor, at, async () => ({
+          result: i,
+          audit: { action: 'test.race', subjectType: 'test', subjectId: i },
+        })),
       ),
     );
     const rows = await ctx.db('audit_checkpoints').where({ day: '2026-12-08' });
@@ -77,7 +88,11 @@ describe('publicAuditHead', () => {
 
 describe('the public checkpoint pages', () => {
   it('list the checkpoints and the head without sign-in, writing nothing', async () => {
-    const counts = async () => [Number((await ctx.db('audit_checkpoints').count({ n: '*' }))[0].n), Number((await ctx.db('sessions').count({ n: '*' }))[0].n), Number((await head()).last_event_id)];
+    const counts = async () => [
+      Number((await ctx.db('audit_checkpoints').count({ n: '*' }))[0].n),
+      Number((await ctx.db('sessions').count({ n: '*' }))[0].n),
+      Number((await head()).last_event_id),
+    ];
     const before = await counts();
     const res = await request(ctx.app).get(PUBLIC_CHECKPOINTS_PATH);
     expect(res.status).toBe(200);
@@ -97,11 +112,14 @@ describe('the public checkpoint pages', () => {
   });
 
   it('download every checkpoint as JSON with a Chinese file name', async () => {
-    const res = await request(ctx.app).get(PUBLIC_CHECKPOINTS_JSON_PATH).buffer(true).parse((r, cb) => {
-      let body = '';
-      r.on('data', (c: Buffer) => (body += c.toString('utf8')));
-      r.on('end', () => cb(null, body));
-    });
+    const res = await request(ctx.app)
+      .get(PUBLIC_CHECKPOINTS_JSON_PATH)
+      .buffer(true)
+      .parse((r, cb) => {
+        let body = '';
+        r.on('data', (c: Buffer) => (body += c.toString('utf8')));
+        r.on('end', () => cb(null, body));
+      });
     expect(res.status).toBe(200);
     expect(res.headers['content-disposition']).toContain("filename*=UTF-8''%E5%AE%A1%E8%AE%A1");
     const parsed = JSON.parse(res.body as string);
@@ -116,11 +134,15 @@ describe('the public checkpoint pages', () => {
     const ok = await request(ctx.app).get(`${PUBLIC_CHECKPOINT_VERIFY_PATH}?event=${cp.event_id}&hash=${cp.hash}`);
     expect(ok.status).toBe(200);
     expect(ok.text).toContain('审计链经过该检查点');
-    const other = await request(ctx.app).get(`${PUBLIC_CHECKPOINT_VERIFY_PATH}?event=${cp.event_id}&hash=${'a'.repeat(64)}`);
+    const other = await request(ctx.app).get(
+      `${PUBLIC_CHECKPOINT_VERIFY_PATH}?event=${cp.event_id}&hash=${'a'.repeat(64)}`,
+    );
     expect(other.text).toContain('审计链未经过该检查点');
     const beyond = await request(ctx.app).get(`${PUBLIC_CHECKPOINT_VERIFY_PATH}?event=999999&hash=${'a'.repeat(64)}`);
     expect(beyond.text).toContain('审计链未到达该检查点');
-    const bad = await request(ctx.app).get(`${PUBLIC_CHECKPOINT_VERIFY_PATH}?event=x&hash=zz`).set('Cookie', 'sf.lang=en');
+    const bad = await request(ctx.app)
+      .get(`${PUBLIC_CHECKPOINT_VERIFY_PATH}?event=x&hash=zz`)
+      .set('Cookie', 'sf.lang=en');
     expect(bad.status).toBe(422);
     expect(bad.text).toContain('Enter the event number');
     expect((await request(ctx.app).get(PUBLIC_CHECKPOINT_VERIFY_PATH)).status).toBe(200);

@@ -20,7 +20,11 @@ async function wholeScopeDownload() {
   const { agent, user } = await loginAs(ctx, 'auditor', { auditStreets: [a.id, b.id] });
   const res = await agent.get('/reports/register/export?street=all&year=2026&format=csv');
   expect(res.status).toBe(200);
-  const event = await ctx.db('audit_events').where({ action: 'report.download', actor_user_id: user.id }).orderBy('id', 'desc').first();
+  const event = await ctx
+    .db('audit_events')
+    .where({ action: 'report.download', actor_user_id: user.id })
+    .orderBy('id', 'desc')
+    .first();
   expect(event.street_office_id).toBeNull(); // two streets: the event names none
   // An event of a street office that is not the auditor's: its manager signs in.
   const { user: manager } = await loginAs(ctx, 'manager', { street_office_id: other.id });
@@ -50,7 +54,9 @@ it('still refuses a street-scoped auditor another street’s events, and another
   const list = await colleague.get('/audit?action=report.download');
   expect(rowsOf(list.text)).not.toContain(eventId);
   const csv = await colleague.get('/audit/export.csv');
-  expect(csv.text.split('\r\n').some((line) => line.startsWith(`${foreignId},`) || line.startsWith(`${eventId},`))).toBe(false);
+  expect(
+    csv.text.split('\r\n').some((line) => line.startsWith(`${foreignId},`) || line.startsWith(`${eventId},`)),
+  ).toBe(false);
 });
 
 it('shows an auditor of the whole district every event: other auditors’ downloads, any street, the district’s own', async () => {
@@ -58,7 +64,9 @@ it('shows an auditor of the whole district every event: other auditors’ downlo
   const { agent, user } = await loginAs(ctx, 'auditor');
   await ctx.db('auditor_district_scopes').insert({ user_id: user.id, granted_at: ctx.clock.now().toISOString() });
   const { user: admin } = await loginAs(ctx, 'admin');
-  const adminSignIn = Number((await ctx.db('audit_events').where({ action: 'auth.sign_in', actor_user_id: admin.id }).first('id')).id);
+  const adminSignIn = Number(
+    (await ctx.db('audit_events').where({ action: 'auth.sign_in', actor_user_id: admin.id }).first('id')).id,
+  );
   for (const id of [eventId, foreignId, adminSignIn]) expect((await agent.get(`/audit/${id}`)).status).toBe(200);
   expect(rowsOf((await agent.get('/audit?action=report.download')).text)).toContain(eventId);
 });

@@ -25,18 +25,62 @@ beforeAll(async () => {
   streetA = (await ctx.make.streetOffice({ name: '甲审计街道' })) as typeof streetA;
   streetB = (await ctx.make.streetOffice({ name: '乙审计街道' })) as typeof streetB;
   callA = (await makeCall(ctx, { street_office_id: streetA.id, title: '甲街道助老服务' })) as { id: number };
-  actorUser = (await ctx.make.user('manager', { street_office_id: streetA.id, display_name: '甲主管' })) as typeof actorUser;
-  const actor: Actor = { userId: actorUser.id, label: actorUser.username, role: 'manager', ip: '127.0.0.1', requestId: null };
+  actorUser = (await ctx.make.user('manager', {
+    street_office_id: streetA.id,
+    display_name: '甲主管',
+  })) as typeof actorUser;
+  const actor: Actor = {
+    userId: actorUser.id,
+    label: actorUser.username,
+    role: 'manager',
+    ip: '127.0.0.1',
+    requestId: null,
+  };
   // 120 events of street A on two Beijing days either side of midnight, 5 of street B, one rename with a diff.
   await ctx.db.transaction(async (trx) => {
     for (let i = 0; i < 120; i++) {
       const at = new Date(Date.parse('2026-12-01T15:00:00Z') + i * 60_000); // 23:00 to 00:59 Beijing
-      await recordAudit(trx, actor, { action: 'call.draft_update', subjectType: 'call', subjectId: callA.id, streetOfficeId: streetA.id, after: { i } }, at);
+      await recordAudit(
+        trx,
+        actor,
+        {
+          action: 'call.draft_update',
+          subjectType: 'call',
+          subjectId: callA.id,
+          streetOfficeId: streetA.id,
+          after: { i },
+        },
+        at,
+      );
     }
     for (let i = 0; i < 5; i++) {
-      await recordAudit(trx, actor, { action: 'street_office.rename', subjectType: 'street_office', subjectId: streetB.id, streetOfficeId: streetB.id, before: { name: '乙旧名' }, after: { name: `乙新名${i}` } }, new Date('2026-12-03T02:00:00Z'));
+      await recordAudit(
+        trx,
+        actor,
+        {
+          action: 'street_office.rename',
+          subjectType: 'street_office',
+          subjectId: streetB.id,
+          streetOfficeId: streetB.id,
+          before: { name: '乙旧名' },
+          after: { name: `乙新名${i}` },
+        },
+        new Date('2026-12-03T02:00:00Z'),
+      );
     }
-    await recordAudit(trx, actor, { action: 'street_office.rename', subjectType: 'street_office', subjectId: streetA.id, streetOfficeId: streetA.id, before: { name: '甲旧名', district: '甲区' }, after: { name: '甲新名', district: '甲区' } }, new Date('2026-12-03T03:00:00Z'));
+    await recordAudit(
+      trx,
+      actor,
+      {
+        action: 'street_office.rename',
+        subjectType: 'street_office',
+        subjectId: streetA.id,
+        streetOfficeId: streetA.id,
+        before: { name: '甲旧名', district: '甲区' },
+        after: { name: '甲新名', district: '甲区' },
+      },
+      new Date('2026-12-03T03:00:00Z'),
+    );
   });
   admin = (await loginAs(ctx, 'admin')).agent;
   auditorA = (await loginAs(ctx, 'auditor', { auditStreets: [streetA.id] })).agent;
@@ -47,7 +91,9 @@ describe('the audit trail list', () => {
   it('reads as sentences with names and links, never raw codes, "user #" or "anonymous"', async () => {
     const res = await admin.get(`/audit?street=${streetA.id}`);
     expect(res.status).toBe(200);
-    expect(res.text).toContain(`<a href="/admin/users/${actorUser.id}/edit">甲主管（${actorUser.username}）</a> 修改了项目公告草稿 <a href="/calls/${callA.id}">《甲街道助老服务》</a>`);
+    expect(res.text).toContain(
+      `<a href="/admin/users/${actorUser.id}/edit">甲主管（${actorUser.username}）</a> 修改了项目公告草稿 <a href="/calls/${callA.id}">《甲街道助老服务》</a>`,
+    );
     const table = text(res.text.slice(res.text.indexOf('<table')));
     for (const code of knownActions()) expect(table).not.toContain(code);
     expect(table).not.toMatch(/user #\d|anonymous/);
@@ -68,7 +114,9 @@ describe('the audit trail list', () => {
     const ids2 = rowsOf(second.text);
     expect(ids2[0]).toBe(ids[49] - 1);
     const back = /after=(\d+)" rel="prev"/.exec(second.text)![1];
-    expect(rowsOf((await admin.get(`/audit?street=${streetA.id}&action=call.draft_update&after=${back}`)).text)).toEqual(ids);
+    expect(
+      rowsOf((await admin.get(`/audit?street=${streetA.id}&action=call.draft_update&after=${back}`)).text),
+    ).toEqual(ids);
     const lastPage = await admin.get(`/audit?street=${streetA.id}&action=call.draft_update&last=1`);
     const last = rowsOf(lastPage.text);
     expect(last).toHaveLength(50);
@@ -105,7 +153,8 @@ describe('the audit trail list', () => {
   it('bounds the count: past 1,000 it says "more than 1000"', async () => {
     const actor: Actor = { userId: null, label: 'system', role: null, ip: null, requestId: null };
     await ctx.db.transaction(async (trx) => {
-      for (let i = 0; i < 1001; i++) await recordAudit(trx, actor, { action: 'demo.seed', subjectType: 'system' }, new Date('2026-12-04T02:00:00Z'));
+      for (let i = 0; i < 1001; i++)
+        await recordAudit(trx, actor, { action: 'demo.seed', subjectType: 'system' }, new Date('2026-12-04T02:00:00Z'));
     });
     const res = await admin.get('/audit?action=demo.seed');
     expect(res.text).toContain('超过 1000 条事件');
@@ -115,7 +164,10 @@ describe('the audit trail list', () => {
 
 describe('one event', () => {
   it('shows before and after as labelled fields, the changed ones marked', async () => {
-    const event = await ctx.db('audit_events').where({ action: 'street_office.rename', street_office_id: streetA.id }).first();
+    const event = await ctx
+      .db('audit_events')
+      .where({ action: 'street_office.rename', street_office_id: streetA.id })
+      .first();
     const res = await admin.get(`/audit/${event.id}`);
     expect(res.status).toBe(200);
     expect(res.text).toMatch(/<tr class="changed">\s*<th scope="row">名称/);
@@ -140,15 +192,25 @@ describe('who sees what', () => {
     expect(csv.text).not.toContain('乙新名');
   });
 
-  it.each(['manager', 'org_staff', 'approver', 'reviewer'] as const)('refuses a %s every audit trail route but the public ones', async (role) => {
-    const { agent } = await loginAs(ctx, role);
-    for (const path of ['/audit', '/audit/export.csv', '/audit/verify', '/audit/1']) expect((await agent.get(path)).status).toBe(403);
-    expect((await agent.get('/public/audit-checkpoints')).status).toBe(200);
-  });
+  it.each(['manager', 'org_staff', 'approver', 'reviewer'] as const)(
+    'refuses a %s every audit trail route but the public ones',
+    async (role) => {
+      const { agent } = await loginAs(ctx, role);
+      for (const path of ['/audit', '/audit/export.csv', '/audit/verify', '/audit/1'])
+        expect((await agent.get(path)).status).toBe(403);
+      expect((await agent.get('/public/audit-checkpoints')).status).toBe(200);
+    },
+  );
 
   it('sends an anonymous visitor to sign in, except on the public checkpoint pages', async () => {
-    for (const path of ['/audit', '/audit/export.csv', '/audit/verify', '/audit/1']) expect((await request(ctx.app).get(path)).status).toBe(303);
-    for (const path of ['/public/audit-checkpoints', '/public/audit-checkpoints.json', '/public/audit-checkpoints/verify']) expect((await request(ctx.app).get(path)).status).toBe(200);
+    for (const path of ['/audit', '/audit/export.csv', '/audit/verify', '/audit/1'])
+      expect((await request(ctx.app).get(path)).status).toBe(303);
+    for (const path of [
+      '/public/audit-checkpoints',
+      '/public/audit-checkpoints.json',
+      '/public/audit-checkpoints/verify',
+    ])
+      expect((await request(ctx.app).get(path)).status).toBe(200);
   });
 });
 
@@ -164,7 +226,9 @@ describe('the CSV export', () => {
       });
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/csv; charset=utf-8/);
-    expect(res.headers['content-disposition']).toMatch(/^attachment; filename="audit-trail-\d{4}-\d{2}-\d{2}\.csv"; filename\*=UTF-8''%E5%AE%A1%E8%AE%A1%E6%97%A5%E5%BF%97-/);
+    expect(res.headers['content-disposition']).toMatch(
+      /^attachment; filename="audit-trail-\d{4}-\d{2}-\d{2}\.csv"; filename\*=UTF-8''%E5%AE%A1%E8%AE%A1%E6%97%A5%E5%BF%97-/,
+    );
     const body = res.body as Buffer;
     expect([...body.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = body.toString('utf8').slice(1).trim().split('\r\n');
@@ -173,7 +237,10 @@ describe('the CSV export', () => {
     expect(lines[1]).toContain('甲主管（');
     expect(lines[1]).toContain('修改了项目公告草稿 《甲街道助老服务》');
     const exported = await ctx.db('audit_events').where({ action: 'audit.export' }).orderBy('id', 'desc').first();
-    expect(JSON.parse(exported.after_json)).toEqual({ format: 'csv', filters: { street: String(streetA.id), action: 'call.draft_update' } });
+    expect(JSON.parse(exported.after_json)).toEqual({
+      format: 'csv',
+      filters: { street: String(streetA.id), action: 'call.draft_update' },
+    });
     expect(Number(exported.street_office_id)).toBe(streetA.id);
   });
 

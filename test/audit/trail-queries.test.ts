@@ -51,7 +51,16 @@ it('searches bids by primary key and by reference, never scanning them', async (
 
 it('does not fail on a subject that is a reference, not a number (PostgreSQL would on a plain cast)', async () => {
   const [sql, bindings] = sealedBidFilter(t.db, now);
-  await t.db('audit_events').insert({ id: 999, occurred_at: now.toISOString(), actor_label: 'x', action: 'bid.submit', subject_type: 'bid', subject_id: '3fa9c0ffee000001', prev_hash: 'p'.repeat(64), hash: 'h'.repeat(64) });
+  await t.db('audit_events').insert({
+    id: 999,
+    occurred_at: now.toISOString(),
+    actor_label: 'x',
+    action: 'bid.submit',
+    subject_type: 'bid',
+    subject_id: '3fa9c0ffee000001',
+    prev_hash: 'p'.repeat(64),
+    hash: 'h'.repeat(64),
+  });
   const rows = await t.db('audit_events as e').whereRaw(sql, bindings).select('e.id');
   expect(rows.map((r: { id: number }) => Number(r.id))).toContain(999);
 });

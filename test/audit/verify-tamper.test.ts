@@ -12,7 +12,13 @@ afterEach(() => t.destroy(), 60_000);
 
 async function append(n: number, at = new Date('2026-11-25T02:00:00.000Z')) {
   await t.db.transaction(async (trx) => {
-    for (let i = 0; i < n; i++) await recordAudit(trx, systemActor, { action: 'test.event', subjectType: 'test', subjectId: i, after: { i } }, at);
+    for (let i = 0; i < n; i++)
+      await recordAudit(
+        trx,
+        systemActor,
+        { action: 'test.event', subjectType: 'test', subjectId: i, after: { i } },
+        at,
+      );
   });
 }
 
@@ -46,7 +52,10 @@ it('names the first of two reordered events', async () => {
   await withoutTriggers(async () => {
     const [a, b] = await t.db('audit_events').whereIn('id', [7, 8]).orderBy('id');
     await t.db('audit_events').whereIn('id', [7, 8]).delete();
-    await t.db('audit_events').insert([{ ...b, id: 7 }, { ...a, id: 8 }]);
+    await t.db('audit_events').insert([
+      { ...b, id: 7 },
+      { ...a, id: 8 },
+    ]);
   });
   expect(await verifyAuditChain(t.db)).toEqual({ ok: false, count: 6, brokenAt: 7, reason: 'link' });
 });
@@ -71,7 +80,10 @@ it('checks that every stored daily checkpoint still lies on the chain', async ()
   // Someone rewrites history before the 11-26 checkpoint, with the key: the chain verifies, the checkpoint does not.
   if (t.dialect === 'sqlite') await t.db.raw('DROP TRIGGER audit_checkpoints_no_update');
   else await t.db.raw('DROP TRIGGER audit_checkpoints_no_change ON audit_checkpoints');
-  await t.db('audit_checkpoints').where({ day: '2026-11-26' }).update({ hash: 'e'.repeat(64) });
+  await t
+    .db('audit_checkpoints')
+    .where({ day: '2026-11-26' })
+    .update({ hash: 'e'.repeat(64) });
   expect(await verifyStoredCheckpoints(t.db)).toEqual({ ok: false, count: 2, day: '2026-11-26' });
 });
 

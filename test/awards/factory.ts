@@ -68,7 +68,13 @@ export async function readyCall(ctx: TestContext, spec: CallSpec): Promise<Ready
   const street = await ctx.make.streetOffice();
   const manager = await ctx.make.user('manager', { street_office_id: street.id });
   for (const [source, amount] of Object.entries(sources)) {
-    await recordAllocation(ctx, systemActor, admin, { streetOfficeId: street.id, year: 2026, source: source as FundSource, amountFen: amount! + (spec.spareFen ?? 0), note: 'test' });
+    await recordAllocation(ctx, systemActor, admin, {
+      streetOfficeId: street.id,
+      year: 2026,
+      source: source as FundSource,
+      amountFen: amount! + (spec.spareFen ?? 0),
+      note: 'test',
+    });
   }
   const category = await ctx.db('service_categories').orderBy('sort_order').first('id');
   const itemId = await insert(ctx, 'catalog_items', {
@@ -116,17 +122,24 @@ export async function readyCall(ctx: TestContext, spec: CallSpec): Promise<Ready
     scoring_closed_at: spec.scoringClosed === false ? null : iso,
     scoring_closed_by: spec.scoringClosed === false ? null : manager.id,
   });
-  await ctx.db('call_fund_sources').insert(Object.entries(sources).map(([source, amount]) => ({ call_id: callId, source, amount_fen: amount })));
+  await ctx
+    .db('call_fund_sources')
+    .insert(Object.entries(sources).map(([source, amount]) => ({ call_id: callId, source, amount_fen: amount })));
   const criteria: number[] = [];
   for (const [i, weight] of [60, 40].entries()) {
-    criteria.push(await insert(ctx, 'call_criteria', { call_id: callId, position: i + 1, name: `标准${i + 1}`, weight }));
+    criteria.push(
+      await insert(ctx, 'call_criteria', { call_id: callId, position: i + 1, name: `标准${i + 1}`, weight }),
+    );
   }
   await ctx.db.transaction((trx) =>
     reserveForCall(trx, {
       streetOfficeId: street.id,
       year: 2026,
       callId,
-      amounts: Object.entries(sources).map(([source, amountFen]) => ({ source: source as FundSource, amountFen: amountFen! })),
+      amounts: Object.entries(sources).map(([source, amountFen]) => ({
+        source: source as FundSource,
+        amountFen: amountFen!,
+      })),
       userId: null,
       now: at,
     }),
@@ -137,13 +150,16 @@ export async function readyCall(ctx: TestContext, spec: CallSpec): Promise<Ready
   for (let r = 0; r < reviewerCount; r += 1) {
     const reviewer = await ctx.make.user('reviewer');
     reviewers.push(reviewer);
-    await ctx.db('call_reviewers').insert({ call_id: callId, reviewer_id: reviewer.id, assigned_by: manager.id, assigned_at: iso });
+    await ctx
+      .db('call_reviewers')
+      .insert({ call_id: callId, reviewer_id: reviewer.id, assigned_by: manager.id, assigned_at: iso });
   }
   const bids: ReadyCall['bids'] = [];
   for (const [i, b] of spec.bids.entries()) {
     const staff = await ctx.make.user('org_staff');
     const organizationId = staff.organization_id!;
-    const submittedAt = b.submittedAt ?? new Date(new Date(closesAt).getTime() - (spec.bids.length - i) * 60000).toISOString();
+    const submittedAt =
+      b.submittedAt ?? new Date(new Date(closesAt).getTime() - (spec.bids.length - i) * 60000).toISOString();
     const bidId = await insert(ctx, 'bids', {
       call_id: callId,
       organization_id: organizationId,
@@ -156,8 +172,24 @@ export async function readyCall(ctx: TestContext, spec: CallSpec): Promise<Ready
       updated_at: submittedAt,
     });
     for (const [r, scores] of b.scores.entries()) {
-      await ctx.db('conflict_declarations').insert({ call_id: callId, reviewer_id: reviewers[r].id, bid_id: bidId, has_conflict: false, declared_at: iso });
-      await ctx.db('review_scores').insert(scores.map((score, c) => ({ bid_id: bidId, reviewer_id: reviewers[r].id, criterion_id: criteria[c], score, comment: null, created_at: iso, updated_at: iso })));
+      await ctx.db('conflict_declarations').insert({
+        call_id: callId,
+        reviewer_id: reviewers[r].id,
+        bid_id: bidId,
+        has_conflict: false,
+        declared_at: iso,
+      });
+      await ctx.db('review_scores').insert(
+        scores.map((score, c) => ({
+          bid_id: bidId,
+          reviewer_id: reviewers[r].id,
+          criterion_id: criteria[c],
+          score,
+          comment: null,
+          created_at: iso,
+          updated_at: iso,
+        })),
+      );
     }
     const bidRef = (await ctx.db('bids').where({ id: bidId }).first('ref')).ref as string;
     bids.push({ bidId, bidRef, organizationId, staff });
@@ -191,7 +223,11 @@ export function managerUser(call: ReadyCall): SessionUser {
 }
 
 /** A call with its award proposed (the top bid for a tender unless fields say otherwise). */
-export async function proposedAward(ctx: TestContext, spec: CallSpec, fields?: (call: ReadyCall) => Record<string, string>) {
+export async function proposedAward(
+  ctx: TestContext,
+  spec: CallSpec,
+  fields?: (call: ReadyCall) => Record<string, string>,
+) {
   const call = await readyCall(ctx, spec);
   const { proposeAward } = await import('../../src/modules/awards/service');
   const body = fields ? fields(call) : { winner: call.bids[0].bidRef };

@@ -9,7 +9,12 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-const twoBids = { bids: [{ priceFen: 500_000, scores: [[90, 90]] }, { priceFen: 400_000, scores: [[60, 60]] }] };
+const twoBids = {
+  bids: [
+    { priceFen: 500_000, scores: [[90, 90]] },
+    { priceFen: 400_000, scores: [[60, 60]] },
+  ],
+};
 
 async function lodge(agent: Agent, awardId: number, reasons: string, files: { name: string; content: Buffer }[] = []) {
   const token = await csrfFrom(agent, '/dashboard');
@@ -20,7 +25,10 @@ async function lodge(agent: Agent, awardId: number, reasons: string, files: { na
 
 async function answer(agent: Agent, awardId: number, objectionId: number, fields: Record<string, string | string[]>) {
   const token = await csrfFrom(agent, '/dashboard');
-  return agent.post(`/awards/${awardId}/objections/${objectionId}/answer`).type('form').send({ _csrf: token, ...fields });
+  return agent
+    .post(`/awards/${awardId}/objections/${objectionId}/answer`)
+    .type('form')
+    .send({ _csrf: token, ...fields });
 }
 
 const award = (id: number) => ctx.db('awards').where({ id }).first();
@@ -36,10 +44,17 @@ describe('lodging an objection (200/303)', () => {
     expect(res.status).toBe(303);
     const objection = await ctx.db('objections').where({ award_id: awardId }).first();
     expect(res.headers.location).toBe(`/awards/${awardId}/objections/${objection.id}`);
-    expect(objection).toMatchObject({ status: 'open', reasons: '评分标准适用有误', organization_id: call.bids[1].organizationId });
+    expect(objection).toMatchObject({
+      status: 'open',
+      reasons: '评分标准适用有误',
+      organization_id: call.bids[1].organizationId,
+    });
     const files = await ctx.db('objection_files').where({ objection_id: objection.id });
     expect(files).toHaveLength(1);
-    const told = await ctx.db('notifications').where({ kind: 'objection.lodged', subject_id: String(objection.id) }).select('user_id');
+    const told = await ctx
+      .db('notifications')
+      .where({ kind: 'objection.lodged', subject_id: String(objection.id) })
+      .select('user_id');
     expect(told.map((t) => Number(t.user_id))).toEqual([call.manager.id]);
 
     const shown = await loser.get(res.headers.location);
@@ -107,7 +122,14 @@ describe('who may not object (403/409, with the reason)', () => {
     const { call, awardId } = await proposedAward(ctx, twoBids);
     const staff = await ctx.make.user('org_staff');
     const at = ctx.clock.now().toISOString();
-    await ctx.db('bids').insert({ call_id: call.callId, organization_id: staff.organization_id, status: 'draft', price_fen: 1000, created_at: at, updated_at: at });
+    await ctx.db('bids').insert({
+      call_id: call.callId,
+      organization_id: staff.organization_id,
+      status: 'draft',
+      price_fen: 1000,
+      created_at: at,
+      updated_at: at,
+    });
     expect((await lodge(await agentFor(ctx, staff), awardId, '草稿投标')).status).toBe(403);
   });
 
@@ -127,7 +149,11 @@ describe('bad objections (422/413): the form again, nothing written', () => {
     expect(empty.status).toBe(422);
     expect(empty.text).toContain('error-summary');
     const token = await csrfFrom(loser, '/dashboard');
-    const list = await loser.post(`/awards/${awardId}/objections`).field('_csrf', token).field('reasons', 'a').field('reasons', 'b');
+    const list = await loser
+      .post(`/awards/${awardId}/objections`)
+      .field('_csrf', token)
+      .field('reasons', 'a')
+      .field('reasons', 'b');
     expect(list.status).toBe(422);
     const fake = await lodge(loser, awardId, '附件有问题', [{ name: 'x.pdf', content: Buffer.from('not a pdf') }]);
     expect(fake.status).toBe(422);
@@ -167,9 +193,14 @@ describe('answering an objection', () => {
     expect(pub.text).toContain('第一名报价不实');
     expect(pub.text).toContain('经复核，报价真实有效。');
     expect((await award(awardId)).status).toBe('proposed');
-    const told = await ctx.db('notifications').where({ kind: 'objection.answered', subject_id: String(objectionId) }).select('user_id');
+    const told = await ctx
+      .db('notifications')
+      .where({ kind: 'objection.answered', subject_id: String(objectionId) })
+      .select('user_id');
     expect(told.map((t) => Number(t.user_id))).toEqual([call.bids[1].staff.id]);
-    expect(await ctx.db('audit_events').where({ action: 'objection.reject', subject_id: String(objectionId) })).toHaveLength(1);
+    expect(
+      await ctx.db('audit_events').where({ action: 'objection.reject', subject_id: String(objectionId) }),
+    ).toHaveLength(1);
   });
 
   it('upheld: the award is withdrawn, the call is back in review with scoring open, and a new award can follow', async () => {
@@ -178,15 +209,26 @@ describe('answering an objection', () => {
     const res = await answer(manager, awardId, objectionId, { decision: 'upheld', answer: '质疑成立，重新评审。' });
     expect(res.status).toBe(303);
     expect(await award(awardId)).toMatchObject({ status: 'withdrawn', withdrawn_reason: '质疑成立，重新评审。' });
-    expect(await ctx.db('calls').where({ id: call.callId }).first()).toMatchObject({ status: 'under_review', scoring_closed_at: null });
-    expect(await ctx.db('audit_events').where({ action: 'award.withdraw', subject_id: String(awardId) })).toHaveLength(1);
+    expect(await ctx.db('calls').where({ id: call.callId }).first()).toMatchObject({
+      status: 'under_review',
+      scoring_closed_at: null,
+    });
+    expect(await ctx.db('audit_events').where({ action: 'award.withdraw', subject_id: String(awardId) })).toHaveLength(
+      1,
+    );
     // Scoring closed again: a new proposal is possible.
     expect((await manager.get(`/calls/${call.callId}/award/new`)).status).toBe(409);
     await ctx.db('calls').where({ id: call.callId }).update({ scoring_closed_at: ctx.clock.now().toISOString() });
     const token = await csrfFrom(manager, '/manage/awards');
-    const again = await manager.post(`/calls/${call.callId}/award`).type('form').send({ _csrf: token, winner: call.bids[1].bidRef, [`reason_${call.bids[0].bidRef}`]: '质疑成立' });
+    const again = await manager
+      .post(`/calls/${call.callId}/award`)
+      .type('form')
+      .send({ _csrf: token, winner: call.bids[1].bidRef, [`reason_${call.bids[0].bidRef}`]: '质疑成立' });
     expect(again.status).toBe(303);
-    expect(await ctx.db('awards').where({ call_id: call.callId }).orderBy('id').select('status')).toEqual([{ status: 'withdrawn' }, { status: 'proposed' }]);
+    expect(await ctx.db('awards').where({ call_id: call.callId }).orderBy('id').select('status')).toEqual([
+      { status: 'withdrawn' },
+      { status: 'proposed' },
+    ]);
     const pub = await request(ctx.app).get(`/awards/${awardId}`);
     expect(pub.text).toContain('质疑成立，重新评审。');
   });
@@ -195,18 +237,26 @@ describe('answering an objection', () => {
     const first = await lodged();
     const second = await lodged();
     const manager = await agentFor(ctx, first.call.manager);
-    expect((await answer(manager, first.awardId, first.objectionId, { decision: 'rejected', answer: '不成立' })).status).toBe(303);
+    expect(
+      (await answer(manager, first.awardId, first.objectionId, { decision: 'rejected', answer: '不成立' })).status,
+    ).toBe(303);
     const twice = await answer(manager, first.awardId, first.objectionId, { decision: 'upheld', answer: '改主意' });
     expect(twice.status).toBe(409);
     expect(twice.text).toContain('已经答复过');
     expect((await ctx.db('objections').where({ id: first.objectionId }).first()).status).toBe('rejected');
     // second's objection under first's award: not found.
-    expect((await answer(manager, first.awardId, second.objectionId, { decision: 'rejected', answer: 'x' })).status).toBe(404);
+    expect(
+      (await answer(manager, first.awardId, second.objectionId, { decision: 'rejected', answer: 'x' })).status,
+    ).toBe(404);
     expect((await manager.get(`/awards/${first.awardId}/objections/${second.objectionId}`)).status).toBe(404);
     // A manager of another street office.
-    expect((await answer(manager, second.awardId, second.objectionId, { decision: 'rejected', answer: 'x' })).status).toBe(403);
+    expect(
+      (await answer(manager, second.awardId, second.objectionId, { decision: 'rejected', answer: 'x' })).status,
+    ).toBe(403);
     expect((await manager.get(`/awards/${second.awardId}/objections/${second.objectionId}`)).status).toBe(403);
-    expect((await answer(second.loser, second.awardId, second.objectionId, { decision: 'rejected', answer: 'x' })).status).toBe(403);
+    expect(
+      (await answer(second.loser, second.awardId, second.objectionId, { decision: 'rejected', answer: 'x' })).status,
+    ).toBe(403);
     expect((await ctx.db('objections').where({ id: second.objectionId }).first()).status).toBe('open');
   });
 
@@ -230,7 +280,9 @@ describe('answering an objection', () => {
     expect(noDecision.text).toContain('保留的答复');
     expect((await answer(manager, awardId, objectionId, { decision: 'maybe', answer: 'x' })).status).toBe(422);
     expect((await answer(manager, awardId, objectionId, { decision: 'rejected', answer: '' })).status).toBe(422);
-    expect((await answer(manager, awardId, objectionId, { decision: 'rejected', answer: ['a', 'b'] })).status).toBe(422);
+    expect((await answer(manager, awardId, objectionId, { decision: 'rejected', answer: ['a', 'b'] })).status).toBe(
+      422,
+    );
     expect((await ctx.db('objections').where({ id: objectionId }).first()).status).toBe('open');
   });
 });

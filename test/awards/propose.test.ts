@@ -12,14 +12,29 @@ afterAll(() => ctx.close());
 const tender = () =>
   readyCall(ctx, {
     bids: [
-      { priceFen: 900_000, scores: [[90, 80], [80, 90]] }, // 86 and 84 -> 85.00, rank 1
-      { priceFen: 800_000, scores: [[70, 70], [75, 65]] }, // 70 and 71 -> 70.50, rank 2
+      {
+        priceFen: 900_000,
+        scores: [
+          [90, 80],
+          [80, 90],
+        ],
+      }, // 86 and 84 -> 85.00, rank 1
+      {
+        priceFen: 800_000,
+        scores: [
+          [70, 70],
+          [75, 65],
+        ],
+      }, // 70 and 71 -> 70.50, rank 2
     ],
   });
 
 async function propose(agent: Agent, call: ReadyCall, fields: Record<string, string | string[]>) {
   const token = await csrfFrom(agent, '/manage/awards');
-  return agent.post(`/calls/${call.callId}/award`).type('form').send({ _csrf: token, ...fields });
+  return agent
+    .post(`/calls/${call.callId}/award`)
+    .type('form')
+    .send({ _csrf: token, ...fields });
 }
 
 describe('proposing an award (200/303)', () => {
@@ -38,12 +53,21 @@ describe('proposing an award (200/303)', () => {
     expect(award.status).toBe('proposed');
     expect(new Date(award.publicity_ends_at).getTime() - new Date(award.proposed_at).getTime()).toBe(7 * 86400000);
     const items = await ctx.db('award_items').where({ award_id: award.id });
-    expect(items.map((i) => [Number(i.bid_id), Number(i.amount_fen), Number(i.rank)])).toEqual([[call.bids[0].bidId, 900_000, 1]]);
+    expect(items.map((i) => [Number(i.bid_id), Number(i.amount_fen), Number(i.rank)])).toEqual([
+      [call.bids[0].bidId, 900_000, 1],
+    ]);
     expect((await ctx.db('calls').where({ id: call.callId }).first()).status).toBe('publicity');
-    const audit = await ctx.db('audit_events').where({ action: 'award.propose', subject_id: String(award.id) }).first();
+    const audit = await ctx
+      .db('audit_events')
+      .where({ action: 'award.propose', subject_id: String(award.id) })
+      .first();
     expect(audit).toBeTruthy();
     // Both bidders' staff are told, nobody else.
-    const told = await ctx.db('notifications').where({ kind: 'award.proposed', subject_id: String(award.id) }).orderBy('user_id').select('user_id');
+    const told = await ctx
+      .db('notifications')
+      .where({ kind: 'award.proposed', subject_id: String(award.id) })
+      .orderBy('user_id')
+      .select('user_id');
     expect(told.map((t) => Number(t.user_id))).toEqual(call.bids.map((b) => b.staff.id).sort((a, b) => a - b));
 
     // The public page, without signing in.
@@ -57,7 +81,10 @@ describe('proposing an award (200/303)', () => {
   it('lets the manager pass over the top bid with a written reason, which is published', async () => {
     const call = await tender();
     const manager = await agentFor(ctx, call.manager);
-    const res = await propose(manager, call, { winner: call.bids[1].bidRef, [`reason_${call.bids[0].bidRef}`]: '第一名的资质证书已过期' });
+    const res = await propose(manager, call, {
+      winner: call.bids[1].bidRef,
+      [`reason_${call.bids[0].bidRef}`]: '第一名的资质证书已过期',
+    });
     expect(res.status).toBe(303);
     const page = await request(ctx.app).get(res.headers.location);
     expect(page.text).toContain('第一名的资质证书已过期');
@@ -89,7 +116,9 @@ describe('proposing an award (200/303)', () => {
     const award = await ctx.db('awards').where({ call_id: call.callId }).first();
     const items = await ctx.db('award_items').where({ award_id: award.id }).orderBy('rank');
     expect(items.map((i) => Number(i.amount_fen))).toEqual([500_000, 250_050]);
-    expect((await ctx.db('award_skips').where({ award_id: award.id })).map((s) => Number(s.bid_id))).toEqual([call.bids[1].bidId]);
+    expect((await ctx.db('award_skips').where({ award_id: award.id })).map((s) => Number(s.bid_id))).toEqual([
+      call.bids[1].bidId,
+    ]);
   });
 });
 
@@ -129,10 +158,16 @@ describe('the reason for passing over: a box only for a higher-ranked bid the ch
     expect(await ctx.db('awards').where({ call_id: call.callId })).toEqual([]);
 
     // A reason typed for a bid that is not passed over is not asked for and not kept.
-    const done = await propose(manager, call, { winner: b, [`reason_${a}`]: '资质证书已过期', [`reason_${b}`]: '不适用' });
+    const done = await propose(manager, call, {
+      winner: b,
+      [`reason_${a}`]: '资质证书已过期',
+      [`reason_${b}`]: '不适用',
+    });
     expect(done.status).toBe(303);
     const award = await ctx.db('awards').where({ call_id: call.callId }).first();
-    expect((await ctx.db('award_skips').where({ award_id: award.id })).map((s) => [Number(s.bid_id), s.reason])).toEqual([[call.bids[0].bidId, '资质证书已过期']]);
+    expect(
+      (await ctx.db('award_skips').where({ award_id: award.id })).map((s) => [Number(s.bid_id), s.reason]),
+    ).toEqual([[call.bids[0].bidId, '资质证书已过期']]);
   });
 
   it('on a venture call shows the boxes of the unchosen bids above the lowest chosen one', async () => {
@@ -148,7 +183,12 @@ describe('the reason for passing over: a box only for a higher-ranked bid the ch
     });
     const manager = await agentFor(ctx, call.manager);
     const [a, b, c] = call.bids.map((x) => x.bidRef);
-    const res = await propose(manager, call, { [`select_${a}`]: '1', [`amount_${a}`]: '3000', [`select_${c}`]: '1', [`amount_${c}`]: '3000' });
+    const res = await propose(manager, call, {
+      [`select_${a}`]: '1',
+      [`amount_${a}`]: '3000',
+      [`select_${c}`]: '1',
+      [`amount_${c}`]: '3000',
+    });
     expect(res.status).toBe(422);
     expect(reasonBox(res.text, a)).toBe('hidden');
     expect(reasonBox(res.text, b)).toBe('shown');
@@ -234,7 +274,11 @@ describe('bad input (422): the form again with the message and the typed values,
     expect(aboveCap.status).toBe(422);
     expect(aboveCap.text).toContain('单个项目资助上限');
     expect(aboveCap.text).toContain('value="6500"');
-    const abovePrice = await propose(manager, call, { [`select_${b}`]: '1', [`amount_${b}`]: '5000.01', [`reason_${a}`]: '理由' });
+    const abovePrice = await propose(manager, call, {
+      [`select_${b}`]: '1',
+      [`amount_${b}`]: '5000.01',
+      [`reason_${a}`]: '理由',
+    });
     expect(abovePrice.status).toBe(422);
     expect(abovePrice.text).toContain('报价');
     const abovePool = await propose(manager, call, {
@@ -252,4 +296,3 @@ describe('bad input (422): the form again with the message and the typed values,
     expect(await ctx.db('awards').where({ call_id: call.callId })).toEqual([]);
   });
 });
-

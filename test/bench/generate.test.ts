@@ -35,7 +35,9 @@ test('the audit chain verifies with the bench key, bid events included', async (
   useAuditKey(BENCH_AUDIT_KEY);
   const result = await verifyAuditChain(t.db);
   expect(result).toMatchObject({ ok: true });
-  expect(Number((await t.db('audit_events').where({ subject_type: 'bid' }).count({ n: '*' }))[0].n)).toBe(data.counts.bids);
+  expect(Number((await t.db('audit_events').where({ subject_type: 'bid' }).count({ n: '*' }))[0].n)).toBe(
+    data.counts.bids,
+  );
 });
 
 test('the balance rows reconcile with the ledger entries', async () => {
@@ -56,6 +58,14 @@ test('every settled milestone has its approved proposal and payment, and the pay
 });
 
 test('the app can insert after the generated rows (sequences moved past explicit ids)', async () => {
-  const [row] = await t.db('street_offices').insert({ name: '新街道', district: '玄武区', created_at: '2026-01-01T00:00:00.000Z', updated_at: '2026-01-01T00:00:00.000Z' }).returning('id');
+  const [row] = await t
+    .db('street_offices')
+    .insert({
+      name: '新街道',
+      district: '玄武区',
+      created_at: '2026-01-01T00:00:00.000Z',
+      updated_at: '2026-01-01T00:00:00.000Z',
+    })
+    .returning('id');
   expect(Number(typeof row === 'object' ? row.id : row)).toBe(data.volumes.streets + 1);
 });

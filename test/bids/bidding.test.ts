@@ -1,7 +1,19 @@
 import request from 'supertest';
 import { createTestContext, type TestContext } from '../helpers/app';
 import { csrfFrom, loginAs, postForm } from '../helpers/http';
-import { AFTER, BEFORE, bidFields, count, makeCall, OPENS_AT, PNG, PDF, postBid, snapshot, staffAgent } from './helpers';
+import {
+  AFTER,
+  BEFORE,
+  bidFields,
+  count,
+  makeCall,
+  OPENS_AT,
+  PNG,
+  PDF,
+  postBid,
+  snapshot,
+  staffAgent,
+} from './helpers';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -10,7 +22,8 @@ beforeAll(async () => {
 afterAll(() => ctx.close());
 beforeEach(() => ctx.clock.set('2026-11-25T02:00:00.000Z'));
 
-const bidOf = (callId: number, organizationId: number) => ctx.db('bids').where({ call_id: callId, organization_id: organizationId }).orderBy('id', 'desc').first();
+const bidOf = (callId: number, organizationId: number) =>
+  ctx.db('bids').where({ call_id: callId, organization_id: organizationId }).orderBy('id', 'desc').first();
 
 describe('bidding (303/200)', () => {
   it('lets the staff of an approved organization submit a complete bid with its proposal, audited without its content or street', async () => {
@@ -23,15 +36,23 @@ describe('bidding (303/200)', () => {
     expect(bid.status).toBe('submitted');
     expect(Number(bid.price_fen)).toBe(30_000_000);
     expect(bid.submitted_at).toBe(ctx.clock.now().toISOString());
-    expect(await ctx.db('bid_budget_lines').where({ bid_id: bid.id }).orderBy('position').pluck('item')).toEqual(['人员费用', '服务物料']);
+    expect(await ctx.db('bid_budget_lines').where({ bid_id: bid.id }).orderBy('position').pluck('item')).toEqual([
+      '人员费用',
+      '服务物料',
+    ]);
     expect(await count(ctx, 'bid_files', { bid_id: bid.id, kind: 'proposal' })).toBe(1);
-    const event = await ctx.db('sealed_audit_events').where({ call_id: call.id, action: 'bid.submit', subject_id: bid.ref }).first();
+    const event = await ctx
+      .db('sealed_audit_events')
+      .where({ call_id: call.id, action: 'bid.submit', subject_id: bid.ref })
+      .first();
     expect(event.organization_id).toBe(org.id);
     expect(event.street_office_id).toBeUndefined(); // a sealed log has no street: it is shown to nobody before the opening
     expect(event.after_json).toMatch(/"digest":"[0-9a-f]{64}"/);
     expect(event.after_json).not.toContain('30000000');
     expect(event.after_json).not.toContain('上门助餐');
-    expect(await count(ctx, 'sealed_audit_events', { call_id: call.id, action: 'bid.file_add', subject_id: bid.ref })).toBe(1);
+    expect(
+      await count(ctx, 'sealed_audit_events', { call_id: call.id, action: 'bid.file_add', subject_id: bid.ref }),
+    ).toBe(1);
     const page = await agent.get(`/bids/${bid.ref}`);
     expect(page.status).toBe(200);
     expect(page.text).toContain('¥300,000.00');
@@ -41,12 +62,19 @@ describe('bidding (303/200)', () => {
   it('saves an incomplete draft, then continues it and submits it', async () => {
     const call = await makeCall(ctx);
     const { agent, org } = await staffAgent(ctx);
-    const draft = await postBid(agent, `/calls/${call.id}/bids`, { servicePlan: '先写一部分', intent: 'draft' }, { proposal: null });
+    const draft = await postBid(
+      agent,
+      `/calls/${call.id}/bids`,
+      { servicePlan: '先写一部分', intent: 'draft' },
+      { proposal: null },
+    );
     expect(draft.status).toBe(303);
     const bid = await bidOf(call.id, org.id);
     expect(bid.status).toBe('draft');
     expect(bid.price_fen).toBeNull();
-    expect(await count(ctx, 'sealed_audit_events', { call_id: call.id, action: 'bid.save_draft', subject_id: bid.ref })).toBe(1);
+    expect(
+      await count(ctx, 'sealed_audit_events', { call_id: call.id, action: 'bid.save_draft', subject_id: bid.ref }),
+    ).toBe(1);
     // Starting again leads to the draft rather than a second bid.
     const again = await agent.get(`/calls/${call.id}/bids/new`);
     expect(again.status).toBe(303);
@@ -66,13 +94,21 @@ describe('bidding (303/200)', () => {
     await postBid(agent, `/calls/${call.id}/bids`, bidFields());
     const bid = await bidOf(call.id, org.id);
     ctx.clock.set(BEFORE);
-    const res = await postBid(agent, `/bids/${bid.ref}`, bidFields({ price: '250000', line1Amount: '150000', intent: 'draft' }), { proposal: null });
+    const res = await postBid(
+      agent,
+      `/bids/${bid.ref}`,
+      bidFields({ price: '250000', line1Amount: '150000', intent: 'draft' }),
+      { proposal: null },
+    );
     expect(res.status).toBe(303);
     const after = await bidOf(call.id, org.id);
     expect(after.status).toBe('submitted');
     expect(Number(after.price_fen)).toBe(25_000_000);
     expect(after.submitted_at).toBe(BEFORE);
-    const event = await ctx.db('sealed_audit_events').where({ call_id: call.id, action: 'bid.edit_submitted', subject_id: bid.ref }).first();
+    const event = await ctx
+      .db('sealed_audit_events')
+      .where({ call_id: call.id, action: 'bid.edit_submitted', subject_id: bid.ref })
+      .first();
     expect(JSON.parse(event.before_json).digest).not.toBe(JSON.parse(event.after_json).digest);
   });
 
@@ -84,14 +120,21 @@ describe('bidding (303/200)', () => {
     const res = await postForm(agent, `/bids/${bid.ref}/withdrawal`, {});
     expect(res.status).toBe(303);
     expect((await ctx.db('bids').where({ id: bid.id }).first()).status).toBe('withdrawn');
-    expect(await count(ctx, 'sealed_audit_events', { call_id: call.id, action: 'bid.withdraw', subject_id: bid.ref })).toBe(1);
+    expect(
+      await count(ctx, 'sealed_audit_events', { call_id: call.id, action: 'bid.withdraw', subject_id: bid.ref }),
+    ).toBe(1);
     const again = await postBid(agent, `/calls/${call.id}/bids`, bidFields());
     expect(again.status).toBe(303);
     expect(await count(ctx, 'bids', { call_id: call.id, organization_id: org.id })).toBe(2);
   });
 
   it('takes a venture bid up to the per-project cap, with matching funds on top of it', async () => {
-    const call = await makeCall(ctx, { method: 'venture', funding_mode: 'project_subsidy', budget_fen: 50_000_000, per_project_cap_fen: 10_000_000 });
+    const call = await makeCall(ctx, {
+      method: 'venture',
+      funding_mode: 'project_subsidy',
+      budget_fen: 50_000_000,
+      per_project_cap_fen: 10_000_000,
+    });
     const { agent, org } = await staffAgent(ctx);
     const fields = bidFields({ price: '100000', matchingFunds: '50000', line1Amount: '100000', line2Amount: '50000' });
     const res = await postBid(agent, `/calls/${call.id}/bids`, fields);
@@ -110,7 +153,9 @@ describe('bidding (303/200)', () => {
     const res = await postForm(agent, `/bids/${bid.ref}/files/${file.ref}/removal`, {});
     expect(res.status).toBe(303);
     expect(await count(ctx, 'bid_files', { bid_id: bid.id })).toBe(0);
-    expect(await count(ctx, 'sealed_audit_events', { call_id: call.id, action: 'bid.file_remove', subject_id: bid.ref })).toBe(1);
+    expect(
+      await count(ctx, 'sealed_audit_events', { call_id: call.id, action: 'bid.file_remove', subject_id: bid.ref }),
+    ).toBe(1);
   });
 
   it('lists the organization’s own bids with their status and the call’s deadline', async () => {
@@ -274,7 +319,12 @@ describe('refused: bad input (422/413), the form shown again, nothing written', 
     staff = await staffAgent(ctx);
   });
 
-  async function refused(fields: Record<string, string | string[]>, status: number, message: string, proposal?: { content: Buffer; name: string } | null) {
+  async function refused(
+    fields: Record<string, string | string[]>,
+    status: number,
+    message: string,
+    proposal?: { content: Buffer; name: string } | null,
+  ) {
     const before = await snapshot(ctx);
     const res = await postBid(staff.agent, `/calls/${call.id}/bids`, fields, { proposal });
     expect(res.status).toBe(status);
@@ -284,7 +334,11 @@ describe('refused: bad input (422/413), the form shown again, nothing written', 
   }
 
   it('refuses a price above the budget, and keeps what was typed', async () => {
-    const res = await refused(bidFields({ price: '500000.01', line1Amount: '400000.01' }), 422, '申请金额不能超过项目预算 ¥500,000.00');
+    const res = await refused(
+      bidFields({ price: '500000.01', line1Amount: '400000.01' }),
+      422,
+      '申请金额不能超过项目预算 ¥500,000.00',
+    );
     expect(res.text).toContain('value="500000.01"');
     expect(res.text).toContain('每周两次上门助餐');
   });
@@ -292,14 +346,22 @@ describe('refused: bad input (422/413), the form shown again, nothing written', 
   it('refuses a venture price above the per-project cap, even as a draft', async () => {
     const venture = await makeCall(ctx, { method: 'venture', per_project_cap_fen: 10_000_000 });
     const before = await snapshot(ctx);
-    const res = await postBid(staff.agent, `/calls/${venture.id}/bids`, bidFields({ price: '100000.01', intent: 'draft' }));
+    const res = await postBid(
+      staff.agent,
+      `/calls/${venture.id}/bids`,
+      bidFields({ price: '100000.01', intent: 'draft' }),
+    );
     expect(res.status).toBe(422);
     expect(res.text).toContain('单个项目资助上限 ¥100,000.00');
     expect(await snapshot(ctx)).toEqual(before);
   });
 
   it('refuses budget rows that do not add up to the price plus matching funds, and half-filled rows', async () => {
-    await refused(bidFields({ line2Amount: '90000' }), 422, '预算明细合计 ¥290,000.00，应等于申请金额加配套资金 ¥300,000.00');
+    await refused(
+      bidFields({ line2Amount: '90000' }),
+      422,
+      '预算明细合计 ¥290,000.00，应等于申请金额加配套资金 ¥300,000.00',
+    );
     await refused(bidFields({ line3Item: '交通费' }), 422, '第 3 行：请填写金额');
     await refused(bidFields({ line1Amount: '-5' }), 422, '金额不能为负数');
   });

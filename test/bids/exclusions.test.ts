@@ -16,7 +16,12 @@ describe('street-office exclusions (200/303)', () => {
     const staff = await staffAgent(ctx, { name: '被限制的机构' });
     expect((await manager.get('/street-office/exclusions')).text).toContain('被限制的机构');
 
-    const res = await postForm(manager, '/street-office/exclusions', { organizationId: String(staff.org.id), reason: '上年度合同违约' }, '/street-office/exclusions');
+    const res = await postForm(
+      manager,
+      '/street-office/exclusions',
+      { organizationId: String(staff.org.id), reason: '上年度合同违约' },
+      '/street-office/exclusions',
+    );
     expect(res.status).toBe(303);
     const event = await ctx.db('audit_events').where({ action: 'exclusion.add' }).orderBy('id', 'desc').first();
     expect(event.street_office_id).toBe(user.street_office_id);
@@ -33,7 +38,12 @@ describe('street-office exclusions (200/303)', () => {
     expect((await postBid(staff.agent, `/calls/${otherCall.id}/bids`, bidFields())).status).toBe(303);
 
     const exclusion = await ctx.db('street_office_exclusions').where({ organization_id: staff.org.id }).first();
-    const readmit = await postForm(manager, `/street-office/exclusions/${exclusion.id}/removal`, { reason: '整改完成' }, '/street-office/exclusions');
+    const readmit = await postForm(
+      manager,
+      `/street-office/exclusions/${exclusion.id}/removal`,
+      { reason: '整改完成' },
+      '/street-office/exclusions',
+    );
     expect(readmit.status).toBe(303);
     expect(await count(ctx, 'street_office_exclusions', { id: exclusion.id })).toBe(0);
     const removed = await ctx.db('audit_events').where({ action: 'exclusion.remove' }).first();
@@ -48,10 +58,24 @@ describe('refused exclusions (404/422), nothing written', () => {
     const { agent: manager } = await loginAs(ctx, 'manager');
     const { agent: other } = await loginAs(ctx, 'manager');
     const org = await ctx.make.organization();
-    await postForm(manager, '/street-office/exclusions', { organizationId: String(org.id), reason: '违约' }, '/street-office/exclusions');
+    await postForm(
+      manager,
+      '/street-office/exclusions',
+      { organizationId: String(org.id), reason: '违约' },
+      '/street-office/exclusions',
+    );
     const exclusion = await ctx.db('street_office_exclusions').where({ organization_id: org.id }).first();
     const before = await snapshot(ctx);
-    expect((await postForm(other, `/street-office/exclusions/${exclusion.id}/removal`, { reason: 'x' }, '/street-office/exclusions')).status).toBe(404);
+    expect(
+      (
+        await postForm(
+          other,
+          `/street-office/exclusions/${exclusion.id}/removal`,
+          { reason: 'x' },
+          '/street-office/exclusions',
+        )
+      ).status,
+    ).toBe(404);
     expect((await other.get('/street-office/exclusions')).text).not.toContain('违约');
     expect(await snapshot(ctx)).toEqual(before);
   });
@@ -60,7 +84,12 @@ describe('refused exclusions (404/422), nothing written', () => {
     const { agent: manager } = await loginAs(ctx, 'manager');
     const org = await ctx.make.organization();
     const pending = await ctx.make.organization({ status: 'pending' });
-    await postForm(manager, '/street-office/exclusions', { organizationId: String(org.id), reason: '违约' }, '/street-office/exclusions');
+    await postForm(
+      manager,
+      '/street-office/exclusions',
+      { organizationId: String(org.id), reason: '违约' },
+      '/street-office/exclusions',
+    );
     const exclusion = await ctx.db('street_office_exclusions').where({ organization_id: org.id }).first();
     const before = await snapshot(ctx);
     const cases: [Record<string, string | string[]>, string][] = [
@@ -76,7 +105,12 @@ describe('refused exclusions (404/422), nothing written', () => {
       expect(res.status).toBe(422);
       expect(res.text).toContain(message);
     }
-    const readmit = await postForm(manager, `/street-office/exclusions/${exclusion.id}/removal`, { reason: '' }, '/street-office/exclusions');
+    const readmit = await postForm(
+      manager,
+      `/street-office/exclusions/${exclusion.id}/removal`,
+      { reason: '' },
+      '/street-office/exclusions',
+    );
     expect(readmit.status).toBe(422);
     expect(await snapshot(ctx)).toEqual(before);
   });

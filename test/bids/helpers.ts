@@ -13,7 +13,9 @@ export const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 
 
 /** A published call inserted directly (the calls module's forms are tested there). */
 export async function makeCall(ctx: TestContext, overrides: Record<string, unknown> = {}) {
-  const street = overrides.street_office_id ? { id: overrides.street_office_id as number } : await ctx.make.streetOffice();
+  const street = overrides.street_office_id
+    ? { id: overrides.street_office_id as number }
+    : await ctx.make.streetOffice();
   const item = await makeItem(ctx);
   const at = ctx.clock.now().toISOString();
   const row = {
@@ -90,7 +92,15 @@ export const count = async (ctx: TestContext, table: string, where: Record<strin
 /** Everything a refused request must leave as it was. */
 export async function snapshot(ctx: TestContext) {
   const [bids, lines, files, stored, events, exclusions, sealedEvents] = await Promise.all(
-    ['bids', 'bid_budget_lines', 'bid_files', 'stored_files', 'audit_events', 'street_office_exclusions', 'sealed_audit_events'].map((t) => count(ctx, t)),
+    [
+      'bids',
+      'bid_budget_lines',
+      'bid_files',
+      'stored_files',
+      'audit_events',
+      'street_office_exclusions',
+      'sealed_audit_events',
+    ].map((t) => count(ctx, t)),
   );
   const rows = await ctx.db('bids').orderBy('id').select('id', 'status', 'price_fen', 'updated_at', 'service_plan');
   return { bids, lines, files, stored, events, exclusions, sealedEvents, rows: JSON.stringify(rows) };

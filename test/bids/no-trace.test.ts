@@ -69,13 +69,17 @@ describe('before the deadline', () => {
     const url = draft.headers.location as string;
     expect(url).toMatch(/^\/bids\/[0-9a-f]{16}$/);
     expect((await postBid(bidder, url, bidFields())).status).toBe(303);
-    expect((await postBid(bidder, url, bidFields({ price: '290000', line1Amount: '190000' }), { proposal: null })).status).toBe(303);
+    expect(
+      (await postBid(bidder, url, bidFields({ price: '290000', line1Amount: '190000' }), { proposal: null })).status,
+    ).toBe(303);
     expect((await postForm(bidder, `${url}/withdrawal`, {})).status).toBe(303);
     expect((await postBid(bidder, `/calls/${callId}/bids`, bidFields())).status).toBe(303);
 
     expect(await mainChain()).toEqual(chain);
     expect(await observe()).toEqual(before);
-    expect(Number((await ctx.db('sealed_audit_events').where({ call_id: callId }).count({ n: '*' }).first())?.n)).toBeGreaterThanOrEqual(6);
+    expect(
+      Number((await ctx.db('sealed_audit_events').where({ call_id: callId }).count({ n: '*' }).first())?.n),
+    ).toBeGreaterThanOrEqual(6);
     // Verification covers the sealed log, and says nothing of it to the readers.
     expect(await verifyAll(ctx.db)).toMatchObject({ ok: true, sealed: { ok: true, opened: 0 } });
   });
@@ -94,7 +98,8 @@ describe('before the deadline', () => {
   });
 
   it('keeps the sealed log from every reader until the opening', async () => {
-    for (const name of ['admin', 'auditor', 'manager']) expect((await who[name].get(`/audit/sealed-logs/${callId}`)).status).toBe(404);
+    for (const name of ['admin', 'auditor', 'manager'])
+      expect((await who[name].get(`/audit/sealed-logs/${callId}`)).status).toBe(404);
   });
 });
 
@@ -104,10 +109,17 @@ describe('at the opening of bids', () => {
   it('commits the sealed log into the main chain with one event, and shows it to those who may read the bids', async () => {
     const log = await ctx.db('sealed_audit_logs').where({ call_id: callId }).first();
     expect((await postForm(who.manager, `/reviews/calls/${callId}/opening`, {})).status).toBe(303);
-    const commit = await ctx.db('audit_events').where({ action: 'audit.sealed_log_opened', subject_id: String(callId) }).first();
-    expect(JSON.parse(commit.after_json)).toEqual({ sealed_log: { count: Number(log.event_count), head: log.last_hash } });
+    const commit = await ctx
+      .db('audit_events')
+      .where({ action: 'audit.sealed_log_opened', subject_id: String(callId) })
+      .first();
+    expect(JSON.parse(commit.after_json)).toEqual({
+      sealed_log: { count: Number(log.event_count), head: log.last_hash },
+    });
     expect(Number(commit.street_office_id)).toBe(streetId);
-    expect(Number((await ctx.db('sealed_audit_logs').where({ call_id: callId }).first()).committed_event_id)).toBe(Number(commit.id));
+    expect(Number((await ctx.db('sealed_audit_logs').where({ call_id: callId }).first()).committed_event_id)).toBe(
+      Number(commit.id),
+    );
 
     for (const name of ['admin', 'auditor']) {
       const res = await who[name].get(`/audit/sealed-logs/${callId}`);
@@ -131,13 +143,23 @@ describe('at the opening of bids', () => {
   it('refuses to add to an opened log', async () => {
     await expect(
       ctx.db.transaction((trx) =>
-        import('../../src/audit/audit').then(({ recordAudit, systemActor }) => recordAudit(trx, systemActor, { action: 'bid.late', subjectType: 'bid', sealedCallId: callId }, ctx.clock.now())),
+        import('../../src/audit/audit').then(({ recordAudit, systemActor }) =>
+          recordAudit(
+            trx,
+            systemActor,
+            { action: 'bid.late', subjectType: 'bid', sealedCallId: callId },
+            ctx.clock.now(),
+          ),
+        ),
       ),
     ).rejects.toThrow(/already opened/);
   });
 
   it('detects a sealed event edited, a sealed log re-counted, and a commit that no longer matches', async () => {
-    const drop = ctx.dialect === 'sqlite' ? ['DROP TRIGGER sealed_audit_events_no_update'] : ['DROP TRIGGER sealed_audit_events_no_change ON sealed_audit_events'];
+    const drop =
+      ctx.dialect === 'sqlite'
+        ? ['DROP TRIGGER sealed_audit_events_no_update']
+        : ['DROP TRIGGER sealed_audit_events_no_change ON sealed_audit_events'];
     for (const sql of drop) await ctx.db.raw(sql);
     const original = (await ctx.db('sealed_audit_events').where({ call_id: callId, seq: 2 }).first()).actor_label;
     await ctx.db('sealed_audit_events').where({ call_id: callId, seq: 2 }).update({ actor_label: '篡改' });
@@ -151,13 +173,24 @@ describe('at the opening of bids', () => {
     // gives it away; even with the key (an insider), the main chain's commit still names the old count.
     const log = await ctx.db('sealed_audit_logs').where({ call_id: callId }).first();
     const last = Number(log.event_count);
-    const prev = (await ctx.db('sealed_audit_events').where({ call_id: callId, seq: last - 1 }).first()).hash;
+    const prev = (
+      await ctx
+        .db('sealed_audit_events')
+        .where({ call_id: callId, seq: last - 1 })
+        .first()
+    ).hash;
     await ctx.db.raw(ctx.dialect === 'sqlite' ? 'DROP TRIGGER sealed_audit_events_no_delete' : 'SELECT 1');
     await ctx.db('sealed_audit_events').where({ call_id: callId, seq: last }).delete();
-    await ctx.db('sealed_audit_logs').where({ call_id: callId }).update({ event_count: last - 1, last_hash: prev });
+    await ctx
+      .db('sealed_audit_logs')
+      .where({ call_id: callId })
+      .update({ event_count: last - 1, last_hash: prev });
     expect((await verifyAll(ctx.db)).sealed).toMatchObject({ ok: false, callId, reason: 'head' });
     const { sealedHeadMac } = await import('../../src/audit/sealed');
-    await ctx.db('sealed_audit_logs').where({ call_id: callId }).update({ head_mac: sealedHeadMac(callId, last - 1, prev, Number(log.committed_event_id)) });
+    await ctx
+      .db('sealed_audit_logs')
+      .where({ call_id: callId })
+      .update({ head_mac: sealedHeadMac(callId, last - 1, prev, Number(log.committed_event_id)) });
     expect((await verifyAll(ctx.db)).sealed).toMatchObject({ ok: false, callId, reason: 'commit' });
   });
 });

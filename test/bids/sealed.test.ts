@@ -46,12 +46,24 @@ beforeAll(async () => {
   who.reviewer = reviewer.agent;
   const at = ctx.clock.now().toISOString();
   await ctx.db('call_reviewers').insert({ call_id: callId, reviewer_id: reviewer.user.id, assigned_at: at });
-  await ctx.db('conflict_declarations').insert({ call_id: callId, reviewer_id: reviewer.user.id, bid_id: bidNumber, has_conflict: false, declared_at: at });
+  await ctx.db('conflict_declarations').insert({
+    call_id: callId,
+    reviewer_id: reviewer.user.id,
+    bid_id: bidNumber,
+    has_conflict: false,
+    declared_at: at,
+  });
   who.otherReviewer = (await loginAs(ctx, 'reviewer')).agent;
   const conflicted = await loginAs(ctx, 'reviewer');
   who.conflictedReviewer = conflicted.agent;
   await ctx.db('call_reviewers').insert({ call_id: callId, reviewer_id: conflicted.user.id, assigned_at: at });
-  await ctx.db('conflict_declarations').insert({ call_id: callId, reviewer_id: conflicted.user.id, bid_id: bidNumber, has_conflict: true, declared_at: at });
+  await ctx.db('conflict_declarations').insert({
+    call_id: callId,
+    reviewer_id: conflicted.user.id,
+    bid_id: bidNumber,
+    has_conflict: true,
+    declared_at: at,
+  });
   who.auditor = (await loginAs(ctx, 'auditor', { auditStreets: [street.id] })).agent;
   who.otherAuditor = (await loginAs(ctx, 'auditor', { auditStreets: [otherStreet.id] })).agent;
   who.admin = (await loginAs(ctx, 'admin')).agent;
@@ -59,7 +71,16 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-const NOT_OWNERS = ['otherOrg', 'manager', 'otherManager', 'reviewer', 'otherReviewer', 'auditor', 'otherAuditor', 'admin'];
+const NOT_OWNERS = [
+  'otherOrg',
+  'manager',
+  'otherManager',
+  'reviewer',
+  'otherReviewer',
+  'auditor',
+  'otherAuditor',
+  'admin',
+];
 const strip = (html: string) => html.replace(/value="[^"]+"/g, '').replace(/<nav[\s\S]*?<\/nav>/g, '');
 
 describe('before the deadline (one second before)', () => {
@@ -71,18 +92,22 @@ describe('before the deadline (one second before)', () => {
     expect((await who.owner.get(`/bids/${bidId}/edit`)).status).toBe(200);
   });
 
-  it.each(NOT_OWNERS)('answers %s with the same 404 as a bid that does not exist, for the page and the file', async (name) => {
-    const page = await who[name].get(`/bids/${bidId}`);
-    const missing = await who[name].get('/bids/0123456789abcdef');
-    expect(page.status).toBe(404);
-    expect(strip(page.text)).toBe(strip(missing.text));
-    expect((await who[name].get(`/bids/${bidId}/files/${fileId}`)).status).toBe(404);
-    expect((await who[name].get(`/bids/${draftId}`)).status).toBe(404);
-  });
+  it.each(NOT_OWNERS)(
+    'answers %s with the same 404 as a bid that does not exist, for the page and the file',
+    async (name) => {
+      const page = await who[name].get(`/bids/${bidId}`);
+      const missing = await who[name].get('/bids/0123456789abcdef');
+      expect(page.status).toBe(404);
+      expect(strip(page.text)).toBe(strip(missing.text));
+      expect((await who[name].get(`/bids/${bidId}/files/${fileId}`)).status).toBe(404);
+      expect((await who[name].get(`/bids/${draftId}`)).status).toBe(404);
+    },
+  );
 
   it('refuses the edit form to everyone else: another organization 404, other roles by role', async () => {
     expect((await who.otherOrg.get(`/bids/${bidId}/edit`)).status).toBe(404);
-    for (const name of ['manager', 'reviewer', 'auditor', 'admin']) expect((await who[name].get(`/bids/${bidId}/edit`)).status).toBe(403);
+    for (const name of ['manager', 'reviewer', 'auditor', 'admin'])
+      expect((await who[name].get(`/bids/${bidId}/edit`)).status).toBe(403);
   });
 
   it('sends the public to sign in, without a word about the bid', async () => {
@@ -93,15 +118,18 @@ describe('before the deadline (one second before)', () => {
     }
   });
 
-  it.each([...NOT_OWNERS, 'public'])('shows %s nothing about bids on the call page: no count, no name, no price', async (name) => {
-    const res = await (name === 'public' ? public_ : who[name]).get(`/calls/${callId}`);
-    expect(res.status).toBe(200);
-    expect(res.text).not.toContain(ORG_NAME);
-    expect(res.text).not.toContain(PRICE);
-    expect(res.text).not.toContain('份投标书');
-    expect(res.text).not.toContain(`/bids/${bidId}`);
-    if (name !== 'otherOrg') expect(res.text).not.toContain('h-bid-panel');
-  });
+  it.each([...NOT_OWNERS, 'public'])(
+    'shows %s nothing about bids on the call page: no count, no name, no price',
+    async (name) => {
+      const res = await (name === 'public' ? public_ : who[name]).get(`/calls/${callId}`);
+      expect(res.status).toBe(200);
+      expect(res.text).not.toContain(ORG_NAME);
+      expect(res.text).not.toContain(PRICE);
+      expect(res.text).not.toContain('份投标书');
+      expect(res.text).not.toContain(`/bids/${bidId}`);
+      if (name !== 'otherOrg') expect(res.text).not.toContain('h-bid-panel');
+    },
+  );
 
   it('lists the bid only in its own organization’s "my bids"', async () => {
     expect((await who.owner.get('/my/bids')).text).toContain('密封测试项目');
@@ -112,7 +140,11 @@ describe('before the deadline (one second before)', () => {
 
   it('keeps the bid’s audit events out of the main chain, in the call’s sealed log', async () => {
     expect(await ctx.db('audit_events').where({ subject_type: 'bid' }).select('id')).toEqual([]);
-    const sealed = await ctx.db('sealed_audit_events').where({ call_id: callId }).orderBy('seq').select('action', 'subject_id');
+    const sealed = await ctx
+      .db('sealed_audit_events')
+      .where({ call_id: callId })
+      .orderBy('seq')
+      .select('action', 'subject_id');
     expect(sealed.map((e) => e.action)).toEqual(expect.arrayContaining(['bid.submit', 'bid.save_draft']));
     expect(sealed.map((e) => e.subject_id)).toContain(bidId);
     const trail = await who.auditor.get('/audit?action=bid');
@@ -125,23 +157,30 @@ describe('before the deadline (one second before)', () => {
 describe('after the deadline (one second after)', () => {
   beforeAll(() => ctx.clock.set(AFTER));
 
-  it.each(['owner', 'manager', 'admin', 'auditor', 'reviewer'])('shows the submitted bid and its file to %s', async (name) => {
-    const page = await who[name].get(`/bids/${bidId}`);
-    expect(page.status).toBe(200);
-    expect(page.text).toContain(PRICE);
-    const file = await who[name].get(`/bids/${bidId}/files/${fileId}`).buffer(true);
-    expect(file.status).toBe(200);
-    expect(file.headers['content-disposition']).toMatch(/^attachment;/);
-    expect(file.headers['x-content-type-options']).toBe('nosniff');
-  });
+  it.each(['owner', 'manager', 'admin', 'auditor', 'reviewer'])(
+    'shows the submitted bid and its file to %s',
+    async (name) => {
+      const page = await who[name].get(`/bids/${bidId}`);
+      expect(page.status).toBe(200);
+      expect(page.text).toContain(PRICE);
+      const file = await who[name].get(`/bids/${bidId}/files/${fileId}`).buffer(true);
+      expect(file.status).toBe(200);
+      expect(file.headers['content-disposition']).toMatch(/^attachment;/);
+      expect(file.headers['x-content-type-options']).toBe('nosniff');
+    },
+  );
 
-  it.each(['otherOrg', 'otherManager', 'otherAuditor', 'otherReviewer', 'conflictedReviewer'])('still answers %s with 404', async (name) => {
-    expect((await who[name].get(`/bids/${bidId}`)).status).toBe(404);
-    expect((await who[name].get(`/bids/${bidId}/files/${fileId}`)).status).toBe(404);
-  });
+  it.each(['otherOrg', 'otherManager', 'otherAuditor', 'otherReviewer', 'conflictedReviewer'])(
+    'still answers %s with 404',
+    async (name) => {
+      expect((await who[name].get(`/bids/${bidId}`)).status).toBe(404);
+      expect((await who[name].get(`/bids/${bidId}/files/${fileId}`)).status).toBe(404);
+    },
+  );
 
   it('never shows a draft to anyone but its organization', async () => {
-    for (const name of ['manager', 'admin', 'auditor', 'reviewer']) expect((await who[name].get(`/bids/${draftId}`)).status).toBe(404);
+    for (const name of ['manager', 'admin', 'auditor', 'reviewer'])
+      expect((await who[name].get(`/bids/${draftId}`)).status).toBe(404);
   });
 
   it('changes nothing for the owner any more (409)', async () => {

@@ -5,11 +5,29 @@ import { makeItem } from '../catalog/factories';
 /** Money allocated to a street-year's source, as the funds module records it (balance row + ledger entry). */
 export async function allocate(ctx: TestContext, streetOfficeId: number, source: FundSource, fen: number, year = 2026) {
   const at = ctx.clock.now().toISOString();
-  await ctx.db('fund_accounts')
-    .insert({ street_office_id: streetOfficeId, year, source, allocated_fen: fen, reserved_fen: 0, committed_fen: 0, paid_fen: 0, updated_at: at })
+  await ctx
+    .db('fund_accounts')
+    .insert({
+      street_office_id: streetOfficeId,
+      year,
+      source,
+      allocated_fen: fen,
+      reserved_fen: 0,
+      committed_fen: 0,
+      paid_fen: 0,
+      updated_at: at,
+    })
     .onConflict(['street_office_id', 'year', 'source'])
     .merge({ allocated_fen: ctx.db.raw('fund_accounts.allocated_fen + ?', [fen]), updated_at: at });
-  await ctx.db('fund_entries').insert({ street_office_id: streetOfficeId, year, source, kind: 'allocation', amount_fen: fen, created_by: null, created_at: at });
+  await ctx.db('fund_entries').insert({
+    street_office_id: streetOfficeId,
+    year,
+    source,
+    kind: 'allocation',
+    amount_fen: fen,
+    created_by: null,
+    created_at: at,
+  });
 }
 
 export async function account(ctx: TestContext, streetOfficeId: number, source: FundSource, year = 2026) {

@@ -60,7 +60,9 @@ describe(`the fund invariant under concurrent publication (${process.env.TEST_DA
   it('publishes the same draft only once when asked twice at once (over HTTP)', async () => {
     const { agent, street, ids } = await twoDrafts();
     const token = /name="_csrf" value="([^"]+)"/.exec((await agent.get(`/calls/${ids[0]}`)).text)![1];
-    const responses = await Promise.all([1, 2].map(() => agent.post(`/calls/${ids[0]}/publication`).type('form').send({ _csrf: token })));
+    const responses = await Promise.all(
+      [1, 2].map(() => agent.post(`/calls/${ids[0]}/publication`).type('form').send({ _csrf: token })),
+    );
     expect(responses.map((r) => r.status).sort()).toEqual([303, 409]);
     expect((await account(ctx, street, 'fiscal')).reserved).toBe(60_000_000);
     expect(await countOf(ctx, 'fund_entries', { call_id: ids[0], kind: 'reservation' })).toBe(1);

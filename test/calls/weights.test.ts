@@ -23,7 +23,13 @@ describe('weights', () => {
   });
 
   it('read criteria rows, ignoring blank ones and naming the row that is half filled', () => {
-    expect(readCriteria([{ name: '方案', weight: '60' }, { name: '', weight: '' }, { name: '报价', weight: '40' }])).toEqual({
+    expect(
+      readCriteria([
+        { name: '方案', weight: '60' },
+        { name: '', weight: '' },
+        { name: '报价', weight: '40' },
+      ]),
+    ).toEqual({
       ok: true,
       criteria: [
         { name: '方案', weight: 60 },
@@ -31,8 +37,17 @@ describe('weights', () => {
       ],
     });
     expect(readCriteria([{ name: '方案', weight: '' }])).toEqual({ ok: false, problem: 'incompleteRow', row: 1 });
-    expect(readCriteria([{ name: '方案', weight: '60' }, { name: '报价', weight: '30' }])).toMatchObject({ ok: false, problem: 'sum', sum: 90 });
+    expect(
+      readCriteria([
+        { name: '方案', weight: '60' },
+        { name: '报价', weight: '30' },
+      ]),
+    ).toMatchObject({ ok: false, problem: 'sum', sum: 90 });
     expect(readCriteria([{ name: '', weight: '' }])).toMatchObject({ ok: false, problem: 'empty' });
-    expect(readCriteria([{ name: '方案', weight: '60.5' }])).toMatchObject({ ok: false, problem: 'notInteger', row: 1 });
+    expect(readCriteria([{ name: '方案', weight: '60.5' }])).toMatchObject({
+      ok: false,
+      problem: 'notInteger',
+      row: 1,
+    });
   });
 });

@@ -9,7 +9,8 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-const categoryId = async (code = 'legal_aid') => String((await ctx.db('service_categories').where({ code }).first('id')).id);
+const categoryId = async (code = 'legal_aid') =>
+  String((await ctx.db('service_categories').where({ code }).first('id')).id);
 const count = async () => Number((await ctx.db('catalog_items').count({ n: '*' }).first())?.n);
 
 async function validForm(overrides: Record<string, string | string[]> = {}) {
@@ -86,7 +87,7 @@ describe('browsing the catalogue (200), for everyone', () => {
 });
 
 describe('keeping the catalogue (303), audited', () => {
-  it("lets a manager add an item to their own street office, whatever street office the form names", async () => {
+  it('lets a manager add an item to their own street office, whatever street office the form names', async () => {
     const { agent, user } = await loginAs(ctx, 'manager');
     const other = await ctx.make.streetOffice();
     const form = await validForm({ streetOfficeId: String(other.id) });
@@ -96,7 +97,10 @@ describe('keeping the catalogue (303), audited', () => {
     expect(item.street_office_id).toBe(user.street_office_id);
     expect(Number(item.guidance_price_fen)).toBe(3600050);
     expect(item.methods).toBe('contract_outsourcing,venture');
-    const event = await ctx.db('audit_events').where({ action: 'catalog_item.create', subject_id: String(item.id) }).first();
+    const event = await ctx
+      .db('audit_events')
+      .where({ action: 'catalog_item.create', subject_id: String(item.id) })
+      .first();
     expect(event.street_office_id).toBe(user.street_office_id);
     expect(res.headers.location).toBe(`/catalog/${item.id}`);
   });
@@ -118,9 +122,17 @@ describe('keeping the catalogue (303), audited', () => {
     const edit = await agent.get(`/catalog/${item.id}/edit`);
     expect(edit.status).toBe(200);
     expect(edit.text).toContain('value="旧名称"');
-    const res = await postForm(agent, `/catalog/${item.id}`, await validForm({ code: item.code, name: '新名称' }), `/catalog/${item.id}/edit`);
+    const res = await postForm(
+      agent,
+      `/catalog/${item.id}`,
+      await validForm({ code: item.code, name: '新名称' }),
+      `/catalog/${item.id}/edit`,
+    );
     expect(res.status).toBe(303);
-    const event = await ctx.db('audit_events').where({ action: 'catalog_item.update', subject_id: String(item.id) }).first();
+    const event = await ctx
+      .db('audit_events')
+      .where({ action: 'catalog_item.update', subject_id: String(item.id) })
+      .first();
     expect(JSON.parse(event.before_json).name).toBe('旧名称');
     expect(JSON.parse(event.after_json).name).toBe('新名称');
   });
@@ -132,7 +144,12 @@ describe('keeping the catalogue (303), audited', () => {
     expect((await ctx.db('catalog_items').where({ id: item.id }).first()).status).toBe('retired');
     expect((await postForm(agent, `/catalog/${item.id}/retirement`, {}, `/catalog/${item.id}`)).status).toBe(409);
     expect((await postForm(agent, `/catalog/${item.id}/reactivation`, {}, `/catalog/${item.id}`)).status).toBe(303);
-    const actions = (await ctx.db('audit_events').where({ subject_type: 'catalog_item', subject_id: String(item.id) }).select('action')).map((r) => r.action);
+    const actions = (
+      await ctx
+        .db('audit_events')
+        .where({ subject_type: 'catalog_item', subject_id: String(item.id) })
+        .select('action')
+    ).map((r) => r.action);
     expect(actions).toEqual(['catalog_item.retire', 'catalog_item.reactivate']);
   });
 });
@@ -152,18 +169,21 @@ describe('keeping the catalogue, refused (403/404)', () => {
     expect((await ctx.db('catalog_items').where({ id: foreign.id }).first()).status).toBe('active');
   });
 
-  it.each(['auditor', 'approver', 'reviewer', 'org_staff'] as const)('refuses a %s every write, while letting them read', async (role) => {
-    const { agent } = await loginAs(ctx, role);
-    const item = await makeItem(ctx);
-    const before = await count();
-    expect((await agent.get(`/catalog/${item.id}`)).status).toBe(200);
-    expect((await agent.get('/catalog/new')).status).toBe(403);
-    expect((await postForm(agent, '/catalog', await validForm())).status).toBe(403);
-    expect((await agent.get(`/catalog/${item.id}/edit`)).status).toBe(403);
-    expect((await postForm(agent, `/catalog/${item.id}`, await validForm())).status).toBe(403);
-    expect((await postForm(agent, `/catalog/${item.id}/retirement`, {})).status).toBe(403);
-    expect(await count()).toBe(before);
-  });
+  it.each(['auditor', 'approver', 'reviewer', 'org_staff'] as const)(
+    'refuses a %s every write, while letting them read',
+    async (role) => {
+      const { agent } = await loginAs(ctx, role);
+      const item = await makeItem(ctx);
+      const before = await count();
+      expect((await agent.get(`/catalog/${item.id}`)).status).toBe(200);
+      expect((await agent.get('/catalog/new')).status).toBe(403);
+      expect((await postForm(agent, '/catalog', await validForm())).status).toBe(403);
+      expect((await agent.get(`/catalog/${item.id}/edit`)).status).toBe(403);
+      expect((await postForm(agent, `/catalog/${item.id}`, await validForm())).status).toBe(403);
+      expect((await postForm(agent, `/catalog/${item.id}/retirement`, {})).status).toBe(403);
+      expect(await count()).toBe(before);
+    },
+  );
 
   it('sends an anonymous visitor to sign in for the forms', async () => {
     expect((await request(ctx.app).get('/catalog/new')).status).toBe(303);
@@ -181,7 +201,12 @@ describe('bad catalogue input (422), values kept, nothing written', () => {
   it('refuses missing fields, a bad price, a bad year and no methods', async () => {
     const { agent } = await loginAs(ctx, 'manager');
     const before = await count();
-    const res = await postForm(agent, '/catalog', await validForm({ name: '', guidancePrice: '-5', year: '26', methods: [], unit: '场次' }), '/catalog/new');
+    const res = await postForm(
+      agent,
+      '/catalog',
+      await validForm({ name: '', guidancePrice: '-5', year: '26', methods: [], unit: '场次' }),
+      '/catalog/new',
+    );
     expect(res.status).toBe(422);
     expect(res.text).toContain('此项为必填项');
     expect(res.text).toContain('金额不能为负数');

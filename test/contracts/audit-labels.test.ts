@@ -15,7 +15,8 @@ function contractActionsInSource(): string[] {
       const p = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(p);
       else if (p.endsWith('.ts')) {
-        for (const m of fs.readFileSync(p, 'utf8').matchAll(/(kind:\s*)?'(contract\.[a-z_.]+)'/g)) if (!m[1]) found.add(m[2]);
+        for (const m of fs.readFileSync(p, 'utf8').matchAll(/(kind:\s*)?'(contract\.[a-z_.]+)'/g))
+          if (!m[1]) found.add(m[2]);
       }
     }
   };
@@ -27,7 +28,16 @@ describe('contract audit action labels', () => {
   const actions = contractActionsInSource();
 
   it('finds the actions the services write (the scan itself works)', () => {
-    for (const a of ['contract.draft', 'contract.sign', 'contract.download', 'contract.amend.accept', 'contract.amend.withdraw', 'contract.terminate', 'contract.complete']) expect(actions).toContain(a);
+    for (const a of [
+      'contract.draft',
+      'contract.sign',
+      'contract.download',
+      'contract.amend.accept',
+      'contract.amend.withdraw',
+      'contract.terminate',
+      'contract.complete',
+    ])
+      expect(actions).toContain(a);
   });
 
   it.each(LANGUAGES)('has a label for every contract.* action in %s', (lang) => {
@@ -36,7 +46,7 @@ describe('contract audit action labels', () => {
     for (const a of actions) expect(auditActionLabel(translator(lang), lang, a)).not.toBe(a);
   });
 
-  it("names an action from another module as the audit trail does, and only an unknown one by its code", () => {
+  it('names an action from another module as the audit trail does, and only an unknown one by its code', () => {
     expect(auditActionLabel(translator('zh-CN'), 'zh-CN', 'payment.approve')).toBe('批准了付款 …');
     expect(auditActionLabel(translator('en'), 'en', 'report.download')).not.toMatch(/report\.download/);
     expect(auditActionLabel(translator('zh-CN'), 'zh-CN', 'contract.unknown_thing')).toBe('contract.unknown_thing');
@@ -49,7 +59,11 @@ describe('the contract page audit list', () => {
     ctx = await createTestContext();
   });
   afterAll(() => ctx.close());
-  const language = async (agent: Agent, lang: string) => agent.post('/language').type('form').send({ _csrf: await csrfFrom(agent, '/dashboard'), lang, returnTo: '/dashboard' });
+  const language = async (agent: Agent, lang: string) =>
+    agent
+      .post('/language')
+      .type('form')
+      .send({ _csrf: await csrfFrom(agent, '/dashboard'), lang, returnTo: '/dashboard' });
 
   it('renders labels, not codes, in both languages', async () => {
     const c = await signedContract(ctx);

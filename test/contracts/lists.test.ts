@@ -14,11 +14,20 @@ afterAll(() => ctx.close());
 it('filters the manager list by status, year and organization, pages it, and shows each organization only its own sent contracts', async () => {
   const n = 22;
   const bids = Array.from({ length: n }, (_, i) => ({ priceFen: 100_000, scores: [[90 - i, 90 - i]] }));
-  const award = await finalAward(ctx, { venture: true, sources: { fiscal: n * 100_000 }, capFen: 100_000, bids }, (call) =>
-    Object.fromEntries(call.bids.flatMap((b) => [[`select_${b.bidRef}`, '1'], [`amount_${b.bidRef}`, '1000']])),
+  const award = await finalAward(
+    ctx,
+    { venture: true, sources: { fiscal: n * 100_000 }, capFen: 100_000, bids },
+    (call) =>
+      Object.fromEntries(
+        call.bids.flatMap((b) => [
+          [`select_${b.bidRef}`, '1'],
+          [`amount_${b.bidRef}`, '1000'],
+        ]),
+      ),
   );
   const ids: number[] = [];
-  for (const item of award.items) ids.push(await createContract(ctx, systemActor, award.manager, award.awardId, item.id));
+  for (const item of award.items)
+    ids.push(await createContract(ctx, systemActor, award.manager, award.awardId, item.id));
   await sendContract(ctx, systemActor, award.manager, ids[0]);
   const numbers = (await ctx.db('contracts').whereIn('id', ids).orderBy('id').pluck('number')) as string[];
   const manager = await signIn(ctx, award.call.manager.username);
@@ -40,6 +49,10 @@ it('filters the manager list by status, year and organization, pages it, and sho
   expect((await manager.get('/contracts?status=bogus&year=x&organization=y')).status).toBe(200);
 
   // The organization of the sent contract sees it; the one whose contract is still a draft sees nothing.
-  expect((await signIn(ctx, award.call.bids[0].staff.username).then((a) => a.get('/my/contracts'))).text).toContain(`>${numbers[0]}<`);
-  expect((await signIn(ctx, award.call.bids[1].staff.username).then((a) => a.get('/my/contracts'))).text).toContain('没有符合条件的合同');
+  expect((await signIn(ctx, award.call.bids[0].staff.username).then((a) => a.get('/my/contracts'))).text).toContain(
+    `>${numbers[0]}<`,
+  );
+  expect((await signIn(ctx, award.call.bids[1].staff.username).then((a) => a.get('/my/contracts'))).text).toContain(
+    '没有符合条件的合同',
+  );
 });

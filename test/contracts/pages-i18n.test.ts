@@ -13,12 +13,22 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-const language = async (agent: Agent, lang: string) => agent.post('/language').type('form').send({ _csrf: await csrfFrom(agent, '/dashboard'), lang, returnTo: '/dashboard' });
+const language = async (agent: Agent, lang: string) =>
+  agent
+    .post('/language')
+    .type('form')
+    .send({ _csrf: await csrfFrom(agent, '/dashboard'), lang, returnTo: '/dashboard' });
 
 it.each(['zh-CN', 'en'])('shows every contract page in %s with no untranslated key', async (lang) => {
   const c = await signedContract(ctx);
   const terms = termsOf((await versionInForce(ctx.db, c.contractId))!);
-  await proposeAmendment(ctx, systemActor, c.manager, c.contractId, { ...termsToValues(terms, fenToInput), amount: fenToInput(terms.amountFen), periodEnd: terms.periodEnd, servicePlan: `${terms.servicePlan}（补充）`, reason_milestones: '补充服务内容' });
+  await proposeAmendment(ctx, systemActor, c.manager, c.contractId, {
+    ...termsToValues(terms, fenToInput),
+    amount: fenToInput(terms.amountFen),
+    periodEnd: terms.periodEnd,
+    servicePlan: `${terms.servicePlan}（补充）`,
+    reason_milestones: '补充服务内容',
+  });
   const manager = await signIn(ctx, c.call.manager.username);
   const staff = await signIn(ctx, c.call.bids[0].staff.username);
   await language(manager, lang);

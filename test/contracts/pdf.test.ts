@@ -16,12 +16,16 @@ const binary = (res: request.Response, cb: (err: Error | null, body: Buffer) => 
   res.on('data', (c: Buffer) => chunks.push(c));
   res.on('end', () => cb(null, Buffer.concat(chunks)));
 };
-const download = async (agent: Agent | ReturnType<typeof request.agent>, path: string) => (await agent.get(path).buffer(true).parse(binary)) as request.Response & { body: Buffer };
+const download = async (agent: Agent | ReturnType<typeof request.agent>, path: string) =>
+  (await agent.get(path).buffer(true).parse(binary)) as request.Response & { body: Buffer };
 
 it('serves the signed contract PDF whose SHA-256 was recorded, with the Chinese text extractable and the font embedded', async () => {
   // Party B's contact has a personal mobile number: in the signed PDF, not in the public one.
   const c = await signedContract(ctx, {}, async (award) => {
-    await ctx.db('organizations').where({ id: award.call.bids[0].organizationId }).update({ contact_person: '王小明', contact_phone: '13912345678' });
+    await ctx
+      .db('organizations')
+      .where({ id: award.call.bids[0].organizationId })
+      .update({ contact_person: '王小明', contact_phone: '13912345678' });
   });
   const contract = await ctx.db('contracts').where({ id: c.contractId }).first();
   const partyA = JSON.parse(contract.party_a_json);

@@ -21,12 +21,22 @@ const LANDLINE = '021-62345678';
 describe('the public contract page', () => {
   it('shows a signed contract without sign-in, with no personal data, and is linked from the award notice', async () => {
     const d = await draftContract(ctx, {}, async (award) => {
-      await ctx.db('organizations').where({ id: award.call.bids[0].organizationId }).update({ legal_representative: '王秀英', contact_person: '陈小梅', contact_phone: '13998765432' });
-      await ctx.db('street_offices').where({ id: award.call.streetOfficeId }).update({ legal_representative: '李建国', address: '东山街道上元大街 398 号' });
+      await ctx
+        .db('organizations')
+        .where({ id: award.call.bids[0].organizationId })
+        .update({ legal_representative: '王秀英', contact_person: '陈小梅', contact_phone: '13998765432' });
+      await ctx
+        .db('street_offices')
+        .where({ id: award.call.streetOfficeId })
+        .update({ legal_representative: '李建国', address: '东山街道上元大街 398 号' });
     });
     const v = await versionInForce(ctx.db, d.contractId);
     const values = termsToValues(termsOf(v!), fenToInput);
-    await saveDraft(ctx, systemActor, d.manager, d.contractId, { ...values, servicePlan: `社区读书会，报名请致电项目负责人 ${PHONE}`, [mf(2, 'deliverables')]: `中期报告，联系 ${LANDLINE} 核对` });
+    await saveDraft(ctx, systemActor, d.manager, d.contractId, {
+      ...values,
+      servicePlan: `社区读书会，报名请致电项目负责人 ${PHONE}`,
+      [mf(2, 'deliverables')]: `中期报告，联系 ${LANDLINE} 核对`,
+    });
     const anon = request(ctx.app);
     expect((await anon.get(`/public/contracts/${d.contractId}`)).status).toBe(404); // a draft
     expect((await anon.get(`/awards/${d.awardId}`)).text).not.toContain(`/public/contracts/${d.contractId}`);
@@ -56,7 +66,13 @@ describe('the public contract page', () => {
     // Nothing personal: no typed phone numbers, no contact person's phone, no addresses, no legal representatives' or contact persons' names.
     expect(res.text).not.toContain(PHONE);
     expect(res.text).not.toContain(LANDLINE);
-    const secrets = [partyB.contactPhone, partyB.address, partyA.address, partyB.contactName, partyB.legalRepresentative].filter(Boolean);
+    const secrets = [
+      partyB.contactPhone,
+      partyB.address,
+      partyA.address,
+      partyB.contactName,
+      partyB.legalRepresentative,
+    ].filter(Boolean);
     expect(secrets.length).toBe(5 - (partyB.address ? 0 : 1));
     for (const secret of secrets) expect(res.text).not.toContain(secret);
     // Linked from the public award notice.

@@ -17,33 +17,68 @@ const N = 20;
 async function twentyItems() {
   const bids = Array.from({ length: N }, (_, i) => ({ priceFen: 100_000, scores: [[90 - i, 90 - i]] }));
   return finalAward(ctx, { venture: true, sources: { fiscal: N * 100_000 }, capFen: 100_000, bids }, (call) =>
-    Object.fromEntries(call.bids.flatMap((b) => [[`select_${b.bidRef}`, '1'], [`amount_${b.bidRef}`, '1000']])),
+    Object.fromEntries(
+      call.bids.flatMap((b) => [
+        [`select_${b.bidRef}`, '1'],
+        [`amount_${b.bidRef}`, '1000'],
+      ]),
+    ),
   );
 }
 
 it(`gives ${N} parallel creations ${N} distinct consecutive numbers (${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'SQLite'})`, async () => {
   const award = await twentyItems();
   expect(award.items).toHaveLength(N);
-  const results = await Promise.allSettled(award.items.map((item) => createContract(ctx, actor, award.manager, award.awardId, item.id)));
+  const results = await Promise.allSettled(
+    award.items.map((item) => createContract(ctx, actor, award.manager, award.awardId, item.id)),
+  );
   expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
   const rows = await ctx.db('contracts').where({ award_id: award.awardId }).select('number', 'seq', 'street_office_id');
   const street = await ctx.db('street_offices').where({ id: award.call.streetOfficeId }).first('short_code');
   expect(rows.map((r) => Number(r.seq)).sort((a, b) => a - b)).toEqual(Array.from({ length: N }, (_, i) => i + 1));
   expect(new Set(rows.map((r) => r.number)).size).toBe(N);
-  expect(rows.map((r) => r.number).sort()).toEqual(Array.from({ length: N }, (_, i) => formatNumber(street.short_code, 2026, i + 1)));
-  expect(Number((await ctx.db('contract_counters').where({ street_office_id: award.call.streetOfficeId, year: 2026 }).first()).last_seq)).toBe(N);
+  expect(rows.map((r) => r.number).sort()).toEqual(
+    Array.from({ length: N }, (_, i) => formatNumber(street.short_code, 2026, i + 1)),
+  );
+  expect(
+    Number(
+      (await ctx.db('contract_counters').where({ street_office_id: award.call.streetOfficeId, year: 2026 }).first())
+        .last_seq,
+    ),
+  ).toBe(N);
 });
 
 it('lets one of two parallel creations for the same item win; the other is told and takes no number', async () => {
-  const award = await finalAward(ctx, { venture: true, sources: { fiscal: 200_000 }, capFen: 100_000, bids: [{ priceFen: 100_000, scores: [[90, 90]] }, { priceFen: 100_000, scores: [[80, 80]] }] }, (call) =>
-    Object.fromEntries(call.bids.flatMap((b) => [[`select_${b.bidRef}`, '1'], [`amount_${b.bidRef}`, '1000']])),
+  const award = await finalAward(
+    ctx,
+    {
+      venture: true,
+      sources: { fiscal: 200_000 },
+      capFen: 100_000,
+      bids: [
+        { priceFen: 100_000, scores: [[90, 90]] },
+        { priceFen: 100_000, scores: [[80, 80]] },
+      ],
+    },
+    (call) =>
+      Object.fromEntries(
+        call.bids.flatMap((b) => [
+          [`select_${b.bidRef}`, '1'],
+          [`amount_${b.bidRef}`, '1000'],
+        ]),
+      ),
   );
-  const results = await Promise.allSettled([0, 1].map(() => createContract(ctx, actor, award.manager, award.awardId, award.items[0].id)));
+  const results = await Promise.allSettled(
+    [0, 1].map(() => createContract(ctx, actor, award.manager, award.awardId, award.items[0].id)),
+  );
   expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
   const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
   expect(refused.reason).toBeInstanceOf(InvalidState);
   expect(refused.reason.messageKey).toBe('contracts.errors.itemHasContract');
-  const counter = await ctx.db('contract_counters').where({ street_office_id: award.call.streetOfficeId, year: 2026 }).first();
+  const counter = await ctx
+    .db('contract_counters')
+    .where({ street_office_id: award.call.streetOfficeId, year: 2026 })
+    .first();
   expect(Number(counter.last_seq)).toBe(1);
   // The next one takes 2: nothing skipped.
   const second = await createContract(ctx, actor, award.manager, award.awardId, award.items[1].id);
@@ -62,7 +97,9 @@ describe('state changes racing', () => {
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     expect((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason).toBeInstanceOf(InvalidState);
     expect(Number((await ctx.db('stored_files').count({ n: '*' }).first())!.n)).toBe(files + 1);
-    expect(await ctx.db('audit_events').where({ action: 'contract.sign', subject_id: String(d.contractId) })).toHaveLength(1);
+    expect(
+      await ctx.db('audit_events').where({ action: 'contract.sign', subject_id: String(d.contractId) }),
+    ).toHaveLength(1);
   });
 
   it('commits a raise once when the organization accepts the same amendment twice at once', async () => {
@@ -74,10 +111,17 @@ describe('state changes racing', () => {
     const { holdingsOf } = await import('../../src/modules/funds');
     const c = await signedContract(ctx, { spareFen: 1_000_000 });
     const terms = termsOf((await versionInForce(ctx.db, c.contractId))!);
-    const body: Record<string, string> = { ...termsToValues(terms, fenToInput), amount: fenToInput(terms.amountFen + 10_000), reason_amount: '增加', reason_milestones: '调整' };
+    const body: Record<string, string> = {
+      ...termsToValues(terms, fenToInput),
+      amount: fenToInput(terms.amountFen + 10_000),
+      reason_amount: '增加',
+      reason_milestones: '调整',
+    };
     body[mf(3, 'share')] = fenToInput(terms.milestones[2].amountFen + 10_000);
     const versionId = await proposeAmendment(ctx, actor, c.manager, c.contractId, body);
-    const results = await Promise.allSettled([0, 1].map(() => acceptAmendment(ctx, actor, staffUser(c.call), c.contractId, versionId)));
+    const results = await Promise.allSettled(
+      [0, 1].map(() => acceptAmendment(ctx, actor, staffUser(c.call), c.contractId, versionId)),
+    );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const committed = (await holdingsOf(ctx.db, c.items[0].id)).reduce((s, h) => s + h.committedFen, 0);
     expect(committed).toBe(terms.amountFen + 10_000);

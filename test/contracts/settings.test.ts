@@ -15,7 +15,18 @@ afterAll(() => ctx.close());
 
 describe('street offices as party A', () => {
   it('keeps a short code (upper-cased, unique), legal representative and address, audited', async () => {
-    const res = await postForm(admin, '/admin/street-offices', { name: '汤山街道', district: '南京市江宁区', shortCode: 'ts', legalRepresentative: '孙海', address: '汤山路 1 号' }, '/admin/street-offices');
+    const res = await postForm(
+      admin,
+      '/admin/street-offices',
+      {
+        name: '汤山街道',
+        district: '南京市江宁区',
+        shortCode: 'ts',
+        legalRepresentative: '孙海',
+        address: '汤山路 1 号',
+      },
+      '/admin/street-offices',
+    );
     expect(res.status).toBe(303);
     const street = await ctx.db('street_offices').where({ name: '汤山街道' }).first();
     expect(street).toMatchObject({ short_code: 'TS', legal_representative: '孙海', address: '汤山路 1 号' });
@@ -24,7 +35,11 @@ describe('street offices as party A', () => {
     expect(dup.status).toBe(422);
     expect(dup.text).toContain('该简称已被其他街道使用');
     expect(dup.text).toContain('value="另一街道"');
-    const bad = await postForm(admin, `/admin/street-offices/${street.id}`, { name: '汤山街道', district: '南京市江宁区', shortCode: 'T1' });
+    const bad = await postForm(admin, `/admin/street-offices/${street.id}`, {
+      name: '汤山街道',
+      district: '南京市江宁区',
+      shortCode: 'T1',
+    });
     expect(bad.status).toBe(422);
     expect(bad.text).toContain('简称应为 2–6 个英文字母');
     expect((await ctx.db('street_offices').where({ id: street.id }).first()).short_code).toBe('TS');
@@ -56,15 +71,23 @@ describe('the stamped scan', () => {
     const manager = await signIn(ctx, c.call.manager.username);
     const page = await manager.get(`/contracts/${c.contractId}`);
     const token = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
-    const res = await manager.post(`/contracts/${c.contractId}/scan`).field('_csrf', token).attach('scan', PDF, 'stamped.pdf');
+    const res = await manager
+      .post(`/contracts/${c.contractId}/scan`)
+      .field('_csrf', token)
+      .attach('scan', PDF, 'stamped.pdf');
     expect(res.status).toBe(303);
     const row = await ctx.db('contracts').where({ id: c.contractId }).first();
     expect(row.scan_sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(row.scan_sha256).not.toBe(row.pdf_sha256);
     const staff = await signIn(ctx, c.call.bids[0].staff.username);
     expect((await staff.get(`/contracts/${c.contractId}/scan`)).status).toBe(200);
-    expect((await staff.post(`/contracts/${c.contractId}/scan`).field('_csrf', token).attach('scan', PDF, 'x.pdf')).status).toBe(403);
-    const fake = await manager.post(`/contracts/${c.contractId}/scan`).field('_csrf', token).attach('scan', Buffer.from('not a pdf'), 'x.pdf');
+    expect(
+      (await staff.post(`/contracts/${c.contractId}/scan`).field('_csrf', token).attach('scan', PDF, 'x.pdf')).status,
+    ).toBe(403);
+    const fake = await manager
+      .post(`/contracts/${c.contractId}/scan`)
+      .field('_csrf', token)
+      .attach('scan', Buffer.from('not a pdf'), 'x.pdf');
     expect(fake.status).toBe(422);
     expect((await ctx.db('contracts').where({ id: c.contractId }).first()).scan_sha256).toBe(row.scan_sha256);
   });

@@ -13,7 +13,10 @@ beforeAll(async () => {
 afterAll(() => ctx.close());
 
 async function post(agent: Agent, path: string, fields: Record<string, string> = {}) {
-  return agent.post(path).type('form').send({ _csrf: await csrfFrom(agent, '/dashboard'), ...fields });
+  return agent
+    .post(path)
+    .type('form')
+    .send({ _csrf: await csrfFrom(agent, '/dashboard'), ...fields });
 }
 const binary = (res: request.Response, cb: (err: Error | null, body: Buffer) => void) => {
   const chunks: Buffer[] = [];
@@ -27,9 +30,12 @@ async function formOf(agent: Agent, contractId: number) {
   const page = await agent.get(`/contracts/${contractId}/edit`);
   expect(page.status).toBe(200);
   const values: Record<string, string> = {};
-  for (const m of page.text.matchAll(/<input id="field-([^"]+)" name="[^"]+" type="(?:text|date)" value="([^"]*)"/g)) values[m[1]] = m[2].replace(/&#34;/g, '"').replace(/&amp;/g, '&');
-  for (const m of page.text.matchAll(/<textarea id="field-([^"]+)" name="[^"]+" rows="5"[^>]*>([^<]*)<\/textarea>/g)) values[m[1]] = m[2];
-  for (const m of page.text.matchAll(/<input type="checkbox" id="field-([^"]+)" name="[^"]+" value="1" checked>/g)) values[m[1]] = '1';
+  for (const m of page.text.matchAll(/<input id="field-([^"]+)" name="[^"]+" type="(?:text|date)" value="([^"]*)"/g))
+    values[m[1]] = m[2].replace(/&#34;/g, '"').replace(/&amp;/g, '&');
+  for (const m of page.text.matchAll(/<textarea id="field-([^"]+)" name="[^"]+" rows="5"[^>]*>([^<]*)<\/textarea>/g))
+    values[m[1]] = m[2];
+  for (const m of page.text.matchAll(/<input type="checkbox" id="field-([^"]+)" name="[^"]+" value="1" checked>/g))
+    values[m[1]] = '1';
   values.rows = /name="rows" value="(\d+)"/.exec(page.text)![1];
   values.shareUnit = 'yuan';
   return values;
@@ -52,7 +58,11 @@ describe('from a final award to a signed contract', () => {
     const street = await ctx.db('street_offices').where({ id: award.call.streetOfficeId }).first();
     expect(contract.number).toBe(`${street.short_code}-2026-0001`);
     expect(contract.status).toBe('draft');
-    expect(JSON.parse(contract.party_a_json)).toMatchObject({ name: street.name, legalRepresentative: street.legal_representative, address: street.address });
+    expect(JSON.parse(contract.party_a_json)).toMatchObject({
+      name: street.name,
+      legalRepresentative: street.legal_representative,
+      address: street.address,
+    });
 
     // Prefilled: awarded amount, advance within 30%, mid-term and final milestones summing to it.
     const milestones = await ctx.db('contract_milestones').where({ contract_id: contractId }).orderBy('seq');
@@ -66,7 +76,14 @@ describe('from a final award to a signed contract', () => {
     expect(addRow.text).toContain(`name="${mf(5, 'title')}"`);
 
     // Shares in percent: 20 / 40 / 40 of ¥100,000.01.
-    const saved = await post(manager, `/contracts/${contractId}`, { ...values, shareUnit: 'percent', [mf(1, 'share')]: '20', [mf(2, 'share')]: '40', [mf(3, 'share')]: '40', action: 'save' });
+    const saved = await post(manager, `/contracts/${contractId}`, {
+      ...values,
+      shareUnit: 'percent',
+      [mf(1, 'share')]: '20',
+      [mf(2, 'share')]: '40',
+      [mf(3, 'share')]: '40',
+      action: 'save',
+    });
     expect(saved.status).toBe(303);
     const after = await ctx.db('contract_milestones').where({ contract_id: contractId }).orderBy('seq');
     expect(after.map((m) => Number(m.amount_fen))).toEqual([2_000_000, 4_000_001, 4_000_000]);
@@ -96,16 +113,31 @@ describe('from a final award to a signed contract', () => {
     expect((await post(manager, `/contracts/${contractId}/signature`)).status).toBe(409); // twice
 
     const signed = await ctx.db('contracts').where({ id: contractId }).first();
-    expect(signed).toMatchObject({ status: 'active', signed_by: award.call.manager.id, accepted_by: award.call.bids[0].staff.id, signing_date: '2026-11-25' });
+    expect(signed).toMatchObject({
+      status: 'active',
+      signed_by: award.call.manager.id,
+      accepted_by: award.call.bids[0].staff.id,
+      signing_date: '2026-11-25',
+    });
     expect(signed.pdf_sha256).toMatch(/^[0-9a-f]{64}$/);
-    const event = await ctx.db('audit_events').where({ action: 'contract.sign', subject_id: String(contractId) }).first();
+    const event = await ctx
+      .db('audit_events')
+      .where({ action: 'contract.sign', subject_id: String(contractId) })
+      .first();
     expect(JSON.parse(event.after_json).pdf_sha256).toBe(signed.pdf_sha256);
     const page = await manager.get(`/contracts/${contractId}`);
     expect(page.text).toContain(signed.pdf_sha256);
     const pdf = await download(staff, `/contracts/${contractId}/contract.pdf`);
     expect(pdf.status).toBe(200);
-    expect(crypto.createHash('sha256').update(pdf.body as Buffer).digest('hex')).toBe(signed.pdf_sha256);
-    expect(await ctx.db('audit_events').where({ action: 'contract.download', subject_id: String(contractId) })).toHaveLength(2);
+    expect(
+      crypto
+        .createHash('sha256')
+        .update(pdf.body as Buffer)
+        .digest('hex'),
+    ).toBe(signed.pdf_sha256);
+    expect(
+      await ctx.db('audit_events').where({ action: 'contract.download', subject_id: String(contractId) }),
+    ).toHaveLength(2);
     const pub = await download(request.agent(ctx.app), `/public/contracts/${contractId}/contract.pdf`);
     expect(pub.status).toBe(200);
     expect((await staff.get('/my/contracts')).text).toContain(signed.number);
@@ -126,11 +158,19 @@ describe('bad input on the draft: 422, the typed values again, nothing written',
   });
   const cases: [string, Record<string, string>, string][] = [
     ['shares that do not sum', { [mf(3, 'share')]: '1.00' }, '应等于合同金额 ¥100,000.01'],
-    ['a percent with three decimals', { shareUnit: 'percent', [mf(1, 'share')]: '20.001', [mf(2, 'share')]: '40', [mf(3, 'share')]: '39.999' }, '比例最多保留两位小数'],
+    [
+      'a percent with three decimals',
+      { shareUnit: 'percent', [mf(1, 'share')]: '20.001', [mf(2, 'share')]: '40', [mf(3, 'share')]: '39.999' },
+      '比例最多保留两位小数',
+    ],
     ['a due date outside the period', { [mf(2, 'due')]: '2030-01-01' }, '到期日须在服务期限'],
     ['a pass score above 100', { [mf(2, 'pass')]: '101' }, '合格分应为 0 到 100 之间的整数'],
     ['weights not summing to 100', { [mf(2, 'w_self')]: '50' }, '合计为 130，应为 100'],
-    ['an advance above the call share', { [mf(1, 'share')]: '40000', [mf(2, 'share')]: '30000.01', [mf(3, 'share')]: '30000' }, '首期款不能超过合同金额的 30%'],
+    [
+      'an advance above the call share',
+      { [mf(1, 'share')]: '40000', [mf(2, 'share')]: '30000.01', [mf(3, 'share')]: '30000' },
+      '首期款不能超过合同金额的 30%',
+    ],
     ['a period that ends before it starts', { periodEnd: '2020-01-01' }, '结束日期不能早于开始日期'],
   ];
   it.each(cases)('%s', async (_name, edits, message) => {

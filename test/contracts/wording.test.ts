@@ -28,7 +28,10 @@ describe('the withheld wording', () => {
     it('shows a withheld milestone as 不予支付', async () => {
       const c = await signedContract(ctx);
       const ms = await ctx.db('contract_milestones').where({ contract_id: c.contractId }).orderBy('seq');
-      await ctx.db('contract_milestones').where({ id: ms[1].id }).update({ settlement: 'withheld', settled_at: ctx.clock.now().toISOString() });
+      await ctx
+        .db('contract_milestones')
+        .where({ id: ms[1].id })
+        .update({ settlement: 'withheld', settled_at: ctx.clock.now().toISOString() });
       const page = await (await signIn(ctx, c.call.manager.username)).get(`/contracts/${c.contractId}`);
       expect(page.text).toContain('不予支付');
       expect(page.text).not.toContain('暂缓');

@@ -6,7 +6,8 @@ import { migrationConfig } from '../../src/db/migrate';
 // a ledger written before them must come through with the same rows and ids, its append-only
 // triggers, and the ability to roll back.
 const FIRST = '20261201140000';
-const nameOf = (m: unknown) => (typeof m === 'string' ? m : ((m as { file?: string; name?: string }).file ?? (m as { name: string }).name));
+const nameOf = (m: unknown) =>
+  typeof m === 'string' ? m : ((m as { file?: string; name?: string }).file ?? (m as { name: string }).name);
 
 async function pending(db: Knex): Promise<string[]> {
   const [, todo] = await db.migrate.list(migrationConfig);
@@ -28,7 +29,9 @@ describe('fund entry kinds migrations', () => {
     const db = t.db;
     while ((await pending(db))[0] < FIRST) await db.migrate.up(migrationConfig);
     const at = '2026-01-01T00:00:00.000Z';
-    const [street] = await db('street_offices').insert({ name: '旧街道', district: '区', created_at: at, updated_at: at }).returning('id');
+    const [street] = await db('street_offices')
+      .insert({ name: '旧街道', district: '区', created_at: at, updated_at: at })
+      .returning('id');
     const streetId = Number(typeof street === 'object' ? street.id : street);
     const entry = (kind: string, amount: number, extra: Record<string, unknown> = {}) => ({
       street_office_id: streetId,
@@ -48,10 +51,14 @@ describe('fund entry kinds migrations', () => {
     await add(entry('reservation', 300, { call_id: 5 }));
     await add(entry('commitment', 200, { call_id: 5 }));
     const last = await add(entry('reversal', 500, { reverses_entry_id: second }));
-    const before = await db('fund_entries').orderBy('id').select('id', 'kind', 'amount_fen', 'call_id', 'reverses_entry_id');
+    const before = await db('fund_entries')
+      .orderBy('id')
+      .select('id', 'kind', 'amount_fen', 'call_id', 'reverses_entry_id');
 
     await db.migrate.latest(migrationConfig);
-    expect(await db('fund_entries').orderBy('id').select('id', 'kind', 'amount_fen', 'call_id', 'reverses_entry_id')).toEqual(before);
+    expect(
+      await db('fund_entries').orderBy('id').select('id', 'kind', 'amount_fen', 'call_id', 'reverses_entry_id'),
+    ).toEqual(before);
     expect(await db('fund_entries').whereNotNull('award_item_id').first()).toBeUndefined();
     await expect(db('fund_entries').where({ id: first }).update({ amount_fen: 1 })).rejects.toThrow(/append-only/);
     await expect(db('fund_entries').where({ id: first }).delete()).rejects.toThrow(/append-only/);

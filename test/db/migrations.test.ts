@@ -17,7 +17,10 @@ describe('migrations', () => {
     }
     await migrateLatest(t.db);
     expect(await t.db.schema.hasTable('users')).toBe(true);
-    const [, pending] = await t.db.migrate.list({ migrationSource: undefined, ...(await import('../../src/db/migrate')).migrationConfig });
+    const [, pending] = await t.db.migrate.list({
+      migrationSource: undefined,
+      ...(await import('../../src/db/migrate')).migrationConfig,
+    });
     expect(pending).toEqual([]);
   });
 });

@@ -37,8 +37,13 @@ sqliteOnly('page reads on SQLite', () => {
     await asPageRead(async () => {
       await t.db('street_offices').insert(street('页面写入'));
       await t.db('street_offices').where({ name: '页面写入' }).update({ district: '秦淮区' });
-      await t.db.raw('WITH x AS (SELECT 1) INSERT INTO street_offices (name, district, created_at, updated_at) SELECT ?, ?, ?, ? FROM x', ['原始写入', '鼓楼区', at, at]);
-      expect(await t.db('street_offices').whereIn('name', ['页面写入', '原始写入']).orderBy('name').pluck('district')).toEqual(['鼓楼区', '秦淮区']);
+      await t.db.raw(
+        'WITH x AS (SELECT 1) INSERT INTO street_offices (name, district, created_at, updated_at) SELECT ?, ?, ?, ? FROM x',
+        ['原始写入', '鼓楼区', at, at],
+      );
+      expect(
+        await t.db('street_offices').whereIn('name', ['页面写入', '原始写入']).orderBy('name').pluck('district'),
+      ).toEqual(['鼓楼区', '秦淮区']);
       await t.db('street_offices').where({ name: '原始写入' }).del();
     });
     expect(await t.db('street_offices').where({ name: '原始写入' }).first('id')).toBeUndefined();

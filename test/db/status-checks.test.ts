@@ -25,18 +25,51 @@ describe('status checks and transitions', () => {
 
   it('moves a row from an expected state, and refuses (409, nothing written) from any other', async () => {
     const org = await f.organization({ status: 'pending' });
-    await t.db.transaction((trx) => transition(trx, { table: 'organizations', id: org.id, from: 'pending', to: 'approved', set: { status_reason: 'ok' }, errorKey: 'x.wrong' }));
-    expect(await t.db('organizations').where({ id: org.id }).first('status', 'status_reason')).toEqual({ status: 'approved', status_reason: 'ok' });
+    await t.db.transaction((trx) =>
+      transition(trx, {
+        table: 'organizations',
+        id: org.id,
+        from: 'pending',
+        to: 'approved',
+        set: { status_reason: 'ok' },
+        errorKey: 'x.wrong',
+      }),
+    );
+    expect(await t.db('organizations').where({ id: org.id }).first('status', 'status_reason')).toEqual({
+      status: 'approved',
+      status_reason: 'ok',
+    });
 
-    const second = t.db.transaction((trx) => transition(trx, { table: 'organizations', id: org.id, from: ['pending', 'rejected'], to: 'suspended', set: { status_reason: 'no' }, errorKey: 'x.wrong' }));
+    const second = t.db.transaction((trx) =>
+      transition(trx, {
+        table: 'organizations',
+        id: org.id,
+        from: ['pending', 'rejected'],
+        to: 'suspended',
+        set: { status_reason: 'no' },
+        errorKey: 'x.wrong',
+      }),
+    );
     await expect(second).rejects.toBeInstanceOf(InvalidState);
     await expect(second).rejects.toMatchObject({ status: 409, messageKey: 'x.wrong' });
-    expect(await t.db('organizations').where({ id: org.id }).first('status', 'status_reason')).toEqual({ status: 'approved', status_reason: 'ok' });
+    expect(await t.db('organizations').where({ id: org.id }).first('status', 'status_reason')).toEqual({
+      status: 'approved',
+      status_reason: 'ok',
+    });
   });
 
   it('honours extra conditions', async () => {
     const org = await f.organization({ status: 'approved' });
-    const move = t.db.transaction((trx) => transition(trx, { table: 'organizations', id: org.id, from: 'approved', to: 'suspended', where: (q) => q.whereNotNull('reviewed_at'), errorKey: 'x.notReviewed' }));
+    const move = t.db.transaction((trx) =>
+      transition(trx, {
+        table: 'organizations',
+        id: org.id,
+        from: 'approved',
+        to: 'suspended',
+        where: (q) => q.whereNotNull('reviewed_at'),
+        errorKey: 'x.notReviewed',
+      }),
+    );
     await expect(move).rejects.toMatchObject({ messageKey: 'x.notReviewed' });
   });
 });

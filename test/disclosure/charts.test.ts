@@ -32,9 +32,19 @@ it('puts long English labels above their bars, inside the chart, and keeps short
   );
   expectInside(long);
   expect(long).not.toContain('text-anchor="end"');
-  const short = barChart([{ label: '11月', valueFen: 3_600_000 }, { label: 'Month 12', valueFen: 0 }], t);
+  const short = barChart(
+    [
+      { label: '11月', valueFen: 3_600_000 },
+      { label: 'Month 12', valueFen: 0 },
+    ],
+    t,
+  );
   expectInside(short);
-  expect(texts(short).filter((x) => x.end).map((x) => x.lines[0])).toEqual(['11月', 'Month 12']);
+  expect(
+    texts(short)
+      .filter((x) => x.end)
+      .map((x) => x.lines[0]),
+  ).toEqual(['11月', 'Month 12']);
 });
 
 it('wraps a label too long for one line into two, and shortens a longer one with … and its full text as a tooltip', () => {
@@ -48,22 +58,41 @@ it('wraps a label too long for one line into two, and shortens a longer one with
   expect(svg).toContain(`<title>${label.repeat(3)}</title>`);
   expectInside(svg);
   // Chinese without spaces breaks between characters.
-  expect(wrapLabel('养老助残社会救助法律援助慈善救济社区服务养老助残社会救助法律援助', 120).every((l) => textWidth(l) <= 120)).toBe(true);
+  expect(
+    wrapLabel('养老助残社会救助法律援助慈善救济社区服务养老助残社会救助法律援助', 120).every(
+      (l) => textWidth(l) <= 120,
+    ),
+  ).toBe(true);
 });
 
 it('flows a long English legend into rows without overlap, and every figure stays inside', () => {
-  const legend = { paid: 'Paid', committed: 'Committed, unpaid', reserved: 'Reserved by calls', available: 'Available', extra: 'Welfare-lottery public-welfare fund' };
+  const legend = {
+    paid: 'Paid',
+    committed: 'Committed, unpaid',
+    reserved: 'Reserved by calls',
+    available: 'Available',
+    extra: 'Welfare-lottery public-welfare fund',
+  };
   const keys = Object.keys(legend);
   const svg = stackedBarChart(
-    [{ label: 'Welfare-lottery public-welfare fund', segments: keys.map((key, i) => ({ key, valueFen: (i + 1) * 100_000_00 })) }],
+    [
+      {
+        label: 'Welfare-lottery public-welfare fund',
+        segments: keys.map((key, i) => ({ key, valueFen: (i + 1) * 100_000_00 })),
+      },
+    ],
     keys,
     { ...t, legend },
   );
   expectInside(svg);
-  const items = [...svg.matchAll(/<rect x="([\d.]+)" y="([\d.]+)" width="12" height="12"/g)].map((m) => ({ x: Number(m[1]), y: Number(m[2]) }));
+  const items = [...svg.matchAll(/<rect x="([\d.]+)" y="([\d.]+)" width="12" height="12"/g)].map((m) => ({
+    x: Number(m[1]),
+    y: Number(m[2]),
+  }));
   expect(items).toHaveLength(keys.length);
   for (let i = 1; i < items.length; i++) {
-    if (items[i].y === items[i - 1].y) expect(items[i].x).toBeGreaterThanOrEqual(items[i - 1].x + 16 + textWidth(Object.values(legend)[i - 1]));
+    if (items[i].y === items[i - 1].y)
+      expect(items[i].x).toBeGreaterThanOrEqual(items[i - 1].x + 16 + textWidth(Object.values(legend)[i - 1]));
   }
   expect(new Set(items.map((i) => i.y)).size).toBeGreaterThan(1); // it did wrap
 });

@@ -25,13 +25,22 @@ describe('OCDS packages of a call walked through the whole chain', () => {
     expect(releasePackageErrors(pkg)).toEqual([]);
     expect(pkg.extensions).toHaveLength(2);
     const tags = pkg.releases.map((r: Json) => r.tag.join('+'));
-    expect(tags).toEqual(expect.arrayContaining(['planning+tender', 'award', 'awardUpdate', 'contract', 'implementation']));
+    expect(tags).toEqual(
+      expect.arrayContaining(['planning+tender', 'award', 'awardUpdate', 'contract', 'implementation']),
+    );
     const ids = pkg.releases.map((r: Json) => r.id);
     expect(new Set(ids).size).toBe(ids.length);
 
     const tender = pkg.releases.find((r: Json) => r.tag.includes('tender'));
-    expect(tender.planning.budget.budgetBreakdown).toEqual([expect.objectContaining({ id: 'fiscal', description: '财政资金', amount: { amount: 200000, currency: 'CNY' } })]);
-    expect(tender.tender).toMatchObject({ procurementMethod: 'open', procurementMethodDetails: expect.stringContaining('合同外包'), numberOfTenderers: 2, awardCriteria: 'ratedCriteria' });
+    expect(tender.planning.budget.budgetBreakdown).toEqual([
+      expect.objectContaining({ id: 'fiscal', description: '财政资金', amount: { amount: 200000, currency: 'CNY' } }),
+    ]);
+    expect(tender.tender).toMatchObject({
+      procurementMethod: 'open',
+      procurementMethodDetails: expect.stringContaining('合同外包'),
+      numberOfTenderers: 2,
+      awardCriteria: 'ratedCriteria',
+    });
 
     const rec = await anon.get(`/ocds/records/${ocid(c.call.callId)}.json`);
     expect(rec.status).toBe(200);
@@ -41,13 +50,27 @@ describe('OCDS packages of a call walked through the whole chain', () => {
     const supplier = compiled.parties.find((p: Json) => p.roles.includes('supplier'));
     expect(supplier.identifier.scheme).toBe('CN-USCC');
     expect(compiled.parties.find((p: Json) => p.roles.includes('buyer'))).toBeTruthy();
-    expect(compiled.awards[0]).toMatchObject({ status: 'active', value: { amount: 100000.01, currency: 'CNY' }, suppliers: [{ id: supplier.id }] });
+    expect(compiled.awards[0]).toMatchObject({
+      status: 'active',
+      value: { amount: 100000.01, currency: 'CNY' },
+      suppliers: [{ id: supplier.id }],
+    });
     const contract = compiled.contracts[0];
     expect(contract).toMatchObject({ status: 'active', awardID: compiled.awards[0].id, value: { amount: 100000.01 } });
-    expect(contract.documents.map((d: Json) => d.url)).toEqual(expect.arrayContaining([expect.stringContaining(`/public/contracts/${c.contractId}/contract.pdf`)]));
+    expect(contract.documents.map((d: Json) => d.url)).toEqual(
+      expect.arrayContaining([expect.stringContaining(`/public/contracts/${c.contractId}/contract.pdf`)]),
+    );
     const [payment, midPayment] = contract.implementation.transactions;
-    expect(payment).toMatchObject({ value: { amount: c.advanceFen / 100, currency: 'CNY' }, payer: { id: compiled.buyer.id }, payee: { id: supplier.id }, relatedImplementationMilestone: { id: `milestone-${c.contractId}-1` } });
-    expect(midPayment).toMatchObject({ value: { amount: c.midFen / 100 }, relatedImplementationMilestone: { id: `milestone-${c.contractId}-2` } });
+    expect(payment).toMatchObject({
+      value: { amount: c.advanceFen / 100, currency: 'CNY' },
+      payer: { id: compiled.buyer.id },
+      payee: { id: supplier.id },
+      relatedImplementationMilestone: { id: `milestone-${c.contractId}-1` },
+    });
+    expect(midPayment).toMatchObject({
+      value: { amount: c.midFen / 100 },
+      relatedImplementationMilestone: { id: `milestone-${c.contractId}-2` },
+    });
     const midterm = contract.implementation.milestones.find((m: Json) => m.id.endsWith('-2'));
     expect(midterm).toMatchObject({ status: 'met', description: expect.stringMatching(/评估得分 \d+\.\d{2}，/) });
     // Reviewers' comments never leave the evaluation.
@@ -79,8 +102,19 @@ describe('OCDS packages of a call walked through the whole chain', () => {
 
 describe('a call before its deadline', () => {
   it('shows no bid information: no number of tenderers, no award, no tenderer', async () => {
-    const call = await readyCall(ctx, { status: 'published', scoringClosed: false, bids: [{ priceFen: 500_000, scores: [] }] });
-    await ctx.db('calls').where({ id: call.callId }).update({ closes_at: new Date(ctx.clock.now().getTime() + 86400000).toISOString(), bids_opened_at: null, bids_opened_by: null });
+    const call = await readyCall(ctx, {
+      status: 'published',
+      scoringClosed: false,
+      bids: [{ priceFen: 500_000, scores: [] }],
+    });
+    await ctx
+      .db('calls')
+      .where({ id: call.callId })
+      .update({
+        closes_at: new Date(ctx.clock.now().getTime() + 86400000).toISOString(),
+        bids_opened_at: null,
+        bids_opened_by: null,
+      });
     const org = await ctx.db('organizations').where({ id: call.bids[0].organizationId }).first();
     const res = await request(ctx.app).get(`/ocds/releases/${ocid(call.callId)}.json`);
     expect(res.status).toBe(200);
@@ -89,7 +123,8 @@ describe('a call before its deadline', () => {
     expect(pkg.releases).toHaveLength(1);
     expect(pkg.releases[0].tender.numberOfTenderers).toBeUndefined();
     expect(pkg.releases[0].awards).toBeUndefined();
-    for (const secret of [org.name, org.credit_code, call.bids[0].bidRef, '5000.00', '5000']) expect(res.text).not.toContain(secret);
+    for (const secret of [org.name, org.credit_code, call.bids[0].bidRef, '5000.00', '5000'])
+      expect(res.text).not.toContain(secret);
     const record = await request(ctx.app).get(`/ocds/records/${ocid(call.callId)}.json`);
     expect(recordPackageErrors(JSON.parse(record.text))).toEqual([]);
     expect(record.text).not.toContain('numberOfTenderers');
@@ -105,7 +140,24 @@ describe('npm run ocds:validate', () => {
 
   it('reports an invalid package with its name and the error', () => {
     expect(releasePackageErrors({ uri: 'not a uri', releases: [] }).length).toBeGreaterThan(0);
-    expect(releasePackageErrors({ uri: 'https://x.example/p.json', publisher: { name: 'x' }, publishedDate: '2026-01-01T00:00:00Z', version: '1.1', releases: [{ ocid: 'o', id: '1', date: '2026-01-01T00:00:00Z', tag: ['tender'], initiationType: 'tender', parties: [{ id: 'a', roles: ['boss'] }] }] })).toEqual(['/releases/0/parties/0/roles: "boss" is not in partyRole']);
+    expect(
+      releasePackageErrors({
+        uri: 'https://x.example/p.json',
+        publisher: { name: 'x' },
+        publishedDate: '2026-01-01T00:00:00Z',
+        version: '1.1',
+        releases: [
+          {
+            ocid: 'o',
+            id: '1',
+            date: '2026-01-01T00:00:00Z',
+            tag: ['tender'],
+            initiationType: 'tender',
+            parties: [{ id: 'a', roles: ['boss'] }],
+          },
+        ],
+      }),
+    ).toEqual(['/releases/0/parties/0/roles: "boss" is not in partyRole']);
   });
 });
 

@@ -28,10 +28,14 @@ function fens(html: string, id: string, tag: 'rect' | 'td' | 'dd' = 'td'): numbe
   return [...part.matchAll(new RegExp(`<${tag}[^>]*data-fen="(-?\\d+)"`, 'g'))].map((m) => Number(m[1]));
 }
 /** The SVG whose title has this id prefix. */
-const svgOf = (html: string, id: string) => html.slice(html.lastIndexOf('<svg', html.indexOf(`id="${id}-title"`)), html.indexOf('</svg>', html.indexOf(`id="${id}-title"`)) + 6);
+const svgOf = (html: string, id: string) =>
+  html.slice(
+    html.lastIndexOf('<svg', html.indexOf(`id="${id}-title"`)),
+    html.indexOf('</svg>', html.indexOf(`id="${id}-title"`)) + 6,
+  );
 
 describe('the street-year page', () => {
-  it('answers without sign-in with the fund by source, the floor, growth, and charts whose numbers are the table\'s and the ledger\'s', async () => {
+  it("answers without sign-in with the fund by source, the floor, growth, and charts whose numbers are the table's and the ledger's", async () => {
     const street = chain.call.streetOfficeId;
     const res = await anon().get(`/public/streets/${street}/2026`);
     expect(res.status).toBe(200);
@@ -54,13 +58,20 @@ describe('the street-year page', () => {
     expect(categories).toEqual(fens(res.text, 'categories-table'));
     expect(categories.reduce((a, b) => a + b, 0)).toBe(paid);
     // Screen readers get the numbers from the description.
-    expect(svgOf(res.text, 'chart-months')).toMatch(/<svg[^>]*role="img"[^>]*aria-labelledby="chart-months-title chart-months-desc"/);
-    expect(svgOf(res.text, 'chart-months')).toContain(`11月 ¥${(paid / 100).toLocaleString('en-US', { minimumFractionDigits: 2 })}`);
+    expect(svgOf(res.text, 'chart-months')).toMatch(
+      /<svg[^>]*role="img"[^>]*aria-labelledby="chart-months-title chart-months-desc"/,
+    );
+    expect(svgOf(res.text, 'chart-months')).toContain(
+      `11月 ¥${(paid / 100).toLocaleString('en-US', { minimumFractionDigits: 2 })}`,
+    );
   });
 
   it('serves each chart alone as SVG with an ETag and answers 304 to a current copy', async () => {
     const url = `/public/streets/${chain.call.streetOfficeId}/2026/charts/months.svg`;
-    const res = await anon().get(url).buffer(true).parse(asText as never);
+    const res = await anon()
+      .get(url)
+      .buffer(true)
+      .parse(asText as never);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toContain('image/svg+xml');
     expect(res.body).toContain('<title id="chart-months-title">');
@@ -86,22 +97,31 @@ describe('the street-year page', () => {
 });
 
 describe('the district front page', () => {
-  it('shows this year\'s totals across the district and the street offices below the floor, with links to the open data', async () => {
+  it("shows this year's totals across the district and the street offices below the floor, with links to the open data", async () => {
     const res = await anon().get('/public');
     expect(res.status).toBe(200);
     const rows = await ctx.db('fund_accounts').where({ year: 2026 });
     const sum = (k: string) => rows.reduce((s, r) => s + Number(r[k]), 0);
     const [allocated, committed, paid, available] = fens(res.text, 'district-totals', 'dd');
-    expect({ allocated, committed, paid }).toEqual({ allocated: sum('allocated_fen'), committed: sum('committed_fen'), paid: sum('paid_fen') });
+    expect({ allocated, committed, paid }).toEqual({
+      allocated: sum('allocated_fen'),
+      committed: sum('committed_fen'),
+      paid: sum('paid_fen'),
+    });
     expect(available).toBe(sum('allocated_fen') - sum('reserved_fen') - sum('committed_fen') - sum('paid_fen'));
     const street = await ctx.db('street_offices').where({ id: chain.call.streetOfficeId }).first();
-    const below = res.text.slice(res.text.indexOf('id="below-floor"'), res.text.indexOf('</ul>', res.text.indexOf('id="below-floor"')));
+    const below = res.text.slice(
+      res.text.indexOf('id="below-floor"'),
+      res.text.indexOf('</ul>', res.text.indexOf('id="below-floor"')),
+    );
     expect(below).toContain(street.name);
     expect(res.text).toContain(`/ocds/packages/${street.id}-2026.json`);
-    expect(fens(svgOf(res.text, 'chart-streets'), 'chart-streets-title', 'rect').reduce((a, b) => a + b, 0)).toBe(sum('allocated_fen'));
+    expect(fens(svgOf(res.text, 'chart-streets'), 'chart-streets-title', 'rect').reduce((a, b) => a + b, 0)).toBe(
+      sum('allocated_fen'),
+    );
   });
 
-  it('shows the audit chain\'s head (event count and hash) and links to the public checkpoints, writing nothing', async () => {
+  it("shows the audit chain's head (event count and hash) and links to the public checkpoints, writing nothing", async () => {
     const head = await ctx.db('audit_chain_head').where({ id: 1 }).first();
     const events = Number((await ctx.db('audit_events').count({ n: '*' }).first())?.n);
     const res = await anon().get('/public');
@@ -123,13 +143,27 @@ describe('the public contract list and page', () => {
     expect(res.text).toContain(`/public/contracts/${chain.contractId}`);
     expect(res.text).not.toContain(draftRow.number);
     const street = chain.call.streetOfficeId;
-    expect((await anon().get(`/public/contracts?street=${street}&year=2026&status=active`)).text).toContain(chain.contract.number);
-    expect((await anon().get(`/public/contracts?street=${draft.call.streetOfficeId}`)).text).not.toContain(chain.contract.number);
+    expect((await anon().get(`/public/contracts?street=${street}&year=2026&status=active`)).text).toContain(
+      chain.contract.number,
+    );
+    expect((await anon().get(`/public/contracts?street=${draft.call.streetOfficeId}`)).text).not.toContain(
+      chain.contract.number,
+    );
     expect((await anon().get('/public/contracts?status=completed')).text).not.toContain(chain.contract.number);
-    expect((await anon().get(`/public/contracts?organization=${chain.contract.organization_id}`)).text).toContain(chain.contract.number);
-    const category = await ctx.db('calls as k').join('catalog_items as ci', 'ci.id', 'k.catalog_item_id').where('k.id', chain.call.callId).first('ci.category_id');
-    expect((await anon().get(`/public/contracts?category=${category.category_id}`)).text).toContain(chain.contract.number);
-    expect((await anon().get(`/public/contracts?category=${Number(category.category_id) + 1}`)).text).not.toContain(chain.contract.number);
+    expect((await anon().get(`/public/contracts?organization=${chain.contract.organization_id}`)).text).toContain(
+      chain.contract.number,
+    );
+    const category = await ctx
+      .db('calls as k')
+      .join('catalog_items as ci', 'ci.id', 'k.catalog_item_id')
+      .where('k.id', chain.call.callId)
+      .first('ci.category_id');
+    expect((await anon().get(`/public/contracts?category=${category.category_id}`)).text).toContain(
+      chain.contract.number,
+    );
+    expect((await anon().get(`/public/contracts?category=${Number(category.category_id) + 1}`)).text).not.toContain(
+      chain.contract.number,
+    );
     // A draft's page is 404 and shows nothing of it.
     const page = await anon().get(`/public/contracts/${draft.contractId}`);
     expect(page.status).toBe(404);
@@ -140,7 +174,10 @@ describe('the public contract list and page', () => {
   it('shows parties, amount, period, milestones with their evaluation, payments, the PDF, the award notice and the open data', async () => {
     const res = await anon().get(`/public/contracts/${chain.contractId}`);
     expect(res.status).toBe(200);
-    const evaluation = await ctx.db('milestone_evaluations').where({ contract_id: chain.contractId, milestone_seq: 2 }).first();
+    const evaluation = await ctx
+      .db('milestone_evaluations')
+      .where({ contract_id: chain.contractId, milestone_seq: 2 })
+      .first();
     expect(res.text).toContain((Number(evaluation.total_score) / 100).toFixed(2));
     expect(res.text).toContain('良好');
     expect(res.text).not.toContain('评审意见：台账基本齐全');
@@ -153,7 +190,14 @@ describe('the public contract list and page', () => {
   });
 
   it('downloads contracts and payments as CSV with a UTF-8 byte-order mark', async () => {
-    const contracts = await anon().get(`/public/contracts.csv?street=${chain.call.streetOfficeId}`).buffer(true).parse((r, cb) => { const chunks: Buffer[] = []; r.on('data', (c: Buffer) => chunks.push(c)); r.on('end', () => cb(null, Buffer.concat(chunks))); });
+    const contracts = await anon()
+      .get(`/public/contracts.csv?street=${chain.call.streetOfficeId}`)
+      .buffer(true)
+      .parse((r, cb) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
     expect(contracts.status).toBe(200);
     expect(contracts.headers['content-type']).toContain('text/csv');
     const text = (contracts.body as Buffer).toString('utf8');
@@ -168,14 +212,17 @@ describe('the public contract list and page', () => {
   });
 });
 
-describe('the organization\'s public registry page', () => {
+describe("the organization's public registry page", () => {
   it('shows its contracts, what it received, milestones completed on time and its mean evaluation', async () => {
     const res = await anon().get(`/registry/${chain.contract.organization_id}`);
     expect(res.status).toBe(200);
     const block = res.text.slice(res.text.indexOf('id="track-record"'));
     expect(block).toContain(`data-fen="${chain.paidFen}"`);
     expect(block).toContain('1 / 1');
-    const evaluation = await ctx.db('milestone_evaluations').where({ contract_id: chain.contractId, milestone_seq: 2 }).first();
+    const evaluation = await ctx
+      .db('milestone_evaluations')
+      .where({ contract_id: chain.contractId, milestone_seq: 2 })
+      .first();
     expect(block).toContain((Number(evaluation.total_score) / 100).toFixed(2));
     expect(res.text.slice(res.text.indexOf('id="org-contracts"'))).toContain(chain.contract.number);
   });
@@ -185,7 +232,16 @@ describe('anonymous visitors and signed-in users', () => {
   it('50 cookieless views of the public pages write no session row and set no session cookie', async () => {
     const count = async () => Number((await ctx.db('sessions').count({ n: '*' }).first())?.n ?? 0);
     const before = await count();
-    const pages = ['/public', `/public/streets/${chain.call.streetOfficeId}/2026`, '/public/contracts', `/public/contracts/${chain.contractId}`, '/public/contracts.csv', `/ocds/releases/ocds-sfdemo-call-${chain.call.callId}.json`, '/public/streets/1/1999', '/ocds/releases/x.json'];
+    const pages = [
+      '/public',
+      `/public/streets/${chain.call.streetOfficeId}/2026`,
+      '/public/contracts',
+      `/public/contracts/${chain.contractId}`,
+      '/public/contracts.csv',
+      `/ocds/releases/ocds-sfdemo-call-${chain.call.callId}.json`,
+      '/public/streets/1/1999',
+      '/ocds/releases/x.json',
+    ];
     for (let i = 0; i < 50; i++) {
       const res = await anon().get(pages[i % pages.length]);
       expect(res.status).toBeLessThan(500);
@@ -196,7 +252,12 @@ describe('anonymous visitors and signed-in users', () => {
 
   it('a signed-in reader sees the same pages, never cached', async () => {
     const { agent } = await loginAs(ctx, 'reviewer');
-    for (const url of ['/public', `/public/streets/${chain.call.streetOfficeId}/2026`, '/public/contracts', `/public/contracts/${chain.contractId}`]) {
+    for (const url of [
+      '/public',
+      `/public/streets/${chain.call.streetOfficeId}/2026`,
+      '/public/contracts',
+      `/public/contracts/${chain.contractId}`,
+    ]) {
       const res = await agent.get(url);
       expect(res.status).toBe(200);
       expect(res.headers['cache-control']).toContain('no-store');

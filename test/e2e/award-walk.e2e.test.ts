@@ -57,7 +57,9 @@ test('two bids, opening, scoring, publicity, a rejected objection, and a final a
       for (const input of await page.locator('input[id^="field-line"]').all()) await input.fill('');
       await page.locator('#field-line1Item').fill('服务人员劳务费');
       await page.locator('#field-line1Amount').fill(price);
-      await page.locator('#field-proposal').setInputFiles({ name: '项目方案书.pdf', mimeType: 'application/pdf', buffer: PDF });
+      await page
+        .locator('#field-proposal')
+        .setInputFiles({ name: '项目方案书.pdf', mimeType: 'application/pdf', buffer: PDF });
       await submit(page, /^(提交投标书|保存修改并重新提交)$/);
       expect(page.url()).toMatch(/\/bids\/[0-9a-f]{16}$/);
       expect((await page.locator('.error-summary').allTextContents()).join(' ')).toBe('');
@@ -66,12 +68,20 @@ test('two bids, opening, scoring, publicity, a rejected objection, and a final a
       await accessible(page);
     });
   }
-  const bids = await site.db('bids').where({ 'bids.call_id': call.id, 'bids.status': 'submitted' }).join('organizations as o', 'o.id', 'bids.organization_id').select('bids.id', 'bids.ref', 'o.name');
+  const bids = await site
+    .db('bids')
+    .where({ 'bids.call_id': call.id, 'bids.status': 'submitted' })
+    .join('organizations as o', 'o.id', 'bids.organization_id')
+    .select('bids.id', 'bids.ref', 'o.name');
   expect(bids).toHaveLength(2);
 
   // 2. After the deadline the manager opens the bids and puts two reviewers on the panel.
   clock.set(new Date(new Date(call.closes_at).getTime() + 60_000));
-  const reviewers = await site.db('users').whereIn('username', ['reviewer.zhang', 'reviewer.li']).orderBy('username', 'desc').select('id', 'username');
+  const reviewers = await site
+    .db('users')
+    .whereIn('username', ['reviewer.zhang', 'reviewer.li'])
+    .orderBy('username', 'desc')
+    .select('id', 'username');
   await site.as('manager.dongshan', async (page) => {
     await page.goto(`${base}/reviews/calls/${call.id}`);
     await accessible(page);
@@ -93,7 +103,8 @@ test('two bids, opening, scoring, publicity, a rejected objection, and a final a
         await submit(page, '提交申报');
         const score = bid.name.includes('安心') ? '90' : '78';
         for (const input of await page.locator('input[id^="field-score_"]').all()) await input.fill(score);
-        for (const input of await page.locator('textarea[id^="field-comment_"]').all()) await input.fill('方案具体可行。');
+        for (const input of await page.locator('textarea[id^="field-comment_"]').all())
+          await input.fill('方案具体可行。');
         await submit(page, '保存评分');
         await accessible(page);
       });
@@ -148,7 +159,9 @@ test('two bids, opening, scoring, publicity, a rejected objection, and a final a
     await page.waitForURL(/\/objections\/new$/);
     await accessible(page);
     await page.getByLabel('质疑事项和理由').fill('中标单位的护理员人数与其登记材料不符。');
-    await page.locator('#field-files').setInputFiles({ name: '证明材料.pdf', mimeType: 'application/pdf', buffer: PDF });
+    await page
+      .locator('#field-files')
+      .setInputFiles({ name: '证明材料.pdf', mimeType: 'application/pdf', buffer: PDF });
     await submit(page, '提交质疑');
     expect(page.url()).toMatch(/\/objections\/\d+$/);
     objectionUrl = page.url();
@@ -181,10 +194,20 @@ test('two bids, opening, scoring, publicity, a rejected objection, and a final a
   });
   expect((await site.db('awards').where({ id: award.id }).first()).status).toBe('final');
   expect((await site.db('calls').where({ id: call.id }).first()).status).toBe('awarded');
-  const committed = await site.db('fund_entries').where({ call_id: call.id, kind: 'commitment' }).sum({ total: 'amount_fen' }).first();
-  const winner = await site.db('award_items').where({ award_id: award.id }).join('bids', 'bids.id', 'award_items.bid_id').first('bids.price_fen', 'bids.organization_id');
+  const committed = await site
+    .db('fund_entries')
+    .where({ call_id: call.id, kind: 'commitment' })
+    .sum({ total: 'amount_fen' })
+    .first();
+  const winner = await site
+    .db('award_items')
+    .where({ award_id: award.id })
+    .join('bids', 'bids.id', 'award_items.bid_id')
+    .first('bids.price_fen', 'bids.organization_id');
   expect(Number(committed!.total)).toBe(Number(winner.price_fen));
-  expect((await site.db('organizations').where({ id: winner.organization_id }).first()).name).toBe('南京市江宁区安心养老服务中心');
+  expect((await site.db('organizations').where({ id: winner.organization_id }).first()).name).toBe(
+    '南京市江宁区安心养老服务中心',
+  );
 
   // The unsuccessful bidder learns its own score and rank.
   await site.as('org.tongxin', async (page) => {

@@ -1,7 +1,14 @@
 import { execSync } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page, type Response } from 'playwright-core';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  type Page,
+  type Response,
+} from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import { createApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
@@ -48,7 +55,14 @@ export async function startSite(clock: Clock = systemClock): Promise<Site> {
   });
   const browser = await chromium.launch({
     executablePath: chromiumPath(),
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   async function newContext(options: BrowserContextOptions = {}) {
@@ -61,7 +75,11 @@ export async function startSite(clock: Clock = systemClock): Promise<Site> {
     browser,
     db: testDb.db,
     newContext,
-    async as<T>(user: SignInUser | null, step: (page: Page) => Promise<T>, options?: BrowserContextOptions): Promise<T> {
+    async as<T>(
+      user: SignInUser | null,
+      step: (page: Page) => Promise<T>,
+      options?: BrowserContextOptions,
+    ): Promise<T> {
       const context = await newContext(options);
       try {
         const page = await context.newPage();
@@ -112,14 +130,19 @@ function watchText(context: BrowserContext): void {
   const state = { pending: [] as Promise<void>[], problems: [] as string[], read: 0 };
   textChecks.set(context, state);
   context.on('response', (response: Response) => {
-    if (response.request().resourceType() !== 'document' || !/text\/html/.test(response.headers()['content-type'] ?? '')) return;
+    if (
+      response.request().resourceType() !== 'document' ||
+      !/text\/html/.test(response.headers()['content-type'] ?? '')
+    )
+      return;
     if (response.status() >= 300 && response.status() < 400) return;
     state.pending.push(
       response
         .text()
         .then((html) => {
           state.read += 1;
-          for (const code of rawCodes(htmlText(html))) state.problems.push(`raw code or key "${code}" on ${new URL(response.url()).pathname}`);
+          for (const code of rawCodes(htmlText(html)))
+            state.problems.push(`raw code or key "${code}" on ${new URL(response.url()).pathname}`);
         })
         // A page left before its body arrived cannot be read; the next one is.
         .catch(() => undefined),

@@ -34,7 +34,12 @@ async function submit(page: Page, name: string | RegExp) {
 
 test('final award -> contract drafted, returned, accepted, signed, PDF downloaded with the recorded hash', async () => {
   const base = site.baseUrl;
-  const award = await site.db('awards as a').join('calls as k', 'k.id', 'a.call_id').join('street_offices as s', 's.id', 'k.street_office_id').where('s.name', '月河街道').first('a.id', 'a.publicity_ends_at');
+  const award = await site
+    .db('awards as a')
+    .join('calls as k', 'k.id', 'a.call_id')
+    .join('street_offices as s', 's.id', 'k.street_office_id')
+    .where('s.name', '月河街道')
+    .first('a.id', 'a.publicity_ends_at');
   clock.set(new Date(new Date(award.publicity_ends_at).getTime() + 60_000));
 
   // The demo's contracts: the signed one with its hash, the one waiting for 同心社工.
@@ -59,7 +64,8 @@ test('final award -> contract drafted, returned, accepted, signed, PDF downloade
     await page.locator('#field-m4_due').fill(await page.locator('#field-periodEnd').inputValue());
     await page.locator('#field-m4_pass').fill('80');
     await page.getByLabel('按比例（%）').check();
-    for (const [i, share] of ['30', '30', '20', '20'].entries()) await page.locator(`#field-m${i + 1}_share`).fill(share);
+    for (const [i, share] of ['30', '30', '20', '20'].entries())
+      await page.locator(`#field-m${i + 1}_share`).fill(share);
     await submit(page, '保存草稿');
     expect(page.url()).toMatch(/\/contracts\/\d+$/);
     await accessible(page);
@@ -95,7 +101,10 @@ test('final award -> contract drafted, returned, accepted, signed, PDF downloade
     expect(await page.getByText('履行中').count()).toBeGreaterThan(0);
     const hash = (await page.locator('code.hash').first().textContent())!.trim();
     expect(hash).toMatch(/^[0-9a-f]{64}$/);
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: '下载正式合同（PDF）' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: '下载正式合同（PDF）' }).click(),
+    ]);
     const bytes = fs.readFileSync((await download.path())!);
     expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
     expect(crypto.createHash('sha256').update(bytes).digest('hex')).toBe(hash);

@@ -20,7 +20,10 @@ afterAll(async () => {
   await site?.close();
 });
 
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+  'base64',
+);
 
 /** Clicks a submit button and expects the next page to be a 200 without an error summary. */
 async function submit(page: Page, button: ReturnType<Page['locator']>) {
@@ -80,7 +83,10 @@ test('report with a photo -> citizen rates by the QR link on a phone -> peer and
   expect(await citizen.getByText('感谢您的评价').count()).toBe(1);
   await citizen.goto(link);
   await citizen.getByLabel(/一般/).check();
-  const [again] = await Promise.all([citizen.waitForNavigation(), citizen.getByRole('button', { name: '提交评价' }).click()]);
+  const [again] = await Promise.all([
+    citizen.waitForNavigation(),
+    citizen.getByRole('button', { name: '提交评价' }).click(),
+  ]);
   expect(again?.status()).toBe(409);
   expect(await citizen.getByText('本浏览器已对本项服务评价过').count()).toBe(1);
   expect(await visibleTextProblems(phone)).toEqual([]);
@@ -115,11 +121,15 @@ test('report with a photo -> citizen rates by the QR link on a phone -> peer and
     expect(await page.getByText('活动很丰富').count()).toBe(1); // the citizen's comment, for staff
     await submit(page, page.getByRole('button', { name: '结束评估并固定结果' }));
     const shown = (await page.locator('code.hash').allTextContents()).map((s) => s.trim());
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /下载/ }).first().click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: /下载/ }).first().click(),
+    ]);
     const file = await download.path();
     const bytes = fs.readFileSync(file!);
     expect(shown).toContain(crypto.createHash('sha256').update(bytes).digest('hex'));
     const text = (await pdfPages(bytes)).join('\n').replace(/\s+/g, '');
-    for (const expected of ['评估报告', '群众评价', '评价指标分项得分', '结项活动照片.png', '第三方评估']) expect(text).toContain(expected);
+    for (const expected of ['评估报告', '群众评价', '评价指标分项得分', '结项活动照片.png', '第三方评估'])
+      expect(text).toContain(expected);
   });
 });

@@ -53,7 +53,11 @@ async function accessible(p: Page = page) {
 
 /** Clicks a submit button and waits for the page the server answers with (after any redirect). */
 async function submitAndWait(button: Locator, urlPart: string | RegExp) {
-  const responded = page.waitForResponse((r) => r.request().method() === 'POST' && (typeof urlPart === 'string' ? r.url().includes(urlPart) : urlPart.test(r.url())));
+  const responded = page.waitForResponse(
+    (r) =>
+      r.request().method() === 'POST' &&
+      (typeof urlPart === 'string' ? r.url().includes(urlPart) : urlPart.test(r.url())),
+  );
   await button.click();
   const response = await responded;
   await page.waitForLoadState('load');
@@ -69,9 +73,17 @@ function fenOf(text: string | null): number {
 
 /** The balance row of one fund source (or 合计) on a street-year page: allocated, reserved, available. */
 async function balanceRow(label: string) {
-  const row = page.getByRole('table').first().getByRole('row').filter({ has: page.getByRole('rowheader', { name: label, exact: true }) });
+  const row = page
+    .getByRole('table')
+    .first()
+    .getByRole('row')
+    .filter({ has: page.getByRole('rowheader', { name: label, exact: true }) });
   const cells = row.getByRole('cell');
-  return { allocated: fenOf(await cells.nth(0).textContent()), reserved: fenOf(await cells.nth(1).textContent()), available: fenOf(await cells.nth(4).textContent()) };
+  return {
+    allocated: fenOf(await cells.nth(0).textContent()),
+    reserved: fenOf(await cells.nth(1).textContent()),
+    available: fenOf(await cells.nth(4).textContent()),
+  };
 }
 
 async function h1() {
@@ -103,7 +115,9 @@ test('1. the manager records an allocation for the street-year and sees the bala
   expect(await h1()).toBe('登记资金拨付');
   await accessible();
   // Street and year come from the street-year page; the manager sees only their own street.
-  expect(await page.getByLabel('街道', { exact: true }).locator('option').allTextContents()).toEqual([`${STREET}（南京市江宁区）`]);
+  expect(await page.getByLabel('街道', { exact: true }).locator('option').allTextContents()).toEqual([
+    `${STREET}（南京市江宁区）`,
+  ]);
   expect(await page.getByLabel('年度', { exact: true }).inputValue()).toBe(String(walk.year));
   await page.getByLabel('资金来源', { exact: true }).selectOption({ label: '福彩公益金' });
   await page.getByLabel('金额（元）', { exact: true }).fill('500000');
@@ -111,7 +125,9 @@ test('1. the manager records an allocation for the street-year and sees the bala
   const response = await submitAndWait(page.getByRole('button', { name: '登记拨付' }), '/funds/allocations');
   expect(response.status()).toBe(303);
   await page.waitForURL(new RegExp(`/funds/streets/${walk.streetId}/years/${walk.year}$`));
-  expect(await page.getByRole('status').first().textContent()).toContain(`已登记 ${STREET} ${walk.year} 年福彩公益金 ${formatMoney(ALLOCATION_FEN)}`);
+  expect(await page.getByRole('status').first().textContent()).toContain(
+    `已登记 ${STREET} ${walk.year} 年福彩公益金 ${formatMoney(ALLOCATION_FEN)}`,
+  );
   await accessible();
 
   const lotteryAfter = await balanceRow('福彩公益金');
@@ -123,14 +139,20 @@ test('1. the manager records an allocation for the street-year and sees the bala
   // The ledger shows the new entry with its note.
   expect(await page.getByRole('cell', { name: '宁江民福〔2026〕追加 E2E 号' }).count()).toBe(1);
 
-  const account = await site.db('fund_accounts').where({ street_office_id: walk.streetId, year: walk.year, source: 'lottery' }).first();
+  const account = await site
+    .db('fund_accounts')
+    .where({ street_office_id: walk.streetId, year: walk.year, source: 'lottery' })
+    .first();
   expect(Number(account.allocated_fen)).toBe(lotteryAfter.allocated);
   await signOut(page);
 });
 
 test('2–3. the manager drafts a call (refused once for weights summing to 90), publishes it and sees the funds reserved', async () => {
   expect(walk.year).toBeDefined();
-  const item = await site.db('catalog_items').where({ code: 'YL-2026-03', status: 'active', street_office_id: walk.streetId }).first('id', 'code', 'name', 'year');
+  const item = await site
+    .db('catalog_items')
+    .where({ code: 'YL-2026-03', status: 'active', street_office_id: walk.streetId })
+    .first('id', 'code', 'name', 'year');
   expect(item).toBeDefined();
   const now = Date.now();
   const opensAt = toShanghaiInput(new Date(now + DAY));
@@ -146,8 +168,15 @@ test('2–3. the manager drafts a call (refused once for weights summing to 90),
   await accessible();
 
   // The form shows what each source still has for the year, including the new allocation.
-  const lotteryAccount = await site.db('fund_accounts').where({ street_office_id: walk.streetId, year: walk.year, source: 'lottery' }).first();
-  const lotteryAvailable = Number(lotteryAccount.allocated_fen) - Number(lotteryAccount.reserved_fen) - Number(lotteryAccount.committed_fen) - Number(lotteryAccount.paid_fen);
+  const lotteryAccount = await site
+    .db('fund_accounts')
+    .where({ street_office_id: walk.streetId, year: walk.year, source: 'lottery' })
+    .first();
+  const lotteryAvailable =
+    Number(lotteryAccount.allocated_fen) -
+    Number(lotteryAccount.reserved_fen) -
+    Number(lotteryAccount.committed_fen) -
+    Number(lotteryAccount.paid_fen);
   expect(await page.locator('#hint-amount_lottery').textContent()).toContain(`可用：${formatMoney(lotteryAvailable)}`);
   expect(lotteryAvailable).toBeGreaterThanOrEqual(CALL_LOTTERY_FEN);
 
@@ -155,7 +184,9 @@ test('2–3. the manager drafts a call (refused once for weights summing to 90),
   expect(item.code).toContain(String(item.year));
   await page.getByLabel('服务目录项', { exact: true }).selectOption({ label: `${item.code} ${item.name}（合同外包）` });
   await page.getByLabel('公告标题', { exact: true }).fill(CALL_TITLE);
-  await page.getByLabel('项目内容与要求', { exact: true }).fill('在东山街道两个社区运营长者食堂，为60周岁以上老人提供午餐堂食和送餐上门，每日供餐不少于80份，服务期一年。');
+  await page
+    .getByLabel('项目内容与要求', { exact: true })
+    .fill('在东山街道两个社区运营长者食堂，为60周岁以上老人提供午餐堂食和送餐上门，每日供餐不少于80份，服务期一年。');
   await page.getByLabel('资助方式', { exact: true }).selectOption({ label: '项目购买' });
   await page.getByLabel('购买方式', { exact: true }).selectOption({ label: '合同外包' });
   await page.getByLabel('预算年度', { exact: true }).fill(String(walk.year));
@@ -241,7 +272,10 @@ test('2–3. the manager drafts a call (refused once for weights summing to 90),
 
 test('4a. a new organization registers publicly and is told what comes next', async () => {
   await page.goto(site.baseUrl);
-  await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '社会组织注册', exact: true }).click();
+  await page
+    .getByRole('navigation', { name: '主导航' })
+    .getByRole('link', { name: '社会组织注册', exact: true })
+    .click();
   await page.waitForURL(/\/organizations\/new$/);
   expect(await h1()).toBe('社会组织注册');
   await accessible();
@@ -302,7 +336,10 @@ test('4b. the district administrator approves the organization from the review q
   await accessible();
 
   await page.getByLabel('通过说明', { exact: true }).fill('登记信息与证书一致。');
-  const response = await submitAndWait(page.getByRole('button', { name: '审核通过', exact: true }), `/organizations/${walk.orgId}/approval`);
+  const response = await submitAndWait(
+    page.getByRole('button', { name: '审核通过', exact: true }),
+    `/organizations/${walk.orgId}/approval`,
+  );
   expect(response.status()).toBe(303);
   await page.waitForURL(/\/admin\/organizations\?status=pending$/);
   expect(await page.getByRole('status').first().textContent()).toContain(`已通过“${ORG_NAME}”的审核`);

@@ -48,17 +48,84 @@ async function evaluatedWithInvoice(db: Knex, contractId: number, seq: number) {
   const manager = await db('users').where({ username: 'manager.dongshan' }).first();
   const m = await db('contract_milestones').where({ contract_id: contractId, seq }).first();
   const at = new Date().toISOString();
-  const result = { status: 'closed', manager_score: 9000, manager_comment: '好', manager_scored_by: manager.id, manager_scored_at: at, self_score: 9000, total_score: 9000, grade: 'excellent', stars: 5, pass_score: m.pass_score, passed: true, weights_json: JSON.stringify({ used: [], missing: [] }), closed_by: manager.id, closed_at: at };
+  const result = {
+    status: 'closed',
+    manager_score: 9000,
+    manager_comment: '好',
+    manager_scored_by: manager.id,
+    manager_scored_at: at,
+    self_score: 9000,
+    total_score: 9000,
+    grade: 'excellent',
+    stars: 5,
+    pass_score: m.pass_score,
+    passed: true,
+    weights_json: JSON.stringify({ used: [], missing: [] }),
+    closed_by: manager.id,
+    closed_at: at,
+  };
   // The demo's next milestone already has a submitted report with its evaluation open: close that one.
   const open = await db('milestone_evaluations').where({ contract_id: contractId, milestone_seq: seq }).first('id');
   if (open) await db('milestone_evaluations').where({ id: open.id }).update(result);
   else {
-    const [report] = await db('milestone_reports').insert({ contract_id: contractId, milestone_seq: seq, organization_id: c.organization_id, street_office_id: c.street_office_id, version: 1, status: 'submitted', delivered_json: '[]', people_served: 100, sessions_held: 10, self_score: 9000, self_comment: '完成', created_by: staff.id, created_at: at, updated_at: at, submitted_by: staff.id, submitted_at: at }).returning('id');
-    await db('milestone_evaluations').insert({ contract_id: contractId, milestone_seq: seq, street_office_id: c.street_office_id, organization_id: c.organization_id, report_id: Number(typeof report === 'object' ? report.id : report), opened_at: at, ...result });
+    const [report] = await db('milestone_reports')
+      .insert({
+        contract_id: contractId,
+        milestone_seq: seq,
+        organization_id: c.organization_id,
+        street_office_id: c.street_office_id,
+        version: 1,
+        status: 'submitted',
+        delivered_json: '[]',
+        people_served: 100,
+        sessions_held: 10,
+        self_score: 9000,
+        self_comment: '完成',
+        created_by: staff.id,
+        created_at: at,
+        updated_at: at,
+        submitted_by: staff.id,
+        submitted_at: at,
+      })
+      .returning('id');
+    await db('milestone_evaluations').insert({
+      contract_id: contractId,
+      milestone_seq: seq,
+      street_office_id: c.street_office_id,
+      organization_id: c.organization_id,
+      report_id: Number(typeof report === 'object' ? report.id : report),
+      opened_at: at,
+      ...result,
+    });
   }
-  const user = { id: Number(staff.id), username: staff.username, displayName: '', role: 'org_staff' as const, streetOfficeId: null, streetOfficeName: null, organizationId: Number(staff.organization_id), organizationName: null, streetOfficeIds: [] };
+  const user = {
+    id: Number(staff.id),
+    username: staff.username,
+    displayName: '',
+    role: 'org_staff' as const,
+    streetOfficeId: null,
+    streetOfficeName: null,
+    organizationId: Number(staff.organization_id),
+    organizationName: null,
+    streetOfficeIds: [],
+  };
   const config = { ...loadConfig({ NODE_ENV: 'test' }), uploadDir: (await import('node:os')).tmpdir() };
-  await uploadInvoice({ db, clock: systemClock, config }, systemActor, user, contractId, seq, { fieldname: 'file', originalname: 'fapiao.pdf', mimetype: 'application/pdf', size: pdf.length, buffer: pdf } as Express.Multer.File, 'invoice', Number(m.amount_fen));
+  await uploadInvoice(
+    { db, clock: systemClock, config },
+    systemActor,
+    user,
+    contractId,
+    seq,
+    {
+      fieldname: 'file',
+      originalname: 'fapiao.pdf',
+      mimetype: 'application/pdf',
+      size: pdf.length,
+      buffer: pdf,
+    } as Express.Multer.File,
+    'invoice',
+    Number(m.amount_fen),
+  );
 }
 
 async function proposeAndApprove(contractId: number, seq: number) {
@@ -107,12 +174,17 @@ test('evaluation → proposal → approval (second factor) → the organization 
   await site.as('org.anxin', async (page) => {
     await page.goto(`${base}/contracts/${id}/milestones/2/payment`);
     await page.getByLabel('金额（元）').fill((Number(milestones[1].amount_fen) / 100).toFixed(2));
-    await page.locator('input[type=file][name=file]').setInputFiles({ name: '发票.pdf', mimeType: 'application/pdf', buffer: pdf });
+    await page
+      .locator('input[type=file][name=file]')
+      .setInputFiles({ name: '发票.pdf', mimeType: 'application/pdf', buffer: pdf });
     await submit(page, '上传');
     expect(await page.locator('body').textContent()).toContain('发票.pdf');
   });
 
-  const closed = await site.db('milestone_evaluations').where({ contract_id: id, milestone_seq: 2 }).first('total_score');
+  const closed = await site
+    .db('milestone_evaluations')
+    .where({ contract_id: id, milestone_seq: 2 })
+    .first('total_score');
   const score = (Number(closed.total_score) / 100).toFixed(2);
   let proposal = '';
   await site.as('manager.dongshan', async (page) => {
@@ -129,20 +201,20 @@ test('evaluation → proposal → approval (second factor) → the organization 
   await signInAs(approverPage, 'approver.dongshan');
   await secondFactor(approverPage);
   await (async (page: Page) => {
-      await page.goto(`${base}/payments/queue`);
-      expect(await accessibilityProblems(page)).toEqual([]);
-      await page.locator(`a[href="${proposal}"]`).click();
-      expect(await accessibilityProblems(page)).toEqual([]);
-      await submit(page, '批准并拨付');
-      expect(page.url()).toMatch(/\/payments\/\d+$/);
-      const text = (await page.locator('main').textContent()) ?? '';
-      expect(text).toContain('资金台账');
-      expect(text).toContain(score);
-      expect(await accessibilityProblems(page)).toEqual([]);
-      await page.getByLabel('支付凭证号 / 银行转账流水号').fill('JN-ZF-2026-0401');
-      await page.getByLabel('支付日期').fill(new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10));
-      await submit(page, '录入');
-      expect(await page.locator('main').textContent()).toContain('JN-ZF-2026-0401');
+    await page.goto(`${base}/payments/queue`);
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await page.locator(`a[href="${proposal}"]`).click();
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await submit(page, '批准并拨付');
+    expect(page.url()).toMatch(/\/payments\/\d+$/);
+    const text = (await page.locator('main').textContent()) ?? '';
+    expect(text).toContain('资金台账');
+    expect(text).toContain(score);
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await page.getByLabel('支付凭证号 / 银行转账流水号').fill('JN-ZF-2026-0401');
+    await page.getByLabel('支付日期').fill(new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10));
+    await submit(page, '录入');
+    expect(await page.locator('main').textContent()).toContain('JN-ZF-2026-0401');
   })(approverPage);
 
   await site.as('org.anxin', async (page) => {

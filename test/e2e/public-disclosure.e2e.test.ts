@@ -48,7 +48,9 @@ describe.each(VIEWPORTS)('on a $name', ({ viewport, isMobile }) => {
       await page.waitForURL(new RegExp(`/public/streets/\\d+/${year}$`));
       expect(await accessibilityProblems(page)).toEqual([]);
       const charts = await chartTexts(page);
-      expect(charts.map((c) => c.name)).toEqual(expect.arrayContaining([expect.stringContaining('按来源'), expect.stringContaining('每月支付')]));
+      expect(charts.map((c) => c.name)).toEqual(
+        expect.arrayContaining([expect.stringContaining('按来源'), expect.stringContaining('每月支付')]),
+      );
       // The numbers the description reads out are the table's.
       const fiscalRow = (await page.locator('#sources-table tr[data-source="fiscal"] td').allTextContents()).slice(1);
       for (const cell of fiscalRow) expect(charts[0].description).toContain(cell.trim());
@@ -66,7 +68,10 @@ describe.each(VIEWPORTS)('on a $name', ({ viewport, isMobile }) => {
       await page.waitForURL(/\/public\/contracts\/\d+$/);
       expect(await accessibilityProblems(page)).toEqual([]);
       await expect(page.getByRole('link', { name: /合同公开版/ }).count()).resolves.toBe(1);
-      await page.getByRole('link', { name: /安心|同心|绿荫/ }).first().click();
+      await page
+        .getByRole('link', { name: /安心|同心|绿荫/ })
+        .first()
+        .click();
       await page.waitForURL(/\/registry\/\d+$/);
       expect(await accessibilityProblems(page)).toEqual([]);
       await expect(page.locator('#track-record').textContent()).resolves.toContain('¥');

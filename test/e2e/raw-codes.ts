@@ -5,8 +5,13 @@ import path from 'node:path';
 // name, `dashboard.queue.title`) or an audit action code (`call.publish`, `auth.sign_in`).
 const localeDir = path.join(__dirname, '../../locales/zh-CN');
 const CODE_PREFIXES = new Set([
-  ...fs.readdirSync(localeDir).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, '')),
-  ...Object.keys(JSON.parse(fs.readFileSync(path.join(localeDir, 'auditTrail.json'), 'utf8')).actions).map((a) => a.split('.')[0]),
+  ...fs
+    .readdirSync(localeDir)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => f.replace(/\.json$/, '')),
+  ...Object.keys(JSON.parse(fs.readFileSync(path.join(localeDir, 'auditTrail.json'), 'utf8')).actions).map(
+    (a) => a.split('.')[0],
+  ),
 ]);
 const FILE_NAME = /\.(pdf|xlsx|csv|json|png|jpe?g|txt|zip|docx?)$/i;
 

@@ -32,7 +32,11 @@ test('the auditor downloads every report in every format and the dossier; a find
       await page.getByRole('button', { name: '查看' }).click();
       expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(title);
       expect(await accessibilityProblems(page)).toEqual([]);
-      for (const [label, ext, magic] of [['Excel（.xlsx）', 'xlsx', 'PK'], ['CSV', 'csv', '\ufeff'], ['PDF', 'pdf', '%PDF']] as const) {
+      for (const [label, ext, magic] of [
+        ['Excel（.xlsx）', 'xlsx', 'PK'],
+        ['CSV', 'csv', '\ufeff'],
+        ['PDF', 'pdf', '%PDF'],
+      ] as const) {
         const d = await download(page, page.getByRole('link', { name: label, exact: true }));
         expect(d.name).toBe(`${title}-全部街道-2026.${ext}`);
         expect(d.bytes.subarray(0, magic === '\ufeff' ? 3 : magic.length).toString('utf8')).toBe(magic);

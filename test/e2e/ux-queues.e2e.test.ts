@@ -28,7 +28,13 @@ async function shots(page: Page, name: string) {
 }
 
 async function dongshanCallUnderReview(): Promise<number> {
-  const call = await site.db('calls as k').join('street_offices as s', 's.id', 'k.street_office_id').where('s.name', 'like', '东山%').where('k.status', 'under_review').whereNull('k.scoring_closed_at').first('k.id');
+  const call = await site
+    .db('calls as k')
+    .join('street_offices as s', 's.id', 'k.street_office_id')
+    .where('s.name', 'like', '东山%')
+    .where('k.status', 'under_review')
+    .whereNull('k.scoring_closed_at')
+    .first('k.id');
   return Number(call.id);
 }
 
@@ -42,10 +48,16 @@ test('the reviewer follows the queue, declares no conflict, reads the whole bid 
     expect(await item.textContent()).toMatch(/申报利益冲突|填写评分表/);
     await item.click();
     await page.waitForURL(new RegExp(`/reviews/calls/${callId}$`));
-    const undeclared = await site.db('bids as b')
+    const undeclared = await site
+      .db('bids as b')
       .where('b.call_id', callId)
       .where('b.status', 'submitted')
-      .whereNotExists(site.db('conflict_declarations as d').whereRaw('d.bid_id = b.id').where('d.reviewer_id', site.db('users').where('username', 'reviewer.zhang').select('id')))
+      .whereNotExists(
+        site
+          .db('conflict_declarations as d')
+          .whereRaw('d.bid_id = b.id')
+          .where('d.reviewer_id', site.db('users').where('username', 'reviewer.zhang').select('id')),
+      )
       .first('b.ref');
     await page.goto(`${site.baseUrl}/reviews/calls/${callId}/bids/${undeclared.ref}`);
     expect(await page.getByRole('heading', { name: '预算明细' }).count()).toBe(0);
@@ -55,7 +67,13 @@ test('the reviewer follows the queue, declares no conflict, reads the whole bid 
     await page.waitForURL(new RegExp(`/reviews/calls/${callId}/bids/${undeclared.ref}$`));
     await page.getByRole('heading', { name: /预算/ }).first().waitFor();
     await shots(page, 'reviewer-bid-after');
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /\.pdf$/ }).first().click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page
+        .getByRole('link', { name: /\.pdf$/ })
+        .first()
+        .click(),
+    ]);
     const file = await download.path();
     expect(fs.readFileSync(file!).subarray(0, 5).toString('latin1')).toBe('%PDF-');
     expect(await accessibilityProblems(page)).toEqual([]);
@@ -120,7 +138,9 @@ test('each dashboard shows its queue or says there is nothing to do', async () =
     await shots(page, 'dashboard-auditor-wang');
     const first = section.locator('li a').first();
     const href = (await first.getAttribute('href')) ?? '';
-    expect(href).toMatch(/^\/(calls|contracts|awards|bids|payments|organizations|findings|audit|catalog|funds|reviews)\b/);
+    expect(href).toMatch(
+      /^\/(calls|contracts|awards|bids|payments|organizations|findings|audit|catalog|funds|reviews)\b/,
+    );
     const [response] = await Promise.all([page.waitForNavigation(), first.click()]);
     expect(response?.status()).toBe(200);
   });

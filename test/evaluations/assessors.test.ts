@@ -8,18 +8,51 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-const post = async (agent: Agent, path: string, fields: Record<string, string> = {}) => agent.post(path).type('form').send({ _csrf: await csrfFrom(agent, '/dashboard'), ...fields });
+const post = async (agent: Agent, path: string, fields: Record<string, string> = {}) =>
+  agent
+    .post(path)
+    .type('form')
+    .send({ _csrf: await csrfFrom(agent, '/dashboard'), ...fields });
 const assessors = (contractId: number) =>
-  ctx.db('evaluation_assessors as a').join('milestone_evaluations as e', 'e.id', 'a.evaluation_id').where('e.contract_id', contractId).orderBy('a.source').select('a.*');
+  ctx
+    .db('evaluation_assessors as a')
+    .join('milestone_evaluations as e', 'e.id', 'a.evaluation_id')
+    .where('e.contract_id', contractId)
+    .orderBy('a.source')
+    .select('a.*');
 
 async function submitted() {
   const c = await activeContract(ctx);
-  await ctx.db('contract_milestones').where({ contract_id: c.contractId, seq: 2 }).update({ weight_self: 10, weight_manager: 30, weight_peer: 20, weight_citizen: 20, weight_third_party: 20, pass_score: 60, partial_rule: 'none', floor_score: null });
-  expect((await postReport(c.staff, c.reportPath(), { intent: 'submit', ...completeReport({ selfScore: '88.5' }) }, [{ name: 'a.png', content: PNG }])).status).toBe(303);
+  await ctx.db('contract_milestones').where({ contract_id: c.contractId, seq: 2 }).update({
+    weight_self: 10,
+    weight_manager: 30,
+    weight_peer: 20,
+    weight_citizen: 20,
+    weight_third_party: 20,
+    pass_score: 60,
+    partial_rule: 'none',
+    floor_score: null,
+  });
+  expect(
+    (
+      await postReport(c.staff, c.reportPath(), { intent: 'submit', ...completeReport({ selfScore: '88.5' }) }, [
+        { name: 'a.png', content: PNG },
+      ])
+    ).status,
+  ).toBe(303);
   const ev = `/contracts/${c.contractId}/milestones/2/evaluation`;
   const peerOrg = c.call.bids[1].organizationId;
   const peer = await signIn(ctx, c.call.bids[1].staff.username);
-  return { ...c, peerOrg, peer, assign: `${ev}/assessors`, declare: `${ev}/declaration`, score: `${ev}/assessor-score`, scoreManager: `${ev}/manager-score`, close: `${ev}/closing` };
+  return {
+    ...c,
+    peerOrg,
+    peer,
+    assign: `${ev}/assessors`,
+    declare: `${ev}/declaration`,
+    score: `${ev}/assessor-score`,
+    scoreManager: `${ev}/manager-score`,
+    close: `${ev}/closing`,
+  };
 }
 
 it('peer and third party: assigned by the manager, declare, then score; the closing weighs four sources', async () => {
@@ -33,7 +66,9 @@ it('peer and third party: assigned by the manager, declare, then score; the clos
   // Before assignment the other organization sees nothing.
   expect((await c.peer.get(c.reportPath())).status).toBe(404);
   expect((await post(c.manager, c.assign, { source: 'peer', target: String(c.peerOrg) })).status).toBe(303);
-  expect((await post(c.manager, c.assign, { source: 'peer', target: String((await ctx.make.organization()).id) })).status).toBe(409);
+  expect(
+    (await post(c.manager, c.assign, { source: 'peer', target: String((await ctx.make.organization()).id) })).status,
+  ).toBe(409);
   expect((await c.peer.get(c.reportPath())).status).toBe(200);
   expect((await c.peer.get('/dashboard')).text).toContain(`/contracts/${c.contractId}/milestones/2/report`);
   expect((await post(c.peer, c.score, { ...scores('80'), comment: '不错' })).status).toBe(409); // declare first

@@ -25,7 +25,12 @@ it('the review period (default 5 days) and the minimum citizen ratings (default 
     expect(bad.text).toContain(`value="${Object.values(fields)[0]}"`);
   }
   expect(await ctx.db('calls')).toHaveLength(0);
-  const ok = await postForm(agent, '/calls', callForm(item.id, { reviewDays: '7', citizenMinRatings: '12' }), '/calls/new');
+  const ok = await postForm(
+    agent,
+    '/calls',
+    callForm(item.id, { reviewDays: '7', citizenMinRatings: '12' }),
+    '/calls/new',
+  );
   expect(ok.status).toBe(303);
   const id = Number(/\/calls\/(\d+)$/.exec(ok.headers.location)![1]);
   expect(await ctx.db('calls').where({ id }).first()).toMatchObject({ review_days: 7, citizen_min_ratings: 12 });
@@ -33,9 +38,17 @@ it('the review period (default 5 days) and the minimum citizen ratings (default 
   expect(page).toContain('复核申请期限（天）');
   expect(page).toContain('群众评价最少人数');
   // Blank keeps the defaults; the database has the last word.
-  const blank = await postForm(agent, '/calls', callForm(item.id, { reviewDays: '', citizenMinRatings: '' }), '/calls/new');
+  const blank = await postForm(
+    agent,
+    '/calls',
+    callForm(item.id, { reviewDays: '', citizenMinRatings: '' }),
+    '/calls/new',
+  );
   const blankId = Number(/\/calls\/(\d+)$/.exec(blank.headers.location)![1]);
-  expect(await ctx.db('calls').where({ id: blankId }).first()).toMatchObject({ review_days: 5, citizen_min_ratings: 10 });
+  expect(await ctx.db('calls').where({ id: blankId }).first()).toMatchObject({
+    review_days: 5,
+    citizen_min_ratings: 10,
+  });
   await expect(ctx.db('calls').where({ id }).update({ review_days: 0 })).rejects.toThrow();
   await expect(ctx.db('calls').where({ id }).update({ citizen_min_ratings: 0 })).rejects.toThrow();
 });

@@ -14,7 +14,10 @@ afterAll(() => testDb.destroy());
 
 it('seeds DS-2026-0001: the mid-term closed from every source with its PDF, the second mid-term waiting with an open rating round, the final not yet due', async () => {
   const now = new Date('2026-11-25T02:00:00.000Z');
-  const config = { ...loadConfig({ NODE_ENV: 'test' }), uploadDir: fs.mkdtempSync(path.join(os.tmpdir(), 'streetfund-seed-')) };
+  const config = {
+    ...loadConfig({ NODE_ENV: 'test' }),
+    uploadDir: fs.mkdtempSync(path.join(os.tmpdir(), 'streetfund-seed-')),
+  };
   expect(await seedIfEmpty({ db: testDb.db, config, clock: { now: () => now } })).toBe(true);
   const db = testDb.db;
   const contract = await db('contracts').where({ number: 'DS-2026-0001' }).first('id');
@@ -23,7 +26,10 @@ it('seeds DS-2026-0001: the mid-term closed from every source with its PDF, the 
     { milestone_seq: 2, version: 1, status: 'submitted', self_score: 8800, people_served: 318 },
     { milestone_seq: 3, version: 1, status: 'submitted', self_score: 8600 },
   ]);
-  const files = await db('milestone_report_files as rf').join('stored_files as f', 'f.id', 'rf.file_id').where({ 'rf.report_id': reports[0].id }).pluck('f.original_name');
+  const files = await db('milestone_report_files as rf')
+    .join('stored_files as f', 'f.id', 'rf.file_id')
+    .where({ 'rf.report_id': reports[0].id })
+    .pluck('f.original_name');
   expect(files.sort()).toEqual(['活动签到记录.pdf', '读书会现场照片.png']);
   expect(await db('milestone_evaluations').where({ contract_id: contract.id }).orderBy('milestone_seq')).toMatchObject([
     { milestone_seq: 2, status: 'closed' },
@@ -38,7 +44,9 @@ it('seeds DS-2026-0001: the mid-term closed from every source with its PDF, the 
   expect(closed.weights.used.find((u) => u.source === 'citizen')!.score).toBe(8333);
   expect(closed).toMatchObject({ reviewOpen: false, reportSha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
   expect((await publicEvaluationResults(db, contract.id))[0]).toMatchObject({ milestoneSeq: 2, citizenRatings: 12 });
-  const stored = await db('evaluation_reports as r').join('stored_files as f', 'f.id', 'r.file_id').first('f.storage_key', 'r.sha256');
+  const stored = await db('evaluation_reports as r')
+    .join('stored_files as f', 'f.id', 'r.file_id')
+    .first('f.storage_key', 'r.sha256');
   expect(fs.existsSync(path.join(config.uploadDir, stored.storage_key))).toBe(true);
   expect(await db('evaluation_indicator_scores')).not.toHaveLength(0);
 

@@ -23,7 +23,10 @@ async function citizen(): Promise<Agent> {
 }
 async function rateAs(agent: Agent, token: string, fields: Record<string, string>) {
   const csrf = await csrfFrom(agent, `/r/${token}`);
-  return agent.post(`/r/${token}`).type('form').send({ _csrf: csrf, ...fields });
+  return agent
+    .post(`/r/${token}`)
+    .type('form')
+    .send({ _csrf: csrf, ...fields });
 }
 
 async function withRound() {
@@ -53,7 +56,9 @@ it('the manager opens a round and prints its page with a QR code of a short ungu
   expect(printed.text).toContain(`/r/${round.token}`);
   expect(printed.text).toContain('评价时间');
   expect((await c.staff.get(`${c.ev}/rating-round`)).status).toBe(403);
-  expect(await ctx.db('audit_events').where({ action: 'evaluation.rating_round_open', subject_id: String(round.id) })).toHaveLength(1);
+  expect(
+    await ctx.db('audit_events').where({ action: 'evaluation.rating_round_open', subject_id: String(round.id) }),
+  ).toHaveLength(1);
 });
 
 it('a citizen rates without signing in, once per browser; no session row is written; comments reach staff only', async () => {
@@ -84,7 +89,11 @@ it('a citizen rates without signing in, once per browser; no session row is writ
   // A forged cookie is not a browser id; a forged or guessed link is a clear 404.
   const forger = await citizen();
   await forger.get(`/r/${c.round.token}`);
-  const forged = await forger.post(`/r/${c.round.token}`).set('Cookie', `sf.rater=${'a'.repeat(32)}.${'b'.repeat(64)}`).type('form').send({ stars: '5' });
+  const forged = await forger
+    .post(`/r/${c.round.token}`)
+    .set('Cookie', `sf.rater=${'a'.repeat(32)}.${'b'.repeat(64)}`)
+    .type('form')
+    .send({ stars: '5' });
   expect([400, 403]).toContain(forged.status);
   const guessed = await phone.get('/r/AAAAAAAAAAAAAAAAAAAAAA');
   expect(guessed.status).toBe(404);
@@ -113,14 +122,17 @@ it('a closed round takes no rating: closed by the manager, or past its time', as
 
   const d = await withRound();
   const round = d.round;
-  expect(await rate(ctx, { ...round, closes_at: ctx.clock.now().toISOString() }, 'f'.repeat(32), '10.0.0.9', 5, null)).toBe('closed');
+  expect(
+    await rate(ctx, { ...round, closes_at: ctx.clock.now().toISOString() }, 'f'.repeat(32), '10.0.0.9', 5, null),
+  ).toBe('closed');
   expect(await ratingsOf(round.id)).toHaveLength(0);
 });
 
 it('per address at most 60 ratings an hour (a community centre on one network rates; a flood waits)', async () => {
   const c = await withRound();
   const ip = '203.0.113.7';
-  for (let i = 0; i < RATINGS_PER_ADDRESS.max; i += 1) expect(await rate(ctx, c.round, i.toString(16).padStart(32, '0'), ip, 5, null)).toBe('rated');
+  for (let i = 0; i < RATINGS_PER_ADDRESS.max; i += 1)
+    expect(await rate(ctx, c.round, i.toString(16).padStart(32, '0'), ip, 5, null)).toBe('rated');
   expect(await rate(ctx, c.round, 'e'.repeat(32), ip, 5, null)).toBe('limited');
   expect(await rate(ctx, c.round, 'e'.repeat(32), '203.0.113.8', 5, null)).toBe('rated');
   expect(await ratingsOf(c.round.id)).toHaveLength(61);
@@ -131,7 +143,10 @@ it('per address at most 60 ratings an hour (a community centre on one network ra
   const d = await withRound();
   expect((await rateAs(await citizen(), d.round.token, { stars: '4' })).status).toBe(200);
   const key = (await ctx.db('attempt_limits').where('key', 'like', 'rating:%127.0.0.1').first()).key;
-  await ctx.db('attempt_limits').where({ key }).update({ attempts: 60, next_allowed_at: new Date(ctx.clock.now().getTime() + 3600_000).toISOString() });
+  await ctx
+    .db('attempt_limits')
+    .where({ key })
+    .update({ attempts: 60, next_allowed_at: new Date(ctx.clock.now().getTime() + 3600_000).toISOString() });
   const res = await rateAs(await citizen(), d.round.token, { stars: '3' });
   expect(res.status).toBe(429);
   expect(res.text).toContain('过去一小时内来自同一网络的评价过多');
@@ -151,7 +166,8 @@ it('on closing, a round with at least the minimum counts; below it the citizen s
   // 12 ratings: 5×6, 4×4, 3×2 = 30+16+6 = 52; (52 − 12) × 2500 / 12 = 8333.33 -> 8333.
   const c = await withRound();
   const stars = [5, 5, 5, 5, 5, 5, 4, 4, 4, 4, 3, 3];
-  for (const [i, s] of stars.entries()) expect(await rate(ctx, c.round, `a${i}`.padStart(32, '0'), `198.51.100.${i}`, s, null)).toBe('rated');
+  for (const [i, s] of stars.entries())
+    expect(await rate(ctx, c.round, `a${i}`.padStart(32, '0'), `198.51.100.${i}`, s, null)).toBe('rated');
   expect((await post(c.manager, c.scorePath, { ...scores('73.33'), comment: '台账基本齐全' })).status).toBe(303);
   expect((await post(c.manager, c.closePath)).status).toBe(303);
   // (8850·10 + 7333·30 + 8333·20) / 60 = (88500 + 219990 + 166660) / 60 = 7919.17 -> 7919

@@ -13,8 +13,13 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-const reports = (contractId: number) => ctx.db('milestone_reports').where({ contract_id: contractId }).orderBy('version');
-const post = async (agent: Agent, path: string, fields: Record<string, string> = {}) => agent.post(path).type('form').send({ _csrf: await csrfFrom(agent, '/dashboard'), ...fields });
+const reports = (contractId: number) =>
+  ctx.db('milestone_reports').where({ contract_id: contractId }).orderBy('version');
+const post = async (agent: Agent, path: string, fields: Record<string, string> = {}) =>
+  agent
+    .post(path)
+    .type('form')
+    .send({ _csrf: await csrfFrom(agent, '/dashboard'), ...fields });
 const uploads = () => fs.readdirSync(ctx.config.uploadDir).length;
 
 describe('writing and submitting a report', () => {
@@ -44,18 +49,27 @@ describe('writing and submitting a report', () => {
     expect((await reports(c.contractId))[0]).toMatchObject({ status: 'draft', people_served: 10 });
 
     const before = await notified(ctx, 'milestone.report_submitted');
-    const ok = await postReport(c.staff, c.reportPath(), { intent: 'submit', ...completeReport() }, [{ name: '活动照片.png', content: PNG }]);
+    const ok = await postReport(c.staff, c.reportPath(), { intent: 'submit', ...completeReport() }, [
+      { name: '活动照片.png', content: PNG },
+    ]);
     expect(ok.status).toBe(303);
     rows = await reports(c.contractId);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ status: 'submitted', self_score: 8850, people_served: 86, sessions_held: 24 });
     expect(JSON.parse(rows[0].delivered_json)[0].delivered).toBe('已完成入户探访 120 次');
     expect((await notified(ctx, 'milestone.report_submitted')).length).toBe(before.length + 1);
-    const events = await ctx.db('audit_events').where({ subject_type: 'milestone_report', subject_id: String(rows[0].id) }).orderBy('id').pluck('action');
+    const events = await ctx
+      .db('audit_events')
+      .where({ subject_type: 'milestone_report', subject_id: String(rows[0].id) })
+      .orderBy('id')
+      .pluck('action');
     expect(events).toEqual(['milestone_report.save', 'milestone_report.save', 'milestone_report.submit']);
 
     // After submission nothing changes: 409, the form is gone, the row as it was.
-    const again = await postReport(c.staff, c.reportPath(), { intent: 'draft', ...completeReport({ selfScore: '100' }) });
+    const again = await postReport(c.staff, c.reportPath(), {
+      intent: 'draft',
+      ...completeReport({ selfScore: '100' }),
+    });
     expect(again.status).toBe(409);
     expect((await reports(c.contractId))[0].self_score).toBe(8850);
     const shown = await c.staff.get(c.reportPath());
@@ -71,7 +85,12 @@ describe('writing and submitting a report', () => {
   ])('refuses the self score %s with 422 and writes nothing', async (score, field) => {
     const c = await activeContract(ctx);
     const files = uploads();
-    const res = await postReport(c.staff, c.reportPath(), { intent: 'submit', ...completeReport({ selfScore: score }) }, [{ name: 'a.png', content: PNG }]);
+    const res = await postReport(
+      c.staff,
+      c.reportPath(),
+      { intent: 'submit', ...completeReport({ selfScore: score }) },
+      [{ name: 'a.png', content: PNG }],
+    );
     expect(res.status).toBe(422);
     expect(res.text).toContain(`error-${field}`);
     expect(res.text).toContain('请填写 0 到 100 之间的分数，最多两位小数');
@@ -87,10 +106,14 @@ describe('writing and submitting a report', () => {
     const count = await postReport(c.staff, c.reportPath(), { intent: 'draft', peopleServed: '1.5' });
     expect(count.status).toBe(422);
     expect(count.text).toContain('error-peopleServed');
-    const fake = await postReport(c.staff, c.reportPath(), { intent: 'submit', ...completeReport() }, [{ name: 'photo.png', content: Buffer.from('<html>not a picture</html>') }]);
+    const fake = await postReport(c.staff, c.reportPath(), { intent: 'submit', ...completeReport() }, [
+      { name: 'photo.png', content: Buffer.from('<html>not a picture</html>') },
+    ]);
     expect(fake.status).toBe(422);
     expect(fake.text).toContain('error-files');
-    const docx = await postReport(c.staff, c.reportPath(), { intent: 'draft' }, [{ name: 'notes.docx', content: Buffer.from('PK\x03\x04') }]);
+    const docx = await postReport(c.staff, c.reportPath(), { intent: 'draft' }, [
+      { name: 'notes.docx', content: Buffer.from('PK\x03\x04') },
+    ]);
     expect(docx.status).toBe(422);
     expect(docx.text).toContain('jpg, jpeg, png, pdf, xlsx');
     expect(await reports(c.contractId)).toHaveLength(0);
@@ -101,7 +124,10 @@ describe('writing and submitting a report', () => {
   it('in English, the messages are in English', async () => {
     const c = await activeContract(ctx);
     await c.staff.get('/language?lang=en&returnTo=/dashboard');
-    const res = await postReport(c.staff, c.reportPath(), { intent: 'submit', ...completeReport({ selfScore: '101' }) });
+    const res = await postReport(c.staff, c.reportPath(), {
+      intent: 'submit',
+      ...completeReport({ selfScore: '101' }),
+    });
     expect(res.status).toBe(422);
     expect(res.text).toContain('Enter a score from 0 to 100 with at most two decimals.');
   });
@@ -110,7 +136,9 @@ describe('writing and submitting a report', () => {
 describe('who reaches a report', () => {
   it('the contract parties, the street auditors and the administrator read; anyone else is told nothing exists', async () => {
     const c = await activeContract(ctx);
-    await postReport(c.staff, c.reportPath(), { intent: 'submit', ...completeReport() }, [{ name: 'a.png', content: PNG }]);
+    await postReport(c.staff, c.reportPath(), { intent: 'submit', ...completeReport() }, [
+      { name: 'a.png', content: PNG },
+    ]);
     const fileId = Number((await ctx.db('milestone_report_files').orderBy('id', 'desc').first()).file_id);
     const filePath = `${c.reportPath()}/files/${fileId}`;
 
@@ -130,7 +158,8 @@ describe('who reaches a report', () => {
     expect((await other.get(filePath)).status).toBe(404);
     expect((await postReport(other, c.reportPath(), { intent: 'draft', ...completeReport() })).status).toBe(404);
     // Another street's manager: 404 reading, 404 returning; nothing changed.
-    const otherManager = (await loginAs(ctx, 'manager', { street_office_id: (await ctx.make.streetOffice()).id })).agent;
+    const otherManager = (await loginAs(ctx, 'manager', { street_office_id: (await ctx.make.streetOffice()).id }))
+      .agent;
     expect((await otherManager.get(c.reportPath())).status).toBe(404);
     expect((await post(otherManager, `${c.reportPath()}/return`, { reason: '不合格' })).status).toBe(404);
     expect((await reports(c.contractId))[0].status).toBe('submitted');
@@ -150,7 +179,9 @@ describe('returning for correction', () => {
   it('the manager returns with a reason; the organization is notified and submits a second version; both are kept', async () => {
     const c = await activeContract(ctx);
     expect((await post(c.manager, `${c.reportPath()}/return`, { reason: '无' })).status).toBe(409); // nothing submitted yet
-    await postReport(c.staff, c.reportPath(), { intent: 'submit', ...completeReport() }, [{ name: 'a.png', content: PNG }]);
+    await postReport(c.staff, c.reportPath(), { intent: 'submit', ...completeReport() }, [
+      { name: 'a.png', content: PNG },
+    ]);
 
     const empty = await post(c.manager, `${c.reportPath()}/return`, { reason: '  ' });
     expect(empty.status).toBe(422);
@@ -160,43 +191,83 @@ describe('returning for correction', () => {
     const before = await notified(ctx, 'milestone.report_returned');
     expect((await post(c.manager, `${c.reportPath()}/return`, { reason: '服务人数与签到表不符' })).status).toBe(303);
     expect((await notified(ctx, 'milestone.report_returned')).length).toBe(before.length + 1);
-    expect(await reports(c.contractId)).toMatchObject([{ version: 1, status: 'returned', return_reason: '服务人数与签到表不符' }]);
+    expect(await reports(c.contractId)).toMatchObject([
+      { version: 1, status: 'returned', return_reason: '服务人数与签到表不符' },
+    ]);
 
     const page = await c.staff.get(c.reportPath());
     expect(page.text).toContain('服务人数与签到表不符');
     expect(page.text).toContain('value="86"'); // the new version starts from the returned one
-    const v2 = await postReport(c.staff, c.reportPath(), { intent: 'submit', ...completeReport({ peopleServed: '80' }) });
+    const v2 = await postReport(c.staff, c.reportPath(), {
+      intent: 'submit',
+      ...completeReport({ peopleServed: '80' }),
+    });
     expect(v2.status).toBe(303); // the returned version's evidence carried over
     const rows = await reports(c.contractId);
     expect(rows).toMatchObject([
       { version: 1, status: 'returned', people_served: 86 },
       { version: 2, status: 'submitted', people_served: 80 },
     ]);
-    const linked = await ctx.db('milestone_report_files').whereIn('report_id', rows.map((r) => r.id)).orderBy('report_id');
+    const linked = await ctx
+      .db('milestone_report_files')
+      .whereIn(
+        'report_id',
+        rows.map((r) => r.id),
+      )
+      .orderBy('report_id');
     expect(linked.map((l) => Number(l.file_id))).toEqual([Number(linked[0].file_id), Number(linked[0].file_id)]);
-    expect(await ctx.db('audit_events').where({ action: 'milestone_report.return', subject_id: String(rows[0].id) })).toHaveLength(1);
+    expect(
+      await ctx.db('audit_events').where({ action: 'milestone_report.return', subject_id: String(rows[0].id) }),
+    ).toHaveLength(1);
   });
 });
 
 describe(`racing (${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'SQLite'})`, () => {
   const actor = { userId: null, label: 'race', role: 'org_staff', ip: null, requestId: null };
-  const input = { delivered: [{ deliverable: 'x', delivered: 'done' }], peopleServed: 1, sessionsHeld: 1, problems: null, selfScore: 9000, selfComment: 'ok', removeFileIds: [] };
-  const file = (): Express.Multer.File => ({ originalname: 'a.png', buffer: PNG, size: PNG.length, fieldname: 'files', mimetype: 'image/png' }) as Express.Multer.File;
+  const input = {
+    delivered: [{ deliverable: 'x', delivered: 'done' }],
+    peopleServed: 1,
+    sessionsHeld: 1,
+    problems: null,
+    selfScore: 9000,
+    selfComment: 'ok',
+    removeFileIds: [],
+  };
+  const file = (): Express.Multer.File =>
+    ({
+      originalname: 'a.png',
+      buffer: PNG,
+      size: PNG.length,
+      fieldname: 'files',
+      mimetype: 'image/png',
+    }) as Express.Multer.File;
 
   it('two first submissions at once make one report; the other is told', async () => {
     const c = await activeContract(ctx);
-    const results = await Promise.allSettled([0, 1].map(() => saveReport(ctx, actor, c.staffUser, c.contractId, 2, input, [file()], true)));
+    const results = await Promise.allSettled(
+      [0, 1].map(() => saveReport(ctx, actor, c.staffUser, c.contractId, 2, input, [file()], true)),
+    );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
     expect(refused.reason).toBeInstanceOf(InvalidState);
     expect(await reports(c.contractId)).toHaveLength(1);
-    expect(await ctx.db('audit_events').where({ action: 'milestone_report.submit' }).whereIn('subject_id', (await reports(c.contractId)).map((r) => String(r.id)))).toHaveLength(1);
+    expect(
+      await ctx
+        .db('audit_events')
+        .where({ action: 'milestone_report.submit' })
+        .whereIn(
+          'subject_id',
+          (await reports(c.contractId)).map((r) => String(r.id)),
+        ),
+    ).toHaveLength(1);
   });
 
   it('two submissions of one draft at once submit it once', async () => {
     const c = await activeContract(ctx);
     await saveReport(ctx, actor, c.staffUser, c.contractId, 2, input, [file()], false);
-    const results = await Promise.allSettled([0, 1].map(() => saveReport(ctx, actor, c.staffUser, c.contractId, 2, input, [], true)));
+    const results = await Promise.allSettled(
+      [0, 1].map(() => saveReport(ctx, actor, c.staffUser, c.contractId, 2, input, [], true)),
+    );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     expect((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason).toBeInstanceOf(InvalidState);
     const rows = await reports(c.contractId);

@@ -9,7 +9,9 @@ it.each([
   [' 60 ', 6000],
 ])('parses %s as %i hundredths', (text, value) => expect(parseScore(text)).toBe(value));
 
-it.each(['100.01', '101', '-1', '87.555', '1e2', '', '.5', '8 7', '０'])('refuses %p', (text) => expect(parseScore(text)).toBeUndefined());
+it.each(['100.01', '101', '-1', '87.555', '1e2', '', '.5', '8 7', '０'])('refuses %p', (text) =>
+  expect(parseScore(text)).toBeUndefined(),
+);
 
 it('formats hundredths back', () => {
   expect(formatScore(8705)).toBe('87.05');

@@ -1,4 +1,10 @@
-import { gradeOf, paymentConsequence, starsOf, weightedScore, type Source } from '../../src/modules/evaluations/weighting';
+import {
+  gradeOf,
+  paymentConsequence,
+  starsOf,
+  weightedScore,
+  type Source,
+} from '../../src/modules/evaluations/weighting';
 
 const W = { self: 10, manager: 30, peer: 20, citizen: 20, third_party: 20 } as Record<Source, number>;
 

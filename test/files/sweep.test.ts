@@ -24,12 +24,15 @@ describe('sweeping orphan upload files', () => {
   it('removes only old files that no record refers to; safe to run twice at once', async () => {
     const user = await ctx.make.user('org_staff');
     // A committed file: its row exists.
-    const kept = await ctx.db.transaction((trx) => storeFile(trx, ctx.config.uploadDir, upload('kept.pdf'), 'file', user.id, new Date()));
+    const kept = await ctx.db.transaction((trx) =>
+      storeFile(trx, ctx.config.uploadDir, upload('kept.pdf'), 'file', user.id, new Date()),
+    );
     // A "crash" after the bytes were written and before the commit: the row is gone, the file stays.
     let orphan = '';
     await ctx.db
       .transaction(async (trx) => {
-        orphan = (await storeFile(trx, ctx.config.uploadDir, upload('lost.pdf'), 'file', user.id, new Date())).storage_key;
+        orphan = (await storeFile(trx, ctx.config.uploadDir, upload('lost.pdf'), 'file', user.id, new Date()))
+          .storage_key;
         throw new Error('process died here');
       })
       .catch(() => undefined);
@@ -56,6 +59,8 @@ describe('sweeping orphan upload files', () => {
   });
 
   it('does nothing when the folder does not exist yet', async () => {
-    expect(await sweepOrphanUploads(ctx.db, path.join(ctx.config.uploadDir, 'missing'), { olderThanMinutes: 60 })).toEqual({ examined: 0, removed: [] });
+    expect(
+      await sweepOrphanUploads(ctx.db, path.join(ctx.config.uploadDir, 'missing'), { olderThanMinutes: 60 }),
+    ).toEqual({ examined: 0, removed: [] });
   });
 });

@@ -28,10 +28,25 @@ afterAll(() => ctx.close());
 const NEW = '/funds/allocations/new';
 const page = (street: number, year: number) => `/funds/streets/${street}/years/${year}`;
 const allocate = (agent: Agent, fields: Record<string, string | string[]>) =>
-  postForm(agent, '/funds/allocations', { street_office_id: String(streetA), year: '2026', source: 'fiscal', amount: '1000.00', note: '测试文号', _once: crypto.randomUUID(), ...fields }, NEW);
+  postForm(
+    agent,
+    '/funds/allocations',
+    {
+      street_office_id: String(streetA),
+      year: '2026',
+      source: 'fiscal',
+      amount: '1000.00',
+      note: '测试文号',
+      _once: crypto.randomUUID(),
+      ...fields,
+    },
+    NEW,
+  );
 const entryCount = async () => Number((await ctx.db('fund_entries').count({ n: '*' }).first())?.n);
-const account = (street: number, year: number, source: string) => ctx.db('fund_accounts').where({ street_office_id: street, year, source }).first();
-const lastEntry = (street: number) => ctx.db('fund_entries').where({ street_office_id: street }).orderBy('id', 'desc').first();
+const account = (street: number, year: number, source: string) =>
+  ctx.db('fund_accounts').where({ street_office_id: street, year, source }).first();
+const lastEntry = (street: number) =>
+  ctx.db('fund_entries').where({ street_office_id: street }).orderBy('id', 'desc').first();
 
 describe('recording allocations (303)', () => {
   it('a manager records an allocation for their own street office, and it is audited', async () => {
@@ -40,10 +55,23 @@ describe('recording allocations (303)', () => {
     expect(res.headers.location).toBe(page(streetA, 2026));
     expect(await account(streetA, 2026, 'lottery')).toMatchObject({ allocated_fen: 123456, reserved_fen: 0 });
     const entry = await lastEntry(streetA);
-    expect(entry).toMatchObject({ kind: 'allocation', source: 'lottery', amount_fen: 123456, note: '宁江民福〔2026〕5号' });
-    const event = await ctx.db('audit_events').where({ action: 'funds.allocate', subject_id: String(entry.id) }).first();
+    expect(entry).toMatchObject({
+      kind: 'allocation',
+      source: 'lottery',
+      amount_fen: 123456,
+      note: '宁江民福〔2026〕5号',
+    });
+    const event = await ctx
+      .db('audit_events')
+      .where({ action: 'funds.allocate', subject_id: String(entry.id) })
+      .first();
     expect(event.street_office_id).toBe(streetA);
-    expect(JSON.parse(event.after_json)).toEqual({ year: 2026, source: 'lottery', amount_fen: 123456, note: '宁江民福〔2026〕5号' });
+    expect(JSON.parse(event.after_json)).toEqual({
+      year: 2026,
+      source: 'lottery',
+      amount_fen: 123456,
+      note: '宁江民福〔2026〕5号',
+    });
     expect((await managerA.get(page(streetA, 2026))).text).toContain('已登记');
   });
 
@@ -60,7 +88,13 @@ describe('recording allocations (303)', () => {
   it('a second allocation of the same source adds to the balance as a new ledger entry', async () => {
     await allocate(managerA, { source: 'lottery', amount: '0.44' });
     expect((await account(streetA, 2026, 'lottery')).allocated_fen).toBe(123500);
-    expect(await ctx.db('fund_entries').where({ street_office_id: streetA, source: 'lottery', kind: 'allocation' }).count({ n: '*' }).first()).toEqual({ n: 2 });
+    expect(
+      await ctx
+        .db('fund_entries')
+        .where({ street_office_id: streetA, source: 'lottery', kind: 'allocation' })
+        .count({ n: '*' })
+        .first(),
+    ).toEqual({ n: 2 });
   });
 
   it('the administrator records an allocation for any street office', async () => {
@@ -130,7 +164,8 @@ describe('the street-year page (200)', () => {
   it('paginates the ledger', async () => {
     const s = (await ctx.make.streetOffice()).id;
     const m = (await loginAs(ctx, 'manager', { street_office_id: s })).agent;
-    for (let i = 1; i <= 21; i++) await allocate(m, { street_office_id: String(s), amount: String(i), note: `第${i}笔` });
+    for (let i = 1; i <= 21; i++)
+      await allocate(m, { street_office_id: String(s), amount: String(i), note: `第${i}笔` });
     const first = await m.get(page(s, 2026));
     expect(first.text).toContain('第21笔');
     expect(first.text).not.toContain('第1笔<');
@@ -209,14 +244,31 @@ describe('reversals', () => {
     const form = await managerA.get(`/funds/entries/${entry.id}/reversal`);
     expect(form.status).toBe(200);
     expect(form.text).toContain('¥300,000.00');
-    const res = await postForm(managerA, `/funds/entries/${entry.id}/reversal`, { reason: '金额录入错误' }, `/funds/entries/${entry.id}/reversal`);
+    const res = await postForm(
+      managerA,
+      `/funds/entries/${entry.id}/reversal`,
+      { reason: '金额录入错误' },
+      `/funds/entries/${entry.id}/reversal`,
+    );
     expect(res.status).toBe(303);
     expect((await account(streetA, 2026, 'development_fund')).allocated_fen).toBe(0);
     const reversal = await lastEntry(streetA);
-    expect(reversal).toMatchObject({ kind: 'reversal', amount_fen: 30000000, reverses_entry_id: entry.id, note: '金额录入错误' });
-    const event = await ctx.db('audit_events').where({ action: 'funds.reverse', subject_id: String(reversal.id) }).first();
+    expect(reversal).toMatchObject({
+      kind: 'reversal',
+      amount_fen: 30000000,
+      reverses_entry_id: entry.id,
+      note: '金额录入错误',
+    });
+    const event = await ctx
+      .db('audit_events')
+      .where({ action: 'funds.reverse', subject_id: String(reversal.id) })
+      .first();
     expect(JSON.parse(event.before_json)).toMatchObject({ entry_id: entry.id, amount_fen: 30000000 });
-    expect(JSON.parse(event.after_json)).toEqual({ reverses_entry_id: entry.id, amount_fen: 30000000, reason: '金额录入错误' });
+    expect(JSON.parse(event.after_json)).toEqual({
+      reverses_entry_id: entry.id,
+      amount_fen: 30000000,
+      reason: '金额录入错误',
+    });
     expect((await managerA.get(page(streetA, 2026))).text).toContain(`已被 #${reversal.id} 冲销`);
 
     // Once only; and a reversal itself cannot be reversed (409, nothing written).
@@ -288,7 +340,16 @@ describe('refused (403 / 401 / 404)', () => {
     expect(res.status).toBe(303);
     expect(res.headers.location).toMatch(/^\/login/);
     expect((await anon.get(page(streetA, 2026))).status).toBe(303);
-    expect((await postForm(anon, '/funds/allocations', { street_office_id: String(streetA), year: '2026', source: 'fiscal', amount: '1', note: 'x' }, '/login')).status).toBe(401);
+    expect(
+      (
+        await postForm(
+          anon,
+          '/funds/allocations',
+          { street_office_id: String(streetA), year: '2026', source: 'fiscal', amount: '1', note: 'x' },
+          '/login',
+        )
+      ).status,
+    ).toBe(401);
   });
 
   it('an unknown street office, year or entry is not found', async () => {
@@ -316,18 +377,23 @@ describe('bad input (422, form re-shown, nothing written)', () => {
     ['a street office that does not exist', { street_office_id: '999999' }, 'street_office_id', '请从列表中选择'],
     ['a street office id that is not a number', { street_office_id: 'x' }, 'street_office_id', '请从列表中选择'],
     ['an empty note', { note: '   ' }, 'note', '此项为必填项'],
-  ] as [string, Record<string, string | string[]>, string, string][])('refuses %s', async (_name, fields, fieldName, message) => {
-    const before = await entryCount();
-    const events = await ctx.db('audit_events').where({ action: 'funds.allocate' }).count({ n: '*' }).first();
-    const res = await allocate(managerA, { note: '保留的说明', ...fields });
-    expect(res.status).toBe(422);
-    expect(res.text).toContain(message);
-    expect(res.text).toContain(`href="#field-${fieldName}"`);
-    expect(res.text).toContain('登记资金拨付');
-    if (fieldName !== 'note') expect(res.text).toContain('value="保留的说明"');
-    expect(await entryCount()).toBe(before);
-    expect(await ctx.db('audit_events').where({ action: 'funds.allocate' }).count({ n: '*' }).first()).toEqual(events);
-  });
+  ] as [string, Record<string, string | string[]>, string, string][])(
+    'refuses %s',
+    async (_name, fields, fieldName, message) => {
+      const before = await entryCount();
+      const events = await ctx.db('audit_events').where({ action: 'funds.allocate' }).count({ n: '*' }).first();
+      const res = await allocate(managerA, { note: '保留的说明', ...fields });
+      expect(res.status).toBe(422);
+      expect(res.text).toContain(message);
+      expect(res.text).toContain(`href="#field-${fieldName}"`);
+      expect(res.text).toContain('登记资金拨付');
+      if (fieldName !== 'note') expect(res.text).toContain('value="保留的说明"');
+      expect(await entryCount()).toBe(before);
+      expect(await ctx.db('audit_events').where({ action: 'funds.allocate' }).count({ n: '*' }).first()).toEqual(
+        events,
+      );
+    },
+  );
 
   it('keeps the typed values on the re-shown form', async () => {
     const res = await allocate(managerA, { amount: '12.345', year: '2025', source: 'donation' });
@@ -343,16 +409,27 @@ describe('bad input (422, form re-shown, nothing written)', () => {
     const entry = await lastEntry(s);
     await allocate(m, { street_office_id: String(s), source: 'lottery', amount: '500' });
     await ctx.db.transaction((trx) =>
-      reserveForCall(trx, { streetOfficeId: s, year: 2026, callId: 4242, amounts: [{ source: 'lottery', amountFen: 60000 }], userId: null, now: ctx.clock.now() }),
+      reserveForCall(trx, {
+        streetOfficeId: s,
+        year: 2026,
+        callId: 4242,
+        amounts: [{ source: 'lottery', amountFen: 60000 }],
+        userId: null,
+        now: ctx.clock.now(),
+      }),
     );
     const before = await entryCount();
     const res = await postForm(m, `/funds/entries/${entry.id}/reversal`, { reason: '想冲销' });
     expect(res.status).toBe(422);
-    expect(res.text).toContain('不能冲销：福彩公益金已预留、承诺和支付的金额共 ¥600.00，冲销 ¥1,000.00 后拨付额只剩 ¥500.00');
+    expect(res.text).toContain(
+      '不能冲销：福彩公益金已预留、承诺和支付的金额共 ¥600.00，冲销 ¥1,000.00 后拨付额只剩 ¥500.00',
+    );
     expect(res.text).toContain('想冲销');
     expect(await entryCount()).toBe(before);
     expect((await account(s, 2026, 'lottery')).allocated_fen).toBe(150000);
-    expect(await ctx.db('audit_events').where({ action: 'funds.reverse', street_office_id: s }).first()).toBeUndefined();
+    expect(
+      await ctx.db('audit_events').where({ action: 'funds.reverse', street_office_id: s }).first(),
+    ).toBeUndefined();
   });
 
   it('refuses a reversal without a reason', async () => {

@@ -31,13 +31,27 @@ export class Factories {
     const n = next();
     // A unique short code of letters (contract numbers are <code>-<year>-<seq>): 1 -> TB, 27 -> TBB.
     const code = `T${[...(n + 26).toString(26)].map((d) => String.fromCharCode(65 + parseInt(d, 26))).join('')}`;
-    return this.insert('street_offices', { name: `测试街道${n}`, district: '测试区', short_code: code, legal_representative: `主任${n}`, address: `测试区测试路${n}号`, ...this.stamps(), ...overrides });
+    return this.insert('street_offices', {
+      name: `测试街道${n}`,
+      district: '测试区',
+      short_code: code,
+      legal_representative: `主任${n}`,
+      address: `测试区测试路${n}号`,
+      ...this.stamps(),
+      ...overrides,
+    });
   }
 
   async organization(overrides: Record<string, unknown> = {}) {
     const n = next();
     const body = `52320115MJ${String(n).padStart(7, '0')}`;
-    return this.insert('organizations', { name: `测试社会组织${n}`, credit_code: withCheckChar(body), status: 'approved', ...this.stamps(), ...overrides });
+    return this.insert('organizations', {
+      name: `测试社会组织${n}`,
+      credit_code: withCheckChar(body),
+      status: 'approved',
+      ...this.stamps(),
+      ...overrides,
+    });
   }
 
   /** A user of the role, with the scope that role needs (a new street office or organization unless given). */
@@ -64,7 +78,9 @@ export class Factories {
       ...columns,
     });
     if (role === 'auditor' && Array.isArray(auditStreets)) {
-      await this.db('user_street_offices').insert((auditStreets as number[]).map((id) => ({ user_id: user.id, street_office_id: id })));
+      await this.db('user_street_offices').insert(
+        (auditStreets as number[]).map((id) => ({ user_id: user.id, street_office_id: id })),
+      );
     }
     return user as typeof user & { username: string; street_office_id: number | null; organization_id: number | null };
   }

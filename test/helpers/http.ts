@@ -31,7 +31,15 @@ export async function loginAs(ctx: TestContext, role: Role, overrides: Record<st
 }
 
 /** POSTs a form with the agent's CSRF token (taken from `page`, a page of the app with a form). */
-export async function postForm(agent: Agent, path: string, fields: Record<string, string | string[]>, page = '/dashboard') {
+export async function postForm(
+  agent: Agent,
+  path: string,
+  fields: Record<string, string | string[]>,
+  page = '/dashboard',
+) {
   const token = await csrfFrom(agent, page);
-  return agent.post(path).type('form').send({ _csrf: token, ...fields });
+  return agent
+    .post(path)
+    .type('form')
+    .send({ _csrf: token, ...fields });
 }

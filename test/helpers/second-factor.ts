@@ -26,7 +26,12 @@ export async function enrol(ctx: TestContext, agent: Agent): Promise<{ secret: s
   const started = await postForm(agent, '/account/second-factor', {}, '/account/second-factor');
   if (started.status !== 303) throw new Error(`enrolment start answered ${started.status}`);
   const secret = secretOnPage((await agent.get('/account/second-factor')).text);
-  const confirmed = await postForm(agent, '/account/second-factor/confirm', { code: phoneCode(ctx, secret) }, '/account/second-factor');
+  const confirmed = await postForm(
+    agent,
+    '/account/second-factor/confirm',
+    { code: phoneCode(ctx, secret) },
+    '/account/second-factor',
+  );
   if (confirmed.status !== 200) throw new Error(`enrolment confirm answered ${confirmed.status}`);
   return { secret, codes: recoveryCodesOnPage(confirmed.text) };
 }
@@ -40,9 +45,14 @@ export async function passwordStep(ctx: TestContext, username: string, password 
 }
 
 /** Both steps, with the code from the phone (or a recovery code). */
-export async function signInWithCode(ctx: TestContext, username: string, secretOrCode: { secret: string } | { recoveryCode: string }) {
+export async function signInWithCode(
+  ctx: TestContext,
+  username: string,
+  secretOrCode: { secret: string } | { recoveryCode: string },
+) {
   const { agent, res } = await passwordStep(ctx, username);
-  if (res.status !== 303 || res.headers.location !== '/login/second-factor') throw new Error(`password step answered ${res.status} ${res.headers.location}`);
+  if (res.status !== 303 || res.headers.location !== '/login/second-factor')
+    throw new Error(`password step answered ${res.status} ${res.headers.location}`);
   const code = 'secret' in secretOrCode ? phoneCode(ctx, secretOrCode.secret) : secretOrCode.recoveryCode;
   const done = await postForm(agent, '/login/second-factor', { code }, '/login/second-factor');
   return { agent, res: done };

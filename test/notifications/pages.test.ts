@@ -9,9 +9,15 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-const awardFinal = (call: string, link = '/dashboard'): NotificationInput => ({ kind: 'award.final', messageKey: 'notifications.messages.awardFinal', params: { call }, link });
+const awardFinal = (call: string, link = '/dashboard'): NotificationInput => ({
+  kind: 'award.final',
+  messageKey: 'notifications.messages.awardFinal',
+  params: { call },
+  link,
+});
 const send = (userId: number, n: NotificationInput) => notify(ctx.db, [userId], n, ctx.clock.now());
-const idsOf = async (userId: number): Promise<number[]> => (await ctx.db('notifications').where({ user_id: userId }).orderBy('id').select('id')).map((r) => Number(r.id));
+const idsOf = async (userId: number): Promise<number[]> =>
+  (await ctx.db('notifications').where({ user_id: userId }).orderBy('id').select('id')).map((r) => Number(r.id));
 const readAtOf = async (id: number) => (await ctx.db('notifications').where({ id }).first('read_at')).read_at;
 /** The header's notifications link, whole (its aria-label carries the unread count). */
 const header = (html: string) => /<a href="\/notifications"[^>]*>.*?<\/a>/.exec(html)?.[0] ?? '';
@@ -46,7 +52,12 @@ describe('the notifications page (200/303)', () => {
 
   it('shows each message in the reader’s language, whatever language it was sent in', async () => {
     const me = await loginAs(ctx, 'manager');
-    await send(me.user.id, { kind: 'bid.result', messageKey: 'notifications.messages.bidResult', params: { call: 'Elderly care', score: '87.5', rank: 2 }, link: '/dashboard' });
+    await send(me.user.id, {
+      kind: 'bid.result',
+      messageKey: 'notifications.messages.bidResult',
+      params: { call: 'Elderly care', score: '87.5', rank: 2 },
+      link: '/dashboard',
+    });
     expect((await me.agent.get('/notifications')).text).toContain('您的投标得分 87.5，排名第 2');
     await postForm(me.agent, '/language', { lang: 'en', returnTo: '/notifications' });
     const res = await me.agent.get('/notifications');
@@ -99,8 +110,13 @@ describe('the notifications page (200/303)', () => {
     await ctx.db.batchInsert(
       'notifications',
       Array.from({ length: 105 }, (_v, i) => ({
-        user_id: me.user.id, kind: 'award.final', message_key: 'notifications.messages.awardFinal', params_json: JSON.stringify({ call: `项目${i}` }),
-        link: '/dashboard', created_at: ctx.clock.now().toISOString(), read_at: null,
+        user_id: me.user.id,
+        kind: 'award.final',
+        message_key: 'notifications.messages.awardFinal',
+        params_json: JSON.stringify({ call: `项目${i}` }),
+        link: '/dashboard',
+        created_at: ctx.clock.now().toISOString(),
+        read_at: null,
       })),
       50,
     );
@@ -149,7 +165,18 @@ describe('refusals (401/403/404/422), nothing changed', () => {
     await send(owner.user.id, awardFinal('另一条'));
     expect((await postForm(owner.agent, '/notifications/read-all', { upTo: 'all' })).status).toBe(422);
     expect((await postForm(owner.agent, '/notifications/read-all', { upTo: ['1', '2'] })).status).toBe(422);
-    expect(Number((await ctx.db('notifications').where({ user_id: owner.user.id }).whereNotNull('read_at').count({ n: '*' }).first())?.n)).toBe(0);
+    expect(
+      Number(
+        (
+          await ctx
+            .db('notifications')
+            .where({ user_id: owner.user.id })
+            .whereNotNull('read_at')
+            .count({ n: '*' })
+            .first()
+        )?.n,
+      ),
+    ).toBe(0);
   });
 
   it('answers 403 to a POST without the CSRF token, and marks nothing', async () => {
@@ -194,6 +221,10 @@ describe('the header count stays cheap', () => {
     const me = await loginAs(ctx, 'org_staff');
     expect(await countQueries(() => me.agent.get('/dashboard'))).toBe(1);
     const token = await csrfFrom(me.agent, '/dashboard');
-    expect(await countQueries(() => me.agent.post('/language').type('form').send({ _csrf: token, lang: 'en', returnTo: '/dashboard' }))).toBe(0);
+    expect(
+      await countQueries(() =>
+        me.agent.post('/language').type('form').send({ _csrf: token, lang: 'en', returnTo: '/dashboard' }),
+      ),
+    ).toBe(0);
   });
 });

@@ -8,7 +8,14 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-const bidsOpened = { kind: 'bids.opened', messageKey: 'notifications.messages.bidsOpened', params: { call: '居家养老服务' }, link: '/calls/7', subjectType: 'call', subjectId: 7 };
+const bidsOpened = {
+  kind: 'bids.opened',
+  messageKey: 'notifications.messages.bidsOpened',
+  params: { call: '居家养老服务' },
+  link: '/calls/7',
+  subjectType: 'call',
+  subjectId: 7,
+};
 const rowsOf = (userIds: number[]) => ctx.db('notifications').whereIn('user_id', userIds).orderBy('user_id');
 
 describe('notify()', () => {
@@ -67,15 +74,23 @@ describe('notify()', () => {
     ['a script URL', 'javascript:alert(1)'],
     ['a link over 500 characters', `/${'x'.repeat(500)}`],
   ])('rejects %s as a link and writes nothing', async (_label, link) => {
-      const user = await ctx.make.user('org_staff');
-      await expect(notify(ctx.db, [user.id], { ...bidsOpened, link }, ctx.clock.now())).rejects.toBeInstanceOf(InvalidNotification);
-      expect(await rowsOf([user.id])).toHaveLength(0);
+    const user = await ctx.make.user('org_staff');
+    await expect(notify(ctx.db, [user.id], { ...bidsOpened, link }, ctx.clock.now())).rejects.toBeInstanceOf(
+      InvalidNotification,
+    );
+    expect(await rowsOf([user.id])).toHaveLength(0);
   });
 
   it('rejects a message key that is not in the locales, or names a group of keys', async () => {
     const user = await ctx.make.user('org_staff');
-    for (const messageKey of ['notifications.messages.noSuchMessage', 'notifications.messages', 'Your bid was opened']) {
-      await expect(notify(ctx.db, [user.id], { ...bidsOpened, messageKey }, ctx.clock.now())).rejects.toBeInstanceOf(InvalidNotification);
+    for (const messageKey of [
+      'notifications.messages.noSuchMessage',
+      'notifications.messages',
+      'Your bid was opened',
+    ]) {
+      await expect(notify(ctx.db, [user.id], { ...bidsOpened, messageKey }, ctx.clock.now())).rejects.toBeInstanceOf(
+        InvalidNotification,
+      );
     }
     await expect(notify(ctx.db, [0], bidsOpened, ctx.clock.now())).rejects.toBeInstanceOf(InvalidNotification);
     expect(await rowsOf([user.id])).toHaveLength(0);
@@ -129,7 +144,15 @@ describe('who to notify', () => {
 });
 
 describe('the messages the bids, review and award work will send', () => {
-  const keys = { callChanged: ['call'], bidsOpened: ['call'], awardProposed: ['call'], objectionLodged: ['call'], objectionAnswered: ['call'], awardFinal: ['call'], bidResult: ['call', 'score', 'rank'] };
+  const keys = {
+    callChanged: ['call'],
+    bidsOpened: ['call'],
+    awardProposed: ['call'],
+    objectionLodged: ['call'],
+    objectionAnswered: ['call'],
+    awardFinal: ['call'],
+    bidResult: ['call', 'score', 'rank'],
+  };
   it.each(['zh-CN', 'en'] as const)('exist in %s with their parameters filled in', (lang) => {
     const t = translator(lang);
     for (const [key, params] of Object.entries(keys)) {

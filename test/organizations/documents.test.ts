@@ -15,9 +15,20 @@ const PDF = minimalPdf();
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]);
 const storedFiles = async () => Number((await ctx.db('stored_files').count({ n: '*' }).first())?.n);
 
-async function upload(agent: Agent, orgId: number, file: Buffer, name: string, kind = 'registration_certificate', withToken = true) {
+async function upload(
+  agent: Agent,
+  orgId: number,
+  file: Buffer,
+  name: string,
+  kind = 'registration_certificate',
+  withToken = true,
+) {
   const token = withToken ? await csrfFrom(agent, `/organizations/${orgId}`) : 'not-the-token';
-  return agent.post(`/organizations/${orgId}/documents`).field('_csrf', token).field('kind', kind).attach('file', file, name);
+  return agent
+    .post(`/organizations/${orgId}/documents`)
+    .field('_csrf', token)
+    .field('kind', kind)
+    .attach('file', file, name);
 }
 
 describe('qualification documents (201/303)', () => {
@@ -25,11 +36,20 @@ describe('qualification documents (201/303)', () => {
     const { agent, user } = await loginAs(ctx, 'org_staff');
     const res = await upload(agent, user.organization_id!, PDF, '登记证书.pdf');
     expect(res.status).toBe(303);
-    const doc = await ctx.db('organization_documents as d').join('stored_files as f', 'f.id', 'd.file_id').where('d.organization_id', user.organization_id!).first();
+    const doc = await ctx
+      .db('organization_documents as d')
+      .join('stored_files as f', 'f.id', 'd.file_id')
+      .where('d.organization_id', user.organization_id!)
+      .first();
     expect(doc.original_name).toBe('登记证书.pdf');
     expect(doc.storage_key).toMatch(/^[0-9a-f]{48}$/);
     expect(fs.readFileSync(path.join(ctx.config.uploadDir, doc.storage_key))).toEqual(PDF);
-    expect(await ctx.db('audit_events').where({ action: 'organization.document_add', organization_id: user.organization_id }).first()).toBeDefined();
+    expect(
+      await ctx
+        .db('audit_events')
+        .where({ action: 'organization.document_add', organization_id: user.organization_id })
+        .first(),
+    ).toBeDefined();
     const page = await agent.get(`/organizations/${user.organization_id}`);
     expect(page.text).toContain('登记证书.pdf');
   });
@@ -39,7 +59,12 @@ describe('qualification documents (201/303)', () => {
     await upload(agent, user.organization_id!, PDF, 'charter.pdf', 'charter');
     const doc = await ctx.db('organization_documents').where({ organization_id: user.organization_id }).first();
     const url = `/organizations/${user.organization_id}/documents/${doc.id}`;
-    for (const reader of [agent, (await loginAs(ctx, 'manager')).agent, (await loginAs(ctx, 'auditor')).agent, (await loginAs(ctx, 'admin')).agent]) {
+    for (const reader of [
+      agent,
+      (await loginAs(ctx, 'manager')).agent,
+      (await loginAs(ctx, 'auditor')).agent,
+      (await loginAs(ctx, 'admin')).agent,
+    ]) {
       const res = await reader.get(url).buffer(true);
       expect(res.status).toBe(200);
       expect(res.headers['content-disposition']).toMatch(/^attachment;/);
@@ -79,7 +104,10 @@ describe('refused uploads (413/422/403), nothing written', () => {
     expect(exe.status).toBe(422);
     expect(exe.text).toContain('不支持此文件格式');
     const token = await csrfFrom(staff.agent, `/organizations/${staff.orgId}`);
-    const none = await staff.agent.post(`/organizations/${staff.orgId}/documents`).field('_csrf', token).field('kind', 'charter');
+    const none = await staff.agent
+      .post(`/organizations/${staff.orgId}/documents`)
+      .field('_csrf', token)
+      .field('kind', 'charter');
     expect(none.status).toBe(422);
     expect(none.text).toContain('请选择要上传的文件');
   });
@@ -97,7 +125,7 @@ describe('refused uploads (413/422/403), nothing written', () => {
     expect(await storedFiles()).toBe(before);
   });
 
-  it("refuses staff of another organization: not found, not even the name", async () => {
+  it('refuses staff of another organization: not found, not even the name', async () => {
     const other = await ctx.make.organization({ name: '别家机构' });
     const res = await upload(staff.agent, other.id, PDF, 'x.pdf');
     expect(res.status).toBe(404);
@@ -110,7 +138,11 @@ describe('refused uploads (413/422/403), nothing written', () => {
     for (const role of ['manager', 'auditor', 'admin'] as const) {
       const { agent } = await loginAs(ctx, role);
       const token = await csrfFrom(agent, '/dashboard');
-      const res = await agent.post(`/organizations/${staff.orgId}/documents`).field('_csrf', token).field('kind', 'charter').attach('file', PDF, 'x.pdf');
+      const res = await agent
+        .post(`/organizations/${staff.orgId}/documents`)
+        .field('_csrf', token)
+        .field('kind', 'charter')
+        .attach('file', PDF, 'x.pdf');
       expect(res.status).toBe(403);
     }
   });

@@ -23,7 +23,10 @@ export async function categoryIds(ctx: TestContext, ...codes: string[]): Promise
 }
 
 /** Everything a registration needs, valid; override any field. */
-export async function registration(ctx: TestContext, overrides: Record<string, string | string[]> = {}): Promise<Record<string, string | string[]>> {
+export async function registration(
+  ctx: TestContext,
+  overrides: Record<string, string | string[]> = {},
+): Promise<Record<string, string | string[]>> {
   n += 1;
   return {
     name: `测试社工服务中心${n}`,
@@ -46,18 +49,26 @@ export async function registration(ctx: TestContext, overrides: Record<string, s
 /** POSTs the registration form with a CSRF token taken from the form page. */
 export async function register(agent: Agent, fields: Record<string, string | string[]>) {
   const token = await csrfFrom(agent, '/organizations/new');
-  return agent.post('/organizations').type('form').send(formBody({ _csrf: token, ...fields }));
+  return agent
+    .post('/organizations')
+    .type('form')
+    .send(formBody({ _csrf: token, ...fields }));
 }
 
 /** POSTs a url-encoded form (lists as repeated fields) with a token from `page`. */
 export async function post(agent: Agent, path: string, fields: Record<string, string | string[]>, page = '/dashboard') {
   const token = await csrfFrom(agent, page);
-  return agent.post(path).type('form').send(formBody({ _csrf: token, ...fields }));
+  return agent
+    .post(path)
+    .type('form')
+    .send(formBody({ _csrf: token, ...fields }));
 }
 
 export async function counts(ctx: TestContext) {
   const [orgs, users, links, events] = await Promise.all(
-    ['organizations', 'users', 'organization_service_categories', 'audit_events'].map((t) => ctx.db(t).count({ n: '*' }).first()),
+    ['organizations', 'users', 'organization_service_categories', 'audit_events'].map((t) =>
+      ctx.db(t).count({ n: '*' }).first(),
+    ),
   );
   return { orgs: Number(orgs?.n), users: Number(users?.n), links: Number(links?.n), events: Number(events?.n) };
 }

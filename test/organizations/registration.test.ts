@@ -56,7 +56,11 @@ describe('registering an organization (200/303)', () => {
     expect(flash.text).toContain(`您的用户名是 ${user.username}`);
     expect(user.password_hash).not.toContain('long enough');
     expect(await bcrypt.compare('a long enough password', user.password_hash)).toBe(true);
-    const events = await ctx.db('audit_events').where({ organization_id: org.id }).orderBy('id').select('action', 'after_json', 'request_id');
+    const events = await ctx
+      .db('audit_events')
+      .where({ organization_id: org.id })
+      .orderBy('id')
+      .select('action', 'after_json', 'request_id');
     expect(events.map((e) => e.action)).toEqual(['organization.register', 'user.create']);
     expect(events[0].request_id).toBe(events[1].request_id);
     expect(events.map((e) => e.after_json).join('')).not.toContain('password');
@@ -65,7 +69,10 @@ describe('registering an organization (200/303)', () => {
   it('lets the new staff user sign in while pending and see the status and what to do next', async () => {
     const fields = await registration(ctx);
     await register(anonymous(), fields);
-    const { username } = await ctx.db('users').where('username', 'like', `${fields.username as string}-%`).first();
+    const { username } = await ctx
+      .db('users')
+      .where('username', 'like', `${fields.username as string}-%`)
+      .first();
     const agent = await signIn(ctx, username, 'a long enough password');
     const mine = await agent.get('/my/organization');
     const org = await ctx.db('organizations').where({ name: fields.name }).first();
@@ -164,7 +171,14 @@ describe('refused registrations (422): the same form, values kept, nothing writt
   });
 
   it('refuses an impossible date, a fractional count, an unknown type and an unknown category', async () => {
-    const res = await refused(await registration(ctx, { foundedOn: '2020-02-30', certifiedSocialWorkers: '2.5', orgType: 'company', categoryIds: ['999999'] }));
+    const res = await refused(
+      await registration(ctx, {
+        foundedOn: '2020-02-30',
+        certifiedSocialWorkers: '2.5',
+        orgType: 'company',
+        categoryIds: ['999999'],
+      }),
+    );
     expect(res.text).toContain('请从列表中选择');
     const unknownCategory = await refused(await registration(ctx, { categoryIds: ['999999'] }));
     expect(unknownCategory.text).toContain('请从列表中选择');
@@ -172,7 +186,11 @@ describe('refused registrations (422): the same form, values kept, nothing writt
 
   it('refuses lists where a single value is expected', async () => {
     const fields = await registration(ctx);
-    const res = await refused({ ...fields, name: ['甲', '乙'], creditCode: [fields.creditCode as string, fields.creditCode as string] });
+    const res = await refused({
+      ...fields,
+      name: ['甲', '乙'],
+      creditCode: [fields.creditCode as string, fields.creditCode as string],
+    });
     expect(res.text).toContain('此项应为一段文字');
   });
 
@@ -209,7 +227,10 @@ describe('registrations racing for the same credit code or username', () => {
     const a = await input();
     const b = { ...(await input()), creditCode: a.creditCode };
     const before = await counts(ctx);
-    const results = await Promise.allSettled([registerOrganization(deps(), systemActor, a), registerOrganization(deps(), systemActor, b)]);
+    const results = await Promise.allSettled([
+      registerOrganization(deps(), systemActor, a),
+      registerOrganization(deps(), systemActor, b),
+    ]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const failure = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
     expect(failure.reason).toBeInstanceOf(ValidationFailed);
@@ -222,10 +243,15 @@ describe('registrations racing for the same credit code or username', () => {
   it('gives two simultaneous registrations typing one username each an account', async () => {
     const a = await input();
     const b = { ...(await input()), username: a.username };
-    const results = await Promise.all([registerOrganization(deps(), systemActor, a), registerOrganization(deps(), systemActor, b)]);
+    const results = await Promise.all([
+      registerOrganization(deps(), systemActor, a),
+      registerOrganization(deps(), systemActor, b),
+    ]);
     expect(results[0].username).not.toBe(results[1].username);
     expect(results.every((r) => r.username.startsWith(`${a.username}-`))).toBe(true);
-    expect(Number((await ctx.db('organizations').whereIn('name', [a.name, b.name]).count({ n: '*' }).first())?.n)).toBe(2);
+    expect(Number((await ctx.db('organizations').whereIn('name', [a.name, b.name]).count({ n: '*' }).first())?.n)).toBe(
+      2,
+    );
   });
 });
 
@@ -233,7 +259,8 @@ describe('registrations per address (issue 7, item 5)', () => {
   it('accepts a few per address per window, then refuses with when to try again, writing nothing', async () => {
     const local = await createTestContext({ registration: { perAddress: 3, windowMinutes: 60 } });
     try {
-      for (let i = 0; i < 3; i++) expect((await register(request.agent(local.app), await registration(local))).status).toBe(303);
+      for (let i = 0; i < 3; i++)
+        expect((await register(request.agent(local.app), await registration(local))).status).toBe(303);
       const before = await counts(local);
       const fields = await registration(local);
       const res = await register(request.agent(local.app), fields);
@@ -256,7 +283,11 @@ describe('registrations per address (issue 7, item 5)', () => {
       const from = (xff: string) => async (fields: Record<string, string | string[]>) => {
         const agent = request.agent(local.app);
         const token = await csrfFrom(agent, '/organizations/new');
-        return agent.post('/organizations').set('X-Forwarded-For', xff).type('form').send(formBody({ _csrf: token, ...fields }));
+        return agent
+          .post('/organizations')
+          .set('X-Forwarded-For', xff)
+          .type('form')
+          .send(formBody({ _csrf: token, ...fields }));
       };
       expect((await from('198.51.100.1, 203.0.113.5')(await registration(local))).status).toBe(303);
       expect((await from('198.51.100.2, 203.0.113.5')(await registration(local))).status).toBe(429);

@@ -23,7 +23,10 @@ async function orgWith(status: string, name: string, codes: string[], extra: Rec
     ...extra,
   });
   const ids = await categoryIds(ctx, ...codes);
-  if (ids.length) await ctx.db('organization_service_categories').insert(ids.map((id) => ({ organization_id: org.id, service_category_id: Number(id) })));
+  if (ids.length)
+    await ctx
+      .db('organization_service_categories')
+      .insert(ids.map((id) => ({ organization_id: org.id, service_category_id: Number(id) })));
   return org;
 }
 
@@ -48,7 +51,8 @@ describe('the public registry (200)', () => {
     expect(res.text).toContain('养老助残、法律援助');
     expect(res.text).toContain('2015-06-01');
     expect(res.text).toContain('暂无');
-    for (const hidden of ['名录待审机构', '名录被拒机构', '名录暂停机构', '025-9999 8888', 'secret@example.org']) expect(res.text).not.toContain(hidden);
+    for (const hidden of ['名录待审机构', '名录被拒机构', '名录暂停机构', '025-9999 8888', 'secret@example.org'])
+      expect(res.text).not.toContain(hidden);
   });
 
   it('filters by category and by keyword, and ignores odd parameters', async () => {
@@ -82,7 +86,9 @@ describe('the public registry (200)', () => {
   });
 
   it('is in English too', async () => {
-    const res = await anon().get(`/registry?q=${encodeURIComponent('名录养老')}`).set('Cookie', 'sf.lang=en');
+    const res = await anon()
+      .get(`/registry?q=${encodeURIComponent('名录养老')}`)
+      .set('Cookie', 'sf.lang=en');
     expect(res.text).toContain('Registry of social organizations');
     expect(res.text).toContain('Elderly care and disability help, Legal aid');
     expect(res.text).toContain('None yet');

@@ -16,12 +16,17 @@ beforeAll(async () => {
 afterAll(() => ctx.close());
 
 const statusOf = async (id: number) => (await ctx.db('organizations').where({ id }).first()).status;
-const decideAs = (agent: Agent, id: number, what: string, reason?: string) => post(agent, `/organizations/${id}/${what}`, reason === undefined ? {} : { reason });
+const decideAs = (agent: Agent, id: number, what: string, reason?: string) =>
+  post(agent, `/organizations/${id}/${what}`, reason === undefined ? {} : { reason });
 
 describe('the review queue (200)', () => {
   it('lists pending organizations first, with their documents count, and filters by status', async () => {
     const approved = await ctx.make.organization({ name: '甲已通过机构', created_at: '2026-01-01T00:00:00.000Z' });
-    const pending = await ctx.make.organization({ name: '乙待审核机构', status: 'pending', created_at: '2026-06-01T00:00:00.000Z' });
+    const pending = await ctx.make.organization({
+      name: '乙待审核机构',
+      status: 'pending',
+      created_at: '2026-06-01T00:00:00.000Z',
+    });
     const res = await admin.get('/admin/organizations');
     expect(res.status).toBe(200);
     expect(res.text.indexOf('乙待审核机构')).toBeLessThan(res.text.indexOf('甲已通过机构'));
@@ -58,7 +63,10 @@ describe('review decisions (303), audited with before and after', () => {
     expect(row.status).toBe('approved');
     expect(canBid(row)).toBe(true);
     expect(row.reviewed_at).toBe(ctx.clock.now().toISOString());
-    const event = await ctx.db('audit_events').where({ action: 'organization.approve', subject_id: String(org.id) }).first();
+    const event = await ctx
+      .db('audit_events')
+      .where({ action: 'organization.approve', subject_id: String(org.id) })
+      .first();
     expect(JSON.parse(event.before_json)).toEqual({ status: 'pending', status_reason: null });
     expect(JSON.parse(event.after_json)).toEqual({ status: 'approved', status_reason: null });
   });
@@ -73,7 +81,10 @@ describe('review decisions (303), audited with before and after', () => {
     expect(page.text).toContain('登记证书已过期');
     expect(page.text).toContain('重新提交审核');
     expect((await staff.agent.get('/dashboard')).text).toContain('登记证书已过期');
-    const event = await ctx.db('audit_events').where({ action: 'organization.reject', subject_id: String(org.id) }).first();
+    const event = await ctx
+      .db('audit_events')
+      .where({ action: 'organization.reject', subject_id: String(org.id) })
+      .first();
     expect(JSON.parse(event.after_json)).toEqual({ status: 'rejected', status_reason: '登记证书已过期' });
   });
 
@@ -83,7 +94,12 @@ describe('review decisions (303), audited with before and after', () => {
     const res = await post(staff.agent, `/organizations/${org.id}/resubmission`, {});
     expect(res.status).toBe(303);
     expect(await statusOf(org.id)).toBe('pending');
-    expect(await ctx.db('audit_events').where({ action: 'organization.resubmit', subject_id: String(org.id) }).first()).toBeDefined();
+    expect(
+      await ctx
+        .db('audit_events')
+        .where({ action: 'organization.resubmit', subject_id: String(org.id) })
+        .first(),
+    ).toBeDefined();
   });
 
   it('suspends an approved organization with a reason and reinstates it', async () => {
@@ -94,7 +110,11 @@ describe('review decisions (303), audited with before and after', () => {
     expect((await staff.agent.get(`/organizations/${org.id}`)).text).toContain('年检未通过');
     expect((await decideAs(admin, org.id, 'reinstatement', '已补交年检材料')).status).toBe(303);
     expect(await statusOf(org.id)).toBe('approved');
-    const actions = await ctx.db('audit_events').where({ subject_type: 'organization', subject_id: String(org.id) }).orderBy('id').pluck('action');
+    const actions = await ctx
+      .db('audit_events')
+      .where({ subject_type: 'organization', subject_id: String(org.id) })
+      .orderBy('id')
+      .pluck('action');
     expect(actions).toEqual(['organization.suspend', 'organization.reinstate']);
   });
 });
@@ -115,7 +135,10 @@ describe('refused decisions', () => {
   it('refuses a reason sent as a list (422) and one over 1000 characters (422)', async () => {
     const org = await ctx.make.organization({ status: 'pending' });
     const token = await csrfFrom(admin, '/dashboard');
-    const list = await admin.post(`/organizations/${org.id}/rejection`).type('form').send(`_csrf=${token}&reason=a&reason=b`);
+    const list = await admin
+      .post(`/organizations/${org.id}/rejection`)
+      .type('form')
+      .send(`_csrf=${token}&reason=a&reason=b`);
     expect(list.status).toBe(422);
     expect(list.text).toContain('此项应为一段文字');
     expect((await decideAs(admin, org.id, 'rejection', 'x'.repeat(1001))).status).toBe(422);
@@ -134,10 +157,19 @@ describe('refused decisions', () => {
   it('lets only one of two simultaneous decisions on one organization succeed', async () => {
     const org = await ctx.make.organization({ status: 'pending' });
     const deps = { db: ctx.db, clock: ctx.clock, config: ctx.config };
-    const results = await Promise.allSettled([decide(deps, systemActor, org.id, 'approve', null), decide(deps, systemActor, org.id, 'reject', '重复')]);
+    const results = await Promise.allSettled([
+      decide(deps, systemActor, org.id, 'approve', null),
+      decide(deps, systemActor, org.id, 'reject', '重复'),
+    ]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     expect((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason).toBeInstanceOf(InvalidState);
-    expect(await ctx.db('audit_events').where({ subject_type: 'organization', subject_id: String(org.id) }).count({ n: '*' }).first()).toMatchObject({ n: 1 });
+    expect(
+      await ctx
+        .db('audit_events')
+        .where({ subject_type: 'organization', subject_id: String(org.id) })
+        .count({ n: '*' })
+        .first(),
+    ).toMatchObject({ n: 1 });
   });
 
   it('refuses organization staff, managers, auditors, approvers and reviewers (403), and the public (401)', async () => {
@@ -161,8 +193,12 @@ describe('refused decisions', () => {
     const org = await ctx.make.organization({ status: 'rejected' });
     const other = await loginAs(ctx, 'org_staff');
     expect((await post(other.agent, `/organizations/${org.id}/resubmission`, {})).status).toBe(404);
-    const pendingStaff = await loginAs(ctx, 'org_staff', { organization_id: (await ctx.make.organization({ status: 'pending' })).id });
-    expect((await post(pendingStaff.agent, `/organizations/${pendingStaff.user.organization_id}/resubmission`, {})).status).toBe(404);
+    const pendingStaff = await loginAs(ctx, 'org_staff', {
+      organization_id: (await ctx.make.organization({ status: 'pending' })).id,
+    });
+    expect(
+      (await post(pendingStaff.agent, `/organizations/${pendingStaff.user.organization_id}/resubmission`, {})).status,
+    ).toBe(404);
     expect(await statusOf(org.id)).toBe('rejected');
   });
 

@@ -27,7 +27,17 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'streetfund-crash-'));
 const file = path.join(dir, 'crash.sqlite3');
 const port = 3390 + (process.pid % 9);
 const base = `http://127.0.0.1:${port}`;
-const env = { ...process.env, NODE_ENV: 'development', PORT: String(port), SQLITE_FILE: file, AUDIT_KEY: TEST_AUDIT_KEY, UPLOAD_DIR: path.join(dir, 'uploads'), MFA_KEY_FILE: path.join(dir, 'mfa.key'), LOG_LEVEL: 'silent', DATABASE_URL: '' };
+const env = {
+  ...process.env,
+  NODE_ENV: 'development',
+  PORT: String(port),
+  SQLITE_FILE: file,
+  AUDIT_KEY: TEST_AUDIT_KEY,
+  UPLOAD_DIR: path.join(dir, 'uploads'),
+  MFA_KEY_FILE: path.join(dir, 'mfa.key'),
+  LOG_LEVEL: 'silent',
+  DATABASE_URL: '',
+};
 let child: ChildProcess | undefined;
 
 async function startServer(): Promise<ChildProcess> {
@@ -48,74 +58,102 @@ afterAll(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-maybe('keeps the ledger balanced and the audit chain intact when the app is killed during a burst of approvals', async () => {
-  execSync('npm run build --silent', { stdio: 'ignore' });
-  const db = createDb({ databaseUrl: '', sqliteFile: file });
-  await migrateLatest(db);
-  const config = { ...loadConfig({ NODE_ENV: 'test' }), uploadDir: env.UPLOAD_DIR };
-  useAuditKey(TEST_AUDIT_KEY);
-  const clock = new TestClock();
-  const ctx = { db, clock, config, make: new Factories(db, clock), dialect: 'sqlite' } as unknown as TestContext;
-  const contracts = await sharedSourceContracts(ctx, 8);
-  const ids: number[] = [];
-  for (const c of contracts) {
-    for (const m of c.milestones) {
-      if (!m.advance) await closeWith(ctx, c, m.seq, 9000);
-      await invoiceFor(ctx, c, m.seq);
-      ids.push(await proposePayment(ctx, systemActor, c.manager, c.contractId, m.seq, {}));
+maybe(
+  'keeps the ledger balanced and the audit chain intact when the app is killed during a burst of approvals',
+  async () => {
+    execSync('npm run build --silent', { stdio: 'ignore' });
+    const db = createDb({ databaseUrl: '', sqliteFile: file });
+    await migrateLatest(db);
+    const config = { ...loadConfig({ NODE_ENV: 'test' }), uploadDir: env.UPLOAD_DIR };
+    useAuditKey(TEST_AUDIT_KEY);
+    const clock = new TestClock();
+    const ctx = { db, clock, config, make: new Factories(db, clock), dialect: 'sqlite' } as unknown as TestContext;
+    const contracts = await sharedSourceContracts(ctx, 8);
+    const ids: number[] = [];
+    for (const c of contracts) {
+      for (const m of c.milestones) {
+        if (!m.advance) await closeWith(ctx, c, m.seq, 9000);
+        await invoiceFor(ctx, c, m.seq);
+        ids.push(await proposePayment(ctx, systemActor, c.manager, c.contractId, m.seq, {}));
+      }
     }
-  }
-  await db.destroy();
+    await db.destroy();
 
-  child = await startServer();
-  const agent = request.agent(base);
-  const token = async () => /name="_csrf" value="([^"]+)"/.exec((await agent.get('/payments/queue')).text)![1];
-  const signInToken = /name="_csrf" value="([^"]+)"/.exec((await agent.get('/login')).text)![1];
-  expect((await agent.post('/login').type('form').send({ _csrf: signInToken, username: contracts[0].approverRow.username, password: TEST_PASSWORD })).status).toBe(303);
-  const csrf = await token();
-  let answered = 0;
-  const burst = ids.map((id, i) =>
-    agent
-      .post(`/payments/proposals/${id}/approval`)
-      .type('form')
-      .send({ _csrf: csrf, _once: `crash-${id}-${i}-0123456789` })
-      .then((r) => {
-        answered += 1;
-        return r.status;
-      })
-      .catch(() => 0),
-  );
-  // Killed at the first answer: the approvals still queued behind SQLite's one writer are cut off
-  // (waiting for four let a fast machine finish the whole burst before the kill landed).
-  while (answered < 1) await new Promise((r) => setTimeout(r, 1));
-  child.kill('SIGKILL');
-  const statuses = await Promise.all(burst);
-  expect(statuses.filter((s) => s === 303).length).toBeGreaterThanOrEqual(1);
+    child = await startServer();
+    const agent = request.agent(base);
+    const token = async () => /name="_csrf" value="([^"]+)"/.exec((await agent.get('/payments/queue')).text)![1];
+    const signInToken = /name="_csrf" value="([^"]+)"/.exec((await agent.get('/login')).text)![1];
+    expect(
+      (
+        await agent
+          .post('/login')
+          .type('form')
+          .send({ _csrf: signInToken, username: contracts[0].approverRow.username, password: TEST_PASSWORD })
+      ).status,
+    ).toBe(303);
+    const csrf = await token();
+    let answered = 0;
+    const burst = ids.map((id, i) =>
+      agent
+        .post(`/payments/proposals/${id}/approval`)
+        .type('form')
+        .send({ _csrf: csrf, _once: `crash-${id}-${i}-0123456789` })
+        .then((r) => {
+          answered += 1;
+          return r.status;
+        })
+        .catch(() => 0),
+    );
+    // Killed at the first answer: the approvals still queued behind SQLite's one writer are cut off
+    // (waiting for four let a fast machine finish the whole burst before the kill landed).
+    while (answered < 1) await new Promise((r) => setTimeout(r, 1));
+    child.kill('SIGKILL');
+    const statuses = await Promise.all(burst);
+    expect(statuses.filter((s) => s === 303).length).toBeGreaterThanOrEqual(1);
 
-  child = await startServer();
-  const after = createDb({ databaseUrl: '', sqliteFile: file });
-  try {
-    expect(await reconcile(after)).toEqual([]);
-    expect(await negativeHoldings(after)).toEqual([]);
-    expect(await paymentInvariants(after)).toEqual([]);
-    expect((await verifyAll(after)).ok).toBe(true);
-    const approved = await after('payment_proposals').whereIn('id', ids).where({ status: 'approved' }).pluck('id');
-    const paid = await after('payments').whereIn('proposal_id', ids).pluck('proposal_id');
-    expect(paid.map(Number).sort()).toEqual(approved.map(Number).sort());
-    expect(approved.length).toBeLessThan(ids.length); // the kill did cut the burst short
-    // The rest go through after the restart.
-    const again = request.agent(base);
-    const t = /name="_csrf" value="([^"]+)"/.exec((await again.get('/login')).text)![1];
-    await again.post('/login').type('form').send({ _csrf: t, username: contracts[0].approverRow.username, password: TEST_PASSWORD });
-    const csrf2 = /name="_csrf" value="([^"]+)"/.exec((await again.get('/payments/queue')).text)![1];
-    for (const id of ids.filter((x) => !approved.map(Number).includes(x))) {
-      expect((await again.post(`/payments/proposals/${id}/approval`).type('form').send({ _csrf: csrf2, _once: `after-${id}-0123456789abc` })).status).toBe(303);
+    child = await startServer();
+    const after = createDb({ databaseUrl: '', sqliteFile: file });
+    try {
+      expect(await reconcile(after)).toEqual([]);
+      expect(await negativeHoldings(after)).toEqual([]);
+      expect(await paymentInvariants(after)).toEqual([]);
+      expect((await verifyAll(after)).ok).toBe(true);
+      const approved = await after('payment_proposals').whereIn('id', ids).where({ status: 'approved' }).pluck('id');
+      const paid = await after('payments').whereIn('proposal_id', ids).pluck('proposal_id');
+      expect(paid.map(Number).sort()).toEqual(approved.map(Number).sort());
+      expect(approved.length).toBeLessThan(ids.length); // the kill did cut the burst short
+      // The rest go through after the restart.
+      const again = request.agent(base);
+      const t = /name="_csrf" value="([^"]+)"/.exec((await again.get('/login')).text)![1];
+      await again
+        .post('/login')
+        .type('form')
+        .send({ _csrf: t, username: contracts[0].approverRow.username, password: TEST_PASSWORD });
+      const csrf2 = /name="_csrf" value="([^"]+)"/.exec((await again.get('/payments/queue')).text)![1];
+      for (const id of ids.filter((x) => !approved.map(Number).includes(x))) {
+        expect(
+          (
+            await again
+              .post(`/payments/proposals/${id}/approval`)
+              .type('form')
+              .send({ _csrf: csrf2, _once: `after-${id}-0123456789abc` })
+          ).status,
+        ).toBe(303);
+      }
+      expect(await reconcile(after)).toEqual([]);
+      expect(await paymentInvariants(after)).toEqual([]);
+      expect((await verifyAll(after)).ok).toBe(true);
+      expect(
+        await after('contracts')
+          .whereIn(
+            'id',
+            contracts.map((c) => c.contractId),
+          )
+          .where({ status: 'completed' }),
+      ).toHaveLength(contracts.length);
+    } finally {
+      await after.destroy();
     }
-    expect(await reconcile(after)).toEqual([]);
-    expect(await paymentInvariants(after)).toEqual([]);
-    expect((await verifyAll(after)).ok).toBe(true);
-    expect(await after('contracts').whereIn('id', contracts.map((c) => c.contractId)).where({ status: 'completed' })).toHaveLength(contracts.length);
-  } finally {
-    await after.destroy();
-  }
-}, 240_000);
+  },
+  240_000,
+);

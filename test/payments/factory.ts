@@ -10,7 +10,13 @@ import { minimalPdf } from '../helpers/pdf-fixture';
 
 export const PDF = minimalPdf();
 
-export const sessionUser = (row: { id: number; username: string; role: string; street_office_id?: number | null; organization_id?: number | null }): SessionUser => ({
+export const sessionUser = (row: {
+  id: number;
+  username: string;
+  role: string;
+  street_office_id?: number | null;
+  organization_id?: number | null;
+}): SessionUser => ({
   id: Number(row.id),
   username: row.username,
   displayName: row.username,
@@ -26,7 +32,15 @@ export const sessionUser = (row: { id: number; username: string; role: string; s
 export async function payableContract(ctx: TestContext, spec: Partial<CallSpec> = {}) {
   const c = await signedContract(ctx, spec);
   const approverRow = await ctx.make.user('approver', { street_office_id: c.call.streetOfficeId });
-  const milestones = (await ctx.db('contract_milestones').where({ contract_id: c.contractId }).orderBy('seq')).map((m) => ({ id: Number(m.id), seq: Number(m.seq), amountFen: Number(m.amount_fen), advance: Boolean(m.advance), passScore: m.pass_score === null ? null : Number(m.pass_score) }));
+  const milestones = (await ctx.db('contract_milestones').where({ contract_id: c.contractId }).orderBy('seq')).map(
+    (m) => ({
+      id: Number(m.id),
+      seq: Number(m.seq),
+      amountFen: Number(m.amount_fen),
+      advance: Boolean(m.advance),
+      passScore: m.pass_score === null ? null : Number(m.pass_score),
+    }),
+  );
   const contract = await ctx.db('contracts').where({ id: c.contractId }).first();
   return {
     ...c,
@@ -47,8 +61,26 @@ export type Payable = Awaited<ReturnType<typeof payableContract>>;
 export async function closeWith(ctx: TestContext, c: Payable, seq: number, score: number) {
   const m = await ctx.db('contract_milestones').where({ contract_id: c.contractId, seq }).first();
   const at = ctx.clock.now().toISOString();
-  const [report] = await ctx.db('milestone_reports')
-    .insert({ contract_id: c.contractId, milestone_seq: seq, organization_id: c.organizationId, street_office_id: c.streetOfficeId, version: 1, status: 'submitted', delivered_json: '[]', people_served: 10, sessions_held: 2, self_comment: 'ok', self_score: score, created_by: c.staff.id, created_at: at, updated_at: at, submitted_by: c.staff.id, submitted_at: at })
+  const [report] = await ctx
+    .db('milestone_reports')
+    .insert({
+      contract_id: c.contractId,
+      milestone_seq: seq,
+      organization_id: c.organizationId,
+      street_office_id: c.streetOfficeId,
+      version: 1,
+      status: 'submitted',
+      delivered_json: '[]',
+      people_served: 10,
+      sessions_held: 2,
+      self_comment: 'ok',
+      self_score: score,
+      created_by: c.staff.id,
+      created_at: at,
+      updated_at: at,
+      submitted_by: c.staff.id,
+      submitted_at: at,
+    })
     .returning('id');
   const reportId = Number(typeof report === 'object' ? report.id : report);
   const passScore = Number(m.pass_score);
@@ -74,14 +106,26 @@ export async function closeWith(ctx: TestContext, c: Payable, seq: number, score
     closed_by: c.manager.id,
     closed_at: at,
   });
-  return paymentConsequence(Number(m.amount_fen), score, passScore, m.partial_rule, m.floor_score === null ? null : Number(m.floor_score));
+  return paymentConsequence(
+    Number(m.amount_fen),
+    score,
+    passScore,
+    m.partial_rule,
+    m.floor_score === null ? null : Number(m.floor_score),
+  );
 }
 
 /** The organization's invoice for milestone `seq` (through the service, content-checked). */
 export async function invoiceFor(ctx: TestContext, c: Payable, seq: number, amountFen?: number) {
   const { uploadInvoice } = await import('../../src/modules/payments/service');
   const m = c.milestones.find((x) => x.seq === seq)!;
-  const file = { fieldname: 'file', originalname: 'invoice.pdf', mimetype: 'application/pdf', size: PDF.length, buffer: PDF } as Express.Multer.File;
+  const file = {
+    fieldname: 'file',
+    originalname: 'invoice.pdf',
+    mimetype: 'application/pdf',
+    size: PDF.length,
+    buffer: PDF,
+  } as Express.Multer.File;
   return uploadInvoice(ctx, systemActor, c.staff, c.contractId, seq, file, 'invoice', amountFen ?? m.amountFen);
 }
 
@@ -90,9 +134,37 @@ export async function invoiceFor(ctx: TestContext, c: Payable, seq: number, amou
 export async function openReview(ctx: TestContext, c: Payable, seq: number) {
   const e = await ctx.db('milestone_evaluations').where({ contract_id: c.contractId, milestone_seq: seq }).first();
   const at = ctx.clock.now().toISOString();
-  const [file] = await ctx.db('stored_files').insert({ storage_key: `k${Math.random().toString(16).slice(2)}`, original_name: 'r.pdf', mime_type: 'application/pdf', size_bytes: 1, sha256: '0'.repeat(64), uploaded_by: c.staff.id, created_at: at }).returning('id');
-  const [report] = await ctx.db('evaluation_reports').insert({ evaluation_id: e.id, file_id: Number(typeof file === 'object' ? file.id : file), sha256: '0'.repeat(64), created_at: at }).returning('id');
-  await ctx.db('evaluation_reviews').insert({ evaluation_id: e.id, assessment_report_id: Number(typeof report === 'object' ? report.id : report), closed_at: e.closed_at, result_json: '{}', status: 'open', reasons: '评分有误', requested_by: c.staff.id, requested_at: at });
+  const [file] = await ctx
+    .db('stored_files')
+    .insert({
+      storage_key: `k${Math.random().toString(16).slice(2)}`,
+      original_name: 'r.pdf',
+      mime_type: 'application/pdf',
+      size_bytes: 1,
+      sha256: '0'.repeat(64),
+      uploaded_by: c.staff.id,
+      created_at: at,
+    })
+    .returning('id');
+  const [report] = await ctx
+    .db('evaluation_reports')
+    .insert({
+      evaluation_id: e.id,
+      file_id: Number(typeof file === 'object' ? file.id : file),
+      sha256: '0'.repeat(64),
+      created_at: at,
+    })
+    .returning('id');
+  await ctx.db('evaluation_reviews').insert({
+    evaluation_id: e.id,
+    assessment_report_id: Number(typeof report === 'object' ? report.id : report),
+    closed_at: e.closed_at,
+    result_json: '{}',
+    status: 'open',
+    reasons: '评分有误',
+    requested_by: c.staff.id,
+    requested_at: at,
+  });
 }
 
 /** A venture call whose `n` winners each sign a contract of `priceFen`, all drawing on one fiscal
@@ -102,20 +174,50 @@ export async function sharedSourceContracts(ctx: TestContext, n: number, priceFe
   const { createContract } = await import('../../src/modules/contracts/service/drafting');
   const { sendContract, acceptContract, signContract } = await import('../../src/modules/contracts/service/signing');
   const bids = Array.from({ length: n }, (_, i) => ({ priceFen, scores: [[90 - i, 90 - i]] }));
-  const award = await finalAward(ctx, { venture: true, sources: { fiscal: n * priceFen }, capFen: priceFen, bids }, (call) =>
-    Object.fromEntries(call.bids.flatMap((b) => [[`select_${b.bidRef}`, '1'], [`amount_${b.bidRef}`, String(priceFen / 100)]])),
+  const award = await finalAward(
+    ctx,
+    { venture: true, sources: { fiscal: n * priceFen }, capFen: priceFen, bids },
+    (call) =>
+      Object.fromEntries(
+        call.bids.flatMap((b) => [
+          [`select_${b.bidRef}`, '1'],
+          [`amount_${b.bidRef}`, String(priceFen / 100)],
+        ]),
+      ),
   );
   const approverRow = await ctx.make.user('approver', { street_office_id: award.call.streetOfficeId });
   const out: Payable[] = [];
   for (let i = 0; i < award.items.length; i++) {
     const contractId = await createContract(ctx, systemActor, award.manager, award.awardId, award.items[i].id);
     await sendContract(ctx, systemActor, award.manager, contractId);
-    const staff = staffUser(award.call, award.call.bids.findIndex((b) => b.bidId === award.items[i].bidId));
+    const staff = staffUser(
+      award.call,
+      award.call.bids.findIndex((b) => b.bidId === award.items[i].bidId),
+    );
     await acceptContract(ctx, systemActor, staff, contractId);
     await signContract(ctx, systemActor, award.manager, contractId);
     const contract = await ctx.db('contracts').where({ id: contractId }).first();
-    const milestones = (await ctx.db('contract_milestones').where({ contract_id: contractId }).orderBy('seq')).map((m) => ({ id: Number(m.id), seq: Number(m.seq), amountFen: Number(m.amount_fen), advance: Boolean(m.advance), passScore: m.pass_score === null ? null : Number(m.pass_score) }));
-    out.push({ ...award, contractId, sha256: '', awardItemId: Number(contract.award_item_id), streetOfficeId: award.call.streetOfficeId, organizationId: Number(contract.organization_id), approverRow, approver: sessionUser({ ...approverRow, role: 'approver' }), staff, milestones });
+    const milestones = (await ctx.db('contract_milestones').where({ contract_id: contractId }).orderBy('seq')).map(
+      (m) => ({
+        id: Number(m.id),
+        seq: Number(m.seq),
+        amountFen: Number(m.amount_fen),
+        advance: Boolean(m.advance),
+        passScore: m.pass_score === null ? null : Number(m.pass_score),
+      }),
+    );
+    out.push({
+      ...award,
+      contractId,
+      sha256: '',
+      awardItemId: Number(contract.award_item_id),
+      streetOfficeId: award.call.streetOfficeId,
+      organizationId: Number(contract.organization_id),
+      approverRow,
+      approver: sessionUser({ ...approverRow, role: 'approver' }),
+      staff,
+      milestones,
+    });
   }
   return out;
 }

@@ -63,14 +63,26 @@ it('refuses UPDATE and DELETE of payments, their sources and decided proposals (
   const paymentId = await approveProposal(ctx, systemActor, c.approver, id);
   await expect(ctx.db('payments').where({ id: paymentId }).update({ amount_fen: 1 })).rejects.toThrow(/append-only/);
   await expect(ctx.db('payments').where({ id: paymentId }).delete()).rejects.toThrow(/append-only/);
-  await expect(ctx.db('payment_sources').where({ payment_id: paymentId }).update({ amount_fen: 1 })).rejects.toThrow(/append-only/);
-  await expect(ctx.db('payment_proposals').where({ id }).update({ status: 'rejected', decision_reason: 'x' })).rejects.toThrow(/cannot change/);
+  await expect(ctx.db('payment_sources').where({ payment_id: paymentId }).update({ amount_fen: 1 })).rejects.toThrow(
+    /append-only/,
+  );
+  await expect(
+    ctx.db('payment_proposals').where({ id }).update({ status: 'rejected', decision_reason: 'x' }),
+  ).rejects.toThrow(/cannot change/);
   await expect(ctx.db('payment_proposals').where({ id }).delete()).rejects.toThrow(/never deleted/);
   await expect(ctx.db('fund_entries').where({ contract_id: c.contractId }).delete()).rejects.toThrow(/append-only/);
   // The database's own limits: a second settling payment of the milestone, one above the share.
   const row = await ctx.db('payments').where({ id: paymentId }).first();
   await expect(ctx.db('payments').insert({ ...row, id: undefined, proposal_id: id + 1000 })).rejects.toThrow();
   const m2 = c.milestones[1];
-  await expect(ctx.db('payments').insert({ ...row, id: undefined, milestone_id: m2.id, milestone_seq: 2, amount_fen: m2.amountFen + 1 })).rejects.toThrow(/share|FOREIGN|foreign/);
-  await expect(ctx.db('payments').insert({ ...row, id: undefined, milestone_id: m2.id, milestone_seq: 2, approved_by: row.proposed_by })).rejects.toThrow(/four_eyes|CHECK|check/);
+  await expect(
+    ctx
+      .db('payments')
+      .insert({ ...row, id: undefined, milestone_id: m2.id, milestone_seq: 2, amount_fen: m2.amountFen + 1 }),
+  ).rejects.toThrow(/share|FOREIGN|foreign/);
+  await expect(
+    ctx
+      .db('payments')
+      .insert({ ...row, id: undefined, milestone_id: m2.id, milestone_seq: 2, approved_by: row.proposed_by }),
+  ).rejects.toThrow(/four_eyes|CHECK|check/);
 });

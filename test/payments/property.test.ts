@@ -34,19 +34,41 @@ const seqOf = (i: number) => 1 + (i % 3);
 
 async function fingerprint() {
   const n = async (t: string) => Number((await ctx.db(t).count({ n: '*' }).first())!.n);
-  return [await n('payments'), await n('fund_entries'), await n('payment_sources'), await n('audit_events'), await n('payment_proposals')].join('/');
+  return [
+    await n('payments'),
+    await n('fund_entries'),
+    await n('payment_sources'),
+    await n('audit_events'),
+    await n('payment_proposals'),
+  ].join('/');
 }
 
 async function invariantsHold() {
   expect(await reconcile(ctx.db)).toEqual([]);
   expect(await negativeHoldings(ctx.db)).toEqual([]);
   expect(await paymentInvariants(ctx.db)).toEqual([]);
-  expect(await ctx.db('fund_accounts').whereRaw('reserved_fen + committed_fen + paid_fen > allocated_fen or paid_fen < 0 or committed_fen < 0')).toEqual([]);
+  expect(
+    await ctx
+      .db('fund_accounts')
+      .whereRaw('reserved_fen + committed_fen + paid_fen > allocated_fen or paid_fen < 0 or committed_fen < 0'),
+  ).toEqual([]);
 }
 
 /** Fresh contracts when every milestone of the current ones is settled (or their contracts ended). */
 async function ensureContracts() {
-  const open = contracts.length ? await ctx.db('contract_milestones as m').join('contracts as c', 'c.id', 'm.contract_id').whereIn('c.id', contracts.map((c) => c.contractId)).where('c.status', 'active').whereNull('m.settlement').count({ n: '*' }).first() : { n: 0 };
+  const open = contracts.length
+    ? await ctx
+        .db('contract_milestones as m')
+        .join('contracts as c', 'c.id', 'm.contract_id')
+        .whereIn(
+          'c.id',
+          contracts.map((c) => c.contractId),
+        )
+        .where('c.status', 'active')
+        .whereNull('m.settlement')
+        .count({ n: '*' })
+        .first()
+    : { n: 0 };
   if (Number(open!.n) === 0) contracts = await sharedSourceContracts(ctx, 3, 300_000);
 }
 
@@ -58,15 +80,35 @@ type Op =
   | { op: 'amend'; c: number; delta: number };
 
 const ops: fc.Arbitrary<Op> = fc.oneof(
-  fc.record({ op: fc.constant('evaluate' as const), c: fc.nat(5), seq: fc.nat(5), score: fc.integer({ min: 2000, max: 10000 }) }),
-  fc.record({ op: fc.constant('propose' as const), c: fc.nat(5), seq: fc.nat(5), less: fc.integer({ min: 0, max: 3 }) }),
-  fc.record({ op: fc.constantFrom('approve' as const, 'reject' as const, 'retry' as const, 'selfApprove' as const), p: fc.nat(20) }),
+  fc.record({
+    op: fc.constant('evaluate' as const),
+    c: fc.nat(5),
+    seq: fc.nat(5),
+    score: fc.integer({ min: 2000, max: 10000 }),
+  }),
+  fc.record({
+    op: fc.constant('propose' as const),
+    c: fc.nat(5),
+    seq: fc.nat(5),
+    less: fc.integer({ min: 0, max: 3 }),
+  }),
+  fc.record({
+    op: fc.constantFrom('approve' as const, 'reject' as const, 'retry' as const, 'selfApprove' as const),
+    p: fc.nat(20),
+  }),
   fc.record({ op: fc.constant('reverse' as const), p: fc.nat(20), part: fc.integer({ min: 1, max: 100 }) }),
   fc.record({ op: fc.constant('amend' as const), c: fc.nat(5), delta: fc.constantFrom(-50_000, 50_000, 1) }),
 );
 
 async function pick<T>(table: string, where: Record<string, unknown>, i: number): Promise<T | undefined> {
-  const rows = await ctx.db(table).where(where).whereIn('contract_id', contracts.map((c) => c.contractId)).orderBy('id');
+  const rows = await ctx
+    .db(table)
+    .where(where)
+    .whereIn(
+      'contract_id',
+      contracts.map((c) => c.contractId),
+    )
+    .orderBy('id');
   return rows.length ? (rows[i % rows.length] as T) : undefined;
 }
 
@@ -75,7 +117,11 @@ async function run(o: Op): Promise<void> {
   switch (o.op) {
     case 'evaluate': {
       const seq = seqOf(o.seq);
-      if (seq === 1 || (await ctx.db('milestone_evaluations').where({ contract_id: c!.contractId, milestone_seq: seq }).first())) return;
+      if (
+        seq === 1 ||
+        (await ctx.db('milestone_evaluations').where({ contract_id: c!.contractId, milestone_seq: seq }).first())
+      )
+        return;
       await closeWith(ctx, c!, seq, o.score);
       return;
     }
@@ -87,7 +133,10 @@ async function run(o: Op): Promise<void> {
         stepStart = await fingerprint(); // the invoice is a step of its own
       }
       const allowed = o.less ? Math.max(1, Number(m.amount_fen) - o.less * 1000) : undefined;
-      await proposePayment(ctx, systemActor, c!.manager, c!.contractId, seq, { amountFen: allowed, reason: o.less ? '部分服务未完成' : null });
+      await proposePayment(ctx, systemActor, c!.manager, c!.contractId, seq, {
+        amountFen: allowed,
+        reason: o.less ? '部分服务未完成' : null,
+      });
       return;
     }
     case 'approve':
@@ -95,10 +144,14 @@ async function run(o: Op): Promise<void> {
     case 'selfApprove': {
       const p = await pick<{ id: number; proposed_by: number }>('payment_proposals', { status: 'proposed' }, o.p);
       if (!p) return;
-      const owner = contracts.find((x) => x.contractId === Number((p as unknown as { contract_id: number }).contract_id))!;
+      const owner = contracts.find(
+        (x) => x.contractId === Number((p as unknown as { contract_id: number }).contract_id),
+      )!;
       if (o.op === 'selfApprove') {
         const before = await fingerprint();
-        await expect(approveProposal(ctx, systemActor, { ...owner.manager, role: 'approver' }, Number(p.id))).rejects.toMatchObject({ status: 403 });
+        await expect(
+          approveProposal(ctx, systemActor, { ...owner.manager, role: 'approver' }, Number(p.id)),
+        ).rejects.toMatchObject({ status: 403 });
         expect(await fingerprint()).toBe(before);
         return;
       }
@@ -111,22 +164,41 @@ async function run(o: Op): Promise<void> {
       if (!p || (await ctx.db('payment_proposals').where({ id: p.id }).first()).status === 'proposed') return;
       const owner = contracts.find((x) => x.contractId === Number(p.contract_id))!;
       const before = await fingerprint();
-      await expect(approveProposal(ctx, systemActor, owner.approver, Number(p.id))).rejects.toMatchObject({ status: 409 });
+      await expect(approveProposal(ctx, systemActor, owner.approver, Number(p.id))).rejects.toMatchObject({
+        status: 409,
+      });
       expect(await fingerprint()).toBe(before);
       return;
     }
     case 'reverse': {
-      const p = await pick<{ id: number; amount_fen: number; contract_id: number }>('payments', { kind: 'release' }, o.p);
+      const p = await pick<{ id: number; amount_fen: number; contract_id: number }>(
+        'payments',
+        { kind: 'release' },
+        o.p,
+      );
       if (!p) return;
       const owner = contracts.find((x) => x.contractId === Number(p.contract_id))!;
-      await proposeReversal(ctx, systemActor, owner.manager, Number(p.id), Math.max(1, Math.floor((Number(p.amount_fen) * o.part) / 100)), '审计追回');
+      await proposeReversal(
+        ctx,
+        systemActor,
+        owner.manager,
+        Number(p.id),
+        Math.max(1, Math.floor((Number(p.amount_fen) * o.part) / 100)),
+        '审计追回',
+      );
       return;
     }
     case 'amend': {
       const final = await ctx.db('contract_milestones').where({ contract_id: c!.contractId, seq: 3 }).first();
       if (!final || final.settlement) return;
       const terms = termsOf((await versionInForce(ctx.db, c!.contractId))!);
-      const body = { ...termsToValues(terms, fenToInput), amount: fenToInput(terms.amountFen + o.delta), [mf(3, 'share')]: fenToInput(Number(final.amount_fen) + o.delta), reason_amount: '调整', reason_milestones: '调整' };
+      const body = {
+        ...termsToValues(terms, fenToInput),
+        amount: fenToInput(terms.amountFen + o.delta),
+        [mf(3, 'share')]: fenToInput(Number(final.amount_fen) + o.delta),
+        reason_amount: '调整',
+        reason_milestones: '调整',
+      };
       const versionId = await proposeAmendment(ctx, systemActor, c!.manager, c!.contractId, body);
       try {
         await acceptAmendment(ctx, systemActor, c!.staff, c!.contractId, versionId);

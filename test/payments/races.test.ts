@@ -22,7 +22,9 @@ async function invariantsHold() {
   expect(await reconcile(ctx.db)).toEqual([]);
   expect(await negativeHoldings(ctx.db)).toEqual([]);
   expect(await paymentInvariants(ctx.db)).toEqual([]);
-  const bad = await ctx.db('fund_accounts').whereRaw('reserved_fen + committed_fen + paid_fen > allocated_fen or paid_fen < 0 or committed_fen < 0');
+  const bad = await ctx
+    .db('fund_accounts')
+    .whereRaw('reserved_fen + committed_fen + paid_fen > allocated_fen or paid_fen < 0 or committed_fen < 0');
   expect(bad).toEqual([]);
 }
 
@@ -40,7 +42,9 @@ it(`releases one proposal once when 50 approvals race (${db()})`, async () => {
   const id = await proposePayment(ctx, systemActor, c.manager, c.contractId, 1, {});
   const second = await ctx.make.user('approver', { street_office_id: c.streetOfficeId });
   const approvers = [c.approver, { ...c.approver, id: Number(second.id), username: second.username }];
-  const results = await Promise.allSettled(Array.from({ length: 50 }, (_, i) => approveProposal(ctx, actor(i), approvers[i % 2], id)));
+  const results = await Promise.allSettled(
+    Array.from({ length: 50 }, (_, i) => approveProposal(ctx, actor(i), approvers[i % 2], id)),
+  );
   const ok = results.filter((r) => r.status === 'fulfilled');
   expect(ok).toHaveLength(1);
   for (const r of results.filter((x) => x.status === 'rejected') as PromiseRejectedResult[]) {
@@ -49,7 +53,12 @@ it(`releases one proposal once when 50 approvals race (${db()})`, async () => {
   }
   expect(await ctx.db('payments').where({ contract_id: c.contractId })).toHaveLength(1);
   expect(await ctx.db('fund_entries').where({ contract_id: c.contractId, kind: 'payment' })).toHaveLength(1);
-  expect(await ctx.db('audit_events').where({ action: 'payment.approve' }).whereIn('subject_id', [String((ok[0] as PromiseFulfilledResult<number>).value)])).toHaveLength(1);
+  expect(
+    await ctx
+      .db('audit_events')
+      .where({ action: 'payment.approve' })
+      .whereIn('subject_id', [String((ok[0] as PromiseFulfilledResult<number>).value)]),
+  ).toHaveLength(1);
   await invariantsHold();
 });
 
@@ -60,20 +69,43 @@ it(`keeps the released sum within the contract amount when proposals and approva
   // payments would leave it): paying every milestone would exceed it.
   const total = c.milestones.reduce((s, m) => s + m.amountFen, 0);
   const limit = total - Math.floor(c.milestones[2].amountFen / 2);
-  await ctx.db('contract_versions').where({ contract_id: c.contractId, status: 'current' }).update({ amount_fen: limit });
-  const proposed = await Promise.allSettled(c.milestones.map((m, i) => proposePayment(ctx, actor(i), c.manager, c.contractId, m.seq, {})));
+  await ctx
+    .db('contract_versions')
+    .where({ contract_id: c.contractId, status: 'current' })
+    .update({ amount_fen: limit });
+  const proposed = await Promise.allSettled(
+    c.milestones.map((m, i) => proposePayment(ctx, actor(i), c.manager, c.contractId, m.seq, {})),
+  );
   const ids = proposed.filter((r) => r.status === 'fulfilled').map((r) => (r as PromiseFulfilledResult<number>).value);
   // Proposals that would already exceed it are refused on proposing; write the rest directly, so
   // the approvals are the ones that must hold the line.
   for (const m of c.milestones.filter((_, i) => proposed[i].status === 'rejected')) {
     const row = await ctx.db('payment_proposals').where({ id: ids[0] }).first();
-    const [inserted] = await ctx.db('payment_proposals').insert({ ...row, id: undefined, milestone_id: m.id, milestone_seq: m.seq, amount_fen: m.amountFen, allowed_fen: m.amountFen, sources_json: JSON.stringify([{ source: 'fiscal', amountFen: m.amountFen }]), status: 'proposed' }).returning('id');
+    const [inserted] = await ctx
+      .db('payment_proposals')
+      .insert({
+        ...row,
+        id: undefined,
+        milestone_id: m.id,
+        milestone_seq: m.seq,
+        amount_fen: m.amountFen,
+        allowed_fen: m.amountFen,
+        sources_json: JSON.stringify([{ source: 'fiscal', amountFen: m.amountFen }]),
+        status: 'proposed',
+      })
+      .returning('id');
     ids.push(Number(typeof inserted === 'object' ? inserted.id : inserted));
   }
   expect(ids).toHaveLength(3);
-  const results = await Promise.allSettled([...ids, ...ids].map((id, i) => approveProposal(ctx, actor(i), c.approver, id)));
+  const results = await Promise.allSettled(
+    [...ids, ...ids].map((id, i) => approveProposal(ctx, actor(i), c.approver, id)),
+  );
   expect(results.filter((r) => r.status === 'fulfilled').length).toBeLessThanOrEqual(2);
-  const released = await ctx.db('payments').where({ contract_id: c.contractId, kind: 'release' }).sum({ n: 'amount_fen' }).first();
+  const released = await ctx
+    .db('payments')
+    .where({ contract_id: c.contractId, kind: 'release' })
+    .sum({ n: 'amount_fen' })
+    .first();
   expect(Number(released!.n)).toBeLessThanOrEqual(limit);
   await invariantsHold();
 });
@@ -82,16 +114,21 @@ it(`never overdraws one small fund source shared by two contracts (${db()})`, as
   const [a, b] = await sharedSourceContracts(ctx, 2);
   for (const c of [a, b]) await readyToPropose(c);
   const proposals: { c: Payable; id: number }[] = [];
-  for (const c of [a, b]) for (const m of c.milestones) proposals.push({ c, id: await proposePayment(ctx, systemActor, c.manager, c.contractId, m.seq, {}) });
+  for (const c of [a, b])
+    for (const m of c.milestones)
+      proposals.push({ c, id: await proposePayment(ctx, systemActor, c.manager, c.contractId, m.seq, {}) });
   const results = await Promise.allSettled(proposals.map((p, i) => approveProposal(ctx, actor(i), p.c.approver, p.id)));
   expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
   const account = await ctx.db('fund_accounts').where({ street_office_id: a.streetOfficeId, source: 'fiscal' }).first();
   expect(Number(account.paid_fen)).toBe(Number(account.allocated_fen));
   await invariantsHold();
-  expect(await ctx.db('contracts').whereIn('id', [a.contractId, b.contractId]).pluck('status')).toEqual(['completed', 'completed']);
+  expect(await ctx.db('contracts').whereIn('id', [a.contractId, b.contractId]).pluck('status')).toEqual([
+    'completed',
+    'completed',
+  ]);
 });
 
-it('refuses at approval a proposal forged past the contract\'s commitment, writing nothing', async () => {
+it("refuses at approval a proposal forged past the contract's commitment, writing nothing", async () => {
   const [a, b] = await sharedSourceContracts(ctx, 2);
   await invoiceFor(ctx, a, 1);
   const id = await proposePayment(ctx, systemActor, a.manager, a.contractId, 1, {});
@@ -99,13 +136,29 @@ it('refuses at approval a proposal forged past the contract\'s commitment, writi
   await approveProposal(ctx, systemActor, a.approver, (await ctx.db('payment_proposals').where({ id }).first()).id);
   // Contract a's final milestone, "paid" from the money committed to b (sources over a's commitment).
   const final = a.milestones[2];
-  const held = Number((await ctx.db('fund_accounts').where({ street_office_id: a.streetOfficeId, source: 'fiscal' }).first()).committed_fen);
-  const [forged] = await ctx.db('payment_proposals')
-    .insert({ ...row, id: undefined, milestone_id: final.id, milestone_seq: final.seq, amount_fen: final.amountFen, allowed_fen: final.amountFen, sources_json: JSON.stringify([{ source: 'fiscal', amountFen: held }]), status: 'proposed', reason: 'forged' })
+  const held = Number(
+    (await ctx.db('fund_accounts').where({ street_office_id: a.streetOfficeId, source: 'fiscal' }).first())
+      .committed_fen,
+  );
+  const [forged] = await ctx
+    .db('payment_proposals')
+    .insert({
+      ...row,
+      id: undefined,
+      milestone_id: final.id,
+      milestone_seq: final.seq,
+      amount_fen: final.amountFen,
+      allowed_fen: final.amountFen,
+      sources_json: JSON.stringify([{ source: 'fiscal', amountFen: held }]),
+      status: 'proposed',
+      reason: 'forged',
+    })
     .returning('id');
   await closeWith(ctx, a, final.seq, 9000);
   const before = Number((await ctx.db('fund_entries').count({ n: '*' }).first())!.n);
-  await expect(approveProposal(ctx, systemActor, a.approver, Number(typeof forged === 'object' ? forged.id : forged))).rejects.toBeInstanceOf(DomainError);
+  await expect(
+    approveProposal(ctx, systemActor, a.approver, Number(typeof forged === 'object' ? forged.id : forged)),
+  ).rejects.toBeInstanceOf(DomainError);
   expect(Number((await ctx.db('fund_entries').count({ n: '*' }).first())!.n)).toBe(before);
   expect(await ctx.db('payments').where({ contract_id: a.contractId })).toHaveLength(1);
   expect(b.contractId).toBeGreaterThan(0);

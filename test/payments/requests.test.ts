@@ -14,22 +14,41 @@ beforeAll(async () => {
 afterAll(() => ctx.close());
 
 const onceKey = () => `k-${Math.random().toString(36).slice(2)}-${Date.now()}`;
-const post = async (agent: Agent, path: string, fields: Record<string, string> = {}) => agent.post(path).type('form').send({ _csrf: await csrfFrom(agent, '/dashboard'), ...fields });
-const count = async (table: string, contractId?: number) => Number((await ctx.db(table).where(contractId ? { contract_id: contractId } : {}).count({ n: '*' }).first())!.n);
+const post = async (agent: Agent, path: string, fields: Record<string, string> = {}) =>
+  agent
+    .post(path)
+    .type('form')
+    .send({ _csrf: await csrfFrom(agent, '/dashboard'), ...fields });
+const count = async (table: string, contractId?: number) =>
+  Number(
+    (await ctx
+      .db(table)
+      .where(contractId ? { contract_id: contractId } : {})
+      .count({ n: '*' })
+      .first())!.n,
+  );
 
 async function setup() {
   const c = await payableContract(ctx);
   const manager = await signIn(ctx, c.call.manager.username);
   const approver = await signIn(ctx, c.approverRow.username);
   const staff = await signIn(ctx, c.call.bids[0].staff.username);
-  return { ...c, agents: { manager, approver, staff }, page: (seq: number) => `/contracts/${c.contractId}/milestones/${seq}/payment` };
+  return {
+    ...c,
+    agents: { manager, approver, staff },
+    page: (seq: number) => `/contracts/${c.contractId}/milestones/${seq}/payment`,
+  };
 }
 
 it('walks propose → approve through the pages; the organization sees its payment; a retry with the same key changes nothing', async () => {
   const c = await setup();
   const upload = c.agents.staff.post(`${c.page(1)}/../invoices`.replace('/payment/../', '/'));
   const token = await csrfFrom(c.agents.staff, c.page(1));
-  const up = await upload.field('_csrf', token).field('kind', 'invoice').field('amount', String(c.milestones[0].amountFen / 100)).attach('file', PDF, 'fapiao.pdf');
+  const up = await upload
+    .field('_csrf', token)
+    .field('kind', 'invoice')
+    .field('amount', String(c.milestones[0].amountFen / 100))
+    .attach('file', PDF, 'fapiao.pdf');
   expect(up.status).toBe(303);
   const page = await c.agents.manager.get(c.page(1));
   expect(page.status).toBe(200);
@@ -72,7 +91,11 @@ it('walks propose → approve through the pages; the organization sees its payme
   expect(mine.text).toContain(c.milestones[0].amountFen >= 100 ? '首期' : '');
   expect(mine.text).not.toContain(c.approverRow.username);
 
-  const voucher = await post(c.agents.approver, `${paymentPath}/voucher`, { voucherRef: 'PZ/2026#1', paidOn: '2020-01-01', _once: onceKey() });
+  const voucher = await post(c.agents.approver, `${paymentPath}/voucher`, {
+    voucherRef: 'PZ/2026#1',
+    paidOn: '2020-01-01',
+    _once: onceKey(),
+  });
   expect(voucher.status).toBe(422);
   expect(voucher.text).toContain('支付日期不能早于批准日期');
   const list = await c.agents.manager.get('/payments?kind=release&voucher=missing');
@@ -88,17 +111,20 @@ it.each([
   [{ amount: '999999999' }, 'amount', '不能超过评估结果允许的金额'],
   [{ amount: '1', reason: '' }, 'reason', '请写明理由'],
   [{ source_fiscal: '1' }, 'sources', '各资金来源之和必须等于金额'],
-])('refuses the proposal %p with 422 naming %s, re-showing what was typed, writing nothing', async (fields: Record<string, string>, field, message) => {
-  const c = await setup();
-  await invoiceFor(ctx, c, 1);
-  const before = await count('payment_proposals', c.contractId);
-  const res = await post(c.agents.manager, c.page(1), { _once: onceKey(), ...fields });
-  expect(res.status).toBe(422);
-  expect(res.text).toContain(message);
-  expect(res.text).toContain(field === 'sources' ? 'error-summary' : `error-${field}`);
-  if (fields.amount) expect(res.text).toContain(`value="${fields.amount}"`);
-  expect(await count('payment_proposals', c.contractId)).toBe(before);
-});
+])(
+  'refuses the proposal %p with 422 naming %s, re-showing what was typed, writing nothing',
+  async (fields: Record<string, string>, field, message) => {
+    const c = await setup();
+    await invoiceFor(ctx, c, 1);
+    const before = await count('payment_proposals', c.contractId);
+    const res = await post(c.agents.manager, c.page(1), { _once: onceKey(), ...fields });
+    expect(res.status).toBe(422);
+    expect(res.text).toContain(message);
+    expect(res.text).toContain(field === 'sources' ? 'error-summary' : `error-${field}`);
+    if (fields.amount) expect(res.text).toContain(`value="${fields.amount}"`);
+    expect(await count('payment_proposals', c.contractId)).toBe(before);
+  },
+);
 
 it('refuses what is not payable: no closed evaluation, no invoice, already settled; forged ids are 404', async () => {
   const c = await setup();
@@ -156,10 +182,20 @@ it('records a withheld milestone as settled with nothing paid; the manager then 
   const approved = await post(c.agents.approver, `${res.headers.location}/approval`, { _once: onceKey() });
   expect(approved.status).toBe(303);
   expect(Number((await ctx.db('fund_accounts').sum({ n: 'paid_fen' }).first())!.n)).toBe(paid);
-  expect((await ctx.db('contract_milestones').where({ contract_id: c.contractId, seq: 2 }).first()).settlement).toBe('withheld');
-  const decision = await post(c.agents.manager, `${approved.headers.location}/decision`, { decision: '', reason: '', _once: onceKey() });
+  expect((await ctx.db('contract_milestones').where({ contract_id: c.contractId, seq: 2 }).first()).settlement).toBe(
+    'withheld',
+  );
+  const decision = await post(c.agents.manager, `${approved.headers.location}/decision`, {
+    decision: '',
+    reason: '',
+    _once: onceKey(),
+  });
   expect(decision.status).toBe(422);
-  const ok = await post(c.agents.manager, `${approved.headers.location}/decision`, { decision: 'continue', reason: '整改后继续', _once: onceKey() });
+  const ok = await post(c.agents.manager, `${approved.headers.location}/decision`, {
+    decision: 'continue',
+    reason: '整改后继续',
+    _once: onceKey(),
+  });
   expect(ok.status).toBe(303);
   expect((await ctx.db('contracts').where({ id: c.contractId }).first()).status).toBe('active');
   expect((await c.agents.manager.get(approved.headers.location as string)).text).toContain('整改后继续');
@@ -188,21 +224,38 @@ it('refuses to propose or approve while a review (复核) of the closed evaluati
 it('corrects a release through the pages: the manager proposes a clawback, the approver approves it, both payments show the link', async () => {
   const c = await setup();
   await invoiceFor(ctx, c, 1);
-  const paymentId = await approveProposal(ctx, systemActor, c.approver, await proposePayment(ctx, systemActor, c.manager, c.contractId, 1, {}));
-  const tooMuch = await post(c.agents.manager, `/payments/${paymentId}/reversals`, { amount: (c.milestones[0].amountFen / 100).toFixed(2), reason: '多付', _once: onceKey() });
+  const paymentId = await approveProposal(
+    ctx,
+    systemActor,
+    c.approver,
+    await proposePayment(ctx, systemActor, c.manager, c.contractId, 1, {}),
+  );
+  const tooMuch = await post(c.agents.manager, `/payments/${paymentId}/reversals`, {
+    amount: (c.milestones[0].amountFen / 100).toFixed(2),
+    reason: '多付',
+    _once: onceKey(),
+  });
   expect(tooMuch.status).toBe(303); // the whole release may be clawed back
   const proposal = tooMuch.headers.location as string;
   const page = await c.agents.approver.get(proposal);
   expect(page.text).toContain('批准追回');
   expect(page.text).toContain('最多可追回');
-  const again = await post(c.agents.manager, `/payments/${paymentId}/reversals`, { amount: '1', reason: '再追', _once: onceKey() });
+  const again = await post(c.agents.manager, `/payments/${paymentId}/reversals`, {
+    amount: '1',
+    reason: '再追',
+    _once: onceKey(),
+  });
   expect(again.status).toBe(409);
   const approved = await post(c.agents.approver, `${proposal}/approval`, { _once: onceKey() });
   expect(approved.status).toBe(303);
   const reversal = await c.agents.manager.get(approved.headers.location as string);
   expect(reversal.text).toContain(`/payments/${paymentId}`);
   expect((await c.agents.manager.get(`/payments/${paymentId}`)).text).toContain('追回记录');
-  const bad = await post(c.agents.manager, `/payments/${paymentId}/reversals`, { amount: '-1', reason: '', _once: onceKey() });
+  const bad = await post(c.agents.manager, `/payments/${paymentId}/reversals`, {
+    amount: '-1',
+    reason: '',
+    _once: onceKey(),
+  });
   expect(bad.status).toBe(422);
 });
 
@@ -213,10 +266,23 @@ it('answers a stale approval form after the proposal was rejected with 409, chan
   const form = await c.agents.approver.get(`/payments/proposals/${id}`);
   const token = /name="_csrf" value="([^"]+)"/.exec(form.text)![1];
   const keys = [...form.text.matchAll(/name="_once" value="([^"]+)"/g)].map((m) => m[1]);
-  const noReason = await c.agents.approver.post(`/payments/proposals/${id}/rejection`).type('form').send({ _csrf: token, _once: keys[1], reason: '' });
+  const noReason = await c.agents.approver
+    .post(`/payments/proposals/${id}/rejection`)
+    .type('form')
+    .send({ _csrf: token, _once: keys[1], reason: '' });
   expect(noReason.status).toBe(422);
-  expect((await c.agents.approver.post(`/payments/proposals/${id}/rejection`).type('form').send({ _csrf: token, _once: keys[1], reason: '金额有误' })).status).toBe(303);
-  const stale = await c.agents.approver.post(`/payments/proposals/${id}/approval`).type('form').send({ _csrf: token, _once: keys[0] });
+  expect(
+    (
+      await c.agents.approver
+        .post(`/payments/proposals/${id}/rejection`)
+        .type('form')
+        .send({ _csrf: token, _once: keys[1], reason: '金额有误' })
+    ).status,
+  ).toBe(303);
+  const stale = await c.agents.approver
+    .post(`/payments/proposals/${id}/approval`)
+    .type('form')
+    .send({ _csrf: token, _once: keys[0] });
   expect(stale.status).toBe(409);
   expect(stale.text).toContain('已退回');
   expect(await count('payments', c.contractId)).toBe(0);

@@ -1,7 +1,13 @@
 import { systemActor } from '../../src/audit/audit';
 import { reconcile, negativeHoldings } from '../../src/modules/funds';
 import { paymentDashboard, paymentJournalQuery, paymentsOfContract } from '../../src/modules/payments';
-import { approveProposal, proposePayment, proposeReversal, recordVoucher, rejectProposal } from '../../src/modules/payments/service';
+import {
+  approveProposal,
+  proposePayment,
+  proposeReversal,
+  recordVoucher,
+  rejectProposal,
+} from '../../src/modules/payments/service';
 import { createTestContext, type TestContext } from '../helpers/app';
 import { closeWith, invoiceFor, payableContract } from './factory';
 
@@ -14,7 +20,12 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-const balances = async (c: { streetOfficeId: number }) => ctx.db('fund_accounts').where({ street_office_id: c.streetOfficeId }).orderBy('source').select('source', 'allocated_fen', 'committed_fen', 'paid_fen');
+const balances = async (c: { streetOfficeId: number }) =>
+  ctx
+    .db('fund_accounts')
+    .where({ street_office_id: c.streetOfficeId })
+    .orderBy('source')
+    .select('source', 'allocated_fen', 'committed_fen', 'paid_fen');
 
 it('releases the advance, then a pro-rata partial, then the final; the contract completes and its unspent commitment returns', async () => {
   const c = await payableContract(ctx);
@@ -23,18 +34,30 @@ it('releases the advance, then a pro-rata partial, then the final; the contract 
   await invoiceFor(ctx, c, 1);
   const p1 = await proposePayment(ctx, systemActor, c.manager, c.contractId, 1, {});
   // The proposer cannot approve, an approver can.
-  await expect(approveProposal(ctx, systemActor, { ...c.manager, role: 'approver' }, p1)).rejects.toMatchObject({ status: 403, messageKey: 'payments.errors.fourEyes' });
+  await expect(approveProposal(ctx, systemActor, { ...c.manager, role: 'approver' }, p1)).rejects.toMatchObject({
+    status: 403,
+    messageKey: 'payments.errors.fourEyes',
+  });
   const pay1 = await approveProposal(ctx, systemActor, c.approver, p1);
-  expect(await ctx.db('contract_milestones').where({ id: advance.id }).first('settlement')).toMatchObject({ settlement: 'paid' });
+  expect(await ctx.db('contract_milestones').where({ id: advance.id }).first('settlement')).toMatchObject({
+    settlement: 'paid',
+  });
   await expect(approveProposal(ctx, systemActor, c.approver, p1)).rejects.toMatchObject({ status: 409 });
 
-  await ctx.db('contract_milestones').where({ id: mid.id }).update({ partial_rule: 'pro_rata', floor_score: 40, pass_score: 60 });
+  await ctx
+    .db('contract_milestones')
+    .where({ id: mid.id })
+    .update({ partial_rule: 'pro_rata', floor_score: 40, pass_score: 60 });
   const consequence = await closeWith(ctx, c, 2, 5000);
   expect(consequence.kind).toBe('partial');
   expect(consequence.payableFen).toBe(Math.floor((mid.amountFen * (5000 - 4000)) / 2000));
   await invoiceFor(ctx, c, 2, consequence.payableFen);
-  await expect(proposePayment(ctx, systemActor, c.manager, c.contractId, 2, { amountFen: consequence.payableFen + 1 })).rejects.toMatchObject({ status: 422 });
-  await expect(proposePayment(ctx, systemActor, c.manager, c.contractId, 2, { amountFen: consequence.payableFen - 1 })).rejects.toMatchObject({ status: 422, fieldErrors: { reason: 'payments.errors.reasonWhenLess' } });
+  await expect(
+    proposePayment(ctx, systemActor, c.manager, c.contractId, 2, { amountFen: consequence.payableFen + 1 }),
+  ).rejects.toMatchObject({ status: 422 });
+  await expect(
+    proposePayment(ctx, systemActor, c.manager, c.contractId, 2, { amountFen: consequence.payableFen - 1 }),
+  ).rejects.toMatchObject({ status: 422, fieldErrors: { reason: 'payments.errors.reasonWhenLess' } });
   const p2 = await proposePayment(ctx, systemActor, c.manager, c.contractId, 2, {});
   await approveProposal(ctx, systemActor, c.approver, p2);
 
@@ -49,22 +72,42 @@ it('releases the advance, then a pro-rata partial, then the final; the contract 
   // Nothing left committed: the partial milestone's unpaid rest returned to available.
   const b = await balances(c);
   expect(b.every((r) => Number(r.committed_fen) === 0)).toBe(true);
-  expect(b.reduce((s, r) => s + Number(r.paid_fen), 0)).toBe(advance.amountFen + consequence.payableFen + final.amountFen);
+  expect(b.reduce((s, r) => s + Number(r.paid_fen), 0)).toBe(
+    advance.amountFen + consequence.payableFen + final.amountFen,
+  );
   expect(await reconcile(ctx.db)).toEqual([]);
   expect(await negativeHoldings(ctx.db)).toEqual([]);
 
   // Voucher and a correction of the advance.
-  await recordVoucher(ctx, systemActor, c.approver, pay1, 'PZ-2026-001', new Date(ctx.clock.now().getTime() + 8 * 3600_000).toISOString().slice(0, 10));
+  await recordVoucher(
+    ctx,
+    systemActor,
+    c.approver,
+    pay1,
+    'PZ-2026-001',
+    new Date(ctx.clock.now().getTime() + 8 * 3600_000).toISOString().slice(0, 10),
+  );
   const r = await proposeReversal(ctx, systemActor, c.manager, pay1, 100_00, '审计发现多付');
   const rev = await approveProposal(ctx, systemActor, c.approver, r);
   expect(await reconcile(ctx.db)).toEqual([]);
   const listed = await paymentsOfContract(ctx.db, c.contractId);
-  expect(listed.map((p) => [p.kind, p.milestoneSeq])).toEqual([['release', 1], ['release', 2], ['release', 3], ['reversal', 1]]);
+  expect(listed.map((p) => [p.kind, p.milestoneSeq])).toEqual([
+    ['release', 1],
+    ['release', 2],
+    ['release', 3],
+    ['reversal', 1],
+  ]);
   expect(listed[0].status).toBe('confirmed');
   expect(listed[3]).toMatchObject({ paymentId: rev, amountFen: 100_00, reversesPaymentId: pay1 });
   const journal = await paymentJournalQuery(ctx.db, { streetOfficeIds: [c.streetOfficeId] });
   expect(journal).toHaveLength(4);
-  expect(journal[0]).toMatchObject({ payment_id: pay1, kind: 'release', contract_number: expect.any(String), milestone_seq: 1, voucher_ref: 'PZ-2026-001' });
+  expect(journal[0]).toMatchObject({
+    payment_id: pay1,
+    kind: 'release',
+    contract_number: expect.any(String),
+    milestone_seq: 1,
+    voucher_ref: 'PZ-2026-001',
+  });
   expect(String(journal[3].ledger_entry_ids).split(',')).toHaveLength(2);
   expect(Number(journal[0].fiscal_fen)).toBe(advance.amountFen);
   expect(await paymentDashboard(ctx, c.approver)).toMatchObject({ queue: [] });

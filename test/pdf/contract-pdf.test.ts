@@ -49,19 +49,29 @@ describe('the contract PDF', () => {
   it('has the schedule rows in order: seq, title, deliverables, due date, amount, condition', () => {
     const m = sampleContract().milestones;
     expect(text).toContain('期次里程碑交付成果到期日金额（元）付款条件');
-    expect(text).toContain(`1首期款（预付款）${flat(m[0].deliverables)}2027-01-31¥60,000.00预付款：合同签订后支付，无需评估`);
-    expect(text).toContain(`2中期评估${flat(m[1].deliverables)}${m[1].dueDate}¥46,666.66合格分80分；60–80分之间按比例支付，不高于60分不予支付`);
-    expect(text).toContain(`3第2阶段服务${flat(m[2].deliverables)}${m[2].dueDate}¥46,666.66合格分80分；低于合格分不予支付`);
+    expect(text).toContain(
+      `1首期款（预付款）${flat(m[0].deliverables)}2027-01-31¥60,000.00预付款：合同签订后支付，无需评估`,
+    );
+    expect(text).toContain(
+      `2中期评估${flat(m[1].deliverables)}${m[1].dueDate}¥46,666.66合格分80分；60–80分之间按比例支付，不高于60分不予支付`,
+    );
+    expect(text).toContain(
+      `3第2阶段服务${flat(m[2].deliverables)}${m[2].dueDate}¥46,666.66合格分80分；低于合格分不予支付`,
+    );
     expect(text).toContain(`4末期评估${flat(m[3].deliverables)}2027-12-31¥46,666.68`);
     expect(text).toContain('合计¥200,000.00');
   });
 
   it('spells out the payment terms: evaluation, withholding below the pass score, the pro-rata rule, the advance', () => {
     expect(text).toContain('除预付款外，各期款项在对应里程碑的成果经评估后支付');
-    expect(text).toContain('第1期「首期款（预付款）」（金额¥60,000.00，人民币陆万元整）为预付款（首期款），于本合同签订后支付，无需评估');
+    expect(text).toContain(
+      '第1期「首期款（预付款）」（金额¥60,000.00，人民币陆万元整）为预付款（首期款），于本合同签订后支付，无需评估',
+    );
     expect(text).toContain('第3期「第2阶段服务」（金额¥46,666.66，人民币肆万陆仟陆佰陆拾陆元陆角陆分）');
     expect(text).toContain('综合得分不低于80分的，全额支付；低于80分的，该期款项不予支付。');
-    expect(text).toContain('支付金额=该期金额×（得分−60）÷（80−60），计算结果向下取整至分；得分不高于60分的，该期款项不予支付');
+    expect(text).toContain(
+      '支付金额=该期金额×（得分−60）÷（80−60），计算结果向下取整至分；得分不高于60分的，该期款项不予支付',
+    );
     expect(text).toContain('自评10%、街道评价25%、同行评议15%、居民评价25%、第三方评估25%');
   });
 
@@ -89,7 +99,10 @@ describe('the contract PDF', () => {
 
   it('renders the same input to the same bytes (creation date from generatedAt), so the signed PDF hash is stable', async () => {
     // Another document in between (documents share the fonts and their text-shaping cache).
-    const other = await renderContractPdf({ ...sampleContract({ milestones: 9 }), generatedAt: '2026-12-02T08:00:00.000Z' }, { draft: true, redacted: true });
+    const other = await renderContractPdf(
+      { ...sampleContract({ milestones: 9 }), generatedAt: '2026-12-02T08:00:00.000Z' },
+      { draft: true, redacted: true },
+    );
     const again = await renderContractPdf(sampleContract(), signed);
     expect(again.equals(pdf)).toBe(true);
     expect(pdf.toString('latin1')).toContain('(D:20261201163000Z)');
@@ -123,7 +136,10 @@ describe('a draft', () => {
   });
 
   it('leaves lines to sign on when nobody has signed yet', async () => {
-    const input = { ...sampleContract(), signatures: { partyA: { signerName: null, signedAt: null }, partyB: { signerName: null, signedAt: null } } };
+    const input = {
+      ...sampleContract(),
+      signatures: { partyA: { signerName: null, signedAt: null }, partyB: { signerName: null, signedAt: null } },
+    };
     const text = flat((await pagesOf(await renderContractPdf(input, { draft: true, redacted: false }))).join(''));
     expect(text).toContain('法定代表人或授权代表（签字）：签署日期：');
     expect(text).not.toContain('2026年12月2日');
@@ -166,7 +182,8 @@ describe('tables across pages', () => {
       expect(pages[i].split(header)).toHaveLength(2); // once per page
     }
     const all = pages.join('');
-    for (const m of input.milestones) expect(all).toContain(`${m.seq}${flat(m.title)}${flat(m.deliverables)}${m.dueDate}`);
+    for (const m of input.milestones)
+      expect(all).toContain(`${m.seq}${flat(m.title)}${flat(m.deliverables)}${m.dueDate}`);
   });
 
   it('split a row taller than a page, keeping all of its text in order', async () => {
@@ -218,7 +235,11 @@ describe('the page frame for other documents', () => {
     expect(pages[0]).toContain('总分86.5');
 
     const input = sampleContract();
-    const bare = { ...input, partyA: { ...input.partyA, address: '' }, partyB: { ...input.partyB, contactName: undefined, contactPhone: undefined } };
+    const bare = {
+      ...input,
+      partyA: { ...input.partyA, address: '' },
+      partyB: { ...input.partyB, contactName: undefined, contactPhone: undefined },
+    };
     const text = flat((await pagesOf(await renderContractPdf(bare, signed))).join(''));
     expect(text).toContain('法定代表人陈建国乙方');
     expect(text).toContain('地址南京市江宁区东山街道竹山路16号甲乙双方依据'); // no 联系人 / 联系电话 rows

@@ -8,15 +8,30 @@ async function recorded() {
   w.doc.on('pageAdded', () => (page += 1));
   const text = w.doc.text.bind(w.doc) as (...args: unknown[]) => unknown;
   (w.doc as unknown as { text: (...args: unknown[]) => unknown }).text = (...args: unknown[]) => {
-    if (typeof args[0] === 'string' && typeof args[1] === 'number' && typeof args[2] === 'number') drawn.push({ text: args[0], x: args[1], y: args[2], page });
+    if (typeof args[0] === 'string' && typeof args[1] === 'number' && typeof args[2] === 'number')
+      drawn.push({ text: args[0], x: args[1], y: args[2], page });
     return text(...args);
   };
   return { w, drawn };
 }
 
 const blocks = (nameB: string): SignatureBlock[] => [
-  { partyLabel: '甲方（盖章）', partyName: '东山街道办事处', lines: [['法定代表人或授权代表（签字）', '李建国'], ['签署日期', '2026年12月2日']] },
-  { partyLabel: '乙方（盖章）', partyName: nameB, lines: [['法定代表人或授权代表（签字）', '王秀英'], ['签署日期', '2026年11月30日']] },
+  {
+    partyLabel: '甲方（盖章）',
+    partyName: '东山街道办事处',
+    lines: [
+      ['法定代表人或授权代表（签字）', '李建国'],
+      ['签署日期', '2026年12月2日'],
+    ],
+  },
+  {
+    partyLabel: '乙方（盖章）',
+    partyName: nameB,
+    lines: [
+      ['法定代表人或授权代表（签字）', '王秀英'],
+      ['签署日期', '2026年11月30日'],
+    ],
+  },
 ];
 const LONG = '南京市江宁区东山街道安心居家养老服务中心暨社区公益服务发展促进会（民办非企业单位）';
 

@@ -30,7 +30,8 @@ describe('the auditor of one street office', () => {
       expect(refused.status).toBe(404);
       expect(refused.text).toContain('没有找到该街道，或您无权查看该街道的报表。');
     }
-    for (const e of EXPORTS) expect((await auditor.agent.get(`${e}?street=${other.call.streetOfficeId}&format=csv`)).status).toBe(404);
+    for (const e of EXPORTS)
+      expect((await auditor.agent.get(`${e}?street=${other.call.streetOfficeId}&format=csv`)).status).toBe(404);
     expect((await auditor.agent.get(`/reports/contracts/${other.contractId}/dossier.pdf`)).status).toBe(404);
     expect((await auditor.agent.get(`/reports/contracts/${mine.contractId}/dossier.pdf`)).status).toBe(200);
   });
@@ -50,7 +51,9 @@ describe('the auditor of one street office', () => {
     const token = await csrfFrom(auditor.agent, '/dashboard');
     const allowed: string[] = [];
     for (const route of posts) {
-      const url = route.slice(5).replace(/:(\w+)/g, (_m, name: string) => (name === 'contractId' ? String(mine.contractId) : '1'));
+      const url = route
+        .slice(5)
+        .replace(/:(\w+)/g, (_m, name: string) => (name === 'contractId' ? String(mine.contractId) : '1'));
       const res = await auditor.agent.post(url).type('form').send({ _csrf: token });
       if (![403, 404].includes(res.status)) allowed.push(`${route} → ${res.status}`);
     }
@@ -64,7 +67,9 @@ describe('managers and organizations', () => {
     expect((await manager.get('/reports/funds?year=2026')).status).toBe(200);
     expect((await manager.get(`/reports/funds?street=${mine.call.streetOfficeId}`)).status).toBe(200);
     expect((await manager.get(`/reports/funds?street=${other.call.streetOfficeId}`)).status).toBe(404);
-    expect((await manager.get(`/reports/register/export?street=${other.call.streetOfficeId}&format=xlsx`)).status).toBe(404);
+    expect((await manager.get(`/reports/register/export?street=${other.call.streetOfficeId}&format=xlsx`)).status).toBe(
+      404,
+    );
     expect((await manager.get(`/reports/contracts/${other.contractId}/dossier.pdf`)).status).toBe(404);
     const all = await manager.get('/reports/register?year=2026');
     expect(all.text).not.toContain(`/contracts/${other.contractId}"`);
@@ -73,7 +78,13 @@ describe('managers and organizations', () => {
   it('organization staff, reviewers and approvers read no report (403)', async () => {
     for (const role of ['org_staff', 'reviewer', 'approver'] as const) {
       const { agent } = await loginAs(ctx, role);
-      for (const p of [...REPORT_PAGES, ...EXPORTS.map((e) => `${e}?format=csv`), `/reports/contracts/${mine.contractId}/dossier.pdf`, '/findings']) expect([role, p, (await agent.get(p)).status]).toEqual([role, p, 403]);
+      for (const p of [
+        ...REPORT_PAGES,
+        ...EXPORTS.map((e) => `${e}?format=csv`),
+        `/reports/contracts/${mine.contractId}/dossier.pdf`,
+        '/findings',
+      ])
+        expect([role, p, (await agent.get(p)).status]).toEqual([role, p, 403]);
     }
   });
 
@@ -82,7 +93,7 @@ describe('managers and organizations', () => {
   });
 });
 
-describe('bad input: a clear message in the user\'s language and the right status, the form re-shown', () => {
+describe("bad input: a clear message in the user's language and the right status, the form re-shown", () => {
   const cases: [string, number, string][] = [
     ['/reports/funds?year=1999', 422, '年度应在 2000 至 2100 之间。'],
     ['/reports/funds?year=2101', 422, '年度应在 2000 至 2100 之间。'],
@@ -131,13 +142,30 @@ describe('bad input: a clear message in the user\'s language and the right statu
 });
 
 describe('findings (审计意见)', () => {
-  it('an auditor records one on a contract, the street\'s manager answers, both audited and notified', async () => {
-    const made = await postForm(auditor.agent, '/findings', { subject_type: 'contract', subject_id: String(mine.contractId), street: '', year: '', title: '支付依据', body: '请说明依据。' }, '/findings/new');
+  it("an auditor records one on a contract, the street's manager answers, both audited and notified", async () => {
+    const made = await postForm(
+      auditor.agent,
+      '/findings',
+      {
+        subject_type: 'contract',
+        subject_id: String(mine.contractId),
+        street: '',
+        year: '',
+        title: '支付依据',
+        body: '请说明依据。',
+      },
+      '/findings/new',
+    );
     expect(made.status).toBe(303);
     const id = Number(/\/findings\/(\d+)/.exec(made.headers.location)![1]);
-    const rec = await ctx.db('audit_events').where({ action: 'finding.record', subject_id: String(id) }).first();
+    const rec = await ctx
+      .db('audit_events')
+      .where({ action: 'finding.record', subject_id: String(id) })
+      .first();
     expect(rec.street_office_id).toBe(mine.call.streetOfficeId);
-    expect(await ctx.db('notifications').where({ user_id: mine.manager.id, kind: 'finding.recorded' }).first()).toBeTruthy();
+    expect(
+      await ctx.db('notifications').where({ user_id: mine.manager.id, kind: 'finding.recorded' }).first(),
+    ).toBeTruthy();
 
     // Another street's manager: not even its existence.
     const stranger = await signIn(ctx, other.manager.username);
@@ -149,35 +177,109 @@ describe('findings (审计意见)', () => {
     const empty = await postForm(manager, `/findings/${id}/answer`, { answer: '' });
     expect(empty.status).toBe(422);
     expect((await postForm(manager, `/findings/${id}/answer`, { answer: '依据合同第三条。' })).status).toBe(303);
-    expect(await ctx.db('audit_events').where({ action: 'finding.answer', subject_id: String(id) }).first()).toBeTruthy();
-    expect(await ctx.db('notifications').where({ user_id: auditor.user.id, kind: 'finding.answered' }).first()).toBeTruthy();
+    expect(
+      await ctx
+        .db('audit_events')
+        .where({ action: 'finding.answer', subject_id: String(id) })
+        .first(),
+    ).toBeTruthy();
+    expect(
+      await ctx.db('notifications').where({ user_id: auditor.user.id, kind: 'finding.answered' }).first(),
+    ).toBeTruthy();
     expect((await postForm(manager, `/findings/${id}/answer`, { answer: '再答一次' })).status).toBe(409);
     expect((await auditor.agent.get(`/findings/${id}`)).text).toContain('依据合同第三条。');
   });
 
   it('records one on a street-year; refuses a forged contract id, another street and a bad year, writing nothing', async () => {
     const before = Number((await ctx.db('audit_findings').count({ n: '*' }).first())!.n);
-    const ok = await postForm(auditor.agent, '/findings', { subject_type: 'street_year', subject_id: '', street: String(mine.call.streetOfficeId), year: '2026', title: '年度资金', body: '请说明。' }, '/findings/new');
+    const ok = await postForm(
+      auditor.agent,
+      '/findings',
+      {
+        subject_type: 'street_year',
+        subject_id: '',
+        street: String(mine.call.streetOfficeId),
+        year: '2026',
+        title: '年度资金',
+        body: '请说明。',
+      },
+      '/findings/new',
+    );
     expect(ok.status).toBe(303);
-    const forged = await postForm(auditor.agent, '/findings', { subject_type: 'contract', subject_id: '99999', title: 't', body: 'b' }, '/findings/new');
+    const forged = await postForm(
+      auditor.agent,
+      '/findings',
+      { subject_type: 'contract', subject_id: '99999', title: 't', body: 'b' },
+      '/findings/new',
+    );
     expect(forged.status).toBe(404);
     expect(forged.text).toContain('没有找到该合同，或它不在您负责审计的街道。');
-    expect((await postForm(auditor.agent, '/findings', { subject_type: 'contract', subject_id: String(other.contractId), title: 't', body: 'b' }, '/findings/new')).status).toBe(404);
-    expect((await postForm(auditor.agent, '/findings', { subject_type: 'street_year', street: String(other.call.streetOfficeId), year: '2026', title: 't', body: 'b' }, '/findings/new')).status).toBe(404);
-    const badYear = await postForm(auditor.agent, '/findings', { subject_type: 'street_year', street: String(mine.call.streetOfficeId), year: '1999', title: '年度', body: 'b' }, '/findings/new');
+    expect(
+      (
+        await postForm(
+          auditor.agent,
+          '/findings',
+          { subject_type: 'contract', subject_id: String(other.contractId), title: 't', body: 'b' },
+          '/findings/new',
+        )
+      ).status,
+    ).toBe(404);
+    expect(
+      (
+        await postForm(
+          auditor.agent,
+          '/findings',
+          {
+            subject_type: 'street_year',
+            street: String(other.call.streetOfficeId),
+            year: '2026',
+            title: 't',
+            body: 'b',
+          },
+          '/findings/new',
+        )
+      ).status,
+    ).toBe(404);
+    const badYear = await postForm(
+      auditor.agent,
+      '/findings',
+      { subject_type: 'street_year', street: String(mine.call.streetOfficeId), year: '1999', title: '年度', body: 'b' },
+      '/findings/new',
+    );
     expect(badYear.status).toBe(422);
     expect(badYear.text).toContain('年度应在 2000 至 2100 之间。');
     expect(badYear.text).toContain('value="年度"');
-    const noTitle = await postForm(auditor.agent, '/findings', { subject_type: 'contract', subject_id: String(mine.contractId), title: '', body: 'b' }, '/findings/new');
+    const noTitle = await postForm(
+      auditor.agent,
+      '/findings',
+      { subject_type: 'contract', subject_id: String(mine.contractId), title: '', body: 'b' },
+      '/findings/new',
+    );
     expect(noTitle.status).toBe(422);
     expect(Number((await ctx.db('audit_findings').count({ n: '*' }).first())!.n)).toBe(before + 1);
   });
 
   it('a manager cannot record one, an auditor cannot answer one, and a POST without the CSRF token is refused', async () => {
     const manager = await signIn(ctx, mine.manager.username);
-    expect((await postForm(manager, '/findings', { subject_type: 'contract', subject_id: String(mine.contractId), title: 't', body: 'b' })).status).toBe(403);
+    expect(
+      (
+        await postForm(manager, '/findings', {
+          subject_type: 'contract',
+          subject_id: String(mine.contractId),
+          title: 't',
+          body: 'b',
+        })
+      ).status,
+    ).toBe(403);
     const f = await ctx.db('audit_findings').first('id');
     expect((await postForm(auditor.agent, `/findings/${f.id}/answer`, { answer: 'x' })).status).toBe(403);
-    expect((await auditor.agent.post('/findings').type('form').send({ subject_type: 'contract', subject_id: String(mine.contractId), title: 't', body: 'b' })).status).toBe(403);
+    expect(
+      (
+        await auditor.agent
+          .post('/findings')
+          .type('form')
+          .send({ subject_type: 'contract', subject_id: String(mine.contractId), title: 't', body: 'b' })
+      ).status,
+    ).toBe(403);
   });
 });

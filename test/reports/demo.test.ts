@@ -25,7 +25,8 @@ it('lets the seeded auditor open every report page and download every format on 
   const agent = await signIn(ctx, 'auditor.wang', 'streetfund-demo');
   for (const report of ['register', 'funds', 'payments']) {
     const page = await agent.get(`/reports/${report}`);
-    if (page.status !== 200) console.log(page.text.slice(page.text.indexOf('<main'), page.text.indexOf('<main') + 3000));
+    if (page.status !== 200)
+      console.log(page.text.slice(page.text.indexOf('<main'), page.text.indexOf('<main') + 3000));
     expect(page.status).toBe(200);
     for (const format of ['xlsx', 'csv', 'pdf']) {
       const res = await agent.get(`/reports/${report}/export?format=${format}`).buffer(true).parse(binary);

@@ -37,7 +37,12 @@ it('computes the fund report per source exactly as the ledger adds up, and the b
   order.forEach((s, i) => {
     const row = ws.getRow(2 + i);
     const o = oracle[s];
-    expect([row.getCell(2).value, row.getCell(3).value, row.getCell(4).value, row.getCell(5).value]).toEqual([yuan(o.allocated), yuan(o.reserved), yuan(o.committed), yuan(o.paid)]);
+    expect([row.getCell(2).value, row.getCell(3).value, row.getCell(4).value, row.getCell(5).value]).toEqual([
+      yuan(o.allocated),
+      yuan(o.reserved),
+      yuan(o.committed),
+      yuan(o.paid),
+    ]);
     expect(row.getCell(6).value).toBe(yuan(o.allocated - o.reserved - o.committed - o.paid));
     expect(typeof row.getCell(2).value).toBe('number');
     expect(row.getCell(2).numFmt).toBe('#,##0.00');
@@ -47,7 +52,9 @@ it('computes the fund report per source exactly as the ledger adds up, and the b
   expect(Math.round(Number(total.getCell(2).value) * 100)).toBe(sum('allocated'));
   expect(Math.round(Number(total.getCell(5).value) * 100)).toBe(sum('paid'));
   // The sum of the cells, in fen, is the total row to the fen.
-  expect(order.reduce((a, _s, i) => a + Math.round(Number(ws.getRow(2 + i).getCell(5).value) * 100), 0)).toBe(Math.round(Number(total.getCell(5).value) * 100));
+  expect(order.reduce((a, _s, i) => a + Math.round(Number(ws.getRow(2 + i).getCell(5).value) * 100), 0)).toBe(
+    Math.round(Number(total.getCell(5).value) * 100),
+  );
   // The parameters sheet names who, the scope and the ledger check.
   const params = wb.worksheets[wb.worksheets.length - 1];
   const text = params.getSheetValues().flat().join(' ');
@@ -56,8 +63,14 @@ it('computes the fund report per source exactly as the ledger adds up, and the b
 });
 
 it('shows the payments of the register (paid to date, outstanding) to the fen, with a total row equal to the sum', async () => {
-  const amount = Number((await ctx.db('contract_versions').where({ contract_id: c.contractId, status: 'current' }).first('amount_fen')).amount_fen);
-  const paidRows: { kind: string; amount_fen: number }[] = await ctx.db('fund_entries').where({ contract_id: c.contractId }).whereIn('kind', ['payment', 'payment_reversal']);
+  const amount = Number(
+    (await ctx.db('contract_versions').where({ contract_id: c.contractId, status: 'current' }).first('amount_fen'))
+      .amount_fen,
+  );
+  const paidRows: { kind: string; amount_fen: number }[] = await ctx
+    .db('fund_entries')
+    .where({ contract_id: c.contractId })
+    .whereIn('kind', ['payment', 'payment_reversal']);
   const paid = paidRows.reduce((a, r) => a + (r.kind === 'payment' ? 1 : -1) * Number(r.amount_fen), 0);
   const res = await get(`/reports/register/export?street=${street()}&year=2026&format=xlsx`);
   const ws = (await readXlsx(res.body as Buffer)).worksheets[0];
@@ -86,7 +99,9 @@ it('lists every release and reversal in the journal, per source, totalling what 
   const paid = Object.values(oracle).reduce((a, f) => a + f.paid, 0);
   const count = Number((await ctx.db('payments').where({ street_office_id: street() }).count({ n: '*' }).first())!.n);
   expect(count).toBe(3);
-  const ws = (await readXlsx((await get(`/reports/payments/export?street=${street()}&year=2026&format=xlsx`)).body as Buffer)).worksheets[0];
+  const ws = (
+    await readXlsx((await get(`/reports/payments/export?street=${street()}&year=2026&format=xlsx`)).body as Buffer)
+  ).worksheets[0];
   expect(ws.rowCount).toBe(1 + count + 1);
   const headers = (ws.getRow(1).values as unknown[]).slice(1);
   const col = (name: string) => headers.indexOf(name) + 1;
@@ -96,7 +111,13 @@ it('lists every release and reversal in the journal, per source, totalling what 
   expect(sum).toBe(paid);
   expect(fen(ws.rowCount, '金额（元）')).toBe(paid);
   // Per source, the journal's total is the ledger's paid of that source.
-  for (const [s, name] of [['fiscal', '财政资金'], ['lottery', '福彩公益金'], ['development_fund', '专项发展基金'], ['donation', '社会捐赠']] as const) expect([s, fen(ws.rowCount, name)]).toEqual([s, oracle[s].paid]);
+  for (const [s, name] of [
+    ['fiscal', '财政资金'],
+    ['lottery', '福彩公益金'],
+    ['development_fund', '专项发展基金'],
+    ['donation', '社会捐赠'],
+  ] as const)
+    expect([s, fen(ws.rowCount, name)]).toEqual([s, oracle[s].paid]);
   expect(ws.getRow(2).getCell(col('审批时间')).value).toBeInstanceOf(Date);
   expect(ws.getRow(4).getCell(col('类型')).value).toBe('追回');
   expect(fen(4, '金额（元）')).toBeLessThan(0);
@@ -106,22 +127,32 @@ it('lists every release and reversal in the journal, per source, totalling what 
 
 it('names a mismatch between the balance rows and the ledger in red on the page, the PDF and the spreadsheet', async () => {
   // A balance row out of step with its entries (what the check is for): one fen more allocated.
-  await ctx.db('fund_accounts').where({ street_office_id: street(), year: 2026, source: 'donation' }).increment('allocated_fen', 1);
+  await ctx
+    .db('fund_accounts')
+    .where({ street_office_id: street(), year: 2026, source: 'donation' })
+    .increment('allocated_fen', 1);
   try {
     const page = await agent.get(`/reports/funds?street=${street()}&year=2026`);
     expect(page.status).toBe(200);
     expect(page.text).toMatch(/class="mismatch" role="alert"/);
     expect(page.text).toContain('社会捐赠');
     expect(page.text).toMatch(/不一致：测试街道\d+ 2026 年 社会捐赠 的已下达，总账分录合计 ¥0.01，余额表 0.02。/);
-    const pdf = (await pdfPages((await get(`/reports/funds/export?street=${street()}&year=2026&format=pdf`)).body as Buffer)).join('\n');
+    const pdf = (
+      await pdfPages((await get(`/reports/funds/export?street=${street()}&year=2026&format=pdf`)).body as Buffer)
+    ).join('\n');
     expect(pdf).toContain('不一致');
     expect(pdf).toContain('报表合计与总账不一致');
-    const wb = await readXlsx((await get(`/reports/funds/export?street=${street()}&year=2026&format=xlsx`)).body as Buffer);
+    const wb = await readXlsx(
+      (await get(`/reports/funds/export?street=${street()}&year=2026&format=xlsx`)).body as Buffer,
+    );
     const donation = wb.worksheets[0].getRow(5);
     expect(donation.getCell(9).value).toBe('不一致');
     expect(donation.font?.color?.argb).toBe('FFC00000');
   } finally {
-    await ctx.db('fund_accounts').where({ street_office_id: street(), year: 2026, source: 'donation' }).decrement('allocated_fen', 1);
+    await ctx
+      .db('fund_accounts')
+      .where({ street_office_id: street(), year: 2026, source: 'donation' })
+      .decrement('allocated_fen', 1);
   }
 });
 
@@ -129,33 +160,88 @@ it('writes every download to the audit trail with who, what and the scope', asyn
   const events = await ctx.db('audit_events').where({ action: 'report.download' }).orderBy('id');
   expect(events.length).toBeGreaterThanOrEqual(6);
   const last = JSON.parse(events[events.length - 1].after_json);
-  expect(last).toMatchObject({ report: 'funds', format: 'xlsx', street: street(), streetOfficeIds: [street()], period: { kind: 'year', year: 2026 } });
+  expect(last).toMatchObject({
+    report: 'funds',
+    format: 'xlsx',
+    street: street(),
+    streetOfficeIds: [street()],
+    period: { kind: 'year', year: 2026 },
+  });
   expect(events[events.length - 1].actor_role).toBe('auditor');
 });
 
 it('uses Content-Disposition with a Chinese filename* and an ASCII fallback', async () => {
   const res = await get(`/reports/funds/export?street=${street()}&year=2026&format=csv`);
-  expect(res.headers['content-disposition']).toMatch(/^attachment; filename="fund-report-street\d+-2026\.csv"; filename\*=UTF-8''%E4%B8%93%E9%A1%B9/);
+  expect(res.headers['content-disposition']).toMatch(
+    /^attachment; filename="fund-report-street\d+-2026\.csv"; filename\*=UTF-8''%E4%B8%93%E9%A1%B9/,
+  );
 });
 
 it('puts the contract, its versions, milestones, evaluations, payments, findings and hashed audit events in the dossier PDF', async () => {
   const { recordFinding } = await import('../../src/modules/reports/findings');
-  const user = { id: 0, username: 'x', displayName: 'x', role: 'auditor' as const, streetOfficeId: null, streetOfficeName: null, organizationId: null, organizationName: null, streetOfficeIds: [street()] };
+  const user = {
+    id: 0,
+    username: 'x',
+    displayName: 'x',
+    role: 'auditor' as const,
+    streetOfficeId: null,
+    streetOfficeName: null,
+    organizationId: null,
+    organizationName: null,
+    streetOfficeIds: [street()],
+  };
   const auditorRow = await ctx.db('users').where({ role: 'auditor' }).first('id');
-  await recordFinding(ctx, { userId: auditorRow.id, label: 'auditor', role: 'auditor', ip: null, requestId: null }, { ...user, id: Number(auditorRow.id) }, { subject_type: 'contract', subject_id: c.contractId, street: undefined, year: undefined, title: '追回依据', body: '请说明追回三分之一的依据。' });
+  await recordFinding(
+    ctx,
+    { userId: auditorRow.id, label: 'auditor', role: 'auditor', ip: null, requestId: null },
+    { ...user, id: Number(auditorRow.id) },
+    {
+      subject_type: 'contract',
+      subject_id: c.contractId,
+      street: undefined,
+      year: undefined,
+      title: '追回依据',
+      body: '请说明追回三分之一的依据。',
+    },
+  );
   const res = await get(`/reports/contracts/${c.contractId}/dossier.pdf`);
   expect(res.status).toBe(200);
   expect(res.headers['content-disposition']).toMatch(/filename\*=UTF-8''%E5%90%88%E5%90%8C%E6%A1%A3%E6%A1%88/);
   const text = (await pdfPages(res.body as Buffer)).join('\n');
-  for (const part of ['一、合同', '二、合同版本', '三、付款节点', '五、评估', '87.12', '六、支付', '追回', '-¥5,000.00', '已支付', '七、审计意见', '追回依据', '八、审计日志', '代表甲方签订了合同', '批准了付款']) expect([part, text.includes(part)]).toEqual([part, true]);
+  for (const part of [
+    '一、合同',
+    '二、合同版本',
+    '三、付款节点',
+    '五、评估',
+    '87.12',
+    '六、支付',
+    '追回',
+    '-¥5,000.00',
+    '已支付',
+    '七、审计意见',
+    '追回依据',
+    '八、审计日志',
+    '代表甲方签订了合同',
+    '批准了付款',
+  ])
+    expect([part, text.includes(part)]).toEqual([part, true]);
   expect(text).not.toMatch(/\b(contract|payment|finding)\.[a-z_]+/); // sentences, never action codes
   // Amounts through the project's money formatter: thousands separated, never ¥50000.01.
-  const amount = Number((await ctx.db('contract_versions').where({ contract_id: c.contractId, status: 'current' }).first('amount_fen')).amount_fen);
+  const amount = Number(
+    (await ctx.db('contract_versions').where({ contract_id: c.contractId, status: 'current' }).first('amount_fen'))
+      .amount_fen,
+  );
   expect(amount).toBeGreaterThan(100_000);
   expect(text).toContain(formatMoney(amount));
   expect(text).not.toMatch(/¥\d{4,}/);
-  const last = await ctx.db('audit_events').where({ subject_type: 'contract', subject_id: String(c.contractId), action: 'contract.sign' }).first('hash');
+  const last = await ctx
+    .db('audit_events')
+    .where({ subject_type: 'contract', subject_id: String(c.contractId), action: 'contract.sign' })
+    .first('hash');
   expect(text.replace(/\s/g, '')).toContain(last.hash);
-  const event = await ctx.db('audit_events').where({ action: 'report.download', subject_type: 'contract', subject_id: String(c.contractId) }).first();
+  const event = await ctx
+    .db('audit_events')
+    .where({ action: 'report.download', subject_type: 'contract', subject_id: String(c.contractId) })
+    .first();
   expect(JSON.parse(event.after_json)).toMatchObject({ report: 'dossier', format: 'pdf' });
 });

@@ -6,7 +6,12 @@ import type { TestContext } from '../helpers/app';
 import { closeWith, invoiceFor, payableContract } from '../payments/factory';
 
 /** Awkward fen in every source: thirds, a single fen, a ¥0.01 remainder. */
-export const AWKWARD: Record<FundSource, number> = { fiscal: 3_333_334, lottery: 1_000_001, development_fund: 666_667, donation: 1 };
+export const AWKWARD: Record<FundSource, number> = {
+  fiscal: 3_333_334,
+  lottery: 1_000_001,
+  development_fund: 666_667,
+  donation: 1,
+};
 
 /**
  * A signed contract in a new street office, funded from all four sources with awkward amounts, paid
@@ -15,34 +20,78 @@ export const AWKWARD: Record<FundSource, number> = { fiscal: 3_333_334, lottery:
  */
 export async function paidContract(ctx: TestContext) {
   const total = Object.values(AWKWARD).reduce((a, b) => a + b, 0);
-  const c = await payableContract(ctx, { sources: AWKWARD, bids: [{ priceFen: total - 2, scores: [[90, 90]] }, { priceFen: total - 5, scores: [[70, 70]] }] });
+  const c = await payableContract(ctx, {
+    sources: AWKWARD,
+    bids: [
+      { priceFen: total - 2, scores: [[90, 90]] },
+      { priceFen: total - 5, scores: [[70, 70]] },
+    ],
+  });
   await invoiceFor(ctx, c, 1);
-  const advance = await approveProposal(ctx, systemActor, c.approver, await proposePayment(ctx, systemActor, c.manager, c.contractId, 1, {}));
+  const advance = await approveProposal(
+    ctx,
+    systemActor,
+    c.approver,
+    await proposePayment(ctx, systemActor, c.manager, c.contractId, 1, {}),
+  );
   await closeWith(ctx, c, 2, 8712);
   await invoiceFor(ctx, c, 2);
-  await approveProposal(ctx, systemActor, c.approver, await proposePayment(ctx, systemActor, c.manager, c.contractId, 2, {}));
+  await approveProposal(
+    ctx,
+    systemActor,
+    c.approver,
+    await proposePayment(ctx, systemActor, c.manager, c.contractId, 2, {}),
+  );
   const released = Number((await ctx.db('payments').where({ id: advance }).first('amount_fen')).amount_fen);
-  await approveProposal(ctx, systemActor, c.approver, await proposeReversal(ctx, systemActor, c.manager, advance, Math.floor(released / 3), '多付，追回三分之一'));
+  await approveProposal(
+    ctx,
+    systemActor,
+    c.approver,
+    await proposeReversal(ctx, systemActor, c.manager, advance, Math.floor(released / 3), '多付，追回三分之一'),
+  );
   return c;
 }
 
 /** What the ledger says, summed here in the test, row by row (the independent oracle). */
 export async function ledgerOracle(ctx: TestContext, streetOfficeId: number) {
-  const entries: { source: string; kind: string; amount_fen: number; contract_id: number | null }[] = await ctx.db('fund_entries').where({ street_office_id: streetOfficeId });
+  const entries: { source: string; kind: string; amount_fen: number; contract_id: number | null }[] = await ctx
+    .db('fund_entries')
+    .where({ street_office_id: streetOfficeId });
   const out: Record<string, { allocated: number; reserved: number; committed: number; paid: number }> = {};
   for (const e of entries) {
     const f = (out[e.source] ??= { allocated: 0, reserved: 0, committed: 0, paid: 0 });
     const a = Number(e.amount_fen);
     switch (e.kind) {
-      case 'allocation': f.allocated += a; break;
-      case 'reversal': f.allocated -= a; break;
-      case 'reservation': f.reserved += a; break;
-      case 'reservation_release': f.reserved -= a; break;
-      case 'commitment': f.reserved -= a; f.committed += a; break;
-      case 'commitment_increase': f.committed += a; break;
-      case 'commitment_release': f.committed -= a; break;
-      case 'payment': f.committed -= a; f.paid += a; break;
-      case 'payment_reversal': f.committed += a; f.paid -= a; break;
+      case 'allocation':
+        f.allocated += a;
+        break;
+      case 'reversal':
+        f.allocated -= a;
+        break;
+      case 'reservation':
+        f.reserved += a;
+        break;
+      case 'reservation_release':
+        f.reserved -= a;
+        break;
+      case 'commitment':
+        f.reserved -= a;
+        f.committed += a;
+        break;
+      case 'commitment_increase':
+        f.committed += a;
+        break;
+      case 'commitment_release':
+        f.committed -= a;
+        break;
+      case 'payment':
+        f.committed -= a;
+        f.paid += a;
+        break;
+      case 'payment_reversal':
+        f.committed += a;
+        f.paid -= a;
+        break;
     }
   }
   return out;

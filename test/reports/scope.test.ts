@@ -30,12 +30,27 @@ it('an auditor records a finding on a payment of their street; one of another st
   const other = await paidContract(ctx);
   const { agent } = await loginAs(ctx, 'auditor', { auditStreets: [mine.streetOfficeId] });
   const payment = await ctx.db('payments').where({ contract_id: mine.contractId }).orderBy('id').first('id');
-  const res = await postForm(agent, '/findings', { subject_type: 'payment', subject_id: String(payment.id), title: '追回金额', body: '请说明追回的计算。' }, '/findings/new');
+  const res = await postForm(
+    agent,
+    '/findings',
+    { subject_type: 'payment', subject_id: String(payment.id), title: '追回金额', body: '请说明追回的计算。' },
+    '/findings/new',
+  );
   expect(res.status).toBe(303);
   const f = await ctx.db('audit_findings').orderBy('id', 'desc').first();
-  expect([f.subject_type, f.payment_id, f.contract_id, f.street_office_id]).toEqual(['payment', payment.id, mine.contractId, mine.streetOfficeId]);
+  expect([f.subject_type, f.payment_id, f.contract_id, f.street_office_id]).toEqual([
+    'payment',
+    payment.id,
+    mine.contractId,
+    mine.streetOfficeId,
+  ]);
   const theirs = await ctx.db('payments').where({ contract_id: other.contractId }).first('id');
-  const refused = await postForm(agent, '/findings', { subject_type: 'payment', subject_id: String(theirs.id), title: 't', body: 'b' }, '/findings/new');
+  const refused = await postForm(
+    agent,
+    '/findings',
+    { subject_type: 'payment', subject_id: String(theirs.id), title: 't', body: 'b' },
+    '/findings/new',
+  );
   expect(refused.status).toBe(404);
   expect(refused.text).toContain('没有找到该支付，或它不在您负责审计的街道。');
   const page = await agent.get(`/findings/${f.id}`);

@@ -13,7 +13,8 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => ctx.close());
 
-const downloads = (userId: number) => ctx.db('audit_events').where({ action: 'report.download', actor_user_id: userId });
+const downloads = (userId: number) =>
+  ctx.db('audit_events').where({ action: 'report.download', actor_user_id: userId });
 
 it('sends an auditor whose session has not proved the second factor to the step-up, then gives the file', async () => {
   const street = await ctx.make.streetOffice();
@@ -31,9 +32,19 @@ it('sends an auditor whose session has not proved the second factor to the step-
   // The pages stay readable without it; only the downloads ask.
   expect((await older.get(`/reports/register?street=${street.id}&year=2026`)).status).toBe(200);
 
-  const wrong = await postForm(older, '/account/second-factor/verify', { code: '000000', next: url }, asked.headers.location);
+  const wrong = await postForm(
+    older,
+    '/account/second-factor/verify',
+    { code: '000000', next: url },
+    asked.headers.location,
+  );
   expect(wrong.status).toBe(422);
-  const proved = await postForm(older, '/account/second-factor/verify', { code: phoneCode(ctx, secret), next: url }, asked.headers.location);
+  const proved = await postForm(
+    older,
+    '/account/second-factor/verify',
+    { code: phoneCode(ctx, secret), next: url },
+    asked.headers.location,
+  );
   expect(proved.status).toBe(303);
   expect(proved.headers.location).toBe(url);
   const file = await older.get(proved.headers.location);

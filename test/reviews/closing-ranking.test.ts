@@ -6,7 +6,7 @@ import * as service from '../../src/modules/reviews/service';
 import { systemActor } from '../../src/audit/audit';
 import type { SessionUser } from '../../src/modules/accounts/roles';
 import { sheetForm } from './factory';
-import { count, reviewerAgent, scenario, type Scenario , refOf } from './helpers';
+import { count, reviewerAgent, scenario, type Scenario, refOf } from './helpers';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -23,16 +23,24 @@ async function panel(): Promise<Scenario & { r1: R; r2: R }> {
   await postForm(s.manager.agent, `${base(s.f.callId)}/opening`, {});
   const r1 = await reviewerAgent(ctx);
   const r2 = await reviewerAgent(ctx);
-  for (const r of [r1, r2]) await postForm(s.manager.agent, `${base(s.f.callId)}/reviewers`, { reviewerId: String(r.user.id) });
+  for (const r of [r1, r2])
+    await postForm(s.manager.agent, `${base(s.f.callId)}/reviewers`, { reviewerId: String(r.user.id) });
   return { ...s, r1, r2 };
 }
 
 async function scoreAs(s: Scenario, r: R, bidId: number, scores: number[]) {
-  expect((await postForm(r.agent, `${base(s.f.callId)}/bids/${await refOf(ctx, bidId)}/declaration`, { decision: 'none' })).status).toBe(303);
-  expect((await postForm(r.agent, `${base(s.f.callId)}/bids/${await refOf(ctx, bidId)}/scores`, sheetForm(s.f, scores))).status).toBe(303);
+  expect(
+    (await postForm(r.agent, `${base(s.f.callId)}/bids/${await refOf(ctx, bidId)}/declaration`, { decision: 'none' }))
+      .status,
+  ).toBe(303);
+  expect(
+    (await postForm(r.agent, `${base(s.f.callId)}/bids/${await refOf(ctx, bidId)}/scores`, sheetForm(s.f, scores)))
+      .status,
+  ).toBe(303);
 }
 
-const closedAt = async (callId: number) => (await ctx.db('calls').where({ id: callId }).first('scoring_closed_at')).scoring_closed_at;
+const closedAt = async (callId: number) =>
+  (await ctx.db('calls').where({ id: callId }).first('scoring_closed_at')).scoring_closed_at;
 
 describe('closing scoring', () => {
   it('is refused (409) while a bid has no complete sheet, naming it; nothing written', async () => {
@@ -45,7 +53,9 @@ describe('closing scoring', () => {
     const orgB = await ctx.db('organizations').where({ id: s.orgB }).first('name');
     expect(res.text).toContain(orgB.name);
     expect(await closedAt(s.f.callId)).toBeNull();
-    expect(await count(ctx, 'audit_events', { action: 'review.scoring_closed', subject_id: String(s.f.callId) })).toBe(0);
+    expect(await count(ctx, 'audit_events', { action: 'review.scoring_closed', subject_id: String(s.f.callId) })).toBe(
+      0,
+    );
   });
 
   it('closes once every bid has a complete sheet, even with other sheets missing (audited); twice is 409', async () => {
@@ -56,7 +66,9 @@ describe('closing scoring', () => {
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe(`${base(s.f.callId)}/ranking`);
     expect(await closedAt(s.f.callId)).toBe('2026-11-25T02:00:00.000Z');
-    expect(await count(ctx, 'audit_events', { action: 'review.scoring_closed', subject_id: String(s.f.callId) })).toBe(1);
+    expect(await count(ctx, 'audit_events', { action: 'review.scoring_closed', subject_id: String(s.f.callId) })).toBe(
+      1,
+    );
     expect((await postForm(s.manager.agent, `${base(s.f.callId)}/scoring-closure`, {})).status).toBe(409);
   });
 
@@ -67,7 +79,9 @@ describe('closing scoring', () => {
     const other = await loginAs(ctx, 'manager');
     expect((await postForm(other.agent, `${base(s.f.callId)}/scoring-closure`, {})).status).toBe(403);
     for (const role of ['admin', 'auditor', 'approver', 'org_staff'] as const) {
-      expect((await postForm((await loginAs(ctx, role)).agent, `${base(s.f.callId)}/scoring-closure`, {})).status).toBe(403);
+      expect((await postForm((await loginAs(ctx, role)).agent, `${base(s.f.callId)}/scoring-closure`, {})).status).toBe(
+        403,
+      );
     }
     expect((await postForm(s.r1.agent, `${base(s.f.callId)}/scoring-closure`, {})).status).toBe(403);
     expect(await closedAt(s.f.callId)).toBeNull();
@@ -105,11 +119,18 @@ describe('the ranking page', () => {
     const s = await ranked();
     const url = `${base(s.f.callId)}/ranking`;
     expect((await (await loginAs(ctx, 'admin')).agent.get(url)).status).toBe(200);
-    expect((await (await loginAs(ctx, 'auditor', { auditStreets: [s.f.streetOfficeId] })).agent.get(url)).status).toBe(200);
-    expect((await (await loginAs(ctx, 'auditor', { auditStreets: [(await ctx.make.streetOffice()).id] })).agent.get(url)).status).toBe(403);
+    expect((await (await loginAs(ctx, 'auditor', { auditStreets: [s.f.streetOfficeId] })).agent.get(url)).status).toBe(
+      200,
+    );
+    expect(
+      (await (await loginAs(ctx, 'auditor', { auditStreets: [(await ctx.make.streetOffice()).id] })).agent.get(url))
+        .status,
+    ).toBe(403);
     expect((await (await loginAs(ctx, 'manager')).agent.get(url)).status).toBe(403);
     expect((await (await loginAs(ctx, 'org_staff', { organization_id: s.orgA })).agent.get(url)).status).toBe(403);
-    expect((await (await loginAs(ctx, 'approver', { street_office_id: s.f.streetOfficeId })).agent.get(url)).status).toBe(403);
+    expect(
+      (await (await loginAs(ctx, 'approver', { street_office_id: s.f.streetOfficeId })).agent.get(url)).status,
+    ).toBe(403);
     expect((await s.r1.agent.get(url)).status).toBe(403);
     expect((await (await reviewerAgent(ctx)).agent.get(url)).status).toBe(403);
     expect((await request(ctx.app).get(url)).status).toBe(303);
@@ -147,7 +168,9 @@ describe('races', () => {
   it('two concurrent openings open the bids once', async () => {
     const s = await scenario(ctx);
     const manager = asUser(s, s.manager.user.id, 'manager');
-    const results = await Promise.allSettled([0, 1, 2].map(() => service.openBids(ctx, systemActor, manager, s.f.callId)));
+    const results = await Promise.allSettled(
+      [0, 1, 2].map(() => service.openBids(ctx, systemActor, manager, s.f.callId)),
+    );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     expect(await count(ctx, 'audit_events', { action: 'review.bids_opened', subject_id: String(s.f.callId) })).toBe(1);
     expect(await count(ctx, 'notifications', { kind: 'bids.opened', subject_id: String(s.f.callId) })).toBe(2);
@@ -157,15 +180,29 @@ describe('races', () => {
     const s = await panel();
     await scoreAs(s, s.r1, s.bidA, [80, 80]);
     await scoreAs(s, s.r1, s.bidB, [80, 80]);
-    await postForm(s.r2.agent, `${base(s.f.callId)}/bids/${await refOf(ctx, s.bidA)}/declaration`, { decision: 'none' });
+    await postForm(s.r2.agent, `${base(s.f.callId)}/bids/${await refOf(ctx, s.bidA)}/declaration`, {
+      decision: 'none',
+    });
     const manager = asUser(s, s.manager.user.id, 'manager');
     const reviewer = asUser(s, s.r2.user.id, 'reviewer');
     const sheet = new Map(s.f.criteria.map((c) => [c.id, { score: 10, comment: '竞态' }]));
-    await Promise.allSettled([service.saveSheet(ctx, systemActor, reviewer, s.f.callId, s.bidA, sheet), service.closeScoring(ctx, systemActor, manager, s.f.callId)]);
-    const event = await ctx.db('audit_events').where({ action: 'review.scoring_closed', subject_id: String(s.f.callId) }).first('after_json');
+    await Promise.allSettled([
+      service.saveSheet(ctx, systemActor, reviewer, s.f.callId, s.bidA, sheet),
+      service.closeScoring(ctx, systemActor, manager, s.f.callId),
+    ]);
+    const event = await ctx
+      .db('audit_events')
+      .where({ action: 'review.scoring_closed', subject_id: String(s.f.callId) })
+      .first('after_json');
     expect(event).toBeDefined();
     const fixed = JSON.parse(event.after_json).ranking;
-    const now = (await rankBids(ctx.db, s.f.callId)).map((r) => ({ bid: r.bidRef, rank: r.rank, scoreHundredths: r.scoreHundredths, sheets: r.sheets, decidedBy: r.decidedBy }));
+    const now = (await rankBids(ctx.db, s.f.callId)).map((r) => ({
+      bid: r.bidRef,
+      rank: r.rank,
+      scoreHundredths: r.scoreHundredths,
+      sheets: r.sheets,
+      decidedBy: r.decidedBy,
+    }));
     expect(now).toEqual(fixed);
   });
 });

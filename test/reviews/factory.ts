@@ -21,11 +21,27 @@ export async function reviewCall(
   const at = ctx.clock.now().toISOString();
   const streetOfficeId = opts.streetOfficeId ?? (await ctx.make.streetOffice()).id;
   const category = await ctx.db('service_categories').first('id');
-  const [item] = await ctx.db('catalog_items')
-    .insert({ category_id: category.id, street_office_id: null, year: 2026, code: `RV-${n}-${Date.now() % 100000}`, name: '测试服务', description: '说明', service_standard: '标准', unit: '次', guidance_price_fen: 10000, methods: 'contract_outsourcing', status: 'active', created_at: at, updated_at: at })
+  const [item] = await ctx
+    .db('catalog_items')
+    .insert({
+      category_id: category.id,
+      street_office_id: null,
+      year: 2026,
+      code: `RV-${n}-${Date.now() % 100000}`,
+      name: '测试服务',
+      description: '说明',
+      service_standard: '标准',
+      unit: '次',
+      guidance_price_fen: 10000,
+      methods: 'contract_outsourcing',
+      status: 'active',
+      created_at: at,
+      updated_at: at,
+    })
     .returning('id');
   const closesAt = opts.closesAt ?? new Date(ctx.clock.now().getTime() - 3600_000).toISOString();
-  const [call] = await ctx.db('calls')
+  const [call] = await ctx
+    .db('calls')
     .insert({
       street_office_id: streetOfficeId,
       catalog_item_id: typeof item === 'object' ? item.id : item,
@@ -51,15 +67,24 @@ export async function reviewCall(
     .returning('id');
   const callId = Number(typeof call === 'object' ? call.id : call);
   const weights = opts.criteria ?? [60, 40];
-  await ctx.db('call_criteria').insert(weights.map((w, i) => ({ call_id: callId, position: i + 1, name: `标准${i + 1}`, weight: w })));
-  const criteria = (await ctx.db('call_criteria').where({ call_id: callId }).orderBy('position').select('id', 'weight')).map((c) => ({ id: Number(c.id), weight: Number(c.weight) }));
+  await ctx
+    .db('call_criteria')
+    .insert(weights.map((w, i) => ({ call_id: callId, position: i + 1, name: `标准${i + 1}`, weight: w })));
+  const criteria = (
+    await ctx.db('call_criteria').where({ call_id: callId }).orderBy('position').select('id', 'weight')
+  ).map((c) => ({ id: Number(c.id), weight: Number(c.weight) }));
   return { streetOfficeId, callId, closesAt, criteria };
 }
 
-export async function submittedBid(ctx: TestContext, callId: number, opts: { organizationId?: number; priceFen?: number; submittedAt?: string; status?: string } = {}) {
+export async function submittedBid(
+  ctx: TestContext,
+  callId: number,
+  opts: { organizationId?: number; priceFen?: number; submittedAt?: string; status?: string } = {},
+) {
   const organizationId = opts.organizationId ?? (await ctx.make.organization()).id;
   const at = '2026-01-02T00:00:00.000Z';
-  const [bid] = await ctx.db('bids')
+  const [bid] = await ctx
+    .db('bids')
     .insert({
       call_id: callId,
       organization_id: organizationId,
@@ -69,7 +94,7 @@ export async function submittedBid(ctx: TestContext, callId: number, opts: { org
       staffing: '人员',
       schedule: '进度',
       expected_outcomes: '成效',
-      submitted_at: opts.status === 'draft' ? null : opts.submittedAt ?? at,
+      submitted_at: opts.status === 'draft' ? null : (opts.submittedAt ?? at),
       created_at: at,
       updated_at: at,
     })
@@ -81,17 +106,49 @@ export async function submittedBid(ctx: TestContext, callId: number, opts: { org
 export async function underReview(ctx: TestContext, callId: number, reviewerIds: number[]) {
   const at = ctx.clock.now().toISOString();
   await ctx.db('calls').where({ id: callId }).update({ status: 'under_review', bids_opened_at: at });
-  if (reviewerIds.length) await ctx.db('call_reviewers').insert(reviewerIds.map((id) => ({ call_id: callId, reviewer_id: id, assigned_at: at })));
+  if (reviewerIds.length)
+    await ctx
+      .db('call_reviewers')
+      .insert(reviewerIds.map((id) => ({ call_id: callId, reviewer_id: id, assigned_at: at })));
 }
 
-export async function declareDirect(ctx: TestContext, callId: number, reviewerId: number, bidId: number, hasConflict = false) {
-  await ctx.db('conflict_declarations').insert({ call_id: callId, reviewer_id: reviewerId, bid_id: bidId, has_conflict: hasConflict, note: hasConflict ? '亲属' : null, declared_at: ctx.clock.now().toISOString() });
+export async function declareDirect(
+  ctx: TestContext,
+  callId: number,
+  reviewerId: number,
+  bidId: number,
+  hasConflict = false,
+) {
+  await ctx.db('conflict_declarations').insert({
+    call_id: callId,
+    reviewer_id: reviewerId,
+    bid_id: bidId,
+    has_conflict: hasConflict,
+    note: hasConflict ? '亲属' : null,
+    declared_at: ctx.clock.now().toISOString(),
+  });
 }
 
 /** A complete sheet, directly: scores in the order of the call's criteria. */
-export async function sheetDirect(ctx: TestContext, fixture: ReviewFixture, reviewerId: number, bidId: number, scores: number[]) {
+export async function sheetDirect(
+  ctx: TestContext,
+  fixture: ReviewFixture,
+  reviewerId: number,
+  bidId: number,
+  scores: number[],
+) {
   const at = ctx.clock.now().toISOString();
-  await ctx.db('review_scores').insert(fixture.criteria.map((c, i) => ({ bid_id: bidId, reviewer_id: reviewerId, criterion_id: c.id, score: scores[i], comment: '评语', created_at: at, updated_at: at })));
+  await ctx.db('review_scores').insert(
+    fixture.criteria.map((c, i) => ({
+      bid_id: bidId,
+      reviewer_id: reviewerId,
+      criterion_id: c.id,
+      score: scores[i],
+      comment: '评语',
+      created_at: at,
+      updated_at: at,
+    })),
+  );
 }
 
 /** Form fields of a whole sheet. */

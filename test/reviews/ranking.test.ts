@@ -1,5 +1,12 @@
 import { createTestContext, type TestContext } from '../helpers/app';
-import { compareBids, rankBids, rankScored, roundedMean, scoringClosed, type ScoredBid } from '../../src/modules/reviews';
+import {
+  compareBids,
+  rankBids,
+  rankScored,
+  roundedMean,
+  scoringClosed,
+  type ScoredBid,
+} from '../../src/modules/reviews';
 import { declareDirect, reviewCall, sheetDirect, submittedBid, underReview } from './factory';
 
 let ctx: TestContext;
@@ -8,12 +15,25 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-const bid = (over: Partial<ScoredBid>): ScoredBid => ({ bidId: 1, bidRef: 'ref', organizationId: 1, organizationName: 'x', priceFen: 100, submittedAt: '2026-01-01T00:00:00.000Z', sheets: 1, weightedSum: 8000, ...over });
+const bid = (over: Partial<ScoredBid>): ScoredBid => ({
+  bidId: 1,
+  bidRef: 'ref',
+  organizationId: 1,
+  organizationName: 'x',
+  priceFen: 100,
+  submittedAt: '2026-01-01T00:00:00.000Z',
+  sheets: 1,
+  weightedSum: 8000,
+  ...over,
+});
 
 describe('rankScored (pure)', () => {
   it('compares means exactly by cross-multiplying, even when they show the same two decimals', () => {
     // 24001 / 3 = 8000.33… and 16000 / 2 = 8000: both show 80.00, the first is higher.
-    const ranked = rankScored([bid({ bidId: 2, sheets: 2, weightedSum: 16000 }), bid({ bidId: 1, sheets: 3, weightedSum: 24001, priceFen: 999 })]);
+    const ranked = rankScored([
+      bid({ bidId: 2, sheets: 2, weightedSum: 16000 }),
+      bid({ bidId: 1, sheets: 3, weightedSum: 24001, priceFen: 999 }),
+    ]);
     expect(ranked.map((r) => [r.bidId, r.scoreHundredths, r.decidedBy])).toEqual([
       [1, 8000, 'score'],
       [2, 8000, null],
@@ -27,7 +47,10 @@ describe('rankScored (pure)', () => {
   });
 
   it('ranks a bid nobody scored after every scored bid', () => {
-    const ranked = rankScored([bid({ bidId: 1, sheets: 0, weightedSum: 0, priceFen: 1 }), bid({ bidId: 2, sheets: 1, weightedSum: 0 })]);
+    const ranked = rankScored([
+      bid({ bidId: 1, sheets: 0, weightedSum: 0, priceFen: 1 }),
+      bid({ bidId: 2, sheets: 1, weightedSum: 0 }),
+    ]);
     expect(ranked.map((r) => r.bidId)).toEqual([2, 1]);
     expect(ranked[0].decidedBy).toBe('score');
   });
@@ -74,13 +97,29 @@ describe('rankBids', () => {
     await declareDirect(ctx, f.callId, affiliatedReviewer.id, top.id);
     await sheetDirect(ctx, f, affiliatedReviewer.id, top.id, [100, 100]);
     await declareDirect(ctx, f.callId, r3.id, cheap.id);
-    await ctx.db('review_scores').insert({ bid_id: cheap.id, reviewer_id: r3.id, criterion_id: f.criteria[0].id, score: 0, comment: null, created_at: 'x', updated_at: 'x' });
+    await ctx.db('review_scores').insert({
+      bid_id: cheap.id,
+      reviewer_id: r3.id,
+      criterion_id: f.criteria[0].id,
+      score: 0,
+      comment: null,
+      created_at: 'x',
+      updated_at: 'x',
+    });
     await declareDirect(ctx, f.callId, removed.id, dear.id);
     await sheetDirect(ctx, f, removed.id, dear.id, [100, 100]);
     await sheetDirect(ctx, f, r1.id, withdrawn.id, [100, 100]);
 
     const ranking = await rankBids(ctx.db, f.callId);
-    expect(ranking.map((r) => ({ id: r.bidId, rank: r.rank, score: r.scoreHundredths, sheets: r.sheets, decidedBy: r.decidedBy }))).toEqual([
+    expect(
+      ranking.map((r) => ({
+        id: r.bidId,
+        rank: r.rank,
+        score: r.scoreHundredths,
+        sheets: r.sheets,
+        decidedBy: r.decidedBy,
+      })),
+    ).toEqual([
       { id: top.id, rank: 1, score: 8578, sheets: 2, decidedBy: 'score' },
       { id: cheap.id, rank: 2, score: 7000, sheets: 2, decidedBy: 'price' },
       { id: dear.id, rank: 3, score: 7000, sheets: 2, decidedBy: 'price' },
@@ -88,7 +127,11 @@ describe('rankBids', () => {
       { id: late.id, rank: 5, score: 7000, sheets: 2, decidedBy: 'score' },
       { id: unscored.id, rank: 6, score: 0, sheets: 0, decidedBy: null },
     ]);
-    expect(ranking[0]).toMatchObject({ organizationId: top.organizationId, priceFen: 9_000_000, submittedAt: '2026-01-05T00:00:00.000Z' });
+    expect(ranking[0]).toMatchObject({
+      organizationId: top.organizationId,
+      priceFen: 9_000_000,
+      submittedAt: '2026-01-05T00:00:00.000Z',
+    });
   });
 
   it('returns an empty ranking for a call without bids', async () => {

@@ -1,7 +1,7 @@
 import { createTestContext, type TestContext } from '../helpers/app';
 import { loginAs, postForm, type Agent } from '../helpers/http';
 import { sheetForm, submittedBid } from './factory';
-import { count, reviewerAgent, scenario, type Scenario , refOf } from './helpers';
+import { count, reviewerAgent, scenario, type Scenario, refOf } from './helpers';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -13,17 +13,24 @@ beforeEach(() => ctx.clock.set('2026-11-25T02:00:00.000Z'));
 const base = (callId: number) => `/reviews/calls/${callId}`;
 
 /** Bids opened, reviewers r1 and r2 on the panel. */
-async function panel(): Promise<Scenario & { r1: { agent: Agent; user: { id: number } }; r2: { agent: Agent; user: { id: number } } }> {
+async function panel(): Promise<
+  Scenario & { r1: { agent: Agent; user: { id: number } }; r2: { agent: Agent; user: { id: number } } }
+> {
   const s = await scenario(ctx);
   await postForm(s.manager.agent, `${base(s.f.callId)}/opening`, {});
   const r1 = await reviewerAgent(ctx);
   const r2 = await reviewerAgent(ctx);
-  for (const r of [r1, r2]) expect((await postForm(s.manager.agent, `${base(s.f.callId)}/reviewers`, { reviewerId: String(r.user.id) })).status).toBe(303);
+  for (const r of [r1, r2])
+    expect(
+      (await postForm(s.manager.agent, `${base(s.f.callId)}/reviewers`, { reviewerId: String(r.user.id) })).status,
+    ).toBe(303);
   return { ...s, r1, r2 };
 }
 
-const declare = async (agent: Agent, s: Scenario, bidId: number, fields: Record<string, string | string[]>) => postForm(agent, `${base(s.f.callId)}/bids/${await refOf(ctx, bidId)}/declaration`, fields);
-const score = async (agent: Agent, s: Scenario, bidId: number, fields: Record<string, string | string[]>) => postForm(agent, `${base(s.f.callId)}/bids/${await refOf(ctx, bidId)}/scores`, fields);
+const declare = async (agent: Agent, s: Scenario, bidId: number, fields: Record<string, string | string[]>) =>
+  postForm(agent, `${base(s.f.callId)}/bids/${await refOf(ctx, bidId)}/declaration`, fields);
+const score = async (agent: Agent, s: Scenario, bidId: number, fields: Record<string, string | string[]>) =>
+  postForm(agent, `${base(s.f.callId)}/bids/${await refOf(ctx, bidId)}/scores`, fields);
 
 describe('declarations of interest', () => {
   it('a reviewer declares no conflict, then sees the bid and the sheet (audited)', async () => {
@@ -34,7 +41,9 @@ describe('declarations of interest', () => {
     expect(before.text).not.toContain('¥40,000.00');
     const res = await declare(s.r1.agent, s, s.bidA, { decision: 'none' });
     expect(res.status).toBe(303);
-    expect(await count(ctx, 'audit_events', { action: 'review.no_conflict_declared', subject_id: await refOf(ctx, s.bidA) })).toBe(1);
+    expect(
+      await count(ctx, 'audit_events', { action: 'review.no_conflict_declared', subject_id: await refOf(ctx, s.bidA) }),
+    ).toBe(1);
     const after = await s.r1.agent.get(`${base(s.f.callId)}/bids/${await refOf(ctx, s.bidA)}`);
     expect(after.text).toContain('服务方案正文');
     expect(after.text).toContain('¥40,000.00');
@@ -50,7 +59,10 @@ describe('declarations of interest', () => {
     const again = await declare(s.r1.agent, s, s.bidA, { decision: 'none' });
     expect(again.status).toBe(409);
     expect(again.text).toContain('不能撤回');
-    expect(!!(await ctx.db('conflict_declarations').where({ reviewer_id: s.r1.user.id, bid_id: s.bidA }).first()).has_conflict).toBe(true);
+    expect(
+      !!(await ctx.db('conflict_declarations').where({ reviewer_id: s.r1.user.id, bid_id: s.bidA }).first())
+        .has_conflict,
+    ).toBe(true);
     const page = await s.r1.agent.get(`${base(s.f.callId)}/bids/${await refOf(ctx, s.bidA)}`);
     expect(page.text).not.toContain('服务方案正文');
   });
@@ -102,14 +114,26 @@ describe('scoring', () => {
     await declare(s.r1.agent, s, s.bidA, { decision: 'none' });
     const res = await score(s.r1.agent, s, s.bidA, sheetForm(s.f, [80, 70]));
     expect(res.status).toBe(303);
-    const rows = await ctx.db('review_scores').where({ reviewer_id: s.r1.user.id, bid_id: s.bidA }).orderBy('criterion_id').select('score', 'comment');
+    const rows = await ctx
+      .db('review_scores')
+      .where({ reviewer_id: s.r1.user.id, bid_id: s.bidA })
+      .orderBy('criterion_id')
+      .select('score', 'comment');
     expect(rows.map((r) => Number(r.score))).toEqual([80, 70]);
     expect(rows[0].comment).toBe('理由充分');
-    expect(await count(ctx, 'audit_events', { action: 'review.sheet_scored', subject_id: await refOf(ctx, s.bidA) })).toBe(1);
+    expect(
+      await count(ctx, 'audit_events', { action: 'review.sheet_scored', subject_id: await refOf(ctx, s.bidA) }),
+    ).toBe(1);
     expect((await score(s.r1.agent, s, s.bidA, sheetForm(s.f, [90, 100], '修改后'))).status).toBe(303);
-    const revised = await ctx.db('review_scores').where({ reviewer_id: s.r1.user.id, bid_id: s.bidA }).orderBy('criterion_id').select('score');
+    const revised = await ctx
+      .db('review_scores')
+      .where({ reviewer_id: s.r1.user.id, bid_id: s.bidA })
+      .orderBy('criterion_id')
+      .select('score');
     expect(revised.map((r) => Number(r.score))).toEqual([90, 100]);
-    expect(await count(ctx, 'audit_events', { action: 'review.sheet_revised', subject_id: await refOf(ctx, s.bidA) })).toBe(1);
+    expect(
+      await count(ctx, 'audit_events', { action: 'review.sheet_revised', subject_id: await refOf(ctx, s.bidA) }),
+    ).toBe(1);
     // 90 × 60 + 100 × 40 = 9400 -> 94.00 shown to the reviewer.
     expect((await s.r1.agent.get(`${base(s.f.callId)}/bids/${await refOf(ctx, s.bidA)}`)).text).toContain('94.00');
   });

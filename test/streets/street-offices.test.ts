@@ -12,11 +12,18 @@ afterAll(() => ctx.close());
 
 describe('street offices, for the administrator', () => {
   it('creates a street office and audits it', async () => {
-    const res = await postForm(admin, '/admin/street-offices', { name: '汤山街道', district: '南京市江宁区' }, '/admin/street-offices');
+    const res = await postForm(
+      admin,
+      '/admin/street-offices',
+      { name: '汤山街道', district: '南京市江宁区' },
+      '/admin/street-offices',
+    );
     expect(res.status).toBe(303);
     const street = await ctx.db('street_offices').where({ name: '汤山街道' }).first();
     expect(street.district).toBe('南京市江宁区');
-    expect(await ctx.db('audit_events').where({ action: 'street_office.create', street_office_id: street.id }).first()).toBeDefined();
+    expect(
+      await ctx.db('audit_events').where({ action: 'street_office.create', street_office_id: street.id }).first(),
+    ).toBeDefined();
     expect((await admin.get('/admin/street-offices')).text).toContain('汤山街道');
   });
 
@@ -25,7 +32,10 @@ describe('street offices, for the administrator', () => {
     expect((await admin.get(`/admin/street-offices/${street.id}/edit`)).text).toContain('value="旧名街道"');
     const res = await postForm(admin, `/admin/street-offices/${street.id}`, { name: '新名街道', district: '测试区' });
     expect(res.status).toBe(303);
-    const event = await ctx.db('audit_events').where({ action: 'street_office.rename', street_office_id: street.id }).first();
+    const event = await ctx
+      .db('audit_events')
+      .where({ action: 'street_office.rename', street_office_id: street.id })
+      .first();
     expect(JSON.parse(event.before_json).name).toBe('旧名街道');
     expect(JSON.parse(event.after_json).name).toBe('新名街道');
   });
@@ -50,7 +60,9 @@ describe('street offices, refused', () => {
     expect((await agent.get('/admin/street-offices')).status).toBe(403);
     expect((await agent.get(`/admin/street-offices/${street.id}/edit`)).status).toBe(403);
     expect((await postForm(agent, '/admin/street-offices', { name: `越权${role}`, district: 'x' })).status).toBe(403);
-    expect((await postForm(agent, `/admin/street-offices/${street.id}`, { name: `越权改名${role}`, district: 'x' })).status).toBe(403);
+    expect(
+      (await postForm(agent, `/admin/street-offices/${street.id}`, { name: `越权改名${role}`, district: 'x' })).status,
+    ).toBe(403);
     expect(await ctx.db('street_offices').where('name', 'like', '越权%').first()).toBeUndefined();
   });
 

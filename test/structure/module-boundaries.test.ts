@@ -20,8 +20,14 @@ describe('module boundaries (no-restricted-imports)', () => {
   it.each([
     ['src/modules/calls/example.ts', "import { reserveForCall } from '../funds/reservations';\nreserveForCall;\n"],
     ['src/modules/awards/example.ts', "import { findCallRow } from '../calls/queries';\nfindCallRow;\n"],
-    ['src/modules/contracts/handlers/example.ts', "import { canManageCall } from '../../calls/policy';\ncanManageCall;\n"],
-    ['src/modules/organizations/example.ts', "import { createUserSchema } from '../accounts/schemas';\ncreateUserSchema;\n"],
+    [
+      'src/modules/contracts/handlers/example.ts',
+      "import { canManageCall } from '../../calls/policy';\ncanManageCall;\n",
+    ],
+    [
+      'src/modules/organizations/example.ts',
+      "import { createUserSchema } from '../accounts/schemas';\ncreateUserSchema;\n",
+    ],
   ])('%s may not reach into another module: %s', async (file, code) => {
     const messages = await messagesFor(file, code);
     expect(messages).toHaveLength(1);

@@ -29,7 +29,9 @@ describe('redactPersonalData', () => {
     const valid = idNumber('32011519850612341');
     expect(redactPersonalData(`负责人身份证号${withX}，`)).toBe('负责人身份证号[证件号已隐去]，');
     expect(redactPersonalData(`身份证 ${withX.toLowerCase()}`)).toBe('身份证 [证件号已隐去]');
-    expect(redactPersonalData(`ID ${valid.slice(0, 6)} ${valid.slice(6, 14)} ${valid.slice(14)}`)).toBe('ID [证件号已隐去]');
+    expect(redactPersonalData(`ID ${valid.slice(0, 6)} ${valid.slice(6, 14)} ${valid.slice(14)}`)).toBe(
+      'ID [证件号已隐去]',
+    );
     const wrongCheck = valid.slice(0, 17) + (valid[17] === '0' ? '1' : '0');
     expect(redactPersonalData(`证件 ${wrongCheck}`)).toBe('证件 [证件号已隐去]');
   });
@@ -38,7 +40,8 @@ describe('redactPersonalData', () => {
     const letters = '91320115MA1W7A3B2X';
     const first17 = '51320115196509123';
     const allDigits = first17 + creditCodeCheckChar(first17);
-    const text = `统一社会信用代码${letters}；${allDigits}。合同金额¥200,000.00（200000元），` +
+    const text =
+      `统一社会信用代码${letters}；${allDigits}。合同金额¥200,000.00（200000元），` +
       `另13800138000元；服务期2027-01-01至2027-12-31，共13912个服务人次，编号DS-2026-0007，第12345678901期`;
     expect(allDigits).toMatch(/^\d{17}[\dX]$/); // shaped like an ID number, with a birth date inside
     expect(allDigits).not.toBe(idNumber(first17));
@@ -46,12 +49,15 @@ describe('redactPersonalData', () => {
   });
 
   it('leaves text without personal data unchanged, and can use other masks', () => {
-    expect(redactPersonalData('为辖区60周岁以上老人提供助餐服务，每周3次。')).toBe('为辖区60周岁以上老人提供助餐服务，每周3次。');
+    expect(redactPersonalData('为辖区60周岁以上老人提供助餐服务，每周3次。')).toBe(
+      '为辖区60周岁以上老人提供助餐服务，每周3次。',
+    );
     expect(redactPersonalData('call 13812345678', { phone: '***', idNumber: '###' })).toBe('call ***');
   });
 
   const han = fc.string({ unit: fc.constantFrom(...'服务对象联系电话地址：，。（）'), maxLength: 12 });
-  const digits = (n: number) => fc.array(fc.integer({ min: 0, max: 9 }), { minLength: n, maxLength: n }).map((d) => d.join(''));
+  const digits = (n: number) =>
+    fc.array(fc.integer({ min: 0, max: 9 }), { minLength: n, maxLength: n }).map((d) => d.join(''));
 
   it('removes any mobile number, however it is spaced, from any text around it', () => {
     const mobile = fc

@@ -46,13 +46,18 @@ describe('PDF structure', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sf-pdf-'));
     fs.writeFileSync(path.join(dir, 'real.pdf'), real);
     const script = `const { PDFParse } = require('pdf-parse'); new PDFParse({ data: new Uint8Array(require('fs').readFileSync(process.argv[1])) }).getText().then((r) => process.stdout.write(r.text));`;
-    const text = execFileSync(process.execPath, ['-e', script, path.join(dir, 'real.pdf')], { cwd: path.join(__dirname, '..', '..'), encoding: 'utf8' });
+    const text = execFileSync(process.execPath, ['-e', script, path.join(dir, 'real.pdf')], {
+      cwd: path.join(__dirname, '..', '..'),
+      encoding: 'utf8',
+    });
     fs.rmSync(dir, { recursive: true, force: true });
     expect(text).toContain('Streetfund upload check');
   });
 
   it('refuses %PDF- followed by HTML, even with a PDF-like tail', () => {
-    const polyglot = Buffer.from('%PDF-1.4\n<html><body><script>alert(document.cookie)</script></body></html>\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+    const polyglot = Buffer.from(
+      '%PDF-1.4\n<html><body><script>alert(document.cookie)</script></body></html>\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n',
+    );
     expect(detectKind('notice.pdf', polyglot)).toBeUndefined();
     expect(detectKind('notice.pdf', Buffer.from('%PDF-<!DOCTYPE html><p>hi</p>'))).toBeUndefined();
   });
@@ -61,8 +66,12 @@ describe('PDF structure', () => {
     const valid = minimalPdf().toString('latin1');
     const padded = valid.replace('1 0 obj', `%${'x'.repeat(1200)}\n<html><script>alert(1)</script></html>\n1 0 obj`);
     expect(detectKind('padded.pdf', Buffer.from(padded, 'latin1'))).toBeUndefined();
-    expect(detectKind('words.pdf', Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\nstartxref\n9999\n%%EOF\n'))).toBeUndefined();
-    expect(detectKind('nowhere.pdf', Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\nstartxref\n3\n%%EOF\n'))).toBeUndefined();
+    expect(
+      detectKind('words.pdf', Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\nstartxref\n9999\n%%EOF\n')),
+    ).toBeUndefined();
+    expect(
+      detectKind('nowhere.pdf', Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\nstartxref\n3\n%%EOF\n')),
+    ).toBeUndefined();
     expect(detectKind('valid.pdf', minimalPdf())).toBeDefined();
   });
 

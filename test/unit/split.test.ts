@@ -1,5 +1,12 @@
 import fc from 'fast-check';
-import { parsePercent, splitByPercent, splitByShares, splitByWeights, splitEvenly, splitMatrix } from '../../src/shared/split';
+import {
+  parsePercent,
+  splitByPercent,
+  splitByShares,
+  splitByWeights,
+  splitEvenly,
+  splitMatrix,
+} from '../../src/shared/split';
 import { splitByShares as fromAwards } from '../../src/modules/awards/split';
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
@@ -16,7 +23,10 @@ function withinOneFen(cell: number, r: number, c: number, total: bigint): boolea
 /** Two lists of non-negative fen with the same sum: the second is a random split of the first's total. */
 const sameSumTotals = (maxLen: number, maxFen: number) =>
   fc
-    .tuple(fc.array(fc.integer({ min: 0, max: maxFen }), { minLength: 1, maxLength: maxLen }), fc.array(fc.nat(), { minLength: 1, maxLength: maxLen }))
+    .tuple(
+      fc.array(fc.integer({ min: 0, max: maxFen }), { minLength: 1, maxLength: maxLen }),
+      fc.array(fc.nat(), { minLength: 1, maxLength: maxLen }),
+    )
     .map(([rows, cuts]) => {
       const total = sum(rows);
       const weights = cuts.map((c) => c + 1);
@@ -35,16 +45,20 @@ describe('splitByWeights (largest remainder)', () => {
 
   it('always adds up exactly, each part within 1 fen of its exact share (property)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }), fc.array(fc.integer({ min: 0, max: 2 ** 40 }), { minLength: 1, maxLength: 8 }), (total, weights) => {
-        fc.pre(weights.some((w) => w > 0));
-        const parts = splitByWeights(total, weights);
-        const pool = bsum(weights);
-        expect(bsum(parts)).toBe(BigInt(total));
-        parts.forEach((p, i) => {
-          expect(p).toBeGreaterThanOrEqual(0);
-          expect(withinOneFen(p, total, weights[i], pool)).toBe(true);
-        });
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
+        fc.array(fc.integer({ min: 0, max: 2 ** 40 }), { minLength: 1, maxLength: 8 }),
+        (total, weights) => {
+          fc.pre(weights.some((w) => w > 0));
+          const parts = splitByWeights(total, weights);
+          const pool = bsum(weights);
+          expect(bsum(parts)).toBe(BigInt(total));
+          parts.forEach((p, i) => {
+            expect(p).toBeGreaterThanOrEqual(0);
+            expect(withinOneFen(p, total, weights[i], pool)).toBe(true);
+          });
+        },
+      ),
     );
   });
 
@@ -62,7 +76,12 @@ describe('splitByWeights (largest remainder)', () => {
 
   it('splitByShares is the same function from awards and from shared', () => {
     expect(fromAwards).toBe(splitByShares);
-    expect(splitByShares(1, [{ source: 'fiscal', amountFen: 99 }, { source: 'donation', amountFen: 1 }])).toEqual([{ source: 'fiscal', amountFen: 1 }]);
+    expect(
+      splitByShares(1, [
+        { source: 'fiscal', amountFen: 99 },
+        { source: 'donation', amountFen: 1 },
+      ]),
+    ).toEqual([{ source: 'fiscal', amountFen: 1 }]);
   });
 });
 
@@ -85,18 +104,35 @@ describe('splitMatrix (items × sources, exact both ways)', () => {
     // Found by search: here the largest-remainder pass leaves a row short (about 1.4 % of small
     // random cases) and only the augmenting paths make the rows and columns exact.
     const cases: [number[], number[]][] = [
-      [[5, 2, 7], [5, 5, 4]],
-      [[2, 3, 3], [4, 2, 2]],
-      [[5, 3, 5], [2, 4, 2, 5]],
-      [[3, 7, 6, 7], [2, 11, 4, 6]],
-      [[1, 1, 1], [1, 1, 1]],
+      [
+        [5, 2, 7],
+        [5, 5, 4],
+      ],
+      [
+        [2, 3, 3],
+        [4, 2, 2],
+      ],
+      [
+        [5, 3, 5],
+        [2, 4, 2, 5],
+      ],
+      [
+        [3, 7, 6, 7],
+        [2, 11, 4, 6],
+      ],
+      [
+        [1, 1, 1],
+        [1, 1, 1],
+      ],
     ];
     for (const [rows, columns] of cases) {
       const m = splitMatrix(rows, columns);
       const total = bsum(rows);
       expect(m.map(sum)).toEqual(rows);
       expect(columns.map((_, j) => sum(m.map((r) => r[j])))).toEqual(columns);
-      m.forEach((row, i) => row.forEach((cell, j) => expect(withinOneFen(cell, rows[i], columns[j], total)).toBe(true)));
+      m.forEach((row, i) =>
+        row.forEach((cell, j) => expect(withinOneFen(cell, rows[i], columns[j], total)).toBe(true)),
+      );
     }
   });
 
@@ -137,7 +173,10 @@ describe('splitMatrix (items × sources, exact both ways)', () => {
         const total = bsum(rows);
         expect(m.map(sum)).toEqual(rows);
         expect(columns.map((_, j) => sum(m.map((r) => r[j])))).toEqual(columns);
-        if (total > 0n) m.forEach((row, i) => row.forEach((cell, j) => expect(withinOneFen(cell, rows[i], columns[j], total)).toBe(true)));
+        if (total > 0n)
+          m.forEach((row, i) =>
+            row.forEach((cell, j) => expect(withinOneFen(cell, rows[i], columns[j], total)).toBe(true)),
+          );
       }),
       { numRuns: 2000 },
     );

@@ -2,7 +2,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { base32, matchTotp, newTotpSecret, totpAt, totpUri } from '../../src/modules/accounts/totp';
-import { decryptSecret, encryptSecret, hashRecoveryCode, mfaKeys, readOrCreateKeyFile } from '../../src/modules/accounts/mfa-key';
+import {
+  decryptSecret,
+  encryptSecret,
+  hashRecoveryCode,
+  mfaKeys,
+  readOrCreateKeyFile,
+} from '../../src/modules/accounts/mfa-key';
 import { isCommonPassword } from '../../src/modules/accounts/password-policy';
 import { loadConfig } from '../../src/config';
 
@@ -35,7 +41,9 @@ describe('TOTP (RFC 6238)', () => {
     const secret = newTotpSecret();
     expect(secret).toMatch(/^[A-Z2-7]{32}$/);
     expect(base32.decode(secret)).toHaveLength(20);
-    expect(totpUri(secret, 'manager.dongshan')).toBe(`otpauth://totp/Streetfund:manager.dongshan?secret=${secret}&issuer=Streetfund`);
+    expect(totpUri(secret, 'manager.dongshan')).toBe(
+      `otpauth://totp/Streetfund:manager.dongshan?secret=${secret}&issuer=Streetfund`,
+    );
   });
 });
 
@@ -47,19 +55,29 @@ describe('the second-factor key', () => {
     expect(sealed).not.toContain('JBSWY3DPEHPK3PXP');
     expect(decryptSecret(keys, 7, sealed)).toBe('JBSWY3DPEHPK3PXP');
     expect(() => decryptSecret(keys, 8, sealed)).toThrow();
-    const other = mfaKeys({ env: 'test', secondFactor: { required: false, key: 'another-key-of-at-least-32-characters!!', keyFile: '' } });
+    const other = mfaKeys({
+      env: 'test',
+      secondFactor: { required: false, key: 'another-key-of-at-least-32-characters!!', keyFile: '' },
+    });
     expect(() => decryptSecret(other, 7, sealed)).toThrow();
   });
 
   it('hashes recovery codes with the key, forgiving case and hyphens', () => {
     expect(hashRecoveryCode(keys, 'ab12-cd34-ef56')).toBe(hashRecoveryCode(keys, 'AB12CD34EF56'));
-    const other = mfaKeys({ env: 'test', secondFactor: { required: false, key: 'another-key-of-at-least-32-characters!!', keyFile: '' } });
+    const other = mfaKeys({
+      env: 'test',
+      secondFactor: { required: false, key: 'another-key-of-at-least-32-characters!!', keyFile: '' },
+    });
     expect(hashRecoveryCode(other, 'AB12CD34EF56')).not.toBe(hashRecoveryCode(keys, 'AB12CD34EF56'));
   });
 
   it('is required in production, and generated once into a file outside the database elsewhere', () => {
-    expect(() => mfaKeys({ env: 'production', secondFactor: { required: true, key: '', keyFile: '/nonexistent/mfa.key' } })).toThrow(/MFA_KEY/);
-    expect(() => mfaKeys({ env: 'production', secondFactor: { required: true, key: 'short', keyFile: '' } })).toThrow(/MFA_KEY/);
+    expect(() =>
+      mfaKeys({ env: 'production', secondFactor: { required: true, key: '', keyFile: '/nonexistent/mfa.key' } }),
+    ).toThrow(/MFA_KEY/);
+    expect(() => mfaKeys({ env: 'production', secondFactor: { required: true, key: 'short', keyFile: '' } })).toThrow(
+      /MFA_KEY/,
+    );
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfa-key-'));
     const file = path.join(dir, 'sub', 'mfa.key');
     const first = readOrCreateKeyFile(file);
@@ -71,7 +89,10 @@ describe('the second-factor key', () => {
   });
 
   it('turns the requirement on in production and with MFA_REQUIRED, off in demo mode', () => {
-    expect(loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), AUDIT_KEY: 'k'.repeat(32) }).secondFactor.required).toBe(true);
+    expect(
+      loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), AUDIT_KEY: 'k'.repeat(32) }).secondFactor
+        .required,
+    ).toBe(true);
     expect(loadConfig({ NODE_ENV: 'development' }).secondFactor.required).toBe(false);
     expect(loadConfig({ NODE_ENV: 'development', MFA_REQUIRED: '1' }).secondFactor.required).toBe(true);
   });

@@ -17,9 +17,18 @@ beforeEach(() => ctx.clock.set('2026-11-25T02:00:00.000Z'));
 async function withContents(bidId: number, uploaderId: number) {
   await ctx.db('bid_budget_lines').insert({ bid_id: bidId, position: 1, item: '社工人员经费', amount_fen: 1_200_000 });
   const buffer = minimalPdf();
-  const stored = await storeFile(ctx.db, ctx.config.uploadDir, { originalname: '服务方案.pdf', buffer, size: buffer.length } as Express.Multer.File, 'proposal', uploaderId, ctx.clock.now());
+  const stored = await storeFile(
+    ctx.db,
+    ctx.config.uploadDir,
+    { originalname: '服务方案.pdf', buffer, size: buffer.length } as Express.Multer.File,
+    'proposal',
+    uploaderId,
+    ctx.clock.now(),
+  );
   const ref = crypto.randomBytes(8).toString('hex');
-  await ctx.db('bid_files').insert({ bid_id: bidId, file_id: stored.id, kind: 'proposal', ref, created_at: ctx.clock.now().toISOString() });
+  await ctx
+    .db('bid_files')
+    .insert({ bid_id: bidId, file_id: stored.id, kind: 'proposal', ref, created_at: ctx.clock.now().toISOString() });
   return ref;
 }
 
@@ -108,7 +117,9 @@ describe('the review page before the deadline and closing scoring', () => {
     const s = await scenario(ctx);
     await postForm(s.manager.agent, `/reviews/calls/${s.f.callId}/opening`, {});
     const res = await s.manager.agent.get(`/reviews/calls/${s.f.callId}`);
-    expect(res.text).toMatch(/<button type="button" class="primary" disabled aria-describedby="close-blocked">结束评分<\/button>/);
+    expect(res.text).toMatch(
+      /<button type="button" class="primary" disabled aria-describedby="close-blocked">结束评分<\/button>/,
+    );
     expect(res.text).toContain('id="close-blocked"');
     expect(res.text).not.toContain(`action="/reviews/calls/${s.f.callId}/scoring-closure"`);
   });

@@ -20,7 +20,7 @@ describe('consistency and layout', () => {
     expect((await staff.get(`/catalog/${item.id}`)).text).not.toContain('据此起草项目公告');
   });
 
-  it('the call form\'s date hint names no format of its own: the browser\'s control shows its own (mm/dd/yyyy, 年/月/日 …)', async () => {
+  it("the call form's date hint names no format of its own: the browser's control shows its own (mm/dd/yyyy, 年/月/日 …)", async () => {
     const { agent } = await loginAs(ctx, 'manager');
     const form = await agent.get('/calls/new');
     expect(form.text).toContain('type="datetime-local"');

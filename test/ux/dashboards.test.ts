@@ -15,7 +15,9 @@ beforeEach(() => ctx.clock.set('2026-11-25T02:00:00.000Z'));
 /** The queue's items as "kind label" in page order, from the rendered list. */
 function queueOf(html: string): { text: string; href: string }[] {
   const list = /<ol class="queue-list">([\s\S]*?)<\/ol>/.exec(html)?.[1] ?? '';
-  return [...list.matchAll(/<a href="([^"]+)"><strong>([^<]+)<\/strong><span class="queue-sep">：<\/span>([^<]+)<\/a>/g)].map((m) => ({ href: m[1], text: `${m[2]} ${m[3]}` }));
+  return [
+    ...list.matchAll(/<a href="([^"]+)"><strong>([^<]+)<\/strong><span class="queue-sep">：<\/span>([^<]+)<\/a>/g),
+  ].map((m) => ({ href: m[1], text: `${m[2]} ${m[3]}` }));
 }
 
 describe('the dashboards are work queues', () => {
@@ -28,35 +30,79 @@ describe('the dashboards are work queues', () => {
 
   it("the manager's queue: bids to open, panels to assign, scoring to close, oldest first, each linked", async () => {
     const s = await scenario(ctx, { closesAt: '2026-11-20T00:00:00.000Z' });
-    const second = await reviewCall(ctx, { streetOfficeId: s.f.streetOfficeId, closesAt: '2026-11-24T00:00:00.000Z', title: '第二个项目' });
-    const third = await reviewCall(ctx, { streetOfficeId: s.f.streetOfficeId, closesAt: '2026-11-10T00:00:00.000Z', title: '第三个项目' });
+    const second = await reviewCall(ctx, {
+      streetOfficeId: s.f.streetOfficeId,
+      closesAt: '2026-11-24T00:00:00.000Z',
+      title: '第二个项目',
+    });
+    const third = await reviewCall(ctx, {
+      streetOfficeId: s.f.streetOfficeId,
+      closesAt: '2026-11-10T00:00:00.000Z',
+      title: '第三个项目',
+    });
     await submittedBid(ctx, third.callId);
     const r = await reviewerAgent(ctx);
     await underReview(ctx, third.callId, [r.user.id]);
     const res = await s.manager.agent.get('/dashboard');
     const queue = queueOf(res.text);
     // Waiting since the deadline (11-20, 11-24), and since the opening (now) for the scoring.
-    expect(queue.map((i) => i.href)).toEqual([`/reviews/calls/${s.f.callId}`, `/reviews/calls/${second.callId}`, `/reviews/calls/${third.callId}#h-close`]);
+    expect(queue.map((i) => i.href)).toEqual([
+      `/reviews/calls/${s.f.callId}`,
+      `/reviews/calls/${second.callId}`,
+      `/reviews/calls/${third.callId}#h-close`,
+    ]);
     expect(queue[0].text).toContain('开标');
     await underReview(ctx, second.callId, []);
-    expect(queueOf((await s.manager.agent.get('/dashboard')).text).map((i) => i.href)).toContain(`/reviews/calls/${second.callId}#h-panel`);
+    expect(queueOf((await s.manager.agent.get('/dashboard')).text).map((i) => i.href)).toContain(
+      `/reviews/calls/${second.callId}#h-panel`,
+    );
   });
 
   it("the manager's queue: an award to propose, an objection to answer, an award to confirm", async () => {
-    const bids = { bids: [{ priceFen: 500_000, scores: [[90, 90]] }, { priceFen: 400_000, scores: [[60, 60]] }] };
+    const bids = {
+      bids: [
+        { priceFen: 500_000, scores: [[90, 90]] },
+        { priceFen: 400_000, scores: [[60, 60]] },
+      ],
+    };
     const { call, awardId } = await proposedAward(ctx, bids);
     const manager = await agentFor(ctx, call.manager);
     expect(queueOf((await manager.get('/dashboard')).text)).toEqual([]);
     const at = ctx.clock.now().toISOString();
-    const [o] = await ctx.db('objections').insert({ award_id: awardId, call_id: call.callId, organization_id: call.bids[1].organizationId, reasons: '理由', status: 'open', lodged_at: at }).returning('id');
+    const [o] = await ctx
+      .db('objections')
+      .insert({
+        award_id: awardId,
+        call_id: call.callId,
+        organization_id: call.bids[1].organizationId,
+        reasons: '理由',
+        status: 'open',
+        lodged_at: at,
+      })
+      .returning('id');
     const objectionId = Number(typeof o === 'object' ? o.id : o);
-    expect(queueOf((await manager.get('/dashboard')).text).map((i) => i.href)).toEqual([`/awards/${awardId}/objections/${objectionId}`]);
-    await ctx.db('objections').where({ id: objectionId }).update({ status: 'rejected', answer: '不成立', answered_at: at });
-    await ctx.db('awards').where({ id: awardId }).update({ publicity_ends_at: new Date(ctx.clock.now().getTime() - 1000).toISOString() });
-    expect(queueOf((await manager.get('/dashboard')).text).map((i) => i.href)).toEqual([`/awards/${awardId}#h-confirm`]);
-    await ctx.db('awards').where({ id: awardId }).update({ status: 'withdrawn', withdrawn_at: at, withdrawn_reason: 'test' });
+    expect(queueOf((await manager.get('/dashboard')).text).map((i) => i.href)).toEqual([
+      `/awards/${awardId}/objections/${objectionId}`,
+    ]);
+    await ctx
+      .db('objections')
+      .where({ id: objectionId })
+      .update({ status: 'rejected', answer: '不成立', answered_at: at });
+    await ctx
+      .db('awards')
+      .where({ id: awardId })
+      .update({ publicity_ends_at: new Date(ctx.clock.now().getTime() - 1000).toISOString() });
+    expect(queueOf((await manager.get('/dashboard')).text).map((i) => i.href)).toEqual([
+      `/awards/${awardId}#h-confirm`,
+    ]);
+    await ctx
+      .db('awards')
+      .where({ id: awardId })
+      .update({ status: 'withdrawn', withdrawn_at: at, withdrawn_reason: 'test' });
     await ctx.db('calls').where({ id: call.callId }).update({ status: 'under_review' });
-    expect(queueOf((await manager.get('/dashboard')).text).map((i) => i.href)).toEqual([`/calls/${call.callId}/award/new`]);
+    expect(queueOf((await manager.get('/dashboard')).text).map((i) => i.href)).toEqual([
+      `/calls/${call.callId}/award/new`,
+    ]);
   });
 
   it("the reviewer's queue lists calls with declarations or sheets left; empty when done", async () => {
@@ -71,8 +117,16 @@ describe('the dashboards are work queues', () => {
 
   it("the organization's queue: a draft bid and a deadline this week; an approved organization is not asked for documents", async () => {
     const street = await ctx.make.streetOffice();
-    const open = await reviewCall(ctx, { streetOfficeId: street.id, closesAt: '2026-11-28T09:00:00.000Z', title: '本周截止的项目' });
-    const drafted = await reviewCall(ctx, { streetOfficeId: street.id, closesAt: '2026-12-20T09:00:00.000Z', title: '起草中的项目' });
+    const open = await reviewCall(ctx, {
+      streetOfficeId: street.id,
+      closesAt: '2026-11-28T09:00:00.000Z',
+      title: '本周截止的项目',
+    });
+    const drafted = await reviewCall(ctx, {
+      streetOfficeId: street.id,
+      closesAt: '2026-12-20T09:00:00.000Z',
+      title: '起草中的项目',
+    });
     const org = await ctx.make.organization();
     await ctx.db('organizations').where({ id: org.id }).update({ status: 'approved' });
     const staff = await ctx.make.user('org_staff', { organization_id: org.id });
@@ -80,7 +134,10 @@ describe('the dashboards are work queues', () => {
     const agent = await signIn(ctx, staff.username);
     const res = await agent.get('/dashboard');
     const queue = queueOf(res.text);
-    expect(queue.map((i) => i.text)).toEqual([expect.stringContaining('本周截止的项目'), expect.stringContaining('起草中的项目')]);
+    expect(queue.map((i) => i.text)).toEqual([
+      expect.stringContaining('本周截止的项目'),
+      expect.stringContaining('起草中的项目'),
+    ]);
     expect(queue[0].href).toBe(`/calls/${open.callId}`);
     expect(queue[1].href).toMatch(/^\/bids\/[0-9a-f]{16}\/edit$/);
     expect(res.text).not.toContain('尚未上传资质文件');
@@ -89,7 +146,10 @@ describe('the dashboards are work queues', () => {
   it("the administrator's queue: organizations waiting for review, with a warning when nothing was uploaded", async () => {
     const { agent } = await loginAs(ctx, 'admin');
     const org = await ctx.make.organization();
-    await ctx.db('organizations').where({ id: org.id }).update({ status: 'pending', updated_at: '2020-01-01T00:00:00.000Z' });
+    await ctx
+      .db('organizations')
+      .where({ id: org.id })
+      .update({ status: 'pending', updated_at: '2020-01-01T00:00:00.000Z' });
     const res = await agent.get('/dashboard');
     const queue = queueOf(res.text);
     expect(queue[0]).toEqual({ href: `/organizations/${org.id}`, text: expect.stringContaining('审核机构注册') });
@@ -106,7 +166,14 @@ describe('the dashboards are work queues', () => {
     expect((await first.get('/dashboard')).text).toContain('最近 7 天内，您的街道没有变更。');
 
     const record = (action: string, subjectId: number, street: number) =>
-      ctx.db.transaction((trx) => recordAudit(trx, systemActor, { action, subjectType: 'call', subjectId, streetOfficeId: street }, ctx.clock.now()));
+      ctx.db.transaction((trx) =>
+        recordAudit(
+          trx,
+          systemActor,
+          { action, subjectType: 'call', subjectId, streetOfficeId: street },
+          ctx.clock.now(),
+        ),
+      );
     ctx.clock.set('2026-11-25T02:10:00.000Z');
     await record('call.publish', call.callId, mine.id);
     await record('call.publish', hidden.callId, other.id);
@@ -128,7 +195,9 @@ describe('the dashboards are work queues', () => {
     // The next visit finds nothing new, and says since when.
     ctx.clock.set('2026-11-25T04:00:00.000Z');
     const third = await signIn(ctx, auditor.username);
-    expect((await third.get('/dashboard')).text).toContain('自您上次登录（2026-11-25 11:00）以来，您的街道没有新的变更。');
+    expect((await third.get('/dashboard')).text).toContain(
+      '自您上次登录（2026-11-25 11:00）以来，您的街道没有新的变更。',
+    );
 
     // More than a dashboard's worth: the oldest 20, and the way to the rest on the audit trail.
     for (let i = 0; i < 21; i++) await record('call.draft_update', call.callId, mine.id);

@@ -10,7 +10,11 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-const post = async (agent: Agent, path: string, fields: Record<string, string> = {}) => agent.post(path).type('form').send({ _csrf: await csrfFrom(agent, '/dashboard'), ...fields });
+const post = async (agent: Agent, path: string, fields: Record<string, string> = {}) =>
+  agent
+    .post(path)
+    .type('form')
+    .send({ _csrf: await csrfFrom(agent, '/dashboard'), ...fields });
 
 describe("payments on the dashboards' queues (paymentDashboard of the payments module)", () => {
   it("the manager sees the advance to propose; once proposed, it is in the approver's queue, linked to the proposal", async () => {
@@ -23,7 +27,12 @@ describe("payments on the dashboards' queues (paymentDashboard of the payments m
     expect((await manager.get('/dashboard')).text).toContain(`href="${page}"><strong>提出付款</strong>`);
 
     const token = await csrfFrom(staff, page);
-    const up = await staff.post(`/contracts/${c.contractId}/milestones/1/invoices`).field('_csrf', token).field('kind', 'invoice').field('amount', String(c.milestones[0].amountFen / 100)).attach('file', PDF, 'fapiao.pdf');
+    const up = await staff
+      .post(`/contracts/${c.contractId}/milestones/1/invoices`)
+      .field('_csrf', token)
+      .field('kind', 'invoice')
+      .field('amount', String(c.milestones[0].amountFen / 100))
+      .attach('file', PDF, 'fapiao.pdf');
     expect(up.status).toBe(303);
     const proposed = await post(manager, page, { _once: `k-${Date.now()}` });
     expect(proposed.status).toBe(303);
@@ -34,8 +43,22 @@ describe("payments on the dashboards' queues (paymentDashboard of the payments m
 
 describe("the approver's queue names what is to be decided", () => {
   it('a correction (追回) and a decision to pay nothing are not offered as payments', () => {
-    const waiting = (kind: string, id: number) => ({ id, kind, contract_number: 'DS-2026-0001', milestone_title: '首期款', organization_name: '安心', amount_fen: 120_000, proposed_at: `2026-12-0${id}T00:00:00.000Z`, own: false, link: `/payments/proposals/${id}` });
-    const items = paymentItems({ queue: [waiting('release', 1), waiting('reversal', 2), waiting('withheld', 3)], toPropose: [], vouchersMissing: [] } as unknown as PaymentDashboard);
+    const waiting = (kind: string, id: number) => ({
+      id,
+      kind,
+      contract_number: 'DS-2026-0001',
+      milestone_title: '首期款',
+      organization_name: '安心',
+      amount_fen: 120_000,
+      proposed_at: `2026-12-0${id}T00:00:00.000Z`,
+      own: false,
+      link: `/payments/proposals/${id}`,
+    });
+    const items = paymentItems({
+      queue: [waiting('release', 1), waiting('reversal', 2), waiting('withheld', 3)],
+      toPropose: [],
+      vouchersMissing: [],
+    } as unknown as PaymentDashboard);
     expect(items.map((i) => [i.kind, i.href])).toEqual([
       ['approvePayment', '/payments/proposals/1'],
       ['approveReversal', '/payments/proposals/2'],

@@ -27,8 +27,11 @@ async function inviteLink(agent: Agent, displayName = '王芳') {
 
 async function accept(token: string, fields: Record<string, string>) {
   const agent = request.agent(ctx.app);
-  const csrf = await csrfFrom(agent, "/login");
-  return agent.post(`/invitations/${token}`).type('form').send({ _csrf: csrf, ...fields });
+  const csrf = await csrfFrom(agent, '/login');
+  return agent
+    .post(`/invitations/${token}`)
+    .type('form')
+    .send({ _csrf: csrf, ...fields });
 }
 
 describe('inviting colleagues', () => {
@@ -43,7 +46,9 @@ describe('inviting colleagues', () => {
     expect(done.status).toBe(303);
     const user = await ctx.db('users').where({ username: 'wang.fang' }).first();
     expect(user).toMatchObject({ role: 'org_staff', organization_id: org.id, display_name: '王芳' });
-    expect((await signIn(ctx, 'wang.fang', 'a long new password 2026').then((a) => a.get('/dashboard'))).status).toBe(200);
+    expect((await signIn(ctx, 'wang.fang', 'a long new password 2026').then((a) => a.get('/dashboard'))).status).toBe(
+      200,
+    );
     expect((await request(ctx.app).get(`/invitations/${token}`)).status).toBe(404);
     expect((await accept(token, { username: 'second.use', password: 'a long new password 2026' })).status).toBe(404);
     expect(await ctx.db('users').where({ username: 'second.use' }).first()).toBeUndefined();
@@ -64,7 +69,9 @@ describe('inviting colleagues', () => {
 
   it('refuses a manager, and an invitation form without a name', async () => {
     const { agent } = await orgWithStaff();
-    expect((await postForm(agent, '/my/organization/invitations', { displayName: '' }, '/my/organization/staff')).status).toBe(422);
+    expect(
+      (await postForm(agent, '/my/organization/invitations', { displayName: '' }, '/my/organization/staff')).status,
+    ).toBe(422);
     const manager = await signIn(ctx, (await ctx.make.user('manager')).username);
     expect((await manager.get('/my/organization/staff')).status).toBe(403);
   });
@@ -77,7 +84,12 @@ describe('revoking an invitation', () => {
     const invitation = await ctx.db('staff_invitations').where({ organization_id: org.id }).first();
     const page = await agent.get('/my/organization/staff');
     expect(page.text).toContain(`action="/my/organization/invitations/${invitation.id}/revocation"`);
-    const res = await postForm(agent, `/my/organization/invitations/${invitation.id}/revocation`, {}, '/my/organization/staff');
+    const res = await postForm(
+      agent,
+      `/my/organization/invitations/${invitation.id}/revocation`,
+      {},
+      '/my/organization/staff',
+    );
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/my/organization/staff');
     const after = await agent.get('/my/organization/staff');
@@ -86,13 +98,25 @@ describe('revoking an invitation', () => {
     expect((await request(ctx.app).get(`/invitations/${token}`)).status).toBe(404);
     expect((await accept(token, { username: 'after.revoke', password: 'a long new password 2026' })).status).toBe(404);
     expect(await ctx.db('users').where({ username: 'after.revoke' }).first()).toBeUndefined();
-    const audit = await ctx.db('audit_events').where({ action: 'organization.staff_invitation_revoke', subject_id: String(org.id) }).first();
+    const audit = await ctx
+      .db('audit_events')
+      .where({ action: 'organization.staff_invitation_revoke', subject_id: String(org.id) })
+      .first();
     expect(audit).toMatchObject({ actor_user_id: staff[0].id });
     // Revoked once: a second revocation is refused (409), nothing written.
-    const again = await postForm(agent, `/my/organization/invitations/${invitation.id}/revocation`, {}, '/my/organization/staff');
+    const again = await postForm(
+      agent,
+      `/my/organization/invitations/${invitation.id}/revocation`,
+      {},
+      '/my/organization/staff',
+    );
     expect(again.status).toBe(409);
     expect(again.text).toContain('该邀请已使用、已过期或已撤销。');
-    expect(await ctx.db('audit_events').where({ action: 'organization.staff_invitation_revoke', subject_id: String(org.id) })).toHaveLength(1);
+    expect(
+      await ctx
+        .db('audit_events')
+        .where({ action: 'organization.staff_invitation_revoke', subject_id: String(org.id) }),
+    ).toHaveLength(1);
   });
 
   it("refuses another organization's invitation (404), a used one (409), a request without CSRF (403) and non-staff (403)", async () => {
@@ -100,17 +124,31 @@ describe('revoking an invitation', () => {
     const other = await orgWithStaff();
     await inviteLink(other.agent, '别家同事');
     const theirs = await ctx.db('staff_invitations').where({ organization_id: other.org.id }).first();
-    expect((await postForm(mine.agent, `/my/organization/invitations/${theirs.id}/revocation`, {}, '/my/organization/staff')).status).toBe(404);
-    expect((await postForm(mine.agent, '/my/organization/invitations/abc/revocation', {}, '/my/organization/staff')).status).toBe(404);
-    expect((await mine.agent.post(`/my/organization/invitations/${theirs.id}/revocation`).type('form').send({})).status).toBe(403);
+    expect(
+      (await postForm(mine.agent, `/my/organization/invitations/${theirs.id}/revocation`, {}, '/my/organization/staff'))
+        .status,
+    ).toBe(404);
+    expect(
+      (await postForm(mine.agent, '/my/organization/invitations/abc/revocation', {}, '/my/organization/staff')).status,
+    ).toBe(404);
+    expect(
+      (await mine.agent.post(`/my/organization/invitations/${theirs.id}/revocation`).type('form').send({})).status,
+    ).toBe(403);
     const manager = await signIn(ctx, (await ctx.make.user('manager')).username);
     expect((await postForm(manager, `/my/organization/invitations/${theirs.id}/revocation`, {})).status).toBe(403);
     expect((await ctx.db('staff_invitations').where({ id: theirs.id }).first()).expires_at).toBe(theirs.expires_at);
 
     const token = await inviteLink(mine.agent, '已加入');
     expect((await accept(token, { username: 'joined.first', password: 'a long new password 2026' })).status).toBe(303);
-    const used = await ctx.db('staff_invitations').where({ organization_id: mine.org.id }).whereNotNull('used_at').first();
-    expect((await postForm(mine.agent, `/my/organization/invitations/${used.id}/revocation`, {}, '/my/organization/staff')).status).toBe(409);
+    const used = await ctx
+      .db('staff_invitations')
+      .where({ organization_id: mine.org.id })
+      .whereNotNull('used_at')
+      .first();
+    expect(
+      (await postForm(mine.agent, `/my/organization/invitations/${used.id}/revocation`, {}, '/my/organization/staff'))
+        .status,
+    ).toBe(409);
   });
 });
 
@@ -120,7 +158,9 @@ describe('disabling colleagues', () => {
     const second = await signIn(ctx, staff[1].username);
     const token = await inviteLink(second, '离职前邀请');
     const first = await signIn(ctx, staff[0].username);
-    expect((await postForm(first, `/my/organization/staff/${staff[1].id}/disabling`, {}, '/my/organization/staff')).status).toBe(303);
+    expect(
+      (await postForm(first, `/my/organization/staff/${staff[1].id}/disabling`, {}, '/my/organization/staff')).status,
+    ).toBe(303);
     expect((await request(ctx.app).get(`/invitations/${token}`)).status).toBe(404);
     expect((await accept(token, { username: 'after.leaving', password: 'a long new password 2026' })).status).toBe(404);
     expect(await ctx.db('users').where({ username: 'after.leaving' }).first()).toBeUndefined();
@@ -130,22 +170,38 @@ describe('disabling colleagues', () => {
     const { staff, agent } = await orgWithStaff(2);
     const page = await agent.get('/my/organization/staff');
     expect(page.text).toContain(`/my/organization/staff/${staff[1].id}/disabling`);
-    expect((await postForm(agent, `/my/organization/staff/${staff[1].id}/disabling`, {}, '/my/organization/staff')).status).toBe(303);
+    expect(
+      (await postForm(agent, `/my/organization/staff/${staff[1].id}/disabling`, {}, '/my/organization/staff')).status,
+    ).toBe(303);
     expect((await ctx.db('users').where({ id: staff[1].id }).first()).disabled_at).not.toBeNull();
     const last = await postForm(agent, `/my/organization/staff/${staff[0].id}/disabling`, {}, '/my/organization/staff');
     expect(last.status).toBe(409);
     expect(last.text).toContain('不能停用机构最后一个在用的账户');
     expect((await agent.get('/my/organization/staff')).text).toMatch(/disabled aria-describedby="last-account"/);
     const other = await orgWithStaff(2);
-    expect((await postForm(agent, `/my/organization/staff/${other.staff[1].id}/disabling`, {}, '/my/organization/staff')).status).toBe(404);
+    expect(
+      (await postForm(agent, `/my/organization/staff/${other.staff[1].id}/disabling`, {}, '/my/organization/staff'))
+        .status,
+    ).toBe(404);
   });
 
   it('two staff disabling each other at the same moment: one succeeds, one account stays active', async () => {
     const { staff } = await orgWithStaff(2);
     const [a, b] = await Promise.all(staff.map((s) => loadSessionUser(ctx.db, s.id)));
-    const results = await Promise.allSettled([disableStaff(ctx, systemActor, a!, staff[1].id), disableStaff(ctx, systemActor, b!, staff[0].id)]);
+    const results = await Promise.allSettled([
+      disableStaff(ctx, systemActor, a!, staff[1].id),
+      disableStaff(ctx, systemActor, b!, staff[0].id),
+    ]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-    const active = await ctx.db('users').whereIn('id', staff.map((s) => s.id)).whereNull('disabled_at').count({ n: '*' }).first();
+    const active = await ctx
+      .db('users')
+      .whereIn(
+        'id',
+        staff.map((s) => s.id),
+      )
+      .whereNull('disabled_at')
+      .count({ n: '*' })
+      .first();
     expect(Number(active!.n)).toBe(1);
   });
 });

@@ -17,7 +17,12 @@ describe('every error page offers the way back', () => {
     await postForm(s.manager.agent, `/reviews/calls/${s.f.callId}/opening`, {});
     const page = `/reviews/calls/${s.f.callId}`;
     const token = await csrfFrom(s.manager.agent, page);
-    const res = await s.manager.agent.post(`${page}/scoring-closure`).set('Referer', `http://127.0.0.1${page}`).set('Host', '127.0.0.1').type('form').send({ _csrf: token });
+    const res = await s.manager.agent
+      .post(`${page}/scoring-closure`)
+      .set('Referer', `http://127.0.0.1${page}`)
+      .set('Host', '127.0.0.1')
+      .type('form')
+      .send({ _csrf: token });
     expect(res.status).toBe(409);
     expect(backLink(res.text)?.[1]).toBe(page);
     expect(backLink(res.text)?.[2]).toBe('返回刚才的页面');
@@ -35,18 +40,27 @@ describe('every error page offers the way back', () => {
     const s = await scenario(ctx);
     const token = await csrfFrom(s.manager.agent, '/dashboard');
     await s.manager.agent.post('/language').type('form').send({ _csrf: token, lang: 'en', returnTo: '/' });
-    const res = await s.manager.agent.get('/bids/ffffffffffffffff').set('Host', '127.0.0.1').set('Referer', 'http://127.0.0.1/reviews');
+    const res = await s.manager.agent
+      .get('/bids/ffffffffffffffff')
+      .set('Host', '127.0.0.1')
+      .set('Referer', 'http://127.0.0.1/reviews');
     expect(res.status).toBe(404);
     expect(backLink(res.text)?.[1]).toBe('/reviews');
     expect(backLink(res.text)?.[2]).toBe('Back to the page you came from');
-    const forbidden = await s.manager.agent.get('/admin/users').set('Host', '127.0.0.1').set('Referer', 'http://127.0.0.1/dashboard');
+    const forbidden = await s.manager.agent
+      .get('/admin/users')
+      .set('Host', '127.0.0.1')
+      .set('Referer', 'http://127.0.0.1/dashboard');
     expect(forbidden.status).toBe(403);
     expect(backLink(forbidden.text)?.[1]).toBe('/dashboard');
   });
 
   it('never links to another site, whatever Referer says', async () => {
     const s = await scenario(ctx);
-    const res = await s.manager.agent.get('/bids/ffffffffffffffff').set('Host', '127.0.0.1').set('Referer', 'https://evil.example/reviews');
+    const res = await s.manager.agent
+      .get('/bids/ffffffffffffffff')
+      .set('Host', '127.0.0.1')
+      .set('Referer', 'https://evil.example/reviews');
     expect(res.status).toBe(404);
     expect(res.text).not.toContain('evil.example');
     expect(backLink(res.text)).toBeNull();

@@ -14,7 +14,8 @@ beforeAll(async () => {
   ctx = await createTestContext();
   ctx.db.on('query', (q: { sql: string }) => {
     // Anywhere in the statement: PostgreSQL's session upsert is a `with ... insert ... update` CTE.
-    if (/\b(insert\s+(or\s+\w+\s+)?into|replace\s+into|update\s+\S+\s+set|delete\s+from)\b/i.test(q.sql)) writes.push(q.sql);
+    if (/\b(insert\s+(or\s+\w+\s+)?into|replace\s+into|update\s+\S+\s+set|delete\s+from)\b/i.test(q.sql))
+      writes.push(q.sql);
   });
 });
 afterAll(() => ctx.close());
@@ -32,13 +33,16 @@ describe('view cache', () => {
 });
 
 describe('database writes per page view', () => {
-  test.each(['/', '/calls', '/catalog', '/registry', '/login', '/health'])('anonymous GET %s writes nothing', async (path) => {
-    const res = await request(ctx.app).get(path);
-    expect(res.status).toBeLessThan(500);
-    expect(String(res.headers['set-cookie'] ?? '')).not.toContain('sf.sid=');
-    expect(writes).toEqual([]);
-    expect(Number((await ctx.db('sessions').count({ n: '*' }))[0].n)).toBe(0);
-  });
+  test.each(['/', '/calls', '/catalog', '/registry', '/login', '/health'])(
+    'anonymous GET %s writes nothing',
+    async (path) => {
+      const res = await request(ctx.app).get(path);
+      expect(res.status).toBeLessThan(500);
+      expect(String(res.headers['set-cookie'] ?? '')).not.toContain('sf.sid=');
+      expect(writes).toEqual([]);
+      expect(Number((await ctx.db('sessions').count({ n: '*' }))[0].n)).toBe(0);
+    },
+  );
 
   test('a signed-in session is written at most once a minute', async () => {
     const { agent } = await loginAs(ctx, 'manager');

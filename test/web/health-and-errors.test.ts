@@ -38,7 +38,10 @@ describe('error pages', () => {
 
   it('answer a form with a broken encoding with 400, not 500', async () => {
     const { agent } = await loginAs(ctx, 'admin');
-    const res = await agent.post('/admin/street-offices').set('Content-Type', 'application/x-www-form-urlencoded; charset=klingon').send('name=x');
+    const res = await agent
+      .post('/admin/street-offices')
+      .set('Content-Type', 'application/x-www-form-urlencoded; charset=klingon')
+      .send('name=x');
     expect(res.status).toBeGreaterThanOrEqual(400);
     expect(res.status).toBeLessThan(500);
   });
@@ -52,7 +55,10 @@ describe('error pages', () => {
     expect(res.status).toBe(200);
     await broken.db.schema.dropTable('audit_chain_head');
     const token = /name="_csrf" value="([^"]+)"/.exec(res.text)![1];
-    const failed = await agent.post('/admin/street-offices').type('form').send({ _csrf: token, name: '会失败', district: 'x' });
+    const failed = await agent
+      .post('/admin/street-offices')
+      .type('form')
+      .send({ _csrf: token, name: '会失败', district: 'x' });
     expect(failed.status).toBe(500);
     expect(failed.text).toContain('系统出现故障');
     expect(failed.text).not.toMatch(/audit_chain_head|at .*\.ts:\d+|SQLITE|relation/);

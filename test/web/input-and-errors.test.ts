@@ -20,7 +20,14 @@ afterAll(() => ctx.close());
 const count = async (table: string) => Number((await ctx.db(table).count({ n: '*' }).first())?.n ?? 0);
 
 describe('control characters and direction overrides (422, nothing written, both databases)', () => {
-  it.each(['/calls?category=%00', '/registry?q=a%00b', '/catalog?q=%E2%80%AE', '/awards?page=1%00', '/registry/1%00', '/language?lang=en&returnTo=/%E2%81%A6x'])('refuse %s in a path or query string with a clear message', async (url) => {
+  it.each([
+    '/calls?category=%00',
+    '/registry?q=a%00b',
+    '/catalog?q=%E2%80%AE',
+    '/awards?page=1%00',
+    '/registry/1%00',
+    '/language?lang=en&returnTo=/%E2%81%A6x',
+  ])('refuse %s in a path or query string with a clear message', async (url) => {
     const res = await request(ctx.app).get(url);
     expect(res.status).toBe(422);
     expect(res.text).toContain('控制字符');
@@ -31,7 +38,10 @@ describe('control characters and direction overrides (422, nothing written, both
     await agent.get('/language?lang=en&returnTo=/');
     const before = await count('street_offices');
     const token = await csrfFrom(agent, '/admin/street-offices');
-    const res = await agent.post('/admin/street-offices').type('form').send({ _csrf: token, name: '东\u0000山', district: '江宁区' });
+    const res = await agent
+      .post('/admin/street-offices')
+      .type('form')
+      .send({ _csrf: token, name: '东\u0000山', district: '江宁区' });
     expect(res.status).toBe(422);
     // The form again, with the message at the field and what was typed (minus the character).
     expect(res.text).toContain('Remove the invisible control or text-direction characters');
@@ -51,10 +61,19 @@ describe('control characters and direction overrides (422, nothing written, both
   });
 
   it('refuse U+0000 in a multipart form (an objection with a file) and write nothing', async () => {
-    const { call, awardId } = await proposedAward(ctx, { bids: [{ priceFen: 500_000, scores: [[90, 90]] }, { priceFen: 400_000, scores: [[60, 60]] }] });
+    const { call, awardId } = await proposedAward(ctx, {
+      bids: [
+        { priceFen: 500_000, scores: [[90, 90]] },
+        { priceFen: 400_000, scores: [[60, 60]] },
+      ],
+    });
     const loser = await agentFor(ctx, call.bids[1].staff);
     const token = await csrfFrom(loser, '/dashboard');
-    const res = await loser.post(`/awards/${awardId}/objections`).field('_csrf', token).field('reasons', '评分\u0000有误').attach('files', PDF, 'a.pdf');
+    const res = await loser
+      .post(`/awards/${awardId}/objections`)
+      .field('_csrf', token)
+      .field('reasons', '评分\u0000有误')
+      .attach('files', PDF, 'a.pdf');
     expect(res.status).toBe(422);
     expect(res.text).toContain('请删除其中不可见的控制字符');
     expect(res.text).toContain('评分有误');
@@ -77,7 +96,10 @@ describe('control characters and direction overrides (422, nothing written, both
   it('never redirect to a path with a control character', async () => {
     const agent = request.agent(ctx.app);
     const token = await csrfFrom(agent, '/login');
-    const res = await agent.post('/language').type('form').send({ _csrf: token, lang: 'en', returnTo: '/calls\r\nSet-Cookie: x=1' });
+    const res = await agent
+      .post('/language')
+      .type('form')
+      .send({ _csrf: token, lang: 'en', returnTo: '/calls\r\nSet-Cookie: x=1' });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/');
   });
@@ -85,7 +107,10 @@ describe('control characters and direction overrides (422, nothing written, both
   it('still accept tabs and line breaks in multi-line text', async () => {
     const { agent } = await loginAs(ctx, 'admin');
     const token = await csrfFrom(agent, '/admin/street-offices');
-    const res = await agent.post('/admin/street-offices').type('form').send({ _csrf: token, name: '换行\t街道', district: '江宁区\r\n' });
+    const res = await agent
+      .post('/admin/street-offices')
+      .type('form')
+      .send({ _csrf: token, name: '换行\t街道', district: '江宁区\r\n' });
     expect(res.status).not.toBe(422);
     expect(res.status).toBeLessThan(500);
   });
@@ -96,7 +121,14 @@ describe('error details', () => {
     expect(loadConfig({}).showErrorDetails).toBe(false);
     expect(loadConfig({ NODE_ENV: 'development' }).showErrorDetails).toBe(false);
     expect(loadConfig({ NODE_ENV: 'development', SHOW_ERROR_DETAILS: '1' }).showErrorDetails).toBe(true);
-    expect(loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32), AUDIT_KEY: 'k'.repeat(32), SHOW_ERROR_DETAILS: '1' }).showErrorDetails).toBe(false);
+    expect(
+      loadConfig({
+        NODE_ENV: 'production',
+        SESSION_SECRET: 'x'.repeat(32),
+        AUDIT_KEY: 'k'.repeat(32),
+        SHOW_ERROR_DETAILS: '1',
+      }).showErrorDetails,
+    ).toBe(false);
   });
 
   it('are not shown to anyone in the default mode, and shown when a developer asked', async () => {
@@ -155,7 +187,18 @@ describe('caching', () => {
 describe('anonymous visitors', () => {
   it('50 cookieless views of public pages (forms included) create no session rows', async () => {
     const { awardId, call } = await proposedAward(ctx, { bids: [{ priceFen: 500_000, scores: [[90, 90]] }] });
-    const pages = ['/', '/login', '/calls', `/calls/${call.callId}`, '/catalog', '/registry', '/awards', `/awards/${awardId}`, '/organizations/new', '/no/such/page'];
+    const pages = [
+      '/',
+      '/login',
+      '/calls',
+      `/calls/${call.callId}`,
+      '/catalog',
+      '/registry',
+      '/awards',
+      `/awards/${awardId}`,
+      '/organizations/new',
+      '/no/such/page',
+    ];
     const before = await count('sessions');
     for (let i = 0; i < 50; i++) {
       const res = await request(ctx.app).get(pages[i % pages.length]);
@@ -183,10 +226,23 @@ describe('anonymous visitors', () => {
     // Another browser's token does not fit this browser's cookie.
     const other = request.agent(ctx.app);
     const otherToken = await csrfFrom(other, '/login');
-    expect((await agent.post('/login').type('form').send({ _csrf: otherToken, username: user.username, password: 'x' })).status).toBe(403);
+    expect(
+      (await agent.post('/login').type('form').send({ _csrf: otherToken, username: user.username, password: 'x' }))
+        .status,
+    ).toBe(403);
     // No cookie at all: refused.
-    expect((await request(ctx.app).post('/login').type('form').send({ _csrf: token, username: user.username, password: 'x' })).status).toBe(403);
-    const ok = await agent.post('/login').type('form').send({ _csrf: token, username: user.username, password: TEST_PASSWORD });
+    expect(
+      (
+        await request(ctx.app)
+          .post('/login')
+          .type('form')
+          .send({ _csrf: token, username: user.username, password: 'x' })
+      ).status,
+    ).toBe(403);
+    const ok = await agent
+      .post('/login')
+      .type('form')
+      .send({ _csrf: token, username: user.username, password: TEST_PASSWORD });
     expect(ok.status).toBe(303);
   });
 
@@ -194,8 +250,18 @@ describe('anonymous visitors', () => {
     const user = await ctx.make.user('admin');
     const agent = request.agent(ctx.app);
     const anonToken = await csrfFrom(agent, '/login');
-    expect((await agent.post('/login').type('form').send({ _csrf: anonToken, username: user.username, password: TEST_PASSWORD })).status).toBe(303);
-    const res = await agent.post('/admin/street-offices').type('form').send({ _csrf: anonToken, name: '伪造街道', district: 'x' });
+    expect(
+      (
+        await agent
+          .post('/login')
+          .type('form')
+          .send({ _csrf: anonToken, username: user.username, password: TEST_PASSWORD })
+      ).status,
+    ).toBe(303);
+    const res = await agent
+      .post('/admin/street-offices')
+      .type('form')
+      .send({ _csrf: anonToken, name: '伪造街道', district: 'x' });
     expect(res.status).toBe(403);
     expect(await ctx.db('street_offices').where({ name: '伪造街道' }).first()).toBeUndefined();
   });

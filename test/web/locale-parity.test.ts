@@ -45,7 +45,8 @@ function parityProblems(file: string, en: Tree, zh: Tree): string[] {
     if (!zg) continue;
     // English counts one and other; Chinese has one form (other), or the plain key that i18next falls back to.
     const plural = [...eg.forms, ...zg.forms].some((f) => f !== '');
-    if (plural && !(eg.forms.has('one') && eg.forms.has('other'))) problems.push(`${file}: ${key} needs _one and _other in en`);
+    if (plural && !(eg.forms.has('one') && eg.forms.has('other')))
+      problems.push(`${file}: ${key} needs _one and _other in en`);
     if (plural && !(zg.forms.has('other') || zg.forms.has(''))) problems.push(`${file}: ${key} needs _other in zh-CN`);
     const ev = [...eg.vars].sort().join(', ');
     const zv = [...zg.vars].sort().join(', ');
@@ -54,8 +55,13 @@ function parityProblems(file: string, en: Tree, zh: Tree): string[] {
   return problems;
 }
 
-const read = (lang: string, file: string): Tree => JSON.parse(fs.readFileSync(path.join(localesDir, lang, file), 'utf8')) as Tree;
-const filesOf = (lang: string) => fs.readdirSync(path.join(localesDir, lang)).filter((f) => f.endsWith('.json')).sort();
+const read = (lang: string, file: string): Tree =>
+  JSON.parse(fs.readFileSync(path.join(localesDir, lang, file), 'utf8')) as Tree;
+const filesOf = (lang: string) =>
+  fs
+    .readdirSync(path.join(localesDir, lang))
+    .filter((f) => f.endsWith('.json'))
+    .sort();
 
 describe('zh-CN and en locale files', () => {
   it('are the same files', () => {
@@ -70,17 +76,32 @@ describe('zh-CN and en locale files', () => {
 
 describe('the parity check itself', () => {
   it('finds a missing key at any depth, in either language', () => {
-    expect(parityProblems('x.json', { a: { b: 'B', c: 'C' } }, { a: { b: '乙' }, d: '丁' })).toEqual(['x.json: a.c is missing in zh-CN', 'x.json: d is missing in en']);
+    expect(parityProblems('x.json', { a: { b: 'B', c: 'C' } }, { a: { b: '乙' }, d: '丁' })).toEqual([
+      'x.json: a.c is missing in zh-CN',
+      'x.json: d is missing in en',
+    ]);
   });
 
   it('finds a missing plural form, and accepts Chinese with one form or the plain key', () => {
-    expect(parityProblems('x.json', { n_other: '{{count}} items' }, { n_other: '{{count}} 项' })).toEqual(['x.json: n needs _one and _other in en']);
-    expect(parityProblems('x.json', { n_one: 'one', n_other: '{{count}}' }, { n_one: '一项' })).toEqual(['x.json: n needs _other in zh-CN', 'x.json: n has placeholders {count} in en but {} in zh-CN']);
-    expect(parityProblems('x.json', { n_one: '{{count}} item', n_other: '{{count}} items' }, { n: '{{count}} 项' })).toEqual([]);
+    expect(parityProblems('x.json', { n_other: '{{count}} items' }, { n_other: '{{count}} 项' })).toEqual([
+      'x.json: n needs _one and _other in en',
+    ]);
+    expect(parityProblems('x.json', { n_one: 'one', n_other: '{{count}}' }, { n_one: '一项' })).toEqual([
+      'x.json: n needs _other in zh-CN',
+      'x.json: n has placeholders {count} in en but {} in zh-CN',
+    ]);
+    expect(
+      parityProblems('x.json', { n_one: '{{count}} item', n_other: '{{count}} items' }, { n: '{{count}} 项' }),
+    ).toEqual([]);
   });
 
   it('finds a placeholder that one language lost, and an empty or non-text value', () => {
-    expect(parityProblems('x.json', { a: 'Call {{call}} by {{who}}' }, { a: '公告 {{call}}' })).toEqual(['x.json: a has placeholders {call, who} in en but {call} in zh-CN']);
-    expect(parityProblems('x.json', { a: '', b: 'B' }, { a: '甲', b: 3 })).toEqual(['x.json: a is not a text', 'x.json: b is not a text']);
+    expect(parityProblems('x.json', { a: 'Call {{call}} by {{who}}' }, { a: '公告 {{call}}' })).toEqual([
+      'x.json: a has placeholders {call, who} in en but {call} in zh-CN',
+    ]);
+    expect(parityProblems('x.json', { a: '', b: 'B' }, { a: '甲', b: 3 })).toEqual([
+      'x.json: a is not a text',
+      'x.json: b is not a text',
+    ]);
   });
 });

@@ -18,7 +18,8 @@ beforeAll(async () => {
 afterAll(() => ctx.close());
 beforeEach(() => ctx.clock.set('2026-11-25T02:00:00.000Z'));
 
-const count = async (table: string, where: Record<string, unknown> = {}) => Number((await ctx.db(table).where(where).count({ n: '*' }).first())?.n ?? 0);
+const count = async (table: string, where: Record<string, unknown> = {}) =>
+  Number((await ctx.db(table).where(where).count({ n: '*' }).first())?.n ?? 0);
 
 /** One create form: where it is shown, how it is posted, and the table that gets the new row. */
 interface CreateForm {
@@ -29,26 +30,64 @@ interface CreateForm {
   post(token: string, once: string): Promise<request.Response>;
 }
 
-const urlencoded = (agent: Agent, path: string, fields: Record<string, string | string[]>) => (token: string, once: string) =>
-  agent.post(path).type('form').send(formBody({ _csrf: token, _once: once, ...fields }));
+const urlencoded =
+  (agent: Agent, path: string, fields: Record<string, string | string[]>) => (token: string, once: string) =>
+    agent
+      .post(path)
+      .type('form')
+      .send(formBody({ _csrf: token, _once: once, ...fields }));
 
 const FORMS: Record<string, () => Promise<CreateForm>> = {
   async 'a fund allocation'() {
     const { agent, user } = await loginAs(ctx, 'manager');
-    const fields = { street_office_id: String(user.street_office_id), year: '2026', source: 'fiscal', amount: '1000.00', note: '文号' };
-    return { agent, page: '/funds/allocations/new', table: 'fund_entries', where: { street_office_id: user.street_office_id }, post: urlencoded(agent, '/funds/allocations', fields) };
+    const fields = {
+      street_office_id: String(user.street_office_id),
+      year: '2026',
+      source: 'fiscal',
+      amount: '1000.00',
+      note: '文号',
+    };
+    return {
+      agent,
+      page: '/funds/allocations/new',
+      table: 'fund_entries',
+      where: { street_office_id: user.street_office_id },
+      post: urlencoded(agent, '/funds/allocations', fields),
+    };
   },
   async 'a call (draft)'() {
     const { agent, user } = await loginAs(ctx, 'manager');
     const item = await streetWithMoney(ctx, user.street_office_id!);
-    return { agent, page: '/calls/new', table: 'calls', where: { street_office_id: user.street_office_id }, post: urlencoded(agent, '/calls', callForm(item.id)) };
+    return {
+      agent,
+      page: '/calls/new',
+      table: 'calls',
+      where: { street_office_id: user.street_office_id },
+      post: urlencoded(agent, '/calls', callForm(item.id)),
+    };
   },
   async 'a catalogue item'() {
     const { agent } = await loginAs(ctx, 'admin');
     const category = String((await ctx.db('service_categories').first('id')).id);
     const code = `ON-${crypto.randomBytes(3).toString('hex')}`;
-    const fields = { categoryId: category, year: '2026', code, name: '一次性目录项', description: '说明', serviceStandard: '标准', unit: '次', guidancePrice: '100', methods: ['venture'] };
-    return { agent, page: '/catalog/new', table: 'catalog_items', where: { code }, post: urlencoded(agent, '/catalog', fields) };
+    const fields = {
+      categoryId: category,
+      year: '2026',
+      code,
+      name: '一次性目录项',
+      description: '说明',
+      serviceStandard: '标准',
+      unit: '次',
+      guidancePrice: '100',
+      methods: ['venture'],
+    };
+    return {
+      agent,
+      page: '/catalog/new',
+      table: 'catalog_items',
+      where: { code },
+      post: urlencoded(agent, '/catalog', fields),
+    };
   },
   async 'a bid'() {
     ctx.clock.set(BEFORE);
@@ -63,14 +102,24 @@ const FORMS: Record<string, () => Promise<CreateForm>> = {
     };
   },
   async 'an objection'() {
-    const { call, awardId } = await proposedAward(ctx, { bids: [{ priceFen: 500_000, scores: [[90, 90]] }, { priceFen: 400_000, scores: [[60, 60]] }] });
+    const { call, awardId } = await proposedAward(ctx, {
+      bids: [
+        { priceFen: 500_000, scores: [[90, 90]] },
+        { priceFen: 400_000, scores: [[60, 60]] },
+      ],
+    });
     const agent = await agentFor(ctx, call.bids[1].staff);
     return {
       agent,
       page: `/awards/${awardId}/objections/new`,
       table: 'objections',
       where: { award_id: awardId },
-      post: (token, once) => agent.post(`/awards/${awardId}/objections`).field('_csrf', token).field('_once', once).field('reasons', '评分有误'),
+      post: (token, once) =>
+        agent
+          .post(`/awards/${awardId}/objections`)
+          .field('_csrf', token)
+          .field('_once', once)
+          .field('reasons', '评分有误'),
     };
   },
   async 'a reviewer on a panel'() {
@@ -90,13 +139,31 @@ const FORMS: Record<string, () => Promise<CreateForm>> = {
     const { agent } = await loginAs(ctx, 'admin');
     const street = await ctx.make.streetOffice();
     const username = `once.${crypto.randomBytes(3).toString('hex')}`;
-    const fields = { username, password: 'a long enough password', displayName: '新用户', role: 'manager', streetOfficeId: String(street.id) };
-    return { agent, page: '/admin/users/new', table: 'users', where: { username }, post: urlencoded(agent, '/admin/users', fields) };
+    const fields = {
+      username,
+      password: 'a long enough password',
+      displayName: '新用户',
+      role: 'manager',
+      streetOfficeId: String(street.id),
+    };
+    return {
+      agent,
+      page: '/admin/users/new',
+      table: 'users',
+      where: { username },
+      post: urlencoded(agent, '/admin/users', fields),
+    };
   },
   async 'an organization (registration, not signed in)'() {
     const agent = request.agent(ctx.app);
     const fields = await registration(ctx);
-    return { agent, page: '/organizations/new', table: 'organizations', where: { credit_code: fields.creditCode }, post: urlencoded(agent, '/organizations', fields) };
+    return {
+      agent,
+      page: '/organizations/new',
+      table: 'organizations',
+      where: { credit_code: fields.creditCode },
+      post: urlencoded(agent, '/organizations', fields),
+    };
   },
 };
 
@@ -147,7 +214,10 @@ describe('one-time keys', () => {
     const { agent } = await loginAs(ctx, 'admin');
     const token = await csrfFrom(agent, '/admin/users/new');
     const key = crypto.randomUUID();
-    const refused = await agent.post('/admin/users').type('form').send({ _csrf: token, _once: key, username: 'x', password: 'short', displayName: 'x', role: 'manager' });
+    const refused = await agent
+      .post('/admin/users')
+      .type('form')
+      .send({ _csrf: token, _once: key, username: 'x', password: 'short', displayName: 'x', role: 'manager' });
     expect(refused.status).toBe(422);
     expect(refused.text).toContain(`name="_once" value="${key}"`);
     expect(await count('form_submissions', { once_key: key })).toBe(0);
@@ -156,9 +226,19 @@ describe('one-time keys', () => {
 
 describe('one open objection per organization per award', () => {
   it('refuses a second open objection with a clear message, and allows one after the first is answered', async () => {
-    const { call, awardId } = await proposedAward(ctx, { bids: [{ priceFen: 500_000, scores: [[90, 90]] }, { priceFen: 400_000, scores: [[60, 60]] }] });
+    const { call, awardId } = await proposedAward(ctx, {
+      bids: [
+        { priceFen: 500_000, scores: [[90, 90]] },
+        { priceFen: 400_000, scores: [[60, 60]] },
+      ],
+    });
     const loser = await agentFor(ctx, call.bids[1].staff);
-    const lodge = async () => loser.post(`/awards/${awardId}/objections`).field('_csrf', await csrfFrom(loser, '/dashboard')).field('_once', crypto.randomUUID()).field('reasons', '评分有误');
+    const lodge = async () =>
+      loser
+        .post(`/awards/${awardId}/objections`)
+        .field('_csrf', await csrfFrom(loser, '/dashboard'))
+        .field('_once', crypto.randomUUID())
+        .field('reasons', '评分有误');
     expect((await lodge()).status).toBe(303);
     const second = await lodge();
     expect(second.status).toBe(422);
@@ -166,14 +246,29 @@ describe('one open objection per organization per award', () => {
     expect(await count('objections', { award_id: awardId })).toBe(1);
 
     const objection = await ctx.db('objections').where({ award_id: awardId }).first();
-    await ctx.db('objections').where({ id: objection.id }).update({ status: 'rejected', answer: '已答复', answered_at: ctx.clock.now().toISOString() });
+    await ctx
+      .db('objections')
+      .where({ id: objection.id })
+      .update({ status: 'rejected', answer: '已答复', answered_at: ctx.clock.now().toISOString() });
     expect((await lodge()).status).toBe(303);
     expect(await count('objections', { award_id: awardId })).toBe(2);
   });
 
   it('is enforced by the database as well', async () => {
-    const { call, awardId } = await proposedAward(ctx, { bids: [{ priceFen: 500_000, scores: [[90, 90]] }, { priceFen: 400_000, scores: [[60, 60]] }] });
-    const row = { award_id: awardId, call_id: call.callId, organization_id: call.bids[1].organizationId, reasons: 'x', status: 'open', lodged_at: ctx.clock.now().toISOString() };
+    const { call, awardId } = await proposedAward(ctx, {
+      bids: [
+        { priceFen: 500_000, scores: [[90, 90]] },
+        { priceFen: 400_000, scores: [[60, 60]] },
+      ],
+    });
+    const row = {
+      award_id: awardId,
+      call_id: call.callId,
+      organization_id: call.bids[1].organizationId,
+      reasons: 'x',
+      status: 'open',
+      lodged_at: ctx.clock.now().toISOString(),
+    };
     await ctx.db('objections').insert(row);
     await expect(ctx.db('objections').insert(row)).rejects.toThrow(/unique|UNIQUE/);
     await ctx.db('objections').insert({ ...row, status: 'rejected' });

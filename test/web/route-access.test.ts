@@ -40,12 +40,17 @@ describe.each(Object.entries(REFUSED))('%s', (route, refusal) => {
   it(`is refused to ${refusal.as} with ${refusal.status}`, async () => {
     const [method, pattern] = route.split(' ');
     const org = await ctx.make.organization();
-    const url = pattern.replace(/:(\w+)/g, (_m, name: string) => (name === 'id' ? String(org.id) : PATH_PARAMS[name] ?? '1'));
+    const url = pattern.replace(/:(\w+)/g, (_m, name: string) =>
+      name === 'id' ? String(org.id) : (PATH_PARAMS[name] ?? '1'),
+    );
     const agent = refusal.as === 'anonymous' ? request.agent(ctx.app) : (await loginAs(ctx, refusal.as)).agent;
     // A refused POST carries a valid CSRF token (so the refusal is the policy's), except where the
     // missing token is the refusal being tested. The token is fetched before the request is built.
     const forged = refusal.as === 'anonymous' && refusal.status === 403;
-    const token = method === 'POST' && !forged ? await csrfFrom(agent, refusal.as === 'anonymous' ? '/login' : '/dashboard') : 'forged';
+    const token =
+      method === 'POST' && !forged
+        ? await csrfFrom(agent, refusal.as === 'anonymous' ? '/login' : '/dashboard')
+        : 'forged';
     const res = method === 'GET' ? await agent.get(url) : await agent.post(url).type('form').send({ _csrf: token });
     expect(res.status).toBe(refusal.status);
   });

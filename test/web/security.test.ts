@@ -45,7 +45,9 @@ describe('malformed multipart bodies on upload routes', () => {
     const truncated = await agent.post(url).set('Content-Type', 'multipart/form-data; boundary=XYZ').send(cut);
     expect(truncated.status).toBe(422);
     expect(truncated.text).toContain('上传的表单不完整');
-    expect(await ctx.db('organization_documents').where({ organization_id: user.organization_id }).first()).toBeUndefined();
+    expect(
+      await ctx.db('organization_documents').where({ organization_id: user.organization_id }).first(),
+    ).toBeUndefined();
   });
 });
 
@@ -55,21 +57,71 @@ describe('the audit trail and sealed bids', () => {
     const street = await ctx.make.streetOffice();
     const at = ctx.clock.now().toISOString();
     const [category] = await ctx.db('service_categories').select('id').limit(1);
-    const [item] = await ctx.db('catalog_items')
-      .insert({ category_id: category.id, street_office_id: street.id, year: 2026, code: 'SEC-1', name: '项目', description: 'd', service_standard: 's', unit: '次', guidance_price_fen: 100, methods: 'contract_outsourcing', status: 'active', created_at: at, updated_at: at })
+    const [item] = await ctx
+      .db('catalog_items')
+      .insert({
+        category_id: category.id,
+        street_office_id: street.id,
+        year: 2026,
+        code: 'SEC-1',
+        name: '项目',
+        description: 'd',
+        service_standard: 's',
+        unit: '次',
+        guidance_price_fen: 100,
+        methods: 'contract_outsourcing',
+        status: 'active',
+        created_at: at,
+        updated_at: at,
+      })
       .returning('id');
     const closes = new Date(ctx.clock.now().getTime() + 3600_000).toISOString();
-    const [call] = await ctx.db('calls')
-      .insert({ street_office_id: street.id, catalog_item_id: typeof item === 'object' ? item.id : item, title: '密封测试', description: 'd', funding_mode: 'project_purchase', method: 'contract_outsourcing', budget_fen: 100, budget_year: 2026, opens_at: at, closes_at: closes, weight_self: 10, weight_manager: 30, weight_peer: 10, weight_citizen: 20, weight_third_party: 30, publicity_days: 7, status: 'published', created_at: at, updated_at: at })
+    const [call] = await ctx
+      .db('calls')
+      .insert({
+        street_office_id: street.id,
+        catalog_item_id: typeof item === 'object' ? item.id : item,
+        title: '密封测试',
+        description: 'd',
+        funding_mode: 'project_purchase',
+        method: 'contract_outsourcing',
+        budget_fen: 100,
+        budget_year: 2026,
+        opens_at: at,
+        closes_at: closes,
+        weight_self: 10,
+        weight_manager: 30,
+        weight_peer: 10,
+        weight_citizen: 20,
+        weight_third_party: 30,
+        publicity_days: 7,
+        status: 'published',
+        created_at: at,
+        updated_at: at,
+      })
       .returning('id');
     const org = await ctx.make.organization();
-    const [bid] = await ctx.db('bids')
-      .insert({ call_id: typeof call === 'object' ? call.id : call, organization_id: org.id, status: 'submitted', price_fen: 100, submitted_at: at, created_at: at, updated_at: at })
+    const [bid] = await ctx
+      .db('bids')
+      .insert({
+        call_id: typeof call === 'object' ? call.id : call,
+        organization_id: org.id,
+        status: 'submitted',
+        price_fen: 100,
+        submitted_at: at,
+        created_at: at,
+        updated_at: at,
+      })
       .returning('id');
     const bidId = typeof bid === 'object' ? bid.id : bid;
     const { recordAudit } = await import('../../src/audit/audit');
     const eventId = await ctx.db.transaction((trx) =>
-      recordAudit(trx, { userId: null, label: 'org', role: 'org_staff', ip: null, requestId: null }, { action: 'bid.submit', subjectType: 'bid', subjectId: bidId, organizationId: org.id }, ctx.clock.now()),
+      recordAudit(
+        trx,
+        { userId: null, label: 'org', role: 'org_staff', ip: null, requestId: null },
+        { action: 'bid.submit', subjectType: 'bid', subjectId: bidId, organizationId: org.id },
+        ctx.clock.now(),
+      ),
     );
     expect((await agent.get('/audit?action=bid')).text).not.toContain(`href="/audit/${eventId}"`);
     expect((await agent.get(`/audit/${eventId}`)).status).toBe(404);

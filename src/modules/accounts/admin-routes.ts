@@ -38,17 +38,28 @@ export function adminUserRoutes(deps: AppDeps) {
   }
 
   async function newForm(req: Request, res: Response) {
-    await renderForm(req, res, 200, { title: req.t('accounts.users.new'), user: null, values: { role: 'org_staff' }, auditStreets: [] });
+    await renderForm(req, res, 200, {
+      title: req.t('accounts.users.new'),
+      user: null,
+      values: { role: 'org_staff' },
+      auditStreets: [],
+    });
   }
 
   async function create(req: Request, res: Response) {
-    const locals = { title: req.t('accounts.users.new'), user: null, values: formValues(req.body), auditStreets: selectedStreets(req) };
+    const locals = {
+      title: req.t('accounts.users.new'),
+      user: null,
+      values: formValues(req.body),
+      auditStreets: selectedStreets(req),
+    };
     const form = parseForm(createUserSchema, req.body, req.t);
     if (!form.ok) return renderForm(req, res, 422, { ...locals, errors: form.errors });
     try {
       await once(req, deps.db, 'accounts.user', (actor) => service.createUser(deps, actor, form.data));
     } catch (err) {
-      if (err instanceof ValidationFailed) return renderForm(req, res, 422, { ...locals, errors: translateProblems(req, err.fieldErrors) });
+      if (err instanceof ValidationFailed)
+        return renderForm(req, res, 422, { ...locals, errors: translateProblems(req, err.fieldErrors) });
       throw err;
     }
     flash(req, 'success', req.t('accounts.users.created', { username: form.data.username }));
@@ -63,7 +74,10 @@ export function adminUserRoutes(deps: AppDeps) {
 
   async function editForm(req: Request, res: Response) {
     const user = await loadUser(req);
-    const [auditStreets, secondFactor] = await Promise.all([repo.assignedAuditStreets(deps.db, user.id), secondFactorStatus(deps.db, user.id)]);
+    const [auditStreets, secondFactor] = await Promise.all([
+      repo.assignedAuditStreets(deps.db, user.id),
+      secondFactorStatus(deps.db, user.id),
+    ]);
     await renderForm(req, res, 200, {
       title: req.t('accounts.users.edit', { username: user.username }),
       user,
@@ -80,13 +94,19 @@ export function adminUserRoutes(deps: AppDeps) {
 
   async function update(req: Request, res: Response) {
     const user = await loadUser(req);
-    const locals = { title: req.t('accounts.users.edit', { username: user.username }), user, values: formValues(req.body), auditStreets: selectedStreets(req) };
+    const locals = {
+      title: req.t('accounts.users.edit', { username: user.username }),
+      user,
+      values: formValues(req.body),
+      auditStreets: selectedStreets(req),
+    };
     const form = parseForm(updateUserSchema, req.body, req.t);
     if (!form.ok) return renderForm(req, res, 422, { ...locals, errors: form.errors });
     try {
       await service.updateUser(deps, actorOf(req), user.id, form.data);
     } catch (err) {
-      if (err instanceof ValidationFailed) return renderForm(req, res, 422, { ...locals, errors: translateProblems(req, err.fieldErrors) });
+      if (err instanceof ValidationFailed)
+        return renderForm(req, res, 422, { ...locals, errors: translateProblems(req, err.fieldErrors) });
       throw err;
     }
     flash(req, 'success', req.t('accounts.users.updated', { username: user.username }));
@@ -96,7 +116,11 @@ export function adminUserRoutes(deps: AppDeps) {
   const setDisabled = (disabled: boolean) => async (req: Request, res: Response) => {
     const user = await loadUser(req);
     await service.setUserDisabled(deps, actorOf(req), user.id, disabled);
-    flash(req, 'success', req.t(disabled ? 'accounts.users.disabled' : 'accounts.users.enabled', { username: user.username }));
+    flash(
+      req,
+      'success',
+      req.t(disabled ? 'accounts.users.disabled' : 'accounts.users.enabled', { username: user.username }),
+    );
     res.redirect(303, '/admin/users');
   };
 
@@ -108,8 +132,18 @@ export function adminUserRoutes(deps: AppDeps) {
     { method: 'post', path: '/admin/users', access: admin, handler: [requireSecondFactor, create] },
     { method: 'get', path: '/admin/users/:id/edit', access: admin, handler: [requireSecondFactor, editForm] },
     { method: 'post', path: '/admin/users/:id', access: admin, handler: [requireSecondFactor, update] },
-    { method: 'post', path: '/admin/users/:id/disable', access: admin, handler: [requireSecondFactor, setDisabled(true)] },
-    { method: 'post', path: '/admin/users/:id/enable', access: admin, handler: [requireSecondFactor, setDisabled(false)] },
+    {
+      method: 'post',
+      path: '/admin/users/:id/disable',
+      access: admin,
+      handler: [requireSecondFactor, setDisabled(true)],
+    },
+    {
+      method: 'post',
+      path: '/admin/users/:id/enable',
+      access: admin,
+      handler: [requireSecondFactor, setDisabled(false)],
+    },
   ]);
 }
 

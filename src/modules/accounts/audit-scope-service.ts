@@ -15,13 +15,19 @@ export interface AuditScope {
 }
 
 export async function auditScopeOf(db: Queryable, userId: number): Promise<AuditScope> {
-  const [streetOfficeIds, wholeDistrict] = await Promise.all([repo.assignedAuditStreets(db, userId), repo.hasDistrictScope(db, userId)]);
+  const [streetOfficeIds, wholeDistrict] = await Promise.all([
+    repo.assignedAuditStreets(db, userId),
+    repo.hasDistrictScope(db, userId),
+  ]);
   return { streetOfficeIds, wholeDistrict };
 }
 
 const view = (s: AuditScope) => ({ audit_street_office_ids: s.streetOfficeIds, whole_district: s.wholeDistrict });
 
-export type ScopeChange = { kind: 'add_street'; streetOfficeId: number } | { kind: 'remove_street'; streetOfficeId: number } | { kind: 'whole_district'; on: boolean };
+export type ScopeChange =
+  | { kind: 'add_street'; streetOfficeId: number }
+  | { kind: 'remove_street'; streetOfficeId: number }
+  | { kind: 'whole_district'; on: boolean };
 
 const ACTIONS = {
   add_street: 'user.audit_scope_street_add',
@@ -47,7 +53,10 @@ export async function changeAuditScope(deps: Deps, actor: Actor, userId: number,
     const before = await auditScopeOf(trx, userId);
     let action: string;
     if (change.kind === 'whole_district') {
-      if (before.wholeDistrict === change.on) throw new ValidationFailed({ wholeDistrict: change.on ? 'auditScope.errors.alreadyWhole' : 'auditScope.errors.notWhole' });
+      if (before.wholeDistrict === change.on)
+        throw new ValidationFailed({
+          wholeDistrict: change.on ? 'auditScope.errors.alreadyWhole' : 'auditScope.errors.notWhole',
+        });
       if (change.on) await trx('auditor_district_scopes').insert({ user_id: userId, granted_at: now.toISOString() });
       else await trx('auditor_district_scopes').where({ user_id: userId }).delete();
       action = change.on ? ACTIONS.district_on : ACTIONS.district_off;
@@ -68,12 +77,24 @@ export async function changeAuditScope(deps: Deps, actor: Actor, userId: number,
     const after = await auditScopeOf(trx, userId);
     return {
       result: undefined,
-      audit: { action, subjectType: 'user', subjectId: userId, streetOfficeId: null, organizationId: null, before: view(before), after: view(after) },
+      audit: {
+        action,
+        subjectType: 'user',
+        subjectId: userId,
+        streetOfficeId: null,
+        organizationId: null,
+        before: view(before),
+        after: view(after),
+      },
     };
   });
   // Two administrators adding the same street (or the flag) at once: the primary key decides.
   await write.catch((err) => {
     if (!isUniqueViolation(err)) throw err;
-    throw new ValidationFailed(change.kind === 'whole_district' ? { wholeDistrict: 'auditScope.errors.alreadyWhole' } : { streetOfficeId: 'auditScope.errors.alreadyAssigned' });
+    throw new ValidationFailed(
+      change.kind === 'whole_district'
+        ? { wholeDistrict: 'auditScope.errors.alreadyWhole' }
+        : { streetOfficeId: 'auditScope.errors.alreadyAssigned' },
+    );
   });
 }

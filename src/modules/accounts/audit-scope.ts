@@ -14,8 +14,15 @@ import { auditScopeOf, changeAuditScope, type ScopeChange } from './audit-scope-
 import { findStreetOffice } from '../streets';
 
 // A street office chosen from the list; anything else (empty, letters, a repeated field) is refused.
-const streetSchema = z.object({ streetOfficeId: z.string({ message: 'auditScope.errors.chooseStreet' }).regex(/^\d{1,9}$/, { message: 'auditScope.errors.chooseStreet' }).transform(Number) });
-const districtSchema = z.object({ wholeDistrict: z.enum(['on', 'off'], { message: 'auditScope.errors.chooseDistrict' }) });
+const streetSchema = z.object({
+  streetOfficeId: z
+    .string({ message: 'auditScope.errors.chooseStreet' })
+    .regex(/^\d{1,9}$/, { message: 'auditScope.errors.chooseStreet' })
+    .transform(Number),
+});
+const districtSchema = z.object({
+  wholeDistrict: z.enum(['on', 'off'], { message: 'auditScope.errors.chooseDistrict' }),
+});
 
 /**
  * The administrator's page for an auditor's scope (审计范围): the street offices assigned, adding and
@@ -30,7 +37,12 @@ export function auditScopeAdminRoutes(deps: AppDeps) {
     return user;
   }
 
-  async function render(req: Request, res: Response, status: number, locals: { errors?: Record<string, string>; formError?: string; values?: Record<string, string> } = {}) {
+  async function render(
+    req: Request,
+    res: Response,
+    status: number,
+    locals: { errors?: Record<string, string>; formError?: string; values?: Record<string, string> } = {},
+  ) {
     const user = await loadUser(req);
     const [scope, streets] = await Promise.all([auditScopeOf(deps.db, user.id), listStreetOffices(deps.db)]);
     const byId = new Map(streets.map((s) => [Number(s.id), s]));
@@ -42,7 +54,8 @@ export function auditScopeAdminRoutes(deps: AppDeps) {
       assigned: scope.streetOfficeIds.map((id) => byId.get(id)).filter(Boolean),
       addable: streets.filter((s) => !scope.streetOfficeIds.includes(Number(s.id))),
       errors: locals.errors ?? {},
-      formError: locals.formError ?? (user.role === 'auditor' || status !== 200 ? null : req.t('auditScope.errors.notAuditor')),
+      formError:
+        locals.formError ?? (user.role === 'auditor' || status !== 200 ? null : req.t('auditScope.errors.notAuditor')),
       values: locals.values ?? {},
     });
   }
@@ -70,16 +83,43 @@ export function auditScopeAdminRoutes(deps: AppDeps) {
       res.redirect(303, `/admin/users/${user.id}/audit-scope`);
     };
 
-  const addStreet = change(streetSchema, (d) => ({ kind: 'add_street', streetOfficeId: d.streetOfficeId }), () => 'auditScope.added');
-  const removeStreet = change(streetSchema, (d) => ({ kind: 'remove_street', streetOfficeId: d.streetOfficeId }), () => 'auditScope.removed');
-  const setDistrict = change(districtSchema, (d) => ({ kind: 'whole_district', on: d.wholeDistrict === 'on' }), (c) => (c.kind === 'whole_district' && c.on ? 'auditScope.wholeOn' : 'auditScope.wholeOff'));
+  const addStreet = change(
+    streetSchema,
+    (d) => ({ kind: 'add_street', streetOfficeId: d.streetOfficeId }),
+    () => 'auditScope.added',
+  );
+  const removeStreet = change(
+    streetSchema,
+    (d) => ({ kind: 'remove_street', streetOfficeId: d.streetOfficeId }),
+    () => 'auditScope.removed',
+  );
+  const setDistrict = change(
+    districtSchema,
+    (d) => ({ kind: 'whole_district', on: d.wholeDistrict === 'on' }),
+    (c) => (c.kind === 'whole_district' && c.on ? 'auditScope.wholeOn' : 'auditScope.wholeOff'),
+  );
 
   const admin = ['admin'] as const;
   // Scope changes are role and scope administration: the second factor proved (step-up), as for the user form.
   return routeTable([
     { method: 'get', path: '/admin/users/:id/audit-scope', access: admin, handler: [requireSecondFactor, show] },
-    { method: 'post', path: '/admin/users/:id/audit-scope/streets', access: admin, handler: [requireSecondFactor, addStreet] },
-    { method: 'post', path: '/admin/users/:id/audit-scope/street-removal', access: admin, handler: [requireSecondFactor, removeStreet] },
-    { method: 'post', path: '/admin/users/:id/audit-scope/district', access: admin, handler: [requireSecondFactor, setDistrict] },
+    {
+      method: 'post',
+      path: '/admin/users/:id/audit-scope/streets',
+      access: admin,
+      handler: [requireSecondFactor, addStreet],
+    },
+    {
+      method: 'post',
+      path: '/admin/users/:id/audit-scope/street-removal',
+      access: admin,
+      handler: [requireSecondFactor, removeStreet],
+    },
+    {
+      method: 'post',
+      path: '/admin/users/:id/audit-scope/district',
+      access: admin,
+      handler: [requireSecondFactor, setDistrict],
+    },
   ]);
 }

@@ -20,7 +20,11 @@ export function create(deps: AppDeps, passport: PassportStatic, limits: SignInLi
       title: req.t('accounts.login.title'),
       demoAccounts: deps.config.demo ? DEMO_ACCOUNTS : [],
       next: safeLocalPath(req.query.next ?? (req.body as Record<string, unknown> | undefined)?.next, ''),
-      notice: req.query.expired ? req.t('accounts.login.expired') : req.query.signedOut ? req.t('accounts.login.signedOut') : null,
+      notice: req.query.expired
+        ? req.t('accounts.login.expired')
+        : req.query.signedOut
+          ? req.t('accounts.login.signedOut')
+          : null,
       values: {},
       errors: {},
       ...extra,
@@ -40,7 +44,8 @@ export function create(deps: AppDeps, passport: PassportStatic, limits: SignInLi
 
     async login(req: Request, res: Response, next: NextFunction) {
       const form = parseForm(signInSchema, req.body, req.t);
-      if (!form.ok) return renderLogin(req, res, 422, { errors: form.errors, values: { username: form.values.username ?? '' } });
+      if (!form.ok)
+        return renderLogin(req, res, 422, { errors: form.errors, values: { username: form.values.username ?? '' } });
       const { username } = form.data;
       const ip = req.ip ?? 'unknown';
       const values = { username };
@@ -50,7 +55,10 @@ export function create(deps: AppDeps, passport: PassportStatic, limits: SignInLi
       const attempt = await limits.begin(username, ip);
       if (!attempt.ok) {
         res.setHeader('Retry-After', String(attempt.waitSeconds));
-        return renderLogin(req, res, 429, { values, formError: tryAgainMessage(req, attempt.retryAt, attempt.waitSeconds) });
+        return renderLogin(req, res, 429, {
+          values,
+          formError: tryAgainMessage(req, attempt.retryAt, attempt.waitSeconds),
+        });
       }
 
       passport.authenticate('local', (err: unknown, user: Express.User | false, info?: { message?: string }) => {
@@ -74,7 +82,9 @@ export function create(deps: AppDeps, passport: PassportStatic, limits: SignInLi
         // An enrolled user proves the second factor before the session is theirs (second-factor-handlers.ts).
         const target = safeLocalPath((req.body as Record<string, unknown>).next, '/dashboard');
         holdForSecondStep(deps, req, user.id, target)
-          .then((held) => (held ? limits.succeeded(username, ip).then(() => res.redirect(303, SECOND_STEP_PATH)) : finishSignIn(user)))
+          .then((held) =>
+            held ? limits.succeeded(username, ip).then(() => res.redirect(303, SECOND_STEP_PATH)) : finishSignIn(user),
+          )
           .catch(next);
       })(req, res, next);
 

@@ -64,7 +64,9 @@ export function encryptSecret(keys: MfaKeys, userId: number, secret: string): st
   const cipher = crypto.createCipheriv('aes-256-gcm', keys.encryption, iv);
   cipher.setAAD(Buffer.from(`user:${userId}`));
   const body = Buffer.concat([cipher.update(secret, 'utf8'), cipher.final()]);
-  return ['v1', iv, cipher.getAuthTag(), body].map((p) => (typeof p === 'string' ? p : p.toString('base64url'))).join('.');
+  return ['v1', iv, cipher.getAuthTag(), body]
+    .map((p) => (typeof p === 'string' ? p : p.toString('base64url')))
+    .join('.');
 }
 
 export function decryptSecret(keys: MfaKeys, userId: number, sealed: string): string {

@@ -55,7 +55,13 @@ export function create(deps: AppDeps) {
         return renderForm(req, res, 429, { formError: tryAgainMessage(req, counted.retryAt, counted.waitSeconds) });
       }
       try {
-        const { signedOut } = await passwords.changeOwnPassword(deps, actorOf(req), req.user!.id, req.sessionID, form.data);
+        const { signedOut } = await passwords.changeOwnPassword(
+          deps,
+          actorOf(req),
+          req.user!.id,
+          req.sessionID,
+          form.data,
+        );
         delete req.session.passwordChangeFailures;
         await limiter.refund(attempt);
         flash(req, 'success', req.t('accounts.password.changed', { count: signedOut }));
@@ -86,7 +92,11 @@ export function create(deps: AppDeps) {
       const user = await loadUser(req);
       const temporary = await passwords.resetPassword(deps, actorOf(req), user.id);
       res.set('Cache-Control', 'no-store');
-      res.render('admin/users/temporary-password', { title: req.t('accounts.password.resetTitle', { username: user.username }), user, temporary });
+      res.render('admin/users/temporary-password', {
+        title: req.t('accounts.password.resetTitle', { username: user.username }),
+        user,
+        temporary,
+      });
     },
 
     async resetSecondFactor(req: Request, res: Response) {

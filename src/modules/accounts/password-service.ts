@@ -12,13 +12,20 @@ type Deps = Pick<AppDeps, 'db' | 'clock' | 'config'>;
  * A user changes their own password: the current one must be right, the new one passes the policy
  * (schemas) and differs from the current one. Every other session of the user ends; this one stays.
  */
-export async function changeOwnPassword(deps: Deps, actor: Actor, userId: number, currentSid: string, input: ChangePasswordInput): Promise<{ signedOut: number }> {
+export async function changeOwnPassword(
+  deps: Deps,
+  actor: Actor,
+  userId: number,
+  currentSid: string,
+  input: ChangePasswordInput,
+): Promise<{ signedOut: number }> {
   const user = await repo.findUserById(deps.db, userId);
   if (!user) throw new NotFound();
   if (!(await verifyPassword(input.currentPassword, user.password_hash))) {
     throw new ValidationFailed({ currentPassword: 'validation.currentPasswordWrong' });
   }
-  if (input.newPassword === input.currentPassword) throw new ValidationFailed({ newPassword: 'validation.passwordUnchanged' });
+  if (input.newPassword === input.currentPassword)
+    throw new ValidationFailed({ newPassword: 'validation.passwordUnchanged' });
   const hash = await hashPassword(input.newPassword, deps.config.bcryptRounds);
   const now = deps.clock.now();
   return auditedTransaction(deps.db, actor, now, async (trx) => {
@@ -54,7 +61,11 @@ export async function resetPassword(deps: Deps, actor: Actor, userId: number): P
   return auditedTransaction(deps.db, actor, now, async (trx) => {
     const user = await repo.findUserById(trx, userId);
     if (!user) throw new NotFound();
-    await repo.updateUser(trx, userId, { password_hash: hash, must_change_password: true, updated_at: now.toISOString() });
+    await repo.updateUser(trx, userId, {
+      password_hash: hash,
+      must_change_password: true,
+      updated_at: now.toISOString(),
+    });
     const signedOut = await repo.deleteSessionsOf(trx, userId);
     return {
       result: temporary,

@@ -88,7 +88,10 @@ export async function auditorStreetOfficeIds(db: Queryable, userId: number): Pro
 
 /** The street offices assigned to an auditor by name (user_street_offices), whatever the district flag. */
 export async function assignedAuditStreets(db: Queryable, userId: number): Promise<number[]> {
-  const rows = await db('user_street_offices').where({ user_id: userId }).orderBy('street_office_id').select('street_office_id');
+  const rows = await db('user_street_offices')
+    .where({ user_id: userId })
+    .orderBy('street_office_id')
+    .select('street_office_id');
   return rows.map((r) => Number(r.street_office_id));
 }
 
@@ -110,13 +113,23 @@ export async function listUsers(db: Queryable, filters: UserFilters, page: numbe
       if (filters.role) qb.where('u.role', filters.role);
       if (filters.q) {
         const like = `%${filters.q.toLowerCase()}%`;
-        qb.where((w) => w.whereRaw('lower(u.username) like ?', [like]).orWhere('u.display_name', 'like', `%${filters.q}%`));
+        qb.where((w) =>
+          w.whereRaw('lower(u.username) like ?', [like]).orWhere('u.display_name', 'like', `%${filters.q}%`),
+        );
       }
     });
   return paginate<UserListRow>(base, page, (qb) =>
     qb
       .orderBy('u.username')
-      .select('u.id', 'u.username', 'u.display_name', 'u.role', 'u.disabled_at', 's.name as street_office_name', 'o.name as organization_name'),
+      .select(
+        'u.id',
+        'u.username',
+        'u.display_name',
+        'u.role',
+        'u.disabled_at',
+        's.name as street_office_name',
+        'o.name as organization_name',
+      ),
   );
 }
 

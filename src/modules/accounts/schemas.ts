@@ -48,7 +48,10 @@ export const changePasswordSchema = z
     newPassword: newPasswordField(),
     confirmPassword: z.string().max(200),
   })
-  .refine((v) => v.newPassword === v.confirmPassword, { path: ['confirmPassword'], message: 'validation.passwordMismatch' });
+  .refine((v) => v.newPassword === v.confirmPassword, {
+    path: ['confirmPassword'],
+    message: 'validation.passwordMismatch',
+  });
 
 /** A TOTP code (six digits) or a recovery code (XXXX-XXXX-XXXX); spaces are forgiven. */
 export const secondFactorCodeSchema = z.object({

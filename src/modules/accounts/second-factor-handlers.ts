@@ -36,7 +36,13 @@ export function create(deps: AppDeps) {
     return step;
   }
 
-  function renderCode(req: Request, res: Response, status: number, mode: 'sign_in' | 'step_up', extra: Record<string, unknown> = {}) {
+  function renderCode(
+    req: Request,
+    res: Response,
+    status: number,
+    mode: 'sign_in' | 'step_up',
+    extra: Record<string, unknown> = {},
+  ) {
     res.status(status).render('accounts/code', {
       title: req.t(mode === 'sign_in' ? 'accounts.secondFactor.signInTitle' : 'accounts.secondFactor.stepUpTitle'),
       action: mode === 'sign_in' ? SECOND_STEP_PATH : '/account/second-factor/verify',
@@ -49,10 +55,18 @@ export function create(deps: AppDeps) {
   }
 
   /** A wrong, malformed or throttled code: the form again with the message; 422 or 429. */
-  function refuse(req: Request, res: Response, mode: 'sign_in' | 'step_up', result: service.CodeResult | { ok: false; reason: 'malformed' }, errors?: Record<string, string>) {
+  function refuse(
+    req: Request,
+    res: Response,
+    mode: 'sign_in' | 'step_up',
+    result: service.CodeResult | { ok: false; reason: 'malformed' },
+    errors?: Record<string, string>,
+  ) {
     if (result.ok) throw new Error('refuse() called with a success');
     if (result.reason === 'throttled') {
-      return renderCode(req, res, 429, mode, { formError: req.t('accounts.secondFactor.throttled', { minutes: result.waitMinutes }) });
+      return renderCode(req, res, 429, mode, {
+        formError: req.t('accounts.secondFactor.throttled', { minutes: result.waitMinutes }),
+      });
     }
     renderCode(req, res, 422, mode, { errors: errors ?? { code: req.t('accounts.secondFactor.wrongCode') } });
   }
@@ -60,12 +74,18 @@ export function create(deps: AppDeps) {
   /** Enrolled: the state and the recovery-code count. Enrolling: the QR code and the confirm form. */
   async function enrolPage(req: Request, res: Response, status = 200, extra: Record<string, unknown> = {}) {
     const user = req.user!;
-    const [state, secret] = await Promise.all([factors.secondFactorStatus(deps.db, user.id), service.pendingSecret(deps, user.id)]);
+    const [state, secret] = await Promise.all([
+      factors.secondFactorStatus(deps.db, user.id),
+      service.pendingSecret(deps, user.id),
+    ]);
     noStore(res);
     res.status(status).render('accounts/second-factor', {
       title: req.t('accounts.secondFactor.title'),
       state,
-      qr: secret && !state.enrolled ? await totpQrSvg(secret, user.username, req.t('accounts.secondFactor.qrLabel')) : null,
+      qr:
+        secret && !state.enrolled
+          ? await totpQrSvg(secret, user.username, req.t('accounts.secondFactor.qrLabel'))
+          : null,
       secret: secret && !state.enrolled ? groupedSecret(secret) : null,
       required: req.secondFactor?.required ?? false,
       values: {},
@@ -95,7 +115,8 @@ export function create(deps: AppDeps) {
         req.session.signedInAt = now;
         req.session.lastSeenAt = now;
         req.session.secondFactorAt = now;
-        if (result.method === 'recovery_code') flash(req, 'info', req.t('accounts.secondFactor.recoveryUsed', { count: result.recoveryCodesLeft ?? 0 }));
+        if (result.method === 'recovery_code')
+          flash(req, 'info', req.t('accounts.secondFactor.recoveryUsed', { count: result.recoveryCodesLeft ?? 0 }));
         res.redirect(303, step.next);
       });
     },
@@ -113,7 +134,8 @@ export function create(deps: AppDeps) {
       if (!result.ok) return refuse(req, res, 'step_up', result);
       req.session.secondFactorAt = deps.clock.now().getTime();
       flash(req, 'success', req.t('accounts.secondFactor.verified'));
-      if (result.method === 'recovery_code') flash(req, 'info', req.t('accounts.secondFactor.recoveryUsed', { count: result.recoveryCodesLeft ?? 0 }));
+      if (result.method === 'recovery_code')
+        flash(req, 'info', req.t('accounts.secondFactor.recoveryUsed', { count: result.recoveryCodesLeft ?? 0 }));
       res.redirect(303, safeLocalPath((req.body as Record<string, unknown>).next, '/dashboard'));
     },
 
@@ -131,13 +153,21 @@ export function create(deps: AppDeps) {
       if (!codes) return enrolPage(req, res, 422, { errors: { code: req.t('accounts.secondFactor.wrongCode') } });
       req.session.secondFactorAt = deps.clock.now().getTime();
       noStore(res);
-      res.render('accounts/recovery-codes', { title: req.t('accounts.secondFactor.recoveryTitle'), codes, enrolled: true });
+      res.render('accounts/recovery-codes', {
+        title: req.t('accounts.secondFactor.recoveryTitle'),
+        codes,
+        enrolled: true,
+      });
     },
 
     async regenerateCodes(req: Request, res: Response) {
       const codes = await service.regenerateRecoveryCodes(deps, actorOf(req), req.user!.id);
       noStore(res);
-      res.render('accounts/recovery-codes', { title: req.t('accounts.secondFactor.recoveryTitle'), codes, enrolled: false });
+      res.render('accounts/recovery-codes', {
+        title: req.t('accounts.secondFactor.recoveryTitle'),
+        codes,
+        enrolled: false,
+      });
     },
   };
 }

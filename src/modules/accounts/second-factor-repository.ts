@@ -24,10 +24,21 @@ export async function unusedRecoveryCodeCount(db: Queryable, userId: number): Pr
 /** The administrator's view of a user's second factor. */
 export async function secondFactorStatus(db: Queryable, userId: number) {
   const [factor, codes] = await Promise.all([findSecondFactor(db, userId), unusedRecoveryCodeCount(db, userId)]);
-  return { enrolled: Boolean(factor?.confirmed_at), confirmedAt: factor?.confirmed_at ?? null, recoveryCodesLeft: codes };
+  return {
+    enrolled: Boolean(factor?.confirmed_at),
+    confirmedAt: factor?.confirmed_at ?? null,
+    recoveryCodesLeft: codes,
+  };
 }
 
-export async function replaceRecoveryCodes(db: Queryable, userId: number, hashes: string[], now: string): Promise<void> {
+export async function replaceRecoveryCodes(
+  db: Queryable,
+  userId: number,
+  hashes: string[],
+  now: string,
+): Promise<void> {
   await db('recovery_codes').where({ user_id: userId }).delete();
-  await db('recovery_codes').insert(hashes.map((code_hash) => ({ user_id: userId, code_hash, used_at: null, created_at: now })));
+  await db('recovery_codes').insert(
+    hashes.map((code_hash) => ({ user_id: userId, code_hash, used_at: null, created_at: now })),
+  );
 }

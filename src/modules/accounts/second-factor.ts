@@ -3,7 +3,14 @@ import { auditedTransaction, type Actor } from '../../audit/audit';
 import { InvalidState, NotFound } from '../../web/errors';
 import * as repo from './repository';
 import * as factors from './second-factor-repository';
-import { decryptSecret, encryptSecret, hashRecoveryCode, mfaKeys, newRecoveryCode, normalizeRecoveryCode } from './mfa-key';
+import {
+  decryptSecret,
+  encryptSecret,
+  hashRecoveryCode,
+  mfaKeys,
+  newRecoveryCode,
+  normalizeRecoveryCode,
+} from './mfa-key';
 import { matchTotp, newTotpSecret } from './totp';
 import { SECOND_FACTOR_ROLES } from './roles';
 
@@ -35,8 +42,19 @@ export async function startEnrolment(deps: Deps, actor: Actor, userId: number): 
     const existing = await factors.findSecondFactor(trx, userId);
     if (existing?.confirmed_at) throw new InvalidState('accounts.secondFactor.alreadyEnrolled');
     await trx('second_factors').where({ user_id: userId }).whereNull('confirmed_at').delete();
-    await trx('second_factors').insert({ user_id: userId, secret_encrypted: sealed, confirmed_at: null, last_time_step: null, failed_attempts: 0, last_failed_at: null, created_at: now.toISOString() });
-    return { result: undefined, audit: { action: 'auth.second_factor_enrolment_started', subjectType: 'user', subjectId: userId } };
+    await trx('second_factors').insert({
+      user_id: userId,
+      secret_encrypted: sealed,
+      confirmed_at: null,
+      last_time_step: null,
+      failed_attempts: 0,
+      last_failed_at: null,
+      created_at: now.toISOString(),
+    });
+    return {
+      result: undefined,
+      audit: { action: 'auth.second_factor_enrolment_started', subjectType: 'user', subjectId: userId },
+    };
   });
 }
 
@@ -44,7 +62,12 @@ export async function startEnrolment(deps: Deps, actor: Actor, userId: number): 
  * Confirms an enrolment with a code from the app. Returns the recovery codes (shown once, only their
  * keyed hashes are kept), or null when the code is wrong (nothing is written then).
  */
-export async function confirmEnrolment(deps: Deps, actor: Actor, userId: number, code: string): Promise<string[] | null> {
+export async function confirmEnrolment(
+  deps: Deps,
+  actor: Actor,
+  userId: number,
+  code: string,
+): Promise<string[] | null> {
   const factor = await factors.findSecondFactor(deps.db, userId);
   if (!factor) throw new InvalidState('accounts.secondFactor.noEnrolment');
   if (factor.confirmed_at) throw new InvalidState('accounts.secondFactor.alreadyEnrolled');
@@ -60,8 +83,21 @@ export async function confirmEnrolment(deps: Deps, actor: Actor, userId: number,
       .whereNull('confirmed_at')
       .update({ confirmed_at: now.toISOString(), last_time_step: step, failed_attempts: 0 });
     if (updated !== 1) throw new InvalidState('accounts.secondFactor.noEnrolment');
-    await factors.replaceRecoveryCodes(trx, userId, codes.map((c) => hashRecoveryCode(keys, c)), now.toISOString());
-    return { result: codes, audit: { action: 'auth.second_factor_enrolled', subjectType: 'user', subjectId: userId, after: { method: 'totp', recovery_codes: codes.length } } };
+    await factors.replaceRecoveryCodes(
+      trx,
+      userId,
+      codes.map((c) => hashRecoveryCode(keys, c)),
+      now.toISOString(),
+    );
+    return {
+      result: codes,
+      audit: {
+        action: 'auth.second_factor_enrolled',
+        subjectType: 'user',
+        subjectId: userId,
+        after: { method: 'totp', recovery_codes: codes.length },
+      },
+    };
   });
 }
 
@@ -73,8 +109,21 @@ export async function regenerateRecoveryCodes(deps: Deps, actor: Actor, userId: 
   return auditedTransaction(deps.db, actor, now, async (trx) => {
     const factor = await factors.findSecondFactor(trx, userId);
     if (!factor?.confirmed_at) throw new InvalidState('accounts.secondFactor.notEnrolled');
-    await factors.replaceRecoveryCodes(trx, userId, codes.map((c) => hashRecoveryCode(keys, c)), now.toISOString());
-    return { result: codes, audit: { action: 'auth.recovery_codes_regenerated', subjectType: 'user', subjectId: userId, after: { recovery_codes: codes.length } } };
+    await factors.replaceRecoveryCodes(
+      trx,
+      userId,
+      codes.map((c) => hashRecoveryCode(keys, c)),
+      now.toISOString(),
+    );
+    return {
+      result: codes,
+      audit: {
+        action: 'auth.recovery_codes_regenerated',
+        subjectType: 'user',
+        subjectId: userId,
+        after: { recovery_codes: codes.length },
+      },
+    };
   });
 }
 
@@ -83,7 +132,13 @@ export async function regenerateRecoveryCodes(deps: Deps, actor: Actor, userId: 
  * atomically (a conditional update), so parallel guesses cannot exceed the allowance; a right code
  * resets the count. Success and failure are both audited, in the transaction that counts them.
  */
-export async function verifyCode(deps: Deps, actor: Actor, userId: number, code: string, purpose: CodePurpose): Promise<CodeResult> {
+export async function verifyCode(
+  deps: Deps,
+  actor: Actor,
+  userId: number,
+  code: string,
+  purpose: CodePurpose,
+): Promise<CodeResult> {
   const keys = mfaKeys(deps.config);
   const now = deps.clock.now();
   const cutoff = new Date(now.getTime() - THROTTLE_MINUTES * 60 * 1000).toISOString();
@@ -91,16 +146,27 @@ export async function verifyCode(deps: Deps, actor: Actor, userId: number, code:
   const factor = await factors.findSecondFactor(deps.db, userId);
   if (!user || user.disabled_at || !factor?.confirmed_at) return { ok: false, reason: 'not_enrolled' };
   const who = { ...actor, userId, label: user.username, role: user.role };
-  const scope = { subjectType: 'user', subjectId: userId, streetOfficeId: user.street_office_id, organizationId: user.organization_id };
+  const scope = {
+    subjectType: 'user',
+    subjectId: userId,
+    streetOfficeId: user.street_office_id,
+    organizationId: user.organization_id,
+  };
 
   return auditedTransaction(deps.db, who, now, async (trx) => {
     const counted = await trx('second_factors')
       .where({ id: factor.id })
       .whereNotNull('confirmed_at')
-      .where((w) => w.where('failed_attempts', '<', MAX_FAILED_CODES).orWhereNull('last_failed_at').orWhere('last_failed_at', '<', cutoff))
+      .where((w) =>
+        w
+          .where('failed_attempts', '<', MAX_FAILED_CODES)
+          .orWhereNull('last_failed_at')
+          .orWhere('last_failed_at', '<', cutoff),
+      )
       .update({ failed_attempts: trx.raw('failed_attempts + 1'), last_failed_at: now.toISOString() });
     if (counted !== 1) {
-      const waitMs = Date.parse(factor.last_failed_at ?? now.toISOString()) + THROTTLE_MINUTES * 60 * 1000 - now.getTime();
+      const waitMs =
+        Date.parse(factor.last_failed_at ?? now.toISOString()) + THROTTLE_MINUTES * 60 * 1000 - now.getTime();
       // Refused without checking the code; the refusal is audited too (someone is guessing).
       return {
         result: { ok: false, reason: 'throttled', waitMinutes: Math.max(1, Math.ceil(waitMs / 60000)) } as CodeResult,
@@ -115,7 +181,11 @@ export async function verifyCode(deps: Deps, actor: Actor, userId: number, code:
         .where({ id: factor.id })
         .where((w) => w.whereNull('last_time_step').orWhere('last_time_step', '<', step))
         .update({ last_time_step: step, failed_attempts: 0, last_failed_at: null });
-      if (fresh === 1) return { result: { ok: true, method: 'totp' } as CodeResult, audit: { action: 'auth.second_factor_used', ...scope, after: { purpose, method: 'totp' } } };
+      if (fresh === 1)
+        return {
+          result: { ok: true, method: 'totp' } as CodeResult,
+          audit: { action: 'auth.second_factor_used', ...scope, after: { purpose, method: 'totp' } },
+        };
     } else if (!/^\d{6}$/.test(code) && normalizeRecoveryCode(code).length === 12) {
       const spent = await trx('recovery_codes')
         .where({ user_id: userId, code_hash: hashRecoveryCode(keys, code) })
@@ -126,11 +196,18 @@ export async function verifyCode(deps: Deps, actor: Actor, userId: number, code:
         const left = await factors.unusedRecoveryCodeCount(trx, userId);
         return {
           result: { ok: true, method: 'recovery_code', recoveryCodesLeft: left } as CodeResult,
-          audit: { action: 'auth.second_factor_used', ...scope, after: { purpose, method: 'recovery_code', recovery_codes_left: left } },
+          audit: {
+            action: 'auth.second_factor_used',
+            ...scope,
+            after: { purpose, method: 'recovery_code', recovery_codes_left: left },
+          },
         };
       }
     }
-    return { result: { ok: false, reason: 'invalid' } as CodeResult, audit: { action: 'auth.second_factor_failed', ...scope, after: { purpose, reason: 'invalid' } } };
+    return {
+      result: { ok: false, reason: 'invalid' } as CodeResult,
+      audit: { action: 'auth.second_factor_failed', ...scope, after: { purpose, reason: 'invalid' } },
+    };
   });
 }
 
@@ -149,7 +226,13 @@ export async function resetSecondFactor(deps: Deps, actor: Actor, userId: number
     await repo.deleteSessionsOf(trx, userId);
     return {
       result: undefined,
-      audit: { action: 'user.second_factor_reset', subjectType: 'user', subjectId: userId, streetOfficeId: user.street_office_id, organizationId: user.organization_id },
+      audit: {
+        action: 'user.second_factor_reset',
+        subjectType: 'user',
+        subjectId: userId,
+        streetOfficeId: user.street_office_id,
+        organizationId: user.organization_id,
+      },
     };
   });
 }

@@ -23,8 +23,23 @@ export function accountSecurityRoutes(deps: AppDeps) {
     { method: 'post', path: '/account/second-factor/confirm', access: enrollers, handler: f.confirmEnrolment },
     { method: 'get', path: '/account/second-factor/verify', access: enrollers, handler: f.verifyPage },
     { method: 'post', path: '/account/second-factor/verify', access: enrollers, handler: f.verify },
-    { method: 'post', path: '/account/second-factor/recovery-codes', access: enrollers, handler: [requireSecondFactor, f.regenerateCodes] },
-    { method: 'post', path: '/admin/users/:id/password-reset', access: admin, handler: [requireSecondFactor, p.resetPassword] },
-    { method: 'post', path: '/admin/users/:id/second-factor-reset', access: admin, handler: [requireSecondFactor, p.resetSecondFactor] },
+    {
+      method: 'post',
+      path: '/account/second-factor/recovery-codes',
+      access: enrollers,
+      handler: [requireSecondFactor, f.regenerateCodes],
+    },
+    {
+      method: 'post',
+      path: '/admin/users/:id/password-reset',
+      access: admin,
+      handler: [requireSecondFactor, p.resetPassword],
+    },
+    {
+      method: 'post',
+      path: '/admin/users/:id/second-factor-reset',
+      access: admin,
+      handler: [requireSecondFactor, p.resetSecondFactor],
+    },
   ]);
 }

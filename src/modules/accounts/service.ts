@@ -12,7 +12,12 @@ type Deps = Pick<AppDeps, 'db' | 'clock' | 'config'>;
 export type SignInResult = { ok: true; userId: number } | { ok: false; reason: 'invalid' | 'disabled' };
 
 /** Checks a password and writes the audit event for the attempt, whatever its outcome. */
-export async function authenticate(deps: Deps, username: string, password: string, actor: Actor): Promise<SignInResult> {
+export async function authenticate(
+  deps: Deps,
+  username: string,
+  password: string,
+  actor: Actor,
+): Promise<SignInResult> {
   const user = await repo.findUserByUsername(deps.db, username);
   const matches = await verifyPasswordOrDummy(password, user?.password_hash, deps.config.bcryptRounds);
   const now = deps.clock.now();
@@ -40,7 +45,9 @@ export async function authenticate(deps: Deps, username: string, password: strin
 }
 
 export async function recordSignOut(deps: Deps, actor: Actor, userId: number): Promise<void> {
-  await deps.db.transaction((trx) => recordAudit(trx, actor, { action: 'auth.sign_out', subjectType: 'user', subjectId: userId }, deps.clock.now()));
+  await deps.db.transaction((trx) =>
+    recordAudit(trx, actor, { action: 'auth.sign_out', subjectType: 'user', subjectId: userId }, deps.clock.now()),
+  );
 }
 
 interface Scope {
@@ -64,12 +71,19 @@ async function checkScope(deps: Deps, role: Role, input: UpdateUserInput, wholeD
     scope.organization_id = input.organizationId;
   } else if (role === 'auditor') {
     // An auditor of the whole district (set on the audit-scope page) needs no street named here.
-    if (!input.auditStreetOfficeIds.length && !wholeDistrict) errors.auditStreetOfficeIds = 'validation.auditStreetsRequired';
+    if (!input.auditStreetOfficeIds.length && !wholeDistrict)
+      errors.auditStreetOfficeIds = 'validation.auditStreetsRequired';
     scope.auditStreets = input.auditStreetOfficeIds;
   }
   const [streets, orgs] = await Promise.all([
-    deps.db('street_offices').whereIn('id', [scope.street_office_id ?? 0, ...scope.auditStreets]).select('id'),
-    deps.db('organizations').where({ id: scope.organization_id ?? 0 }).select('id'),
+    deps
+      .db('street_offices')
+      .whereIn('id', [scope.street_office_id ?? 0, ...scope.auditStreets])
+      .select('id'),
+    deps
+      .db('organizations')
+      .where({ id: scope.organization_id ?? 0 })
+      .select('id'),
   ]);
   const known = new Set(streets.map((s) => Number(s.id)));
   if (scope.street_office_id && !known.has(scope.street_office_id)) errors.streetOfficeId = 'validation.choose';
@@ -93,7 +107,8 @@ function publicView(row: Partial<repo.UserRow>, auditStreets?: number[]) {
 
 export async function createUser(deps: Deps, actor: Actor, input: CreateUserInput): Promise<number> {
   const scope = await checkScope(deps, input.role, input);
-  if (await repo.findUserByUsername(deps.db, input.username)) throw new ValidationFailed({ username: 'validation.usernameTaken' });
+  if (await repo.findUserByUsername(deps.db, input.username))
+    throw new ValidationFailed({ username: 'validation.usernameTaken' });
   const passwordHash = await hashPassword(input.password, deps.config.bcryptRounds);
   const now = deps.clock.now();
   const create = auditedTransaction(deps.db, actor, now, async (trx) => {
@@ -114,7 +129,14 @@ export async function createUser(deps: Deps, actor: Actor, input: CreateUserInpu
     await repo.replaceAuditorStreets(trx, id, scope.auditStreets);
     return {
       result: id,
-      audit: { action: 'user.create', subjectType: 'user', subjectId: id, streetOfficeId: scope.street_office_id, organizationId: scope.organization_id, after: publicView(row, scope.auditStreets) },
+      audit: {
+        action: 'user.create',
+        subjectType: 'user',
+        subjectId: id,
+        streetOfficeId: scope.street_office_id,
+        organizationId: scope.organization_id,
+        after: publicView(row, scope.auditStreets),
+      },
     };
   });
   // Two admins creating the same username at once: the unique index decides; the loser sees the form error.
@@ -125,7 +147,12 @@ export async function createUser(deps: Deps, actor: Actor, input: CreateUserInpu
 
 export async function updateUser(deps: Deps, actor: Actor, id: number, input: UpdateUserInput): Promise<void> {
   if (!(await repo.findUserById(deps.db, id))) throw new NotFound();
-  const scope = await checkScope(deps, input.role, input, input.role === 'auditor' && (await repo.hasDistrictScope(deps.db, id)));
+  const scope = await checkScope(
+    deps,
+    input.role,
+    input,
+    input.role === 'auditor' && (await repo.hasDistrictScope(deps.db, id)),
+  );
   const now = deps.clock.now();
   await auditedTransaction(deps.db, actor, now, async (trx) => {
     // "Before" is read inside the transaction, so two administrators editing at once each record
@@ -155,7 +182,10 @@ export async function updateUser(deps: Deps, actor: Actor, id: number, input: Up
         streetOfficeId: scope.street_office_id ?? before.street_office_id,
         organizationId: scope.organization_id ?? before.organization_id,
         before: { ...publicView(before, beforeStreets), ...(beforeWhole ? { whole_district: true } : {}) },
-        after: { ...publicView({ ...before, ...changes }, scope.auditStreets), ...(beforeWhole ? { whole_district: whole } : {}) },
+        after: {
+          ...publicView({ ...before, ...changes }, scope.auditStreets),
+          ...(beforeWhole ? { whole_district: whole } : {}),
+        },
       },
     };
   });
@@ -167,7 +197,8 @@ export async function setUserDisabled(deps: Deps, actor: Actor, id: number, disa
   await auditedTransaction(deps.db, actor, now, async (trx) => {
     const user = await repo.findUserById(trx, id);
     if (!user) throw new NotFound();
-    if (Boolean(user.disabled_at) === disabled) throw new InvalidState(disabled ? 'accounts.users.alreadyDisabled' : 'accounts.users.alreadyEnabled');
+    if (Boolean(user.disabled_at) === disabled)
+      throw new InvalidState(disabled ? 'accounts.users.alreadyDisabled' : 'accounts.users.alreadyEnabled');
     const disabledAt = disabled ? now.toISOString() : null;
     await repo.updateUser(trx, id, { disabled_at: disabledAt, updated_at: now.toISOString() });
     if (disabled) await deleteSessionsOf(trx, id);
@@ -189,5 +220,7 @@ export async function setUserDisabled(deps: Deps, actor: Actor, id: number, disa
 /** A disabled account is signed out everywhere at once (its sessions are in the database). */
 async function deleteSessionsOf(trx: import('knex').Knex.Transaction, userId: number): Promise<void> {
   // The session JSON holds {"passport":{"user":<id>}}; match that exact fragment, same on both databases.
-  await trx('sessions').whereRaw('CAST(sess AS TEXT) LIKE ?', [`%"passport":{"user":${userId}}%`]).delete();
+  await trx('sessions')
+    .whereRaw('CAST(sess AS TEXT) LIKE ?', [`%"passport":{"user":${userId}}%`])
+    .delete();
 }

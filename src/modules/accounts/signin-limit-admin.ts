@@ -31,7 +31,11 @@ export async function clearSignInLimit(deps: Deps, limits: SignInLimits, actor: 
         subjectId: user.id,
         streetOfficeId: user.street_office_id,
         organizationId: user.organization_id,
-        before: { attempts: before.attempts, last_attempt_at: before.lastAttemptAt, next_allowed_at: before.nextAllowedAt },
+        before: {
+          attempts: before.attempts,
+          last_attempt_at: before.lastAttemptAt,
+          next_allowed_at: before.nextAllowedAt,
+        },
         after: { attempts: 0 },
       },
     };
@@ -56,7 +60,10 @@ export function signInLimitAdminRoutes(deps: AppDeps) {
       user,
       state,
       lastAttempt: state ? formatDateTime(state.lastAttemptAt, req.lang) : '',
-      nextAllowed: state?.nextAllowedAt && Date.parse(state.nextAllowedAt) > now ? formatDateTime(new Date(Math.ceil(Date.parse(state.nextAllowedAt) / 60000) * 60000), req.lang) : null,
+      nextAllowed:
+        state?.nextAllowedAt && Date.parse(state.nextAllowedAt) > now
+          ? formatDateTime(new Date(Math.ceil(Date.parse(state.nextAllowedAt) / 60000) * 60000), req.lang)
+          : null,
       rules: deps.config.signIn,
     });
   }

@@ -15,7 +15,9 @@ function parse(json: string | null): Record<string, unknown> | null {
   if (!json) return null;
   try {
     const value = JSON.parse(json) as unknown;
-    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : { value };
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : { value };
   } catch {
     return { value: json };
   }
@@ -47,7 +49,8 @@ function show(field: string, value: unknown, t: TFunction, lang: Language, users
   if (typeof value === 'number' && isUserField(field) && users.has(value)) return users.get(value)!;
   if (typeof value === 'number' && /_fen$/.test(key)) return formatMoney(value);
   if (typeof value === 'number' && /_hundredths$/.test(key)) return (value / 100).toFixed(2);
-  if (typeof value === 'string' && /_at$/.test(key) && !Number.isNaN(Date.parse(value))) return formatDateTime(value, lang);
+  if (typeof value === 'string' && /_at$/.test(key) && !Number.isNaN(Date.parse(value)))
+    return formatDateTime(value, lang);
   if (typeof value === 'boolean') return t(value ? 'auditTrail.yes' : 'auditTrail.no');
   const sep = lang === 'en' ? ', ' : '，';
   if (Array.isArray(value)) return value.map((v) => show(field, v, t, lang, users)).join(lang === 'en' ? '; ' : '；');
@@ -69,13 +72,25 @@ function label(field: string, t: TFunction): string {
  * The before and after of an event as labelled rows, one per field in either, in the order the
  * event wrote them (before's fields first); `changed` marks a field whose value differs.
  */
-export function eventDiff(beforeJson: string | null, afterJson: string | null, t: TFunction, lang: Language, users: Map<number, string> = new Map()): DiffRow[] {
+export function eventDiff(
+  beforeJson: string | null,
+  afterJson: string | null,
+  t: TFunction,
+  lang: Language,
+  users: Map<number, string> = new Map(),
+): DiffRow[] {
   const before = parse(beforeJson);
   const after = parse(afterJson);
   const fields = [...new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})])];
   return fields.map((field) => {
     const b = before ? before[field] : undefined;
     const a = after ? after[field] : undefined;
-    return { field, label: label(field, t), before: show(field, b, t, lang, users), after: show(field, a, t, lang, users), changed: JSON.stringify(b) !== JSON.stringify(a) };
+    return {
+      field,
+      label: label(field, t),
+      before: show(field, b, t, lang, users),
+      after: show(field, a, t, lang, users),
+      changed: JSON.stringify(b) !== JSON.stringify(a),
+    };
   });
 }

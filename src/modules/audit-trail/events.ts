@@ -28,10 +28,13 @@ export function eventHandlers(deps: AppDeps) {
   }
 
   /** Parses and checks the filters against the reader's scope; errors are messages for a 422. */
-  async function readFilters(req: Request): Promise<{ values: FilterValues; filters: EventFilters; errors: Record<string, string> }> {
+  async function readFilters(
+    req: Request,
+  ): Promise<{ values: FilterValues; filters: EventFilters; errors: Record<string, string> }> {
     const { values, filters, errors } = parseFilters(req.query as Record<string, unknown>, req.t);
     const streets = streetsOf(req);
-    if (filters.streetOfficeId && streets && !streets.includes(filters.streetOfficeId)) errors.street = req.t('auditTrail.filters.streetNotYours');
+    if (filters.streetOfficeId && streets && !streets.includes(filters.streetOfficeId))
+      errors.street = req.t('auditTrail.filters.streetNotYours');
     const { username, ...rest } = filters;
     const out: EventFilters = rest;
     if (username) {
@@ -56,7 +59,15 @@ export function eventHandlers(deps: AppDeps) {
   async function list(req: Request, res: Response) {
     const { values, filters, errors } = await readFilters(req);
     const failed = Object.keys(errors).length > 0;
-    const page = failed ? null : await listEvents(deps.db, streetsOf(req), filters, parseCursor(req.query as Record<string, unknown>), deps.clock.now());
+    const page = failed
+      ? null
+      : await listEvents(
+          deps.db,
+          streetsOf(req),
+          filters,
+          parseCursor(req.query as Record<string, unknown>),
+          deps.clock.now(),
+        );
     const events = page ? await describeEvents(deps.db, page.items, req.user!, req.t, req.lang) : [];
     res.status(failed ? 422 : 200);
     res.render('audit-trail/list', {
@@ -80,16 +91,32 @@ export function eventHandlers(deps: AppDeps) {
     const ids = userIdsIn(event.before_json, event.after_json);
     const users = new Map<number, string>();
     if (ids.length) {
-      for (const u of await deps.db('users').whereIn('id', ids).select('id', 'display_name', 'username')) users.set(Number(u.id), req.t('auditTrail.subjectNames.user', { name: u.display_name, username: u.username }));
+      for (const u of await deps.db('users').whereIn('id', ids).select('id', 'display_name', 'username'))
+        users.set(Number(u.id), req.t('auditTrail.subjectNames.user', { name: u.display_name, username: u.username }));
     }
-    res.render('audit-trail/show', { title: req.t('auditTrail.eventTitle', { id }), event: described, actionName: actionName(event.action, req.lang), diff: eventDiff(event.before_json, event.after_json, req.t, req.lang, users), sealedLogCall });
+    res.render('audit-trail/show', {
+      title: req.t('auditTrail.eventTitle', { id }),
+      event: described,
+      actionName: actionName(event.action, req.lang),
+      diff: eventDiff(event.before_json, event.after_json, req.t, req.lang, users),
+      sealedLogCall,
+    });
   }
 
   async function exportEvents(req: Request, res: Response) {
     const { filters, errors, values } = await readFilters(req);
     if (Object.keys(errors).length) {
       res.status(422);
-      return res.render('audit-trail/list', { title: req.t('auditTrail.title'), page: null, events: [], values, errors, query: filterQuery(values), streets: await streetChoices(req), choices: actionChoices(req) });
+      return res.render('audit-trail/list', {
+        title: req.t('auditTrail.title'),
+        page: null,
+        events: [],
+        values,
+        errors,
+        query: filterQuery(values),
+        streets: await streetChoices(req),
+        choices: actionChoices(req),
+      });
     }
     await exportCsv(deps, req, res, streetsOf(req), filters, values);
   }
@@ -100,8 +127,19 @@ export function eventHandlers(deps: AppDeps) {
     const log = await findOpenedSealedLog(deps.db, streetsOf(req), Number(req.params.callId));
     if (!log) throw new NotFound();
     const page = await sealedLogEvents(deps.db, log.call_id, pageNumber(req.query.page));
-    const events = await describeEvents(deps.db, page.items.map((e) => ({ ...e, id: Number(e.seq) })), req.user!, req.t, req.lang);
-    res.render('audit-trail/sealed-log', { title: req.t('auditTrail.sealedLog.title', { call: log.call_title }), log, page, events });
+    const events = await describeEvents(
+      deps.db,
+      page.items.map((e) => ({ ...e, id: Number(e.seq) })),
+      req.user!,
+      req.t,
+      req.lang,
+    );
+    res.render('audit-trail/sealed-log', {
+      title: req.t('auditTrail.sealedLog.title', { call: log.call_title }),
+      log,
+      page,
+      events,
+    });
   }
 
   return { list, show, exportEvents, sealedLog };

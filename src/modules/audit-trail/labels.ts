@@ -13,7 +13,9 @@ import { LANGUAGES, type Language } from '../../web/i18n';
 type Sentences = Record<string, string>;
 const sentences: Record<Language, Sentences> = Object.fromEntries(
   LANGUAGES.map((lang) => {
-    const file = JSON.parse(fs.readFileSync(path.join(rootDir, 'locales', lang, 'auditTrail.json'), 'utf8')) as { actions?: Sentences };
+    const file = JSON.parse(fs.readFileSync(path.join(rootDir, 'locales', lang, 'auditTrail.json'), 'utf8')) as {
+      actions?: Sentences;
+    };
     return [lang, file.actions ?? {}];
   }),
 ) as Record<Language, Sentences>;
@@ -36,14 +38,21 @@ export function actionSentence(action: string, lang: Language): SentencePart[] {
   return template
     .split(/(\{\{actor\}\}|\{\{subject\}\})/)
     .filter((p) => p !== '')
-    .map((p) => (p === '{{actor}}' ? { slot: 'actor' as const } : p === '{{subject}}' ? { slot: 'subject' as const } : { text: p }));
+    .map((p) =>
+      p === '{{actor}}' ? { slot: 'actor' as const } : p === '{{subject}}' ? { slot: 'subject' as const } : { text: p },
+    );
 }
 
 /** The action without its actor, the subject left as "…": "发布了项目公告 … 并预留了资金", for the filter's list. */
 export function actionName(action: string, lang: Language): string {
   const template = sentences[lang][action];
   if (!template) return action;
-  return template.replace(/\{\{actor\}\}/g, '').replace(/\{\{subject\}\}/g, '…').replace(/（\s*）|\(\s*\)/g, '').replace(/\s+/g, ' ').trim();
+  return template
+    .replace(/\{\{actor\}\}/g, '')
+    .replace(/\{\{subject\}\}/g, '…')
+    .replace(/（\s*）|\(\s*\)/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** The sentence as plain text (CSV): the names put in. */

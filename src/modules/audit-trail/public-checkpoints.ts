@@ -19,26 +19,52 @@ export function publicCheckpointHandlers(deps: AppDeps) {
     const before = typeof req.query.before === 'string' ? req.query.before : '';
     if (before && !DAY.test(before)) {
       res.status(422);
-      return res.render('audit-trail/public-checkpoints', { title: req.t('auditTrail.public.title'), head: await publicAuditHead(deps.db), checkpoints: [], nextBefore: null, error: req.t('auditTrail.public.badDay'), paths: PATHS });
+      return res.render('audit-trail/public-checkpoints', {
+        title: req.t('auditTrail.public.title'),
+        head: await publicAuditHead(deps.db),
+        checkpoints: [],
+        nextBefore: null,
+        error: req.t('auditTrail.public.badDay'),
+        paths: PATHS,
+      });
     }
     const checkpoints = await listCheckpoints(deps.db, { before: before || undefined, limit: PAGE });
     const nextBefore = checkpoints.length === PAGE ? checkpoints[PAGE - 1].day : null;
-    res.render('audit-trail/public-checkpoints', { title: req.t('auditTrail.public.title'), head: await publicAuditHead(deps.db), checkpoints, nextBefore, error: null, paths: PATHS });
+    res.render('audit-trail/public-checkpoints', {
+      title: req.t('auditTrail.public.title'),
+      head: await publicAuditHead(deps.db),
+      checkpoints,
+      nextBefore,
+      error: null,
+      paths: PATHS,
+    });
   }
 
   /** Every checkpoint, oldest first, written out in batches (one row a day: small, but unbounded). */
   async function json(req: Request, res: Response) {
     const head = await publicAuditHead(deps.db);
     res.setHeader('Content-Type', 'application/json; charset=utf-8');
-    res.setHeader('Content-Disposition', contentDisposition(`审计链检查点-${deps.clock.now().toISOString().slice(0, 10)}.json`, 'audit-checkpoints.json'));
-    res.write(`{"generatedAt":${JSON.stringify(deps.clock.now().toISOString())},"head":${JSON.stringify({ eventCount: head.eventCount, headHash: head.headHash })},"checkpoints":[`);
+    res.setHeader(
+      'Content-Disposition',
+      contentDisposition(`审计链检查点-${deps.clock.now().toISOString().slice(0, 10)}.json`, 'audit-checkpoints.json'),
+    );
+    res.write(
+      `{"generatedAt":${JSON.stringify(deps.clock.now().toISOString())},"head":${JSON.stringify({ eventCount: head.eventCount, headHash: head.headHash })},"checkpoints":[`,
+    );
     let after = '';
     let first = true;
     for (;;) {
-      const rows = await deps.db('audit_checkpoints').where('day', '>', after).orderBy('day').limit(500).select('day', 'event_id', 'hash', 'written_at');
+      const rows = await deps
+        .db('audit_checkpoints')
+        .where('day', '>', after)
+        .orderBy('day')
+        .limit(500)
+        .select('day', 'event_id', 'hash', 'written_at');
       if (!rows.length) break;
       for (const r of rows) {
-        res.write(`${first ? '' : ','}\n${JSON.stringify({ day: r.day, eventId: Number(r.event_id), hash: r.hash, writtenAt: r.written_at })}`);
+        res.write(
+          `${first ? '' : ','}\n${JSON.stringify({ day: r.day, eventId: Number(r.event_id), hash: r.hash, writtenAt: r.written_at })}`,
+        );
         first = false;
       }
       after = rows[rows.length - 1].day;
@@ -60,19 +86,37 @@ export function publicCheckpointHandlers(deps: AppDeps) {
         const outcome = await oneAtATime(deps, Number(values.event), values.hash.toLowerCase());
         if (outcome === 'busy') {
           res.status(503).setHeader('Retry-After', '5');
-          return res.render('audit-trail/public-verify', { title: req.t('auditTrail.public.verifyTitle'), values, errors, result: null, busy: true, paths: PATHS });
+          return res.render('audit-trail/public-verify', {
+            title: req.t('auditTrail.public.verifyTitle'),
+            values,
+            errors,
+            result: null,
+            busy: true,
+            paths: PATHS,
+          });
         }
         result = outcome;
       }
     }
     res.status(Object.keys(errors).length ? 422 : 200);
-    res.render('audit-trail/public-verify', { title: req.t('auditTrail.public.verifyTitle'), values, errors, result, busy: false, paths: PATHS });
+    res.render('audit-trail/public-verify', {
+      title: req.t('auditTrail.public.verifyTitle'),
+      values,
+      errors,
+      result,
+      busy: false,
+      paths: PATHS,
+    });
   }
 
   return { list, json, verify };
 }
 
-const PATHS = { list: PUBLIC_CHECKPOINTS_PATH, json: PUBLIC_CHECKPOINTS_JSON_PATH, verify: PUBLIC_CHECKPOINT_VERIFY_PATH };
+const PATHS = {
+  list: PUBLIC_CHECKPOINTS_PATH,
+  json: PUBLIC_CHECKPOINTS_JSON_PATH,
+  verify: PUBLIC_CHECKPOINT_VERIFY_PATH,
+};
 
 /**
  * Anyone may ask, and a check walks up to the checkpoint's event: one walk at a time per process

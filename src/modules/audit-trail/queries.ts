@@ -4,7 +4,18 @@ import type { AuditRow } from '../../audit/audit';
 import type { SealedEventRow } from '../../audit/sealed';
 import { whereInScope, type TrailScope } from './scope';
 
-export type EventListRow = Pick<AuditRow, 'id' | 'occurred_at' | 'actor_user_id' | 'actor_label' | 'actor_role' | 'action' | 'subject_type' | 'subject_id' | 'ip'> & {
+export type EventListRow = Pick<
+  AuditRow,
+  | 'id'
+  | 'occurred_at'
+  | 'actor_user_id'
+  | 'actor_label'
+  | 'actor_role'
+  | 'action'
+  | 'subject_type'
+  | 'subject_id'
+  | 'ip'
+> & {
   street_office_name: string | null;
 };
 
@@ -44,15 +55,37 @@ function scoped(db: Queryable, streets: TrailScope, now: Date) {
     .whereRaw(sql, bindings);
 }
 
-const COLUMNS = ['e.id', 'e.occurred_at', 'e.actor_user_id', 'e.actor_label', 'e.actor_role', 'e.action', 'e.subject_type', 'e.subject_id', 'e.ip', 's.name as street_office_name'];
+const COLUMNS = [
+  'e.id',
+  'e.occurred_at',
+  'e.actor_user_id',
+  'e.actor_label',
+  'e.actor_role',
+  'e.action',
+  'e.subject_type',
+  'e.subject_id',
+  'e.ip',
+  's.name as street_office_name',
+];
 
-export async function recentEvents(db: Queryable, streets: TrailScope, limit: number, now: Date): Promise<EventListRow[]> {
+export async function recentEvents(
+  db: Queryable,
+  streets: TrailScope,
+  limit: number,
+  now: Date,
+): Promise<EventListRow[]> {
   return scoped(db, streets, now).orderBy('e.id', 'desc').limit(limit).select(COLUMNS);
 }
 
 /** What changed in these streets since a time (an auditor's dashboard), oldest first: the changes,
  *  not sign-ins, downloads or exports, which change nothing. Found by the (occurred_at, id) index. */
-export async function changesSince(db: Queryable, streets: number[] | null, fromUtc: string, limit: number, now: Date): Promise<EventListRow[]> {
+export async function changesSince(
+  db: Queryable,
+  streets: number[] | null,
+  fromUtc: string,
+  limit: number,
+  now: Date,
+): Promise<EventListRow[]> {
   return scoped(db, streets, now)
     .where('e.occurred_at', '>=', fromUtc)
     .whereNot('e.action', 'like', 'auth.%')
@@ -66,7 +99,11 @@ export async function changesSince(db: Queryable, streets: number[] | null, from
 
 /** When this user signed in before the current sign-in (their last visit), if ever (the (actor, id) index). */
 export async function previousSignIn(db: Queryable, userId: number): Promise<string | null> {
-  const row = await db('audit_events').where({ actor_user_id: userId, action: 'auth.sign_in' }).orderBy('id', 'desc').offset(1).first('occurred_at');
+  const row = await db('audit_events')
+    .where({ actor_user_id: userId, action: 'auth.sign_in' })
+    .orderBy('id', 'desc')
+    .offset(1)
+    .first('occurred_at');
   return row ? String(row.occurred_at) : null;
 }
 
@@ -104,7 +141,8 @@ function filtered(db: Queryable, streets: TrailScope, filters: EventFilters, now
     if (filters.streetOfficeId) qb.where('e.street_office_id', filters.streetOfficeId);
     if (filters.userId) qb.where('e.actor_user_id', filters.userId);
     if (filters.action) {
-      if (filters.action.endsWith('.')) qb.where('e.action', '>=', filters.action).andWhere('e.action', '<', `${filters.action.slice(0, -1)}/`);
+      if (filters.action.endsWith('.'))
+        qb.where('e.action', '>=', filters.action).andWhere('e.action', '<', `${filters.action.slice(0, -1)}/`);
       else qb.where('e.action', filters.action);
     }
     if (filters.subjectType) qb.where('e.subject_type', filters.subjectType);
@@ -121,7 +159,13 @@ function filtered(db: Queryable, streets: TrailScope, filters: EventFilters, now
  * order and turns round. The count is bounded: at most COUNT_LIMIT + 1 rows are counted, never the
  * whole table.
  */
-export async function listEvents(db: Queryable, streets: TrailScope, filters: EventFilters, cursor: Cursor, now: Date): Promise<KeysetPage<EventListRow>> {
+export async function listEvents(
+  db: Queryable,
+  streets: TrailScope,
+  filters: EventFilters,
+  cursor: Cursor,
+  now: Date,
+): Promise<KeysetPage<EventListRow>> {
   const ascending = cursor.after !== undefined || cursor.last === true;
   const rows: EventListRow[] = await filtered(db, streets, filters, now)
     .modify((qb) => {
@@ -137,13 +181,34 @@ export async function listEvents(db: Queryable, streets: TrailScope, filters: Ev
   const first = items[0]?.id;
   const last = items[items.length - 1]?.id;
   // Newest first: an older page exists when this one was cut (descending) or did not start at the bottom.
-  const olderThan = items.length && (ascending ? cursor.last !== true && (await exists(db, streets, filters, now, { below: last! })) : more) ? last! : null;
-  const newerThan = items.length && (ascending ? more : cursor.before !== undefined && (await exists(db, streets, filters, now, { above: first! }))) ? first! : null;
-  const [{ n }] = await db.from(filtered(db, streets, filters, now).limit(COUNT_LIMIT + 1).select('e.id').as('x')).count({ n: '*' });
+  const olderThan =
+    items.length &&
+    (ascending ? cursor.last !== true && (await exists(db, streets, filters, now, { below: last! })) : more)
+      ? last!
+      : null;
+  const newerThan =
+    items.length &&
+    (ascending ? more : cursor.before !== undefined && (await exists(db, streets, filters, now, { above: first! })))
+      ? first!
+      : null;
+  const [{ n }] = await db
+    .from(
+      filtered(db, streets, filters, now)
+        .limit(COUNT_LIMIT + 1)
+        .select('e.id')
+        .as('x'),
+    )
+    .count({ n: '*' });
   return { items, olderThan, newerThan, count: Math.min(Number(n), COUNT_LIMIT), countCapped: Number(n) > COUNT_LIMIT };
 }
 
-async function exists(db: Queryable, streets: TrailScope, filters: EventFilters, now: Date, at: { below?: number; above?: number }): Promise<boolean> {
+async function exists(
+  db: Queryable,
+  streets: TrailScope,
+  filters: EventFilters,
+  now: Date,
+  at: { below?: number; above?: number },
+): Promise<boolean> {
   const row = await filtered(db, streets, filters, now)
     .modify((qb) => {
       if (at.below !== undefined) qb.where('e.id', '<', at.below);
@@ -154,17 +219,32 @@ async function exists(db: Queryable, streets: TrailScope, filters: EventFilters,
 }
 
 /** Every filtered event, oldest first, in batches by key: the CSV export streams these. */
-export async function* eachEvent(db: Queryable, streets: TrailScope, filters: EventFilters, now: Date, batch = 500): AsyncGenerator<(AuditRow & { street_office_name: string | null })[]> {
+export async function* eachEvent(
+  db: Queryable,
+  streets: TrailScope,
+  filters: EventFilters,
+  now: Date,
+  batch = 500,
+): AsyncGenerator<(AuditRow & { street_office_name: string | null })[]> {
   let after = 0;
   for (;;) {
-    const rows = await filtered(db, streets, filters, now).where('e.id', '>', after).orderBy('e.id', 'asc').limit(batch).select('e.*', 's.name as street_office_name');
+    const rows = await filtered(db, streets, filters, now)
+      .where('e.id', '>', after)
+      .orderBy('e.id', 'asc')
+      .limit(batch)
+      .select('e.*', 's.name as street_office_name');
     if (!rows.length) return;
     yield rows;
     after = Number(rows[rows.length - 1].id);
   }
 }
 
-export async function findEvent(db: Queryable, streets: TrailScope, id: number, now: Date): Promise<(AuditRow & { street_office_name: string | null }) | undefined> {
+export async function findEvent(
+  db: Queryable,
+  streets: TrailScope,
+  id: number,
+  now: Date,
+): Promise<(AuditRow & { street_office_name: string | null }) | undefined> {
   return scoped(db, streets, now).where('e.id', id).first('e.*', 's.name as street_office_name');
 }
 
@@ -182,7 +262,11 @@ export interface OpenedSealedLog {
  * call's street (null = every street). Before the opening it does not exist for anyone: the same
  * undefined (404) as a call without bids.
  */
-export async function findOpenedSealedLog(db: Queryable, streets: TrailScope, callId: number): Promise<OpenedSealedLog | undefined> {
+export async function findOpenedSealedLog(
+  db: Queryable,
+  streets: TrailScope,
+  callId: number,
+): Promise<OpenedSealedLog | undefined> {
   if (!Number.isSafeInteger(callId) || callId <= 0) return undefined;
   const row = await db('sealed_audit_logs as l')
     .join('calls as c', 'c.id', 'l.call_id')
@@ -191,8 +275,23 @@ export async function findOpenedSealedLog(db: Queryable, streets: TrailScope, ca
     .modify((qb) => {
       if (streets) qb.whereIn('c.street_office_id', streets.length ? streets : [0]);
     })
-    .first('l.call_id', 'c.title as call_title', 'c.street_office_id', 'l.event_count', 'l.last_hash', 'l.committed_event_id');
-  return row ? { ...row, call_id: Number(row.call_id), street_office_id: Number(row.street_office_id), event_count: Number(row.event_count), committed_event_id: Number(row.committed_event_id) } : undefined;
+    .first(
+      'l.call_id',
+      'c.title as call_title',
+      'c.street_office_id',
+      'l.event_count',
+      'l.last_hash',
+      'l.committed_event_id',
+    );
+  return row
+    ? {
+        ...row,
+        call_id: Number(row.call_id),
+        street_office_id: Number(row.street_office_id),
+        event_count: Number(row.event_count),
+        committed_event_id: Number(row.committed_event_id),
+      }
+    : undefined;
 }
 
 export async function sealedLogEvents(db: Queryable, callId: number, page: number): Promise<Page<SealedEventRow>> {

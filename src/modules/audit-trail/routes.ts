@@ -18,7 +18,12 @@ export function auditTrailRoutes(deps: AppDeps) {
     { method: 'get', path: '/audit', access: ['admin', 'auditor'], handler: events.list },
     { method: 'get', path: '/audit/export.csv', access: ['admin', 'auditor'], handler: events.exportEvents },
     { method: 'get', path: '/audit/verify', access: ['admin', 'auditor'], handler: verify },
-    { method: 'get', path: '/audit/sealed-logs/:callId', access: ['admin', 'auditor', 'manager'], handler: events.sealedLog },
+    {
+      method: 'get',
+      path: '/audit/sealed-logs/:callId',
+      access: ['admin', 'auditor', 'manager'],
+      handler: events.sealedLog,
+    },
     { method: 'get', path: '/audit/:id', access: ['admin', 'auditor'], handler: events.show },
   ]);
 }

@@ -32,7 +32,14 @@ const text = (v: unknown, max: number) => (typeof v === 'string' ? v.trim().slic
  * in "."), subject type and id, and a date range in Beijing days (from ≤ to, both included). Returns
  * the filters with UTC bounds, or the errors in the reader's language (the page answers 422).
  */
-export function parseFilters(query: Record<string, unknown>, t: TFunction): { values: FilterValues; filters: Omit<EventFilters, 'userId'> & { username?: string }; errors: Record<string, string> } {
+export function parseFilters(
+  query: Record<string, unknown>,
+  t: TFunction,
+): {
+  values: FilterValues;
+  filters: Omit<EventFilters, 'userId'> & { username?: string };
+  errors: Record<string, string>;
+} {
   const values: FilterValues = {
     street: text(query.street, 12),
     user: text(query.user, 64),

@@ -27,5 +27,10 @@ export function whereInScope(qb: Knex.QueryBuilder, scope: TrailScope): void {
   const ids = scope.length ? [...scope] : [0];
   const own = scope.ownEventsOf;
   if (own === undefined) qb.whereIn('e.street_office_id', ids);
-  else qb.where((w) => w.whereIn('e.street_office_id', ids).orWhere((o) => o.whereNull('e.street_office_id').andWhere('e.actor_user_id', own)));
+  else
+    qb.where((w) =>
+      w
+        .whereIn('e.street_office_id', ids)
+        .orWhere((o) => o.whereNull('e.street_office_id').andWhere('e.actor_user_id', own)),
+    );
 }

@@ -12,7 +12,10 @@ export function verifyHandlers(deps: AppDeps) {
    * says whether it still passes through it. The walk yields between batches of 1,000 events.
    */
   async function verify(req: Request, res: Response) {
-    const values = { count: typeof req.query.count === 'string' ? req.query.count.trim().slice(0, 20) : '', hash: typeof req.query.hash === 'string' ? req.query.hash.trim().slice(0, 80) : '' };
+    const values = {
+      count: typeof req.query.count === 'string' ? req.query.count.trim().slice(0, 20) : '',
+      hash: typeof req.query.hash === 'string' ? req.query.hash.trim().slice(0, 80) : '',
+    };
     const errors: Record<string, string> = {};
     let checkpoint: Checkpoint | undefined;
     if (values.count || values.hash) {

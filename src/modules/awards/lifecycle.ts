@@ -21,4 +21,7 @@ export const OBJECTION_LIFECYCLE = {
   reject: { from: ['open'], to: 'rejected' },
 } as const satisfies Lifecycle<ObjectionState, string>;
 
-export const moveObjection = lifecycleMove<ObjectionState, keyof typeof OBJECTION_LIFECYCLE>(OBJECTION_LIFECYCLE, 'objections');
+export const moveObjection = lifecycleMove<ObjectionState, keyof typeof OBJECTION_LIFECYCLE>(
+  OBJECTION_LIFECYCLE,
+  'objections',
+);

@@ -11,7 +11,14 @@ import { submitForm } from '../../web/submit';
 import { flash } from '../../web/flash';
 import { formValues, parseForm, type FormValues } from '../../web/forms';
 import { canManageAward, canReadObjection, objectionRefusal } from './policy';
-import { findAward, findObjection, findObjectionFile, objectionFiles, type AwardView, type ObjectionRow } from './queries';
+import {
+  findAward,
+  findObjection,
+  findObjectionFile,
+  objectionFiles,
+  type AwardView,
+  type ObjectionRow,
+} from './queries';
 import { submittedBidderIds } from './ranking';
 import { answerSchema, DECISIONS, objectionSchema, pathId, REASONS_MAX } from './schemas';
 import { answerObjection, lodgeObjection } from './service';
@@ -26,13 +33,25 @@ export function objectionHandlers(deps: AppDeps) {
 
   /** Refuses, with the reason, anyone who may not object to this award now. */
   async function checkMayObject(req: Request, award: AwardView) {
-    const refusal = objectionRefusal(req.user!, award, await submittedBidderIds(deps.db, award.call_id), deps.clock.now());
+    const refusal = objectionRefusal(
+      req.user!,
+      award,
+      await submittedBidderIds(deps.db, award.call_id),
+      deps.clock.now(),
+    );
     if (!refusal) return;
     const params = { at: formatDateTime(award.publicity_ends_at, req.lang) };
     throw refusal.status === 403 ? new Forbidden(refusal.key, params) : new InvalidState(refusal.key, params);
   }
 
-  function renderForm(req: Request, res: Response, award: AwardView, status: number, values: FormValues, errors: Record<string, string>) {
+  function renderForm(
+    req: Request,
+    res: Response,
+    award: AwardView,
+    status: number,
+    values: FormValues,
+    errors: Record<string, string>,
+  ) {
     res.status(status).render('awards/objection-new', {
       title: req.t('awards.objection.newTitle', { call: award.call_title }),
       award,
@@ -60,7 +79,9 @@ export function objectionHandlers(deps: AppDeps) {
       schema: objectionSchema,
       messageParams: { allowed: ALLOWED_EXTENSIONS.join(', ') },
       run: async (data) => {
-        const objectionId = await once(req, deps.db, 'awards.objection', (actor) => lodgeObjection(deps, actor, req.user!, award.id, data, uploadedFiles(req, 'files')));
+        const objectionId = await once(req, deps.db, 'awards.objection', (actor) =>
+          lodgeObjection(deps, actor, req.user!, award.id, data, uploadedFiles(req, 'files')),
+        );
         return { redirect: `/awards/${award.id}/objections/${objectionId}`, flash: req.t('awards.objection.lodged') };
       },
     });
@@ -71,11 +92,18 @@ export function objectionHandlers(deps: AppDeps) {
     const objection = await findObjection(deps.db, award.id, pathId(req.params.objectionId));
     if (!objection) throw new NotFound();
     // Another organization's objection is not found for staff (not even its existence), refused for others.
-    if (!canReadObjection(req.user!, objection, award)) throw req.user!.role === 'org_staff' ? new NotFound() : new Forbidden();
+    if (!canReadObjection(req.user!, objection, award))
+      throw req.user!.role === 'org_staff' ? new NotFound() : new Forbidden();
     return { award, objection };
   }
 
-  async function renderShow(req: Request, res: Response, status: number, values: FormValues, errors: Record<string, string>) {
+  async function renderShow(
+    req: Request,
+    res: Response,
+    status: number,
+    values: FormValues,
+    errors: Record<string, string>,
+  ) {
     const { award, objection } = await loadObjection(req);
     res.status(status).render('awards/objection', {
       title: req.t('awards.objection.title', { call: award.call_title }),

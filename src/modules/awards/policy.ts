@@ -28,7 +28,8 @@ export function objectionRefusal(
   bidderIds: number[],
   now: Date,
 ): { status: 403 | 409; key: string } | null {
-  if (user.role !== 'org_staff' || !user.organizationId || !bidderIds.includes(user.organizationId)) return { status: 403, key: 'awards.errors.onlyBidders' };
+  if (user.role !== 'org_staff' || !user.organizationId || !bidderIds.includes(user.organizationId))
+    return { status: 403, key: 'awards.errors.onlyBidders' };
   if (award.status !== 'proposed') return { status: 409, key: 'awards.errors.notInPublicity' };
   if (now.toISOString() >= award.publicity_ends_at) return { status: 409, key: 'awards.errors.publicityEnded' };
   return null;

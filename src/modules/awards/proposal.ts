@@ -41,12 +41,20 @@ function text(body: Record<string, unknown>, name: string, problems: Problems): 
  * changes); readProposal requires a reason for exactly these among the valid choices.
  */
 export function passedOver(ranking: RankedBid[], values: Record<string, unknown>, venture: boolean): Set<string> {
-  const chosen = new Set(ranking.filter((b) => (venture ? Boolean(values[`select_${b.bidRef}`]) : values.winner === b.bidRef)).map((b) => b.bidRef));
+  const chosen = new Set(
+    ranking
+      .filter((b) => (venture ? Boolean(values[`select_${b.bidRef}`]) : values.winner === b.bidRef))
+      .map((b) => b.bidRef),
+  );
   const lowest = Math.max(0, ...ranking.filter((b) => chosen.has(b.bidRef)).map((b) => b.rank));
   return new Set(ranking.filter((b) => b.rank < lowest && !chosen.has(b.bidRef)).map((b) => b.bidRef));
 }
 
-export function readProposal(body: unknown, call: CallTerms, ranking: RankedBid[]): { proposal: Proposal; problems: Problems } {
+export function readProposal(
+  body: unknown,
+  call: CallTerms,
+  ranking: RankedBid[],
+): { proposal: Proposal; problems: Problems } {
   const form = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
   const problems: Problems = {};
   const items: Proposal['items'] = [];
@@ -61,8 +69,10 @@ export function readProposal(body: unknown, call: CallTerms, ranking: RankedBid[
       if (problems[field]) continue;
       if (!parsed.ok) problems[field] = { key: `validation.money.${parsed.error}` };
       else if (parsed.fen <= 0) problems[field] = { key: 'awards.errors.amountZero' };
-      else if (parsed.fen > bid.priceFen) problems[field] = { key: 'awards.errors.abovePrice', params: { price: formatMoney(bid.priceFen) } };
-      else if (call.per_project_cap_fen !== null && parsed.fen > call.per_project_cap_fen) problems[field] = { key: 'awards.errors.aboveCap', params: { cap: formatMoney(call.per_project_cap_fen) } };
+      else if (parsed.fen > bid.priceFen)
+        problems[field] = { key: 'awards.errors.abovePrice', params: { price: formatMoney(bid.priceFen) } };
+      else if (call.per_project_cap_fen !== null && parsed.fen > call.per_project_cap_fen)
+        problems[field] = { key: 'awards.errors.aboveCap', params: { cap: formatMoney(call.per_project_cap_fen) } };
       else items.push({ bidId: bid.bidId, bidRef: bid.bidRef, rank: bid.rank, amountFen: parsed.fen });
     }
     if (!items.length && !Object.keys(problems).length) problems.selection = { key: 'awards.errors.noneChosen' };
@@ -76,7 +86,11 @@ export function readProposal(body: unknown, call: CallTerms, ranking: RankedBid[
   }
 
   const total = items.reduce((s, i) => s + i.amountFen, 0);
-  if (total > call.budget_fen) problems[venture ? 'selection' : 'winner'] = { key: 'awards.errors.abovePool', params: { pool: formatMoney(call.budget_fen), total: formatMoney(total) } };
+  if (total > call.budget_fen)
+    problems[venture ? 'selection' : 'winner'] = {
+      key: 'awards.errors.abovePool',
+      params: { pool: formatMoney(call.budget_fen), total: formatMoney(total) },
+    };
 
   // Every bid ranked above the lowest-ranked chosen one and not chosen itself is a skip.
   const skips: Proposal['skips'] = [];

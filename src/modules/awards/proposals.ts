@@ -23,7 +23,14 @@ export function proposalHandlers(deps: AppDeps) {
     return call;
   }
 
-  async function render(req: Request, res: Response, call: CallRow, status: number, values: FormValues, errors: Record<string, string>) {
+  async function render(
+    req: Request,
+    res: Response,
+    call: CallRow,
+    status: number,
+    values: FormValues,
+    errors: Record<string, string>,
+  ) {
     const ranking = await rankBids(deps.db, call.id);
     res.status(status).render('awards/propose', {
       title: req.t('awards.propose.title', { call: call.title }),
@@ -44,10 +51,10 @@ export function proposalHandlers(deps: AppDeps) {
     // Suggested: the top bid wins a tender; a venture amount starts at the price, within the cap.
     const values: FormValues = {};
     if (!isVenture(call) && ranking[0]) values.winner = ranking[0].bidRef;
-    for (const bid of ranking) values[`amount_${bid.bidRef}`] = fenToInput(cap === null ? bid.priceFen : Math.min(bid.priceFen, cap));
+    for (const bid of ranking)
+      values[`amount_${bid.bidRef}`] = fenToInput(cap === null ? bid.priceFen : Math.min(bid.priceFen, cap));
     await render(req, res, call, 200, values, {});
   }
-
 
   async function create(req: Request, res: Response) {
     const call = await loadCall(req);

@@ -38,10 +38,15 @@ const VIEW_COLUMNS = [
   's.name as street_office_name',
 ];
 
-const view = (db: Queryable) => db('awards as a').join('calls as k', 'k.id', 'a.call_id').join('street_offices as s', 's.id', 'k.street_office_id');
+const view = (db: Queryable) =>
+  db('awards as a').join('calls as k', 'k.id', 'a.call_id').join('street_offices as s', 's.id', 'k.street_office_id');
 
 const toView = (r: AwardView | undefined): AwardView | undefined =>
-  r && { ...r, budget_fen: Number(r.budget_fen), per_project_cap_fen: r.per_project_cap_fen === null ? null : Number(r.per_project_cap_fen) };
+  r && {
+    ...r,
+    budget_fen: Number(r.budget_fen),
+    per_project_cap_fen: r.per_project_cap_fen === null ? null : Number(r.per_project_cap_fen),
+  };
 
 export async function findAward(db: Queryable, id: number): Promise<AwardView | undefined> {
   return toView(await view(db).where('a.id', id).first(VIEW_COLUMNS));
@@ -74,7 +79,15 @@ export async function awardItems(db: Queryable, awardIds: number[]): Promise<(Aw
     .join('organizations as o', 'o.id', 'b.organization_id')
     .whereIn('i.award_id', awardIds)
     .orderBy(['i.award_id', 'i.rank'])
-    .select('i.award_id', 'i.bid_id', 'b.organization_id', 'o.name as organization_name', 'i.rank', 'i.amount_fen', 'b.price_fen');
+    .select(
+      'i.award_id',
+      'i.bid_id',
+      'b.organization_id',
+      'o.name as organization_name',
+      'i.rank',
+      'i.amount_fen',
+      'b.price_fen',
+    );
   return rows.map((r) => ({ ...r, amount_fen: Number(r.amount_fen), price_fen: Number(r.price_fen) }));
 }
 
@@ -99,13 +112,34 @@ export async function awardRanking(db: Queryable, awardId: number): Promise<Rank
     .leftJoin('award_skips as k', (j) => j.on('k.award_id', 'r.award_id').andOn('k.bid_id', 'r.bid_id'))
     .where('r.award_id', awardId)
     .orderBy('r.rank')
-    .select('r.bid_id', 'r.organization_id', 'o.name as organization_name', 'r.price_fen', 'r.sheets', 'r.score_hundredths', 'r.rank', 'r.decided_by', 'k.reason as skip_reason', 'i.amount_fen');
-  return rows.map((r) => ({ ...r, price_fen: Number(r.price_fen), amount_fen: r.amount_fen === null ? null : Number(r.amount_fen), sheets: Number(r.sheets), score_hundredths: Number(r.score_hundredths) }));
+    .select(
+      'r.bid_id',
+      'r.organization_id',
+      'o.name as organization_name',
+      'r.price_fen',
+      'r.sheets',
+      'r.score_hundredths',
+      'r.rank',
+      'r.decided_by',
+      'k.reason as skip_reason',
+      'i.amount_fen',
+    );
+  return rows.map((r) => ({
+    ...r,
+    price_fen: Number(r.price_fen),
+    amount_fen: r.amount_fen === null ? null : Number(r.amount_fen),
+    sheets: Number(r.sheets),
+    score_hundredths: Number(r.score_hundredths),
+  }));
 }
 
 /** Reviewers of the call's panel (names only, never who gave which score). */
 export async function panelNames(db: Queryable, callId: number): Promise<string[]> {
-  const rows = await db('call_reviewers as r').join('users as u', 'u.id', 'r.reviewer_id').where('r.call_id', callId).orderBy('u.display_name').select('u.display_name');
+  const rows = await db('call_reviewers as r')
+    .join('users as u', 'u.id', 'r.reviewer_id')
+    .where('r.call_id', callId)
+    .orderBy('u.display_name')
+    .select('u.display_name');
   return rows.map((r: { display_name: string }) => r.display_name);
 }
 
@@ -131,8 +165,14 @@ export async function objectionsOf(db: Queryable, awardId: number): Promise<Obje
 }
 
 /** The objection only if it belongs to this award: a forged id of another award's objection is not found. */
-export async function findObjection(db: Queryable, awardId: number, objectionId: number): Promise<ObjectionRow | undefined> {
-  return objectionQuery(db).where({ 'j.award_id': awardId, 'j.id': objectionId }).first('j.*', 'o.name as organization_name');
+export async function findObjection(
+  db: Queryable,
+  awardId: number,
+  objectionId: number,
+): Promise<ObjectionRow | undefined> {
+  return objectionQuery(db)
+    .where({ 'j.award_id': awardId, 'j.id': objectionId })
+    .first('j.*', 'o.name as organization_name');
 }
 
 export interface ObjectionFileRow {
@@ -146,14 +186,34 @@ export interface ObjectionFileRow {
   created_at: string;
 }
 
-const FILE_COLUMNS = ['x.id', 'x.file_id', 'f.storage_key', 'f.original_name', 'f.mime_type', 'f.size_bytes', 'f.sha256', 'x.created_at'];
+const FILE_COLUMNS = [
+  'x.id',
+  'x.file_id',
+  'f.storage_key',
+  'f.original_name',
+  'f.mime_type',
+  'f.size_bytes',
+  'f.sha256',
+  'x.created_at',
+];
 
 export async function objectionFiles(db: Queryable, objectionId: number): Promise<ObjectionFileRow[]> {
-  return db('objection_files as x').join('stored_files as f', 'f.id', 'x.file_id').where('x.objection_id', objectionId).orderBy('x.id').select(FILE_COLUMNS);
+  return db('objection_files as x')
+    .join('stored_files as f', 'f.id', 'x.file_id')
+    .where('x.objection_id', objectionId)
+    .orderBy('x.id')
+    .select(FILE_COLUMNS);
 }
 
-export async function findObjectionFile(db: Queryable, objectionId: number, id: number): Promise<ObjectionFileRow | undefined> {
-  return db('objection_files as x').join('stored_files as f', 'f.id', 'x.file_id').where({ 'x.objection_id': objectionId, 'x.id': id }).first(FILE_COLUMNS);
+export async function findObjectionFile(
+  db: Queryable,
+  objectionId: number,
+  id: number,
+): Promise<ObjectionFileRow | undefined> {
+  return db('objection_files as x')
+    .join('stored_files as f', 'f.id', 'x.file_id')
+    .where({ 'x.objection_id': objectionId, 'x.id': id })
+    .first(FILE_COLUMNS);
 }
 
 export interface AwardListItem extends AwardView {
@@ -163,8 +223,17 @@ export interface AwardListItem extends AwardView {
 /** Published award notices, newest first (the primary key orders them), with their winners. */
 export async function listAwards(db: Queryable, page: number): Promise<Page<AwardListItem>> {
   const [{ count }] = await db('awards').count({ count: '*' });
-  const rows = (await view(db).orderBy('a.id', 'desc').limit(DEFAULT_PAGE_SIZE).offset((page - 1) * DEFAULT_PAGE_SIZE).select(VIEW_COLUMNS)).map(toView) as AwardView[];
-  const items = await awardItems(db, rows.map((r) => r.id));
+  const rows = (
+    await view(db)
+      .orderBy('a.id', 'desc')
+      .limit(DEFAULT_PAGE_SIZE)
+      .offset((page - 1) * DEFAULT_PAGE_SIZE)
+      .select(VIEW_COLUMNS)
+  ).map(toView) as AwardView[];
+  const items = await awardItems(
+    db,
+    rows.map((r) => r.id),
+  );
   return makePage(
     rows.map((r) => ({ ...r, winners: items.filter((i) => i.award_id === r.id) })),
     Number(count),
@@ -196,14 +265,24 @@ export interface DeskAward extends AwardRow {
 
 /** Awards of the street office in publicity, with how many objections await an answer. */
 export async function awardsInPublicity(db: Queryable, streetOfficeId: number): Promise<DeskAward[]> {
-  const open = db('objections').where({ status: 'open' }).groupBy('award_id').select('award_id', db.raw('COUNT(*) as n'), db.raw('MIN(id) as first_id'));
+  const open = db('objections')
+    .where({ status: 'open' })
+    .groupBy('award_id')
+    .select('award_id', db.raw('COUNT(*) as n'), db.raw('MIN(id) as first_id'));
   const rows = await db('awards as a')
     .join('calls as k', 'k.id', 'a.call_id')
     .leftJoin(open.as('o'), 'o.award_id', 'a.id')
     .where({ 'k.street_office_id': streetOfficeId, 'a.status': 'proposed' })
     .orderBy('a.publicity_ends_at')
     .select('a.*', 'k.title as call_title', 'o.n as open_objections', 'o.first_id as first_open_objection_id');
-  return rows.map((r) => ({ ...r, open_objections: Number(r.open_objections ?? 0), first_open_objection_id: r.first_open_objection_id === null || r.first_open_objection_id === undefined ? null : Number(r.first_open_objection_id) }));
+  return rows.map((r) => ({
+    ...r,
+    open_objections: Number(r.open_objections ?? 0),
+    first_open_objection_id:
+      r.first_open_objection_id === null || r.first_open_objection_id === undefined
+        ? null
+        : Number(r.first_open_objection_id),
+  }));
 }
 
 export async function openObjectionCount(db: Queryable, awardId: number): Promise<number> {

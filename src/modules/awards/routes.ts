@@ -52,10 +52,29 @@ export function awardRoutes(deps: AppDeps, acceptFiles: AcceptFiles) {
       method: 'post',
       path: '/awards/:awardId/objections',
       access: 'signedIn',
-      handler: [acceptFiles([{ name: 'files', maxCount: deps.config.uploadMaxFiles }]), csrfAfterUpload, objections.lodge],
+      handler: [
+        acceptFiles([{ name: 'files', maxCount: deps.config.uploadMaxFiles }]),
+        csrfAfterUpload,
+        objections.lodge,
+      ],
     },
-    { method: 'get', path: '/awards/:awardId/objections/:objectionId', access: objectionReaders, handler: objections.show },
-    { method: 'post', path: '/awards/:awardId/objections/:objectionId/answer', access: manager, handler: objections.answer },
-    { method: 'get', path: '/awards/:awardId/objections/:objectionId/files/:fileId', access: objectionReaders, handler: objections.download },
+    {
+      method: 'get',
+      path: '/awards/:awardId/objections/:objectionId',
+      access: objectionReaders,
+      handler: objections.show,
+    },
+    {
+      method: 'post',
+      path: '/awards/:awardId/objections/:objectionId/answer',
+      access: manager,
+      handler: objections.answer,
+    },
+    {
+      method: 'get',
+      path: '/awards/:awardId/objections/:objectionId/files/:fileId',
+      access: objectionReaders,
+      handler: objections.download,
+    },
   ]);
 }

@@ -36,7 +36,6 @@ async function lockedAward(trx: Tx, id: number): Promise<AwardRow> {
   return award;
 }
 
-
 /** Why the call cannot take a proposal now (409), or null. */
 export function proposalRefusal(call: ReviewedCall): string | null {
   if (call.status !== 'under_review') return 'awards.errors.notUnderReview';
@@ -51,7 +50,13 @@ export function proposalRefusal(call: ReviewedCall): string | null {
  * proposals racing: the call row is locked on PostgreSQL, its status is changed conditionally, and
  * the partial unique index awards_one_standing_per_call has the last word.
  */
-export async function proposeAward(deps: Deps, actor: Actor, user: SessionUser, callId: number, body: unknown): Promise<number> {
+export async function proposeAward(
+  deps: Deps,
+  actor: Actor,
+  user: SessionUser,
+  callId: number,
+  body: unknown,
+): Promise<number> {
   const now = deps.clock.now();
   const at = now.toISOString();
   const work = auditedTransaction(deps.db, actor, now, async (trx) => {
@@ -60,16 +65,35 @@ export async function proposeAward(deps: Deps, actor: Actor, user: SessionUser, 
     const refusal = proposalRefusal(call);
     if (refusal) throw new InvalidState(refusal);
     const ranking = await rankBids(trx, callId);
-    const { proposal, problems } = readProposal(body, { method: call.method, budget_fen: Number(call.budget_fen), per_project_cap_fen: call.per_project_cap_fen === null ? null : Number(call.per_project_cap_fen) }, ranking);
+    const { proposal, problems } = readProposal(
+      body,
+      {
+        method: call.method,
+        budget_fen: Number(call.budget_fen),
+        per_project_cap_fen: call.per_project_cap_fen === null ? null : Number(call.per_project_cap_fen),
+      },
+      ranking,
+    );
     if (Object.keys(problems).length) throw new ProposalProblems(problems);
 
     const publicityEndsAt = new Date(now.getTime() + Number(call.publicity_days) * DAY_MS).toISOString();
     const [inserted] = await trx('awards')
-      .insert({ call_id: callId, status: 'proposed', proposed_by: user.id, proposed_at: at, publicity_ends_at: publicityEndsAt })
+      .insert({
+        call_id: callId,
+        status: 'proposed',
+        proposed_by: user.id,
+        proposed_at: at,
+        publicity_ends_at: publicityEndsAt,
+      })
       .returning('id');
     const awardId = returnedId(inserted);
-    await trx('award_items').insert(proposal.items.map((i) => ({ award_id: awardId, bid_id: i.bidId, rank: i.rank, amount_fen: i.amountFen })));
-    if (proposal.skips.length) await trx('award_skips').insert(proposal.skips.map((s) => ({ award_id: awardId, bid_id: s.bidId, reason: s.reason })));
+    await trx('award_items').insert(
+      proposal.items.map((i) => ({ award_id: awardId, bid_id: i.bidId, rank: i.rank, amount_fen: i.amountFen })),
+    );
+    if (proposal.skips.length)
+      await trx('award_skips').insert(
+        proposal.skips.map((s) => ({ award_id: awardId, bid_id: s.bidId, reason: s.reason })),
+      );
     if (ranking.length) {
       await trx('award_rankings').insert(
         ranking.map((r) => ({
@@ -84,10 +108,26 @@ export async function proposeAward(deps: Deps, actor: Actor, user: SessionUser, 
         })),
       );
     }
-    await moveCall(trx, callId, 'proposeAward', { set: { updated_at: at }, where: (q) => q.whereNotNull('scoring_closed_at'), errorKey: 'awards.errors.notUnderReview' });
+    await moveCall(trx, callId, 'proposeAward', {
+      set: { updated_at: at },
+      where: (q) => q.whereNotNull('scoring_closed_at'),
+      errorKey: 'awards.errors.notUnderReview',
+    });
 
     const bidders = await staffOf(trx, await submittedBidderIds(trx, callId));
-    await notify(trx, bidders, { kind: 'award.proposed', messageKey: 'notifications.messages.awardProposed', params: { call: call.title }, link: `/awards/${awardId}`, subjectType: 'award', subjectId: awardId }, now);
+    await notify(
+      trx,
+      bidders,
+      {
+        kind: 'award.proposed',
+        messageKey: 'notifications.messages.awardProposed',
+        params: { call: call.title },
+        link: `/awards/${awardId}`,
+        subjectType: 'award',
+        subjectId: awardId,
+      },
+      now,
+    );
     return {
       result: awardId,
       audit: {
@@ -96,7 +136,13 @@ export async function proposeAward(deps: Deps, actor: Actor, user: SessionUser, 
         subjectId: awardId,
         streetOfficeId: call.street_office_id,
         before: { call_status: call.status },
-        after: { call_id: callId, call_status: 'publicity', publicity_ends_at: publicityEndsAt, items: proposal.items.map((i) => ({ bid: i.bidRef, rank: i.rank, amountFen: i.amountFen })), skips: proposal.skips.map((k) => ({ bid: k.bidRef, reason: k.reason })) },
+        after: {
+          call_id: callId,
+          call_status: 'publicity',
+          publicity_ends_at: publicityEndsAt,
+          items: proposal.items.map((i) => ({ bid: i.bidRef, rank: i.rank, amountFen: i.amountFen })),
+          skips: proposal.skips.map((k) => ({ bid: k.bidRef, reason: k.reason })),
+        },
       },
     };
   });
@@ -114,7 +160,14 @@ export interface ObjectionInput {
  * A bidder's staff lodge an objection (质疑) during the publicity period, with attachments. The
  * award row is locked, so an objection and the confirmation cannot cross; the clock decides the end.
  */
-export async function lodgeObjection(deps: Deps, actor: Actor, user: SessionUser, awardId: number, input: ObjectionInput, files: Express.Multer.File[]): Promise<number> {
+export async function lodgeObjection(
+  deps: Deps,
+  actor: Actor,
+  user: SessionUser,
+  awardId: number,
+  input: ObjectionInput,
+  files: Express.Multer.File[],
+): Promise<number> {
   const now = deps.clock.now();
   const written: string[] = [];
   try {
@@ -128,24 +181,47 @@ export async function lodgeObjection(deps: Deps, actor: Actor, user: SessionUser
       }
       // One open objection per organization and award (a partial unique index too): the award row is
       // locked, so this check and the insert cannot be crossed by another objection on it.
-      if (await trx('objections').where({ award_id: awardId, organization_id: user.organizationId, status: 'open' }).first('id')) {
+      if (
+        await trx('objections')
+          .where({ award_id: awardId, organization_id: user.organizationId, status: 'open' })
+          .first('id')
+      ) {
         throw new ValidationFailed({ reasons: 'awards.errors.objectionOpen' });
       }
       const [inserted] = await trx('objections')
-        .insert({ award_id: awardId, call_id: call.id, organization_id: user.organizationId, reasons: input.reasons, status: 'open', lodged_by: user.id, lodged_at: now.toISOString() })
+        .insert({
+          award_id: awardId,
+          call_id: call.id,
+          organization_id: user.organizationId,
+          reasons: input.reasons,
+          status: 'open',
+          lodged_by: user.id,
+          lodged_at: now.toISOString(),
+        })
         .returning('id');
       const objectionId = returnedId(inserted);
       const names: string[] = [];
       for (const file of files) {
         const stored = await storeFile(trx, deps.config.uploadDir, file, 'files', user.id, now);
         written.push(stored.storage_key);
-        await trx('objection_files').insert({ objection_id: objectionId, file_id: stored.id, created_at: now.toISOString() });
+        await trx('objection_files').insert({
+          objection_id: objectionId,
+          file_id: stored.id,
+          created_at: now.toISOString(),
+        });
         names.push(stored.original_name);
       }
       await notify(
         trx,
         await managersOf(trx, call.street_office_id),
-        { kind: 'objection.lodged', messageKey: 'notifications.messages.objectionLodged', params: { call: call.title }, link: `/awards/${awardId}/objections/${objectionId}`, subjectType: 'objection', subjectId: objectionId },
+        {
+          kind: 'objection.lodged',
+          messageKey: 'notifications.messages.objectionLodged',
+          params: { call: call.title },
+          link: `/awards/${awardId}/objections/${objectionId}`,
+          subjectType: 'objection',
+          subjectId: objectionId,
+        },
         now,
       );
       return {
@@ -176,14 +252,23 @@ export interface AnswerInput {
  * goes back to review with scoring reopened (publicity -> under_review, scoring_closed_at = null).
  * Rejected: the objection and its answer are published on the award page.
  */
-export async function answerObjection(deps: Deps, actor: Actor, user: SessionUser, awardId: number, objectionId: number, input: AnswerInput): Promise<{ withdrawn: boolean }> {
+export async function answerObjection(
+  deps: Deps,
+  actor: Actor,
+  user: SessionUser,
+  awardId: number,
+  objectionId: number,
+  input: AnswerInput,
+): Promise<{ withdrawn: boolean }> {
   const now = deps.clock.now();
   const at = now.toISOString();
   return auditedTransaction(deps.db, actor, now, async (trx) => {
     const award = await lockedAward(trx, awardId);
     const call = await lockCall(trx, award.call_id);
     if (!canManageAward(user, call)) throw new Forbidden('awards.errors.notYourCall');
-    const objection = await trx('objections').where({ id: objectionId, award_id: awardId }).first('id', 'status', 'organization_id');
+    const objection = await trx('objections')
+      .where({ id: objectionId, award_id: awardId })
+      .first('id', 'status', 'organization_id');
     if (!objection) throw new NotFound();
     await moveObjection(trx, objectionId, input.decision === 'upheld' ? 'uphold' : 'reject', {
       set: { answer: input.answer, answered_by: user.id, answered_at: at },
@@ -204,8 +289,14 @@ export async function answerObjection(deps: Deps, actor: Actor, user: SessionUse
     // A later objection upheld on an award an earlier one already withdrew records its answer only.
     const withdraw = input.decision === 'upheld' && award.status === 'proposed';
     if (withdraw) {
-      await moveAward(trx, awardId, 'withdraw', { set: { withdrawn_at: at, withdrawn_reason: input.answer.slice(0, 1000) }, errorKey: 'awards.errors.notInPublicity' });
-      await moveCall(trx, call.id, 'withdrawAward', { set: { scoring_closed_at: null, scoring_closed_by: null, updated_at: at }, errorKey: 'awards.errors.notInPublicity' });
+      await moveAward(trx, awardId, 'withdraw', {
+        set: { withdrawn_at: at, withdrawn_reason: input.answer.slice(0, 1000) },
+        errorKey: 'awards.errors.notInPublicity',
+      });
+      await moveCall(trx, call.id, 'withdrawAward', {
+        set: { scoring_closed_at: null, scoring_closed_by: null, updated_at: at },
+        errorKey: 'awards.errors.notInPublicity',
+      });
       audit.push({
         action: 'award.withdraw',
         subjectType: 'award',
@@ -219,7 +310,14 @@ export async function answerObjection(deps: Deps, actor: Actor, user: SessionUse
     await notify(
       trx,
       await staffOf(trx, [Number(objection.organization_id)]),
-      { kind: 'objection.answered', messageKey: 'notifications.messages.objectionAnswered', params: { call: call.title }, link: `/awards/${awardId}/objections/${objectionId}`, subjectType: 'objection', subjectId: objectionId },
+      {
+        kind: 'objection.answered',
+        messageKey: 'notifications.messages.objectionAnswered',
+        params: { call: call.title },
+        link: `/awards/${awardId}/objections/${objectionId}`,
+        subjectType: 'objection',
+        subjectId: objectionId,
+      },
       now,
     );
     return { result: { withdrawn: withdraw }, audit };
@@ -243,21 +341,34 @@ export async function confirmAward(deps: Deps, actor: Actor, user: SessionUser, 
     if (!canManageAward(user, call)) throw new Forbidden('awards.errors.notYourCall');
     if (award.status === 'final') throw new InvalidState('awards.errors.alreadyFinal');
     if (award.status !== 'proposed') throw new InvalidState('awards.errors.notInPublicity');
-    if (at < award.publicity_ends_at) throw new InvalidState('awards.errors.publicityRunning', { at: formatDateTime(award.publicity_ends_at) });
+    if (at < award.publicity_ends_at)
+      throw new InvalidState('awards.errors.publicityRunning', { at: formatDateTime(award.publicity_ends_at) });
     if ((await openObjectionCount(trx, awardId)) > 0) throw new InvalidState('awards.errors.openObjections');
 
-    await moveAward(trx, awardId, 'confirm', { set: { finalized_by: user.id, final_at: at }, errorKey: 'awards.errors.alreadyFinal' });
+    await moveAward(trx, awardId, 'confirm', {
+      set: { finalized_by: user.id, final_at: at },
+      errorKey: 'awards.errors.alreadyFinal',
+    });
     await moveCall(trx, call.id, 'confirmAward', { set: { updated_at: at }, errorKey: 'awards.errors.notInPublicity' });
 
     const ranking = await awardRanking(trx, awardId);
     // The awarded total is split over the call's sources (largest remainder), then the items × sources
     // matrix (splitMatrix) so that each item's row adds up to its amount and each source's column to
     // its part, to the fen: each award item (each future contract) holds its own money.
-    const items: { id: number; amount_fen: number }[] = await trx('award_items').where({ award_id: awardId }).orderBy([{ column: 'rank' }, { column: 'id' }]).select('id', 'amount_fen');
+    const items: { id: number; amount_fen: number }[] = await trx('award_items')
+      .where({ award_id: awardId })
+      .orderBy([{ column: 'rank' }, { column: 'id' }])
+      .select('id', 'amount_fen');
     const totalFen = items.reduce((s, i) => s + Number(i.amount_fen), 0);
-    const shares = (await callSources(trx, call.id)).map((s) => ({ source: s.source, amountFen: Number(s.amount_fen) }));
+    const shares = (await callSources(trx, call.id)).map((s) => ({
+      source: s.source,
+      amountFen: Number(s.amount_fen),
+    }));
     const amounts = splitByShares(totalFen, shares);
-    const matrix = splitMatrix(items.map((i) => Number(i.amount_fen)), amounts.map((a) => a.amountFen));
+    const matrix = splitMatrix(
+      items.map((i) => Number(i.amount_fen)),
+      amounts.map((a) => a.amountFen),
+    );
     const perItem = items.map((item, r) => ({
       awardItemId: Number(item.id),
       amounts: amounts.map((a, c) => ({ source: a.source, amountFen: matrix[r][c] })).filter((a) => a.amountFen > 0),
@@ -268,19 +379,45 @@ export async function confirmAward(deps: Deps, actor: Actor, user: SessionUser, 
     const winners = ranking.filter((r) => r.amount_fen !== null);
     await notify(
       trx,
-      await staffOf(trx, winners.map((w) => w.organization_id)),
-      { kind: 'award.final', messageKey: 'notifications.messages.awardFinal', params: { call: call.title }, link: `/awards/${awardId}`, subjectType: 'award', subjectId: awardId },
+      await staffOf(
+        trx,
+        winners.map((w) => w.organization_id),
+      ),
+      {
+        kind: 'award.final',
+        messageKey: 'notifications.messages.awardFinal',
+        params: { call: call.title },
+        link: `/awards/${awardId}`,
+        subjectType: 'award',
+        subjectId: awardId,
+      },
       now,
     );
     const others = ranking.filter((r) => r.amount_fen === null);
-    const staff = await trx('users').whereIn('organization_id', others.map((o) => o.organization_id)).where({ role: 'org_staff' }).whereNull('disabled_at').select('id', 'organization_id');
+    const staff = await trx('users')
+      .whereIn(
+        'organization_id',
+        others.map((o) => o.organization_id),
+      )
+      .where({ role: 'org_staff' })
+      .whereNull('disabled_at')
+      .select('id', 'organization_id');
     // Each bidder is told only its own score and rank: one message per organization.
     for (const bid of others) {
-      const readers = staff.filter((u: { organization_id: number }) => Number(u.organization_id) === bid.organization_id).map((u: { id: number }) => Number(u.id));
+      const readers = staff
+        .filter((u: { organization_id: number }) => Number(u.organization_id) === bid.organization_id)
+        .map((u: { id: number }) => Number(u.id));
       await notify(
         trx,
         readers,
-        { kind: 'bid.result', messageKey: 'notifications.messages.bidResult', params: { call: call.title, score: formatHundredths(bid.score_hundredths), rank: bid.rank }, link: `/awards/${awardId}`, subjectType: 'award', subjectId: awardId },
+        {
+          kind: 'bid.result',
+          messageKey: 'notifications.messages.bidResult',
+          params: { call: call.title, score: formatHundredths(bid.score_hundredths), rank: bid.rank },
+          link: `/awards/${awardId}`,
+          subjectType: 'award',
+          subjectId: awardId,
+        },
         now,
       );
     }
@@ -292,7 +429,13 @@ export async function confirmAward(deps: Deps, actor: Actor, user: SessionUser, 
         subjectId: awardId,
         streetOfficeId: call.street_office_id,
         before: { status: 'proposed', call_status: 'publicity' },
-        after: { status: 'final', call_status: 'awarded', committed: amounts, total_fen: totalFen, items: perItem.map((i) => ({ award_item_id: i.awardItemId, committed: i.amounts })) },
+        after: {
+          status: 'final',
+          call_status: 'awarded',
+          committed: amounts,
+          total_fen: totalFen,
+          items: perItem.map((i) => ({ award_item_id: i.awardItemId, committed: i.amounts })),
+        },
       },
     };
   });

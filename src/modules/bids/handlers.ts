@@ -13,9 +13,27 @@ import { fenToInput } from '../../shared/money';
 import { pageNumber } from '../../shared/pagination';
 import { findCall, findCallRow, type CallView } from '../calls';
 import { biddingWindow, canReadBid, isOwnBid } from './policy';
-import { activeBidOf, bidFiles, budgetLines, findBidByRef, findBidFile, isSealed, organizationBids, type BidRow } from './queries';
+import {
+  activeBidOf,
+  bidFiles,
+  budgetLines,
+  findBidByRef,
+  findBidFile,
+  isSealed,
+  organizationBids,
+  type BidRow,
+} from './queries';
 import { amountField, BUDGET_ROWS, FILE_FIELDS, itemField, parseBidForm, translateProblems } from './schemas';
-import { assertCanBidOn, createBid, priceLimitFen, recordFileRead, removeBidFile, updateBid, withdrawBid, type UploadedByField } from './service';
+import {
+  assertCanBidOn,
+  createBid,
+  priceLimitFen,
+  recordFileRead,
+  removeBidFile,
+  updateBid,
+  withdrawBid,
+  type UploadedByField,
+} from './service';
 
 import { pathId as idParam } from '../../web/path-id';
 
@@ -59,7 +77,14 @@ export function bidHandlers(deps: AppDeps) {
     return v;
   }
 
-  async function renderForm(req: Request, res: Response, call: CallView, bid: BidRow | null, status: number, locals: { values: FormValues; errors?: Record<string, string> }) {
+  async function renderForm(
+    req: Request,
+    res: Response,
+    call: CallView,
+    bid: BidRow | null,
+    status: number,
+    locals: { values: FormValues; errors?: Record<string, string> },
+  ) {
     res.status(status).render('bids/form', {
       title: req.t(bid ? 'bids.form.editTitle' : 'bids.form.newTitle'),
       call,
@@ -101,7 +126,8 @@ export function bidHandlers(deps: AppDeps) {
     await submitForm(req, res, {
       again: ({ status, errors }) => {
         // Chosen attachments are not kept by a refused form: each file field says which to choose again.
-        for (const [fieldName, names] of Object.entries(filesToChooseAgain(req))) errors[fieldName] ??= req.t('uploads.chooseAgain', { names: names.join((req.lang === 'en' ? ', ' : '、')) });
+        for (const [fieldName, names] of Object.entries(filesToChooseAgain(req)))
+          errors[fieldName] ??= req.t('uploads.chooseAgain', { names: names.join(req.lang === 'en' ? ', ' : '、') });
         return renderForm(req, res, call, bid, status, { values, errors });
       },
       uploadField: 'proposal',
@@ -117,8 +143,13 @@ export function bidHandlers(deps: AppDeps) {
           const outcome = await updateBid(deps, actorOf(req), req.user!, bid.id, data, files);
           return { redirect: `/bids/${bid.ref}`, flash: req.t(`bids.flash.${outcome}`) };
         }
-        const ref = await once(req, deps.db, 'bids.create', (actor) => createBid(deps, actor, req.user!, call.id, data, files));
-        return { redirect: `/bids/${ref}`, flash: req.t(data.intent === 'submit' ? 'bids.flash.submitted' : 'bids.flash.draftSaved') };
+        const ref = await once(req, deps.db, 'bids.create', (actor) =>
+          createBid(deps, actor, req.user!, call.id, data, files),
+        );
+        return {
+          redirect: `/bids/${ref}`,
+          flash: req.t(data.intent === 'submit' ? 'bids.flash.submitted' : 'bids.flash.draftSaved'),
+        };
       },
     });
   }
@@ -160,7 +191,8 @@ export function bidHandlers(deps: AppDeps) {
       files,
       linesTotal: lines.reduce((s, l) => s + l.amount_fen, 0),
       canChange: own && open && bid.status !== 'withdrawn',
-      canStartAgain: own && open && bid.status === 'withdrawn' && !(await activeBidOf(deps.db, call.id, bid.organization_id)),
+      canStartAgain:
+        own && open && bid.status === 'withdrawn' && !(await activeBidOf(deps.db, call.id, bid.organization_id)),
       sealed: isSealed(call, now),
       own,
     });
@@ -177,7 +209,12 @@ export function bidHandlers(deps: AppDeps) {
   async function mine(req: Request, res: Response) {
     const page = await organizationBids(deps.db, req.user!.organizationId!, pageNumber(req.query.page));
     const now = deps.clock.now();
-    res.render('bids/mine', { title: req.t('bids.mine.title'), page, query: '', isClosed: (closesAt: string) => now.toISOString() >= closesAt });
+    res.render('bids/mine', {
+      title: req.t('bids.mine.title'),
+      page,
+      query: '',
+      isClosed: (closesAt: string) => now.toISOString() >= closesAt,
+    });
   }
 
   return { newForm, editForm, create, update, withdraw, removeFile, show, download, mine };

@@ -14,19 +14,37 @@ import { activeBidOf, submittedBidCount, submittedBids, type BidStatus, type Sub
  * bids — the count until the manager opens them in review, then the list with links.
  */
 export type BidPanel =
-  | { kind: 'organization'; callId: number; window: Window; opensAt: string; closesAt: string; bid: { ref: string; status: BidStatus } | null; blocked: 'notApproved' | 'excluded' | null; exclusionReason: string | null }
+  | {
+      kind: 'organization';
+      callId: number;
+      window: Window;
+      opensAt: string;
+      closesAt: string;
+      bid: { ref: string; status: BidStatus } | null;
+      blocked: 'notApproved' | 'excluded' | null;
+      exclusionReason: string | null;
+    }
   | { kind: 'count'; count: number }
   | { kind: 'list'; bids: SubmittedBid[] };
 
-type PanelCall = Pick<CallRow, 'id' | 'status' | 'street_office_id' | 'opens_at' | 'closes_at'> & { bids_opened_at?: string | null };
+type PanelCall = Pick<CallRow, 'id' | 'status' | 'street_office_id' | 'opens_at' | 'closes_at'> & {
+  bids_opened_at?: string | null;
+};
 
-export async function bidPanelFor(db: Queryable, user: SessionUser | undefined, call: PanelCall, now: Date): Promise<BidPanel | null> {
+export async function bidPanelFor(
+  db: Queryable,
+  user: SessionUser | undefined,
+  call: PanelCall,
+  now: Date,
+): Promise<BidPanel | null> {
   if (!user || call.status === 'draft') return null;
   if (user.role === 'org_staff' && user.organizationId) {
     const [bid, org, exclusion] = await Promise.all([
       activeBidOf(db, call.id, user.organizationId),
       db('organizations').where({ id: user.organizationId }).first('status'),
-      db('street_office_exclusions').where({ street_office_id: call.street_office_id, organization_id: user.organizationId }).first('reason'),
+      db('street_office_exclusions')
+        .where({ street_office_id: call.street_office_id, organization_id: user.organizationId })
+        .first('reason'),
     ]);
     const blocked = !org || !canBid(org) ? 'notApproved' : exclusion ? 'excluded' : null;
     return {

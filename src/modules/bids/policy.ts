@@ -25,7 +25,13 @@ export const isOwnBid = (user: SessionUser, bid: Pick<BidRow, 'organization_id'>
  * the administrator, auditors assigned to that street, and reviewers assigned to the call who have
  * declared no conflict with this bid. Everyone refused gets the same 404 as a bid that does not exist.
  */
-export async function canReadBid(db: Queryable, user: SessionUser, bid: BidRow, call: Pick<CallRow, 'id' | 'street_office_id' | 'closes_at'>, now: Date): Promise<boolean> {
+export async function canReadBid(
+  db: Queryable,
+  user: SessionUser,
+  bid: BidRow,
+  call: Pick<CallRow, 'id' | 'street_office_id' | 'closes_at'>,
+  now: Date,
+): Promise<boolean> {
   if (user.role === 'org_staff') return isOwnBid(user, bid);
   if (isSealed(call, now) || bid.status !== 'submitted') return false;
   switch (user.role) {
@@ -51,7 +57,11 @@ export async function canReadBid(db: Queryable, user: SessionUser, bid: BidRow, 
 
 /** Readers of the list of submitted bids on the call page, after the deadline. Reviewers get theirs
  *  from the reviews module; organizations see only their own. */
-export function canListBids(user: SessionUser | undefined, call: Pick<CallRow, 'street_office_id' | 'closes_at'>, now: Date): boolean {
+export function canListBids(
+  user: SessionUser | undefined,
+  call: Pick<CallRow, 'street_office_id' | 'closes_at'>,
+  now: Date,
+): boolean {
   if (!user || isSealed(call, now)) return false;
   if (user.role === 'admin') return true;
   if (user.role === 'manager') return user.streetOfficeId === call.street_office_id;

@@ -104,7 +104,10 @@ export async function findBid(db: Queryable, bidId: number, lock = false): Promi
 
 /** The organization's active (draft or submitted) bid on a call, if any. */
 export async function activeBidOf(db: Queryable, callId: number, organizationId: number): Promise<BidRow | undefined> {
-  const row = await db<BidRow>('bids').where({ call_id: callId, organization_id: organizationId }).whereNot('status', 'withdrawn').first();
+  const row = await db<BidRow>('bids')
+    .where({ call_id: callId, organization_id: organizationId })
+    .whereNot('status', 'withdrawn')
+    .first();
   return row ? toBid(row) : undefined;
 }
 
@@ -116,7 +119,16 @@ export async function submittedBids(db: Queryable, callId: number): Promise<Subm
     .where({ 'b.call_id': callId, 'b.status': 'submitted' })
     .orderBy('b.submitted_at')
     .orderBy('b.id')
-    .select('b.id', 'b.ref', 'b.call_id', 'b.organization_id', 'o.name as organization_name', 'b.price_fen', 'b.matching_funds_fen', 'b.submitted_at');
+    .select(
+      'b.id',
+      'b.ref',
+      'b.call_id',
+      'b.organization_id',
+      'o.name as organization_name',
+      'b.price_fen',
+      'b.matching_funds_fen',
+      'b.submitted_at',
+    );
   return rows.map((r) => ({
     id: Number(r.id),
     ref: r.ref,
@@ -136,7 +148,11 @@ export async function hasSubmittedBids(db: Queryable, callId: number): Promise<b
 
 /** Organizations with an active (draft or submitted) bid on the call: who to notify when it changes. */
 export async function bidderOrganizationIds(db: Queryable, callId: number): Promise<number[]> {
-  const rows = await db('bids').where({ call_id: callId }).whereNot('status', 'withdrawn').distinct('organization_id').orderBy('organization_id');
+  const rows = await db('bids')
+    .where({ call_id: callId })
+    .whereNot('status', 'withdrawn')
+    .distinct('organization_id')
+    .orderBy('organization_id');
   return rows.map((r) => Number(r.organization_id));
 }
 
@@ -147,20 +163,42 @@ export async function submittedBidCount(db: Queryable, callId: number): Promise<
 }
 
 export async function budgetLines(db: Queryable, bidId: number): Promise<BudgetLine[]> {
-  const rows = await db('bid_budget_lines').where({ bid_id: bidId }).orderBy('position').select('position', 'item', 'amount_fen');
+  const rows = await db('bid_budget_lines')
+    .where({ bid_id: bidId })
+    .orderBy('position')
+    .select('position', 'item', 'amount_fen');
   return rows.map((r) => ({ position: Number(r.position), item: r.item, amount_fen: Number(r.amount_fen) }));
 }
 
-const FILE_COLUMNS = ['bf.id', 'bf.ref', 'bf.bid_id', 'bf.kind', 'bf.created_at', 'bf.file_id', 'f.original_name', 'f.mime_type', 'f.size_bytes', 'f.storage_key', 'f.sha256'];
+const FILE_COLUMNS = [
+  'bf.id',
+  'bf.ref',
+  'bf.bid_id',
+  'bf.kind',
+  'bf.created_at',
+  'bf.file_id',
+  'f.original_name',
+  'f.mime_type',
+  'f.size_bytes',
+  'f.storage_key',
+  'f.sha256',
+];
 
 export async function bidFiles(db: Queryable, bidId: number): Promise<BidFileRow[]> {
-  return db('bid_files as bf').join('stored_files as f', 'f.id', 'bf.file_id').where('bf.bid_id', bidId).orderBy('bf.id').select(FILE_COLUMNS);
+  return db('bid_files as bf')
+    .join('stored_files as f', 'f.id', 'bf.file_id')
+    .where('bf.bid_id', bidId)
+    .orderBy('bf.id')
+    .select(FILE_COLUMNS);
 }
 
 /** The file only if it belongs to this bid: another bid's file reference is not found. */
 export async function findBidFile(db: Queryable, bidId: number, fileRef: unknown): Promise<BidFileRow | undefined> {
   if (!isRef(fileRef)) return undefined;
-  const row = await db('bid_files as bf').join('stored_files as f', 'f.id', 'bf.file_id').where({ 'bf.bid_id': bidId, 'bf.ref': fileRef }).first(FILE_COLUMNS);
+  const row = await db('bid_files as bf')
+    .join('stored_files as f', 'f.id', 'bf.file_id')
+    .where({ 'bf.bid_id': bidId, 'bf.ref': fileRef })
+    .first(FILE_COLUMNS);
   return row ? { ...row, id: Number(row.id), file_id: Number(row.file_id) } : undefined;
 }
 
@@ -189,9 +227,26 @@ export async function organizationBids(db: Queryable, organizationId: number, pa
     .orderBy('b.id', 'desc')
     .limit(DEFAULT_PAGE_SIZE)
     .offset((page - 1) * DEFAULT_PAGE_SIZE)
-    .select('b.id', 'b.ref', 'b.call_id', 'b.status', 'b.price_fen', 'b.submitted_at', 'b.updated_at', 'c.title as call_title', 'c.closes_at as call_closes_at', 'c.status as call_status', 's.name as street_office_name');
+    .select(
+      'b.id',
+      'b.ref',
+      'b.call_id',
+      'b.status',
+      'b.price_fen',
+      'b.submitted_at',
+      'b.updated_at',
+      'c.title as call_title',
+      'c.closes_at as call_closes_at',
+      'c.status as call_status',
+      's.name as street_office_name',
+    );
   return makePage(
-    items.map((r: MyBidRow) => ({ ...r, id: Number(r.id), call_id: Number(r.call_id), price_fen: r.price_fen === null ? null : Number(r.price_fen) })),
+    items.map((r: MyBidRow) => ({
+      ...r,
+      id: Number(r.id),
+      call_id: Number(r.call_id),
+      price_fen: r.price_fen === null ? null : Number(r.price_fen),
+    })),
     Number(count),
     page,
   );

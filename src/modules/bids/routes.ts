@@ -31,7 +31,12 @@ export function bidRoutes(deps: AppDeps, acceptFiles: AcceptFiles) {
     { method: 'post', path: '/bids/:bidRef/files/:fileRef/removal', access: staff, handler: bids.removeFile },
     { method: 'get', path: '/street-office/exclusions', access: managers, handler: exclusions.list },
     { method: 'post', path: '/street-office/exclusions', access: managers, handler: exclusions.create },
-    { method: 'post', path: '/street-office/exclusions/:exclusionId/removal', access: managers, handler: exclusions.remove },
+    {
+      method: 'post',
+      path: '/street-office/exclusions/:exclusionId/removal',
+      access: managers,
+      handler: exclusions.remove,
+    },
   ]);
   // Not a route: for GET /calls/:id (the calls module's page) it only sets res.locals.bidPanel. This
   // router must be mounted before the calls router for that.

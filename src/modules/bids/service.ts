@@ -49,7 +49,9 @@ function assertWindow(call: CallRow, now: Date): void {
 async function assertMayBid(trx: Queryable, user: SessionUser, call: CallRow): Promise<void> {
   const org = await trx('organizations').where({ id: user.organizationId }).first('status');
   if (!org || !canBid(org)) throw new Forbidden('bids.errors.notApproved');
-  const excluded = await trx('street_office_exclusions').where({ street_office_id: call.street_office_id, organization_id: user.organizationId }).first('id');
+  const excluded = await trx('street_office_exclusions')
+    .where({ street_office_id: call.street_office_id, organization_id: user.organizationId })
+    .first('id');
   if (excluded) throw new Forbidden('bids.errors.excluded');
 }
 
@@ -78,7 +80,10 @@ function checkContent(call: CallRow, input: BidInput, haveProposal: boolean): Pr
   const problems: Problems = {};
   const limit = priceLimitFen(call);
   if (input.priceFen !== null && input.priceFen > limit) {
-    problems.price = { key: call.method === 'venture' ? 'bids.errors.priceOverCap' : 'bids.errors.priceOverBudget', params: { limit: formatMoney(limit) } };
+    problems.price = {
+      key: call.method === 'venture' ? 'bids.errors.priceOverCap' : 'bids.errors.priceOverBudget',
+      params: { limit: formatMoney(limit) },
+    };
   }
   if (input.intent === 'draft') return problems;
   for (const f of TEXT_FIELDS) if (!input.texts[f]) problems[f] = { key: 'validation.required' };
@@ -87,7 +92,11 @@ function checkContent(call: CallRow, input: BidInput, haveProposal: boolean): Pr
   else if (input.priceFen !== null) {
     const total = input.lines.reduce((s, l) => s + l.amountFen, 0);
     const expected = input.priceFen + input.matchingFundsFen;
-    if (total !== expected) problems.line1Amount = { key: 'bids.errors.linesTotal', params: { total: formatMoney(total), expected: formatMoney(expected) } };
+    if (total !== expected)
+      problems.line1Amount = {
+        key: 'bids.errors.linesTotal',
+        params: { total: formatMoney(total), expected: formatMoney(expected) },
+      };
   }
   if (!haveProposal) problems.proposal = { key: 'bids.errors.proposalRequired' };
   return problems;
@@ -131,24 +140,39 @@ function columns(input: BidInput) {
 async function writeLines(trx: Tx, bidId: number, input: BidInput) {
   await trx('bid_budget_lines').where({ bid_id: bidId }).delete();
   if (input.lines.length) {
-    await trx('bid_budget_lines').insert(input.lines.map((l, i) => ({ bid_id: bidId, position: i + 1, item: l.item, amount_fen: l.amountFen })));
+    await trx('bid_budget_lines').insert(
+      input.lines.map((l, i) => ({ bid_id: bidId, position: i + 1, item: l.item, amount_fen: l.amountFen })),
+    );
   }
 }
 
-async function storeBidFiles(trx: Tx, deps: Deps, bidId: number, files: UploadedByField, userId: number, now: Date, written: string[]) {
+async function storeBidFiles(
+  trx: Tx,
+  deps: Deps,
+  bidId: number,
+  files: UploadedByField,
+  userId: number,
+  now: Date,
+  written: string[],
+) {
   const added: { kind: BidFileKind; sha256: string; size: number }[] = [];
   for (const { name } of FILE_FIELDS) {
     for (const file of files[name] ?? []) {
       const stored = await storeFile(trx, deps.config.uploadDir, file, name, userId, now);
       written.push(stored.storage_key);
       if (name === 'proposal') await trx('bid_files').where({ bid_id: bidId, kind: 'proposal' }).delete(); // one proposal: a new one replaces it
-      await trx('bid_files').insert({ bid_id: bidId, ref: newRef(), file_id: stored.id, kind: name, created_at: now.toISOString() });
+      await trx('bid_files').insert({
+        bid_id: bidId,
+        ref: newRef(),
+        file_id: stored.id,
+        kind: name,
+        created_at: now.toISOString(),
+      });
       added.push({ kind: name as BidFileKind, sha256: stored.sha256, size: stored.size_bytes });
     }
   }
   return added;
 }
-
 
 /**
  * Audit events of a bid before the deadline are sealed: they go to the call's sealed log
@@ -157,7 +181,12 @@ async function storeBidFiles(trx: Tx, deps: Deps, bidId: number, files: Uploaded
  * the log becomes readable then). Their subject is the bid's public reference, never its id, and
  * before/after hold the status and a digest of the content, never the content itself.
  */
-function bidEvent(action: string, bid: Pick<BidRow, 'ref' | 'call_id' | 'organization_id'>, before: unknown, after: unknown) {
+function bidEvent(
+  action: string,
+  bid: Pick<BidRow, 'ref' | 'call_id' | 'organization_id'>,
+  before: unknown,
+  after: unknown,
+) {
   return {
     action,
     subjectType: 'bid',
@@ -173,7 +202,14 @@ function bidEvent(action: string, bid: Pick<BidRow, 'ref' | 'call_id' | 'organiz
 /** Starts a bid on a call: saved as a draft, or submitted at once, and returns its public
  *  reference. One active bid per organization per call: the unique index decides a race, the loser
  *  gets 409. */
-export async function createBid(deps: Deps, actor: Actor, user: SessionUser, callId: number, input: BidInput, files: UploadedByField): Promise<string> {
+export async function createBid(
+  deps: Deps,
+  actor: Actor,
+  user: SessionUser,
+  callId: number,
+  input: BidInput,
+  files: UploadedByField,
+): Promise<string> {
   if (user.role !== 'org_staff' || !user.organizationId) throw new Forbidden();
   const organizationId = user.organizationId;
   const now = deps.clock.now();
@@ -183,7 +219,12 @@ export async function createBid(deps: Deps, actor: Actor, user: SessionUser, cal
         const call = await lockCall(trx, callId);
         assertWindow(call, deps.clock.now());
         await assertMayBid(trx, user, call);
-        if (await trx('bids').where({ call_id: callId, organization_id: organizationId }).whereNot('status', 'withdrawn').first('id')) {
+        if (
+          await trx('bids')
+            .where({ call_id: callId, organization_id: organizationId })
+            .whereNot('status', 'withdrawn')
+            .first('id')
+        ) {
           throw new InvalidState('bids.errors.alreadyActive');
         }
         const problems = { ...checkFiles(files), ...checkContent(call, input, !!files.proposal?.length) };
@@ -192,13 +233,29 @@ export async function createBid(deps: Deps, actor: Actor, user: SessionUser, cal
         const status = input.intent === 'submit' ? 'submitted' : 'draft';
         const ref = newRef();
         const [inserted] = await trx('bids')
-          .insert({ call_id: callId, ref, organization_id: organizationId, status, ...columns(input), submitted_at: status === 'submitted' ? at : null, created_by: user.id, updated_by: user.id, created_at: at, updated_at: at })
+          .insert({
+            call_id: callId,
+            ref,
+            organization_id: organizationId,
+            status,
+            ...columns(input),
+            submitted_at: status === 'submitted' ? at : null,
+            created_by: user.id,
+            updated_by: user.id,
+            created_at: at,
+            updated_at: at,
+          })
           .returning('id');
         const id = returnedId(inserted);
         await writeLines(trx, id, input);
         const added = await storeBidFiles(trx, deps, id, files, user.id, now, written);
         const bid = { ref, call_id: callId, organization_id: organizationId };
-        const events = [bidEvent(status === 'submitted' ? 'bid.submit' : 'bid.save_draft', bid, null, { status, digest: await digestOf(trx, id) })];
+        const events = [
+          bidEvent(status === 'submitted' ? 'bid.submit' : 'bid.save_draft', bid, null, {
+            status,
+            digest: await digestOf(trx, id),
+          }),
+        ];
         if (added.length) events.push(bidEvent('bid.file_add', bid, null, { files: added }));
         return { result: ref, audit: events };
       }),
@@ -213,7 +270,14 @@ export type SaveOutcome = 'draftSaved' | 'submitted' | 'resubmitted';
 
 /** Saves the form of an existing bid. A draft stays a draft or is submitted; a submitted bid can
  *  only be replaced by a complete one (it stays submitted, with the time of the latest submission). */
-export async function updateBid(deps: Deps, actor: Actor, user: SessionUser, bidId: number, input: BidInput, files: UploadedByField): Promise<SaveOutcome> {
+export async function updateBid(
+  deps: Deps,
+  actor: Actor,
+  user: SessionUser,
+  bidId: number,
+  input: BidInput,
+  files: UploadedByField,
+): Promise<SaveOutcome> {
   await ownBid(deps, user, bidId);
   const now = deps.clock.now();
   return withFileCleanup(deps.config.uploadDir, (written) =>
@@ -226,19 +290,31 @@ export async function updateBid(deps: Deps, actor: Actor, user: SessionUser, bid
       await assertMayBid(trx, user, call);
       const effective: BidInput = bid.status === 'submitted' ? { ...input, intent: 'submit' } : input;
       const hadProposal = !!(await trx('bid_files').where({ bid_id: bidId, kind: 'proposal' }).first('id'));
-      const problems = { ...checkFiles(files), ...checkContent(call, effective, hadProposal || !!files.proposal?.length) };
+      const problems = {
+        ...checkFiles(files),
+        ...checkContent(call, effective, hadProposal || !!files.proposal?.length),
+      };
       if (Object.keys(problems).length) throw new BidProblems(problems);
       const before = { status: bid.status, digest: await digestOf(trx, bidId) };
       const at = now.toISOString();
       const status = effective.intent === 'submit' ? 'submitted' : 'draft';
       const n = await trx('bids')
         .where({ id: bidId, status: bid.status })
-        .update({ ...columns(effective), status, submitted_at: status === 'submitted' ? at : null, updated_by: user.id, updated_at: at });
+        .update({
+          ...columns(effective),
+          status,
+          submitted_at: status === 'submitted' ? at : null,
+          updated_by: user.id,
+          updated_at: at,
+        });
       if (n !== 1) throw new InvalidState('bids.errors.changedMeanwhile');
       await writeLines(trx, bidId, effective);
       const added = await storeBidFiles(trx, deps, bidId, files, user.id, now, written);
-      const outcome: SaveOutcome = bid.status === 'submitted' ? 'resubmitted' : status === 'submitted' ? 'submitted' : 'draftSaved';
-      const action = { draftSaved: 'bid.save_draft', submitted: 'bid.submit', resubmitted: 'bid.edit_submitted' }[outcome];
+      const outcome: SaveOutcome =
+        bid.status === 'submitted' ? 'resubmitted' : status === 'submitted' ? 'submitted' : 'draftSaved';
+      const action = { draftSaved: 'bid.save_draft', submitted: 'bid.submit', resubmitted: 'bid.edit_submitted' }[
+        outcome
+      ];
       const events = [bidEvent(action, bid, before, { status, digest: await digestOf(trx, bidId) })];
       if (added.length) events.push(bidEvent('bid.file_add', bid, null, { files: added }));
       return { result: outcome, audit: events };
@@ -257,13 +333,26 @@ export async function withdrawBid(deps: Deps, actor: Actor, user: SessionUser, b
     const bid = (await findBid(trx, bidId, true))!;
     if (bid.status === 'withdrawn') throw new InvalidState('bids.errors.withdrawn');
     const at = now.toISOString();
-    await transition(trx, { table: 'bids', id: bidId, from: bid.status, to: 'withdrawn', set: { withdrawn_at: at, updated_by: user.id, updated_at: at }, errorKey: 'bids.errors.changedMeanwhile' });
+    await transition(trx, {
+      table: 'bids',
+      id: bidId,
+      from: bid.status,
+      to: 'withdrawn',
+      set: { withdrawn_at: at, updated_by: user.id, updated_at: at },
+      errorKey: 'bids.errors.changedMeanwhile',
+    });
     return { result: undefined, audit: bidEvent('bid.withdraw', bid, { status: bid.status }, { status: 'withdrawn' }) };
   });
 }
 
 /** Removes an attachment of an active bid before the deadline. A submitted bid must keep a proposal. */
-export async function removeBidFile(deps: Deps, actor: Actor, user: SessionUser, bidId: number, fileRef: string): Promise<void> {
+export async function removeBidFile(
+  deps: Deps,
+  actor: Actor,
+  user: SessionUser,
+  bidId: number,
+  fileRef: string,
+): Promise<void> {
   await ownBid(deps, user, bidId);
   const now = deps.clock.now();
   await auditedTransaction(deps.db, actor, now, async (trx) => {
@@ -272,7 +361,12 @@ export async function removeBidFile(deps: Deps, actor: Actor, user: SessionUser,
     assertWindow(call, deps.clock.now());
     const bid = (await findBid(trx, bidId, true))!;
     if (bid.status === 'withdrawn') throw new InvalidState('bids.errors.withdrawn');
-    const file = isRef(fileRef) ? await trx('bid_files as bf').join('stored_files as f', 'f.id', 'bf.file_id').where({ 'bf.bid_id': bidId, 'bf.ref': fileRef }).first('bf.id', 'bf.kind', 'f.sha256') : undefined;
+    const file = isRef(fileRef)
+      ? await trx('bid_files as bf')
+          .join('stored_files as f', 'f.id', 'bf.file_id')
+          .where({ 'bf.bid_id': bidId, 'bf.ref': fileRef })
+          .first('bf.id', 'bf.kind', 'f.sha256')
+      : undefined;
     if (!file) throw new NotFound();
     if (bid.status === 'submitted' && file.kind === 'proposal') throw new InvalidState('bids.errors.proposalKept');
     await trx('bid_files').where({ id: file.id, bid_id: bidId }).delete();
@@ -287,7 +381,13 @@ export async function removeBidFile(deps: Deps, actor: Actor, user: SessionUser,
  * main chain, so the organization and auditors can see who opened which file. The caller has checked
  * canReadBid already; this only records the read.
  */
-export async function recordFileRead(deps: Deps, actor: Actor, bid: Pick<BidRow, 'ref' | 'call_id' | 'organization_id'>, call: Pick<CallRow, 'street_office_id'>, file: { ref: string; kind: string; sha256: string }): Promise<void> {
+export async function recordFileRead(
+  deps: Deps,
+  actor: Actor,
+  bid: Pick<BidRow, 'ref' | 'call_id' | 'organization_id'>,
+  call: Pick<CallRow, 'street_office_id'>,
+  file: { ref: string; kind: string; sha256: string },
+): Promise<void> {
   await auditedTransaction(deps.db, actor, deps.clock.now(), async () => ({
     result: undefined,
     audit: {

@@ -25,12 +25,26 @@ export function pageHandlers(deps: AppDeps) {
   const num = (v: unknown) => (/^\d{1,9}$/.test(str(v)) ? Number(v) : undefined);
 
   async function list(req: Request, res: Response) {
-    const status = (q.PUBLIC_STATUS_FILTERS as readonly string[]).includes(str(req.query.status)) ? (str(req.query.status) as q.PublicStatusFilter) : 'open';
-    const method = (PROCUREMENT_METHODS as readonly string[]).includes(str(req.query.method)) ? str(req.query.method) : '';
+    const status = (q.PUBLIC_STATUS_FILTERS as readonly string[]).includes(str(req.query.status))
+      ? (str(req.query.status) as q.PublicStatusFilter)
+      : 'open';
+    const method = (PROCUREMENT_METHODS as readonly string[]).includes(str(req.query.method))
+      ? str(req.query.method)
+      : '';
     const raw = { category: str(req.query.category), street: str(req.query.street), method, status };
     const now = deps.clock.now();
     const [page, categories, streets] = await Promise.all([
-      q.listCalls(deps.db, { categoryId: num(req.query.category), streetOfficeId: num(req.query.street), method: method || undefined, status }, now.toISOString(), pageNumber(req.query.page)),
+      q.listCalls(
+        deps.db,
+        {
+          categoryId: num(req.query.category),
+          streetOfficeId: num(req.query.street),
+          method: method || undefined,
+          status,
+        },
+        now.toISOString(),
+        pageNumber(req.query.page),
+      ),
       listCategories(deps.db),
       listStreetOffices(deps.db),
     ]);
@@ -78,7 +92,14 @@ export function pageHandlers(deps: AppDeps) {
 }
 
 /** The call's page; `locals` re-shows a refused cancellation or publication on it. */
-export async function renderShow(deps: AppDeps, req: Request, res: Response, call: q.CallView, status = 200, locals: Record<string, unknown> = {}) {
+export async function renderShow(
+  deps: AppDeps,
+  req: Request,
+  res: Response,
+  call: q.CallView,
+  status = 200,
+  locals: Record<string, unknown> = {},
+) {
   const [sources, criteria, documents, amendments] = await Promise.all([
     q.callSources(deps.db, call.id),
     q.callCriteria(deps.db, call.id),

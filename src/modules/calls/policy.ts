@@ -7,7 +7,8 @@ export function effectiveStatus(call: Pick<CallRow, 'status' | 'closes_at'>, now
   return call.status;
 }
 
-export const isOpen = (call: Pick<CallRow, 'status' | 'closes_at'>, now: Date) => effectiveStatus(call, now) === 'published';
+export const isOpen = (call: Pick<CallRow, 'status' | 'closes_at'>, now: Date) =>
+  effectiveStatus(call, now) === 'published';
 
 /** A draft is seen only by the managers of its street office and the district administrator; every
  *  other state is public. */
@@ -19,5 +20,7 @@ export function canSeeCall(user: SessionUser | undefined, call: Pick<CallRow, 's
 
 /** Drafting, publishing, amending and cancelling: only a manager of the call's own street office. */
 export function canManageCall(user: SessionUser | undefined, call: Pick<CallRow, 'street_office_id'>): boolean {
-  return !!user && user.role === 'manager' && user.streetOfficeId !== null && user.streetOfficeId === call.street_office_id;
+  return (
+    !!user && user.role === 'manager' && user.streetOfficeId !== null && user.streetOfficeId === call.street_office_id
+  );
 }

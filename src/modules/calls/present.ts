@@ -8,7 +8,11 @@ import type { Change } from './service';
 import { CRITERION_ROWS, EVALUATION_SOURCES, type Criterion } from './weights';
 
 /** The form's text values for an existing call. */
-export function formValuesOf(call: CallRow, sources: { source: string; amount_fen: number }[], criteria: Criterion[]): Record<string, string> {
+export function formValuesOf(
+  call: CallRow,
+  sources: { source: string; amount_fen: number }[],
+  criteria: Criterion[],
+): Record<string, string> {
   const values: Record<string, string> = {
     catalogItemId: String(call.catalog_item_id),
     title: call.title,

@@ -19,7 +19,8 @@ export function publicationHandlers(deps: AppDeps) {
     const call = await loadManaged(req);
     await submitForm(req, res, {
       // A call refused for its content (or its sources' cover) names every problem on its page.
-      again: ({ status, errors, formError }) => renderShow(deps, req, res, call, status, { formError: formError ?? Object.values(errors).join('；') }),
+      again: ({ status, errors, formError }) =>
+        renderShow(deps, req, res, call, status, { formError: formError ?? Object.values(errors).join('；') }),
       onForm: [InsufficientFunds],
       run: async () => {
         await service.publishCall(deps, actorOf(req), req.user!, call.id);

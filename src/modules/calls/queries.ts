@@ -92,7 +92,10 @@ export async function findCallRow(db: Queryable, id: number, lock = false): Prom
   return lock ? forUpdate(db, q) : q;
 }
 
-export async function callSources(db: Queryable, callId: number): Promise<{ source: FundSource; amount_fen: number }[]> {
+export async function callSources(
+  db: Queryable,
+  callId: number,
+): Promise<{ source: FundSource; amount_fen: number }[]> {
   const rows = await db('call_fund_sources').where({ call_id: callId }).select('source', 'amount_fen');
   return rows.map((r) => ({ source: r.source as FundSource, amount_fen: Number(r.amount_fen) }));
 }
@@ -102,15 +105,36 @@ export async function callCriteria(db: Queryable, callId: number): Promise<Crite
   return rows.map((r) => ({ name: r.name, weight: Number(r.weight) }));
 }
 
-const DOCUMENT_COLUMNS = ['d.id', 'd.call_id', 'd.created_at', 'd.file_id', 'f.original_name', 'f.size_bytes', 'f.mime_type', 'f.storage_key', 'f.sha256'];
+const DOCUMENT_COLUMNS = [
+  'd.id',
+  'd.call_id',
+  'd.created_at',
+  'd.file_id',
+  'f.original_name',
+  'f.size_bytes',
+  'f.mime_type',
+  'f.storage_key',
+  'f.sha256',
+];
 
 export async function callDocuments(db: Queryable, callId: number): Promise<CallDocumentRow[]> {
-  return db('call_documents as d').join('stored_files as f', 'f.id', 'd.file_id').where('d.call_id', callId).orderBy('d.id').select(DOCUMENT_COLUMNS);
+  return db('call_documents as d')
+    .join('stored_files as f', 'f.id', 'd.file_id')
+    .where('d.call_id', callId)
+    .orderBy('d.id')
+    .select(DOCUMENT_COLUMNS);
 }
 
 /** The document only if it belongs to this call: a forged id of another call's file is not found. */
-export async function findCallDocument(db: Queryable, callId: number, documentId: number): Promise<CallDocumentRow | undefined> {
-  return db('call_documents as d').join('stored_files as f', 'f.id', 'd.file_id').where({ 'd.call_id': callId, 'd.id': documentId }).first(DOCUMENT_COLUMNS);
+export async function findCallDocument(
+  db: Queryable,
+  callId: number,
+  documentId: number,
+): Promise<CallDocumentRow | undefined> {
+  return db('call_documents as d')
+    .join('stored_files as f', 'f.id', 'd.file_id')
+    .where({ 'd.call_id': callId, 'd.id': documentId })
+    .first(DOCUMENT_COLUMNS);
 }
 
 export async function callAmendments(db: Queryable, callId: number): Promise<AmendmentRow[]> {
@@ -133,13 +157,19 @@ export interface CallFilters {
 }
 
 /** ISO-8601 UTC strings of one length compare as text in time order, on SQLite and PostgreSQL alike. */
-export async function listCalls(db: Queryable, filters: CallFilters, nowIso: string, page: number): Promise<Page<CallView>> {
+export async function listCalls(
+  db: Queryable,
+  filters: CallFilters,
+  nowIso: string,
+  page: number,
+): Promise<Page<CallView>> {
   // Counted and paged on the calls alone (every call has its street office, item and category: the
   // joins add columns, never remove rows), the category as the set of its items; then the columns of
   // the page's twenty calls. A deep page walks the index calls_closes_id_idx (closes_at, id, status)
   // to its offset instead of joining and sorting every call before it.
   const base = db('calls as k').modify((qb) => {
-    if (filters.categoryId) qb.whereIn('k.catalog_item_id', db('catalog_items').where('category_id', filters.categoryId).select('id'));
+    if (filters.categoryId)
+      qb.whereIn('k.catalog_item_id', db('catalog_items').where('category_id', filters.categoryId).select('id'));
     if (filters.streetOfficeId) qb.where('k.street_office_id', filters.streetOfficeId);
     if (filters.method) qb.where('k.method', filters.method);
     switch (filters.status) {
@@ -163,10 +193,15 @@ export async function listCalls(db: Queryable, filters: CallFilters, nowIso: str
         break;
     }
   });
-  const ids = await paginateBounded<{ id: number }>(base, page, (qb) => qb.orderBy('k.closes_at').orderBy('k.id').select('k.id'));
+  const ids = await paginateBounded<{ id: number }>(base, page, (qb) =>
+    qb.orderBy('k.closes_at').orderBy('k.id').select('k.id'),
+  );
   const items: CallView[] = ids.items.length
     ? await viewQuery(db)
-        .whereIn('k.id', ids.items.map((r) => Number(r.id)))
+        .whereIn(
+          'k.id',
+          ids.items.map((r) => Number(r.id)),
+        )
         .orderBy('k.closes_at')
         .orderBy('k.id')
         .select(VIEW_COLUMNS)

@@ -32,7 +32,13 @@ const wholeWithDefault = (def: number, min: number, max: number, message: string
     .trim()
     .optional()
     .transform((v) => (v === undefined || v === '' ? String(def) : v))
-    .pipe(z.string().regex(/^\d{1,4}$/, { message }).transform(Number).refine((n) => n >= min && n <= max, { message }));
+    .pipe(
+      z
+        .string()
+        .regex(/^\d{1,4}$/, { message })
+        .transform(Number)
+        .refine((n) => n >= min && n <= max, { message }),
+    );
 
 /** Form field names derived from the lists, so adding a fund source adds a field. */
 export const amountField = (source: FundSource) => `amount_${source}`;
@@ -77,7 +83,13 @@ const shape: Record<string, z.ZodType> = {
     .trim()
     .optional()
     .transform((v) => (v === undefined || v === '' ? String(DEFAULT_MAX_ADVANCE_PERCENT) : v))
-    .pipe(z.string().regex(/^\d{1,3}$/, { message: 'calls.errors.maxAdvancePercent' }).transform(Number).refine((n) => n <= 100, { message: 'calls.errors.maxAdvancePercent' })),
+    .pipe(
+      z
+        .string()
+        .regex(/^\d{1,3}$/, { message: 'calls.errors.maxAdvancePercent' })
+        .transform(Number)
+        .refine((n) => n <= 100, { message: 'calls.errors.maxAdvancePercent' }),
+    ),
   reviewDays: wholeWithDefault(DEFAULT_REVIEW_DAYS, 1, 30, 'calls.errors.reviewDays'),
   citizenMinRatings: wholeWithDefault(DEFAULT_CITIZEN_MIN_RATINGS, 1, 1000, 'calls.errors.citizenMinRatings'),
 };

@@ -5,7 +5,13 @@ export type EvaluationSource = (typeof EVALUATION_SOURCES)[number];
 export type EvaluationWeights = Record<EvaluationSource, number>;
 
 /** From the product brief: third-party and citizen assessment weigh most; defaults a manager can change. */
-export const DEFAULT_EVALUATION_WEIGHTS: EvaluationWeights = { self: 10, manager: 30, peer: 10, citizen: 20, third_party: 30 };
+export const DEFAULT_EVALUATION_WEIGHTS: EvaluationWeights = {
+  self: 10,
+  manager: 30,
+  peer: 10,
+  citizen: 20,
+  third_party: 30,
+};
 
 /** The criteria rows in the form; blank rows are ignored. */
 export const CRITERION_ROWS = 6;
@@ -33,7 +39,9 @@ export function parseWeight(text: unknown): number {
   return Number(text.trim());
 }
 
-export type CriteriaResult = { ok: true; criteria: Criterion[] } | { ok: false; problem: WeightProblem | 'incompleteRow'; row?: number; sum?: number };
+export type CriteriaResult =
+  | { ok: true; criteria: Criterion[] }
+  | { ok: false; problem: WeightProblem | 'incompleteRow'; row?: number; sum?: number };
 
 /** Reads criterion rows (name + weight), ignoring rows left blank, and checks the weights. */
 export function readCriteria(rows: { name?: unknown; weight?: unknown }[]): CriteriaResult {

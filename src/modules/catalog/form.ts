@@ -4,7 +4,12 @@ import { parseForm, type FormResult } from '../../web/forms';
 
 /** parseForm translates only messages under `validation.`; this also translates this module's own
  *  message keys (catalog.*, calls.*) set by its schemas, so a field gets its precise message. */
-export function parseModuleForm<S extends z.ZodType>(schema: S, body: unknown, t: TFunction, prefixes = ['catalog.', 'calls.']): FormResult<z.infer<S>> {
+export function parseModuleForm<S extends z.ZodType>(
+  schema: S,
+  body: unknown,
+  t: TFunction,
+  prefixes = ['catalog.', 'calls.'],
+): FormResult<z.infer<S>> {
   const result = parseForm(schema, body, t);
   if (result.ok) return result;
   const parsed = schema.safeParse(body ?? {});

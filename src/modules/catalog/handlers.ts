@@ -19,7 +19,6 @@ import * as service from './service';
 /** The catalogue's pages and forms: the list and an item for everyone, the item form and the
  *  retirement for its keepers (the policy is checked on the item). */
 export function catalogHandlers(deps: AppDeps) {
-
   async function load(req: Request) {
     const item = await q.findItem(deps.db, idParam(req));
     if (!item) throw new NotFound();
@@ -36,10 +35,27 @@ export function catalogHandlers(deps: AppDeps) {
     const str = (v: unknown, max = 50) => (typeof v === 'string' ? v.trim().slice(0, max) : '');
     const num = (v: unknown) => (/^\d{1,9}$/.test(str(v)) ? Number(v) : undefined);
     const statusParam = str(req.query.status);
-    const status: ItemStatus | undefined = statusParam === 'all' ? undefined : (ITEM_STATUSES as readonly string[]).includes(statusParam) ? (statusParam as ItemStatus) : 'active';
+    const status: ItemStatus | undefined =
+      statusParam === 'all'
+        ? undefined
+        : (ITEM_STATUSES as readonly string[]).includes(statusParam)
+          ? (statusParam as ItemStatus)
+          : 'active';
     return {
-      raw: { q: str(req.query.q), category: str(req.query.category), year: str(req.query.year), street: str(req.query.street), status: statusParam || 'active' },
-      filters: { q: str(req.query.q) || undefined, categoryId: num(req.query.category), year: num(req.query.year), streetOfficeId: num(req.query.street), status },
+      raw: {
+        q: str(req.query.q),
+        category: str(req.query.category),
+        year: str(req.query.year),
+        street: str(req.query.street),
+        status: statusParam || 'active',
+      },
+      filters: {
+        q: str(req.query.q) || undefined,
+        categoryId: num(req.query.category),
+        year: num(req.query.year),
+        streetOfficeId: num(req.query.street),
+        status,
+      },
     };
   }
 
@@ -55,15 +71,39 @@ export function catalogHandlers(deps: AppDeps) {
       .filter(([, v]) => v)
       .map(([k, v]) => `${k}=${encodeURIComponent(v)}&`)
       .join('');
-    res.render('catalog/list', { title: req.t('catalog.title'), page, categories, years, streets, filter: raw, query, canAdd: canAddItems(req.user) });
+    res.render('catalog/list', {
+      title: req.t('catalog.title'),
+      page,
+      categories,
+      years,
+      streets,
+      filter: raw,
+      query,
+      canAdd: canAddItems(req.user),
+    });
   }
 
   async function show(req: Request, res: Response) {
     const item = await load(req);
-    res.render('catalog/show', { title: item.name, item, methods: methodsFromColumn(item.methods), canKeep: !!req.user && canKeepItem(req.user, item) });
+    res.render('catalog/show', {
+      title: item.name,
+      item,
+      methods: methodsFromColumn(item.methods),
+      canKeep: !!req.user && canKeepItem(req.user, item),
+    });
   }
 
-  async function renderForm(req: Request, res: Response, status: number, locals: { item: q.CatalogItemView | null; values: Record<string, string>; methods: string[]; errors?: Record<string, string> }) {
+  async function renderForm(
+    req: Request,
+    res: Response,
+    status: number,
+    locals: {
+      item: q.CatalogItemView | null;
+      values: Record<string, string>;
+      methods: string[];
+      errors?: Record<string, string>;
+    },
+  ) {
     const [categories, streets] = await Promise.all([q.listCategories(deps.db), listStreetOffices(deps.db)]);
     res.status(status).render('catalog/form', {
       title: locals.item ? req.t('catalog.editTitle', { code: locals.item.code }) : req.t('catalog.newTitle'),
@@ -90,9 +130,12 @@ export function catalogHandlers(deps: AppDeps) {
   async function create(req: Request, res: Response) {
     await submitForm(req, res, {
       parse: (body) => parseForm(catalogItemSchema, body, req.t),
-      again: ({ status, errors, values }) => renderForm(req, res, status, { item: null, values, methods: submittedMethods(req), errors }),
+      again: ({ status, errors, values }) =>
+        renderForm(req, res, status, { item: null, values, methods: submittedMethods(req), errors }),
       run: async (data) => {
-        const id = await once(req, deps.db, 'catalog.item', (actor) => service.createItem(deps, actor, req.user!, data));
+        const id = await once(req, deps.db, 'catalog.item', (actor) =>
+          service.createItem(deps, actor, req.user!, data),
+        );
         return { redirect: `/catalog/${id}`, flash: req.t('catalog.created', { code: data.code }) };
       },
     });
@@ -118,7 +161,8 @@ export function catalogHandlers(deps: AppDeps) {
     const item = await loadKept(req);
     await submitForm(req, res, {
       parse: (body) => parseForm(catalogItemSchema, body, req.t),
-      again: ({ status, errors, values }) => renderForm(req, res, status, { item, values, methods: submittedMethods(req), errors }),
+      again: ({ status, errors, values }) =>
+        renderForm(req, res, status, { item, values, methods: submittedMethods(req), errors }),
       run: async (data) => {
         await service.updateItem(deps, actorOf(req), req.user!, item.id, data);
         return { redirect: `/catalog/${item.id}`, flash: req.t('catalog.updated', { code: data.code }) };
@@ -133,6 +177,14 @@ export function catalogHandlers(deps: AppDeps) {
     res.redirect(303, `/catalog/${item.id}`);
   };
 
-
-  return { list, show, newForm, create, editForm, update, retire: transition('retired'), reactivate: transition('active') };
+  return {
+    list,
+    show,
+    newForm,
+    create,
+    editForm,
+    update,
+    retire: transition('retired'),
+    reactivate: transition('active'),
+  };
 }

@@ -89,11 +89,7 @@ export async function listItems(db: Queryable, filters: CatalogFilters, page: nu
     }
   });
   return paginateBounded<CatalogItemView>(base, page, (qb) =>
-    qb
-      .orderBy('i.year', 'desc')
-      .orderBy('c.sort_order')
-      .orderBy('i.code')
-      .select(VIEW_COLUMNS),
+    qb.orderBy('i.year', 'desc').orderBy('c.sort_order').orderBy('i.code').select(VIEW_COLUMNS),
   );
 }
 

@@ -19,4 +19,3 @@ export function catalogRoutes(deps: AppDeps) {
     { method: 'post', path: '/catalog/:id/reactivation', access: keepers, handler: h.reactivate },
   ]);
 }
-

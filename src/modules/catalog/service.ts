@@ -43,16 +43,31 @@ async function checkReferences(trx: Tx, input: CatalogItemInput, streetOfficeId:
   }
 }
 
-export async function createItem(deps: Deps, actor: Actor, user: SessionUser, input: CatalogItemInput): Promise<number> {
+export async function createItem(
+  deps: Deps,
+  actor: Actor,
+  user: SessionUser,
+  input: CatalogItemInput,
+): Promise<number> {
   if (!canAddItems(user)) throw new Forbidden();
   const now = deps.clock.now().toISOString();
   const streetOfficeId = owningStreet(user, input);
   return auditedTransaction(deps.db, actor, deps.clock.now(), async (trx) => {
     await checkReferences(trx, input, streetOfficeId);
-    const row = { ...columns(input), street_office_id: streetOfficeId, status: 'active', created_by: user.id, created_at: now, updated_at: now };
+    const row = {
+      ...columns(input),
+      street_office_id: streetOfficeId,
+      status: 'active',
+      created_by: user.id,
+      created_at: now,
+      updated_at: now,
+    };
     const [inserted] = await trx('catalog_items').insert(row).returning('id');
     const id = returnedId(inserted);
-    return { result: id, audit: { action: 'catalog_item.create', subjectType: 'catalog_item', subjectId: id, streetOfficeId, after: row } };
+    return {
+      result: id,
+      audit: { action: 'catalog_item.create', subjectType: 'catalog_item', subjectId: id, streetOfficeId, after: row },
+    };
   }).catch(codeTaken);
 }
 
@@ -63,7 +78,13 @@ async function lockItem(trx: Tx, user: SessionUser, id: number): Promise<Catalog
   return item;
 }
 
-export async function updateItem(deps: Deps, actor: Actor, user: SessionUser, id: number, input: CatalogItemInput): Promise<void> {
+export async function updateItem(
+  deps: Deps,
+  actor: Actor,
+  user: SessionUser,
+  id: number,
+  input: CatalogItemInput,
+): Promise<void> {
   const now = deps.clock.now();
   await auditedTransaction(deps.db, actor, now, async (trx) => {
     const before = await lockItem(trx, user, id);
@@ -71,22 +92,44 @@ export async function updateItem(deps: Deps, actor: Actor, user: SessionUser, id
     const streetOfficeId = user.role === 'admin' ? input.streetOfficeId : before.street_office_id;
     await checkReferences(trx, input, streetOfficeId);
     const changes = { ...columns(input), street_office_id: streetOfficeId };
-    await trx('catalog_items').where({ id }).update({ ...changes, updated_at: now.toISOString() });
+    await trx('catalog_items')
+      .where({ id })
+      .update({ ...changes, updated_at: now.toISOString() });
     const old = Object.fromEntries(Object.keys(changes).map((k) => [k, before[k as keyof CatalogItemRow]]));
     return {
       result: undefined,
-      audit: { action: 'catalog_item.update', subjectType: 'catalog_item', subjectId: id, streetOfficeId, before: old, after: changes },
+      audit: {
+        action: 'catalog_item.update',
+        subjectType: 'catalog_item',
+        subjectId: id,
+        streetOfficeId,
+        before: old,
+        after: changes,
+      },
     };
   }).catch(codeTaken);
 }
 
 /** Retire (no new calls may use it) or reactivate an item; a conditional update so a double click is a 409. */
-export async function setItemStatus(deps: Deps, actor: Actor, user: SessionUser, id: number, status: ItemStatus): Promise<void> {
+export async function setItemStatus(
+  deps: Deps,
+  actor: Actor,
+  user: SessionUser,
+  id: number,
+  status: ItemStatus,
+): Promise<void> {
   const now = deps.clock.now();
   await auditedTransaction(deps.db, actor, now, async (trx) => {
     const item = await lockItem(trx, user, id);
     const from: ItemStatus = status === 'retired' ? 'active' : 'retired';
-    await transition(trx, { table: 'catalog_items', id, from, to: status, set: { updated_at: now.toISOString() }, errorKey: status === 'retired' ? 'catalog.errors.alreadyRetired' : 'catalog.errors.alreadyActive' });
+    await transition(trx, {
+      table: 'catalog_items',
+      id,
+      from,
+      to: status,
+      set: { updated_at: now.toISOString() },
+      errorKey: status === 'retired' ? 'catalog.errors.alreadyRetired' : 'catalog.errors.alreadyActive',
+    });
     return {
       result: undefined,
       audit: {

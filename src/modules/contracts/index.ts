@@ -2,9 +2,35 @@
  *  contracts of awards (for the award page and the award desk). */
 export { contractRoutes } from './routes';
 export { completeIfSettled, terminateContract } from './service/ending';
-export { awardItemContracts, contractsOfAwards, finalAwardItems, type AwardItemContract, type ItemContract, type FinalAwardItem } from './queries';
+export {
+  awardItemContracts,
+  contractsOfAwards,
+  finalAwardItems,
+  type AwardItemContract,
+  type ItemContract,
+  type FinalAwardItem,
+} from './queries';
 export { signingWindow, SIGNING_DAYS } from './window';
 export { canReadContract, canManageContract, isSigned } from './policy';
-export { contractMilestone, contractMilestoneById, dueMilestones, lockContractMilestone, milestonesOfContracts, type ContractMilestone } from './milestones';
+export {
+  contractMilestone,
+  contractMilestoneById,
+  dueMilestones,
+  lockContractMilestone,
+  milestonesOfContracts,
+  type ContractMilestone,
+} from './milestones';
 /** The public's view (signed contracts only, redacted) for the disclosure pages and the open data. */
-export { PUBLIC_CONTRACT_STATUSES, listPublicContracts, allPublicContracts, publicContract, publicMilestonesOf, type PublicContract, type PublicContractRow, type PublicContractFilters, type PublicContractStatus, type PublicMilestone, type PublicAmendment } from './public';
+export {
+  PUBLIC_CONTRACT_STATUSES,
+  listPublicContracts,
+  allPublicContracts,
+  publicContract,
+  publicMilestonesOf,
+  type PublicContract,
+  type PublicContractRow,
+  type PublicContractFilters,
+  type PublicContractStatus,
+  type PublicMilestone,
+  type PublicAmendment,
+} from './public';

@@ -4,11 +4,22 @@ import type { ContractPdfInput } from '../../pdf/contract-input';
 import { termsOf, type ContractRow, type Party, type VersionRow } from './queries';
 
 /** The PDF's input, assembled from one version of a contract (parties as recorded at drafting). */
-export async function pdfInputOf(db: Queryable, contract: ContractRow, version: VersionRow, now: Date): Promise<ContractPdfInput> {
+export async function pdfInputOf(
+  db: Queryable,
+  contract: ContractRow,
+  version: VersionRow,
+  now: Date,
+): Promise<ContractPdfInput> {
   const terms = termsOf(version);
-  const call = await db('calls as k').join('catalog_items as ci', 'ci.id', 'k.catalog_item_id').where('k.id', contract.call_id).first('ci.name as item_name');
-  const names = await db('users').whereIn('id', [contract.accepted_by ?? 0, contract.signed_by ?? 0]).select('id', 'display_name');
-  const nameOf = (id: number | null) => names.find((u: { id: number }) => Number(u.id) === Number(id))?.display_name ?? null;
+  const call = await db('calls as k')
+    .join('catalog_items as ci', 'ci.id', 'k.catalog_item_id')
+    .where('k.id', contract.call_id)
+    .first('ci.name as item_name');
+  const names = await db('users')
+    .whereIn('id', [contract.accepted_by ?? 0, contract.signed_by ?? 0])
+    .select('id', 'display_name');
+  const nameOf = (id: number | null) =>
+    names.find((u: { id: number }) => Number(u.id) === Number(id))?.display_name ?? null;
   const t = translator('zh-CN');
   const partyA = JSON.parse(contract.party_a_json) as Party;
   const partyB = JSON.parse(contract.party_b_json) as Party;
@@ -33,8 +44,17 @@ export async function pdfInputOf(db: Queryable, contract: ContractRow, version: 
       amountFen: m.amountFen,
       advance: m.advance,
       passScore: m.passScore,
-      partialRule: m.partialRule === 'pro_rata' ? { kind: 'pro_rata', floorScore: m.floorScore ?? 0 } : { kind: 'none' },
-      weights: m.advance ? null : { self: m.weights.self, manager: m.weights.manager, peer: m.weights.peer, citizens: m.weights.citizen, thirdParty: m.weights.third_party },
+      partialRule:
+        m.partialRule === 'pro_rata' ? { kind: 'pro_rata', floorScore: m.floorScore ?? 0 } : { kind: 'none' },
+      weights: m.advance
+        ? null
+        : {
+            self: m.weights.self,
+            manager: m.weights.manager,
+            peer: m.weights.peer,
+            citizens: m.weights.citizen,
+            thirdParty: m.weights.third_party,
+          },
     })),
     signatures: {
       partyA: { signerName: nameOf(contract.signed_by), signedAt: contract.signed_at },

@@ -5,6 +5,14 @@
  * - the PDF, from src/pdf (`renderContractPdf`).
  */
 
-export { holdingsOf, holdingsOfItems, increaseCommitment, increaseShortfall, InsufficientFunds, releaseCommitment, type Holding } from '../funds';
+export {
+  holdingsOf,
+  holdingsOfItems,
+  increaseCommitment,
+  increaseShortfall,
+  InsufficientFunds,
+  releaseCommitment,
+  type Holding,
+} from '../funds';
 
 export { renderContractPdf } from '../../pdf';

@@ -8,7 +8,11 @@ import type { ContractStatus, Party } from './queries';
  * only (active, completed, terminated), parties by name and credit code, free text through
  * redactPersonalData. A draft, a sent or an accepted contract is never returned.
  */
-export const PUBLIC_CONTRACT_STATUSES = ['active', 'completed', 'terminated'] as const satisfies readonly ContractStatus[];
+export const PUBLIC_CONTRACT_STATUSES = [
+  'active',
+  'completed',
+  'terminated',
+] as const satisfies readonly ContractStatus[];
 export type PublicContractStatus = (typeof PUBLIC_CONTRACT_STATUSES)[number];
 
 export interface PublicContractFilters {
@@ -52,7 +56,14 @@ function publicQuery(db: Queryable, f: PublicContractFilters) {
   if (f.ids) q.whereIn('c.id', f.ids.length ? f.ids : [0]);
   // The category's calls, once per query (a set the contracts are probed against), rather than two
   // lookups per contract in a correlated EXISTS (1.5 s to count the full set's 100,000 contracts).
-  if (f.categoryId) q.whereIn('c.call_id', db('calls as k2').join('catalog_items as ci2', 'ci2.id', 'k2.catalog_item_id').where('ci2.category_id', f.categoryId).select('k2.id'));
+  if (f.categoryId)
+    q.whereIn(
+      'c.call_id',
+      db('calls as k2')
+        .join('catalog_items as ci2', 'ci2.id', 'k2.catalog_item_id')
+        .where('ci2.category_id', f.categoryId)
+        .select('k2.id'),
+    );
   return q;
 }
 
@@ -66,8 +77,25 @@ const withColumns = (qb: ReturnType<typeof publicQuery>) =>
     .join('contract_versions as v', (j) => j.on('v.contract_id', 'c.id').andOn('v.version', 'c.current_version'))
     .orderBy('c.id', 'desc')
     .select(
-      'c.id', 'c.number', 'c.title', 'c.status', 'c.year', 'c.street_office_id', 's.name as street_office_name', 'c.organization_id', 'o.name as organization_name',
-      'c.call_id', 'c.award_id', 'c.award_item_id', 'ci.category_id', 'sc.name_zh as category_zh', 'sc.name_en as category_en', 'v.amount_fen', 'v.period_start', 'v.period_end', 'c.signed_at',
+      'c.id',
+      'c.number',
+      'c.title',
+      'c.status',
+      'c.year',
+      'c.street_office_id',
+      's.name as street_office_name',
+      'c.organization_id',
+      'o.name as organization_name',
+      'c.call_id',
+      'c.award_id',
+      'c.award_item_id',
+      'ci.category_id',
+      'sc.name_zh as category_zh',
+      'sc.name_en as category_en',
+      'v.amount_fen',
+      'v.period_start',
+      'v.period_end',
+      'c.signed_at',
     );
 
 const toRow = (r: PublicContractRow): PublicContractRow => ({
@@ -86,12 +114,29 @@ const toRow = (r: PublicContractRow): PublicContractRow => ({
 /** A page of signed contracts, newest first (two queries, indexed by year, status, id), counted no
  *  further than 1,000 rows past the page (paginateBounded): the public list's most-visited first
  *  page no longer counts every signed contract of the province. */
-export async function listPublicContracts(db: Queryable, f: PublicContractFilters, page: number, pageSize?: number): Promise<Page<PublicContractRow>> {
+export async function listPublicContracts(
+  db: Queryable,
+  f: PublicContractFilters,
+  page: number,
+  pageSize?: number,
+): Promise<Page<PublicContractRow>> {
   // The page's ids first: a narrow walk of the contracts alone (index contracts_id_status_idx), then
   // the columns of those twenty. Joined before the offset, a deep page (2,500 of the full set) was
   // planned as a sort of every signed contract with all its joins: 3.8 s.
-  const ids = await paginateBounded<{ id: number }>(publicQuery(db, f), page, (qb) => qb.orderBy('c.id', 'desc').select('c.id'), pageSize);
-  const rows: PublicContractRow[] = ids.items.length ? await withColumns(db('contracts as c').whereIn('c.id', ids.items.map((r) => Number(r.id)))) : [];
+  const ids = await paginateBounded<{ id: number }>(
+    publicQuery(db, f),
+    page,
+    (qb) => qb.orderBy('c.id', 'desc').select('c.id'),
+    pageSize,
+  );
+  const rows: PublicContractRow[] = ids.items.length
+    ? await withColumns(
+        db('contracts as c').whereIn(
+          'c.id',
+          ids.items.map((r) => Number(r.id)),
+        ),
+      )
+    : [];
   return { ...ids, items: rows.map(toRow) };
 }
 
@@ -138,11 +183,25 @@ export interface PublicContract extends PublicContractRow {
 /** One signed contract for the public, or undefined (unknown, or not signed: a draft never shows). */
 export async function publicContract(db: Queryable, id: number): Promise<PublicContract | undefined> {
   if (!Number.isSafeInteger(id) || id <= 0) return undefined;
-  const row = await withColumns(publicQuery(db, {}).where('c.id', id)).first('c.party_a_json', 'c.party_b_json', 'k.title as call_title', 'ci.name as catalog_item_name', 'v.service_plan', 'c.pdf_sha256', 'c.completed_at', 'c.terminated_at', 'c.termination_reason');
+  const row = await withColumns(publicQuery(db, {}).where('c.id', id)).first(
+    'c.party_a_json',
+    'c.party_b_json',
+    'k.title as call_title',
+    'ci.name as catalog_item_name',
+    'v.service_plan',
+    'c.pdf_sha256',
+    'c.completed_at',
+    'c.terminated_at',
+    'c.termination_reason',
+  );
   if (!row) return undefined;
   const [milestones, versions] = await Promise.all([
     db('contract_milestones').where({ contract_id: id }).orderBy('seq'),
-    db('contract_versions').where({ contract_id: id }).whereIn('status', ['current', 'superseded']).where('version', '>', 1).orderBy('version'),
+    db('contract_versions')
+      .where({ contract_id: id })
+      .whereIn('status', ['current', 'superseded'])
+      .where('version', '>', 1)
+      .orderBy('version'),
   ]);
   const a = JSON.parse(row.party_a_json) as Party;
   const b = JSON.parse(row.party_b_json) as Party;
@@ -169,24 +228,52 @@ export async function publicContract(db: Queryable, id: number): Promise<PublicC
       settlement: (m.settlement as string | null) ?? null,
       settledAt: (m.settled_at as string | null) ?? null,
     })),
-    amendments: versions.map((v: { version: number; decided_at: string | null; changes_json: string | null; reasons_json: string | null }) => ({
-      version: Number(v.version),
-      decidedAt: v.decided_at,
-      changes: v.changes_json ? JSON.parse(v.changes_json) : [],
-      reasons: Object.fromEntries(Object.entries((v.reasons_json ? JSON.parse(v.reasons_json) : {}) as Record<string, string>).map(([k, r]) => [k, redactPersonalData(r)])),
-    })),
+    amendments: versions.map(
+      (v: {
+        version: number;
+        decided_at: string | null;
+        changes_json: string | null;
+        reasons_json: string | null;
+      }) => ({
+        version: Number(v.version),
+        decidedAt: v.decided_at,
+        changes: v.changes_json ? JSON.parse(v.changes_json) : [],
+        reasons: Object.fromEntries(
+          Object.entries((v.reasons_json ? JSON.parse(v.reasons_json) : {}) as Record<string, string>).map(([k, r]) => [
+            k,
+            redactPersonalData(r),
+          ]),
+        ),
+      }),
+    ),
   };
 }
 
 /** The milestones of signed contracts (the registry's on-time count, the open data), by contract. */
-export async function publicMilestonesOf(db: Queryable, contractIds: number[]): Promise<Map<number, PublicMilestone[]>> {
+export async function publicMilestonesOf(
+  db: Queryable,
+  contractIds: number[],
+): Promise<Map<number, PublicMilestone[]>> {
   const out = new Map<number, PublicMilestone[]>(contractIds.map((id) => [id, []]));
   if (!contractIds.length) return out;
-  const rows = await db('contract_milestones as m').join('contracts as c', 'c.id', 'm.contract_id').whereIn('m.contract_id', contractIds).whereIn('c.status', [...PUBLIC_CONTRACT_STATUSES]).orderBy(['m.contract_id', 'm.seq']).select('m.*');
+  const rows = await db('contract_milestones as m')
+    .join('contracts as c', 'c.id', 'm.contract_id')
+    .whereIn('m.contract_id', contractIds)
+    .whereIn('c.status', [...PUBLIC_CONTRACT_STATUSES])
+    .orderBy(['m.contract_id', 'm.seq'])
+    .select('m.*');
   for (const m of rows) {
     out.get(Number(m.contract_id))?.push({
-      id: Number(m.id), seq: Number(m.seq), title: redactPersonalData(String(m.title)), deliverables: redactPersonalData(String(m.deliverables ?? '')), dueDate: String(m.due_date),
-      amountFen: Number(m.amount_fen), advance: Boolean(m.advance), passScore: m.pass_score === null ? null : Number(m.pass_score), settlement: m.settlement ?? null, settledAt: m.settled_at ?? null,
+      id: Number(m.id),
+      seq: Number(m.seq),
+      title: redactPersonalData(String(m.title)),
+      deliverables: redactPersonalData(String(m.deliverables ?? '')),
+      dueDate: String(m.due_date),
+      amountFen: Number(m.amount_fen),
+      advance: Boolean(m.advance),
+      passScore: m.pass_score === null ? null : Number(m.pass_score),
+      settlement: m.settlement ?? null,
+      settledAt: m.settled_at ?? null,
     });
   }
   return out;

@@ -125,7 +125,10 @@ const view = (db: Queryable) =>
     .leftJoin('users as ua', 'ua.id', 'c.accepted_by')
     .leftJoin('users as us', 'us.id', 'c.signed_by');
 
-const numeric = <T extends { max_advance_percent?: number }>(r: T): T => ({ ...r, max_advance_percent: Number(r.max_advance_percent) });
+const numeric = <T extends { max_advance_percent?: number }>(r: T): T => ({
+  ...r,
+  max_advance_percent: Number(r.max_advance_percent),
+});
 
 export async function findContract(db: Queryable, id: number): Promise<ContractView | undefined> {
   if (!id) return undefined;
@@ -145,7 +148,10 @@ export async function versionsOf(db: Queryable, contractId: number): Promise<Ver
 
 /** The version in force (the draft before signing, the current one after). */
 export async function versionInForce(db: Queryable, contractId: number): Promise<VersionRow | undefined> {
-  return db<VersionRow>('contract_versions').where({ contract_id: contractId }).whereIn('status', ['draft', 'current']).first();
+  return db<VersionRow>('contract_versions')
+    .where({ contract_id: contractId })
+    .whereIn('status', ['draft', 'current'])
+    .first();
 }
 
 export async function proposedVersion(db: Queryable, contractId: number): Promise<VersionRow | undefined> {
@@ -166,7 +172,13 @@ export const toMilestone = (m: MilestoneRow): Milestone => ({
   passScore: m.pass_score === null ? null : Number(m.pass_score),
   partialRule: m.partial_rule,
   floorScore: m.floor_score === null ? null : Number(m.floor_score),
-  weights: { self: Number(m.weight_self), manager: Number(m.weight_manager), peer: Number(m.weight_peer), citizen: Number(m.weight_citizen), third_party: Number(m.weight_third_party) },
+  weights: {
+    self: Number(m.weight_self),
+    manager: Number(m.weight_manager),
+    peer: Number(m.weight_peer),
+    citizen: Number(m.weight_citizen),
+    third_party: Number(m.weight_third_party),
+  },
 });
 
 export function termsOf(v: VersionRow): Terms {
@@ -185,12 +197,27 @@ export interface ListFilters {
   organizationId?: number;
 }
 
-export type ContractListItem = Pick<ContractView, 'id' | 'number' | 'title' | 'status' | 'organization_name' | 'street_office_name' | 'signing_deadline' | 'signed_at' | 'year' | 'award_item_id'> & { amount_fen: number };
+export type ContractListItem = Pick<
+  ContractView,
+  | 'id'
+  | 'number'
+  | 'title'
+  | 'status'
+  | 'organization_name'
+  | 'street_office_name'
+  | 'signing_deadline'
+  | 'signed_at'
+  | 'year'
+  | 'award_item_id'
+> & { amount_fen: number };
 
 function listQuery(db: Queryable, scope: { streetOfficeIds?: number[]; organizationId?: number }, f: ListFilters) {
   const q = db('contracts as c');
   if (scope.streetOfficeIds) q.whereIn('c.street_office_id', scope.streetOfficeIds);
-  if (scope.organizationId) q.where('c.organization_id', scope.organizationId).where((w) => w.whereNot('c.status', 'draft').orWhereNotNull('c.sent_at'));
+  if (scope.organizationId)
+    q.where('c.organization_id', scope.organizationId).where((w) =>
+      w.whereNot('c.status', 'draft').orWhereNotNull('c.sent_at'),
+    );
   if (f.status) q.where('c.status', f.status);
   if (f.year) q.where('c.year', f.year);
   if (f.organizationId) q.where('c.organization_id', f.organizationId);
@@ -198,21 +225,45 @@ function listQuery(db: Queryable, scope: { streetOfficeIds?: number[]; organizat
 }
 
 /** A page of contracts, newest first, with the amount of the version in force (one join, no loop). */
-export async function listContracts(db: Queryable, scope: { streetOfficeIds?: number[]; organizationId?: number }, f: ListFilters, page: number): Promise<Page<ContractListItem>> {
+export async function listContracts(
+  db: Queryable,
+  scope: { streetOfficeIds?: number[]; organizationId?: number },
+  f: ListFilters,
+  page: number,
+): Promise<Page<ContractListItem>> {
   const result = await paginateBounded<ContractListItem>(listQuery(db, scope, f), page, (qb) =>
     qb
       .join('organizations as o', 'o.id', 'c.organization_id')
       .join('street_offices as s', 's.id', 'c.street_office_id')
       .join('contract_versions as v', (j) => j.on('v.contract_id', 'c.id').andOn('v.version', 'c.current_version'))
       .orderBy('c.id', 'desc')
-      .select('c.id', 'c.award_item_id', 'c.number', 'c.title', 'c.status', 'c.year', 'c.signing_deadline', 'c.signed_at', 'o.name as organization_name', 's.name as street_office_name', 'v.amount_fen'),
+      .select(
+        'c.id',
+        'c.award_item_id',
+        'c.number',
+        'c.title',
+        'c.status',
+        'c.year',
+        'c.signing_deadline',
+        'c.signed_at',
+        'o.name as organization_name',
+        's.name as street_office_name',
+        'v.amount_fen',
+      ),
   );
   return { ...result, items: result.items.map((r) => ({ ...r, amount_fen: Number(r.amount_fen) })) };
 }
 
 /** Organizations that have contracts in these street offices, for the list's filter. */
-export async function contractOrganizations(db: Queryable, streetOfficeIds: number[]): Promise<{ id: number; name: string }[]> {
-  return db('contracts as c').join('organizations as o', 'o.id', 'c.organization_id').whereIn('c.street_office_id', streetOfficeIds).distinct('o.id', 'o.name').orderBy('o.name');
+export async function contractOrganizations(
+  db: Queryable,
+  streetOfficeIds: number[],
+): Promise<{ id: number; name: string }[]> {
+  return db('contracts as c')
+    .join('organizations as o', 'o.id', 'c.organization_id')
+    .whereIn('c.street_office_id', streetOfficeIds)
+    .distinct('o.id', 'o.name')
+    .orderBy('o.name');
 }
 
 export interface ItemContract {
@@ -226,12 +277,17 @@ export interface ItemContract {
 /** The contract of each award item of these awards, if any (for the award page and the desk). */
 export async function contractsOfAwards(db: Queryable, awardIds: number[]): Promise<ItemContract[]> {
   if (!awardIds.length) return [];
-  return db('contracts').whereIn('award_id', awardIds).select('award_item_id', 'id', 'number', 'status', 'signing_deadline');
+  return db('contracts')
+    .whereIn('award_id', awardIds)
+    .select('award_item_id', 'id', 'number', 'status', 'signing_deadline');
 }
 
 /** The audit events of a contract, oldest first. */
 export async function contractEvents(db: Queryable, contractId: number) {
-  return db('audit_events').where({ subject_type: 'contract', subject_id: String(contractId) }).orderBy('id').select('id', 'occurred_at', 'actor_label', 'action', 'after_json');
+  return db('audit_events')
+    .where({ subject_type: 'contract', subject_id: String(contractId) })
+    .orderBy('id')
+    .select('id', 'occurred_at', 'actor_label', 'action', 'after_json');
 }
 
 export interface FinalAwardItem {
@@ -261,7 +317,19 @@ export async function finalAwardItems(db: Queryable, streetOfficeId: number): Pr
     .where((w) => w.whereNull('c.id').orWhereIn('c.status', ['draft', 'sent', 'accepted']))
     .orderBy([{ column: 'a.final_at' }, { column: 'i.rank' }])
     .limit(200)
-    .select('i.award_id', 'i.id as award_item_id', 'a.call_id', 'k.title as call_title', 'a.final_at', 'o.name as organization_name', 'i.amount_fen', 'c.id as contract_id', 'c.number as contract_number', 'c.status as contract_status', 'c.signing_deadline');
+    .select(
+      'i.award_id',
+      'i.id as award_item_id',
+      'a.call_id',
+      'k.title as call_title',
+      'a.final_at',
+      'o.name as organization_name',
+      'i.amount_fen',
+      'c.id as contract_id',
+      'c.number as contract_number',
+      'c.status as contract_status',
+      'c.signing_deadline',
+    );
   return rows.map((r) => ({ ...r, amount_fen: Number(r.amount_fen) }));
 }
 
@@ -279,6 +347,12 @@ export async function awardItemContracts(db: Queryable, awardId: number): Promis
     .leftJoin('contracts as c', 'c.award_item_id', 'i.id')
     .where('i.award_id', awardId)
     .orderBy('i.rank')
-    .select('i.id as award_item_id', 'i.bid_id', 'c.id as contract_id', 'c.number as contract_number', 'c.status as contract_status');
+    .select(
+      'i.id as award_item_id',
+      'i.bid_id',
+      'c.id as contract_id',
+      'c.number as contract_number',
+      'c.status as contract_status',
+    );
   return rows.map((r) => ({ ...r, award_item_id: Number(r.award_item_id), bid_id: Number(r.bid_id) }));
 }

@@ -39,13 +39,48 @@ export function contractRoutes(deps: AppDeps, acceptFiles: AcceptFiles) {
     { method: 'post', path: '/contracts/:contractId/termination', access: manager, handler: signing.terminate },
     { method: 'get', path: '/contracts/:contractId/amendments/new', access: manager, handler: amendments.form },
     { method: 'post', path: '/contracts/:contractId/amendments', access: manager, handler: amendments.propose },
-    { method: 'post', path: '/contracts/:contractId/amendments/:versionId/acceptance', access: staff, handler: amendments.accept },
-    { method: 'post', path: '/contracts/:contractId/amendments/:versionId/rejection', access: staff, handler: amendments.reject },
-    { method: 'post', path: '/contracts/:contractId/amendments/:versionId/withdrawal', access: manager, handler: amendments.withdraw },
+    {
+      method: 'post',
+      path: '/contracts/:contractId/amendments/:versionId/acceptance',
+      access: staff,
+      handler: amendments.accept,
+    },
+    {
+      method: 'post',
+      path: '/contracts/:contractId/amendments/:versionId/rejection',
+      access: staff,
+      handler: amendments.reject,
+    },
+    {
+      method: 'post',
+      path: '/contracts/:contractId/amendments/:versionId/withdrawal',
+      access: manager,
+      handler: amendments.withdraw,
+    },
     // Unredacted documents: a step-up second factor (branch mfa) belongs on these two routes.
-    { method: 'get', path: '/contracts/:contractId/contract.pdf', access: readers, handler: [requireSecondFactor, documents.pdf] },
-    { method: 'get', path: '/contracts/:contractId/scan', access: readers, handler: [requireSecondFactor, documents.scan] },
-    { method: 'post', path: '/contracts/:contractId/scan', access: manager, handler: [acceptFiles([{ name: 'scan', maxCount: 1 }]), csrfAfterUpload, documents.uploadScan] },
-    { method: 'get', path: '/public/contracts/:contractId/contract.pdf', access: 'public', handler: documents.publicPdf },
+    {
+      method: 'get',
+      path: '/contracts/:contractId/contract.pdf',
+      access: readers,
+      handler: [requireSecondFactor, documents.pdf],
+    },
+    {
+      method: 'get',
+      path: '/contracts/:contractId/scan',
+      access: readers,
+      handler: [requireSecondFactor, documents.scan],
+    },
+    {
+      method: 'post',
+      path: '/contracts/:contractId/scan',
+      access: manager,
+      handler: [acceptFiles([{ name: 'scan', maxCount: 1 }]), csrfAfterUpload, documents.uploadScan],
+    },
+    {
+      method: 'get',
+      path: '/public/contracts/:contractId/contract.pdf',
+      access: 'public',
+      handler: documents.publicPdf,
+    },
   ]);
 }

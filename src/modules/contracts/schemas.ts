@@ -13,7 +13,9 @@ export { pathId };
 
 /** ?status=&year=&organization= -> filters; anything odd is ignored rather than an error. */
 export function listFilters(query: Record<string, unknown>): ListFilters {
-  const status = (CONTRACT_STATUSES as readonly string[]).includes(String(query.status)) ? (query.status as ListFilters['status']) : undefined;
+  const status = (CONTRACT_STATUSES as readonly string[]).includes(String(query.status))
+    ? (query.status as ListFilters['status'])
+    : undefined;
   const year = /^\d{4}$/.test(String(query.year)) ? Number(query.year) : undefined;
   const organizationId = pathId(query.organization) || undefined;
   return { status, year, organizationId };

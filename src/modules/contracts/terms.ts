@@ -86,7 +86,9 @@ export function percentToFen(amountFen: number, hundredths: number[]): number[] 
     return { i, fen: exact / 10000n, remainder: exact % 10000n };
   });
   let left = total - parts.reduce((s, p) => s + p.fen, 0n);
-  const order = [...parts].sort((a, b) => (a.remainder === b.remainder ? a.i - b.i : a.remainder > b.remainder ? -1 : 1));
+  const order = [...parts].sort((a, b) =>
+    a.remainder === b.remainder ? a.i - b.i : a.remainder > b.remainder ? -1 : 1,
+  );
   for (const p of order) {
     if (left <= 0n) break;
     p.fen += 1n;
@@ -96,7 +98,8 @@ export function percentToFen(amountFen: number, hundredths: number[]): number[] 
 }
 
 /** The largest advance a call allows on this amount (floor, in fen). */
-export const maxAdvanceFen = (amountFen: number, maxAdvancePercent: number) => Number((BigInt(amountFen) * BigInt(maxAdvancePercent)) / 100n);
+export const maxAdvanceFen = (amountFen: number, maxAdvancePercent: number) =>
+  Number((BigInt(amountFen) * BigInt(maxAdvancePercent)) / 100n);
 
 export type FormBody = Record<string, unknown>;
 
@@ -107,7 +110,8 @@ export function rowCount(body: FormBody): number {
 }
 
 const rowIsBlank = (body: FormBody, i: number) =>
-  ['title', 'deliverables', 'due', 'share', 'pass', 'floor'].every((f) => text(body[mf(i, f)]) === '') && text(body[mf(i, 'advance')]) === '';
+  ['title', 'deliverables', 'due', 'share', 'pass', 'floor'].every((f) => text(body[mf(i, f)]) === '') &&
+  text(body[mf(i, 'advance')]) === '';
 
 export interface TermsContext {
   amountFen: number;
@@ -152,15 +156,20 @@ export function readTerms(body: FormBody, ctx: TermsContext): { terms: Terms; pr
     if (!title) problems[mf(i, 'title')] = { key: 'contracts.errors.milestoneTitle', params: { row: i } };
     else if (title.length > 200) problems[mf(i, 'title')] = { key: 'validation.tooLong', params: { max: 200 } };
     const deliverables = text(body[mf(i, 'deliverables')]);
-    if (deliverables.length > 5000) problems[mf(i, 'deliverables')] = { key: 'validation.tooLong', params: { max: 5000 } };
+    if (deliverables.length > 5000)
+      problems[mf(i, 'deliverables')] = { key: 'validation.tooLong', params: { max: 5000 } };
     const dueDate = parseDate(body[mf(i, 'due')]);
     if (!dueDate) problems[mf(i, 'due')] = { key: 'contracts.errors.dueDate', params: { row: i } };
     else if (periodStart && periodEnd && (dueDate < periodStart || dueDate > periodEnd)) {
-      problems[mf(i, 'due')] = { key: 'contracts.errors.dueOutsidePeriod', params: { row: i, start: periodStart, end: periodEnd } };
+      problems[mf(i, 'due')] = {
+        key: 'contracts.errors.dueOutsidePeriod',
+        params: { row: i, start: periodStart, end: periodEnd },
+      };
     }
     const advance = text(body[mf(i, 'advance')]) !== '';
     if (advance && index > 0) problems[mf(i, 'advance')] = { key: 'contracts.errors.advanceFirst', params: { row: i } };
-    if (advance && ctx.maxAdvancePercent === 0) problems[mf(i, 'advance')] = { key: 'contracts.errors.advanceOff', params: { row: i } };
+    if (advance && ctx.maxAdvancePercent === 0)
+      problems[mf(i, 'advance')] = { key: 'contracts.errors.advanceOff', params: { row: i } };
 
     let share = 0;
     if (unit === 'percent') {
@@ -170,9 +179,14 @@ export function readTerms(body: FormBody, ctx: TermsContext): { terms: Terms; pr
     } else {
       const r = parseMoney(text(body[mf(i, 'share')]));
       if (r.ok) share = r.fen;
-      else problems[mf(i, 'share')] = { key: r.error === 'required' ? 'contracts.errors.shareRequired' : `validation.money.${r.error}`, params: { row: i } };
+      else
+        problems[mf(i, 'share')] = {
+          key: r.error === 'required' ? 'contracts.errors.shareRequired' : `validation.money.${r.error}`,
+          params: { row: i },
+        };
     }
-    if (!problems[mf(i, 'share')] && share <= 0) problems[mf(i, 'share')] = { key: 'contracts.errors.sharePositive', params: { row: i } };
+    if (!problems[mf(i, 'share')] && share <= 0)
+      problems[mf(i, 'share')] = { key: 'contracts.errors.sharePositive', params: { row: i } };
     shares.push(share);
 
     let passScore: number | null = null;
@@ -180,13 +194,16 @@ export function readTerms(body: FormBody, ctx: TermsContext): { terms: Terms; pr
     let floorScore: number | null = null;
     if (!advance) {
       const pass = parseScore(body[mf(i, 'pass')]);
-      if (pass === null || pass === 'bad') problems[mf(i, 'pass')] = { key: 'contracts.errors.passScore', params: { row: i } };
+      if (pass === null || pass === 'bad')
+        problems[mf(i, 'pass')] = { key: 'contracts.errors.passScore', params: { row: i } };
       else passScore = pass;
       partialRule = body[mf(i, 'rule')] === 'pro_rata' ? 'pro_rata' : 'none';
       if (partialRule === 'pro_rata') {
         const floor = parseScore(body[mf(i, 'floor')]);
-        if (floor === null || floor === 'bad') problems[mf(i, 'floor')] = { key: 'contracts.errors.floorScore', params: { row: i } };
-        else if (passScore !== null && floor >= passScore) problems[mf(i, 'floor')] = { key: 'contracts.errors.floorBelowPass', params: { row: i, pass: passScore } };
+        if (floor === null || floor === 'bad')
+          problems[mf(i, 'floor')] = { key: 'contracts.errors.floorScore', params: { row: i } };
+        else if (passScore !== null && floor >= passScore)
+          problems[mf(i, 'floor')] = { key: 'contracts.errors.floorBelowPass', params: { row: i, pass: passScore } };
         else floorScore = floor;
       }
     }
@@ -196,26 +213,44 @@ export function readTerms(body: FormBody, ctx: TermsContext): { terms: Terms; pr
     if (typed.some((w) => w !== '')) {
       const parsed = typed.map((w) => (/^\d{1,3}$/.test(w) ? Number(w) : NaN));
       const sum = parsed.reduce((a, b) => a + b, 0);
-      if (parsed.some((w) => Number.isNaN(w) || w > 100)) problems[mf(i, 'weights')] = { key: 'contracts.errors.weightsFormat', params: { row: i } };
-      else if (sum !== 100) problems[mf(i, 'weights')] = { key: 'contracts.errors.weightsSum', params: { row: i, sum } };
+      if (parsed.some((w) => Number.isNaN(w) || w > 100))
+        problems[mf(i, 'weights')] = { key: 'contracts.errors.weightsFormat', params: { row: i } };
+      else if (sum !== 100)
+        problems[mf(i, 'weights')] = { key: 'contracts.errors.weightsSum', params: { row: i, sum } };
       else weights = Object.fromEntries(EVALUATION_SOURCES.map((s, k) => [s, parsed[k]])) as EvaluationWeights;
     }
-    return { seq: index + 1, title, deliverables, dueDate: dueDate ?? '', amountFen: 0, advance, passScore, partialRule, floorScore, weights };
+    return {
+      seq: index + 1,
+      title,
+      deliverables,
+      dueDate: dueDate ?? '',
+      amountFen: 0,
+      advance,
+      passScore,
+      partialRule,
+      floorScore,
+      weights,
+    };
   });
 
   const shareProblems = Object.keys(problems).some((k) => k.endsWith('_share'));
   if (milestones.length && !shareProblems) {
     const sum = shares.reduce((a, b) => a + b, 0);
     if (unit === 'percent') {
-      if (sum !== 10000) problems.milestones = { key: 'contracts.errors.percentSum', params: { sum: (sum / 100).toFixed(2) } };
+      if (sum !== 10000)
+        problems.milestones = { key: 'contracts.errors.percentSum', params: { sum: (sum / 100).toFixed(2) } };
       else
         percentToFen(ctx.amountFen, shares).forEach((fen, k) => {
           milestones[k].amountFen = fen;
           // A positive percent of a small amount can still round to nothing.
-          if (fen <= 0) problems[mf(rows[k].i, 'share')] = { key: 'contracts.errors.sharePositive', params: { row: rows[k].i } };
+          if (fen <= 0)
+            problems[mf(rows[k].i, 'share')] = { key: 'contracts.errors.sharePositive', params: { row: rows[k].i } };
         });
     } else if (sum !== ctx.amountFen) {
-      problems.milestones = { key: 'contracts.errors.yuanSum', params: { sum: formatMoney(sum), amount: formatMoney(ctx.amountFen) } };
+      problems.milestones = {
+        key: 'contracts.errors.yuanSum',
+        params: { sum: formatMoney(sum), amount: formatMoney(ctx.amountFen) },
+      };
     } else {
       shares.forEach((fen, k) => (milestones[k].amountFen = fen));
     }
@@ -223,9 +258,22 @@ export function readTerms(body: FormBody, ctx: TermsContext): { terms: Terms; pr
   const first = milestones[0];
   if (first?.advance && !problems.milestones && ctx.maxAdvancePercent > 0 && !ctx.advanceSettled) {
     const cap = maxAdvanceFen(ctx.amountFen, ctx.maxAdvancePercent);
-    if (first.amountFen > cap) problems[mf(rows[0].i, 'share')] = { key: 'contracts.errors.advanceTooLarge', params: { percent: ctx.maxAdvancePercent, cap: formatMoney(cap) } };
+    if (first.amountFen > cap)
+      problems[mf(rows[0].i, 'share')] = {
+        key: 'contracts.errors.advanceTooLarge',
+        params: { percent: ctx.maxAdvancePercent, cap: formatMoney(cap) },
+      };
   }
-  return { terms: { amountFen: ctx.amountFen, periodStart: periodStart ?? '', periodEnd: periodEnd ?? '', servicePlan, milestones }, problems };
+  return {
+    terms: {
+      amountFen: ctx.amountFen,
+      periodStart: periodStart ?? '',
+      periodEnd: periodEnd ?? '',
+      servicePlan,
+      milestones,
+    },
+    problems,
+  };
 }
 
 /** The form's text values for saved terms (shares in yuan), with one blank row to add. */

@@ -2,7 +2,8 @@
 export const SIGNING_DAYS = 30;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export const signingDeadline = (finalAt: string) => new Date(new Date(finalAt).getTime() + SIGNING_DAYS * DAY_MS).toISOString();
+export const signingDeadline = (finalAt: string) =>
+  new Date(new Date(finalAt).getTime() + SIGNING_DAYS * DAY_MS).toISOString();
 
 export interface SigningWindow {
   /** Whole days left (rounded up); 0 or less once the deadline passed. */

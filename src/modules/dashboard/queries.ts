@@ -3,12 +3,19 @@ import type { SessionUser } from '../accounts/roles';
 
 /** Small counts for the landing page of each role. Each is one grouped query, not one per row. */
 export async function usersByRole(db: Queryable): Promise<Record<string, number>> {
-  const rows: { role: string; n: number | string }[] = await db('users').whereNull('disabled_at').groupBy('role').select('role').count({ n: '*' });
+  const rows: { role: string; n: number | string }[] = await db('users')
+    .whereNull('disabled_at')
+    .groupBy('role')
+    .select('role')
+    .count({ n: '*' });
   return Object.fromEntries(rows.map((r) => [String(r.role), Number(r.n)]));
 }
 
 export async function organizationsByStatus(db: Queryable): Promise<Record<string, number>> {
-  const rows: { status: string; n: number | string }[] = await db('organizations').groupBy('status').select('status').count({ n: '*' });
+  const rows: { status: string; n: number | string }[] = await db('organizations')
+    .groupBy('status')
+    .select('status')
+    .count({ n: '*' });
   return Object.fromEntries(rows.map((r) => [String(r.status), Number(r.n)]));
 }
 

@@ -32,12 +32,17 @@ const byAge = (items: QueueItem[]) => items.sort((a, b) => (a.since < b.since ? 
 const LIMIT = 50;
 
 /** The tail every queue query shares: oldest first by `since` (selected as `since`), at most LIMIT rows. */
-const oldestFirst = (qb: Knex.QueryBuilder, since: string, ...columns: string[]): Promise<Row[]> => qb.orderBy(since).limit(LIMIT).select(...columns, `${since} as since`);
+const oldestFirst = (qb: Knex.QueryBuilder, since: string, ...columns: string[]): Promise<Row[]> =>
+  qb
+    .orderBy(since)
+    .limit(LIMIT)
+    .select(...columns, `${since} as since`);
 /** A row as knex returns it (the columns each query selects). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Row = Record<string, any>;
 /** A correlated "some row of `table` where `on` (and `also`)", for whereExists / whereNotExists. */
-const some = (db: Queryable, table: string, on: string, also: (qb: Knex.QueryBuilder) => void = () => {}) => db(table).whereRaw(on).modify(also).select(db.raw('1'));
+const some = (db: Queryable, table: string, on: string, also: (qb: Knex.QueryBuilder) => void = () => {}) =>
+  db(table).whereRaw(on).modify(also).select(db.raw('1'));
 
 /** The street's project manager: the call's way from draft to award and contract. */
 export async function managerQueue(db: Queryable, user: SessionUser, now: Date): Promise<QueueItem[]> {
@@ -49,17 +54,38 @@ export async function managerQueue(db: Queryable, user: SessionUser, now: Date):
   const underReview = (q: Queryable) => calls(q).where('k.status', 'under_review');
   const [drafts, toOpen, withoutPanel, scoring, toPropose, objections, toConfirm, toSign] = await Promise.all([
     oldestFirst(calls(db).where('k.status', 'draft'), 'k.created_at', 'k.id', 'k.title'),
-    oldestFirst(calls(db).where('k.status', 'published').whereNull('k.bids_opened_at').where('k.closes_at', '<=', at), 'k.closes_at', 'k.id', 'k.title'),
-    oldestFirst(underReview(db).whereNull('k.scoring_closed_at').whereNotExists(hasPanel.clone()), 'k.bids_opened_at', 'k.id', 'k.title'),
-    oldestFirst(underReview(db).whereNull('k.scoring_closed_at').whereExists(hasPanel.clone()), 'k.bids_opened_at', 'k.id', 'k.title'),
     oldestFirst(
-      underReview(db).whereNotNull('k.scoring_closed_at').whereNotExists(some(db, 'awards as a', 'a.call_id = k.id', (w) => w.whereNot('a.status', 'withdrawn'))),
+      calls(db).where('k.status', 'published').whereNull('k.bids_opened_at').where('k.closes_at', '<=', at),
+      'k.closes_at',
+      'k.id',
+      'k.title',
+    ),
+    oldestFirst(
+      underReview(db).whereNull('k.scoring_closed_at').whereNotExists(hasPanel.clone()),
+      'k.bids_opened_at',
+      'k.id',
+      'k.title',
+    ),
+    oldestFirst(
+      underReview(db).whereNull('k.scoring_closed_at').whereExists(hasPanel.clone()),
+      'k.bids_opened_at',
+      'k.id',
+      'k.title',
+    ),
+    oldestFirst(
+      underReview(db)
+        .whereNotNull('k.scoring_closed_at')
+        .whereNotExists(some(db, 'awards as a', 'a.call_id = k.id', (w) => w.whereNot('a.status', 'withdrawn'))),
       'k.scoring_closed_at',
       'k.id',
       'k.title',
     ),
     oldestFirst(
-      db('objections as o').join('awards as a', 'a.id', 'o.award_id').join('calls as k', 'k.id', 'a.call_id').join('organizations as g', 'g.id', 'o.organization_id').where({ 'k.street_office_id': street, 'o.status': 'open' }),
+      db('objections as o')
+        .join('awards as a', 'a.id', 'o.award_id')
+        .join('calls as k', 'k.id', 'a.call_id')
+        .join('organizations as g', 'g.id', 'o.organization_id')
+        .where({ 'k.street_office_id': street, 'o.status': 'open' }),
       'o.lodged_at',
       'o.id',
       'o.award_id',
@@ -96,11 +122,37 @@ export async function managerQueue(db: Queryable, user: SessionUser, now: Date):
   return byAge([
     ...drafts.map((c) => ({ kind: 'draft', label: c.title, href: `/calls/${c.id}`, since: c.since })),
     ...toOpen.map((c) => ({ kind: 'openBids', label: c.title, href: `/reviews/calls/${c.id}`, since: c.since })),
-    ...withoutPanel.map((c) => ({ kind: 'assignPanel', label: c.title, href: `/reviews/calls/${c.id}#h-panel`, since: c.since })),
-    ...scoring.map((c) => ({ kind: 'closeScoring', label: c.title, href: `/reviews/calls/${c.id}#h-close`, since: c.since })),
-    ...toPropose.map((c) => ({ kind: 'proposeAward', label: c.title, href: `/calls/${c.id}/award/new`, since: c.since })),
-    ...objections.map((o) => ({ kind: 'answerObjection', label: o.title, href: `/awards/${o.award_id}/objections/${o.id}`, since: o.since, note: { key: 'objectionBy', params: { organization: o.organization_name } } })),
-    ...toConfirm.map((a) => ({ kind: 'confirmAward', label: a.title, href: `/awards/${a.id}#h-confirm`, since: a.since })),
+    ...withoutPanel.map((c) => ({
+      kind: 'assignPanel',
+      label: c.title,
+      href: `/reviews/calls/${c.id}#h-panel`,
+      since: c.since,
+    })),
+    ...scoring.map((c) => ({
+      kind: 'closeScoring',
+      label: c.title,
+      href: `/reviews/calls/${c.id}#h-close`,
+      since: c.since,
+    })),
+    ...toPropose.map((c) => ({
+      kind: 'proposeAward',
+      label: c.title,
+      href: `/calls/${c.id}/award/new`,
+      since: c.since,
+    })),
+    ...objections.map((o) => ({
+      kind: 'answerObjection',
+      label: o.title,
+      href: `/awards/${o.award_id}/objections/${o.id}`,
+      since: o.since,
+      note: { key: 'objectionBy', params: { organization: o.organization_name } },
+    })),
+    ...toConfirm.map((a) => ({
+      kind: 'confirmAward',
+      label: a.title,
+      href: `/awards/${a.id}#h-confirm`,
+      since: a.since,
+    })),
     ...toSign.map((i) => ({
       kind: i.contract_id ? (i.contract_status === 'accepted' ? 'signContract' : 'sendContract') : 'draftContract',
       label: i.title,
@@ -116,9 +168,23 @@ export async function reviewerQueue(db: Queryable, user: SessionUser): Promise<Q
   const todo = await reviewerTodo(db, user.id, LIMIT);
   const open = todo.filter((r) => !r.scoring_closed_at && r.status === 'under_review' && (r.toDeclare || r.toScore));
   if (!open.length) return [];
-  const assigned = await db('call_reviewers').where('reviewer_id', user.id).whereIn('call_id', open.map((r) => r.call_id)).select('call_id', 'assigned_at');
+  const assigned = await db('call_reviewers')
+    .where('reviewer_id', user.id)
+    .whereIn(
+      'call_id',
+      open.map((r) => r.call_id),
+    )
+    .select('call_id', 'assigned_at');
   const since = new Map(assigned.map((a) => [Number(a.call_id), String(a.assigned_at)]));
-  return byAge(open.map((r) => ({ kind: r.toDeclare ? 'declare' : 'score', label: r.title, href: `/reviews/calls/${r.call_id}`, since: since.get(r.call_id) ?? '', note: { key: 'reviewTodo', params: { declare: r.toDeclare, score: r.toScore } } })));
+  return byAge(
+    open.map((r) => ({
+      kind: r.toDeclare ? 'declare' : 'score',
+      label: r.title,
+      href: `/reviews/calls/${r.call_id}`,
+      since: since.get(r.call_id) ?? '',
+      note: { key: 'reviewTodo', params: { declare: r.toDeclare, score: r.toScore } },
+    })),
+  );
 }
 
 /** Organization staff: bids in draft, deadlines this week, results and answers to their objections. */
@@ -129,13 +195,26 @@ export async function organizationQueue(db: Queryable, user: SessionUser, now: D
   const inAWeek = new Date(now.getTime() + 7 * 86400000).toISOString();
   const monthAgo = new Date(now.getTime() - 30 * 86400000).toISOString();
   const [drafts, closing, results, answers] = await Promise.all([
-    oldestFirst(db('bids as b').join('calls as k', 'k.id', 'b.call_id').where({ 'b.organization_id': org, 'b.status': 'draft' }).where('k.closes_at', '>', at), 'b.created_at', 'b.ref', 'k.title', 'k.closes_at'),
+    oldestFirst(
+      db('bids as b')
+        .join('calls as k', 'k.id', 'b.call_id')
+        .where({ 'b.organization_id': org, 'b.status': 'draft' })
+        .where('k.closes_at', '>', at),
+      'b.created_at',
+      'b.ref',
+      'k.title',
+      'k.closes_at',
+    ),
     db('calls as k')
       .where('k.status', 'published')
       .where('k.opens_at', '<=', at)
       .where('k.closes_at', '>', at)
       .where('k.closes_at', '<=', inAWeek)
-      .whereNotExists(some(db, 'bids as b', 'b.call_id = k.id', (w) => w.where('b.organization_id', org).whereIn('b.status', ['draft', 'submitted'])))
+      .whereNotExists(
+        some(db, 'bids as b', 'b.call_id = k.id', (w) =>
+          w.where('b.organization_id', org).whereIn('b.status', ['draft', 'submitted']),
+        ),
+      )
       .orderBy('k.closes_at')
       .limit(LIMIT)
       .select('k.id', 'k.title', 'k.closes_at'),
@@ -143,12 +222,21 @@ export async function organizationQueue(db: Queryable, user: SessionUser, now: D
       .join('calls as k', 'k.id', 'a.call_id')
       .whereIn('a.status', ['proposed', 'final'])
       .where('a.proposed_at', '>=', monthAgo)
-      .whereExists(some(db, 'bids as b', 'b.call_id = k.id', (w) => w.where({ 'b.organization_id': org, 'b.status': 'submitted' })))
+      .whereExists(
+        some(db, 'bids as b', 'b.call_id = k.id', (w) =>
+          w.where({ 'b.organization_id': org, 'b.status': 'submitted' }),
+        ),
+      )
       .orderBy('a.proposed_at')
       .limit(LIMIT)
       .select('a.id', 'k.title', 'a.status', 'a.proposed_at', 'a.final_at'),
     oldestFirst(
-      db('objections as o').join('awards as a', 'a.id', 'o.award_id').join('calls as k', 'k.id', 'a.call_id').where('o.organization_id', org).whereNotNull('o.answered_at').where('o.answered_at', '>=', monthAgo),
+      db('objections as o')
+        .join('awards as a', 'a.id', 'o.award_id')
+        .join('calls as k', 'k.id', 'a.call_id')
+        .where('o.organization_id', org)
+        .whereNotNull('o.answered_at')
+        .where('o.answered_at', '>=', monthAgo),
       'o.answered_at',
       'o.id',
       'o.award_id',
@@ -156,24 +244,56 @@ export async function organizationQueue(db: Queryable, user: SessionUser, now: D
     ),
   ]);
   return byAge([
-    ...drafts.map((b) => ({ kind: 'bidDraft', label: b.title, href: `/bids/${b.ref}/edit`, since: b.since, note: { key: 'closesAt', params: { at: b.closes_at } } })),
+    ...drafts.map((b) => ({
+      kind: 'bidDraft',
+      label: b.title,
+      href: `/bids/${b.ref}/edit`,
+      since: b.since,
+      note: { key: 'closesAt', params: { at: b.closes_at } },
+    })),
     // A deadline sorts by how soon it comes: the soonest first, ahead of what waits since earlier.
-    ...closing.map((c) => ({ kind: 'deadline', label: c.title, href: `/calls/${c.id}`, since: '', note: { key: 'closesAt', params: { at: c.closes_at }, warning: true } })),
-    ...results.map((a) => ({ kind: a.status === 'final' ? 'resultFinal' : 'resultPublicity', label: a.title, href: `/awards/${a.id}`, since: a.final_at ?? a.proposed_at })),
-    ...answers.map((o) => ({ kind: 'objectionAnswered', label: o.title, href: `/awards/${o.award_id}/objections/${o.id}`, since: o.since })),
+    ...closing.map((c) => ({
+      kind: 'deadline',
+      label: c.title,
+      href: `/calls/${c.id}`,
+      since: '',
+      note: { key: 'closesAt', params: { at: c.closes_at }, warning: true },
+    })),
+    ...results.map((a) => ({
+      kind: a.status === 'final' ? 'resultFinal' : 'resultPublicity',
+      label: a.title,
+      href: `/awards/${a.id}`,
+      since: a.final_at ?? a.proposed_at,
+    })),
+    ...answers.map((o) => ({
+      kind: 'objectionAnswered',
+      label: o.title,
+      href: `/awards/${o.award_id}/objections/${o.id}`,
+      since: o.since,
+    })),
   ]);
 }
 
 /** The administrator: organizations waiting for review, oldest first, warning when nothing was uploaded. */
 export async function adminQueue(db: Queryable): Promise<QueueItem[]> {
-  const docs = db('organization_documents').groupBy('organization_id').select('organization_id', db.raw('COUNT(*) AS n'));
-  const rows = await oldestFirst(db('organizations as g').leftJoin(docs.as('d'), 'd.organization_id', 'g.id').where('g.status', 'pending'), 'g.updated_at', 'g.id', 'g.name', 'd.n');
+  const docs = db('organization_documents')
+    .groupBy('organization_id')
+    .select('organization_id', db.raw('COUNT(*) AS n'));
+  const rows = await oldestFirst(
+    db('organizations as g').leftJoin(docs.as('d'), 'd.organization_id', 'g.id').where('g.status', 'pending'),
+    'g.updated_at',
+    'g.id',
+    'g.name',
+    'd.n',
+  );
   return rows.map((r) => ({
     kind: 'reviewOrganization',
     label: r.name,
     href: `/organizations/${r.id}`,
     since: r.since,
-    note: Number(r.n ?? 0) ? { key: 'documents', params: { count: Number(r.n) } } : { key: 'noDocuments', warning: true },
+    note: Number(r.n ?? 0)
+      ? { key: 'documents', params: { count: Number(r.n) } }
+      : { key: 'noDocuments', warning: true },
   }));
 }
 
@@ -188,11 +308,25 @@ export function paymentItems(p: PaymentDashboard | undefined): QueueItem[] {
       label: `${x.contract_number} · ${x.milestone_title}`,
       href: x.link,
       since: String(x.proposed_at),
-      note: x.own ? { key: 'ownProposal', warning: true } : { key: 'paymentOf', params: { organization: x.organization_name, amount: Number(x.amount_fen) } },
+      note: x.own
+        ? { key: 'ownProposal', warning: true }
+        : { key: 'paymentOf', params: { organization: x.organization_name, amount: Number(x.amount_fen) } },
     })),
-    ...p.vouchersMissing.map((v) => ({ kind: 'recordVoucher', label: v.contract_number, href: v.link, since: v.approved_at, note: { key: 'amount', params: { amount: v.amount_fen } } })),
+    ...p.vouchersMissing.map((v) => ({
+      kind: 'recordVoucher',
+      label: v.contract_number,
+      href: v.link,
+      since: v.approved_at,
+      note: { key: 'amount', params: { amount: v.amount_fen } },
+    })),
     // Ready now (an advance, or an evaluation closed): they wait since then; the list comes oldest due first.
-    ...p.toPropose.map((m) => ({ kind: 'proposePayment', label: `${m.contract_number} · ${m.title}`, href: m.link, since: '', note: { key: 'paymentOf', params: { organization: m.organization_name, amount: m.amount_fen } } })),
+    ...p.toPropose.map((m) => ({
+      kind: 'proposePayment',
+      label: `${m.contract_number} · ${m.title}`,
+      href: m.link,
+      since: '',
+      note: { key: 'paymentOf', params: { organization: m.organization_name, amount: m.amount_fen } },
+    })),
   ];
 }
 
@@ -203,9 +337,27 @@ export function evaluationItems(e: EvaluationDashboard | undefined, role: string
   const report = (m: DashboardMilestone) => `/contracts/${m.contract_id}/milestones/${m.seq}/report`;
   const label = (m: DashboardMilestone) => `${m.contract_number} · ${m.title}`;
   return [
-    ...(role === 'manager' ? e.waiting : []).map((m) => ({ kind: 'evaluateReport', label: label(m), href: report(m), since: m.submitted_at ?? '', note: { key: 'organization', params: { organization: m.organization_name } } })),
-    ...(role === 'org_staff' ? e.overdue : []).map((m) => ({ kind: 'submitReport', label: label(m), href: report(m), since: '', note: { key: 'dueOn', params: { due: m.due_date }, warning: true } })),
-    ...e.assigned.map((m) => ({ kind: 'assessMilestone', label: label(m), href: report(m), since: '', note: { key: 'organization', params: { organization: m.organization_name } } })),
+    ...(role === 'manager' ? e.waiting : []).map((m) => ({
+      kind: 'evaluateReport',
+      label: label(m),
+      href: report(m),
+      since: m.submitted_at ?? '',
+      note: { key: 'organization', params: { organization: m.organization_name } },
+    })),
+    ...(role === 'org_staff' ? e.overdue : []).map((m) => ({
+      kind: 'submitReport',
+      label: label(m),
+      href: report(m),
+      since: '',
+      note: { key: 'dueOn', params: { due: m.due_date }, warning: true },
+    })),
+    ...e.assigned.map((m) => ({
+      kind: 'assessMilestone',
+      label: label(m),
+      href: report(m),
+      since: '',
+      note: { key: 'organization', params: { organization: m.organization_name } },
+    })),
   ];
 }
 
@@ -218,7 +370,13 @@ const CHANGES_LIMIT = 20;
 
 /** An auditor: what changed in their streets since their last visit (or in the last week), oldest
  *  first, each linked to the record (or to the event, where the record has no page of its own). */
-export async function auditorQueue(db: Queryable, user: SessionUser, now: Date, t: TFunction, lang: Language): Promise<{ items: QueueItem[]; from: string; fromDate: string; sinceVisit: boolean; more: boolean }> {
+export async function auditorQueue(
+  db: Queryable,
+  user: SessionUser,
+  now: Date,
+  t: TFunction,
+  lang: Language,
+): Promise<{ items: QueueItem[]; from: string; fromDate: string; sinceVisit: boolean; more: boolean }> {
   const visit = await previousSignIn(db, user.id);
   const sinceVisit = visit !== null && visit >= new Date(now.getTime() - VISIT_DAYS * 86400000).toISOString();
   const from = sinceVisit ? visit! : new Date(now.getTime() - CHANGES_DAYS * 86400000).toISOString();
@@ -228,12 +386,22 @@ export async function auditorQueue(db: Queryable, user: SessionUser, now: Date, 
   const items = events.map((e) => ({
     kind: 'changed',
     // Named by what changed (合同, 项目公告, 付款 …), the audit trail's own group of the action.
-    kindText: t(`auditTrail.actionGroups.${e.action.split('.')[0]}`, { defaultValue: t('dashboard.queue.kinds.changed') }),
-    label: e.sentence.map((p) => ('text' in p ? p.text : ((p.slot === 'actor' ? e.actor : e.subject)?.name ?? ''))).join(''),
+    kindText: t(`auditTrail.actionGroups.${e.action.split('.')[0]}`, {
+      defaultValue: t('dashboard.queue.kinds.changed'),
+    }),
+    label: e.sentence
+      .map((p) => ('text' in p ? p.text : ((p.slot === 'actor' ? e.actor : e.subject)?.name ?? '')))
+      .join(''),
     href: e.subject?.href ?? `/audit/${e.id}`,
     since: String(e.occurred_at),
     note: e.street_office_name ? { key: 'street', params: { street: e.street_office_name } } : undefined,
   }));
   // The rest on the audit trail, from the same Beijing day on.
-  return { items, from, fromDate: toShanghaiInput(new Date(from)).slice(0, 10), sinceVisit, more: rows.length > CHANGES_LIMIT };
+  return {
+    items,
+    from,
+    fromDate: toShanghaiInput(new Date(from)).slice(0, 10),
+    sinceVisit,
+    more: rows.length > CHANGES_LIMIT,
+  };
 }

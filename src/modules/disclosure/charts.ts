@@ -142,7 +142,10 @@ function layout(labels: string[], values: string[], legendTexts: string[]): Layo
 
 function frame(t: ChartText, l: Layout, body: string): string {
   const legend = l.legend
-    .map((item, i) => `<rect x="${item.x}" y="${item.y + 2}" width="12" height="12" fill="${COLOURS[i % COLOURS.length]}"/><text x="${item.x + 16}" y="${item.y + 13}" font-size="${FONT}" fill="#1b1b1b">${esc(item.text)}</text>`)
+    .map(
+      (item, i) =>
+        `<rect x="${item.x}" y="${item.y + 2}" width="12" height="12" fill="${COLOURS[i % COLOURS.length]}"/><text x="${item.x + 16}" y="${item.y + 13}" font-size="${FONT}" fill="#1b1b1b">${esc(item.text)}</text>`,
+    )
     .join('');
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="${t.id}-title ${t.id}-desc" viewBox="0 0 ${WIDTH} ${l.height}" width="100%" preserveAspectRatio="xMinYMin meet" class="chart">` +
@@ -157,15 +160,22 @@ function scale(max: number, span: number): (fen: number) => number {
 
 function rowLabel(label: string, row: Layout['rows'][number], l: Layout): string {
   // Beside the bar: right-aligned against it. Above: from the left edge, one tspan per line.
-  if (l.left > PAD) return `<text x="${l.left - 6}" y="${row.labelY + 12}" font-size="${FONT}" text-anchor="end" fill="#1b1b1b">${esc(label)}</text>`;
+  if (l.left > PAD)
+    return `<text x="${l.left - 6}" y="${row.labelY + 12}" font-size="${FONT}" text-anchor="end" fill="#1b1b1b">${esc(label)}</text>`;
   const full = row.lines.length > 1 || row.lines[0] !== label ? `<title>${esc(label)}</title>` : '';
-  const lines = row.lines.map((line, k) => `<tspan x="${PAD}" dy="${k === 0 ? 0 : LINE}">${esc(line)}</tspan>`).join('');
+  const lines = row.lines
+    .map((line, k) => `<tspan x="${PAD}" dy="${k === 0 ? 0 : LINE}">${esc(line)}</tspan>`)
+    .join('');
   return `<text x="${PAD}" y="${row.labelY + 12}" font-size="${FONT}" fill="#1b1b1b">${full}${lines}</text>`;
 }
 
 /** One horizontal bar per item. The description lists "label value" for every bar. */
 export function barChart(bars: Bar[], t: ChartText): string {
-  const l = layout(bars.map((b) => b.label), bars.map((b) => formatMoney(b.valueFen)), []);
+  const l = layout(
+    bars.map((b) => b.label),
+    bars.map((b) => formatMoney(b.valueFen)),
+    [],
+  );
   const w = scale(Math.max(0, ...bars.map((b) => b.valueFen)), l.span);
   const body = bars
     .map((b, i) => {
@@ -181,7 +191,11 @@ export function barChart(bars: Bar[], t: ChartText): string {
 /** One horizontal bar per item, split into segments in `keys` order. The description lists every segment of every bar. */
 export function stackedBarChart(bars: StackedBar[], keys: string[], t: ChartText): string {
   const total = (b: StackedBar) => b.segments.reduce((s, x) => s + Math.max(0, x.valueFen), 0);
-  const l = layout(bars.map((b) => b.label), bars.map((b) => formatMoney(total(b))), keys.map((k) => t.legend?.[k] ?? k));
+  const l = layout(
+    bars.map((b) => b.label),
+    bars.map((b) => formatMoney(total(b))),
+    keys.map((k) => t.legend?.[k] ?? k),
+  );
   const w = scale(Math.max(0, ...bars.map(total)), l.span);
   const body = bars
     .map((b, i) => {
@@ -200,6 +214,11 @@ export function stackedBarChart(bars: StackedBar[], keys: string[], t: ChartText
       return `${rowLabel(b.label, row, l)}${rects}<text x="${Math.round((x + 4) * 10) / 10}" y="${row.barY + 14}" font-size="${FONT}" fill="#1b1b1b">${esc(formatMoney(total(b)))}</text>`;
     })
     .join('');
-  const numbers = bars.map((b) => `${b.label}：${keys.map((k) => `${t.legend?.[k] ?? k} ${formatMoney(b.segments.find((s) => s.key === k)?.valueFen ?? 0)}`).join(t.sep)}`).join('；');
+  const numbers = bars
+    .map(
+      (b) =>
+        `${b.label}：${keys.map((k) => `${t.legend?.[k] ?? k} ${formatMoney(b.segments.find((s) => s.key === k)?.valueFen ?? 0)}`).join(t.sep)}`,
+    )
+    .join('；');
   return frame({ ...t, summary: `${t.summary}${numbers ? `。${numbers}` : ''}` }, l, body);
 }

@@ -8,7 +8,13 @@ export function cell(v: unknown): string {
 }
 
 /** Sends rows as a UTF-8 CSV with a byte-order mark (so Excel opens Chinese correctly) and CRLF line ends. */
-export function sendCsv(res: Response, filename: string, header: string[], rows: unknown[][], cacheControl: string): void {
+export function sendCsv(
+  res: Response,
+  filename: string,
+  header: string[],
+  rows: unknown[][],
+  cacheControl: string,
+): void {
   res.setHeader('Content-Type', 'text/csv; charset=utf-8');
   res.setHeader('Content-Disposition', `attachment; filename="${filename.replace(/[^\x20-\x7e]/g, '_')}"`);
   res.setHeader('Cache-Control', cacheControl);

@@ -22,12 +22,22 @@ export async function publicVersion(deps: AppDeps): Promise<string> {
 /** Sets ETag (and Cache-Control) and answers 304 when the client's copy is current; true when answered. */
 export async function notModified(deps: AppDeps, req: Request, res: Response, lastModified?: string): Promise<boolean> {
   const version = await publicVersion(deps);
-  const tag = `W/"${crypto.createHash('sha256').update(`${req.originalUrl.split('?')[0]}|${req.lang}|${version}`).digest('hex').slice(0, 32)}"`;
+  const tag = `W/"${crypto
+    .createHash('sha256')
+    .update(`${req.originalUrl.split('?')[0]}|${req.lang}|${version}`)
+    .digest('hex')
+    .slice(0, 32)}"`;
   res.setHeader('ETag', tag);
   res.setHeader('Cache-Control', publicCaching(req));
   if (lastModified) res.setHeader('Last-Modified', new Date(lastModified).toUTCString());
   const given = req.headers['if-none-match'];
-  if (given && given.split(',').map((s) => s.trim()).includes(tag)) {
+  if (
+    given &&
+    given
+      .split(',')
+      .map((s) => s.trim())
+      .includes(tag)
+  ) {
     res.status(304).end();
     return true;
   }

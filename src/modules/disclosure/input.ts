@@ -37,10 +37,13 @@ export function queryId(raw: unknown): number | undefined {
 
 export function queryYear(raw: unknown, currentYear: number): number | undefined {
   if (typeof raw !== 'string' || raw === '') return undefined;
-  if (!/^\d{4}$/.test(raw)) throw new Unprocessable('disclosure.errors.yearOutOfRange', { year: raw, ...yearRange(currentYear) });
+  if (!/^\d{4}$/.test(raw))
+    throw new Unprocessable('disclosure.errors.yearOutOfRange', { year: raw, ...yearRange(currentYear) });
   return pathYear(raw, currentYear);
 }
 
 export function queryStatus(raw: unknown): PublicContractStatus | undefined {
-  return (PUBLIC_CONTRACT_STATUSES_LIST as readonly string[]).includes(String(raw)) ? (raw as PublicContractStatus) : undefined;
+  return (PUBLIC_CONTRACT_STATUSES_LIST as readonly string[]).includes(String(raw))
+    ? (raw as PublicContractStatus)
+    : undefined;
 }

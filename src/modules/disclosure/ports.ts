@@ -32,12 +32,24 @@ export interface PublicPayment {
 }
 
 /** The closed evaluations of the contract's milestones (evaluations module: no comments, no names, no individual scores). */
-export async function contractEvaluations(db: Queryable, c: Pick<PublicContract, 'id' | 'milestones'>): Promise<PublicEvaluation[]> {
+export async function contractEvaluations(
+  db: Queryable,
+  c: Pick<PublicContract, 'id' | 'milestones'>,
+): Promise<PublicEvaluation[]> {
   const rows = await publicEvaluationResults(db, c.id);
   return rows.map((e) => {
     // Reached the milestone's pass score (a whole number; the score is in hundredths)?
     const pass = c.milestones.find((m) => m.seq === e.milestoneSeq)?.passScore ?? null;
-    return { milestoneSeq: e.milestoneSeq, milestoneId: e.milestoneId, score: e.score, grade: e.grade, stars: e.stars, citizenRatings: e.citizenRatings, closedAt: e.closedAt, passed: pass === null ? null : e.score >= pass * 100 };
+    return {
+      milestoneSeq: e.milestoneSeq,
+      milestoneId: e.milestoneId,
+      score: e.score,
+      grade: e.grade,
+      stars: e.stars,
+      citizenRatings: e.citizenRatings,
+      closedAt: e.closedAt,
+      passed: pass === null ? null : e.score >= pass * 100,
+    };
   });
 }
 

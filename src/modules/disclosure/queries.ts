@@ -1,5 +1,16 @@
 import type { Queryable } from '../../db/knex';
-import { ANNUAL_FLOOR_FEN, FUND_SOURCES, districtYearTotals, shanghaiYear, overview, paymentLedger, streetYearSummary, type FundRow, type FundSource, type PaymentLedgerRow } from '../funds';
+import {
+  ANNUAL_FLOOR_FEN,
+  FUND_SOURCES,
+  districtYearTotals,
+  shanghaiYear,
+  overview,
+  paymentLedger,
+  streetYearSummary,
+  type FundRow,
+  type FundSource,
+  type PaymentLedgerRow,
+} from '../funds';
 import { allPublicContracts } from '../contracts';
 
 /**
@@ -18,7 +29,9 @@ export interface StreetOffice {
 
 /** Public columns of the street offices (streets module has no index.ts yet). */
 export async function streetOffices(db: Queryable): Promise<StreetOffice[]> {
-  const rows = await db('street_offices').orderBy(['district', 'name', 'id']).select('id', 'name', 'district', 'short_code');
+  const rows = await db('street_offices')
+    .orderBy(['district', 'name', 'id'])
+    .select('id', 'name', 'district', 'short_code');
   return rows.map((r: StreetOffice) => ({ ...r, id: Number(r.id) }));
 }
 
@@ -59,10 +72,22 @@ export interface StreetYearReport {
   payments: PaymentLedgerRow[];
 }
 
-const ZERO: FundRow = { allocated: 0, reserved: 0, committed: 0, paid: 0, available: 0, prev_allocated: 0, growth: 0, growth_bp: null };
+const ZERO: FundRow = {
+  allocated: 0,
+  reserved: 0,
+  committed: 0,
+  paid: 0,
+  available: 0,
+  prev_allocated: 0,
+  growth: 0,
+  growth_bp: null,
+};
 
 export async function streetYearReport(db: Queryable, street: StreetOffice, year: number): Promise<StreetYearReport> {
-  const [summary, payments] = await Promise.all([streetYearSummary(db, street.id, year), paymentLedger(db, { streetOfficeId: street.id, year })]);
+  const [summary, payments] = await Promise.all([
+    streetYearSummary(db, street.id, year),
+    paymentLedger(db, { streetOfficeId: street.id, year }),
+  ]);
   const bySource = FUND_SOURCES.map((s) => ({ ...ZERO, ...(summary.find((r) => r.source === s) ?? {}), source: s }));
   const total = summary.find((r) => r.source === 'total') ?? ZERO;
   const paidByMonth = Array.from({ length: 12 }, () => 0);
@@ -74,7 +99,12 @@ export async function streetYearReport(db: Queryable, street: StreetOffice, year
   for (const p of payments) {
     const c = p.contract_id === null ? undefined : byContract.get(p.contract_id);
     const key = c?.category_id ?? 0;
-    const entry = categories.get(key) ?? { categoryId: key, nameZh: c?.category_zh ?? '其他', nameEn: c?.category_en ?? 'Other', paidFen: 0 };
+    const entry = categories.get(key) ?? {
+      categoryId: key,
+      nameZh: c?.category_zh ?? '其他',
+      nameEn: c?.category_en ?? 'Other',
+      paidFen: 0,
+    };
     entry.paidFen += p.signed_fen;
     categories.set(key, entry);
   }
@@ -100,7 +130,10 @@ export interface DistrictReport {
 
 /** This year's totals across the district and every street office's row (the front page; street offices are tens, not thousands). */
 export async function districtReport(db: Queryable, year: number): Promise<DistrictReport> {
-  const [totals, grid] = await Promise.all([districtYearTotals(db, year), overview(db, { streetIds: null, currentYear: year, year }, 1, 500)]);
+  const [totals, grid] = await Promise.all([
+    districtYearTotals(db, year),
+    overview(db, { streetIds: null, currentYear: year, year }, 1, 500),
+  ]);
   return { year, totals, floorFen: ANNUAL_FLOOR_FEN, streets: grid.items };
 }
 

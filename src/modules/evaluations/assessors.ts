@@ -52,8 +52,14 @@ export async function assessorsOf(db: Queryable, evaluationId: number): Promise<
 }
 
 /** Whether this user is the assessor (peer organization's staff, or the third-party evaluator). */
-export const isAssessor = (user: SessionUser | undefined, a: Pick<AssessorRow, 'source' | 'organization_id' | 'user_id'>) =>
-  !!user && (a.source === 'peer' ? user.role === 'org_staff' && user.organizationId === a.organization_id : user.role === 'reviewer' && user.id === a.user_id);
+export const isAssessor = (
+  user: SessionUser | undefined,
+  a: Pick<AssessorRow, 'source' | 'organization_id' | 'user_id'>,
+) =>
+  !!user &&
+  (a.source === 'peer'
+    ? user.role === 'org_staff' && user.organizationId === a.organization_id
+    : user.role === 'reviewer' && user.id === a.user_id);
 
 /**
  * The assessor row this user holds on the milestone's **open** evaluation, if any (gives read access).
@@ -62,7 +68,12 @@ export const isAssessor = (user: SessionUser | undefined, a: Pick<AssessorRow, '
  * with scoring): the peer is a competitor of the contractor, and the report's result is the parties'
  * and oversight's to read. An upheld review reopens the evaluation, and the access with it.
  */
-export async function assessorFor(db: Queryable, user: SessionUser | undefined, contractId: number, seq: number): Promise<AssessorRow | undefined> {
+export async function assessorFor(
+  db: Queryable,
+  user: SessionUser | undefined,
+  contractId: number,
+  seq: number,
+): Promise<AssessorRow | undefined> {
   if (!user || (user.role !== 'org_staff' && user.role !== 'reviewer')) return undefined;
   const q = db('evaluation_assessors as a')
     .join('milestone_evaluations as e', 'e.id', 'a.evaluation_id')
@@ -73,7 +84,11 @@ export async function assessorFor(db: Queryable, user: SessionUser | undefined, 
   return r ? numeric(r) : undefined;
 }
 
-async function lockedOpen(trx: Knex.Transaction, contractId: number, seq: number): Promise<{ m: ContractMilestone; evaluation: EvaluationRow }> {
+async function lockedOpen(
+  trx: Knex.Transaction,
+  contractId: number,
+  seq: number,
+): Promise<{ m: ContractMilestone; evaluation: EvaluationRow }> {
   const m = await lockContractMilestone(trx, contractId, seq);
   if (!m) throw new NotFound();
   const evaluation = await evaluationOf(trx, contractId, seq);
@@ -88,7 +103,15 @@ const link = (m: ContractMilestone) => `/contracts/${m.contract_id}/milestones/$
  * evaluator (an active reviewer, not of the contractor). One per source; an assessor who declared a
  * conflict may be replaced, one who did not may not (409).
  */
-export async function assignAssessor(deps: Deps, actor: Actor, user: SessionUser, contractId: number, seq: number, source: AssessorSource, targetId: number): Promise<void> {
+export async function assignAssessor(
+  deps: Deps,
+  actor: Actor,
+  user: SessionUser,
+  contractId: number,
+  seq: number,
+  source: AssessorSource,
+  targetId: number,
+): Promise<void> {
   const now = deps.clock.now();
   const at = now.toISOString();
   await auditedTransaction(deps.db, actor, now, async (trx) => {
@@ -103,25 +126,61 @@ export async function assignAssessor(deps: Deps, actor: Actor, user: SessionUser
     if (source === 'peer') {
       const org = await trx('organizations').where({ id: targetId, status: 'approved' }).first('id');
       if (!org) throw new ValidationFailed({ [field]: 'validation.choose' });
-      if (targetId === m.organization_id) throw new ValidationFailed({ [field]: 'evaluations.errors.peerIsContractor' });
+      if (targetId === m.organization_id)
+        throw new ValidationFailed({ [field]: 'evaluations.errors.peerIsContractor' });
       target = { organization_id: targetId, user_id: null };
       notified = await staffOf(trx, [targetId]);
     } else {
-      const reviewer = await trx('users').where({ id: targetId, role: 'reviewer' }).whereNull('disabled_at').first('id', 'organization_id');
+      const reviewer = await trx('users')
+        .where({ id: targetId, role: 'reviewer' })
+        .whereNull('disabled_at')
+        .first('id', 'organization_id');
       if (!reviewer) throw new ValidationFailed({ [field]: 'validation.choose' });
-      if (reviewer.organization_id !== null && Number(reviewer.organization_id) === m.organization_id) throw new ValidationFailed({ [field]: 'evaluations.errors.thirdPartyOfContractor' });
+      if (reviewer.organization_id !== null && Number(reviewer.organization_id) === m.organization_id)
+        throw new ValidationFailed({ [field]: 'evaluations.errors.thirdPartyOfContractor' });
       target = { organization_id: null, user_id: targetId };
       notified = [targetId];
     }
     const existing = (await assessorsOf(trx, evaluation.id)).find((a) => a.source === source);
     if (existing && existing.has_conflict !== true) throw new InvalidState('evaluations.errors.assessorAssigned');
-    const row = { ...target, assigned_by: user.id, assigned_at: at, has_conflict: null, declared_by: null, declared_at: null, score: null, comment: null, scored_by: null, scored_at: null };
+    const row = {
+      ...target,
+      assigned_by: user.id,
+      assigned_at: at,
+      has_conflict: null,
+      declared_by: null,
+      declared_at: null,
+      score: null,
+      comment: null,
+      scored_by: null,
+      scored_at: null,
+    };
     if (existing) await trx('evaluation_assessors').where({ id: existing.id, has_conflict: true }).update(row);
     else await trx('evaluation_assessors').insert({ evaluation_id: evaluation.id, source, ...row });
-    await notify(trx, notified, { kind: 'evaluation.assessor_assigned', messageKey: 'evaluations.notifications.assessorAssigned', params: { number: m.contract_number, milestone: m.title }, link: link(m), subjectType: 'milestone_evaluation', subjectId: evaluation.id }, now);
+    await notify(
+      trx,
+      notified,
+      {
+        kind: 'evaluation.assessor_assigned',
+        messageKey: 'evaluations.notifications.assessorAssigned',
+        params: { number: m.contract_number, milestone: m.title },
+        link: link(m),
+        subjectType: 'milestone_evaluation',
+        subjectId: evaluation.id,
+      },
+      now,
+    );
     return {
       result: undefined,
-      audit: { action: 'evaluation.assessor_assign', subjectType: 'milestone_evaluation', subjectId: evaluation.id, streetOfficeId: m.street_office_id, organizationId: m.organization_id, before: existing ? { replaced: existing.organization_id ?? existing.user_id } : undefined, after: { source, ...target } },
+      audit: {
+        action: 'evaluation.assessor_assign',
+        subjectType: 'milestone_evaluation',
+        subjectId: evaluation.id,
+        streetOfficeId: m.street_office_id,
+        organizationId: m.organization_id,
+        before: existing ? { replaced: existing.organization_id ?? existing.user_id } : undefined,
+        after: { source, ...target },
+      },
     };
   });
 }
@@ -137,18 +196,35 @@ async function ownAssessor(trx: Knex.Transaction, user: SessionUser, contractId:
 
 /** The assessor's declaration, as on the review panel: final once a conflict is declared; "no
  *  conflict" may later become "conflict" until the assessor has scored. */
-export async function declareAsAssessor(deps: Deps, actor: Actor, user: SessionUser, contractId: number, seq: number, hasConflict: boolean): Promise<void> {
+export async function declareAsAssessor(
+  deps: Deps,
+  actor: Actor,
+  user: SessionUser,
+  contractId: number,
+  seq: number,
+  hasConflict: boolean,
+): Promise<void> {
   const now = deps.clock.now();
   await auditedTransaction(deps.db, actor, now, async (trx) => {
     const { m, evaluation, mine } = await ownAssessor(trx, user, contractId, seq);
     if (mine.has_conflict === true) throw new InvalidState('evaluations.errors.declarationFinal');
     if (mine.has_conflict === false && !hasConflict) throw new InvalidState('evaluations.errors.declared');
     if (mine.score !== null) throw new InvalidState('evaluations.errors.alreadyScored');
-    const n = await trx('evaluation_assessors').where({ id: mine.id }).whereNull('score').update({ has_conflict: hasConflict, declared_by: user.id, declared_at: now.toISOString() });
+    const n = await trx('evaluation_assessors')
+      .where({ id: mine.id })
+      .whereNull('score')
+      .update({ has_conflict: hasConflict, declared_by: user.id, declared_at: now.toISOString() });
     if (n !== 1) throw new InvalidState('evaluations.errors.alreadyScored');
     return {
       result: undefined,
-      audit: { action: hasConflict ? 'evaluation.conflict_declared' : 'evaluation.no_conflict_declared', subjectType: 'milestone_evaluation', subjectId: evaluation.id, streetOfficeId: m.street_office_id, organizationId: m.organization_id, after: { source: mine.source } },
+      audit: {
+        action: hasConflict ? 'evaluation.conflict_declared' : 'evaluation.no_conflict_declared',
+        subjectType: 'milestone_evaluation',
+        subjectId: evaluation.id,
+        streetOfficeId: m.street_office_id,
+        organizationId: m.organization_id,
+        after: { source: mine.source },
+      },
     };
   });
 }
@@ -166,28 +242,54 @@ export async function scoreAsAssessor(
   opinionFile?: Express.Multer.File,
 ): Promise<void> {
   const now = deps.clock.now();
-  await withFileCleanup(deps.config.uploadDir, (written) => auditedTransaction(deps.db, actor, now, async (trx) => {
-    const { m, evaluation, mine } = await ownAssessor(trx, user, contractId, seq);
-    if (mine.has_conflict === true) throw new Forbidden('evaluations.errors.conflicted');
-    if (mine.has_conflict === null) throw new InvalidState('evaluations.errors.declareFirst');
-    const n = await trx('evaluation_assessors').where({ id: mine.id, has_conflict: false }).update({ score, comment, scored_by: user.id, scored_at: now.toISOString() });
-    if (n !== 1) throw new InvalidState('evaluations.errors.declareFirst');
-    // The third party scores the indicators and may attach its evaluation file (content-checked).
-    if (mine.source === 'third_party' && indicators.length) await writeIndicatorScores(trx, evaluation.id, 'third_party', indicators);
-    let fileSha: string | undefined;
-    if (mine.source === 'third_party' && opinionFile) {
-      if (!OPINION_EXTENSIONS.includes(extensionOf(opinionFile.originalname))) throw new ValidationFailed({ opinion: 'evaluations.errors.opinionType' });
-      const stored = await storeFile(trx, deps.config.uploadDir, opinionFile, 'opinion', user.id, now);
-      written.push(stored.storage_key);
-      fileSha = stored.sha256;
-      await trx('evaluation_opinion_files').where({ assessor_id: mine.id }).delete();
-      await trx('evaluation_opinion_files').insert({ assessor_id: mine.id, file_id: stored.id, created_at: now.toISOString() });
-    }
-    return {
-      result: undefined,
-      audit: { action: 'evaluation.assessor_score', subjectType: 'milestone_evaluation', subjectId: evaluation.id, streetOfficeId: m.street_office_id, organizationId: m.organization_id, before: { score: mine.score }, after: { source: mine.source, score, comment, ...(indicators.length ? { indicators: indicators.map((i) => ({ name: i.name, weight: i.weight, score: i.score })) } : {}), ...(fileSha ? { opinion_file_sha256: fileSha } : {}) } },
-    };
-  }));
+  await withFileCleanup(deps.config.uploadDir, (written) =>
+    auditedTransaction(deps.db, actor, now, async (trx) => {
+      const { m, evaluation, mine } = await ownAssessor(trx, user, contractId, seq);
+      if (mine.has_conflict === true) throw new Forbidden('evaluations.errors.conflicted');
+      if (mine.has_conflict === null) throw new InvalidState('evaluations.errors.declareFirst');
+      const n = await trx('evaluation_assessors')
+        .where({ id: mine.id, has_conflict: false })
+        .update({ score, comment, scored_by: user.id, scored_at: now.toISOString() });
+      if (n !== 1) throw new InvalidState('evaluations.errors.declareFirst');
+      // The third party scores the indicators and may attach its evaluation file (content-checked).
+      if (mine.source === 'third_party' && indicators.length)
+        await writeIndicatorScores(trx, evaluation.id, 'third_party', indicators);
+      let fileSha: string | undefined;
+      if (mine.source === 'third_party' && opinionFile) {
+        if (!OPINION_EXTENSIONS.includes(extensionOf(opinionFile.originalname)))
+          throw new ValidationFailed({ opinion: 'evaluations.errors.opinionType' });
+        const stored = await storeFile(trx, deps.config.uploadDir, opinionFile, 'opinion', user.id, now);
+        written.push(stored.storage_key);
+        fileSha = stored.sha256;
+        await trx('evaluation_opinion_files').where({ assessor_id: mine.id }).delete();
+        await trx('evaluation_opinion_files').insert({
+          assessor_id: mine.id,
+          file_id: stored.id,
+          created_at: now.toISOString(),
+        });
+      }
+      return {
+        result: undefined,
+        audit: {
+          action: 'evaluation.assessor_score',
+          subjectType: 'milestone_evaluation',
+          subjectId: evaluation.id,
+          streetOfficeId: m.street_office_id,
+          organizationId: m.organization_id,
+          before: { score: mine.score },
+          after: {
+            source: mine.source,
+            score,
+            comment,
+            ...(indicators.length
+              ? { indicators: indicators.map((i) => ({ name: i.name, weight: i.weight, score: i.score })) }
+              : {}),
+            ...(fileSha ? { opinion_file_sha256: fileSha } : {}),
+          },
+        },
+      };
+    }),
+  );
 }
 
 /** The third party's evaluation file: a PDF, a spreadsheet or an image (as the evidence). */
@@ -195,11 +297,18 @@ export const OPINION_EXTENSIONS = ['pdf', 'xlsx', 'jpg', 'jpeg', 'png'];
 
 /** The stored evaluation file of an assessor, if any. */
 export const opinionFileOf = (db: Queryable, assessorId: number) =>
-  db('evaluation_opinion_files as o').join('stored_files as f', 'f.id', 'o.file_id').where('o.assessor_id', assessorId).first('f.*');
+  db('evaluation_opinion_files as o')
+    .join('stored_files as f', 'f.id', 'o.file_id')
+    .where('o.assessor_id', assessorId)
+    .first('f.*');
 
 /** The scores that count on closing: an assessor with no conflict declared who scored. */
-export async function assessorScores(db: Queryable, evaluationId: number): Promise<{ peer: number | null; third_party: number | null }> {
+export async function assessorScores(
+  db: Queryable,
+  evaluationId: number,
+): Promise<{ peer: number | null; third_party: number | null }> {
   const rows = await assessorsOf(db, evaluationId);
-  const pick = (s: AssessorSource) => rows.find((a) => a.source === s && a.has_conflict === false && a.score !== null)?.score ?? null;
+  const pick = (s: AssessorSource) =>
+    rows.find((a) => a.source === s && a.has_conflict === false && a.score !== null)?.score ?? null;
   return { peer: pick('peer'), third_party: pick('third_party') };
 }

@@ -58,13 +58,26 @@ export async function evaluationDashboard(deps: Deps, user: SessionUser): Promis
   return { overdue: overdue.slice(0, LIMIT).map(row), waiting, assigned };
 }
 
-const row = (m: ContractMilestone): DashboardMilestone => ({ contract_id: m.contract_id, contract_number: m.contract_number, seq: m.seq, title: m.title, due_date: m.due_date });
+const row = (m: ContractMilestone): DashboardMilestone => ({
+  contract_id: m.contract_id,
+  contract_number: m.contract_number,
+  seq: m.seq,
+  title: m.title,
+  due_date: m.due_date,
+});
 
 async function announceOverdue(deps: Deps, overdue: ContractMilestone[], now: Date): Promise<void> {
   const at = now.toISOString();
   await auditedTransaction(deps.db, systemActor, now, async (trx) => {
     const inserted: { contract_id: number; milestone_seq: number }[] = await trx('milestone_overdue_notices')
-      .insert(overdue.map((m) => ({ contract_id: m.contract_id, milestone_seq: m.seq, due_date: m.due_date, notified_at: at })))
+      .insert(
+        overdue.map((m) => ({
+          contract_id: m.contract_id,
+          milestone_seq: m.seq,
+          due_date: m.due_date,
+          notified_at: at,
+        })),
+      )
       .onConflict(['contract_id', 'milestone_seq', 'due_date'])
       .ignore()
       .returning(['contract_id', 'milestone_seq']);
@@ -76,18 +89,36 @@ async function announceOverdue(deps: Deps, overdue: ContractMilestone[], now: Da
       await notify(
         trx,
         users,
-        { kind: 'milestone.overdue', messageKey: 'evaluations.notifications.overdue', params: { number: m.contract_number, milestone: m.title, due: m.due_date }, link: `/contracts/${m.contract_id}/milestones/${m.seq}/report`, subjectType: 'contract', subjectId: m.contract_id },
+        {
+          kind: 'milestone.overdue',
+          messageKey: 'evaluations.notifications.overdue',
+          params: { number: m.contract_number, milestone: m.title, due: m.due_date },
+          link: `/contracts/${m.contract_id}/milestones/${m.seq}/report`,
+          subjectType: 'contract',
+          subjectId: m.contract_id,
+        },
         now,
       );
-      events.push({ action: 'milestone.overdue', subjectType: 'contract', subjectId: m.contract_id, streetOfficeId: m.street_office_id, organizationId: m.organization_id, after: { milestone_seq: m.seq, due_date: m.due_date } });
+      events.push({
+        action: 'milestone.overdue',
+        subjectType: 'contract',
+        subjectId: m.contract_id,
+        streetOfficeId: m.street_office_id,
+        organizationId: m.organization_id,
+        after: { milestone_seq: m.seq, due_date: m.due_date },
+      });
     }
     return { result: undefined, audit: events };
   });
 }
 
 /** Submitted reports (the newest version) that wait for evaluation, oldest first. */
-async function waitingReports(deps: Deps, scope: { streetOfficeIds?: number[]; organizationId?: number }): Promise<DashboardMilestone[]> {
-  const q = deps.db('milestone_reports as r')
+async function waitingReports(
+  deps: Deps,
+  scope: { streetOfficeIds?: number[]; organizationId?: number },
+): Promise<DashboardMilestone[]> {
+  const q = deps
+    .db('milestone_reports as r')
     .join('contracts as c', 'c.id', 'r.contract_id')
     .join('contract_milestones as m', function () {
       this.on('m.contract_id', '=', 'r.contract_id').andOn('m.seq', '=', 'r.milestone_seq');
@@ -102,14 +133,25 @@ async function waitingReports(deps: Deps, scope: { streetOfficeIds?: number[]; o
     .whereNull('m.settlement');
   if (scope.streetOfficeIds) q.whereIn('r.street_office_id', scope.streetOfficeIds);
   if (scope.organizationId !== undefined) q.where('r.organization_id', scope.organizationId);
-  const rows = await q.orderBy('r.submitted_at').limit(LIMIT).select('c.id as contract_id', 'c.number as contract_number', 'm.seq', 'm.title', 'm.due_date', 'o.name as organization_name', 'r.submitted_at');
+  const rows = await q
+    .orderBy('r.submitted_at')
+    .limit(LIMIT)
+    .select(
+      'c.id as contract_id',
+      'c.number as contract_number',
+      'm.seq',
+      'm.title',
+      'm.due_date',
+      'o.name as organization_name',
+      'r.submitted_at',
+    );
   return rows.map((r) => ({ ...r, contract_id: Number(r.contract_id), seq: Number(r.seq) }));
 }
 
-
 /** Open evaluations of active contracts where the user is the assessor, oldest assignment first. */
 async function assignedTo(deps: Deps, user: SessionUser): Promise<DashboardMilestone[]> {
-  const q = deps.db('evaluation_assessors as a')
+  const q = deps
+    .db('evaluation_assessors as a')
     .join('milestone_evaluations as e', 'e.id', 'a.evaluation_id')
     .join('contracts as c', 'c.id', 'e.contract_id')
     .join('contract_milestones as m', function () {
@@ -120,6 +162,16 @@ async function assignedTo(deps: Deps, user: SessionUser): Promise<DashboardMiles
     .where((w) => w.whereNull('a.has_conflict').orWhere((x) => x.where('a.has_conflict', false).whereNull('a.score')));
   if (user.role === 'reviewer') q.where({ 'a.source': 'third_party', 'a.user_id': user.id });
   else q.where({ 'a.source': 'peer', 'a.organization_id': user.organizationId ?? 0 });
-  const rows = await q.orderBy('a.assigned_at').limit(LIMIT).select('c.id as contract_id', 'c.number as contract_number', 'm.seq', 'm.title', 'm.due_date', 'o.name as organization_name');
+  const rows = await q
+    .orderBy('a.assigned_at')
+    .limit(LIMIT)
+    .select(
+      'c.id as contract_id',
+      'c.number as contract_number',
+      'm.seq',
+      'm.title',
+      'm.due_date',
+      'o.name as organization_name',
+    );
   return rows.map((r) => ({ ...r, contract_id: Number(r.contract_id), seq: Number(r.seq) }));
 }

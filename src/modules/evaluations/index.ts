@@ -2,5 +2,10 @@
  *  result of a closed evaluation. */
 export { evaluationRoutes } from './routes';
 export { evaluationDashboard, type EvaluationDashboard, type DashboardMilestone } from './dashboard';
-export { closedEvaluation, publicEvaluationResults, type ClosedEvaluation, type PublicEvaluationResult } from './evaluation';
+export {
+  closedEvaluation,
+  publicEvaluationResults,
+  type ClosedEvaluation,
+  type PublicEvaluationResult,
+} from './evaluation';
 export { gradeOf } from './weighting';

@@ -15,7 +15,11 @@ export const indicatorField = (i: Pick<Indicator, 'position'>) => `score_${i.pos
 
 /** The call's criteria of the contract, in order. None: the source is scored with one number. */
 export async function indicatorsOf(db: Queryable, contractId: number): Promise<Indicator[]> {
-  const rows = await db('contracts as c').join('call_criteria as k', 'k.call_id', 'c.call_id').where('c.id', contractId).orderBy('k.position').select('k.position', 'k.name', 'k.weight');
+  const rows = await db('contracts as c')
+    .join('call_criteria as k', 'k.call_id', 'c.call_id')
+    .where('c.id', contractId)
+    .orderBy('k.position')
+    .select('k.position', 'k.name', 'k.weight');
   return rows.map((r) => ({ position: Number(r.position), name: r.name, weight: Number(r.weight) }));
 }
 
@@ -32,7 +36,10 @@ export function combineIndicators(scores: Pick<IndicatorScore, 'score' | 'weight
 }
 
 /** Every indicator 0–100 with at most two decimals; errors per field (i18n keys). */
-export function parseIndicatorScores(body: Record<string, unknown>, indicators: Indicator[]): { ok: true; scores: IndicatorScore[] } | { ok: false; errors: Record<string, string> } {
+export function parseIndicatorScores(
+  body: Record<string, unknown>,
+  indicators: Indicator[],
+): { ok: true; scores: IndicatorScore[] } | { ok: false; errors: Record<string, string> } {
   const errors: Record<string, string> = {};
   const scores: IndicatorScore[] = [];
   for (const i of indicators) {
@@ -49,12 +56,39 @@ export function parseIndicatorScores(body: Record<string, unknown>, indicators: 
 }
 
 /** Replaces the source's indicator scores, in the scoring transaction. */
-export async function writeIndicatorScores(trx: Knex.Transaction, evaluationId: number, source: IndicatorSource, scores: IndicatorScore[]): Promise<void> {
+export async function writeIndicatorScores(
+  trx: Knex.Transaction,
+  evaluationId: number,
+  source: IndicatorSource,
+  scores: IndicatorScore[],
+): Promise<void> {
   await trx('evaluation_indicator_scores').where({ evaluation_id: evaluationId, source }).delete();
-  if (scores.length) await trx('evaluation_indicator_scores').insert(scores.map((s) => ({ evaluation_id: evaluationId, source, position: s.position, name: s.name, weight: s.weight, score: s.score })));
+  if (scores.length)
+    await trx('evaluation_indicator_scores').insert(
+      scores.map((s) => ({
+        evaluation_id: evaluationId,
+        source,
+        position: s.position,
+        name: s.name,
+        weight: s.weight,
+        score: s.score,
+      })),
+    );
 }
 
-export async function indicatorScoresOf(db: Queryable, evaluationId: number): Promise<(IndicatorScore & { source: IndicatorSource })[]> {
-  const rows = await db('evaluation_indicator_scores').where({ evaluation_id: evaluationId }).orderBy(['source', 'position']).select('source', 'position', 'name', 'weight', 'score');
-  return rows.map((r) => ({ source: r.source, position: Number(r.position), name: r.name, weight: Number(r.weight), score: Number(r.score) }));
+export async function indicatorScoresOf(
+  db: Queryable,
+  evaluationId: number,
+): Promise<(IndicatorScore & { source: IndicatorSource })[]> {
+  const rows = await db('evaluation_indicator_scores')
+    .where({ evaluation_id: evaluationId })
+    .orderBy(['source', 'position'])
+    .select('source', 'position', 'name', 'weight', 'score');
+  return rows.map((r) => ({
+    source: r.source,
+    position: Number(r.position),
+    name: r.name,
+    weight: Number(r.weight),
+    score: Number(r.score),
+  }));
 }

@@ -9,7 +9,12 @@ export interface MilestoneScope {
   sent_at: string | null;
 }
 
-const asContract = (m: MilestoneScope) => ({ street_office_id: m.street_office_id, organization_id: m.organization_id, status: m.contract_status, sent_at: m.sent_at });
+const asContract = (m: MilestoneScope) => ({
+  street_office_id: m.street_office_id,
+  organization_id: m.organization_id,
+  status: m.contract_status,
+  sent_at: m.sent_at,
+});
 
 /** Reading a milestone's reports and evidence: whoever reads the contract once it is signed (the
  *  organization's staff, the street's managers, the street's auditors, the administrator). Reports
@@ -23,4 +28,5 @@ export const canWriteReport = (user: SessionUser | undefined, m: MilestoneScope)
   !!user && user.role === 'org_staff' && user.organizationId === m.organization_id;
 
 /** Returning a submitted report for correction: a manager of the contract's street office. */
-export const canReturnReport = (user: SessionUser | undefined, m: MilestoneScope) => canManageContract(user, { street_office_id: m.street_office_id });
+export const canReturnReport = (user: SessionUser | undefined, m: MilestoneScope) =>
+  canManageContract(user, { street_office_id: m.street_office_id });

@@ -65,13 +65,19 @@ export async function reportVersions(db: Queryable, contractId: number, seq: num
 
 /** The open version (a draft or a submitted one), if any. */
 export async function openReport(db: Queryable, contractId: number, seq: number): Promise<ReportRow | undefined> {
-  const r = await db<ReportRow>('milestone_reports').where({ contract_id: contractId, milestone_seq: seq }).whereIn('status', ['draft', 'submitted']).first();
+  const r = await db<ReportRow>('milestone_reports')
+    .where({ contract_id: contractId, milestone_seq: seq })
+    .whereIn('status', ['draft', 'submitted'])
+    .first();
   return r ? numeric(r) : undefined;
 }
 
 /** The newest version, whatever its status. */
 export async function latestReport(db: Queryable, contractId: number, seq: number): Promise<ReportRow | undefined> {
-  const r = await db<ReportRow>('milestone_reports').where({ contract_id: contractId, milestone_seq: seq }).orderBy('version', 'desc').first();
+  const r = await db<ReportRow>('milestone_reports')
+    .where({ contract_id: contractId, milestone_seq: seq })
+    .orderBy('version', 'desc')
+    .first();
   return r ? numeric(r) : undefined;
 }
 
@@ -82,18 +88,48 @@ export async function evidenceOf(db: Queryable, reportIds: number[]): Promise<Ev
     .join('stored_files as f', 'f.id', 'rf.file_id')
     .whereIn('rf.report_id', reportIds)
     .orderBy([{ column: 'rf.report_id' }, { column: 'rf.id' }])
-    .select('rf.report_id', 'rf.file_id', 'f.original_name', 'f.mime_type', 'f.size_bytes', 'f.sha256', 'f.storage_key', 'f.created_at');
-  return rows.map((r) => ({ ...r, report_id: Number(r.report_id), file_id: Number(r.file_id), size_bytes: Number(r.size_bytes) }));
+    .select(
+      'rf.report_id',
+      'rf.file_id',
+      'f.original_name',
+      'f.mime_type',
+      'f.size_bytes',
+      'f.sha256',
+      'f.storage_key',
+      'f.created_at',
+    );
+  return rows.map((r) => ({
+    ...r,
+    report_id: Number(r.report_id),
+    file_id: Number(r.file_id),
+    size_bytes: Number(r.size_bytes),
+  }));
 }
 
 /** A file that belongs to some version of this milestone's report. */
-export async function milestoneEvidence(db: Queryable, contractId: number, seq: number, fileId: number): Promise<EvidenceFile | undefined> {
+export async function milestoneEvidence(
+  db: Queryable,
+  contractId: number,
+  seq: number,
+  fileId: number,
+): Promise<EvidenceFile | undefined> {
   const r = await db('milestone_report_files as rf')
     .join('milestone_reports as r', 'r.id', 'rf.report_id')
     .join('stored_files as f', 'f.id', 'rf.file_id')
     .where({ 'r.contract_id': contractId, 'r.milestone_seq': seq, 'rf.file_id': fileId })
-    .first('rf.report_id', 'rf.file_id', 'f.original_name', 'f.mime_type', 'f.size_bytes', 'f.sha256', 'f.storage_key', 'f.created_at');
-  return r ? { ...r, report_id: Number(r.report_id), file_id: Number(r.file_id), size_bytes: Number(r.size_bytes) } : undefined;
+    .first(
+      'rf.report_id',
+      'rf.file_id',
+      'f.original_name',
+      'f.mime_type',
+      'f.size_bytes',
+      'f.sha256',
+      'f.storage_key',
+      'f.created_at',
+    );
+  return r
+    ? { ...r, report_id: Number(r.report_id), file_id: Number(r.file_id), size_bytes: Number(r.size_bytes) }
+    : undefined;
 }
 
 /** Latest report status per (contract, seq) for the given contracts (one query). Key `${contractId}:${seq}`. */
@@ -101,7 +137,11 @@ export async function reportStatusesOf(db: Queryable, contractIds: number[]): Pr
   if (!contractIds.length) return new Map();
   const rows = await db('milestone_reports as r')
     .whereIn('r.contract_id', contractIds)
-    .whereNotExists(db('milestone_reports as n').whereRaw('n.contract_id = r.contract_id and n.milestone_seq = r.milestone_seq and n.version > r.version').select(db.raw('1')))
+    .whereNotExists(
+      db('milestone_reports as n')
+        .whereRaw('n.contract_id = r.contract_id and n.milestone_seq = r.milestone_seq and n.version > r.version')
+        .select(db.raw('1')),
+    )
     .select('r.contract_id', 'r.milestone_seq', 'r.status');
   return new Map(rows.map((r) => [`${Number(r.contract_id)}:${Number(r.milestone_seq)}`, r.status as ReportStatus]));
 }

@@ -10,7 +10,18 @@ import { formValues } from '../../web/forms';
 import { readCookie } from '../../web/language';
 import { contractMilestone, type ContractMilestone } from '../contracts';
 import { canReadReports, canReturnReport } from './policy';
-import { closeRound, isRoundOpen, openRound, rate, ratingCount, roundByToken, roundOf, RATING_COMMENT_MAX, ROUND_MAX_DAYS, type RoundRow } from './ratings';
+import {
+  closeRound,
+  isRoundOpen,
+  openRound,
+  rate,
+  ratingCount,
+  roundByToken,
+  roundOf,
+  RATING_COMMENT_MAX,
+  ROUND_MAX_DAYS,
+  type RoundRow,
+} from './ratings';
 import { reportHandlers } from './handlers';
 import { pathNumber } from './schemas';
 
@@ -31,7 +42,13 @@ function ensureBrowserId(req: Request, res: Response, deps: AppDeps): string {
   const known = browserIdOf(req, deps.config.sessionSecret);
   if (known) return known;
   const id = crypto.randomBytes(16).toString('hex');
-  res.cookie(RATER_COOKIE, `${id}.${sign(deps.config.sessionSecret, id)}`, { httpOnly: true, sameSite: 'lax', secure: deps.config.env === 'production', path: '/r', maxAge: 400 * 24 * 3600 * 1000 });
+  res.cookie(RATER_COOKIE, `${id}.${sign(deps.config.sessionSecret, id)}`, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: deps.config.env === 'production',
+    path: '/r',
+    maxAge: 400 * 24 * 3600 * 1000,
+  });
   return id;
 }
 
@@ -44,7 +61,8 @@ export function ratingHandlers(deps: AppDeps) {
     if (!m || !canReadReports(req.user, m)) throw new NotFound();
     return m;
   }
-  const back = (res: Response, m: ContractMilestone) => res.redirect(303, `/contracts/${m.contract_id}/milestones/${m.seq}/report`);
+  const back = (res: Response, m: ContractMilestone) =>
+    res.redirect(303, `/contracts/${m.contract_id}/milestones/${m.seq}/report`);
 
   async function open(req: Request, res: Response) {
     const m = await milestone(req);
@@ -52,7 +70,9 @@ export function ratingHandlers(deps: AppDeps) {
     const at = parseShanghaiDateTime(typed);
     const now = deps.clock.now();
     if (!at || at.getTime() <= now.getTime() || at.getTime() > now.getTime() + ROUND_MAX_DAYS * 24 * 3600 * 1000) {
-      return reportHandlers(deps).renderWith(req, res, m, 422, formValues(req.body), { closesAt: req.t('evaluations.rating.errors.closesAt', { days: ROUND_MAX_DAYS }) });
+      return reportHandlers(deps).renderWith(req, res, m, 422, formValues(req.body), {
+        closesAt: req.t('evaluations.rating.errors.closesAt', { days: ROUND_MAX_DAYS }),
+      });
     }
     await openRound(deps, actorOf(req), req.user!, m.contract_id, m.seq, at);
     flash(req, 'success', req.t('evaluations.rating.opened'));
@@ -69,12 +89,21 @@ export function ratingHandlers(deps: AppDeps) {
   /** The page the manager prints and hangs at the service site: QR code, link, service, period. */
   async function print(req: Request, res: Response) {
     const m = await milestone(req);
-    if (!canReturnReport(req.user, m) && req.user!.role !== 'admin' && req.user!.role !== 'auditor') throw new NotFound();
+    if (!canReturnReport(req.user, m) && req.user!.role !== 'admin' && req.user!.role !== 'auditor')
+      throw new NotFound();
     const round = await roundOf(deps.db, m.contract_id, m.seq);
     if (!round) throw new NotFound();
     const link = ratingLink(req, round.token);
     const qr = await QRCode.toString(link, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
-    res.render('evaluations/rating-print', { title: req.t('evaluations.rating.printTitle'), m, round, link, qr, open: isRoundOpen(round, deps.clock.now()), ...(await ratingCount(deps.db, round.id)) });
+    res.render('evaluations/rating-print', {
+      title: req.t('evaluations.rating.printTitle'),
+      m,
+      round,
+      link,
+      qr,
+      open: isRoundOpen(round, deps.clock.now()),
+      ...(await ratingCount(deps.db, round.id)),
+    });
   }
 
   // ---- public: anyone with the link, without signing in; no flash, no session row ----
@@ -86,7 +115,14 @@ export function ratingHandlers(deps: AppDeps) {
     return { round, m };
   }
 
-  function renderRate(req: Request, res: Response, status: number, round: RoundRow, m: ContractMilestone, state: { outcome?: string; values?: Record<string, string>; errors?: Record<string, string> }) {
+  function renderRate(
+    req: Request,
+    res: Response,
+    status: number,
+    round: RoundRow,
+    m: ContractMilestone,
+    state: { outcome?: string; values?: Record<string, string>; errors?: Record<string, string> },
+  ) {
     const open = isRoundOpen(round, deps.clock.now());
     res.status(status).render('evaluations/rate', {
       title: req.t('evaluations.rating.pageTitle'),
@@ -113,7 +149,10 @@ export function ratingHandlers(deps: AppDeps) {
     const browserId = browserIdOf(req, deps.config.sessionSecret);
     if (!browserId) {
       ensureBrowserId(req, res, deps);
-      return renderRate(req, res, 400, round, m, { values, errors: { stars: req.t('evaluations.rating.errors.cookie') } });
+      return renderRate(req, res, 400, round, m, {
+        values,
+        errors: { stars: req.t('evaluations.rating.errors.cookie') },
+      });
     }
     const errors: Record<string, string> = {};
     const stars = typeof req.body?.stars === 'string' && /^[1-5]$/.test(req.body.stars) ? Number(req.body.stars) : 0;
@@ -121,7 +160,8 @@ export function ratingHandlers(deps: AppDeps) {
     const rawComment = req.body?.comment;
     const comment = typeof rawComment === 'string' ? rawComment.trim() : '';
     if (rawComment !== undefined && typeof rawComment !== 'string') errors.comment = req.t('validation.notText');
-    else if (comment.length > RATING_COMMENT_MAX) errors.comment = req.t('evaluations.rating.errors.comment', { max: RATING_COMMENT_MAX });
+    else if (comment.length > RATING_COMMENT_MAX)
+      errors.comment = req.t('evaluations.rating.errors.comment', { max: RATING_COMMENT_MAX });
     if (Object.keys(errors).length) return renderRate(req, res, 422, round, m, { values, errors });
     const outcome = await rate(deps, round, browserId, req.ip ?? 'unknown', stars, comment || null);
     const status = { rated: 200, already: 409, closed: 409, limited: 429 }[outcome];

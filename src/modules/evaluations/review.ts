@@ -28,7 +28,13 @@ export interface ReviewRow {
   answerer_name?: string | null;
 }
 
-const numeric = (r: ReviewRow): ReviewRow => ({ ...r, id: Number(r.id), evaluation_id: Number(r.evaluation_id), requested_by: Number(r.requested_by), answered_by: r.answered_by === null ? null : Number(r.answered_by) });
+const numeric = (r: ReviewRow): ReviewRow => ({
+  ...r,
+  id: Number(r.id),
+  evaluation_id: Number(r.evaluation_id),
+  requested_by: Number(r.requested_by),
+  answered_by: r.answered_by === null ? null : Number(r.answered_by),
+});
 
 /** Every review of an evaluation, oldest first, with the names of who asked and who answered. */
 export async function reviewsOf(db: Queryable, evaluationId: number): Promise<ReviewRow[]> {
@@ -47,15 +53,24 @@ export async function hasOpenReview(db: Queryable, evaluationId: number): Promis
 
 /** The call's review period in days (a call setting, default 5). */
 export async function reviewDaysOf(db: Queryable, contractId: number): Promise<number> {
-  const r = await db('contracts as c').join('calls as k', 'k.id', 'c.call_id').where('c.id', contractId).first('k.review_days');
+  const r = await db('contracts as c')
+    .join('calls as k', 'k.id', 'c.call_id')
+    .where('c.id', contractId)
+    .first('k.review_days');
   return Number(r?.review_days ?? 5);
 }
 
 /** The last moment a review may be asked of this closing. */
-export const reviewDeadline = (closedAt: string, days: number) => new Date(new Date(closedAt).getTime() + days * DAY_MS);
+export const reviewDeadline = (closedAt: string, days: number) =>
+  new Date(new Date(closedAt).getTime() + days * DAY_MS);
 
 /** Whether the organization may ask now: closed, within the period, no review yet of this closing, the milestone unpaid. */
-export async function reviewAvailability(db: Queryable, m: ContractMilestone, e: EvaluationRow | undefined, now: Date): Promise<{ ok: true; deadline: Date; reportId: number } | { ok: false; reason: string }> {
+export async function reviewAvailability(
+  db: Queryable,
+  m: ContractMilestone,
+  e: EvaluationRow | undefined,
+  now: Date,
+): Promise<{ ok: true; deadline: Date; reportId: number } | { ok: false; reason: string }> {
   if (!e || e.status !== 'closed') return { ok: false, reason: 'evaluations.errors.reviewNotClosed' };
   if (m.contract_status !== 'active') return { ok: false, reason: 'evaluations.errors.contractNotActive' };
   if (m.settlement) return { ok: false, reason: 'evaluations.errors.reviewSettled' };
@@ -69,10 +84,25 @@ export async function reviewAvailability(db: Queryable, m: ContractMilestone, e:
 }
 
 const link = (m: ContractMilestone) => `/contracts/${m.contract_id}/milestones/${m.seq}/report`;
-const resultOf = (e: EvaluationRow) => ({ total_score: e.total_score, grade: e.grade, stars: e.stars, pass_score: e.pass_score, passed: e.passed, weights: e.weights_json ? JSON.parse(e.weights_json) : null, closed_at: e.closed_at });
+const resultOf = (e: EvaluationRow) => ({
+  total_score: e.total_score,
+  grade: e.grade,
+  stars: e.stars,
+  pass_score: e.pass_score,
+  passed: e.passed,
+  weights: e.weights_json ? JSON.parse(e.weights_json) : null,
+  closed_at: e.closed_at,
+});
 
 /** The organization's staff ask for a review (复核) of the closed result, with reasons. The managers are told. */
-export async function requestReview(deps: Deps, actor: Actor, user: SessionUser, contractId: number, seq: number, reasons: string): Promise<void> {
+export async function requestReview(
+  deps: Deps,
+  actor: Actor,
+  user: SessionUser,
+  contractId: number,
+  seq: number,
+  reasons: string,
+): Promise<void> {
   const now = deps.clock.now();
   await auditedTransaction(deps.db, actor, now, async (trx) => {
     const m = await lockContractMilestone(trx, contractId, seq);
@@ -82,13 +112,41 @@ export async function requestReview(deps: Deps, actor: Actor, user: SessionUser,
     const can = await reviewAvailability(trx, m, e, now);
     if (!can.ok) throw new InvalidState(can.reason);
     const [row] = await trx('evaluation_reviews')
-      .insert({ evaluation_id: e!.id, assessment_report_id: can.reportId, closed_at: e!.closed_at, result_json: JSON.stringify(resultOf(e!)), status: 'open', reasons, requested_by: user.id, requested_at: now.toISOString() })
+      .insert({
+        evaluation_id: e!.id,
+        assessment_report_id: can.reportId,
+        closed_at: e!.closed_at,
+        result_json: JSON.stringify(resultOf(e!)),
+        status: 'open',
+        reasons,
+        requested_by: user.id,
+        requested_at: now.toISOString(),
+      })
       .returning('id');
     const id = Number(typeof row === 'object' ? row.id : row);
-    await notify(trx, await managersOf(trx, m.street_office_id), { kind: 'evaluation.review_requested', messageKey: 'evaluations.notifications.reviewRequested', params: { number: m.contract_number, milestone: m.title }, link: link(m), subjectType: 'evaluation_review', subjectId: id }, now);
+    await notify(
+      trx,
+      await managersOf(trx, m.street_office_id),
+      {
+        kind: 'evaluation.review_requested',
+        messageKey: 'evaluations.notifications.reviewRequested',
+        params: { number: m.contract_number, milestone: m.title },
+        link: link(m),
+        subjectType: 'evaluation_review',
+        subjectId: id,
+      },
+      now,
+    );
     return {
       result: undefined,
-      audit: { action: 'evaluation.review_request', subjectType: 'milestone_evaluation', subjectId: e!.id, streetOfficeId: m.street_office_id, organizationId: m.organization_id, after: { review_id: id, reasons, closed_at: e!.closed_at, total_score: e!.total_score } },
+      audit: {
+        action: 'evaluation.review_request',
+        subjectType: 'milestone_evaluation',
+        subjectId: e!.id,
+        streetOfficeId: m.street_office_id,
+        organizationId: m.organization_id,
+        after: { review_id: id, reasons, closed_at: e!.closed_at, total_score: e!.total_score },
+      },
     };
   });
 }
@@ -98,7 +156,15 @@ export async function requestReview(deps: Deps, actor: Actor, user: SessionUser,
  * kept in the review and the audit trail, the stored assessment reports kept; scores editable
  * again, closing again makes a new result and report). Rejected is final for this closing.
  */
-export async function answerReview(deps: Deps, actor: Actor, user: SessionUser, contractId: number, seq: number, decision: 'upheld' | 'rejected', answer: string): Promise<void> {
+export async function answerReview(
+  deps: Deps,
+  actor: Actor,
+  user: SessionUser,
+  contractId: number,
+  seq: number,
+  decision: 'upheld' | 'rejected',
+  answer: string,
+): Promise<void> {
   const now = deps.clock.now();
   const at = now.toISOString();
   await auditedTransaction(deps.db, actor, now, async (trx) => {
@@ -106,19 +172,46 @@ export async function answerReview(deps: Deps, actor: Actor, user: SessionUser, 
     if (!m || !canReadReports(user, m)) throw new NotFound();
     if (!canReturnReport(user, m)) throw new Forbidden('evaluations.errors.notYourStreet');
     const e = await evaluationOf(trx, contractId, seq);
-    const open = e ? await trx('evaluation_reviews').where({ evaluation_id: e.id, status: 'open' }).first('id') : undefined;
+    const open = e
+      ? await trx('evaluation_reviews').where({ evaluation_id: e.id, status: 'open' }).first('id')
+      : undefined;
     if (!e || !open) throw new InvalidState('evaluations.errors.noOpenReview');
-    if (decision === 'upheld' && m.contract_status !== 'active') throw new InvalidState('evaluations.errors.contractNotActive');
-    const n = await trx('evaluation_reviews').where({ id: open.id, status: 'open' }).update({ status: decision, answer, answered_by: user.id, answered_at: at });
+    if (decision === 'upheld' && m.contract_status !== 'active')
+      throw new InvalidState('evaluations.errors.contractNotActive');
+    const n = await trx('evaluation_reviews')
+      .where({ id: open.id, status: 'open' })
+      .update({ status: decision, answer, answered_by: user.id, answered_at: at });
     if (n !== 1) throw new InvalidState('evaluations.errors.noOpenReview');
     if (decision === 'upheld') {
-      const r = await trx('milestone_evaluations')
-        .where({ id: e.id, status: 'closed' })
-        .update({ status: 'open', total_score: null, grade: null, stars: null, pass_score: null, passed: null, weights_json: null, closed_by: null, closed_at: null });
+      const r = await trx('milestone_evaluations').where({ id: e.id, status: 'closed' }).update({
+        status: 'open',
+        total_score: null,
+        grade: null,
+        stars: null,
+        pass_score: null,
+        passed: null,
+        weights_json: null,
+        closed_by: null,
+        closed_at: null,
+      });
       if (r !== 1) throw new InvalidState('evaluations.errors.noOpenReview');
     }
-    const notified = [...new Set([...(await staffOf(trx, [m.organization_id])), ...(await managersOf(trx, m.street_office_id))])].filter((id) => id !== user.id);
-    await notify(trx, notified, { kind: 'evaluation.review_answered', messageKey: `evaluations.notifications.review_${decision}`, params: { number: m.contract_number, milestone: m.title }, link: link(m), subjectType: 'evaluation_review', subjectId: Number(open.id) }, now);
+    const notified = [
+      ...new Set([...(await staffOf(trx, [m.organization_id])), ...(await managersOf(trx, m.street_office_id))]),
+    ].filter((id) => id !== user.id);
+    await notify(
+      trx,
+      notified,
+      {
+        kind: 'evaluation.review_answered',
+        messageKey: `evaluations.notifications.review_${decision}`,
+        params: { number: m.contract_number, milestone: m.title },
+        link: link(m),
+        subjectType: 'evaluation_review',
+        subjectId: Number(open.id),
+      },
+      now,
+    );
     return {
       result: undefined,
       audit: {
@@ -128,7 +221,12 @@ export async function answerReview(deps: Deps, actor: Actor, user: SessionUser, 
         streetOfficeId: m.street_office_id,
         organizationId: m.organization_id,
         before: { review_status: 'open', status: 'closed', ...resultOf(e) },
-        after: { review_id: Number(open.id), review_status: decision, answer, status: decision === 'upheld' ? 'open' : 'closed' },
+        after: {
+          review_id: Number(open.id),
+          review_status: decision,
+          answer,
+          status: decision === 'upheld' ? 'open' : 'closed',
+        },
       },
     };
   });

@@ -20,13 +20,33 @@ export function evaluationRoutes(deps: AppDeps, acceptFiles: AcceptFiles) {
   const base = '/contracts/:contractId/milestones/:seq/report';
   return routeTable([
     { method: 'get', path: base, access: readers, handler: reports.show },
-    { method: 'post', path: base, access: ['org_staff'], handler: [acceptFiles([{ name: 'files', maxCount: deps.config.uploadMaxFiles }]), csrfAfterUpload, reports.save] },
+    {
+      method: 'post',
+      path: base,
+      access: ['org_staff'],
+      handler: [acceptFiles([{ name: 'files', maxCount: deps.config.uploadMaxFiles }]), csrfAfterUpload, reports.save],
+    },
     { method: 'post', path: `${base}/return`, access: ['manager'], handler: reports.giveBack },
-    { method: 'post', path: '/contracts/:contractId/milestones/:seq/evaluation/manager-score', access: ['manager'], handler: reports.score },
-    { method: 'post', path: '/contracts/:contractId/milestones/:seq/evaluation/closing', access: ['manager'], handler: reports.close },
+    {
+      method: 'post',
+      path: '/contracts/:contractId/milestones/:seq/evaluation/manager-score',
+      access: ['manager'],
+      handler: reports.score,
+    },
+    {
+      method: 'post',
+      path: '/contracts/:contractId/milestones/:seq/evaluation/closing',
+      access: ['manager'],
+      handler: reports.close,
+    },
     { method: 'post', path: `${ev}/assessors`, access: ['manager'], handler: reports.assign },
     { method: 'post', path: `${ev}/declaration`, access: assessors, handler: reports.declaration },
-    { method: 'post', path: `${ev}/assessor-score`, access: assessors, handler: [acceptFiles([{ name: 'opinion', maxCount: 1 }]), csrfAfterUpload, reports.assessorScore] },
+    {
+      method: 'post',
+      path: `${ev}/assessor-score`,
+      access: assessors,
+      handler: [acceptFiles([{ name: 'opinion', maxCount: 1 }]), csrfAfterUpload, reports.assessorScore],
+    },
     { method: 'get', path: `${ev}/opinion-file`, access: readers, handler: reports.opinion },
     { method: 'post', path: `${ev}/review`, access: ['org_staff'], handler: reports.askReview },
     { method: 'post', path: `${ev}/review/answer`, access: ['manager'], handler: reports.answer },

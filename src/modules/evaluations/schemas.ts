@@ -6,11 +6,15 @@ export const COUNT_MAX = 1_000_000;
 export const EVIDENCE_EXTENSIONS = ['jpg', 'jpeg', 'png', 'pdf', 'xlsx'];
 
 /** A path number: digits only and small enough for an integer column; anything else finds nothing. */
-export const pathNumber = (value: unknown): number => (typeof value === 'string' && /^\d{1,9}$/.test(value) ? Number(value) : 0);
+export const pathNumber = (value: unknown): number =>
+  typeof value === 'string' && /^\d{1,9}$/.test(value) ? Number(value) : 0;
 
 /** The deliverables of a milestone, one per line (a milestone without lines has one, its whole text). */
 export function deliverableLines(deliverables: string): string[] {
-  const lines = deliverables.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const lines = deliverables
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
   return lines.length ? lines : [deliverables.trim() || '—'];
 }
 
@@ -35,7 +39,11 @@ const text = (body: Record<string, unknown>, name: string): string | undefined =
  * The report form. A draft may leave anything empty; a submission needs every deliverable answered,
  * the two counts, the self-assessment score and its comment. Errors are i18n keys per field.
  */
-export function parseReport(body: Record<string, unknown>, lines: string[], submit: boolean): { ok: true; data: ReportInput } | { ok: false; errors: Errors } {
+export function parseReport(
+  body: Record<string, unknown>,
+  lines: string[],
+  submit: boolean,
+): { ok: true; data: ReportInput } | { ok: false; errors: Errors } {
   const errors: Errors = {};
   const need = (name: string) => {
     if (submit) errors[name] = 'validation.required';
@@ -87,7 +95,9 @@ export function parseReport(body: Record<string, unknown>, lines: string[], subm
 }
 
 /** The manager's reason for returning a report. */
-export function parseReason(body: Record<string, unknown>): { ok: true; reason: string } | { ok: false; errors: Errors } {
+export function parseReason(
+  body: Record<string, unknown>,
+): { ok: true; reason: string } | { ok: false; errors: Errors } {
   const v = body.reason;
   if (v !== undefined && typeof v !== 'string') return { ok: false, errors: { reason: 'validation.notText' } };
   const reason = (v ?? '').trim();
@@ -97,7 +107,9 @@ export function parseReason(body: Record<string, unknown>): { ok: true; reason: 
 }
 
 /** The manager's score (0–100, at most two decimals) with a comment. */
-export function parseManagerScore(body: Record<string, unknown>): { ok: true; score: number; comment: string } | { ok: false; errors: Errors } {
+export function parseManagerScore(
+  body: Record<string, unknown>,
+): { ok: true; score: number; comment: string } | { ok: false; errors: Errors } {
   const errors: Errors = {};
   const s = body.score;
   let score: number | undefined;
@@ -114,7 +126,9 @@ export function parseManagerScore(body: Record<string, unknown>): { ok: true; sc
 }
 
 /** The manager's assignment: which source, and the organization or evaluator (by id). */
-export function parseAssignment(body: Record<string, unknown>): { ok: true; source: 'peer' | 'third_party'; targetId: number } | { ok: false; errors: Errors } {
+export function parseAssignment(
+  body: Record<string, unknown>,
+): { ok: true; source: 'peer' | 'third_party'; targetId: number } | { ok: false; errors: Errors } {
   const source = body.source === 'peer' || body.source === 'third_party' ? body.source : undefined;
   const target = typeof body.target === 'string' && /^\d{1,9}$/.test(body.target) ? Number(body.target) : 0;
   if (!source) return { ok: false, errors: { source: 'validation.choose' } };
@@ -123,14 +137,19 @@ export function parseAssignment(body: Record<string, unknown>): { ok: true; sour
 }
 
 /** The assessor's declaration: "conflict" or "none". */
-export function parseDeclaration(body: Record<string, unknown>): { ok: true; hasConflict: boolean } | { ok: false; errors: Errors } {
+export function parseDeclaration(
+  body: Record<string, unknown>,
+): { ok: true; hasConflict: boolean } | { ok: false; errors: Errors } {
   if (body.declaration === 'conflict') return { ok: true, hasConflict: true };
   if (body.declaration === 'none') return { ok: true, hasConflict: false };
   return { ok: false, errors: { declaration: 'validation.choose' } };
 }
 
 /** A text field required and at most TEXT_MAX long (an i18n key per field on failure). */
-function requiredText(body: Record<string, unknown>, name: string): { ok: true; value: string } | { ok: false; error: string } {
+function requiredText(
+  body: Record<string, unknown>,
+  name: string,
+): { ok: true; value: string } | { ok: false; error: string } {
   const v = body[name];
   if (v !== undefined && typeof v !== 'string') return { ok: false, error: 'validation.notText' };
   const value = (v ?? '').trim();
@@ -140,13 +159,17 @@ function requiredText(body: Record<string, unknown>, name: string): { ok: true; 
 }
 
 /** The organization's request for a review (复核): its reasons. */
-export function parseReviewRequest(body: Record<string, unknown>): { ok: true; reasons: string } | { ok: false; errors: Errors } {
+export function parseReviewRequest(
+  body: Record<string, unknown>,
+): { ok: true; reasons: string } | { ok: false; errors: Errors } {
   const r = requiredText(body, 'reasons');
   return r.ok ? { ok: true, reasons: r.value } : { ok: false, errors: { reasons: r.error } };
 }
 
 /** The manager's written answer: uphold (reopens the evaluation) or reject (final). */
-export function parseReviewAnswer(body: Record<string, unknown>): { ok: true; decision: 'upheld' | 'rejected'; answer: string } | { ok: false; errors: Errors } {
+export function parseReviewAnswer(
+  body: Record<string, unknown>,
+): { ok: true; decision: 'upheld' | 'rejected'; answer: string } | { ok: false; errors: Errors } {
   const errors: Errors = {};
   const decision = body.decision === 'upheld' || body.decision === 'rejected' ? body.decision : undefined;
   if (!decision) errors.decision = 'validation.choose';

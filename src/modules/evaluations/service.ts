@@ -16,10 +16,16 @@ import { EVIDENCE_EXTENSIONS, type ReportInput } from './schemas';
 
 type Deps = Pick<AppDeps, 'db' | 'clock' | 'config'>;
 
-const reportLink = (m: { contract_id: number; seq: number }) => `/contracts/${m.contract_id}/milestones/${m.seq}/report`;
+const reportLink = (m: { contract_id: number; seq: number }) =>
+  `/contracts/${m.contract_id}/milestones/${m.seq}/report`;
 
 /** The milestone, locked with its contract; NotFound for anyone who may not read its reports. */
-async function lockedMilestone(trx: Knex.Transaction, user: SessionUser, contractId: number, seq: number): Promise<ContractMilestone> {
+async function lockedMilestone(
+  trx: Knex.Transaction,
+  user: SessionUser,
+  contractId: number,
+  seq: number,
+): Promise<ContractMilestone> {
   const m = await lockContractMilestone(trx, contractId, seq);
   if (!m || !canReadReports(user, m)) throw new NotFound();
   return m;
@@ -41,10 +47,21 @@ const reportColumns = (input: ReportInput) => ({
  * the street's managers notified. A submitted version cannot change (409); two submissions at once
  * make one (the contract row is locked, and a partial unique index allows one open version).
  */
-export async function saveReport(deps: Deps, actor: Actor, user: SessionUser, contractId: number, seq: number, input: ReportInput, files: Express.Multer.File[], submit: boolean): Promise<ReportRow['status']> {
+export async function saveReport(
+  deps: Deps,
+  actor: Actor,
+  user: SessionUser,
+  contractId: number,
+  seq: number,
+  input: ReportInput,
+  files: Express.Multer.File[],
+  submit: boolean,
+): Promise<ReportRow['status']> {
   const now = deps.clock.now();
   const at = now.toISOString();
-  for (const f of files) if (!EVIDENCE_EXTENSIONS.includes(extensionOf(f.originalname))) throw new ValidationFailed({ files: 'evaluations.errors.evidenceType' });
+  for (const f of files)
+    if (!EVIDENCE_EXTENSIONS.includes(extensionOf(f.originalname)))
+      throw new ValidationFailed({ files: 'evaluations.errors.evidenceType' });
   return withFileCleanup(deps.config.uploadDir, (written) =>
     auditedTransaction(deps.db, actor, now, async (trx) => {
       const m = await lockedMilestone(trx, user, contractId, seq);
@@ -58,20 +75,45 @@ export async function saveReport(deps: Deps, actor: Actor, user: SessionUser, co
       if (open) {
         reportId = open.id;
         version = open.version;
-        const n = await trx('milestone_reports').where({ id: open.id, status: 'draft' }).update({ ...reportColumns(input), updated_at: at });
+        const n = await trx('milestone_reports')
+          .where({ id: open.id, status: 'draft' })
+          .update({ ...reportColumns(input), updated_at: at });
         if (n !== 1) throw new InvalidState('evaluations.errors.alreadySubmitted');
-        if (input.removeFileIds.length) await trx('milestone_report_files').where({ report_id: open.id }).whereIn('file_id', input.removeFileIds).delete();
+        if (input.removeFileIds.length)
+          await trx('milestone_report_files')
+            .where({ report_id: open.id })
+            .whereIn('file_id', input.removeFileIds)
+            .delete();
       } else {
-        const previous = await trx('milestone_reports').where({ contract_id: contractId, milestone_seq: seq }).orderBy('version', 'desc').first('id', 'version');
+        const previous = await trx('milestone_reports')
+          .where({ contract_id: contractId, milestone_seq: seq })
+          .orderBy('version', 'desc')
+          .first('id', 'version');
         version = previous ? Number(previous.version) + 1 : 1;
         const [inserted] = await trx('milestone_reports')
-          .insert({ contract_id: contractId, milestone_seq: seq, organization_id: m.organization_id, street_office_id: m.street_office_id, version, status: 'draft', ...reportColumns(input), created_by: user.id, created_at: at, updated_at: at })
+          .insert({
+            contract_id: contractId,
+            milestone_seq: seq,
+            organization_id: m.organization_id,
+            street_office_id: m.street_office_id,
+            version,
+            status: 'draft',
+            ...reportColumns(input),
+            created_by: user.id,
+            created_at: at,
+            updated_at: at,
+          })
           .returning('id');
         reportId = returnedId(inserted);
         if (previous) {
           // The returned version's evidence carries over (the rows of stored_files are shared).
-          const carried = (await evidenceOf(trx, [Number(previous.id)])).filter((f) => !input.removeFileIds.includes(f.file_id));
-          if (carried.length) await trx('milestone_report_files').insert(carried.map((f) => ({ report_id: reportId, file_id: f.file_id, created_at: at })));
+          const carried = (await evidenceOf(trx, [Number(previous.id)])).filter(
+            (f) => !input.removeFileIds.includes(f.file_id),
+          );
+          if (carried.length)
+            await trx('milestone_report_files').insert(
+              carried.map((f) => ({ report_id: reportId, file_id: f.file_id, created_at: at })),
+            );
         }
       }
       const added: { name: string; sha256: string; size: number }[] = [];
@@ -88,22 +130,46 @@ export async function saveReport(deps: Deps, actor: Actor, user: SessionUser, co
           subjectId: reportId,
           streetOfficeId: m.street_office_id,
           organizationId: m.organization_id,
-          after: { contract_id: contractId, milestone_seq: seq, version, ...reportColumns(input), files_added: added, files_removed: input.removeFileIds },
+          after: {
+            contract_id: contractId,
+            milestone_seq: seq,
+            version,
+            ...reportColumns(input),
+            files_added: added,
+            files_removed: input.removeFileIds,
+          },
         },
       ];
       if (submit) {
         const evidence = await trx('milestone_report_files').where({ report_id: reportId }).count({ n: '*' }).first();
-        if (Number(evidence?.n ?? 0) === 0) throw new ValidationFailed({ files: 'evaluations.errors.evidenceRequired' });
-        const n = await trx('milestone_reports').where({ id: reportId, status: 'draft' }).update({ status: 'submitted', submitted_by: user.id, submitted_at: at, updated_at: at });
+        if (Number(evidence?.n ?? 0) === 0)
+          throw new ValidationFailed({ files: 'evaluations.errors.evidenceRequired' });
+        const n = await trx('milestone_reports')
+          .where({ id: reportId, status: 'draft' })
+          .update({ status: 'submitted', submitted_by: user.id, submitted_at: at, updated_at: at });
         if (n !== 1) throw new InvalidState('evaluations.errors.alreadySubmitted');
         await openEvaluation(trx, m, reportId, now);
         await notify(
           trx,
           await managersOf(trx, m.street_office_id),
-          { kind: 'milestone.report_submitted', messageKey: 'evaluations.notifications.reportSubmitted', params: { number: m.contract_number, milestone: m.title }, link: reportLink(m), subjectType: 'milestone_report', subjectId: reportId },
+          {
+            kind: 'milestone.report_submitted',
+            messageKey: 'evaluations.notifications.reportSubmitted',
+            params: { number: m.contract_number, milestone: m.title },
+            link: reportLink(m),
+            subjectType: 'milestone_report',
+            subjectId: reportId,
+          },
           now,
         );
-        events.push({ action: 'milestone_report.submit', subjectType: 'milestone_report', subjectId: reportId, streetOfficeId: m.street_office_id, organizationId: m.organization_id, after: { contract_id: contractId, milestone_seq: seq, version, status: 'submitted' } as never });
+        events.push({
+          action: 'milestone_report.submit',
+          subjectType: 'milestone_report',
+          subjectId: reportId,
+          streetOfficeId: m.street_office_id,
+          organizationId: m.organization_id,
+          after: { contract_id: contractId, milestone_seq: seq, version, status: 'submitted' } as never,
+        });
       }
       return { result: (submit ? 'submitted' : 'draft') as ReportRow['status'], audit: events };
     }),
@@ -117,7 +183,14 @@ export async function saveReport(deps: Deps, actor: Actor, user: SessionUser, co
  * The street's manager returns the submitted version for correction with a reason: it becomes
  * `returned` (kept as it was), the organization's staff are notified and start the next version.
  */
-export async function returnReport(deps: Deps, actor: Actor, user: SessionUser, contractId: number, seq: number, reason: string): Promise<void> {
+export async function returnReport(
+  deps: Deps,
+  actor: Actor,
+  user: SessionUser,
+  contractId: number,
+  seq: number,
+  reason: string,
+): Promise<void> {
   const now = deps.clock.now();
   const at = now.toISOString();
   await auditedTransaction(deps.db, actor, now, async (trx) => {
@@ -126,19 +199,36 @@ export async function returnReport(deps: Deps, actor: Actor, user: SessionUser, 
     if (m.contract_status !== 'active') throw new InvalidState('evaluations.errors.contractNotActive');
     const open = await openReport(trx, contractId, seq);
     if (!open || open.status !== 'submitted') throw new InvalidState('evaluations.errors.nothingToReturn');
-    if ((await evaluationOf(trx, contractId, seq))?.status === 'closed') throw new InvalidState('evaluations.errors.evaluationClosed');
-    const n = await trx('milestone_reports').where({ id: open.id, status: 'submitted' }).update({ status: 'returned', returned_by: user.id, returned_at: at, return_reason: reason, updated_at: at });
+    if ((await evaluationOf(trx, contractId, seq))?.status === 'closed')
+      throw new InvalidState('evaluations.errors.evaluationClosed');
+    const n = await trx('milestone_reports')
+      .where({ id: open.id, status: 'submitted' })
+      .update({ status: 'returned', returned_by: user.id, returned_at: at, return_reason: reason, updated_at: at });
     if (n !== 1) throw new InvalidState('evaluations.errors.nothingToReturn');
     await notify(
       trx,
       await staffOf(trx, [m.organization_id]),
-      { kind: 'milestone.report_returned', messageKey: 'evaluations.notifications.reportReturned', params: { number: m.contract_number, milestone: m.title }, link: reportLink(m), subjectType: 'milestone_report', subjectId: open.id },
+      {
+        kind: 'milestone.report_returned',
+        messageKey: 'evaluations.notifications.reportReturned',
+        params: { number: m.contract_number, milestone: m.title },
+        link: reportLink(m),
+        subjectType: 'milestone_report',
+        subjectId: open.id,
+      },
       now,
     );
     return {
       result: undefined,
-      audit: { action: 'milestone_report.return', subjectType: 'milestone_report', subjectId: open.id, streetOfficeId: m.street_office_id, organizationId: m.organization_id, before: { status: 'submitted', version: open.version }, after: { status: 'returned', reason } },
+      audit: {
+        action: 'milestone_report.return',
+        subjectType: 'milestone_report',
+        subjectId: open.id,
+        streetOfficeId: m.street_office_id,
+        organizationId: m.organization_id,
+        before: { status: 'submitted', version: open.version },
+        after: { status: 'returned', reason },
+      },
     };
   });
 }
-

@@ -17,10 +17,12 @@ export interface WeightedResult {
 }
 
 /** 优秀 ≥ 90, 良好 ≥ 80, 合格 ≥ 60, 不合格 < 60 — on the rounded score (hundredths). */
-export const gradeOf = (total: number): Grade => (total >= 9000 ? 'excellent' : total >= 8000 ? 'good' : total >= 6000 ? 'pass' : 'fail');
+export const gradeOf = (total: number): Grade =>
+  total >= 9000 ? 'excellent' : total >= 8000 ? 'good' : total >= 6000 ? 'pass' : 'fail';
 
 /** ≥ 90 five, ≥ 80 four, ≥ 70 three, ≥ 60 two, else one. */
-export const starsOf = (total: number): number => (total >= 9000 ? 5 : total >= 8000 ? 4 : total >= 7000 ? 3 : total >= 6000 ? 2 : 1);
+export const starsOf = (total: number): number =>
+  total >= 9000 ? 5 : total >= 8000 ? 4 : total >= 7000 ? 3 : total >= 6000 ? 2 : 1;
 
 /** Integer division rounding half up, for non-negative numbers. */
 const roundHalfUp = (num: bigint, den: bigint): bigint => (2n * num + den) / (2n * den);
@@ -32,7 +34,10 @@ const roundHalfUp = (num: bigint, den: bigint): bigint => (2n * num + den) / (2n
  * to the hundredth. A source present with weight 0 counts as missing (it cannot carry weight).
  * Undefined when no source with weight scored (nothing to close on).
  */
-export function weightedScore(scores: Partial<Record<Source, number | null>>, weights: Record<Source, number>): WeightedResult | undefined {
+export function weightedScore(
+  scores: Partial<Record<Source, number | null>>,
+  weights: Record<Source, number>,
+): WeightedResult | undefined {
   const present = SOURCES.filter((s) => scores[s] !== null && scores[s] !== undefined && weights[s] > 0);
   const den = present.reduce((sum, s) => sum + BigInt(weights[s]), 0n);
   if (den === 0n) return undefined;
@@ -42,7 +47,12 @@ export function weightedScore(scores: Partial<Record<Source, number | null>>, we
     total,
     grade: gradeOf(total),
     stars: starsOf(total),
-    used: present.map((s) => ({ source: s, score: scores[s]!, weight: weights[s], usedWeight: Number(roundHalfUp(BigInt(weights[s]) * 10000n, den)) })),
+    used: present.map((s) => ({
+      source: s,
+      score: scores[s]!,
+      weight: weights[s],
+      usedWeight: Number(roundHalfUp(BigInt(weights[s]) * 10000n, den)),
+    })),
     missing: SOURCES.filter((s) => !present.includes(s)),
   };
 }
@@ -59,7 +69,13 @@ export interface PaymentConsequence {
  * the pass score amount × (score − floor) ÷ (pass − floor), rounded down to the fen; otherwise
  * nothing (withheld).
  */
-export function paymentConsequence(amountFen: number, total: number, passScore: number, rule: 'none' | 'pro_rata', floorScore: number | null): PaymentConsequence {
+export function paymentConsequence(
+  amountFen: number,
+  total: number,
+  passScore: number,
+  rule: 'none' | 'pro_rata',
+  floorScore: number | null,
+): PaymentConsequence {
   if (total >= passScore * 100) return { kind: 'full', payableFen: amountFen };
   if (rule === 'pro_rata' && floorScore !== null && total > floorScore * 100) {
     const payable = (BigInt(amountFen) * BigInt(total - floorScore * 100)) / BigInt((passScore - floorScore) * 100);

@@ -22,7 +22,14 @@ export function allocationHandlers(deps: AppDeps) {
     return user.role === 'admin' ? streets : streets.filter((s) => s.id === user.streetOfficeId);
   }
 
-  async function renderAllocationForm(req: Request, res: Response, status: number, values: Record<string, string>, errors: Record<string, string> = {}, formError?: string) {
+  async function renderAllocationForm(
+    req: Request,
+    res: Response,
+    status: number,
+    values: Record<string, string>,
+    errors: Record<string, string> = {},
+    formError?: string,
+  ) {
     res.status(status).render('funds/allocation-form', {
       formError,
       title: req.t('funds.allocate.title'),
@@ -37,9 +44,13 @@ export function allocationHandlers(deps: AppDeps) {
 
   async function allocationForm(req: Request, res: Response) {
     const user = req.user!;
-    const street = typeof req.query.street === 'string' ? req.query.street : user.streetOfficeId ? String(user.streetOfficeId) : '';
+    const street =
+      typeof req.query.street === 'string' ? req.query.street : user.streetOfficeId ? String(user.streetOfficeId) : '';
     const year = parseYear(req.query.year) ?? shanghaiYear(deps.clock.now());
-    const source = typeof req.query.source === 'string' && (FUND_SOURCES as readonly string[]).includes(req.query.source) ? req.query.source : 'fiscal';
+    const source =
+      typeof req.query.source === 'string' && (FUND_SOURCES as readonly string[]).includes(req.query.source)
+        ? req.query.source
+        : 'fiscal';
     await renderAllocationForm(req, res, 200, { street_office_id: street, year: String(year), source });
   }
 
@@ -59,10 +70,22 @@ export function allocationHandlers(deps: AppDeps) {
 
     // Money: a post without the form's one-time key (a script, not our form) is not taken, since
     // nothing could tell its repetition from a second allocation.
-    if (!onceKeyFrom(req, 'funds.allocation')) return renderAllocationForm(req, res, 422, values, {}, req.t('errors.onceKeyMissing'));
+    if (!onceKeyFrom(req, 'funds.allocation'))
+      return renderAllocationForm(req, res, 422, values, {}, req.t('errors.onceKeyMissing'));
     const { year, source, amount, note } = form.data;
-    await once(req, deps.db, 'funds.allocation', (actor) => recordAllocation(deps, actor, user, { streetOfficeId: street.id, year, source, amountFen: amount, note }));
-    flash(req, 'success', req.t('funds.allocate.done', { street: street.name, year, source: req.t(`funds.sources.${source}`), amount: formatMoney(amount) }));
+    await once(req, deps.db, 'funds.allocation', (actor) =>
+      recordAllocation(deps, actor, user, { streetOfficeId: street.id, year, source, amountFen: amount, note }),
+    );
+    flash(
+      req,
+      'success',
+      req.t('funds.allocate.done', {
+        street: street.name,
+        year,
+        source: req.t(`funds.sources.${source}`),
+        amount: formatMoney(amount),
+      }),
+    );
     res.redirect(303, streetYearPath(street.id, year));
   }
 
@@ -76,8 +99,20 @@ export function allocationHandlers(deps: AppDeps) {
     return entry;
   }
 
-  function renderReversalForm(req: Request, res: Response, entry: q.EntryWithStreet, status: number, locals: Record<string, unknown> = {}) {
-    res.status(status).render('funds/reversal-form', { title: req.t('funds.reverse.title', { id: entry.id }), entry, values: {}, errors: {}, ...locals });
+  function renderReversalForm(
+    req: Request,
+    res: Response,
+    entry: q.EntryWithStreet,
+    status: number,
+    locals: Record<string, unknown> = {},
+  ) {
+    res.status(status).render('funds/reversal-form', {
+      title: req.t('funds.reverse.title', { id: entry.id }),
+      entry,
+      values: {},
+      errors: {},
+      ...locals,
+    });
   }
 
   async function reversalForm(req: Request, res: Response) {

@@ -18,7 +18,12 @@ export interface AllocationInput {
 }
 
 /** Records money allocated to a street-year from one source: a ledger entry and the balance, audited. */
-export async function recordAllocation(deps: Deps, actor: Actor, user: SessionUser, input: AllocationInput): Promise<number> {
+export async function recordAllocation(
+  deps: Deps,
+  actor: Actor,
+  user: SessionUser,
+  input: AllocationInput,
+): Promise<number> {
   if (!canWriteStreetFunds(user, input.streetOfficeId)) throw new Forbidden();
   const now = deps.clock.now();
   return auditedTransaction(deps.db, actor, now, async (trx) => {
@@ -76,14 +81,21 @@ export interface FundEntryRow {
 /** Reverses one allocation entry in full, once. The balance is lowered only if what remains still
  *  covers what is reserved, committed and paid (a conditional UPDATE, so a concurrent reservation
  *  cannot slip in between the check and the write). */
-export async function reverseAllocation(deps: Deps, actor: Actor, user: SessionUser, entryId: number, reason: string): Promise<FundEntryRow> {
+export async function reverseAllocation(
+  deps: Deps,
+  actor: Actor,
+  user: SessionUser,
+  entryId: number,
+  reason: string,
+): Promise<FundEntryRow> {
   const now = deps.clock.now();
   return auditedTransaction(deps.db, actor, now, async (trx) => {
     const entry: FundEntryRow | undefined = await trx('fund_entries').where({ id: entryId }).first();
     if (!entry) throw new NotFound();
     if (!canWriteStreetFunds(user, entry.street_office_id)) throw new Forbidden();
     if (entry.kind !== 'allocation') throw new InvalidState('funds.reverse.notAllocation');
-    if (await trx('fund_entries').where({ reverses_entry_id: entry.id }).first('id')) throw new InvalidState('funds.reverse.alreadyReversed');
+    if (await trx('fund_entries').where({ reverses_entry_id: entry.id }).first('id'))
+      throw new InvalidState('funds.reverse.alreadyReversed');
     const amount = Number(entry.amount_fen);
     const key = { street_office_id: entry.street_office_id, year: entry.year, source: entry.source };
     const updated = await trx('fund_accounts')

@@ -53,7 +53,12 @@ export class ReleaseExceedsCommitment extends DomainError {
     public readonly requestedFen: number,
     public readonly committedFen: number,
   ) {
-    super(422, 'funds.releaseExceeds', { requested: formatMoney(requestedFen), committed: formatMoney(committedFen), requestedFen, committedFen });
+    super(422, 'funds.releaseExceeds', {
+      requested: formatMoney(requestedFen),
+      committed: formatMoney(committedFen),
+      requestedFen,
+      committedFen,
+    });
   }
 }
 
@@ -71,7 +76,10 @@ interface ItemInfo {
 async function itemInfos(db: Queryable, awardItemIds: number[]): Promise<ItemInfo[]> {
   const ids = [...new Set(awardItemIds.filter((id) => Number.isSafeInteger(id)))];
   if (!ids.length) return [];
-  const rows = await db('award_items as i').join('awards as a', 'a.id', 'i.award_id').whereIn('i.id', ids).select('i.id', 'i.award_id', 'a.call_id', 'a.status');
+  const rows = await db('award_items as i')
+    .join('awards as a', 'a.id', 'i.award_id')
+    .whereIn('i.id', ids)
+    .select('i.id', 'i.award_id', 'a.call_id', 'a.status');
   return rows.map((r: { id: number; award_id: number; call_id: number; status: string }) => ({
     awardItemId: Number(r.id),
     awardId: Number(r.award_id),
@@ -104,21 +112,46 @@ async function readHoldings(db: Queryable, infos: ItemInfo[]): Promise<Map<numbe
   const legacyCalls = [...new Set(infos.filter((i) => i.final).map((i) => i.callId))];
   const [own, legacy] = await Promise.all([
     db('fund_entries')
-      .whereIn('award_item_id', infos.map((i) => i.awardItemId))
+      .whereIn(
+        'award_item_id',
+        infos.map((i) => i.awardItemId),
+      )
       .groupBy('award_item_id', 'street_office_id', 'year', 'source')
-      .select('award_item_id', 'street_office_id', 'year', 'source', db.raw(`${COMMITTED_SQL} as committed`), db.raw(`${PAID_SQL} as paid`)),
+      .select(
+        'award_item_id',
+        'street_office_id',
+        'year',
+        'source',
+        db.raw(`${COMMITTED_SQL} as committed`),
+        db.raw(`${PAID_SQL} as paid`),
+      ),
     legacyCalls.length
       ? db('fund_entries')
           .whereIn('call_id', legacyCalls)
           .where({ kind: 'commitment' })
           .whereNull('award_item_id')
           .groupBy('call_id', 'street_office_id', 'year', 'source')
-          .select('call_id', 'street_office_id', 'year', 'source', db.raw('CAST(SUM(amount_fen) AS BIGINT) as committed'))
+          .select(
+            'call_id',
+            'street_office_id',
+            'year',
+            'source',
+            db.raw('CAST(SUM(amount_fen) AS BIGINT) as committed'),
+          )
       : Promise.resolve([]),
   ]);
-  const awardsWithLegacy = [...new Set(infos.filter((i) => i.final && legacy.some((l: { call_id: number }) => Number(l.call_id) === i.callId)).map((i) => i.awardId))];
+  const awardsWithLegacy = [
+    ...new Set(
+      infos
+        .filter((i) => i.final && legacy.some((l: { call_id: number }) => Number(l.call_id) === i.callId))
+        .map((i) => i.awardId),
+    ),
+  ];
   const awardItemRows: { id: number; award_id: number; amount_fen: number }[] = awardsWithLegacy.length
-    ? await db('award_items').whereIn('award_id', awardsWithLegacy).orderBy([{ column: 'award_id' }, { column: 'rank' }, { column: 'id' }]).select('id', 'award_id', 'amount_fen')
+    ? await db('award_items')
+        .whereIn('award_id', awardsWithLegacy)
+        .orderBy([{ column: 'award_id' }, { column: 'rank' }, { column: 'id' }])
+        .select('id', 'award_id', 'amount_fen')
     : [];
 
   for (const info of infos) {
@@ -126,7 +159,8 @@ async function readHoldings(db: Queryable, infos: ItemInfo[]): Promise<Map<numbe
     const old = info.final ? legacy.filter((l: { call_id: number }) => Number(l.call_id) === info.callId) : [];
     const all = [...mine, ...old];
     if (!all.length) continue;
-    if (new Set(all.map((r) => `${r.street_office_id}/${r.year}`)).size > 1) throw new Error(`award item ${info.awardItemId} holds money in more than one street-year`);
+    if (new Set(all.map((r) => `${r.street_office_id}/${r.year}`)).size > 1)
+      throw new Error(`award item ${info.awardItemId} holds money in more than one street-year`);
     const bySource = new Map<FundSource, { committed: number; paid: number }>();
     const add = (source: FundSource, committed: number, paid: number) => {
       const h = bySource.get(source) ?? { committed: 0, paid: 0 };
@@ -135,7 +169,9 @@ async function readHoldings(db: Queryable, infos: ItemInfo[]): Promise<Map<numbe
     for (const r of mine) add(r.source, Number(r.committed), Number(r.paid));
     if (old.length) {
       const siblings = awardItemRows.filter((r) => Number(r.award_id) === info.awardId);
-      const columns = FUND_SOURCES.map((s) => Number(old.find((l: { source: string }) => l.source === s)?.committed ?? 0));
+      const columns = FUND_SOURCES.map((s) =>
+        Number(old.find((l: { source: string }) => l.source === s)?.committed ?? 0),
+      );
       const rows = siblings.map((r) => Number(r.amount_fen));
       // Attributable only if the old commitment is the award's total, as confirmAward wrote it.
       if (rows.reduce((x, y) => x + y, 0) === columns.reduce((x, y) => x + y, 0)) {
@@ -152,7 +188,11 @@ async function readHoldings(db: Queryable, infos: ItemInfo[]): Promise<Map<numbe
 
 function toHoldings(h: ItemHoldings | undefined): Holding[] {
   if (!h) return [];
-  return FUND_SOURCES.filter((s) => h.bySource.has(s)).map((s) => ({ source: s, committedFen: h.bySource.get(s)!.committed, paidFen: h.bySource.get(s)!.paid }));
+  return FUND_SOURCES.filter((s) => h.bySource.has(s)).map((s) => ({
+    source: s,
+    committedFen: h.bySource.get(s)!.committed,
+    paidFen: h.bySource.get(s)!.paid,
+  }));
 }
 
 /** What is committed (not yet paid) and what is paid for an award item, per source (FUND_SOURCES order;
@@ -170,7 +210,10 @@ export async function holdingsOfItems(db: Queryable, awardItemIds: number[]): Pr
 
 /** Finds the item's street-year, locks its accounts, then reads what the item holds (after the lock,
  *  so a movement that committed meanwhile is seen). */
-async function lockedHoldings(trx: Knex.Transaction, awardItemId: number): Promise<{ info: ItemInfo; h: ItemHoldings }> {
+async function lockedHoldings(
+  trx: Knex.Transaction,
+  awardItemId: number,
+): Promise<{ info: ItemInfo; h: ItemHoldings }> {
   const info = await itemInfo(trx, awardItemId);
   if (!info) throw new NotFound();
   const first = (await readHoldings(trx, [info])).get(info.awardItemId);
@@ -180,12 +223,20 @@ async function lockedHoldings(trx: Knex.Transaction, awardItemId: number): Promi
 }
 
 function checkPositive(amountFen: number): void {
-  if (!Number.isSafeInteger(amountFen) || amountFen < 0) throw new TypeError(`fund amounts are non-negative integer fen, got ${amountFen}`);
+  if (!Number.isSafeInteger(amountFen) || amountFen < 0)
+    throw new TypeError(`fund amounts are non-negative integer fen, got ${amountFen}`);
 }
 
 type Move = { awardItemId: number; contractId: number | null; userId: number | null; now: Date; note?: string | null };
 
-function entryFor(m: Move, info: ItemInfo, h: ItemHoldings, kind: EntryInput['kind'], source: FundSource, amountFen: number): EntryInput {
+function entryFor(
+  m: Move,
+  info: ItemInfo,
+  h: ItemHoldings,
+  kind: EntryInput['kind'],
+  source: FundSource,
+  amountFen: number,
+): EntryInput {
   return {
     streetOfficeId: h.streetOfficeId,
     year: h.year,
@@ -207,7 +258,11 @@ function entryFor(m: Move, info: ItemInfo, h: ItemHoldings, kind: EntryInput['ki
  * as InsufficientFunds (source and shortfall), null when all can. Reads only (no lock): an amendment
  * proposal checks it, the acceptance moves the money and checks again.
  */
-export async function increaseShortfall(db: Queryable, awardItemId: number, amountFen: number): Promise<InsufficientFunds | null> {
+export async function increaseShortfall(
+  db: Queryable,
+  awardItemId: number,
+  amountFen: number,
+): Promise<InsufficientFunds | null> {
   checkPositive(amountFen);
   if (amountFen === 0) return null;
   const info = await itemInfo(db, awardItemId);
@@ -235,7 +290,10 @@ export async function increaseShortfall(db: Queryable, awardItemId: number, amou
  * i.e. the contract's funding mix), largest remainder; all or nothing (a savepoint). A source that
  * cannot cover its part is refused with InsufficientFunds naming the source and the shortfall.
  */
-export async function increaseCommitment(trx: Knex.Transaction, args: Move & { amountFen: number }): Promise<SourceAmount[]> {
+export async function increaseCommitment(
+  trx: Knex.Transaction,
+  args: Move & { amountFen: number },
+): Promise<SourceAmount[]> {
   checkPositive(args.amountFen);
   const { info, h } = await lockedHoldings(trx, args.awardItemId);
   if (args.amountFen === 0) return [];
@@ -250,9 +308,16 @@ export async function increaseCommitment(trx: Knex.Transaction, args: Move & { a
       const updated = await account(sp, h.streetOfficeId, h.year, source)
         .whereRaw(`${AVAILABLE_SQL} >= ?`, [amountFen])
         .update({ committed_fen: sp.raw('committed_fen + ?', [amountFen]), updated_at: args.now.toISOString() });
-      if (updated !== 1) throw new InsufficientFunds(source, amountFen - Math.max(0, await availableFen(sp, h.streetOfficeId, h.year, source)));
+      if (updated !== 1)
+        throw new InsufficientFunds(
+          source,
+          amountFen - Math.max(0, await availableFen(sp, h.streetOfficeId, h.year, source)),
+        );
     }
-    await insertEntries(sp, parts.map((p) => entryFor(args, info, h, 'commitment_increase', p.source, p.amountFen)));
+    await insertEntries(
+      sp,
+      parts.map((p) => entryFor(args, info, h, 'commitment_increase', p.source, p.amountFen)),
+    );
   });
   return parts;
 }
@@ -263,13 +328,17 @@ export async function increaseCommitment(trx: Knex.Transaction, args: Move & { a
  * remainder, so no part exceeds its source's commitment); more than the item holds committed is
  * refused with ReleaseExceedsCommitment. Returns what was released per source ([] when nothing was).
  */
-export async function releaseCommitment(trx: Knex.Transaction, args: Move & { amountFen: number | 'all_unpaid' }): Promise<SourceAmount[]> {
+export async function releaseCommitment(
+  trx: Knex.Transaction,
+  args: Move & { amountFen: number | 'all_unpaid' },
+): Promise<SourceAmount[]> {
   if (args.amountFen !== 'all_unpaid') checkPositive(args.amountFen);
   const { info, h } = await lockedHoldings(trx, args.awardItemId);
   const sources = FUND_SOURCES.filter((s) => (h.bySource.get(s)?.committed ?? 0) > 0);
   const committed = sources.map((s) => h.bySource.get(s)!.committed);
   const held = committed.reduce((a, b) => a + b, 0);
-  if (args.amountFen !== 'all_unpaid' && args.amountFen > held) throw new ReleaseExceedsCommitment(args.amountFen, held);
+  if (args.amountFen !== 'all_unpaid' && args.amountFen > held)
+    throw new ReleaseExceedsCommitment(args.amountFen, held);
   const amounts = args.amountFen === 'all_unpaid' ? committed : splitByWeights(args.amountFen, committed);
   const parts = amounts.map((amountFen, i) => ({ source: sources[i], amountFen })).filter((p) => p.amountFen > 0);
   for (const { source, amountFen } of parts) {
@@ -278,7 +347,10 @@ export async function releaseCommitment(trx: Knex.Transaction, args: Move & { am
       .update({ committed_fen: trx.raw('committed_fen - ?', [amountFen]), updated_at: args.now.toISOString() });
     if (updated !== 1) throw new Error(`fund account out of step with the ledger for award item ${info.awardItemId}`);
   }
-  await insertEntries(trx, parts.map((p) => entryFor(args, info, h, 'commitment_release', p.source, p.amountFen)));
+  await insertEntries(
+    trx,
+    parts.map((p) => entryFor(args, info, h, 'commitment_release', p.source, p.amountFen)),
+  );
   return parts;
 }
 
@@ -307,7 +379,10 @@ export async function payFromCommitment(
           updated_at: args.now.toISOString(),
         });
       if (updated !== 1) throw new Error(`fund account out of step with the ledger for award item ${info.awardItemId}`);
-      const entryId = await insertEntry(sp, { ...entryFor(args, info, h, 'payment', source, amountFen), note: args.paymentNote ?? args.note ?? null });
+      const entryId = await insertEntry(sp, {
+        ...entryFor(args, info, h, 'payment', source, amountFen),
+        note: args.paymentNote ?? args.note ?? null,
+      });
       paid.push({ entryId, source, amountFen });
     }
   });
@@ -324,12 +399,15 @@ export async function reversePayment(
   trx: Knex.Transaction,
   args: { paymentEntryId: number; userId: number | null; now: Date; note?: string | null },
 ): Promise<PaymentEntry> {
-  const payment = Number.isSafeInteger(args.paymentEntryId) ? await trx('fund_entries').where({ id: args.paymentEntryId, kind: 'payment' }).first() : undefined;
+  const payment = Number.isSafeInteger(args.paymentEntryId)
+    ? await trx('fund_entries').where({ id: args.paymentEntryId, kind: 'payment' }).first()
+    : undefined;
   if (!payment) throw new NotFound();
   const amountFen = Number(payment.amount_fen);
   const key = { streetOfficeId: Number(payment.street_office_id), year: Number(payment.year) };
   await lockStreetYear(trx, key.streetOfficeId, key.year);
-  if (await trx('fund_entries').where({ reverses_entry_id: payment.id }).first('id')) throw new InvalidState('funds.paymentAlreadyReversed');
+  if (await trx('fund_entries').where({ reverses_entry_id: payment.id }).first('id'))
+    throw new InvalidState('funds.paymentAlreadyReversed');
   try {
     return await trx.transaction(async (sp) => {
       const updated = await account(sp, key.streetOfficeId, key.year, payment.source)
@@ -375,18 +453,36 @@ export async function reclaimPayment(
   args: { paymentEntryId: number; amountFen: number; userId: number | null; now: Date; note?: string | null },
 ): Promise<{ reversalEntryId: number; releaseEntryId: number; source: FundSource; amountFen: number }> {
   checkPositive(args.amountFen);
-  const payment = Number.isSafeInteger(args.paymentEntryId) ? await trx('fund_entries').where({ id: args.paymentEntryId, kind: 'payment' }).first() : undefined;
+  const payment = Number.isSafeInteger(args.paymentEntryId)
+    ? await trx('fund_entries').where({ id: args.paymentEntryId, kind: 'payment' }).first()
+    : undefined;
   if (!payment) throw new NotFound();
   const key = { streetOfficeId: Number(payment.street_office_id), year: Number(payment.year) };
   await lockStreetYear(trx, key.streetOfficeId, key.year);
-  if (args.amountFen === 0 || args.amountFen > Number(payment.amount_fen)) throw new ReleaseExceedsCommitment(args.amountFen, Number(payment.amount_fen));
-  if (await trx('fund_entries').where({ reverses_entry_id: payment.id }).first('id')) throw new InvalidState('funds.paymentAlreadyReversed');
-  const common = { ...key, source: payment.source as FundSource, amountFen: args.amountFen, callId: payment.call_id ?? null, contractId: payment.contract_id ?? null, awardItemId: payment.award_item_id ?? null, note: args.note ?? null, userId: args.userId, now: args.now };
+  if (args.amountFen === 0 || args.amountFen > Number(payment.amount_fen))
+    throw new ReleaseExceedsCommitment(args.amountFen, Number(payment.amount_fen));
+  if (await trx('fund_entries').where({ reverses_entry_id: payment.id }).first('id'))
+    throw new InvalidState('funds.paymentAlreadyReversed');
+  const common = {
+    ...key,
+    source: payment.source as FundSource,
+    amountFen: args.amountFen,
+    callId: payment.call_id ?? null,
+    contractId: payment.contract_id ?? null,
+    awardItemId: payment.award_item_id ?? null,
+    note: args.note ?? null,
+    userId: args.userId,
+    now: args.now,
+  };
   const updated = await account(trx, key.streetOfficeId, key.year, payment.source)
     .where('paid_fen', '>=', args.amountFen)
     .update({ paid_fen: trx.raw('paid_fen - ?', [args.amountFen]), updated_at: args.now.toISOString() });
   if (updated !== 1) throw new Error(`fund account out of step with the ledger for payment ${payment.id}`);
-  const reversalEntryId = await insertEntry(trx, { ...common, kind: 'payment_reversal', reversesEntryId: Number(payment.id) });
+  const reversalEntryId = await insertEntry(trx, {
+    ...common,
+    kind: 'payment_reversal',
+    reversesEntryId: Number(payment.id),
+  });
   const releaseEntryId = await insertEntry(trx, { ...common, kind: 'commitment_release' });
   return { reversalEntryId, releaseEntryId, source: payment.source as FundSource, amountFen: args.amountFen };
 }

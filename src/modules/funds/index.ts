@@ -29,8 +29,26 @@ export {
 } from './holdings';
 /** Read-only, for the public disclosure pages and the open data (src/modules/disclosure). */
 export { ANNUAL_FLOOR_FEN, MIN_YEAR, MAX_YEAR } from './ledger';
-export { streetYearSummary, overview, districtYearTotals, paymentLedger, paymentLedgerOfContracts, fundedStreetYears, floorStatus, type FundRow, type OverviewRow, type PaymentLedgerRow } from './queries';
+export {
+  streetYearSummary,
+  overview,
+  districtYearTotals,
+  paymentLedger,
+  paymentLedgerOfContracts,
+  fundedStreetYears,
+  floorStatus,
+  type FundRow,
+  type OverviewRow,
+  type PaymentLedgerRow,
+} from './queries';
 export { formatGrowthPercent } from './format';
 export { shanghaiYear } from '../../shared/time';
 export { reconcile, negativeHoldings, type ReconcileDifference } from './reconcile';
-export { splitByShares, splitByWeights, splitEvenly, splitByPercent, parsePercent, splitMatrix } from '../../shared/split';
+export {
+  splitByShares,
+  splitByWeights,
+  splitEvenly,
+  splitByPercent,
+  parsePercent,
+  splitMatrix,
+} from '../../shared/split';

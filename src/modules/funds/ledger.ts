@@ -50,7 +50,11 @@ export class InsufficientFunds extends DomainError {
     public readonly shortfallFen: number,
   ) {
     // `source` is the label's i18n key: the message nests it with $t({{source}}).
-    super(422, 'funds.insufficient', { source: `funds.sources.${source}`, shortfall: shortfallFen, shortfallMoney: formatMoney(shortfallFen) });
+    super(422, 'funds.insufficient', {
+      source: `funds.sources.${source}`,
+      shortfall: shortfallFen,
+      shortfallMoney: formatMoney(shortfallFen),
+    });
   }
 }
 
@@ -87,7 +91,11 @@ function toBalance(row: AccountRow): Balance {
 }
 
 /** Per-source and total balances of a street-year, for other modules' pages. */
-export async function streetYearBalances(db: Queryable, streetOfficeId: number, year: number): Promise<StreetYearBalances> {
+export async function streetYearBalances(
+  db: Queryable,
+  streetOfficeId: number,
+  year: number,
+): Promise<StreetYearBalances> {
   const rows: AccountRow[] = await db('fund_accounts')
     .where({ street_office_id: streetOfficeId, year })
     .select('source', 'allocated_fen', 'reserved_fen', 'committed_fen', 'paid_fen');
@@ -106,7 +114,8 @@ export function normalize(amounts: SourceAmount[]): SourceAmount[] {
   const sums = new Map<FundSource, number>();
   for (const a of amounts) {
     if (!isFundSource(a.source)) throw new TypeError(`unknown fund source ${String(a.source)}`);
-    if (!Number.isSafeInteger(a.amountFen) || a.amountFen < 0) throw new TypeError(`fund amounts are non-negative integer fen, got ${a.amountFen}`);
+    if (!Number.isSafeInteger(a.amountFen) || a.amountFen < 0)
+      throw new TypeError(`fund amounts are non-negative integer fen, got ${a.amountFen}`);
     sums.set(a.source, (sums.get(a.source) ?? 0) + a.amountFen);
   }
   return FUND_SOURCES.filter((s) => (sums.get(s) ?? 0) > 0).map((s) => ({ source: s, amountFen: sums.get(s)! }));
@@ -152,8 +161,15 @@ export async function insertEntry(trx: Knex.Transaction, e: EntryInput): Promise
 }
 
 /** What is still available in one account (0 when it has never been allocated). */
-export async function availableFen(db: Queryable, streetOfficeId: number, year: number, source: FundSource): Promise<number> {
-  const row = await db('fund_accounts').where({ street_office_id: streetOfficeId, year, source }).first(db.raw(`${AVAILABLE_SQL} as available`));
+export async function availableFen(
+  db: Queryable,
+  streetOfficeId: number,
+  year: number,
+  source: FundSource,
+): Promise<number> {
+  const row = await db('fund_accounts')
+    .where({ street_office_id: streetOfficeId, year, source })
+    .first(db.raw(`${AVAILABLE_SQL} as available`));
   return row ? Number(row.available) : 0;
 }
 
@@ -170,5 +186,8 @@ export async function insertEntries(trx: Knex.Transaction, entries: EntryInput[]
 /** Locks a street-year's account rows on PostgreSQL, always in id order, so that two movements of the
  *  same street-year wait for each other instead of deadlocking. SQLite has one writer. */
 export async function lockStreetYear(trx: Knex.Transaction, streetOfficeId: number, year: number): Promise<void> {
-  await forUpdate(trx, trx('fund_accounts').where({ street_office_id: streetOfficeId, year }).orderBy('id').select('id'));
+  await forUpdate(
+    trx,
+    trx('fund_accounts').where({ street_office_id: streetOfficeId, year }).orderBy('id').select('id'),
+  );
 }

@@ -39,7 +39,10 @@ export function pageHandlers(deps: AppDeps) {
     if (!canReadStreetFunds(req.user!, streetId)) throw new Forbidden();
     const street = await findStreetOffice(deps.db, streetId);
     if (!street) throw new NotFound();
-    const [summary, entries] = await Promise.all([q.streetYearSummary(deps.db, streetId, year), q.ledger(deps.db, streetId, year, pageNumber(req.query.page))]);
+    const [summary, entries] = await Promise.all([
+      q.streetYearSummary(deps.db, streetId, year),
+      q.ledger(deps.db, streetId, year, pageNumber(req.query.page)),
+    ]);
     const total = summary.find((r) => r.source === 'total')!;
     const bySource = new Map(summary.map((r) => [r.source, r]));
     res.render('funds/street-year', {
@@ -60,5 +63,14 @@ export function pageHandlers(deps: AppDeps) {
 }
 
 function emptyRow(): q.FundRow {
-  return { allocated: 0, reserved: 0, committed: 0, paid: 0, available: 0, prev_allocated: 0, growth: 0, growth_bp: null };
+  return {
+    allocated: 0,
+    reserved: 0,
+    committed: 0,
+    paid: 0,
+    available: 0,
+    prev_allocated: 0,
+    growth: 0,
+    growth_bp: null,
+  };
 }

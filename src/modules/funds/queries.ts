@@ -21,17 +21,35 @@ export interface FundRow {
 
 function numeric<T extends object>(row: T): T {
   const out = { ...row } as Record<string, unknown>;
-  for (const k of ['allocated', 'reserved', 'committed', 'paid', 'available', 'prev_allocated', 'growth', 'street_office_id', 'year']) {
+  for (const k of [
+    'allocated',
+    'reserved',
+    'committed',
+    'paid',
+    'available',
+    'prev_allocated',
+    'growth',
+    'street_office_id',
+    'year',
+  ]) {
     if (out[k] !== undefined && out[k] !== null) out[k] = Number(out[k]);
   }
   // Growth in basis points is computed here from the two allocations, not in SQL: one rounding rule
   // (half away from zero, src/shared/money.ts) on both databases.
-  if (out.growth_bp !== undefined) out.growth_bp = growthBasisPoints(Number(out.allocated), out.prev_allocated === null || out.prev_allocated === undefined ? null : Number(out.prev_allocated));
+  if (out.growth_bp !== undefined)
+    out.growth_bp = growthBasisPoints(
+      Number(out.allocated),
+      out.prev_allocated === null || out.prev_allocated === undefined ? null : Number(out.prev_allocated),
+    );
   return out as T;
 }
 
 /** Balances of a street-year per source plus a 'total' row, each with the previous year's allocation and growth. */
-export async function streetYearSummary(db: Queryable, streetOfficeId: number, year: number): Promise<(FundRow & { source: FundSource | 'total' })[]> {
+export async function streetYearSummary(
+  db: Queryable,
+  streetOfficeId: number,
+  year: number,
+): Promise<(FundRow & { source: FundSource | 'total' })[]> {
   const sum = (col: string, y: string) => `CAST(SUM(CASE WHEN year = ${y} THEN ${col} ELSE 0 END) AS BIGINT)`;
   const result = await db.raw(
     `WITH a AS (
@@ -51,7 +69,9 @@ export async function streetYearSummary(db: Queryable, streetOfficeId: number, y
      FROM t`,
     { street: streetOfficeId, year, prev: year - 1 },
   );
-  const rows: (FundRow & { source: FundSource | 'total' })[] = (Array.isArray(result) ? result : result.rows).map(numeric);
+  const rows: (FundRow & { source: FundSource | 'total' })[] = (Array.isArray(result) ? result : result.rows).map(
+    numeric,
+  );
   return rows;
 }
 
@@ -73,7 +93,12 @@ export interface OverviewFilter {
 }
 
 /** Street offices × years with totals, the floor flag and growth; paginated in SQL. */
-export async function overview(db: Queryable, filter: OverviewFilter, page: number, pageSize = DEFAULT_PAGE_SIZE): Promise<Page<OverviewRow>> {
+export async function overview(
+  db: Queryable,
+  filter: OverviewFilter,
+  page: number,
+  pageSize = DEFAULT_PAGE_SIZE,
+): Promise<Page<OverviewRow>> {
   if (filter.streetIds && filter.streetIds.length === 0) return makePage([], 0, page, pageSize);
   const ids = filter.streetIds ?? [];
   const inList = ids.map(() => '?').join(', ');
@@ -133,7 +158,13 @@ export interface LedgerRow {
 }
 
 /** The ledger of a street-year, newest first. */
-export async function ledger(db: Queryable, streetOfficeId: number, year: number, page: number, pageSize = DEFAULT_PAGE_SIZE): Promise<Page<LedgerRow>> {
+export async function ledger(
+  db: Queryable,
+  streetOfficeId: number,
+  year: number,
+  page: number,
+  pageSize = DEFAULT_PAGE_SIZE,
+): Promise<Page<LedgerRow>> {
   const where = { 'e.street_office_id': streetOfficeId, 'e.year': year };
   const [count, rows] = await Promise.all([
     db('fund_entries as e').where(where).count({ n: '*' }).first(),
@@ -183,7 +214,18 @@ export async function findEntry(db: Queryable, id: number): Promise<EntryWithStr
     .join('street_offices as s', 's.id', 'e.street_office_id')
     .leftJoin('fund_entries as r', 'r.reverses_entry_id', 'e.id')
     .where('e.id', id)
-    .first('e.id', 'e.street_office_id', 's.name as street_name', 'e.year', 'e.source', 'e.kind', 'e.amount_fen', 'e.note', 'e.created_at', 'r.id as reversed_by_id');
+    .first(
+      'e.id',
+      'e.street_office_id',
+      's.name as street_name',
+      'e.year',
+      'e.source',
+      'e.kind',
+      'e.amount_fen',
+      'e.note',
+      'e.created_at',
+      'r.id as reversed_by_id',
+    );
   return row ? { ...row, amount_fen: Number(row.amount_fen), year: Number(row.year) } : undefined;
 }
 
@@ -212,46 +254,96 @@ export interface PaymentLedgerRow {
 
 /** The payments (and their reversals) of a street-year or of a district-year, oldest first: what the
  *  public pages add up per month and per category. Read-only, indexed by (street_office_id, year, id). */
-export async function paymentLedger(db: Queryable, scope: { streetOfficeId?: number; year: number }): Promise<PaymentLedgerRow[]> {
+export async function paymentLedger(
+  db: Queryable,
+  scope: { streetOfficeId?: number; year: number },
+): Promise<PaymentLedgerRow[]> {
   const q = db('fund_entries').where('year', scope.year).whereIn('kind', ['payment', 'payment_reversal']);
   if (scope.streetOfficeId !== undefined) q.where('street_office_id', scope.streetOfficeId);
-  const rows = await q.orderBy('id').select('id', 'kind', 'source', 'amount_fen', 'contract_id', 'award_item_id', 'created_at');
-  return rows.map((r: { id: number; kind: 'payment' | 'payment_reversal'; source: FundSource; amount_fen: number; contract_id: number | null; award_item_id: number | null; created_at: string }) => ({
-    id: Number(r.id),
-    kind: r.kind,
-    source: r.source,
-    signed_fen: r.kind === 'payment' ? Number(r.amount_fen) : -Number(r.amount_fen),
-    contract_id: r.contract_id === null ? null : Number(r.contract_id),
-    award_item_id: r.award_item_id === null ? null : Number(r.award_item_id),
-    created_at: r.created_at,
-  }));
+  const rows = await q
+    .orderBy('id')
+    .select('id', 'kind', 'source', 'amount_fen', 'contract_id', 'award_item_id', 'created_at');
+  return rows.map(
+    (r: {
+      id: number;
+      kind: 'payment' | 'payment_reversal';
+      source: FundSource;
+      amount_fen: number;
+      contract_id: number | null;
+      award_item_id: number | null;
+      created_at: string;
+    }) => ({
+      id: Number(r.id),
+      kind: r.kind,
+      source: r.source,
+      signed_fen: r.kind === 'payment' ? Number(r.amount_fen) : -Number(r.amount_fen),
+      contract_id: r.contract_id === null ? null : Number(r.contract_id),
+      award_item_id: r.award_item_id === null ? null : Number(r.award_item_id),
+      created_at: r.created_at,
+    }),
+  );
 }
 
 /** The payments and reversals naming these contracts (for the public contract page and the registry), oldest first. */
-export async function paymentLedgerOfContracts(db: Queryable, contractIds: number[]): Promise<(PaymentLedgerRow & { street_office_id: number; year: number })[]> {
+export async function paymentLedgerOfContracts(
+  db: Queryable,
+  contractIds: number[],
+): Promise<(PaymentLedgerRow & { street_office_id: number; year: number })[]> {
   if (!contractIds.length) return [];
-  const rows = await db('fund_entries').whereIn('contract_id', contractIds).whereIn('kind', ['payment', 'payment_reversal']).orderBy('id').select('id', 'kind', 'source', 'amount_fen', 'contract_id', 'award_item_id', 'created_at', 'street_office_id', 'year');
-  return rows.map((r: { id: number; kind: 'payment' | 'payment_reversal'; source: FundSource; amount_fen: number; contract_id: number; award_item_id: number | null; created_at: string; street_office_id: number; year: number }) => ({
-    id: Number(r.id),
-    kind: r.kind,
-    source: r.source,
-    signed_fen: r.kind === 'payment' ? Number(r.amount_fen) : -Number(r.amount_fen),
-    contract_id: Number(r.contract_id),
-    award_item_id: r.award_item_id === null ? null : Number(r.award_item_id),
-    created_at: r.created_at,
-    street_office_id: Number(r.street_office_id),
-    year: Number(r.year),
-  }));
+  const rows = await db('fund_entries')
+    .whereIn('contract_id', contractIds)
+    .whereIn('kind', ['payment', 'payment_reversal'])
+    .orderBy('id')
+    .select(
+      'id',
+      'kind',
+      'source',
+      'amount_fen',
+      'contract_id',
+      'award_item_id',
+      'created_at',
+      'street_office_id',
+      'year',
+    );
+  return rows.map(
+    (r: {
+      id: number;
+      kind: 'payment' | 'payment_reversal';
+      source: FundSource;
+      amount_fen: number;
+      contract_id: number;
+      award_item_id: number | null;
+      created_at: string;
+      street_office_id: number;
+      year: number;
+    }) => ({
+      id: Number(r.id),
+      kind: r.kind,
+      source: r.source,
+      signed_fen: r.kind === 'payment' ? Number(r.amount_fen) : -Number(r.amount_fen),
+      contract_id: Number(r.contract_id),
+      award_item_id: r.award_item_id === null ? null : Number(r.award_item_id),
+      created_at: r.created_at,
+      street_office_id: Number(r.street_office_id),
+      year: Number(r.year),
+    }),
+  );
 }
 
 /** Every street-year that has a fund account (for the bulk open-data packages and their validation). */
 export async function fundedStreetYears(db: Queryable): Promise<{ street_office_id: number; year: number }[]> {
   const rows = await db('fund_accounts').distinct('street_office_id', 'year').orderBy(['street_office_id', 'year']);
-  return rows.map((r: { street_office_id: number; year: number }) => ({ street_office_id: Number(r.street_office_id), year: Number(r.year) }));
+  return rows.map((r: { street_office_id: number; year: number }) => ({
+    street_office_id: Number(r.street_office_id),
+    year: Number(r.year),
+  }));
 }
 
 /** The district's totals for a year across every street office (the public front page). */
-export async function districtYearTotals(db: Queryable, year: number): Promise<Omit<FundRow, 'prev_allocated' | 'growth' | 'growth_bp'>> {
+export async function districtYearTotals(
+  db: Queryable,
+  year: number,
+): Promise<Omit<FundRow, 'prev_allocated' | 'growth' | 'growth_bp'>> {
   const row = await db('fund_accounts')
     .where({ year })
     .first(

@@ -66,8 +66,18 @@ export async function reconcile(db: Queryable, streetOfficeId?: number): Promise
     account:
       r.has_account === null || r.has_account === undefined
         ? null
-        : { allocatedFen: Number(r.allocated_fen), reservedFen: Number(r.reserved_fen), committedFen: Number(r.committed_fen), paidFen: Number(r.paid_fen) },
-    ledger: { allocatedFen: Number(r.l_allocated), reservedFen: Number(r.l_reserved), committedFen: Number(r.l_committed), paidFen: Number(r.l_paid) },
+        : {
+            allocatedFen: Number(r.allocated_fen),
+            reservedFen: Number(r.reserved_fen),
+            committedFen: Number(r.committed_fen),
+            paidFen: Number(r.paid_fen),
+          },
+    ledger: {
+      allocatedFen: Number(r.l_allocated),
+      reservedFen: Number(r.l_reserved),
+      committedFen: Number(r.l_committed),
+      paidFen: Number(r.l_paid),
+    },
   }));
 }
 
@@ -82,7 +92,9 @@ const ITEM_PAID = SUM("WHEN 'payment' THEN amount_fen WHEN 'payment_reversal' TH
  * confirmed before award_item_id existed also own a share of their call's old per-call commitment
  * (see holdings.ts), so their commitment is not checked here, only their payments. One query; [] when none.
  */
-export async function negativeHoldings(db: Queryable): Promise<{ awardItemId: number; source: FundSource; committedFen: number; paidFen: number }[]> {
+export async function negativeHoldings(
+  db: Queryable,
+): Promise<{ awardItemId: number; source: FundSource; committedFen: number; paidFen: number }[]> {
   const result = await db.raw(
     `SELECT award_item_id, source, committed, paid FROM (
        SELECT e.award_item_id, e.source, ${ITEM_COMMITTED} AS committed, ${ITEM_PAID} AS paid,
@@ -96,5 +108,10 @@ export async function negativeHoldings(db: Queryable): Promise<{ awardItemId: nu
      ORDER BY award_item_id, source`,
   );
   const rows: Record<string, unknown>[] = Array.isArray(result) ? result : result.rows;
-  return rows.map((r) => ({ awardItemId: Number(r.award_item_id), source: r.source as FundSource, committedFen: Number(r.committed), paidFen: Number(r.paid) }));
+  return rows.map((r) => ({
+    awardItemId: Number(r.award_item_id),
+    source: r.source as FundSource,
+    committedFen: Number(r.committed),
+    paidFen: Number(r.paid),
+  }));
 }

@@ -1,6 +1,17 @@
 import type { Knex } from 'knex';
 import { forUpdate } from '../../db/knex';
-import { AVAILABLE_SQL, InsufficientFunds, account, availableFen, insertEntries, insertEntry, normalize, type EntryInput, type FundSource, type SourceAmount } from './ledger';
+import {
+  AVAILABLE_SQL,
+  InsufficientFunds,
+  account,
+  availableFen,
+  insertEntries,
+  insertEntry,
+  normalize,
+  type EntryInput,
+  type FundSource,
+  type SourceAmount,
+} from './ledger';
 
 /** A call's budget in the ledger: reserved when it is published, released when it is cancelled or
  *  moved, and committed to the items of its final award. Inside the CALLER's transaction. */
@@ -8,14 +19,22 @@ import { AVAILABLE_SQL, InsufficientFunds, account, availableFen, insertEntries,
 /** Reserve a call's budget from its sources, inside the CALLER's transaction (the caller writes the audit event). All or nothing. */
 export async function reserveForCall(
   trx: Knex.Transaction,
-  args: { streetOfficeId: number; year: number; callId: number; amounts: SourceAmount[]; userId: number | null; now: Date },
+  args: {
+    streetOfficeId: number;
+    year: number;
+    callId: number;
+    amounts: SourceAmount[];
+    userId: number | null;
+    now: Date;
+  },
 ): Promise<void> {
   const amounts = normalize(args.amounts);
   // A call draws on one street-year at a time: moving it to another year means releasing first.
   const elsewhere = (await callHoldings(trx, args.callId, false)).find(
     (h) => h.reserved > 0 && (h.street_office_id !== args.streetOfficeId || h.year !== args.year),
   );
-  if (elsewhere) throw new Error(`call ${args.callId} still holds a reservation in ${elsewhere.year}; release it first`);
+  if (elsewhere)
+    throw new Error(`call ${args.callId} still holds a reservation in ${elsewhere.year}; release it first`);
   // A savepoint, so that a refusal on the second source also undoes the first even if the caller
   // catches the error and goes on with its transaction.
   await trx.transaction(async (sp) => {
@@ -43,7 +62,9 @@ interface CallHolding {
  *  call's street-years are locked first (PostgreSQL), so a concurrent release or commitment of the
  *  same call waits and then sees this one's entries. */
 async function callHoldings(trx: Knex.Transaction, callId: number, lock: boolean): Promise<CallHolding[]> {
-  const streetYears: { street_office_id: number; year: number }[] = await trx('fund_entries').where({ call_id: callId }).distinct('street_office_id', 'year');
+  const streetYears: { street_office_id: number; year: number }[] = await trx('fund_entries')
+    .where({ call_id: callId })
+    .distinct('street_office_id', 'year');
   if (!streetYears.length) return [];
   if (lock) {
     await forUpdate(
@@ -67,11 +88,19 @@ async function callHoldings(trx: Knex.Transaction, callId: number, lock: boolean
         `CAST(SUM(CASE kind WHEN 'reservation' THEN amount_fen WHEN 'reservation_release' THEN -amount_fen WHEN 'commitment' THEN -amount_fen ELSE 0 END) AS BIGINT) as reserved`,
       ),
     );
-  return rows.map((r: CallHolding) => ({ ...r, street_office_id: Number(r.street_office_id), year: Number(r.year), reserved: Number(r.reserved) }));
+  return rows.map((r: CallHolding) => ({
+    ...r,
+    street_office_id: Number(r.street_office_id),
+    year: Number(r.year),
+    reserved: Number(r.reserved),
+  }));
 }
 
 /** Release whatever is still reserved for the call (cancel, or the unawarded rest). */
-export async function releaseCallReservation(trx: Knex.Transaction, args: { callId: number; userId: number | null; now: Date }): Promise<void> {
+export async function releaseCallReservation(
+  trx: Knex.Transaction,
+  args: { callId: number; userId: number | null; now: Date },
+): Promise<void> {
   const holdings = (await callHoldings(trx, args.callId, true)).filter((h) => h.reserved > 0);
   for (const h of holdings) {
     const updated = await account(trx, h.street_office_id, h.year, h.source)
@@ -96,7 +125,14 @@ export async function releaseCallReservation(trx: Knex.Transaction, args: { call
  *  still holds reserved in that source is refused with InsufficientFunds. */
 export async function commitFromReservation(
   trx: Knex.Transaction,
-  args: { callId: number; awardItemId?: number | null; contractId?: number | null; amounts: SourceAmount[]; userId: number | null; now: Date },
+  args: {
+    callId: number;
+    awardItemId?: number | null;
+    contractId?: number | null;
+    amounts: SourceAmount[];
+    userId: number | null;
+    now: Date;
+  },
 ): Promise<void> {
   await commitAwardItems(trx, {
     callId: args.callId,
@@ -111,11 +147,18 @@ export async function commitFromReservation(
  *  source must be covered by what the call still holds reserved, else InsufficientFunds. */
 export async function commitAwardItems(
   trx: Knex.Transaction,
-  args: { callId: number; items: { awardItemId: number | null; contractId?: number | null; amounts: SourceAmount[] }[]; userId: number | null; now: Date },
+  args: {
+    callId: number;
+    items: { awardItemId: number | null; contractId?: number | null; amounts: SourceAmount[] }[];
+    userId: number | null;
+    now: Date;
+  },
 ): Promise<void> {
   const items = args.items.map((i) => ({ ...i, amounts: normalize(i.amounts) }));
   const totals = normalize(items.flatMap((i) => i.amounts));
-  const holdings = new Map((await callHoldings(trx, args.callId, true)).filter((h) => h.reserved > 0).map((h) => [h.source, h]));
+  const holdings = new Map(
+    (await callHoldings(trx, args.callId, true)).filter((h) => h.reserved > 0).map((h) => [h.source, h]),
+  );
   const rows: EntryInput[] = [];
   await trx.transaction(async (sp) => {
     for (const { source, amountFen } of totals) {

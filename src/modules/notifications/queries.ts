@@ -17,7 +17,12 @@ export interface NotificationRow {
 /** One user's notifications, newest first by the time they were sent (index (user_id, created_at, id));
  *  the total from the (user_id, id) index.
  *  Plain query-builder calls, so they compile the same on SQLite and PostgreSQL. */
-export async function listForUser(db: Queryable, userId: number, page: number, pageSize = DEFAULT_PAGE_SIZE): Promise<Page<NotificationRow>> {
+export async function listForUser(
+  db: Queryable,
+  userId: number,
+  page: number,
+  pageSize = DEFAULT_PAGE_SIZE,
+): Promise<Page<NotificationRow>> {
   const [items, total] = await Promise.all([
     db<NotificationRow>('notifications')
       .where({ user_id: userId })
@@ -33,7 +38,12 @@ export async function listForUser(db: Queryable, userId: number, page: number, p
 /** The header's count, stopping at `cap` rows: however many unread notifications pile up, the
  *  header reads at most `cap` index entries (it shows "99+" beyond 99). */
 export async function unreadCountUpTo(db: Queryable, userId: number, cap = 100): Promise<number> {
-  const unread = db('notifications').where({ user_id: userId }).whereNull('read_at').select('id').limit(cap).as('unread');
+  const unread = db('notifications')
+    .where({ user_id: userId })
+    .whereNull('read_at')
+    .select('id')
+    .limit(cap)
+    .as('unread');
   const row = await db.from(unread).count({ n: '*' }).first();
   return Number(row?.n ?? 0);
 }

@@ -30,14 +30,22 @@ export function notificationRoutes(deps: AppDeps) {
     const items = page.items.map((row) => ({
       id: row.id,
       // Translated now, in the reader's language, from the key and parameters the sender stored.
-      message: isMessageKey(row.message_key) ? req.t(row.message_key, paramsOf(row)) : req.t('notifications.messages.unknown'),
+      message: isMessageKey(row.message_key)
+        ? req.t(row.message_key, paramsOf(row))
+        : req.t('notifications.messages.unknown'),
       kind: isMessageKey(`notifications.kinds.${row.kind}`) ? req.t(`notifications.kinds.${row.kind}`) : null,
       link: safeLocalPath(row.link, '/notifications'),
       createdAt: row.created_at,
       unread: row.read_at === null,
     }));
     const newestId = page.items.reduce((max, row) => Math.max(max, Number(row.id)), 0);
-    res.render('notifications/list', { title: req.t('notifications.title'), page, items, newestId, anyUnread: items.some((i) => i.unread) });
+    res.render('notifications/list', {
+      title: req.t('notifications.title'),
+      page,
+      items,
+      newestId,
+      anyUnread: items.some((i) => i.unread),
+    });
   }
 
   async function read(req: Request, res: Response) {

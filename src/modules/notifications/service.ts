@@ -37,20 +37,30 @@ export function isLocalPath(value: unknown): value is string {
 
 /** An i18n key that names a text (not a group of keys) in the default language. */
 export function isMessageKey(key: unknown): key is string {
-  return typeof key === 'string' && key.length <= 100 && hasKey(key) && typeof translator(DEFAULT_LANGUAGE)(key, { returnObjects: true }) === 'string';
+  return (
+    typeof key === 'string' &&
+    key.length <= 100 &&
+    hasKey(key) &&
+    typeof translator(DEFAULT_LANGUAGE)(key, { returnObjects: true }) === 'string'
+  );
 }
 
 function validate(n: NotificationInput): void {
-  if (!isLocalPath(n.link)) throw new InvalidNotification(`notification link must be a local path: ${JSON.stringify(n.link)}`);
-  if (typeof n.kind !== 'string' || !/^[a-z][a-z0-9_.]{0,39}$/.test(n.kind)) throw new InvalidNotification(`bad notification kind: ${JSON.stringify(n.kind)}`);
+  if (!isLocalPath(n.link))
+    throw new InvalidNotification(`notification link must be a local path: ${JSON.stringify(n.link)}`);
+  if (typeof n.kind !== 'string' || !/^[a-z][a-z0-9_.]{0,39}$/.test(n.kind))
+    throw new InvalidNotification(`bad notification kind: ${JSON.stringify(n.kind)}`);
   if (!isMessageKey(n.messageKey)) {
     throw new InvalidNotification(`notification message key is not in the locales: ${JSON.stringify(n.messageKey)}`);
   }
   for (const [k, v] of Object.entries(n.params ?? {})) {
-    if (typeof v !== 'string' && !(typeof v === 'number' && Number.isFinite(v))) throw new InvalidNotification(`notification param ${k} must be text or a number`);
+    if (typeof v !== 'string' && !(typeof v === 'number' && Number.isFinite(v)))
+      throw new InvalidNotification(`notification param ${k} must be text or a number`);
   }
-  if (n.subjectType !== undefined && n.subjectType.length > 40) throw new InvalidNotification('notification subjectType is longer than 40');
-  if (n.subjectId !== undefined && String(n.subjectId).length > 40) throw new InvalidNotification('notification subjectId is longer than 40');
+  if (n.subjectType !== undefined && n.subjectType.length > 40)
+    throw new InvalidNotification('notification subjectType is longer than 40');
+  if (n.subjectId !== undefined && String(n.subjectId).length > 40)
+    throw new InvalidNotification('notification subjectId is longer than 40');
 }
 
 // Rows per INSERT: 10 columns x 500 rows stays well under SQLite's bound-variable limit.
@@ -64,7 +74,8 @@ const ROWS_PER_INSERT = 500;
 export async function notify(trx: Queryable, userIds: number[], n: NotificationInput, now: Date): Promise<void> {
   validate(n);
   const ids = [...new Set(userIds.map(Number))];
-  if (ids.some((id) => !Number.isInteger(id) || id <= 0)) throw new InvalidNotification(`bad user id in ${JSON.stringify(userIds)}`);
+  if (ids.some((id) => !Number.isInteger(id) || id <= 0))
+    throw new InvalidNotification(`bad user id in ${JSON.stringify(userIds)}`);
   if (ids.length === 0) return;
   const common = {
     kind: n.kind,
@@ -77,7 +88,9 @@ export async function notify(trx: Queryable, userIds: number[], n: NotificationI
     read_at: null,
   };
   for (let i = 0; i < ids.length; i += ROWS_PER_INSERT) {
-    await trx('notifications').insert(ids.slice(i, i + ROWS_PER_INSERT).map((userId) => ({ user_id: userId, ...common })));
+    await trx('notifications').insert(
+      ids.slice(i, i + ROWS_PER_INSERT).map((userId) => ({ user_id: userId, ...common })),
+    );
   }
 }
 
@@ -85,13 +98,22 @@ export async function notify(trx: Queryable, userIds: number[], n: NotificationI
 export async function staffOf(db: Queryable, organizationIds: number[]): Promise<number[]> {
   const ids = [...new Set(organizationIds.map(Number).filter((id) => Number.isInteger(id) && id > 0))];
   if (ids.length === 0) return [];
-  const rows: { id: number }[] = await db('users').whereIn('organization_id', ids).where({ role: 'org_staff' }).whereNull('disabled_at').orderBy('id').select('id');
+  const rows: { id: number }[] = await db('users')
+    .whereIn('organization_id', ids)
+    .where({ role: 'org_staff' })
+    .whereNull('disabled_at')
+    .orderBy('id')
+    .select('id');
   return rows.map((r) => Number(r.id));
 }
 
 /** Active (not disabled) manager user ids of a street office. */
 export async function managersOf(db: Queryable, streetOfficeId: number): Promise<number[]> {
-  const rows: { id: number }[] = await db('users').where({ street_office_id: streetOfficeId, role: 'manager' }).whereNull('disabled_at').orderBy('id').select('id');
+  const rows: { id: number }[] = await db('users')
+    .where({ street_office_id: streetOfficeId, role: 'manager' })
+    .whereNull('disabled_at')
+    .orderBy('id')
+    .select('id');
   return rows.map((r) => Number(r.id));
 }
 
@@ -117,7 +139,12 @@ export async function markRead(db: Queryable, userId: number, id: number, now: D
 
 /** Marks the user's unread notifications read, only those up to `upToId` when given (the newest one
  *  the user saw), so a notification that arrived after the page was shown stays unread. */
-export async function markAllRead(db: Queryable, userId: number, upToId: number | undefined, now: Date): Promise<number> {
+export async function markAllRead(
+  db: Queryable,
+  userId: number,
+  upToId: number | undefined,
+  now: Date,
+): Promise<number> {
   const q = db('notifications').where({ user_id: userId }).whereNull('read_at');
   if (upToId !== undefined) q.where('id', '<=', upToId);
   return Number(await q.update({ read_at: now.toISOString() }));

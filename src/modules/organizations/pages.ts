@@ -14,7 +14,11 @@ export const translate = translateProblems;
 
 /** Loads the organization and checks the named policy; another organization's record is a 404
  *  for staff (not even its existence is confirmed) and a 403 for other roles. */
-export async function loadOrganization(deps: AppDeps, req: Request, check: (user: Express.User, org: OrganizationRow) => boolean): Promise<OrganizationRow> {
+export async function loadOrganization(
+  deps: AppDeps,
+  req: Request,
+  check: (user: Express.User, org: OrganizationRow) => boolean,
+): Promise<OrganizationRow> {
   const id = Number(req.params.id);
   const org = Number.isInteger(id) && id > 0 && id < 2 ** 31 ? await findOrganization(deps.db, id) : undefined;
   if (!org) throw new NotFound();
@@ -24,7 +28,14 @@ export async function loadOrganization(deps: AppDeps, req: Request, check: (user
 
 /** The organization's page: profile, status with its reason and next step, documents, and the
  *  actions the viewer may take (upload and edit for its staff, decisions for the administrator). */
-export async function renderShow(deps: AppDeps, req: Request, res: Response, org: OrganizationRow, status = 200, form: Record<string, unknown> = {}) {
+export async function renderShow(
+  deps: AppDeps,
+  req: Request,
+  res: Response,
+  org: OrganizationRow,
+  status = 200,
+  form: Record<string, unknown> = {},
+) {
   const user = req.user!;
   const [documents, categories] = await Promise.all([listDocuments(deps.db, org.id), categoriesOf(deps.db, [org.id])]);
   const kindsPresent = new Set(documents.map((d) => d.kind));
@@ -61,4 +72,5 @@ export function selectedCategories(req: Request): number[] {
 }
 
 /** A category's name in the page's language. */
-export const categoryName = (lang: string) => (c: { name_zh: string; name_en: string }) => (lang === 'en' ? c.name_en : c.name_zh);
+export const categoryName = (lang: string) => (c: { name_zh: string; name_en: string }) =>
+  lang === 'en' ? c.name_en : c.name_zh;

@@ -4,7 +4,8 @@ import type { OrganizationRow } from './queries';
 type Org = Pick<OrganizationRow, 'id' | 'status'>;
 
 /** Named checks on (user, organization). Anything not named here is refused. */
-export const isStaffOf = (user: SessionUser, org: Pick<OrganizationRow, 'id'>) => user.role === 'org_staff' && user.organizationId === org.id;
+export const isStaffOf = (user: SessionUser, org: Pick<OrganizationRow, 'id'>) =>
+  user.role === 'org_staff' && user.organizationId === org.id;
 
 /** Only an approved organization may bid or submit venture proposals (used by the bids module). */
 export function canBid(org: Pick<OrganizationRow, 'status'>): boolean {

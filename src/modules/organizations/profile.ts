@@ -24,7 +24,13 @@ export function profileHandlers(deps: AppDeps) {
     res.redirect(303, `/organizations/${req.user!.organizationId}`);
   }
 
-  async function renderEdit(req: Request, res: Response, org: OrganizationRow, status: number, locals: Record<string, unknown>) {
+  async function renderEdit(
+    req: Request,
+    res: Response,
+    org: OrganizationRow,
+    status: number,
+    locals: Record<string, unknown>,
+  ) {
     res.status(status).render('organizations/edit', {
       title: req.t('organizations.edit.title'),
       org,

@@ -115,7 +115,8 @@ export async function listApproved(db: Queryable, filters: RegistryFilters, page
   const base = db('organizations as o')
     .where('o.status', 'approved')
     .modify((qb) => {
-      if (filters.q) qb.where((w) => w.where('o.name', 'like', `%${filters.q}%`).orWhere('o.credit_code', filters.q!.toUpperCase()));
+      if (filters.q)
+        qb.where((w) => w.where('o.name', 'like', `%${filters.q}%`).orWhere('o.credit_code', filters.q!.toUpperCase()));
       if (filters.categoryId) {
         qb.whereExists((sub) =>
           sub
@@ -135,7 +136,11 @@ export async function listApproved(db: Queryable, filters: RegistryFilters, page
     .offset((page - 1) * DEFAULT_PAGE_SIZE)
     .select('o.id', 'o.name', 'o.org_type', 'o.certified_social_workers', 'o.founded_on');
   return makePage(
-    (items as RegistryItem[]).map((r) => ({ ...r, id: Number(r.id), certified_social_workers: Number(r.certified_social_workers) })),
+    (items as RegistryItem[]).map((r) => ({
+      ...r,
+      id: Number(r.id),
+      certified_social_workers: Number(r.certified_social_workers),
+    })),
     Number(count),
     page,
   );
@@ -153,12 +158,20 @@ export interface QueueItem {
 }
 
 /** The administrator's review queue: pending first, then oldest registration first. */
-export async function listForReview(db: Queryable, status: OrganizationStatus | undefined, page: number): Promise<Page<QueueItem>> {
+export async function listForReview(
+  db: Queryable,
+  status: OrganizationStatus | undefined,
+  page: number,
+): Promise<Page<QueueItem>> {
   const base = db('organizations as o').modify((qb) => {
     if (status) qb.where('o.status', status);
   });
   const [{ count }] = await base.clone().count({ count: '*' });
-  const docCounts = db('organization_documents').groupBy('organization_id').select('organization_id').count({ n: '*' }).as('d');
+  const docCounts = db('organization_documents')
+    .groupBy('organization_id')
+    .select('organization_id')
+    .count({ n: '*' })
+    .as('d');
   const items = await base
     .clone()
     .leftJoin(docCounts, 'd.organization_id', 'o.id')
@@ -167,7 +180,16 @@ export async function listForReview(db: Queryable, status: OrganizationStatus | 
     .orderBy('o.id')
     .limit(DEFAULT_PAGE_SIZE)
     .offset((page - 1) * DEFAULT_PAGE_SIZE)
-    .select('o.id', 'o.name', 'o.credit_code', 'o.org_type', 'o.status', 'o.created_at', 'o.reviewed_at', 'd.n as document_count');
+    .select(
+      'o.id',
+      'o.name',
+      'o.credit_code',
+      'o.org_type',
+      'o.status',
+      'o.created_at',
+      'o.reviewed_at',
+      'd.n as document_count',
+    );
   return makePage(
     (items as QueueItem[]).map((r) => ({ ...r, id: Number(r.id), document_count: Number(r.document_count ?? 0) })),
     Number(count),
@@ -197,7 +219,11 @@ export async function listDocuments(db: Queryable, organizationId: number): Prom
 }
 
 /** The document only if it belongs to this organization: a forged id of another's document is not found. */
-export async function findDocument(db: Queryable, organizationId: number, documentId: number): Promise<DocumentRow | undefined> {
+export async function findDocument(
+  db: Queryable,
+  organizationId: number,
+  documentId: number,
+): Promise<DocumentRow | undefined> {
   return db('organization_documents as d')
     .join('stored_files as f', 'f.id', 'd.file_id')
     .where({ 'd.organization_id': organizationId, 'd.id': documentId })

@@ -44,10 +44,18 @@ export function registrationHandlers(deps: AppDeps) {
         const attempt = await limiter.consume([{ key: registrationKey(req.ip ?? 'unknown'), rule }]);
         if (!attempt.ok) {
           res.setHeader('Retry-After', String(attempt.waitSeconds));
-          return { status: 429, formError: tryAgainMessage(req, attempt.retryAt, attempt.waitSeconds, 'signIn.registerTooMany') };
+          return {
+            status: 429,
+            formError: tryAgainMessage(req, attempt.retryAt, attempt.waitSeconds, 'signIn.registerTooMany'),
+          };
         }
-        const { username } = await once(req, deps.db, 'organizations.register', (actor) => registerOrganization(deps, actor, data));
-        return { redirect: '/login?next=%2Fmy%2Forganization', flash: req.t('organizations.register.done', { name: data.name, username }) };
+        const { username } = await once(req, deps.db, 'organizations.register', (actor) =>
+          registerOrganization(deps, actor, data),
+        );
+        return {
+          redirect: '/login?next=%2Fmy%2Forganization',
+          flash: req.t('organizations.register.done', { name: data.name, username }),
+        };
       },
     });
   }

@@ -11,7 +11,10 @@ import { publicTrackRecord } from './track-record';
 export function registryHandlers(deps: AppDeps) {
   async function list(req: Request, res: Response) {
     const q = typeof req.query.q === 'string' ? req.query.q.trim().slice(0, 64) : '';
-    const rawCategory = typeof req.query.category === 'string' && /^\d{1,9}$/.test(req.query.category) ? Number(req.query.category) : undefined;
+    const rawCategory =
+      typeof req.query.category === 'string' && /^\d{1,9}$/.test(req.query.category)
+        ? Number(req.query.category)
+        : undefined;
     const serviceCategories = await listServiceCategories(deps.db);
     const categoryId = serviceCategories.some((c) => c.id === rawCategory) ? rawCategory : undefined;
     const page = await listApproved(deps.db, { q: q || undefined, categoryId }, pageNumber(req.query.page));
@@ -33,13 +36,24 @@ export function registryHandlers(deps: AppDeps) {
     const org = Number.isInteger(id) && id > 0 && id < 2 ** 31 ? await findOrganization(deps.db, id) : undefined;
     // Pending, rejected and suspended organizations are not in the public registry, not even by id.
     if (!org || !isPubliclyListed(org)) throw new NotFound();
-    const [categories, track] = await Promise.all([categoriesOf(deps.db, [org.id]), publicTrackRecord(deps.db, org.id)]);
+    const [categories, track] = await Promise.all([
+      categoriesOf(deps.db, [org.id]),
+      publicTrackRecord(deps.db, org.id),
+    ]);
     res.render('organizations/public-profile', {
       title: org.name,
       // A public page: a phone or ID number typed into the legal representative's field is hidden.
-      org: { ...org, legal_representative: org.legal_representative ? redactPersonalData(org.legal_representative) : org.legal_representative },
+      org: {
+        ...org,
+        legal_representative: org.legal_representative
+          ? redactPersonalData(org.legal_representative)
+          : org.legal_representative,
+      },
       categories: categories.get(org.id) ?? [],
-      record: { completedContracts: track.completedContracts, averageEvaluation: track.meanScore === null ? null : track.meanScore / 100 },
+      record: {
+        completedContracts: track.completedContracts,
+        averageEvaluation: track.meanScore === null ? null : track.meanScore / 100,
+      },
       track,
     });
   }

@@ -14,9 +14,16 @@ import { decide } from './service';
 export function reviewHandlers(deps: AppDeps) {
   async function queue(req: Request, res: Response) {
     const raw = req.query.status;
-    const status = (ORGANIZATION_STATUSES as readonly unknown[]).includes(raw) ? (raw as OrganizationStatus) : undefined;
+    const status = (ORGANIZATION_STATUSES as readonly unknown[]).includes(raw)
+      ? (raw as OrganizationStatus)
+      : undefined;
     const page = await listForReview(deps.db, status, pageNumber(req.query.page));
-    res.render('organizations/queue', { title: req.t('organizations.review.title'), page, status: status ?? '', statuses: ORGANIZATION_STATUSES });
+    res.render('organizations/queue', {
+      title: req.t('organizations.review.title'),
+      page,
+      status: status ?? '',
+      statuses: ORGANIZATION_STATUSES,
+    });
   }
 
   /** A decision is a small resource: POST /organizations/:id/approval, /rejection, /suspension, /reinstatement. */
@@ -33,8 +40,17 @@ export function reviewHandlers(deps: AppDeps) {
     }
     await decide(deps, actorOf(req), org.id, which, form.data.reason || null);
     flash(req, 'success', req.t(`organizations.review.done.${which}`, { name: org.name }));
-    res.redirect(303, which === 'approve' || which === 'reject' ? '/admin/organizations?status=pending' : `/organizations/${org.id}`);
+    res.redirect(
+      303,
+      which === 'approve' || which === 'reject' ? '/admin/organizations?status=pending' : `/organizations/${org.id}`,
+    );
   };
 
-  return { queue, approve: decision('approve'), reject: decision('reject'), suspend: decision('suspend'), reinstate: decision('reinstate') };
+  return {
+    queue,
+    approve: decision('approve'),
+    reject: decision('reject'),
+    suspend: decision('suspend'),
+    reinstate: decision('reinstate'),
+  };
 }

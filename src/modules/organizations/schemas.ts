@@ -129,7 +129,11 @@ function extraErrors(body: unknown, t: TFunction, today: string, withCreditCode:
 
 function combine<T>(form: FormResult<T>, extra: Record<string, string>, body: unknown): FormResult<T> {
   if (form.ok && !Object.keys(extra).length) return form;
-  return { ok: false, errors: { ...extra, ...(form.ok ? {} : form.errors) }, values: form.ok ? formValues(body) : form.values };
+  return {
+    ok: false,
+    errors: { ...extra, ...(form.ok ? {} : form.errors) },
+    values: form.ok ? formValues(body) : form.values,
+  };
 }
 
 /** The registration form: the schema's messages plus the checks above; the code comes back normalised. */

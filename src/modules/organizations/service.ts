@@ -58,11 +58,16 @@ async function checkProfile(deps: Deps, input: ProfileInput, now: Date, errors: 
 
 async function replaceCategories(trx: Knex.Transaction, organizationId: number, categoryIds: number[]): Promise<void> {
   await trx('organization_service_categories').where({ organization_id: organizationId }).delete();
-  await trx('organization_service_categories').insert(categoryIds.map((id) => ({ organization_id: organizationId, service_category_id: id })));
+  await trx('organization_service_categories').insert(
+    categoryIds.map((id) => ({ organization_id: organizationId, service_category_id: id })),
+  );
 }
 
 async function categoryIdsOf(db: Deps['db'], organizationId: number): Promise<number[]> {
-  const rows = await db('organization_service_categories').where({ organization_id: organizationId }).orderBy('service_category_id').select('service_category_id');
+  const rows = await db('organization_service_categories')
+    .where({ organization_id: organizationId })
+    .orderBy('service_category_id')
+    .select('service_category_id');
   return rows.map((r) => Number(r.service_category_id));
 }
 
@@ -106,7 +111,13 @@ export async function registerOrganization(
   const at = now.toISOString();
   const register = (username: string) =>
     auditedTransaction(deps.db, actor, now, async (trx) => {
-      const org = { ...profileColumns(input), credit_code: input.creditCode, status: 'pending' as const, created_at: at, updated_at: at };
+      const org = {
+        ...profileColumns(input),
+        credit_code: input.creditCode,
+        status: 'pending' as const,
+        created_at: at,
+        updated_at: at,
+      };
       const [inserted] = await trx('organizations').insert(org).returning('id');
       const organizationId = returnedId(inserted);
       await replaceCategories(trx, organizationId, input.categoryIds);
@@ -125,13 +136,24 @@ export async function registerOrganization(
       return {
         result: { organizationId, userId, username },
         audit: [
-          { action: 'organization.register', subjectType: 'organization', subjectId: organizationId, organizationId, after: profileView(org, input.categoryIds) },
+          {
+            action: 'organization.register',
+            subjectType: 'organization',
+            subjectId: organizationId,
+            organizationId,
+            after: profileView(org, input.categoryIds),
+          },
           {
             action: 'user.create',
             subjectType: 'user',
             subjectId: userId,
             organizationId,
-            after: { username: user.username, display_name: user.display_name, role: user.role, organization_id: organizationId },
+            after: {
+              username: user.username,
+              display_name: user.display_name,
+              role: user.role,
+              organization_id: organizationId,
+            },
           },
         ],
       };
@@ -142,14 +164,20 @@ export async function registerOrganization(
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
       const e = err as { constraint?: string; message?: string };
-      if (/credit_code/.test(`${e.constraint ?? ''} ${e.message ?? ''}`)) throw new ValidationFailed({ creditCode: 'organizations.validation.creditCodeTaken' });
+      if (/credit_code/.test(`${e.constraint ?? ''} ${e.message ?? ''}`))
+        throw new ValidationFailed({ creditCode: 'organizations.validation.creditCodeTaken' });
       if (tries >= 5) throw err;
     }
   }
 }
 
 /** Staff change their profile (never the credit code, which identifies the organization). */
-export async function updateProfile(deps: Deps, actor: Actor, org: OrganizationRow, input: ProfileInput): Promise<void> {
+export async function updateProfile(
+  deps: Deps,
+  actor: Actor,
+  org: OrganizationRow,
+  input: ProfileInput,
+): Promise<void> {
   const now = deps.clock.now();
   const errors: Record<string, string> = {};
   await checkProfile(deps, input, now, errors);
@@ -180,7 +208,13 @@ export async function updateProfile(deps: Deps, actor: Actor, org: OrganizationR
  * The row is locked and the status changes only from the expected one, so two administrators
  * deciding at once cannot both succeed: the second gets "this organization is no longer <status>".
  */
-export async function decide(deps: Deps, actor: Actor, organizationId: number, decision: Decision, reason: string | null): Promise<OrganizationRow> {
+export async function decide(
+  deps: Deps,
+  actor: Actor,
+  organizationId: number,
+  decision: Decision,
+  reason: string | null,
+): Promise<OrganizationRow> {
   const { from, to } = TRANSITIONS[decision];
   const now = deps.clock.now();
   const at = now.toISOString();
@@ -193,7 +227,14 @@ export async function decide(deps: Deps, actor: Actor, organizationId: number, d
       decision === 'resubmit'
         ? { status: to, updated_at: at }
         : { status: to, status_reason: reason, reviewed_at: at, reviewed_by: actor.userId, updated_at: at };
-    await transition(trx, { table: 'organizations', id: organizationId, from, to, set: changes, errorKey: 'organizations.errors.wrongStatus' });
+    await transition(trx, {
+      table: 'organizations',
+      id: organizationId,
+      from,
+      to,
+      set: changes,
+      errorKey: 'organizations.errors.wrongStatus',
+    });
     return {
       result: { ...before, ...changes } as OrganizationRow,
       audit: {
@@ -243,4 +284,3 @@ export async function addDocument(
     throw err;
   }
 }
-

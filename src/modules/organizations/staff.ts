@@ -6,7 +6,15 @@ import { NotFound, ValidationFailed } from '../../web/errors';
 import { flash } from '../../web/flash';
 import { field, formValues, parseForm } from '../../web/forms';
 import { createUserSchema } from '../accounts';
-import { acceptInvitation, disableStaff, invite, openInvitation, revokeInvitation, staffOf, INVITATION_DAYS } from './staff-service';
+import {
+  acceptInvitation,
+  disableStaff,
+  invite,
+  openInvitation,
+  revokeInvitation,
+  staffOf,
+  INVITATION_DAYS,
+} from './staff-service';
 
 const inviteSchema = z.object({ displayName: field.text(100) });
 const acceptSchema = createUserSchema.pick({ username: true, password: true });
@@ -18,7 +26,16 @@ export function staffHandlers(deps: AppDeps) {
     const user = req.user!;
     if (!user.organizationId) throw new NotFound();
     const { staff, invitations } = await staffOf(deps.db, user.organizationId, deps.clock.now());
-    res.status(status).render('organizations/staff', { title: req.t('organizations.staff.title'), staff, invitations, link: null, errors: {}, values: {}, days: INVITATION_DAYS, ...locals });
+    res.status(status).render('organizations/staff', {
+      title: req.t('organizations.staff.title'),
+      staff,
+      invitations,
+      link: null,
+      errors: {},
+      values: {},
+      days: INVITATION_DAYS,
+      ...locals,
+    });
   }
 
   const list = (req: Request, res: Response) => render(req, res);
@@ -29,7 +46,10 @@ export function staffHandlers(deps: AppDeps) {
     if (!form.ok) return render(req, res, 422, { errors: form.errors, values: form.values });
     const { token } = await invite(deps, actorOf(req), req.user!, form.data.displayName);
     // The link is shown once, on this page; only its hash is stored.
-    await render(req, res, 201, { link: `${req.protocol}://${req.get('host')}/invitations/${token}`, invited: form.data.displayName });
+    await render(req, res, 201, {
+      link: `${req.protocol}://${req.get('host')}/invitations/${token}`,
+      invited: form.data.displayName,
+    });
   }
 
   async function disable(req: Request, res: Response) {
@@ -51,17 +71,29 @@ export function staffHandlers(deps: AppDeps) {
   async function acceptForm(req: Request, res: Response, status = 200, locals: Record<string, unknown> = {}) {
     const invitation = await openInvitation(deps.db, req.params.token, deps.clock.now());
     if (!invitation) throw new NotFound('organizations.staff.invitationGone');
-    res.status(status).render('organizations/invitation', { title: req.t('organizations.staff.acceptTitle', { organization: invitation.organization_name }), invitation, token: req.params.token, errors: {}, values: {}, ...locals });
+    res.status(status).render('organizations/invitation', {
+      title: req.t('organizations.staff.acceptTitle', { organization: invitation.organization_name }),
+      invitation,
+      token: req.params.token,
+      errors: {},
+      values: {},
+      ...locals,
+    });
   }
 
   async function accept(req: Request, res: Response) {
     const form = parseForm(acceptSchema, req.body, req.t);
-    if (!form.ok) return acceptForm(req, res, 422, { errors: form.errors, values: { username: form.values.username ?? '' } });
+    if (!form.ok)
+      return acceptForm(req, res, 422, { errors: form.errors, values: { username: form.values.username ?? '' } });
     try {
       const done = await acceptInvitation(deps, actorOf(req), String(req.params.token), form.data);
       flash(req, 'success', req.t('organizations.staff.accepted', { username: done.username }));
     } catch (err) {
-      if (err instanceof ValidationFailed) return acceptForm(req, res, 422, { errors: { username: req.t(err.fieldErrors.username) }, values: { username: formValues(req.body).username ?? '' } });
+      if (err instanceof ValidationFailed)
+        return acceptForm(req, res, 422, {
+          errors: { username: req.t(err.fieldErrors.username) },
+          values: { username: formValues(req.body).username ?? '' },
+        });
       throw err;
     }
     res.redirect(303, '/login');

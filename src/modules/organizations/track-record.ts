@@ -20,19 +20,29 @@ export interface PublicTrackRecord {
 }
 
 /** The Beijing calendar date (YYYY-MM-DD) of a stored UTC time. */
-const beijingDate = (storedUtc: string) => new Date(new Date(storedUtc).getTime() + 8 * 3600 * 1000).toISOString().slice(0, 10);
+const beijingDate = (storedUtc: string) =>
+  new Date(new Date(storedUtc).getTime() + 8 * 3600 * 1000).toISOString().slice(0, 10);
 
 export async function publicTrackRecord(db: Queryable, organizationId: number): Promise<PublicTrackRecord> {
   const contracts = await allPublicContracts(db, { organizationId });
-  const milestones = await publicMilestonesOf(db, contracts.map((c) => c.id));
+  const milestones = await publicMilestonesOf(
+    db,
+    contracts.map((c) => c.id),
+  );
   let receivedFen = 0;
   let evaluated = 0;
   let onTime = 0;
   const scores: number[] = [];
   const withPaid: PublicTrackRecord['contracts'] = [];
   for (const c of contracts) {
-    const [payments, evaluations] = await Promise.all([paymentsOfContract(db, c.id), publicEvaluationResults(db, c.id)]);
-    const paidFen = payments.reduce((s, p) => s + (p.kind === 'release' ? p.amountFen : p.kind === 'reversal' ? -Math.abs(p.amountFen) : 0), 0);
+    const [payments, evaluations] = await Promise.all([
+      paymentsOfContract(db, c.id),
+      publicEvaluationResults(db, c.id),
+    ]);
+    const paidFen = payments.reduce(
+      (s, p) => s + (p.kind === 'release' ? p.amountFen : p.kind === 'reversal' ? -Math.abs(p.amountFen) : 0),
+      0,
+    );
     receivedFen += paidFen;
     withPaid.push({ ...c, paidFen });
     for (const e of evaluations) {
@@ -48,6 +58,8 @@ export async function publicTrackRecord(db: Queryable, organizationId: number): 
     receivedFen,
     evaluatedMilestones: evaluated,
     onTimeMilestones: onTime,
-    meanScore: scores.length ? Math.floor((scores.reduce((a, b) => a + b, 0) * 2 + scores.length) / (2 * scores.length)) : null,
+    meanScore: scores.length
+      ? Math.floor((scores.reduce((a, b) => a + b, 0) * 2 + scores.length) / (2 * scores.length))
+      : null,
   };
 }

@@ -19,7 +19,9 @@ export interface Allowance {
  * the same integer formula as the evaluation's consequence (share × (score − floor) ÷ (pass − floor),
  * rounded down to the fen). The view formats it; here the numbers only.
  */
-export function partialArithmetic(a: Allowance): { shareFen: number; score: number; floor: number; pass: number; resultFen: number } | null {
+export function partialArithmetic(
+  a: Allowance,
+): { shareFen: number; score: number; floor: number; pass: number; resultFen: number } | null {
   if (a.kind !== 'partial' || a.score === null || a.floorScore === null || a.passScore === null) return null;
   return { shareFen: a.shareFen, score: a.score, floor: a.floorScore, pass: a.passScore, resultFen: a.allowedFen };
 }

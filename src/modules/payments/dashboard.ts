@@ -21,18 +21,32 @@ export interface PaymentDashboard {
    *  evaluation), unsettled and without an open proposal, oldest due first. */
   toPropose: MilestoneToPropose[];
   /** Approver: released payments whose voucher (支付凭证号) is not recorded yet. */
-  vouchersMissing: { payment_id: number; contract_number: string; milestone_seq: number; amount_fen: number; approved_at: string; link: string }[];
+  vouchersMissing: {
+    payment_id: number;
+    contract_number: string;
+    milestone_seq: number;
+    amount_fen: number;
+    approved_at: string;
+    link: string;
+  }[];
 }
 
 const LIMIT = 50;
 
 /** The payments part of a user's dashboard; undefined for roles that have none (only managers and approvers). */
-export async function paymentDashboard(deps: Pick<AppDeps, 'db'>, user: SessionUser): Promise<PaymentDashboard | undefined> {
+export async function paymentDashboard(
+  deps: Pick<AppDeps, 'db'>,
+  user: SessionUser,
+): Promise<PaymentDashboard | undefined> {
   if ((user.role !== 'manager' && user.role !== 'approver') || !user.streetOfficeId) return undefined;
   const street = user.streetOfficeId;
   const { db } = deps;
   if (user.role === 'approver') {
-    const queue = (await approverQueue(db, street, LIMIT)).map((p) => ({ ...p, own: p.proposed_by === user.id, link: `/payments/proposals/${p.id}` }));
+    const queue = (await approverQueue(db, street, LIMIT)).map((p) => ({
+      ...p,
+      own: p.proposed_by === user.id,
+      link: `/payments/proposals/${p.id}`,
+    }));
     const missing = await db('payments as p')
       .join('contracts as c', 'c.id', 'p.contract_id')
       .leftJoin('payment_vouchers as v', 'v.payment_id', 'p.id')
@@ -45,7 +59,14 @@ export async function paymentDashboard(deps: Pick<AppDeps, 'db'>, user: SessionU
     return {
       queue,
       toPropose: [],
-      vouchersMissing: missing.map((r: Record<string, unknown>) => ({ payment_id: Number(r.id), contract_number: String(r.number), milestone_seq: Number(r.milestone_seq), amount_fen: Number(r.amount_fen), approved_at: String(r.approved_at), link: `/payments/${Number(r.id)}` })),
+      vouchersMissing: missing.map((r: Record<string, unknown>) => ({
+        payment_id: Number(r.id),
+        contract_number: String(r.number),
+        milestone_seq: Number(r.milestone_seq),
+        amount_fen: Number(r.amount_fen),
+        approved_at: String(r.approved_at),
+        link: `/payments/${Number(r.id)}`,
+      })),
     };
   }
   const rows = await db('contract_milestones as m')
@@ -53,10 +74,28 @@ export async function paymentDashboard(deps: Pick<AppDeps, 'db'>, user: SessionU
     .join('organizations as o', 'o.id', 'c.organization_id')
     .where({ 'c.street_office_id': street, 'c.status': 'active' })
     .whereNull('m.settlement')
-    .whereNotExists(db('payment_proposals as pr').whereRaw('pr.contract_id = m.contract_id and pr.milestone_seq = m.seq').where('pr.status', 'proposed').whereNot('pr.kind', 'reversal'))
-    .where((q) => q.where('m.advance', true).orWhereExists(db('milestone_evaluations as e').whereRaw('e.contract_id = m.contract_id and e.milestone_seq = m.seq').where('e.status', 'closed')))
+    .whereNotExists(
+      db('payment_proposals as pr')
+        .whereRaw('pr.contract_id = m.contract_id and pr.milestone_seq = m.seq')
+        .where('pr.status', 'proposed')
+        .whereNot('pr.kind', 'reversal'),
+    )
+    .where((q) =>
+      q
+        .where('m.advance', true)
+        .orWhereExists(
+          db('milestone_evaluations as e')
+            .whereRaw('e.contract_id = m.contract_id and e.milestone_seq = m.seq')
+            .where('e.status', 'closed'),
+        ),
+    )
     // Not while the organization's review (复核) of that evaluation is open: the proposal would be refused.
-    .whereNotExists(db('milestone_evaluations as re').join('evaluation_reviews as r', 'r.evaluation_id', 're.id').whereRaw('re.contract_id = m.contract_id and re.milestone_seq = m.seq').where('r.status', 'open'))
+    .whereNotExists(
+      db('milestone_evaluations as re')
+        .join('evaluation_reviews as r', 'r.evaluation_id', 're.id')
+        .whereRaw('re.contract_id = m.contract_id and re.milestone_seq = m.seq')
+        .where('r.status', 'open'),
+    )
     .orderBy([{ column: 'm.due_date' }, { column: 'c.id' }, { column: 'm.seq' }])
     .limit(LIMIT)
     .select('c.id as contract_id', 'c.number', 'o.name', 'm.seq', 'm.title', 'm.amount_fen', 'm.advance');

@@ -1,6 +1,7 @@
 import type { Queryable } from '../../db/knex';
 
-const rows = (result: unknown): Record<string, unknown>[] => (Array.isArray(result) ? result : (result as { rows: Record<string, unknown>[] }).rows);
+const rows = (result: unknown): Record<string, unknown>[] =>
+  Array.isArray(result) ? result : (result as { rows: Record<string, unknown>[] }).rows;
 
 /**
  * The payments' own invariants over the whole database, each one query (for funds:reconcile, the
@@ -27,11 +28,13 @@ export async function paymentInvariants(db: Queryable): Promise<string[]> {
     await db.raw(`SELECT p.milestone_id, SUM(p.amount_fen) AS released, MAX(m.amount_fen) AS share FROM payments p JOIN contract_milestones m ON m.id = p.milestone_id
       WHERE p.kind = 'release' GROUP BY p.milestone_id HAVING SUM(p.amount_fen) > MAX(m.amount_fen) OR COUNT(*) > 1`),
   );
-  for (const r of shares) out.push(`milestone ${r.milestone_id}: released ${r.released} above its share ${r.share} (or twice)`);
+  for (const r of shares)
+    out.push(`milestone ${r.milestone_id}: released ${r.released} above its share ${r.share} (or twice)`);
   const settled = rows(
     await db.raw(`SELECT m.id, m.settlement, p.id AS payment_id FROM contract_milestones m LEFT JOIN payments p ON p.contract_id = m.contract_id AND p.milestone_seq = m.seq AND p.kind <> 'reversal'
       WHERE (m.settlement IS NULL) <> (p.id IS NULL)`),
   );
-  for (const r of settled) out.push(`milestone ${r.id}: settlement ${r.settlement ?? 'none'} but settling payment ${r.payment_id ?? 'none'}`);
+  for (const r of settled)
+    out.push(`milestone ${r.id}: settlement ${r.settlement ?? 'none'} but settling payment ${r.payment_id ?? 'none'}`);
   return out;
 }

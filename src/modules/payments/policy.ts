@@ -31,7 +31,8 @@ export const canApprove = (user: SessionUser | undefined, p: Pick<PaymentScope, 
   !!user && user.role === 'approver' && user.streetOfficeId === p.street_office_id;
 
 /** Four eyes: the user who proposed, whatever their role is now. */
-export const isProposer = (user: SessionUser | undefined, p: { proposed_by: number }) => !!user && user.id === p.proposed_by;
+export const isProposer = (user: SessionUser | undefined, p: { proposed_by: number }) =>
+  !!user && user.id === p.proposed_by;
 
 /** The invoice or receipt: the contract's organization's staff upload it. */
 export const canUploadInvoice = isPayee;

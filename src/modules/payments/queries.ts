@@ -49,7 +49,19 @@ export interface PaymentRow {
   approved_at: string;
 }
 
-const INTS = ['id', 'contract_id', 'milestone_id', 'milestone_seq', 'street_office_id', 'organization_id', 'amount_fen', 'allowed_fen', 'proposal_id', 'proposed_by', 'approved_by'];
+const INTS = [
+  'id',
+  'contract_id',
+  'milestone_id',
+  'milestone_seq',
+  'street_office_id',
+  'organization_id',
+  'amount_fen',
+  'allowed_fen',
+  'proposal_id',
+  'proposed_by',
+  'approved_by',
+];
 const NULLABLE_INTS = ['evaluation_id', 'score', 'invoice_id', 'reverses_payment_id', 'decided_by'];
 
 export function numeric<T>(r: Record<string, unknown>): T {
@@ -59,7 +71,8 @@ export function numeric<T>(r: Record<string, unknown>): T {
   return out as T;
 }
 
-export const sourcesOf = (p: Pick<ProposalRow, 'sources_json'>): SourceAmount[] => JSON.parse(p.sources_json) as SourceAmount[];
+export const sourcesOf = (p: Pick<ProposalRow, 'sources_json'>): SourceAmount[] =>
+  JSON.parse(p.sources_json) as SourceAmount[];
 
 export async function proposalById(db: Queryable, id: number): Promise<ProposalRow | undefined> {
   if (!Number.isSafeInteger(id)) return undefined;
@@ -73,13 +86,29 @@ export async function paymentById(db: Queryable, id: number): Promise<PaymentRow
   return r ? numeric<PaymentRow>(r) : undefined;
 }
 
-export async function sourcesOfPayments(db: Queryable, paymentIds: number[]): Promise<Map<number, { source: FundSource; amountFen: number; ledgerEntryId: number; releaseEntryId: number | null }[]>> {
-  const out = new Map<number, { source: FundSource; amountFen: number; ledgerEntryId: number; releaseEntryId: number | null }[]>();
+export async function sourcesOfPayments(
+  db: Queryable,
+  paymentIds: number[],
+): Promise<
+  Map<number, { source: FundSource; amountFen: number; ledgerEntryId: number; releaseEntryId: number | null }[]>
+> {
+  const out = new Map<
+    number,
+    { source: FundSource; amountFen: number; ledgerEntryId: number; releaseEntryId: number | null }[]
+  >();
   if (!paymentIds.length) return out;
-  const rows = await db('payment_sources').whereIn('payment_id', paymentIds).orderBy('id').select('payment_id', 'source', 'amount_fen', 'ledger_entry_id', 'release_entry_id');
+  const rows = await db('payment_sources')
+    .whereIn('payment_id', paymentIds)
+    .orderBy('id')
+    .select('payment_id', 'source', 'amount_fen', 'ledger_entry_id', 'release_entry_id');
   for (const r of rows) {
     const list = out.get(Number(r.payment_id)) ?? [];
-    list.push({ source: r.source, amountFen: Number(r.amount_fen), ledgerEntryId: Number(r.ledger_entry_id), releaseEntryId: r.release_entry_id === null ? null : Number(r.release_entry_id) });
+    list.push({
+      source: r.source,
+      amountFen: Number(r.amount_fen),
+      ledgerEntryId: Number(r.ledger_entry_id),
+      releaseEntryId: r.release_entry_id === null ? null : Number(r.release_entry_id),
+    });
     out.set(Number(r.payment_id), list);
   }
   return out;
@@ -87,12 +116,22 @@ export async function sourcesOfPayments(db: Queryable, paymentIds: number[]): Pr
 
 /** The contract's settling payment of a milestone (release or withheld), if any. */
 export async function settlingPayment(db: Queryable, contractId: number, seq: number): Promise<PaymentRow | undefined> {
-  const r = await db('payments').where({ contract_id: contractId, milestone_seq: seq }).whereNot({ kind: 'reversal' }).first();
+  const r = await db('payments')
+    .where({ contract_id: contractId, milestone_seq: seq })
+    .whereNot({ kind: 'reversal' })
+    .first();
   return r ? numeric<PaymentRow>(r) : undefined;
 }
 
-export async function openSettlingProposal(db: Queryable, contractId: number, seq: number): Promise<ProposalRow | undefined> {
-  const r = await db('payment_proposals').where({ contract_id: contractId, milestone_seq: seq, status: 'proposed' }).whereNot({ kind: 'reversal' }).first();
+export async function openSettlingProposal(
+  db: Queryable,
+  contractId: number,
+  seq: number,
+): Promise<ProposalRow | undefined> {
+  const r = await db('payment_proposals')
+    .where({ contract_id: contractId, milestone_seq: seq, status: 'proposed' })
+    .whereNot({ kind: 'reversal' })
+    .first();
   return r ? numeric<ProposalRow>(r) : undefined;
 }
 
@@ -100,13 +139,19 @@ export async function openSettlingProposal(db: Queryable, contractId: number, se
 export async function releasedOnContract(db: Queryable, contractId: number): Promise<number> {
   const r = await db('payments')
     .where({ contract_id: contractId })
-    .first(db.raw("CAST(COALESCE(SUM(CASE kind WHEN 'release' THEN amount_fen WHEN 'reversal' THEN -amount_fen ELSE 0 END), 0) AS BIGINT) as n"));
+    .first(
+      db.raw(
+        "CAST(COALESCE(SUM(CASE kind WHEN 'release' THEN amount_fen WHEN 'reversal' THEN -amount_fen ELSE 0 END), 0) AS BIGINT) as n",
+      ),
+    );
   return Number(r?.n ?? 0);
 }
 
 /** What is left of a release after its reversals (fen). */
 export async function reversibleOf(db: Queryable, payment: PaymentRow): Promise<number> {
-  const r = await db('payments').where({ reverses_payment_id: payment.id }).first(db.raw('CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) as n'));
+  const r = await db('payments')
+    .where({ reverses_payment_id: payment.id })
+    .first(db.raw('CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) as n'));
   return payment.amount_fen - Number(r?.n ?? 0);
 }
 
@@ -137,7 +182,10 @@ export async function paymentsOfContract(db: Queryable, contractId: number): Pro
     .where('p.contract_id', contractId)
     .orderBy('p.id')
     .select('p.id', 'p.kind', 'p.milestone_seq', 'p.amount_fen', 'p.approved_at', 'p.reverses_payment_id', 'v.paid_on');
-  const sources = await sourcesOfPayments(db, rows.map((r: { id: number }) => Number(r.id)));
+  const sources = await sourcesOfPayments(
+    db,
+    rows.map((r: { id: number }) => Number(r.id)),
+  );
   return rows.map((r: Record<string, unknown>) => ({
     paymentId: Number(r.id),
     kind: r.kind as PaymentKind,
@@ -152,16 +200,25 @@ export async function paymentsOfContract(db: Queryable, contractId: number): Pro
 }
 
 const sourceColumn = (db: Queryable, s: FundSource) =>
-  db.raw(`COALESCE((SELECT ps.amount_fen FROM payment_sources ps WHERE ps.payment_id = p.id AND ps.source = ?), 0) as ${s}_fen`, [s]);
+  db.raw(
+    `COALESCE((SELECT ps.amount_fen FROM payment_sources ps WHERE ps.payment_id = p.id AND ps.source = ?), 0) as ${s}_fen`,
+    [s],
+  );
 
 /**
  * The payment journal (支付台账): one row per payment (release, withheld settlement, reversal) of
  * the street offices, approved in [from, to), oldest first. A knex query builder: the caller may
  * stream it (`.stream()`), page it or add conditions. Columns in README.md.
  */
-export function paymentJournalQuery(db: Queryable, args: { streetOfficeIds: number[]; from?: Date | string; to?: Date | string }): Knex.QueryBuilder {
+export function paymentJournalQuery(
+  db: Queryable,
+  args: { streetOfficeIds: number[]; from?: Date | string; to?: Date | string },
+): Knex.QueryBuilder {
   const iso = (d: Date | string) => (d instanceof Date ? d.toISOString() : d);
-  const agg = orderedList(db, 'SELECT ps.ledger_entry_id AS e FROM payment_sources ps WHERE ps.payment_id = p.id UNION ALL SELECT ps.release_entry_id FROM payment_sources ps WHERE ps.payment_id = p.id AND ps.release_entry_id IS NOT NULL');
+  const agg = orderedList(
+    db,
+    'SELECT ps.ledger_entry_id AS e FROM payment_sources ps WHERE ps.payment_id = p.id UNION ALL SELECT ps.release_entry_id FROM payment_sources ps WHERE ps.payment_id = p.id AND ps.release_entry_id IS NOT NULL',
+  );
   const q = db('payments as p')
     .join('payment_proposals as pr', 'pr.id', 'p.proposal_id')
     .join('contracts as c', 'c.id', 'p.contract_id')
@@ -212,12 +269,22 @@ const proposalList = (db: Queryable) =>
     .join('contract_milestones as m', 'm.id', 'pr.milestone_id')
     .join('users as u', 'u.id', 'pr.proposed_by');
 
-const LISTED = ['pr.*', 'c.number as contract_number', 'o.name as organization_name', 'm.title as milestone_title', 'u.display_name as proposer_name'];
+const LISTED = [
+  'pr.*',
+  'c.number as contract_number',
+  'o.name as organization_name',
+  'm.title as milestone_title',
+  'u.display_name as proposer_name',
+];
 
 /** Proposals waiting in the approver's street, oldest first; the approver's own proposals (a user
  *  whose role was changed) are listed but cannot be decided by them. */
 export async function approverQueue(db: Queryable, streetOfficeId: number, limit = 100): Promise<ListedProposal[]> {
-  const rows = await proposalList(db).where({ 'pr.street_office_id': streetOfficeId, 'pr.status': 'proposed' }).orderBy([{ column: 'pr.proposed_at' }, { column: 'pr.id' }]).limit(limit).select(LISTED);
+  const rows = await proposalList(db)
+    .where({ 'pr.street_office_id': streetOfficeId, 'pr.status': 'proposed' })
+    .orderBy([{ column: 'pr.proposed_at' }, { column: 'pr.id' }])
+    .limit(limit)
+    .select(LISTED);
   return rows.map((r: Record<string, unknown>) => numeric<ListedProposal>(r));
 }
 
@@ -244,13 +311,19 @@ export interface PaymentFilters {
 }
 
 /** The street offices' payments, newest first, filtered and paginated. */
-export async function listPayments(db: Queryable, scope: { streetOfficeIds?: number[]; organizationId?: number }, f: PaymentFilters, page: number): Promise<Page<ListedPayment>> {
+export async function listPayments(
+  db: Queryable,
+  scope: { streetOfficeIds?: number[]; organizationId?: number },
+  f: PaymentFilters,
+  page: number,
+): Promise<Page<ListedPayment>> {
   const base = db('payments as p')
     .join('contracts as c', 'c.id', 'p.contract_id')
     .join('organizations as o', 'o.id', 'p.organization_id')
     .join('contract_milestones as m', 'm.id', 'p.milestone_id')
     .leftJoin('payment_vouchers as v', 'v.payment_id', 'p.id');
-  if (scope.streetOfficeIds) base.whereIn('p.street_office_id', scope.streetOfficeIds.length ? scope.streetOfficeIds : [-1]);
+  if (scope.streetOfficeIds)
+    base.whereIn('p.street_office_id', scope.streetOfficeIds.length ? scope.streetOfficeIds : [-1]);
   if (scope.organizationId !== undefined) base.where('p.organization_id', scope.organizationId);
   if (f.kind) base.where('p.kind', f.kind);
   if (f.contractNumber) base.where('c.number', f.contractNumber);
@@ -260,7 +333,16 @@ export async function listPayments(db: Queryable, scope: { streetOfficeIds?: num
   if (f.voucher === 'recorded') base.whereNotNull('v.id');
   if (f.voucher === 'missing') base.whereNull('v.id').whereNot('p.kind', 'withheld');
   const result = await paginate<Record<string, unknown>>(base, page, (qb) =>
-    qb.orderBy('p.id', 'desc').select('p.*', 'c.number as contract_number', 'o.name as organization_name', 'm.title as milestone_title', 'v.voucher_ref', 'v.paid_on'),
+    qb
+      .orderBy('p.id', 'desc')
+      .select(
+        'p.*',
+        'c.number as contract_number',
+        'o.name as organization_name',
+        'm.title as milestone_title',
+        'v.voucher_ref',
+        'v.paid_on',
+      ),
   );
   return { ...result, items: result.items.map((r) => numeric<ListedPayment>(r)) };
 }
@@ -268,5 +350,8 @@ export async function listPayments(db: Queryable, scope: { streetOfficeIds?: num
 /** Ledger entries named by a payment's sources (for the payment page's trail). */
 export async function ledgerEntriesOf(db: Queryable, entryIds: number[]) {
   if (!entryIds.length) return [];
-  return db('fund_entries').whereIn('id', entryIds).orderBy('id').select('id', 'kind', 'source', 'amount_fen', 'year', 'reverses_entry_id', 'created_at');
+  return db('fund_entries')
+    .whereIn('id', entryIds)
+    .orderBy('id')
+    .select('id', 'kind', 'source', 'amount_fen', 'year', 'reverses_entry_id', 'created_at');
 }

@@ -38,7 +38,10 @@ function reasonOf(v: unknown, field: string, errors: Record<string, string>, req
  * The proposal form: the amount (blank: what the evaluation allows), a reason, and optionally the
  * amount per source (all blank: the contract's split). A withheld milestone posts no amount.
  */
-export function parseProposal(body: Body, withheld: boolean): Parsed<{ amountFen?: number; reason: string | null; sources?: SourceAmount[] }> {
+export function parseProposal(
+  body: Body,
+  withheld: boolean,
+): Parsed<{ amountFen?: number; reason: string | null; sources?: SourceAmount[] }> {
   const errors: Record<string, string> = {};
   const reason = reasonOf(body.reason, 'reason', errors, false);
   if (withheld) return Object.keys(errors).length ? { ok: false, errors } : { ok: true, data: { reason } };
@@ -67,9 +70,15 @@ export function parseVoucher(body: Body): Parsed<{ voucherRef: string; paidOn: s
   const errors: Record<string, string> = {};
   const voucherRef = text(body.voucherRef);
   if (!voucherRef) errors.voucherRef = 'validation.required';
-  else if (voucherRef.length > VOUCHER_MAX || !/^[\p{L}\p{N}\-_/.#]+$/u.test(voucherRef)) errors.voucherRef = 'payments.errors.voucherFormat';
+  else if (voucherRef.length > VOUCHER_MAX || !/^[\p{L}\p{N}\-_/.#]+$/u.test(voucherRef))
+    errors.voucherRef = 'payments.errors.voucherFormat';
   const paidOn = text(body.paidOn);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(paidOn) || Number.isNaN(Date.parse(`${paidOn}T00:00:00Z`)) || new Date(`${paidOn}T00:00:00Z`).toISOString().slice(0, 10) !== paidOn) errors.paidOn = 'payments.errors.dateFormat';
+  if (
+    !/^\d{4}-\d{2}-\d{2}$/.test(paidOn) ||
+    Number.isNaN(Date.parse(`${paidOn}T00:00:00Z`)) ||
+    new Date(`${paidOn}T00:00:00Z`).toISOString().slice(0, 10) !== paidOn
+  )
+    errors.paidOn = 'payments.errors.dateFormat';
   return Object.keys(errors).length ? { ok: false, errors } : { ok: true, data: { voucherRef, paidOn } };
 }
 
@@ -78,7 +87,9 @@ export function parseReversal(body: Body): Parsed<{ amountFen: number; reason: s
   const amountFen = money(body.amount, 'amount', errors);
   if (amountFen === 0) errors.amount = 'payments.errors.amountPositive';
   const reason = reasonOf(body.reason, 'reason', errors, true);
-  return Object.keys(errors).length ? { ok: false, errors } : { ok: true, data: { amountFen: amountFen!, reason: reason! } };
+  return Object.keys(errors).length
+    ? { ok: false, errors }
+    : { ok: true, data: { amountFen: amountFen!, reason: reason! } };
 }
 
 export function parseWithheldDecision(body: Body): Parsed<{ decision: 'continue' | 'terminate'; reason: string }> {
@@ -86,7 +97,9 @@ export function parseWithheldDecision(body: Body): Parsed<{ decision: 'continue'
   const decision = body.decision === 'continue' || body.decision === 'terminate' ? body.decision : undefined;
   if (!decision) errors.decision = 'validation.choose';
   const reason = reasonOf(body.reason, 'reason', errors, true);
-  return Object.keys(errors).length ? { ok: false, errors } : { ok: true, data: { decision: decision!, reason: reason! } };
+  return Object.keys(errors).length
+    ? { ok: false, errors }
+    : { ok: true, data: { decision: decision!, reason: reason! } };
 }
 
 export function parseInvoice(body: Body): Parsed<{ kind: 'invoice' | 'receipt'; amountFen: number }> {
@@ -95,14 +108,19 @@ export function parseInvoice(body: Body): Parsed<{ kind: 'invoice' | 'receipt'; 
   if (!kind) errors.kind = 'validation.choose';
   const amountFen = money(body.amount, 'amount', errors);
   if (amountFen === 0) errors.amount = 'payments.errors.amountPositive';
-  return Object.keys(errors).length ? { ok: false, errors } : { ok: true, data: { kind: kind!, amountFen: amountFen! } };
+  return Object.keys(errors).length
+    ? { ok: false, errors }
+    : { ok: true, data: { kind: kind!, amountFen: amountFen! } };
 }
 
 /** The street payment list's filters from the query string (odd values ignored). */
 export function parseFilters(q: Record<string, unknown>) {
   const kind = q.kind === 'release' || q.kind === 'withheld' || q.kind === 'reversal' ? q.kind : undefined;
   const date = (v: unknown) => (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : undefined);
-  const contractNumber = typeof q.contract === 'string' && /^[A-Z]{2,6}-\d{4}-\d{4}$/.test(q.contract.trim()) ? q.contract.trim() : undefined;
+  const contractNumber =
+    typeof q.contract === 'string' && /^[A-Z]{2,6}-\d{4}-\d{4}$/.test(q.contract.trim())
+      ? q.contract.trim()
+      : undefined;
   const voucher = q.voucher === 'recorded' || q.voucher === 'missing' ? q.voucher : undefined;
   return { kind, from: date(q.from), to: date(q.to), contractNumber, voucher } as const;
 }

@@ -30,10 +30,31 @@ const T = {
   events: '八、审计日志（合同、支付与审计意见的事件，含哈希）',
   none: '（无）',
 };
-const STATUS: Record<string, string> = { draft: '草稿', sent: '待乙方确认', accepted: '乙方已确认', active: '履行中', completed: '已完成', terminated: '已终止', current: '现行', superseded: '已被取代', proposed: '待确认', rejected: '已拒绝', submitted: '已提交', returned: '已退回', open: '进行中', closed: '已完成', answered: '已答复' };
+const STATUS: Record<string, string> = {
+  draft: '草稿',
+  sent: '待乙方确认',
+  accepted: '乙方已确认',
+  active: '履行中',
+  completed: '已完成',
+  terminated: '已终止',
+  current: '现行',
+  superseded: '已被取代',
+  proposed: '待确认',
+  rejected: '已拒绝',
+  submitted: '已提交',
+  returned: '已退回',
+  open: '进行中',
+  closed: '已完成',
+  answered: '已答复',
+};
 const GRADE: Record<string, string> = { excellent: '优秀', good: '良好', pass: '合格', fail: '不合格' };
 const KIND: Record<string, string> = { release: '拨付', withheld: '不予支付', reversal: '追回' };
-const SOURCE: Record<string, string> = { fiscal: '财政资金', lottery: '福彩公益金', development_fund: '专项发展基金', donation: '社会捐赠' };
+const SOURCE: Record<string, string> = {
+  fiscal: '财政资金',
+  lottery: '福彩公益金',
+  development_fund: '专项发展基金',
+  donation: '社会捐赠',
+};
 const st = (s: unknown) => STATUS[String(s)] ?? String(s ?? '');
 
 /**
@@ -43,16 +64,35 @@ const st = (s: unknown) => STATUS[String(s)] ?? String(s ?? '');
  * read reports (the street's auditors and managers, the administrator); anyone else 404, as for an
  * id that does not exist. The download is audited in the same transaction that reads the record.
  */
-export async function contractDossier(deps: { db: Knex; clock: Clock }, actor: Actor, user: SessionUser, contractId: number): Promise<{ bytes: Buffer; number: string }> {
+export async function contractDossier(
+  deps: { db: Knex; clock: Clock },
+  actor: Actor,
+  user: SessionUser,
+  contractId: number,
+): Promise<{ bytes: Buffer; number: string }> {
   const now = deps.clock.now();
-  const c = contractId ? await deps.db('contracts as c').join('street_offices as s', 's.id', 'c.street_office_id').join('organizations as o', 'o.id', 'c.organization_id').where('c.id', contractId).first('c.*', 's.name as street_name', 'o.name as organization_name', 'o.credit_code') : undefined;
+  const c = contractId
+    ? await deps
+        .db('contracts as c')
+        .join('street_offices as s', 's.id', 'c.street_office_id')
+        .join('organizations as o', 'o.id', 'c.organization_id')
+        .where('c.id', contractId)
+        .first('c.*', 's.name as street_name', 'o.name as organization_name', 'o.credit_code')
+    : undefined;
   const scope = c && { ...c, street_office_id: Number(c.street_office_id), organization_id: Number(c.organization_id) };
-  if (!scope || !(await readableStreetIds(deps.db, user)).includes(scope.street_office_id) || !canReadContract(user, scope)) throw new NotFound('reports.errors.noSuchContract');
+  if (
+    !scope ||
+    !(await readableStreetIds(deps.db, user)).includes(scope.street_office_id) ||
+    !canReadContract(user, scope)
+  )
+    throw new NotFound('reports.errors.noSuchContract');
   const db = deps.db;
   const [versions, milestones, reports, evaluations, payments, findings] = await Promise.all([
     db('contract_versions').where({ contract_id: contractId }).orderBy('version'),
     db('contract_milestones').where({ contract_id: contractId }).orderBy('seq'),
-    db('milestone_reports').where({ contract_id: contractId }).orderBy([{ column: 'milestone_seq' }, { column: 'version' }]),
+    db('milestone_reports')
+      .where({ contract_id: contractId })
+      .orderBy([{ column: 'milestone_seq' }, { column: 'version' }]),
     db('milestone_evaluations').where({ contract_id: contractId }).orderBy('milestone_seq'),
     paymentsOfContract(db, contractId),
     findingsOfContract(db, contractId),
@@ -62,15 +102,25 @@ export async function contractDossier(deps: { db: Knex; clock: Clock }, actor: A
     db('payments').where({ contract_id: contractId }).pluck('id'),
     db('payment_proposals').where({ contract_id: contractId }).pluck('id'),
   ]);
-  const subjects: [string, unknown[]][] = [['contract', [contractId]], ['payment', paymentIds], ['payment_proposal', proposalIds], ['audit_finding', findings.map((f) => f.id)]];
+  const subjects: [string, unknown[]][] = [
+    ['contract', [contractId]],
+    ['payment', paymentIds],
+    ['payment_proposal', proposalIds],
+    ['audit_finding', findings.map((f) => f.id)],
+  ];
   const trail = await db('audit_events')
     .where((q) => {
-      for (const [type, list] of subjects) if (list.length) q.orWhere((w) => w.where('subject_type', type).whereIn('subject_id', list.map(String)));
+      for (const [type, list] of subjects)
+        if (list.length) q.orWhere((w) => w.where('subject_type', type).whereIn('subject_id', list.map(String)));
     })
     .orderBy('id')
     .select('id', 'occurred_at', 'actor_label', 'action', 'hash', 'prev_hash');
 
-  const w = await PdfWriter.create({ title: `${T.title} ${c.number}`, identifier: `${T.title} · ${c.number} · ${beijingDateTime(now.toISOString())}`, createdAt: now.toISOString() });
+  const w = await PdfWriter.create({
+    title: `${T.title} ${c.number}`,
+    identifier: `${T.title} · ${c.number} · ${beijingDateTime(now.toISOString())}`,
+    createdAt: now.toISOString(),
+  });
   w.title(`${T.title}`, [`${c.number} ${c.title}`]);
   w.heading(T.contract);
   w.keyValues([
@@ -85,34 +135,108 @@ export async function contractDossier(deps: { db: Knex; clock: Clock }, actor: A
   ]);
   w.heading(T.versions);
   w.table(
-    [{ header: '版本', width: 1 }, { header: '状态', width: 1.4 }, { header: '金额', width: 2, align: 'right' }, { header: '履行期限', width: 3 }, { header: '提出', width: 2 }, { header: '决定', width: 2 }],
-    versions.map((v) => [String(v.version), st(v.status), yuan(v.amount_fen), `${v.period_start} 至 ${v.period_end}`, when(v.proposed_at), when(v.decided_at)]),
+    [
+      { header: '版本', width: 1 },
+      { header: '状态', width: 1.4 },
+      { header: '金额', width: 2, align: 'right' },
+      { header: '履行期限', width: 3 },
+      { header: '提出', width: 2 },
+      { header: '决定', width: 2 },
+    ],
+    versions.map((v) => [
+      String(v.version),
+      st(v.status),
+      yuan(v.amount_fen),
+      `${v.period_start} 至 ${v.period_end}`,
+      when(v.proposed_at),
+      when(v.decided_at),
+    ]),
   );
   w.heading(T.milestones);
   w.table(
-    [{ header: '序号', width: 0.8 }, { header: '节点', width: 3 }, { header: '到期', width: 1.6 }, { header: '金额', width: 2, align: 'right' }, { header: '合格分', width: 1 }, { header: '结算', width: 1.4 }],
-    milestones.map((m) => [String(m.seq), m.title, m.due_date, yuan(m.amount_fen), m.pass_score === null ? '—' : String(m.pass_score), m.settlement ? `${SETTLEMENT[m.settlement] ?? m.settlement} ${when(m.settled_at)}` : '未结算']),
+    [
+      { header: '序号', width: 0.8 },
+      { header: '节点', width: 3 },
+      { header: '到期', width: 1.6 },
+      { header: '金额', width: 2, align: 'right' },
+      { header: '合格分', width: 1 },
+      { header: '结算', width: 1.4 },
+    ],
+    milestones.map((m) => [
+      String(m.seq),
+      m.title,
+      m.due_date,
+      yuan(m.amount_fen),
+      m.pass_score === null ? '—' : String(m.pass_score),
+      m.settlement ? `${SETTLEMENT[m.settlement] ?? m.settlement} ${when(m.settled_at)}` : '未结算',
+    ]),
   );
   w.heading(T.reports);
   if (reports.length)
     w.table(
-      [{ header: '节点', width: 0.8 }, { header: '版本', width: 0.8 }, { header: '状态', width: 1.2 }, { header: '服务人次', width: 1.2 }, { header: '自评分', width: 1 }, { header: '提交时间', width: 2 }],
-      reports.map((r) => [String(r.milestone_seq), String(r.version), st(r.status), r.people_served === null ? '' : String(r.people_served), score(r.self_score), when(r.submitted_at)]),
+      [
+        { header: '节点', width: 0.8 },
+        { header: '版本', width: 0.8 },
+        { header: '状态', width: 1.2 },
+        { header: '服务人次', width: 1.2 },
+        { header: '自评分', width: 1 },
+        { header: '提交时间', width: 2 },
+      ],
+      reports.map((r) => [
+        String(r.milestone_seq),
+        String(r.version),
+        st(r.status),
+        r.people_served === null ? '' : String(r.people_served),
+        score(r.self_score),
+        when(r.submitted_at),
+      ]),
     );
   else w.paragraph(T.none);
   w.heading(T.evaluations);
   if (evaluations.length)
     w.table(
-      [{ header: '节点', width: 0.8 }, { header: '状态', width: 1 }, { header: '总分', width: 1 }, { header: '等级', width: 1 }, { header: '星级', width: 0.8 }, { header: '通过', width: 0.8 }, { header: '完成时间', width: 2 }],
-      evaluations.map((e) => [String(e.milestone_seq), st(e.status), score(e.total_score), GRADE[String(e.grade)] ?? '', e.stars ? String(e.stars) : '', e.passed === null ? '' : e.passed ? '是' : '否', when(e.closed_at)]),
+      [
+        { header: '节点', width: 0.8 },
+        { header: '状态', width: 1 },
+        { header: '总分', width: 1 },
+        { header: '等级', width: 1 },
+        { header: '星级', width: 0.8 },
+        { header: '通过', width: 0.8 },
+        { header: '完成时间', width: 2 },
+      ],
+      evaluations.map((e) => [
+        String(e.milestone_seq),
+        st(e.status),
+        score(e.total_score),
+        GRADE[String(e.grade)] ?? '',
+        e.stars ? String(e.stars) : '',
+        e.passed === null ? '' : e.passed ? '是' : '否',
+        when(e.closed_at),
+      ]),
     );
   else w.paragraph(T.none);
   w.heading(T.payments);
   if (payments.length) {
     const signed = (p: (typeof payments)[number]) => (p.kind === 'reversal' ? -p.amountFen : p.amountFen);
     w.table(
-      [{ header: '支付', width: 0.8 }, { header: '类型', width: 1 }, { header: '节点', width: 0.7 }, { header: '金额', width: 1.8, align: 'right' }, { header: '资金来源', width: 3.2 }, { header: '审批时间', width: 1.8 }, { header: '付款日期', width: 1.3 }],
-      payments.map((p) => [`#${p.paymentId}`, KIND[p.kind] ?? p.kind, String(p.milestoneSeq), yuan(signed(p)), p.sources.map((s) => `${SOURCE[s.source] ?? s.source} ${yuan(s.amountFen)}`).join('\n'), when(p.approvedAt), p.paidOn ?? '']),
+      [
+        { header: '支付', width: 0.8 },
+        { header: '类型', width: 1 },
+        { header: '节点', width: 0.7 },
+        { header: '金额', width: 1.8, align: 'right' },
+        { header: '资金来源', width: 3.2 },
+        { header: '审批时间', width: 1.8 },
+        { header: '付款日期', width: 1.3 },
+      ],
+      payments.map((p) => [
+        `#${p.paymentId}`,
+        KIND[p.kind] ?? p.kind,
+        String(p.milestoneSeq),
+        yuan(signed(p)),
+        p.sources.map((s) => `${SOURCE[s.source] ?? s.source} ${yuan(s.amountFen)}`).join('\n'),
+        when(p.approvedAt),
+        p.paidOn ?? '',
+      ]),
       { footerRows: [['合计', '', '', yuan(payments.reduce((a, p) => a + signed(p), 0)), '', '', '']] },
     );
   } else w.paragraph(T.none);
@@ -121,20 +245,45 @@ export async function contractDossier(deps: { db: Knex; clock: Clock }, actor: A
     for (const f of findings) {
       w.paragraph(`【${st(f.status)}】${f.title}（${f.auditor_name}，${when(f.created_at)}）`);
       w.paragraph(f.body, { indent: true });
-      if (f.answer) w.paragraph(`答复（${f.answerer_name ?? ''}，${when(f.answered_at)}）：${f.answer}`, { indent: true });
+      if (f.answer)
+        w.paragraph(`答复（${f.answerer_name ?? ''}，${when(f.answered_at)}）：${f.answer}`, { indent: true });
     }
   else w.paragraph(T.none);
   w.heading(T.events);
   if (trail.length)
     w.table(
-      [{ header: '事件', width: 0.8 }, { header: '时间', width: 1.6 }, { header: '操作人', width: 1.4 }, { header: '操作', width: 1.8 }, { header: '哈希 / 前一哈希', width: 4.4 }],
-      trail.map((e) => [`#${e.id}`, when(e.occurred_at), e.actor_label, actionName(e.action, 'zh-CN'), `${e.hash}\n${e.prev_hash}`]),
+      [
+        { header: '事件', width: 0.8 },
+        { header: '时间', width: 1.6 },
+        { header: '操作人', width: 1.4 },
+        { header: '操作', width: 1.8 },
+        { header: '哈希 / 前一哈希', width: 4.4 },
+      ],
+      trail.map((e) => [
+        `#${e.id}`,
+        when(e.occurred_at),
+        e.actor_label,
+        actionName(e.action, 'zh-CN'),
+        `${e.hash}\n${e.prev_hash}`,
+      ]),
       { fontSize: 7 },
     );
   else w.paragraph(T.none);
   const bytes = await w.finish();
   await db.transaction((trx) =>
-    recordAudit(trx, actor, { action: 'report.download', subjectType: 'contract', subjectId: contractId, streetOfficeId: scope.street_office_id, organizationId: scope.organization_id, after: { report: 'dossier', format: 'pdf', contract: c.number } }, now),
+    recordAudit(
+      trx,
+      actor,
+      {
+        action: 'report.download',
+        subjectType: 'contract',
+        subjectId: contractId,
+        streetOfficeId: scope.street_office_id,
+        organizationId: scope.organization_id,
+        after: { report: 'dossier', format: 'pdf', contract: c.number },
+      },
+      now,
+    ),
   );
   return { bytes, number: c.number };
 }

@@ -47,7 +47,13 @@ function findingsBase(db: Queryable) {
     .leftJoin('users as m', 'm.id', 'f.answered_by')
     .leftJoin('contracts as c', 'c.id', 'f.contract_id');
 }
-const COLUMNS = ['f.*', 's.name as street_name', 'a.display_name as auditor_name', 'm.display_name as answerer_name', 'c.number as contract_number'];
+const COLUMNS = [
+  'f.*',
+  's.name as street_name',
+  'a.display_name as auditor_name',
+  'm.display_name as answerer_name',
+  'c.number as contract_number',
+];
 
 const normalize = (r: Record<string, unknown>): FindingRow => ({
   ...(r as unknown as FindingRow),
@@ -61,17 +67,33 @@ const normalize = (r: Record<string, unknown>): FindingRow => ({
 
 /** Where the finding's subject belongs: its street office (and contract). A subject outside the
  *  auditor's streets is the same 404 as one that does not exist (a forged id learns nothing). */
-async function subjectOf(db: Queryable, user: SessionUser, input: FindingInput): Promise<{ streetOfficeId: number; contractId: number | null; paymentId: number | null; year: number | null }> {
+async function subjectOf(
+  db: Queryable,
+  user: SessionUser,
+  input: FindingInput,
+): Promise<{ streetOfficeId: number; contractId: number | null; paymentId: number | null; year: number | null }> {
   if (input.subject_type === 'contract') {
-    const c = input.subject_id ? await db('contracts').where({ id: input.subject_id }).first('id', 'street_office_id') : undefined;
-    if (!c || !canRecordFinding(user, Number(c.street_office_id))) throw new NotFound('reports.findings.errors.noSuchContract');
+    const c = input.subject_id
+      ? await db('contracts').where({ id: input.subject_id }).first('id', 'street_office_id')
+      : undefined;
+    if (!c || !canRecordFinding(user, Number(c.street_office_id)))
+      throw new NotFound('reports.findings.errors.noSuchContract');
     return { streetOfficeId: Number(c.street_office_id), contractId: Number(c.id), paymentId: null, year: null };
   }
   if (input.subject_type === 'payment') {
     // Payments are the payments module's table (it may not exist yet on an older schema).
-    const p = input.subject_id && (await db.schema.hasTable('payments')) ? await db('payments').where({ id: input.subject_id }).first('id', 'street_office_id', 'contract_id') : undefined;
-    if (!p || !canRecordFinding(user, Number(p.street_office_id))) throw new NotFound('reports.findings.errors.noSuchPayment');
-    return { streetOfficeId: Number(p.street_office_id), contractId: Number(p.contract_id), paymentId: Number(p.id), year: null };
+    const p =
+      input.subject_id && (await db.schema.hasTable('payments'))
+        ? await db('payments').where({ id: input.subject_id }).first('id', 'street_office_id', 'contract_id')
+        : undefined;
+    if (!p || !canRecordFinding(user, Number(p.street_office_id)))
+      throw new NotFound('reports.findings.errors.noSuchPayment');
+    return {
+      streetOfficeId: Number(p.street_office_id),
+      contractId: Number(p.contract_id),
+      paymentId: Number(p.id),
+      year: null,
+    };
   }
   const errors: Record<string, string> = {};
   if (!input.street) errors.street = 'reports.findings.errors.street';
@@ -89,30 +111,94 @@ export async function recordFinding(deps: Deps, actor: Actor, user: SessionUser,
     const s = await subjectOf(trx, user, input);
     const at = now.toISOString();
     const [row] = await trx('audit_findings')
-      .insert({ street_office_id: s.streetOfficeId, subject_type: input.subject_type, contract_id: s.contractId, payment_id: s.paymentId, year: s.year, title: input.title, body: input.body, auditor_id: user.id, created_at: at, status: 'open' })
+      .insert({
+        street_office_id: s.streetOfficeId,
+        subject_type: input.subject_type,
+        contract_id: s.contractId,
+        payment_id: s.paymentId,
+        year: s.year,
+        title: input.title,
+        body: input.body,
+        auditor_id: user.id,
+        created_at: at,
+        status: 'open',
+      })
       .returning('id');
     const id = Number(typeof row === 'object' ? row.id : row);
-    await notify(trx, await managersOf(trx, s.streetOfficeId), { kind: 'finding.recorded', messageKey: 'reports.findings.notifications.recorded', params: { title: input.title }, link: `/findings/${id}`, subjectType: 'audit_finding', subjectId: id }, now);
+    await notify(
+      trx,
+      await managersOf(trx, s.streetOfficeId),
+      {
+        kind: 'finding.recorded',
+        messageKey: 'reports.findings.notifications.recorded',
+        params: { title: input.title },
+        link: `/findings/${id}`,
+        subjectType: 'audit_finding',
+        subjectId: id,
+      },
+      now,
+    );
     return {
       result: id,
-      audit: { action: 'finding.record', subjectType: 'audit_finding', subjectId: id, streetOfficeId: s.streetOfficeId, after: { subject_type: input.subject_type, contract_id: s.contractId, payment_id: s.paymentId, year: s.year, title: input.title, body: input.body } },
+      audit: {
+        action: 'finding.record',
+        subjectType: 'audit_finding',
+        subjectId: id,
+        streetOfficeId: s.streetOfficeId,
+        after: {
+          subject_type: input.subject_type,
+          contract_id: s.contractId,
+          payment_id: s.paymentId,
+          year: s.year,
+          title: input.title,
+          body: input.body,
+        },
+      },
     };
   });
 }
 
-export async function answerFinding(deps: Deps, actor: Actor, user: SessionUser, findingId: number, answer: string): Promise<void> {
+export async function answerFinding(
+  deps: Deps,
+  actor: Actor,
+  user: SessionUser,
+  findingId: number,
+  answer: string,
+): Promise<void> {
   const now = deps.clock.now();
   await auditedTransaction(deps.db, actor, now, async (trx) => {
     const f = findingId ? await trx('audit_findings').where({ id: findingId }).first() : undefined;
     if (!f || !canReadFinding(user, Number(f.street_office_id))) throw new NotFound();
-    if (!canAnswerFinding(user, Number(f.street_office_id))) throw new Forbidden('reports.findings.errors.notYourStreet');
+    if (!canAnswerFinding(user, Number(f.street_office_id)))
+      throw new Forbidden('reports.findings.errors.notYourStreet');
     const at = now.toISOString();
-    const n = await trx('audit_findings').where({ id: findingId, status: 'open' }).update({ status: 'answered', answer, answered_by: user.id, answered_at: at });
+    const n = await trx('audit_findings')
+      .where({ id: findingId, status: 'open' })
+      .update({ status: 'answered', answer, answered_by: user.id, answered_at: at });
     if (n !== 1) throw new InvalidState('reports.findings.errors.alreadyAnswered');
-    await notify(trx, [Number(f.auditor_id)], { kind: 'finding.answered', messageKey: 'reports.findings.notifications.answered', params: { title: f.title }, link: `/findings/${findingId}`, subjectType: 'audit_finding', subjectId: findingId }, now);
+    await notify(
+      trx,
+      [Number(f.auditor_id)],
+      {
+        kind: 'finding.answered',
+        messageKey: 'reports.findings.notifications.answered',
+        params: { title: f.title },
+        link: `/findings/${findingId}`,
+        subjectType: 'audit_finding',
+        subjectId: findingId,
+      },
+      now,
+    );
     return {
       result: undefined,
-      audit: { action: 'finding.answer', subjectType: 'audit_finding', subjectId: findingId, streetOfficeId: Number(f.street_office_id), before: { status: 'open' }, after: { status: 'answered', answer } },
+      audit: {
+        action: 'finding.answer',
+        subjectType: 'audit_finding',
+        subjectId: findingId,
+        streetOfficeId: Number(f.street_office_id),
+        before: { status: 'open' },
+        after: { status: 'answered', answer },
+      },
     };
   });
 }

@@ -36,7 +36,14 @@ export interface FundReport {
   mode: Period['kind'];
   years: number[];
   /** Per source: the report's figures (year: balance rows; range: movements of the period in the ledger). */
-  bySource: { source: string; figures: Figures; available: number; ledger: Figures; balance: Figures | null; mismatch: boolean }[];
+  bySource: {
+    source: string;
+    figures: Figures;
+    available: number;
+    ledger: Figures;
+    balance: Figures | null;
+    mismatch: boolean;
+  }[];
   total: { figures: Figures; available: number; ledger: Figures; balance: Figures | null };
   /** The ledger check over the street-years of the report: fund_entries against fund_accounts. */
   check: { ok: boolean; ledger: Figures; balance: Figures; mismatches: Mismatch[] };
@@ -44,10 +51,21 @@ export interface FundReport {
   byOrganization: Awaited<ReturnType<typeof byOrganization>>;
   months: { month: string; bySource: Record<string, number>; total: number }[];
   /** Year mode: allocated per street office against the annual floor and the year before. */
-  streetYears: { street: string; allocated: number; previous: number | null; belowFloor: boolean; growthBp: number | null }[];
+  streetYears: {
+    street: string;
+    allocated: number;
+    previous: number | null;
+    belowFloor: boolean;
+    growthBp: number | null;
+  }[];
 }
 
-const add = (a: Figures, b: Figures): Figures => ({ allocated: a.allocated + b.allocated, reserved: a.reserved + b.reserved, committed: a.committed + b.committed, paid: a.paid + b.paid });
+const add = (a: Figures, b: Figures): Figures => ({
+  allocated: a.allocated + b.allocated,
+  reserved: a.reserved + b.reserved,
+  committed: a.committed + b.committed,
+  paid: a.paid + b.paid,
+});
 
 /**
  * 专项资金报告. Every figure is a database sum (queries.ts). The ledger check compares two independent
@@ -65,11 +83,14 @@ export async function fundReport(db: Queryable, scope: Scope, p: Period): Promis
     byCategory(db, ids, p),
     byOrganization(db, ids, p),
     paidByMonth(db, ids, p),
-    p.kind === 'year' ? allocatedByStreetYear(db, ids, [p.year, p.year - 1]) : Promise.resolve([] as Awaited<ReturnType<typeof allocatedByStreetYear>>),
+    p.kind === 'year'
+      ? allocatedByStreetYear(db, ids, [p.year, p.year - 1])
+      : Promise.resolve([] as Awaited<ReturnType<typeof allocatedByStreetYear>>),
   ]);
 
   // The check: every key on either side, each figure compared.
-  const key = (r: { streetOfficeId: number; year: number; source: string }) => `${r.streetOfficeId}/${r.year}/${r.source}`;
+  const key = (r: { streetOfficeId: number; year: number; source: string }) =>
+    `${r.streetOfficeId}/${r.year}/${r.source}`;
   const ledgerMap = new Map(ledgerRows.map((r) => [key(r), r]));
   const balanceMap = new Map(balanceRows.map((r) => [key(r), r]));
   const names = new Map(scope.streets.map((s) => [s.id, s.name]));
@@ -91,15 +112,31 @@ export async function fundReport(db: Queryable, scope: Scope, p: Period): Promis
     }
     for (const f of FIGURES) {
       const bv = b ? b[f] : null;
-      if ((bv ?? 0) !== lf[f] || (!b && lf[f] !== 0)) mismatches.push({ streetOfficeId: base.streetOfficeId, street: names.get(base.streetOfficeId) ?? `#${base.streetOfficeId}`, year: base.year, source: base.source, figure: f, ledgerFen: lf[f], balanceFen: bv });
+      if ((bv ?? 0) !== lf[f] || (!b && lf[f] !== 0))
+        mismatches.push({
+          streetOfficeId: base.streetOfficeId,
+          street: names.get(base.streetOfficeId) ?? `#${base.streetOfficeId}`,
+          year: base.year,
+          source: base.source,
+          figure: f,
+          ledgerFen: lf[f],
+          balanceFen: bv,
+        });
     }
   }
 
   const bySource = FUND_SOURCES.map((source) => {
     const ledger = ledgerBySourceYear.get(source) ?? ZERO;
     const balance = balanceBySourceYear.get(source) ?? ZERO;
-    const figures = p.kind === 'year' ? balance : periodLedger.get(source) ?? ZERO;
-    return { source, figures, available: available(figures), ledger, balance: p.kind === 'year' ? balance : null, mismatch: mismatches.some((m) => m.source === source) };
+    const figures = p.kind === 'year' ? balance : (periodLedger.get(source) ?? ZERO);
+    return {
+      source,
+      figures,
+      available: available(figures),
+      ledger,
+      balance: p.kind === 'year' ? balance : null,
+      mismatch: mismatches.some((m) => m.source === source),
+    };
   });
   const totalFigures = bySource.reduce((a, r) => add(a, r.figures), ZERO);
 
@@ -115,7 +152,13 @@ export async function fundReport(db: Queryable, scope: Scope, p: Period): Promis
           const cur = allocated.find((r) => r.streetOfficeId === s.id && r.year === p.year)?.allocated ?? 0;
           const prev = allocated.find((r) => r.streetOfficeId === s.id && r.year === p.year - 1)?.allocated;
           const previous = prev === undefined || prev === 0 ? null : prev;
-          return { street: s.name, allocated: cur, previous, belowFloor: cur < ANNUAL_FLOOR_FEN, growthBp: growthBasisPoints(cur, previous) };
+          return {
+            street: s.name,
+            allocated: cur,
+            previous,
+            belowFloor: cur < ANNUAL_FLOOR_FEN,
+            growthBp: growthBasisPoints(cur, previous),
+          };
         })
       : [];
 
@@ -123,7 +166,12 @@ export async function fundReport(db: Queryable, scope: Scope, p: Period): Promis
     mode: p.kind,
     years,
     bySource,
-    total: { figures: totalFigures, available: available(totalFigures), ledger: ledgerTotal, balance: p.kind === 'year' ? balanceTotal : null },
+    total: {
+      figures: totalFigures,
+      available: available(totalFigures),
+      ledger: ledgerTotal,
+      balance: p.kind === 'year' ? balanceTotal : null,
+    },
     check: { ok: mismatches.length === 0, ledger: ledgerTotal, balance: balanceTotal, mismatches },
     byCategory: categories,
     byOrganization: organizations,
@@ -132,7 +180,10 @@ export async function fundReport(db: Queryable, scope: Scope, p: Period): Promis
   };
 }
 
-export const growthText = (bp: number | null) => (bp === null ? '—' : `${bp < 0 ? '-' : '+'}${Math.trunc(Math.abs(bp) / 100)}.${String(Math.abs(bp) % 100).padStart(2, '0')}%`);
+export const growthText = (bp: number | null) =>
+  bp === null
+    ? '—'
+    : `${bp < 0 ? '-' : '+'}${Math.trunc(Math.abs(bp) / 100)}.${String(Math.abs(bp) % 100).padStart(2, '0')}%`;
 
 /** The sentence naming one mismatch (shown in red on the page, the PDF, the spreadsheet and the CSV). */
 export function mismatchText(m: Mismatch, t: TFunction): string {
@@ -197,8 +248,18 @@ export function fundSections(r: FundReport, t: TFunction, lang: string): Section
     },
     {
       name: t('reports.funds.byCategory'),
-      columns: [{ key: 'category', header: h('category'), type: 'text', width: 20 }, money('reserved', h('reserved')), money('committed', h('committed')), money('paid', h('paid'))],
-      rows: r.byCategory.map((c) => ({ category: lang === 'en' ? c.nameEn : c.nameZh, reserved: c.reserved, committed: c.committed, paid: c.paid })),
+      columns: [
+        { key: 'category', header: h('category'), type: 'text', width: 20 },
+        money('reserved', h('reserved')),
+        money('committed', h('committed')),
+        money('paid', h('paid')),
+      ],
+      rows: r.byCategory.map((c) => ({
+        category: lang === 'en' ? c.nameEn : c.nameZh,
+        reserved: c.reserved,
+        committed: c.committed,
+        paid: c.paid,
+      })),
     },
     {
       name: t('reports.funds.byOrganization'),
@@ -208,13 +269,26 @@ export function fundSections(r: FundReport, t: TFunction, lang: string): Section
         money('committed', h('committed')),
         money('paid', h('paid')),
       ],
-      rows: r.byOrganization.map((o) => ({ organization: o.name ?? t('reports.funds.unattributed'), creditCode: o.creditCode ?? '', committed: o.committed, paid: o.paid })),
+      rows: r.byOrganization.map((o) => ({
+        organization: o.name ?? t('reports.funds.unattributed'),
+        creditCode: o.creditCode ?? '',
+        committed: o.committed,
+        paid: o.paid,
+      })),
     },
     {
       name: t('reports.funds.byMonth'),
-      columns: [{ key: 'month', header: h('month'), type: 'text', width: 10 }, ...FUND_SOURCES.map((s) => money(s, t(`funds.sources.${s}`))), money('total', t('reports.total'))],
+      columns: [
+        { key: 'month', header: h('month'), type: 'text', width: 10 },
+        ...FUND_SOURCES.map((s) => money(s, t(`funds.sources.${s}`))),
+        money('total', t('reports.total')),
+      ],
       rows: r.months.map((m) => ({ month: m.month, ...m.bySource, total: m.total })),
-      total: { month: t('reports.total'), ...Object.fromEntries(FUND_SOURCES.map((s) => [s, r.months.reduce((a, m) => a + (m.bySource[s] ?? 0), 0)])), total: r.months.reduce((a, m) => a + m.total, 0) },
+      total: {
+        month: t('reports.total'),
+        ...Object.fromEntries(FUND_SOURCES.map((s) => [s, r.months.reduce((a, m) => a + (m.bySource[s] ?? 0), 0)])),
+        total: r.months.reduce((a, m) => a + m.total, 0),
+      },
     },
   ];
   if (r.mode === 'year') {
@@ -228,7 +302,15 @@ export function fundSections(r: FundReport, t: TFunction, lang: string): Section
         money('previous', h('previous')),
         { key: 'growth', header: h('growth'), type: 'text', width: 10 },
       ],
-      rows: r.streetYears.map((s) => ({ street: s.street, allocated: s.allocated, floor: ANNUAL_FLOOR_FEN, floorOk: s.belowFloor ? t('reports.funds.belowFloor') : t('reports.funds.atFloor'), previous: s.previous, growth: growthText(s.growthBp), alert: s.belowFloor ? 1 : 0 })),
+      rows: r.streetYears.map((s) => ({
+        street: s.street,
+        allocated: s.allocated,
+        floor: ANNUAL_FLOOR_FEN,
+        floorOk: s.belowFloor ? t('reports.funds.belowFloor') : t('reports.funds.atFloor'),
+        previous: s.previous,
+        growth: growthText(s.growthBp),
+        alert: s.belowFloor ? 1 : 0,
+      })),
       alertKey: 'alert',
     });
   }

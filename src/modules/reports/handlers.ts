@@ -15,13 +15,24 @@ import { periodLabel, type Period } from './period';
 import { readableStreetIds, resolveScope, type Scope } from './policy';
 import { registerPage, registerSection } from './register';
 import { registerTotals } from './queries';
-import { FORMATS, parseFormat, parseReportRequest, type Format, type ReportRequest, type ReportValues } from './schemas';
+import {
+  FORMATS,
+  parseFormat,
+  parseReportRequest,
+  type Format,
+  type ReportRequest,
+  type ReportValues,
+} from './schemas';
 import { contractDossier } from './dossier';
 
 export const REPORTS = ['register', 'funds', 'payments'] as const;
 export type ReportName = (typeof REPORTS)[number];
 
-const ASCII: Record<ReportName, string> = { register: 'contract-register', funds: 'fund-report', payments: 'payment-journal' };
+const ASCII: Record<ReportName, string> = {
+  register: 'contract-register',
+  funds: 'fund-report',
+  payments: 'payment-journal',
+};
 const MIME: Record<Format, string> = {
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   csv: 'text/csv; charset=utf-8',
@@ -36,17 +47,35 @@ export function reportHandlers(deps: AppDeps) {
   /** The form's street choices and the request's values, for every report page. */
   async function formLocals(req: Request, values: ReportValues) {
     const ids = await readableStreetIds(deps.db, req.user!);
-    const streets = ids.length ? await deps.db('street_offices').whereIn('id', ids).orderBy('id').select('id', 'name') : [];
+    const streets = ids.length
+      ? await deps.db('street_offices').whereIn('id', ids).orderBy('id').select('id', 'name')
+      : [];
     return { streets, values, formats: FORMATS };
   }
 
-  async function refuse(req: Request, res: Response, report: ReportName, errors: Record<string, string>, values: ReportValues) {
+  async function refuse(
+    req: Request,
+    res: Response,
+    report: ReportName,
+    errors: Record<string, string>,
+    values: ReportValues,
+  ) {
     const translated = Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, req.t(v)]));
-    res.status(422).render('reports/report', { title: req.t(`reports.${report}.title`), report, errors: translated, data: null, ...(await formLocals(req, values)) });
+    res.status(422).render('reports/report', {
+      title: req.t(`reports.${report}.title`),
+      report,
+      errors: translated,
+      data: null,
+      ...(await formLocals(req, values)),
+    });
   }
 
   /** Parses the query; on bad input renders the report's form again with 422 and what was typed. */
-  async function parsed(req: Request, res: Response, report: ReportName): Promise<{ request: ReportRequest; values: ReportValues } | null> {
+  async function parsed(
+    req: Request,
+    res: Response,
+    report: ReportName,
+  ): Promise<{ request: ReportRequest; values: ReportValues } | null> {
     const r = parseReportRequest(req.query as Record<string, unknown>, deps.clock.now());
     if (!r.ok) {
       await refuse(req, res, report, r.errors, r.values);
@@ -62,7 +91,9 @@ export function reportHandlers(deps: AppDeps) {
   };
 
   function periodText(t: TFunction, p: Period) {
-    return p.kind === 'year' ? t('reports.periodYear', { year: p.year }) : t('reports.periodRange', { from: p.from, to: p.to });
+    return p.kind === 'year'
+      ? t('reports.periodYear', { year: p.year })
+      : t('reports.periodRange', { from: p.from, to: p.to });
   }
   function scopeText(t: TFunction, scope: Scope) {
     const names = scope.streets.map((s) => s.name).join('、');
@@ -82,7 +113,9 @@ export function reportHandlers(deps: AppDeps) {
   }
 
   function checkText(t: TFunction, f: FundReport) {
-    return f.check.ok ? t('reports.funds.checkPassed', { years: f.years.join('、') }) : t('reports.funds.checkFailed', { count: f.check.mismatches.length });
+    return f.check.ok
+      ? t('reports.funds.checkPassed', { years: f.years.join('、') })
+      : t('reports.funds.checkFailed', { count: f.check.mismatches.length });
   }
 
   /** The page of a report: the figures (a page of rows where long) and the download buttons. */
@@ -93,13 +126,21 @@ export function reportHandlers(deps: AppDeps) {
       const scope = await resolveScope(deps.db, req.user!, p.request.street);
       const period = p.request.period;
       let data: Record<string, unknown>;
-      if (report === 'register') data = await registerPage(deps.db, scope.streetOfficeIds, period, p.request.page, req.t, req.lang);
-      else if (report === 'payments') data = await journalPage(deps.db, scope.streetOfficeIds, period, p.request.page, req.t);
+      if (report === 'register')
+        data = await registerPage(deps.db, scope.streetOfficeIds, period, p.request.page, req.t, req.lang);
+      else if (report === 'payments')
+        data = await journalPage(deps.db, scope.streetOfficeIds, period, p.request.page, req.t);
       else {
         const f = await fundReport(deps.db, scope, period);
-        data = { fund: f, mismatches: f.check.mismatches.map((m) => mismatchText(m, req.t)), checkText: checkText(req.t, f) };
+        data = {
+          fund: f,
+          mismatches: f.check.mismatches.map((m) => mismatchText(m, req.t)),
+          checkText: checkText(req.t, f),
+        };
       }
-      const query = new URLSearchParams(Object.entries(p.values).filter(([k, v]) => v !== '' && k !== 'format')).toString();
+      const query = new URLSearchParams(
+        Object.entries(p.values).filter(([k, v]) => v !== '' && k !== 'format'),
+      ).toString();
       res.render('reports/report', {
         title: req.t(`reports.${report}.title`),
         report,
@@ -126,8 +167,20 @@ export function reportHandlers(deps: AppDeps) {
       // Counts and the fund figures first, then the audit event, and only then the row streams: a
       // stream holds its database connection until the last row (SQLite has one).
       let rows = 0;
-      if (report !== 'funds') rows = (report === 'register' ? await registerTotals(deps.db, scope.streetOfficeIds, period) : await journalTotals(deps.db, scope.streetOfficeIds, period)).count;
-      if (format === 'pdf' && rows > PDF_MAX_ROWS) return refuse(req, res, report, { format: t('reports.errors.pdfTooLong', { max: PDF_MAX_ROWS, count: rows }) }, p.values);
+      if (report !== 'funds')
+        rows = (
+          report === 'register'
+            ? await registerTotals(deps.db, scope.streetOfficeIds, period)
+            : await journalTotals(deps.db, scope.streetOfficeIds, period)
+        ).count;
+      if (format === 'pdf' && rows > PDF_MAX_ROWS)
+        return refuse(
+          req,
+          res,
+          report,
+          { format: t('reports.errors.pdfTooLong', { max: PDF_MAX_ROWS, count: rows }) },
+          p.values,
+        );
       const fund = report === 'funds' ? await fundReport(deps.db, scope, period) : null;
       const now = deps.clock.now();
       await deps.db.transaction((trx) =>
@@ -139,14 +192,24 @@ export function reportHandlers(deps: AppDeps) {
             subjectType: 'report',
             subjectId: report,
             streetOfficeId: scope.streetOfficeIds.length === 1 ? scope.streetOfficeIds[0] : null,
-            after: { report, format, street: scope.street, streetOfficeIds: scope.streetOfficeIds, period, rows, ledgerCheck: fund ? (fund.check.ok ? 'ok' : fund.check.mismatches.length) : undefined },
+            after: {
+              report,
+              format,
+              street: scope.street,
+              streetOfficeIds: scope.streetOfficeIds,
+              period,
+              rows,
+              ledgerCheck: fund ? (fund.check.ok ? 'ok' : fund.check.mismatches.length) : undefined,
+            },
           },
           now,
         ),
       );
       let sections: Section[];
-      if (report === 'register') sections = [(await registerSection(deps.db, scope.streetOfficeIds, period, t, req.lang)).section];
-      else if (report === 'payments') sections = [(await journalSection(deps.db, scope.streetOfficeIds, period, t)).section];
+      if (report === 'register')
+        sections = [(await registerSection(deps.db, scope.streetOfficeIds, period, t, req.lang)).section];
+      else if (report === 'payments')
+        sections = [(await journalSection(deps.db, scope.streetOfficeIds, period, t)).section];
       else sections = fundSections(fund!, t, req.lang);
       const label = periodLabel(period);
       const streetPart = scope.street === 'all' ? t('reports.allStreets') : scope.streets[0].name;
@@ -184,7 +247,12 @@ export function reportHandlers(deps: AppDeps) {
 
   return {
     async index(req: Request, res: Response) {
-      res.render('reports/index', { title: req.t('reports.title'), reports: REPORTS, ...(await formLocals(req, valuesOf(req))), errors: {} });
+      res.render('reports/index', {
+        title: req.t('reports.title'),
+        reports: REPORTS,
+        ...(await formLocals(req, valuesOf(req))),
+        errors: {},
+      });
     },
     page,
     download,

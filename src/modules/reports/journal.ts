@@ -33,7 +33,13 @@ export function journalColumns(t: TFunction): Column[] {
     { key: 'score', header: h('score'), type: 'score', width: 8 },
     { key: 'grade', header: h('grade'), type: 'text', width: 8, pdf: false },
     { key: 'amount', header: h('amount'), type: 'money', width: 14 },
-    ...FUND_SOURCES.map((s): Column => ({ key: s, header: t(`funds.sources.${s}`), type: 'money', width: 14, pdf: false })),
+    ...FUND_SOURCES.map((s): Column => ({
+      key: s,
+      header: t(`funds.sources.${s}`),
+      type: 'money',
+      width: 14,
+      pdf: false,
+    })),
     { key: 'proposer', header: h('proposer'), type: 'text', width: 12 },
     { key: 'approver', header: h('approver'), type: 'text', width: 12 },
     { key: 'proposedAt', header: h('proposedAt'), type: 'datetime', width: 17, pdf: false },
@@ -65,36 +71,78 @@ function journalRow(r: Record<string, unknown>, t: TFunction, streets: Map<numbe
     approvedAt: String(r.approved_at),
     voucher: (r.voucher_ref as string | null) ?? '',
     paidOn: (r.paid_on as string | null) ?? null,
-    entries: r.ledger_entry_ids ? String(r.ledger_entry_ids).split(',').map((id) => `#${id}`).join(' ') : '',
+    entries: r.ledger_entry_ids
+      ? String(r.ledger_entry_ids)
+          .split(',')
+          .map((id) => `#${id}`)
+          .join(' ')
+      : '',
   };
 }
 
 /** Count and signed sums (amount and each source) of the journal, in the database. */
 export async function journalTotals(db: Queryable, streetIds: number[], p: Period) {
   const inner = journalQuery(db, streetIds, p).clearOrder().as('j');
-  const signed = (col: string) => `CAST(COALESCE(SUM(CASE WHEN kind = 'reversal' THEN -${col} ELSE ${col} END), 0) AS BIGINT)`;
-  const row = await db.from(inner).first(db.raw('COUNT(*) AS n'), db.raw(`${signed('amount_fen')} AS total`), ...FUND_SOURCES.map((s) => db.raw(`${signed(`${s}_fen`)} AS ${s}`)));
-  return { count: Number(row?.n ?? 0), totalFen: Number(row?.total ?? 0), bySource: Object.fromEntries(FUND_SOURCES.map((s) => [s, Number(row?.[s] ?? 0)])) as Record<string, number> };
+  const signed = (col: string) =>
+    `CAST(COALESCE(SUM(CASE WHEN kind = 'reversal' THEN -${col} ELSE ${col} END), 0) AS BIGINT)`;
+  const row = await db
+    .from(inner)
+    .first(
+      db.raw('COUNT(*) AS n'),
+      db.raw(`${signed('amount_fen')} AS total`),
+      ...FUND_SOURCES.map((s) => db.raw(`${signed(`${s}_fen`)} AS ${s}`)),
+    );
+  return {
+    count: Number(row?.n ?? 0),
+    totalFen: Number(row?.total ?? 0),
+    bySource: Object.fromEntries(FUND_SOURCES.map((s) => [s, Number(row?.[s] ?? 0)])) as Record<string, number>,
+  };
 }
 
-const streetNames = async (db: Queryable, ids: number[]) => new Map((await db('street_offices').whereIn('id', ids.length ? ids : [0]).select('id', 'name')).map((s: { id: number; name: string }) => [Number(s.id), s.name] as const));
+const streetNames = async (db: Queryable, ids: number[]) =>
+  new Map(
+    (
+      await db('street_offices')
+        .whereIn('id', ids.length ? ids : [0])
+        .select('id', 'name')
+    ).map((s: { id: number; name: string }) => [Number(s.id), s.name] as const),
+  );
 
 export const JOURNAL_PAGE_SIZE = 50;
 
 export async function journalPage(db: Queryable, streetIds: number[], p: Period, page: number, t: TFunction) {
   const [totals, rows, streets] = await Promise.all([
     journalTotals(db, streetIds, p),
-    journalQuery(db, streetIds, p).limit(JOURNAL_PAGE_SIZE).offset((page - 1) * JOURNAL_PAGE_SIZE),
+    journalQuery(db, streetIds, p)
+      .limit(JOURNAL_PAGE_SIZE)
+      .offset((page - 1) * JOURNAL_PAGE_SIZE),
     streetNames(db, streetIds),
   ]);
-  return { page: makePage((rows as Record<string, unknown>[]).map((r) => journalRow(r, t, streets)), totals.count, page, JOURNAL_PAGE_SIZE), totals };
+  return {
+    page: makePage(
+      (rows as Record<string, unknown>[]).map((r) => journalRow(r, t, streets)),
+      totals.count,
+      page,
+      JOURNAL_PAGE_SIZE,
+    ),
+    totals,
+  };
 }
 
-async function* mapped(source: AsyncIterable<Record<string, unknown>>, t: TFunction, streets: Map<number, string>): AsyncIterable<Row> {
+async function* mapped(
+  source: AsyncIterable<Record<string, unknown>>,
+  t: TFunction,
+  streets: Map<number, string>,
+): AsyncIterable<Row> {
   for await (const r of source) yield journalRow(r, t, streets);
 }
 
-export async function journalSection(db: Queryable, streetIds: number[], p: Period, t: TFunction): Promise<{ section: Section; count: number }> {
+export async function journalSection(
+  db: Queryable,
+  streetIds: number[],
+  p: Period,
+  t: TFunction,
+): Promise<{ section: Section; count: number }> {
   const totals = await journalTotals(db, streetIds, p);
   const streets = await streetNames(db, streetIds);
   return {
@@ -102,8 +150,17 @@ export async function journalSection(db: Queryable, streetIds: number[], p: Peri
     section: {
       name: t('reports.payments.title'),
       columns: journalColumns(t),
-      rows: mapped(journalQuery(db, streetIds, p).stream() as unknown as AsyncIterable<Record<string, unknown>>, t, streets),
-      total: { kind: t('reports.total'), number: t('reports.entryCount', { count: totals.count }), amount: totals.totalFen, ...totals.bySource },
+      rows: mapped(
+        journalQuery(db, streetIds, p).stream() as unknown as AsyncIterable<Record<string, unknown>>,
+        t,
+        streets,
+      ),
+      total: {
+        kind: t('reports.total'),
+        number: t('reports.entryCount', { count: totals.count }),
+        amount: totals.totalFen,
+        ...totals.bySource,
+      },
     },
   };
 }

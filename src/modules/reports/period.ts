@@ -18,7 +18,8 @@ export type Period = ReportRequest['period'];
 
 /** Stored-time bounds of a period, [from, to): the Beijing days it covers, converted to UTC. */
 export function utcBounds(p: Period): { from: string; to: string } {
-  if (p.kind === 'year') return { from: beijingDayStartUtc(`${p.year}-01-01`), to: beijingDayStartUtc(`${p.year + 1}-01-01`) };
+  if (p.kind === 'year')
+    return { from: beijingDayStartUtc(`${p.year}-01-01`), to: beijingDayStartUtc(`${p.year + 1}-01-01`) };
   return { from: beijingDayStartUtc(p.from), to: beijingDayStartUtc(nextDay(p.to)) };
 }
 

@@ -30,15 +30,22 @@ export async function resolveScope(db: Queryable, user: SessionUser, street: num
   const readable = await readableStreetIds(db, user);
   if (street !== 'all' && !readable.includes(street)) throw new NotFound('reports.errors.streetNotAssigned');
   const ids = street === 'all' ? readable : [street];
-  const streets = ids.length ? ((await db('street_offices').whereIn('id', ids).orderBy('id').select('id', 'name')) as { id: number; name: string }[]) : [];
+  const streets = ids.length
+    ? ((await db('street_offices').whereIn('id', ids).orderBy('id').select('id', 'name')) as {
+        id: number;
+        name: string;
+      }[])
+    : [];
   return { streetOfficeIds: ids, street, streets: streets.map((s) => ({ id: Number(s.id), name: s.name })) };
 }
 
 /** A finding is recorded by an auditor of its street office (the only thing an auditor writes). */
-export const canRecordFinding = (user: SessionUser, streetOfficeId: number) => user.role === 'auditor' && user.streetOfficeIds.includes(streetOfficeId);
+export const canRecordFinding = (user: SessionUser, streetOfficeId: number) =>
+  user.role === 'auditor' && user.streetOfficeIds.includes(streetOfficeId);
 
 /** A finding is answered by a manager of its street office. */
-export const canAnswerFinding = (user: SessionUser, streetOfficeId: number) => user.role === 'manager' && user.streetOfficeId === streetOfficeId;
+export const canAnswerFinding = (user: SessionUser, streetOfficeId: number) =>
+  user.role === 'manager' && user.streetOfficeId === streetOfficeId;
 
 /** A finding is read by its street office's managers, the auditors of that street and the administrator. */
 export const canReadFinding = (user: SessionUser, streetOfficeId: number) =>

@@ -19,14 +19,20 @@ export function ledgerSums(a = '') {
   const v = `${a}amount_fen`;
   return {
     allocated: big(`CASE ${k} WHEN 'allocation' THEN ${v} WHEN 'reversal' THEN -${v} ELSE 0 END`),
-    reserved: big(`CASE ${k} WHEN 'reservation' THEN ${v} WHEN 'reservation_release' THEN -${v} WHEN 'commitment' THEN -${v} ELSE 0 END`),
-    committed: big(`CASE ${k} WHEN 'commitment' THEN ${v} WHEN 'commitment_increase' THEN ${v} WHEN 'payment_reversal' THEN ${v} WHEN 'commitment_release' THEN -${v} WHEN 'payment' THEN -${v} ELSE 0 END`),
+    reserved: big(
+      `CASE ${k} WHEN 'reservation' THEN ${v} WHEN 'reservation_release' THEN -${v} WHEN 'commitment' THEN -${v} ELSE 0 END`,
+    ),
+    committed: big(
+      `CASE ${k} WHEN 'commitment' THEN ${v} WHEN 'commitment_increase' THEN ${v} WHEN 'payment_reversal' THEN ${v} WHEN 'commitment_release' THEN -${v} WHEN 'payment' THEN -${v} ELSE 0 END`,
+    ),
     paid: big(`CASE ${k} WHEN 'payment' THEN ${v} WHEN 'payment_reversal' THEN -${v} ELSE 0 END`),
   };
 }
 export const LEDGER_SUMS = ledgerSums();
 const E = ledgerSums('e.');
-const LEDGER_SELECT = Object.entries(LEDGER_SUMS).map(([k, v]) => `${v} AS ${k}`).join(', ');
+const LEDGER_SELECT = Object.entries(LEDGER_SUMS)
+  .map(([k, v]) => `${v} AS ${k}`)
+  .join(', ');
 
 export interface Figures {
   allocated: number;
@@ -35,7 +41,12 @@ export interface Figures {
   paid: number;
 }
 export const FIGURES = ['allocated', 'reserved', 'committed', 'paid'] as const;
-const figures = (r: Record<string, unknown>): Figures => ({ allocated: Number(r.allocated ?? 0), reserved: Number(r.reserved ?? 0), committed: Number(r.committed ?? 0), paid: Number(r.paid ?? 0) });
+const figures = (r: Record<string, unknown>): Figures => ({
+  allocated: Number(r.allocated ?? 0),
+  reserved: Number(r.reserved ?? 0),
+  committed: Number(r.committed ?? 0),
+  paid: Number(r.paid ?? 0),
+});
 
 /** Ledger entries of the scope and period: budget year in year mode, entry time in range mode. */
 function entriesOf(db: Queryable, streetIds: number[], p: Period, alias = 'fund_entries'): Knex.QueryBuilder {
@@ -52,7 +63,12 @@ export async function ledgerByStreetSource(db: Queryable, streetIds: number[], y
     .whereIn('street_office_id', ids(streetIds))
     .groupBy('street_office_id', 'year', 'source')
     .select('street_office_id', 'year', 'source', db.raw(LEDGER_SELECT));
-  return rows.map((r: Record<string, unknown>) => ({ streetOfficeId: Number(r.street_office_id), year: Number(r.year), source: String(r.source), ...figures(r) }));
+  return rows.map((r: Record<string, unknown>) => ({
+    streetOfficeId: Number(r.street_office_id),
+    year: Number(r.year),
+    source: String(r.source),
+    ...figures(r),
+  }));
 }
 
 /** Per street office and source, from the balance rows (fund_accounts). */
@@ -60,8 +76,21 @@ export async function balancesByStreetSource(db: Queryable, streetIds: number[],
   const rows = await db('fund_accounts')
     .whereIn('year', years)
     .whereIn('street_office_id', ids(streetIds))
-    .select('street_office_id', 'year', 'source', 'allocated_fen as allocated', 'reserved_fen as reserved', 'committed_fen as committed', 'paid_fen as paid');
-  return rows.map((r: Record<string, unknown>) => ({ streetOfficeId: Number(r.street_office_id), year: Number(r.year), source: String(r.source), ...figures(r) }));
+    .select(
+      'street_office_id',
+      'year',
+      'source',
+      'allocated_fen as allocated',
+      'reserved_fen as reserved',
+      'committed_fen as committed',
+      'paid_fen as paid',
+    );
+  return rows.map((r: Record<string, unknown>) => ({
+    streetOfficeId: Number(r.street_office_id),
+    year: Number(r.year),
+    source: String(r.source),
+    ...figures(r),
+  }));
 }
 
 /** Per source: movements of the period from the ledger (range mode has no balance rows to compare). */
@@ -78,8 +107,18 @@ export async function byCategory(db: Queryable, streetIds: number[], p: Period) 
     .join('service_categories as sc', 'sc.id', 'ci.category_id')
     .groupBy('sc.id', 'sc.code', 'sc.name_zh', 'sc.name_en', 'sc.sort_order')
     .orderBy('sc.sort_order')
-    .select('sc.id', 'sc.name_zh', 'sc.name_en', db.raw(`${E.reserved} AS reserved, ${E.committed} AS committed, ${E.paid} AS paid`));
-  return rows.map((r: Record<string, unknown>) => ({ id: Number(r.id), nameZh: String(r.name_zh), nameEn: String(r.name_en), ...figures(r) }));
+    .select(
+      'sc.id',
+      'sc.name_zh',
+      'sc.name_en',
+      db.raw(`${E.reserved} AS reserved, ${E.committed} AS committed, ${E.paid} AS paid`),
+    );
+  return rows.map((r: Record<string, unknown>) => ({
+    id: Number(r.id),
+    nameZh: String(r.name_zh),
+    nameEn: String(r.name_en),
+    ...figures(r),
+  }));
 }
 
 /** Committed and paid by organization (through the award item's bid; old commitments without an
@@ -93,22 +132,37 @@ export async function byOrganization(db: Queryable, streetIds: number[], p: Peri
     .groupBy('o.id', 'o.name', 'o.credit_code')
     .orderBy('o.name')
     .select('o.id', 'o.name', 'o.credit_code', db.raw(`${E.committed} AS committed, ${E.paid} AS paid`));
-  return rows.map((r: Record<string, unknown>) => ({ id: r.id === null ? null : Number(r.id), name: (r.name as string | null) ?? null, creditCode: (r.credit_code as string | null) ?? null, ...figures(r) }));
+  return rows.map((r: Record<string, unknown>) => ({
+    id: r.id === null ? null : Number(r.id),
+    name: (r.name as string | null) ?? null,
+    creditCode: (r.credit_code as string | null) ?? null,
+    ...figures(r),
+  }));
 }
 
 /** The Beijing month (YYYY-MM) of a stored UTC time, in SQL. */
 function beijingMonth(db: Queryable, column: string): string {
-  return isPg(db) ? `to_char((${column})::timestamptz AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM')` : `strftime('%Y-%m', ${column}, '+8 hours')`;
+  return isPg(db)
+    ? `to_char((${column})::timestamptz AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM')`
+    : `strftime('%Y-%m', ${column}, '+8 hours')`;
 }
 
 /** Paid (payments less reversals) per Beijing month and source. */
-export async function paidByMonth(db: Queryable, streetIds: number[], p: Period): Promise<{ month: string; source: string; paid: number }[]> {
+export async function paidByMonth(
+  db: Queryable,
+  streetIds: number[],
+  p: Period,
+): Promise<{ month: string; source: string; paid: number }[]> {
   const month = beijingMonth(db, 'created_at');
   const rows = await entriesOf(db, streetIds, p)
     .whereIn('kind', ['payment', 'payment_reversal'])
     .groupByRaw(`${month}, source`)
     .select(db.raw(`${month} AS month`), 'source', db.raw(`${LEDGER_SUMS.paid} AS paid`));
-  return rows.map((r: Record<string, unknown>) => ({ month: String(r.month), source: String(r.source), paid: Number(r.paid) }));
+  return rows.map((r: Record<string, unknown>) => ({
+    month: String(r.month),
+    source: String(r.source),
+    paid: Number(r.paid),
+  }));
 }
 
 /** Allocated per street office for the year and the year before (the floor and growth). */
@@ -118,7 +172,11 @@ export async function allocatedByStreetYear(db: Queryable, streetIds: number[], 
     .whereIn('street_office_id', ids(streetIds))
     .groupBy('street_office_id', 'year')
     .select('street_office_id', 'year', db.raw('CAST(SUM(allocated_fen) AS BIGINT) AS allocated'));
-  return rows.map((r: Record<string, unknown>) => ({ streetOfficeId: Number(r.street_office_id), year: Number(r.year), allocated: Number(r.allocated) }));
+  return rows.map((r: Record<string, unknown>) => ({
+    streetOfficeId: Number(r.street_office_id),
+    year: Number(r.year),
+    allocated: Number(r.allocated),
+  }));
 }
 
 /**
@@ -134,7 +192,11 @@ export function registerQuery(db: Queryable, streetIds: number[], p: Period): Kn
     .whereIn('kind', ['payment', 'payment_reversal'])
     .whereNotNull('contract_id')
     .groupBy('contract_id')
-    .select('contract_id', db.raw(`${LEDGER_SUMS.paid} AS paid`), db.raw(`${big("CASE kind WHEN 'payment_reversal' THEN amount_fen ELSE 0 END")} AS reclaimed`))
+    .select(
+      'contract_id',
+      db.raw(`${LEDGER_SUMS.paid} AS paid`),
+      db.raw(`${big("CASE kind WHEN 'payment_reversal' THEN amount_fen ELSE 0 END")} AS reclaimed`),
+    )
     .as('p');
   const settled = db('contract_milestones as cm')
     .join('contracts as c2', 'c2.id', 'cm.contract_id')
@@ -207,7 +269,9 @@ export const registerColumns = (db: Queryable) => [
   db.raw(`${REMAINING} AS remaining_fen`),
   db.raw('COALESCE(m.milestones, 0) AS milestones'),
   db.raw('COALESCE(m.settled, 0) AS settled'),
-  db.raw('CASE WHEN ev.evaluations > 0 THEN CAST((2 * ev.score_sum + ev.evaluations) / (2 * ev.evaluations) AS INTEGER) END AS mean_score'),
+  db.raw(
+    'CASE WHEN ev.evaluations > 0 THEN CAST((2 * ev.score_sum + ev.evaluations) / (2 * ev.evaluations) AS INTEGER) END AS mean_score',
+  ),
 ];
 
 export const registerRows = (db: Queryable, streetIds: number[], p: Period) =>
@@ -217,7 +281,13 @@ export const registerRows = (db: Queryable, streetIds: number[], p: Period) =>
 
 export async function registerTotals(db: Queryable, streetIds: number[], p: Period) {
   const inner = registerQuery(db, streetIds, p)
-    .select('v.amount_fen', db.raw('COALESCE(p.paid, 0) AS paid_fen'), db.raw('COALESCE(p.reclaimed, 0) AS reclaimed_fen'), db.raw(`${NOT_PAYABLE} AS not_payable_fen`), db.raw(`${REMAINING} AS remaining_fen`))
+    .select(
+      'v.amount_fen',
+      db.raw('COALESCE(p.paid, 0) AS paid_fen'),
+      db.raw('COALESCE(p.reclaimed, 0) AS reclaimed_fen'),
+      db.raw(`${NOT_PAYABLE} AS not_payable_fen`),
+      db.raw(`${REMAINING} AS remaining_fen`),
+    )
     .as('r');
   const row = await db
     .from(inner)

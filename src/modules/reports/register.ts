@@ -64,7 +64,14 @@ export function registerRow(r: DbRow, t: TFunction, lang: string): Row & { id: n
 export const REGISTER_PAGE_SIZE = 50;
 
 /** One page of the register for the screen, with the totals of the whole register. */
-export async function registerPage(db: Queryable, streetIds: number[], p: Period, page: number, t: TFunction, lang: string) {
+export async function registerPage(
+  db: Queryable,
+  streetIds: number[],
+  p: Period,
+  page: number,
+  t: TFunction,
+  lang: string,
+) {
   const [totals, rows] = await Promise.all([
     registerTotals(db, streetIds, p),
     registerRows(db, streetIds, p)
@@ -80,7 +87,13 @@ async function* mapped(source: AsyncIterable<DbRow>, t: TFunction, lang: string)
 }
 
 /** The register as an export section: the rows streamed from the database, the total row from SQL sums. */
-export async function registerSection(db: Queryable, streetIds: number[], p: Period, t: TFunction, lang: string): Promise<{ section: Section; count: number }> {
+export async function registerSection(
+  db: Queryable,
+  streetIds: number[],
+  p: Period,
+  t: TFunction,
+  lang: string,
+): Promise<{ section: Section; count: number }> {
   const totals = await registerTotals(db, streetIds, p);
   const stream = registerRows(db, streetIds, p).stream() as unknown as AsyncIterable<DbRow>;
   return {
@@ -90,7 +103,16 @@ export async function registerSection(db: Queryable, streetIds: number[], p: Per
       note: t('reports.register.note'),
       columns: registerColumns(t),
       rows: mapped(stream, t, lang),
-      total: { number: t('reports.total'), organization: t('reports.contractCount', { count: totals.count }), amount: totals.amountFen, paid: totals.paidFen, outstanding: totals.outstandingFen, reclaimed: totals.reclaimedFen, notPayable: totals.notPayableFen, remaining: totals.remainingFen },
+      total: {
+        number: t('reports.total'),
+        organization: t('reports.contractCount', { count: totals.count }),
+        amount: totals.amountFen,
+        paid: totals.paidFen,
+        outstanding: totals.outstandingFen,
+        reclaimed: totals.reclaimedFen,
+        notPayable: totals.notPayableFen,
+        remaining: totals.remainingFen,
+      },
     },
   };
 }

@@ -17,16 +17,41 @@ export function reportRoutes(deps: AppDeps) {
   return routeTable([
     { method: 'get', path: '/reports', access: readers, handler: r.index },
     { method: 'get', path: '/reports/register', access: readers, handler: r.page('register') },
-    { method: 'get', path: '/reports/register/export', access: readers, handler: [requireSecondFactor, r.download('register')] },
+    {
+      method: 'get',
+      path: '/reports/register/export',
+      access: readers,
+      handler: [requireSecondFactor, r.download('register')],
+    },
     { method: 'get', path: '/reports/funds', access: readers, handler: r.page('funds') },
-    { method: 'get', path: '/reports/funds/export', access: readers, handler: [requireSecondFactor, r.download('funds')] },
+    {
+      method: 'get',
+      path: '/reports/funds/export',
+      access: readers,
+      handler: [requireSecondFactor, r.download('funds')],
+    },
     { method: 'get', path: '/reports/payments', access: readers, handler: r.page('payments') },
-    { method: 'get', path: '/reports/payments/export', access: readers, handler: [requireSecondFactor, r.download('payments')] },
-    { method: 'get', path: '/reports/contracts/:contractId/dossier.pdf', access: readers, handler: [requireSecondFactor, r.dossier] },
+    {
+      method: 'get',
+      path: '/reports/payments/export',
+      access: readers,
+      handler: [requireSecondFactor, r.download('payments')],
+    },
+    {
+      method: 'get',
+      path: '/reports/contracts/:contractId/dossier.pdf',
+      access: readers,
+      handler: [requireSecondFactor, r.dossier],
+    },
     { method: 'get', path: '/findings', access: readers, handler: f.list },
     { method: 'get', path: '/findings/new', access: ['auditor'], handler: f.form },
     { method: 'post', path: '/findings', access: ['auditor'], handler: [requireSecondFactor, f.create] },
     { method: 'get', path: '/findings/:findingId', access: readers, handler: f.show },
-    { method: 'post', path: '/findings/:findingId/answer', access: ['manager'], handler: [requireSecondFactor, f.answer] },
+    {
+      method: 'post',
+      path: '/findings/:findingId/answer',
+      access: ['manager'],
+      handler: [requireSecondFactor, f.answer],
+    },
   ]);
 }

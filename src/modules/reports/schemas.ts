@@ -41,7 +41,8 @@ export function parseReportRequest(query: Record<string, unknown>, now: Date): P
     values[k] = v === '\u0000' ? '' : String(v);
   }
   const errors: Record<string, string> = {};
-  for (const k of ['street', 'year', 'from', 'to'] as const) if (text(query[k]) === '\u0000') errors[k] = 'reports.errors.notText';
+  for (const k of ['street', 'year', 'from', 'to'] as const)
+    if (text(query[k]) === '\u0000') errors[k] = 'reports.errors.notText';
 
   let street: number | 'all' = 'all';
   if (!errors.street && values.street !== '' && values.street !== 'all') {
@@ -51,8 +52,10 @@ export function parseReportRequest(query: Record<string, unknown>, now: Date): P
 
   let period: ReportRequest['period'] = { kind: 'year', year: shanghaiYear(now) };
   if (values.from !== '' || values.to !== '') {
-    if (!errors.from && !isDate(values.from)) errors.from = values.from === '' ? 'reports.errors.fromRequired' : 'reports.errors.dateFormat';
-    if (!errors.to && !isDate(values.to)) errors.to = values.to === '' ? 'reports.errors.toRequired' : 'reports.errors.dateFormat';
+    if (!errors.from && !isDate(values.from))
+      errors.from = values.from === '' ? 'reports.errors.fromRequired' : 'reports.errors.dateFormat';
+    if (!errors.to && !isDate(values.to))
+      errors.to = values.to === '' ? 'reports.errors.toRequired' : 'reports.errors.dateFormat';
     if (!errors.from && !errors.to) {
       const [fy, ty] = [Number(values.from.slice(0, 4)), Number(values.to.slice(0, 4))];
       if (fy < MIN_YEAR || fy > MAX_YEAR) errors.from = 'reports.errors.yearRange';
@@ -75,16 +78,35 @@ export function parseFormat(value: unknown): Format | undefined {
 }
 
 /** A path id: digits only and small enough for an integer column; anything else finds nothing. */
-export const pathId = (value: unknown): number => (typeof value === 'string' && /^\d{1,9}$/.test(value) ? Number(value) : 0);
+export const pathId = (value: unknown): number =>
+  typeof value === 'string' && /^\d{1,9}$/.test(value) ? Number(value) : 0;
 
 export const FINDING_SUBJECTS = ['contract', 'payment', 'street_year'] as const;
 export type FindingSubject = (typeof FINDING_SUBJECTS)[number];
 
 export const findingSchema = z.object({
   subject_type: z.enum(FINDING_SUBJECTS, { message: 'reports.findings.errors.subject' }),
-  subject_id: z.string().trim().regex(/^\d{1,9}$/, { message: 'reports.findings.errors.subjectId' }).transform(Number).optional().or(z.literal('').transform(() => undefined)),
-  street: z.string().trim().regex(/^\d{1,9}$/, { message: 'reports.findings.errors.street' }).transform(Number).optional().or(z.literal('').transform(() => undefined)),
-  year: z.string().trim().regex(/^\d{4}$/, { message: 'reports.errors.yearFormat' }).transform(Number).optional().or(z.literal('').transform(() => undefined)),
+  subject_id: z
+    .string()
+    .trim()
+    .regex(/^\d{1,9}$/, { message: 'reports.findings.errors.subjectId' })
+    .transform(Number)
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  street: z
+    .string()
+    .trim()
+    .regex(/^\d{1,9}$/, { message: 'reports.findings.errors.street' })
+    .transform(Number)
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  year: z
+    .string()
+    .trim()
+    .regex(/^\d{4}$/, { message: 'reports.errors.yearFormat' })
+    .transform(Number)
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   title: field.text(200),
   body: field.text(5000),
 });

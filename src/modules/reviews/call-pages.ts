@@ -26,24 +26,44 @@ export function callPageHandlers(deps: AppDeps) {
     const user = req.user!;
     const { call } = await loadReviewCall(deps, req);
     if (!call.bids_opened_at) throw new InvalidState('reviews.errors.notOpened');
-    if (user.role === 'reviewer' && !reviewerMaySeeRanking(call)) throw new Forbidden('reviews.errors.rankingAfterClosing');
+    if (user.role === 'reviewer' && !reviewerMaySeeRanking(call))
+      throw new Forbidden('reviews.errors.rankingAfterClosing');
     const data = await rankingPage(deps, call);
-    res.render('reviews/ranking', { title: req.t('reviews.ranking.title', { call: call.title }), call, ...data, score: formatHundredths, closed: !!call.scoring_closed_at });
+    res.render('reviews/ranking', {
+      title: req.t('reviews.ranking.title', { call: call.title }),
+      call,
+      ...data,
+      score: formatHundredths,
+      closed: !!call.scoring_closed_at,
+    });
   }
 
   return { list, show, ranking };
 }
 
 /** A call's review page; `form` re-shows a refused panel form on it. */
-export async function renderCall(deps: AppDeps, req: Request, res: Response, status = 200, form: Record<string, unknown> = {}) {
+export async function renderCall(
+  deps: AppDeps,
+  req: Request,
+  res: Response,
+  status = 200,
+  form: Record<string, unknown> = {},
+) {
   const user = req.user!;
   const { call } = await loadReviewCall(deps, req);
   const now = deps.clock.now();
   const common = { call, sealed: isSealed(call, now), scoringOpen: scoringOpen(call), errors: {}, values: {}, ...form };
   if (user.role === 'reviewer') {
     const bids = await reviewerView(deps, user, call);
-    return res.status(status).render('reviews/reviewer-call', { title: call.title, ...common, bids, canSeeRanking: reviewerMaySeeRanking(call) });
+    return res.status(status).render('reviews/reviewer-call', {
+      title: call.title,
+      ...common,
+      bids,
+      canSeeRanking: reviewerMaySeeRanking(call),
+    });
   }
   const data = await overview(deps, user, call);
-  res.status(status).render('reviews/call', { title: call.title, ...common, ...data, canRun: canRunReview(user, call) });
+  res
+    .status(status)
+    .render('reviews/call', { title: call.title, ...common, ...data, canRun: canRunReview(user, call) });
 }

@@ -29,7 +29,13 @@ export async function loadReviewCall(deps: AppDeps, req: Request): Promise<{ cal
 export type CellState = 'affiliated' | 'conflict' | 'undeclared' | 'toScore' | 'incomplete' | 'done';
 
 /** The state of one reviewer on one bid (no score is part of it). */
-function cellState(reviewer: { organization_id: number | null }, bid: { organizationId: number }, decl: q.Declaration | undefined, scored: number, criteria: number): CellState {
+function cellState(
+  reviewer: { organization_id: number | null },
+  bid: { organizationId: number },
+  decl: q.Declaration | undefined,
+  scored: number,
+  criteria: number,
+): CellState {
   if (isAffiliated(reviewer, { organization_id: bid.organizationId })) return 'affiliated';
   if (decl?.has_conflict) return 'conflict';
   if (!decl) return 'undeclared';
@@ -42,7 +48,17 @@ const key = (bidId: number, reviewerId: number) => `${bidId}:${reviewerId}`;
 /** The manager's (and overseers') page: bids, panel, and the progress matrix of sheets. */
 export async function overview(deps: AppDeps, user: SessionUser, call: q.ReviewCall) {
   const opened = !!call.bids_opened_at;
-  if (!opened) return { opened, bids: [] as SubmittedBid[], panel: [], candidates: [], matrix: [], missing: [], bidsWithoutSheet: [] as SubmittedBid[], criteria: [] };
+  if (!opened)
+    return {
+      opened,
+      bids: [] as SubmittedBid[],
+      panel: [],
+      candidates: [],
+      matrix: [],
+      missing: [],
+      bidsWithoutSheet: [] as SubmittedBid[],
+      criteria: [],
+    };
   const [bids, panel, criteria, declarations, counts] = await Promise.all([
     submittedBids(deps.db, call.id),
     q.panelOf(deps.db, call.id),
@@ -57,10 +73,18 @@ export async function overview(deps: AppDeps, user: SessionUser, call: q.ReviewC
     bid,
     cells: panel.map((r) => {
       const d = decl.get(key(bid.id, r.reviewer_id));
-      return { reviewer: r, state: cellState(r, bid, d, scored.get(key(bid.id, r.reviewer_id)) ?? 0, criteria.length), note: d?.has_conflict ? d.note : null };
+      return {
+        reviewer: r,
+        state: cellState(r, bid, d, scored.get(key(bid.id, r.reviewer_id)) ?? 0, criteria.length),
+        note: d?.has_conflict ? d.note : null,
+      };
     }),
   }));
-  const missing = matrix.flatMap((row) => row.cells.filter((c) => ['undeclared', 'toScore', 'incomplete'].includes(c.state)).map((c) => ({ bid: row.bid, reviewer: c.reviewer, state: c.state })));
+  const missing = matrix.flatMap((row) =>
+    row.cells
+      .filter((c) => ['undeclared', 'toScore', 'incomplete'].includes(c.state))
+      .map((c) => ({ bid: row.bid, reviewer: c.reviewer, state: c.state })),
+  );
   const bidsWithoutSheet = matrix.filter((row) => !row.cells.some((c) => c.state === 'done')).map((row) => row.bid);
   return { opened, bids, panel, candidates, matrix, missing, bidsWithoutSheet, criteria };
 }
@@ -77,7 +101,10 @@ export async function reviewerView(deps: AppDeps, user: SessionUser, call: q.Rev
   const decl = new Map(declarations.map((d) => [d.bid_id, d]));
   const scored = new Map(counts.map((c) => [c.bid_id, c.scored]));
   const me = { organization_id: user.organizationId };
-  return bids.map((bid) => ({ bid, state: cellState(me, bid, decl.get(bid.id), scored.get(bid.id) ?? 0, criteria.length) }));
+  return bids.map((bid) => ({
+    bid,
+    state: cellState(me, bid, decl.get(bid.id), scored.get(bid.id) ?? 0, criteria.length),
+  }));
 }
 
 export interface Sheet {
@@ -98,7 +125,8 @@ export async function rankingPage(deps: AppDeps, call: q.ReviewCall) {
   const weight = new Map(criteria.map((c) => [c.id, c.weight]));
   const decl = new Map(declarations.map((d) => [key(d.bid_id, d.reviewer_id), d]));
   const byCell = new Map<string, q.ScoreRow[]>();
-  for (const s of scores) byCell.set(key(s.bid_id, s.reviewer_id), [...(byCell.get(key(s.bid_id, s.reviewer_id)) ?? []), s]);
+  for (const s of scores)
+    byCell.set(key(s.bid_id, s.reviewer_id), [...(byCell.get(key(s.bid_id, s.reviewer_id)) ?? []), s]);
   const order = new Map(criteria.map((c, i) => [c.id, i]));
   const rows = ranking.map((r: RankedBid, i) => {
     const sheets: Sheet[] = [];

@@ -12,11 +12,14 @@ export const canRunReview = (user: SessionUser, call: Pick<ReviewCall, 'street_o
 /** The review overview and the ranking, read-only or not: the street's managers, the district
  *  administrator, and auditors assigned to the street. */
 export const canOverseeReview = (user: SessionUser, call: Pick<ReviewCall, 'street_office_id'>) =>
-  canRunReview(user, call) || user.role === 'admin' || (user.role === 'auditor' && user.streetOfficeIds.includes(call.street_office_id));
+  canRunReview(user, call) ||
+  user.role === 'admin' ||
+  (user.role === 'auditor' && user.streetOfficeIds.includes(call.street_office_id));
 
 /** Scoring is open from the opening of the bids until the manager closes it (an upheld objection
  *  sets it open again). Panel changes, declarations and scores happen only then. */
-export const scoringOpen = (call: Pick<Call, 'status' | 'scoring_closed_at'>) => call.status === 'under_review' && !call.scoring_closed_at;
+export const scoringOpen = (call: Pick<Call, 'status' | 'scoring_closed_at'>) =>
+  call.status === 'under_review' && !call.scoring_closed_at;
 
 /** A reviewer sees the ranking (everyone's sheets) only once scoring is closed; until then each
  *  reviewer sees their own sheets alone. */

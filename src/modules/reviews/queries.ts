@@ -35,11 +35,19 @@ const CALL_COLUMNS = [
   'k.scoring_closed_by',
 ];
 
-const toCall = (r: ReviewCall): ReviewCall => ({ ...r, id: Number(r.id), street_office_id: Number(r.street_office_id), budget_fen: Number(r.budget_fen) });
+const toCall = (r: ReviewCall): ReviewCall => ({
+  ...r,
+  id: Number(r.id),
+  street_office_id: Number(r.street_office_id),
+  budget_fen: Number(r.budget_fen),
+});
 
 export async function findReviewCall(db: Queryable, callId: number): Promise<ReviewCall | undefined> {
   if (!Number.isSafeInteger(callId) || callId <= 0) return undefined;
-  const row = await db('calls as k').join('street_offices as s', 's.id', 'k.street_office_id').where('k.id', callId).first(CALL_COLUMNS);
+  const row = await db('calls as k')
+    .join('street_offices as s', 's.id', 'k.street_office_id')
+    .where('k.id', callId)
+    .first(CALL_COLUMNS);
   return row ? toCall(row) : undefined;
 }
 
@@ -70,8 +78,19 @@ export async function panelOf(db: Queryable, callId: number): Promise<PanelMembe
     .where('cr.call_id', callId)
     .orderBy('cr.assigned_at')
     .orderBy('cr.reviewer_id')
-    .select('cr.reviewer_id', 'u.display_name', 'u.username', 'u.organization_id', 'o.name as organization_name', 'cr.assigned_at');
-  return rows.map((r) => ({ ...r, reviewer_id: Number(r.reviewer_id), organization_id: r.organization_id === null ? null : Number(r.organization_id) }));
+    .select(
+      'cr.reviewer_id',
+      'u.display_name',
+      'u.username',
+      'u.organization_id',
+      'o.name as organization_name',
+      'cr.assigned_at',
+    );
+  return rows.map((r) => ({
+    ...r,
+    reviewer_id: Number(r.reviewer_id),
+    organization_id: r.organization_id === null ? null : Number(r.organization_id),
+  }));
 }
 
 export async function isOnPanel(db: Queryable, callId: number, reviewerId: number): Promise<boolean> {
@@ -84,7 +103,9 @@ export async function reviewerCandidates(db: Queryable, callId: number) {
     .leftJoin('organizations as o', 'o.id', 'u.organization_id')
     .where('u.role', 'reviewer')
     .whereNull('u.disabled_at')
-    .whereNotExists((q) => q.select(db.raw('1')).from('call_reviewers as cr').where('cr.call_id', callId).whereRaw('cr.reviewer_id = u.id'))
+    .whereNotExists((q) =>
+      q.select(db.raw('1')).from('call_reviewers as cr').where('cr.call_id', callId).whereRaw('cr.reviewer_id = u.id'),
+    )
     .orderBy('u.display_name')
     .orderBy('u.id')
     .limit(500)
@@ -117,14 +138,24 @@ export async function declarationsOf(db: Queryable, callId: number, reviewerId?:
   return rows.map(toDeclaration);
 }
 
-export async function findDeclaration(db: Queryable, reviewerId: number, bidId: number): Promise<Declaration | undefined> {
-  const row = await db('conflict_declarations').where({ reviewer_id: reviewerId, bid_id: bidId }).first('reviewer_id', 'bid_id', 'has_conflict', 'automatic', 'note', 'declared_at');
+export async function findDeclaration(
+  db: Queryable,
+  reviewerId: number,
+  bidId: number,
+): Promise<Declaration | undefined> {
+  const row = await db('conflict_declarations')
+    .where({ reviewer_id: reviewerId, bid_id: bidId })
+    .first('reviewer_id', 'bid_id', 'has_conflict', 'automatic', 'note', 'declared_at');
   return row ? toDeclaration(row) : undefined;
 }
 
 /** Number of criteria scored per (bid, reviewer) on the call: which sheets are complete, without
  *  any score. For the manager's progress and a reviewer's own (pass reviewerId). */
-export async function sheetCounts(db: Queryable, callId: number, reviewerId?: number): Promise<{ bid_id: number; reviewer_id: number; scored: number }[]> {
+export async function sheetCounts(
+  db: Queryable,
+  callId: number,
+  reviewerId?: number,
+): Promise<{ bid_id: number; reviewer_id: number; scored: number }[]> {
   const q = db('review_scores as s')
     .join('bids as b', 'b.id', 's.bid_id')
     .where('b.call_id', callId)
@@ -146,12 +177,25 @@ export interface ScoreRow {
 }
 
 /** Scores of the call: one reviewer's own (for their form), or everyone's (the ranking page only). */
-export async function scoresOf(db: Queryable, callId: number, filter: { reviewerId?: number; bidId?: number } = {}): Promise<ScoreRow[]> {
+export async function scoresOf(
+  db: Queryable,
+  callId: number,
+  filter: { reviewerId?: number; bidId?: number } = {},
+): Promise<ScoreRow[]> {
   const q = db('review_scores as s').join('bids as b', 'b.id', 's.bid_id').where('b.call_id', callId);
   if (filter.reviewerId !== undefined) q.where('s.reviewer_id', filter.reviewerId);
   if (filter.bidId !== undefined) q.where('s.bid_id', filter.bidId);
-  const rows = await q.orderBy('s.bid_id').orderBy('s.reviewer_id').select('s.bid_id', 'b.ref as bid_ref', 's.reviewer_id', 's.criterion_id', 's.score', 's.comment', 's.updated_at');
-  return rows.map((r) => ({ ...r, bid_id: Number(r.bid_id), reviewer_id: Number(r.reviewer_id), criterion_id: Number(r.criterion_id), score: Number(r.score) }));
+  const rows = await q
+    .orderBy('s.bid_id')
+    .orderBy('s.reviewer_id')
+    .select('s.bid_id', 'b.ref as bid_ref', 's.reviewer_id', 's.criterion_id', 's.score', 's.comment', 's.updated_at');
+  return rows.map((r) => ({
+    ...r,
+    bid_id: Number(r.bid_id),
+    reviewer_id: Number(r.reviewer_id),
+    criterion_id: Number(r.criterion_id),
+    score: Number(r.score),
+  }));
 }
 
 export interface ReviewListRow extends ReviewCall {
@@ -169,9 +213,20 @@ export async function listReviewCalls(
 ): Promise<Page<ReviewCall>> {
   const base = db('calls as k')
     .join('street_offices as s', 's.id', 'k.street_office_id')
-    .where((q) => q.where((p) => p.where('k.status', 'published').where('k.closes_at', '<=', nowIso)).orWhereNotNull('k.bids_opened_at'));
+    .where((q) =>
+      q
+        .where((p) => p.where('k.status', 'published').where('k.closes_at', '<=', nowIso))
+        .orWhereNotNull('k.bids_opened_at'),
+    );
   if (scope.streetOfficeIds) base.whereIn('k.street_office_id', scope.streetOfficeIds);
-  if (scope.reviewerId !== null) base.whereExists((q) => q.select(db.raw('1')).from('call_reviewers as cr').whereRaw('cr.call_id = k.id').where('cr.reviewer_id', scope.reviewerId));
+  if (scope.reviewerId !== null)
+    base.whereExists((q) =>
+      q
+        .select(db.raw('1'))
+        .from('call_reviewers as cr')
+        .whereRaw('cr.call_id = k.id')
+        .where('cr.reviewer_id', scope.reviewerId),
+    );
   const [{ count }] = await base.clone().count({ count: '*' });
   const items = await base
     .clone()
@@ -209,14 +264,22 @@ export async function reviewerTodo(db: Queryable, reviewerId: number, limit = 10
   if (!calls.length) return [];
   const ids = calls.map((c) => Number(c.id));
   const [bidRows, declRows, sheetRows] = await Promise.all([
-    db('bids').whereIn('call_id', ids).where('status', 'submitted').groupBy('call_id').select('call_id', db.raw('COUNT(*) AS n')),
+    db('bids')
+      .whereIn('call_id', ids)
+      .where('status', 'submitted')
+      .groupBy('call_id')
+      .select('call_id', db.raw('COUNT(*) AS n')),
     db('conflict_declarations as d')
       .join('bids as b', 'b.id', 'd.bid_id')
       .whereIn('d.call_id', ids)
       .where('d.reviewer_id', reviewerId)
       .where('b.status', 'submitted')
       .groupBy('d.call_id')
-      .select('d.call_id', db.raw('COUNT(*) AS declared'), db.raw('SUM(CASE WHEN d.has_conflict THEN 1 ELSE 0 END) AS conflicts')),
+      .select(
+        'd.call_id',
+        db.raw('COUNT(*) AS declared'),
+        db.raw('SUM(CASE WHEN d.has_conflict THEN 1 ELSE 0 END) AS conflicts'),
+      ),
     // Complete own sheets per call: criteria scored = criteria of the call.
     db
       .from(
@@ -242,6 +305,16 @@ export async function reviewerTodo(db: Queryable, reviewerId: number, limit = 10
     const declared = Number(decl.get(id)?.declared ?? 0);
     const conflicts = Number(decl.get(id)?.conflicts ?? 0);
     const done = Number(sheets.get(id)?.done ?? 0);
-    return { call_id: id, title: c.title, street_office_name: c.street_office_name, status: c.status, scoring_closed_at: c.scoring_closed_at, bids: n, toDeclare: n - declared, toScore: Math.max(0, declared - conflicts - done), done };
+    return {
+      call_id: id,
+      title: c.title,
+      street_office_name: c.street_office_name,
+      status: c.status,
+      scoring_closed_at: c.scoring_closed_at,
+      bids: n,
+      toDeclare: n - declared,
+      toScore: Math.max(0, declared - conflicts - done),
+      done,
+    };
   });
 }

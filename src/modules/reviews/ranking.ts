@@ -39,7 +39,7 @@ type Rule = 'score' | 'price' | 'submission' | null;
  *  exactly by cross-multiplying the integer numerators (a.sum / a.n vs b.sum / b.n); a bid nobody
  *  scored ranks after every scored one. */
 export function compareBids(a: ScoredBid, b: ScoredBid): { order: number; rule: Rule } {
-  if ((a.sheets > 0) !== (b.sheets > 0)) return { order: a.sheets > 0 ? -1 : 1, rule: 'score' };
+  if (a.sheets > 0 !== b.sheets > 0) return { order: a.sheets > 0 ? -1 : 1, rule: 'score' };
   if (a.sheets > 0) {
     const cross = a.weightedSum * b.sheets - b.weightedSum * a.sheets;
     if (cross !== 0) return { order: cross > 0 ? -1 : 1, rule: 'score' };

@@ -20,10 +20,20 @@ export function reviewRoutes(deps: AppDeps) {
     { method: 'get', path: '/reviews/calls/:callId/ranking', access: overseers, handler: pages.ranking },
     { method: 'post', path: '/reviews/calls/:callId/opening', access: managers, handler: running.open },
     { method: 'post', path: '/reviews/calls/:callId/reviewers', access: managers, handler: running.assign },
-    { method: 'post', path: '/reviews/calls/:callId/reviewers/:reviewerId/removal', access: managers, handler: running.remove },
+    {
+      method: 'post',
+      path: '/reviews/calls/:callId/reviewers/:reviewerId/removal',
+      access: managers,
+      handler: running.remove,
+    },
     { method: 'post', path: '/reviews/calls/:callId/scoring-closure', access: managers, handler: running.close },
     { method: 'get', path: '/reviews/calls/:callId/bids/:bidRef', access: reviewers, handler: sheets.bidPage },
-    { method: 'post', path: '/reviews/calls/:callId/bids/:bidRef/declaration', access: reviewers, handler: sheets.declare },
+    {
+      method: 'post',
+      path: '/reviews/calls/:callId/bids/:bidRef/declaration',
+      access: reviewers,
+      handler: sheets.declare,
+    },
     { method: 'post', path: '/reviews/calls/:callId/bids/:bidRef/scores', access: reviewers, handler: sheets.score },
   ]);
 }

@@ -19,7 +19,8 @@ export function runningHandlers(deps: AppDeps) {
       const bids = await service.openBids(deps, actorOf(req), req.user!, idParam(req, 'callId'));
       flash(req, 'success', req.t('reviews.opened', { count: bids.length }));
     } catch (err) {
-      if (err instanceof service.StillSealed) throw new InvalidState('reviews.errors.sealed', { closesAt: formatDateTime(err.closesAt, req.lang) });
+      if (err instanceof service.StillSealed)
+        throw new InvalidState('reviews.errors.sealed', { closesAt: formatDateTime(err.closesAt, req.lang) });
       throw err;
     }
     res.redirect(303, `/reviews/calls/${idParam(req, 'callId')}`);
@@ -32,8 +33,16 @@ export function runningHandlers(deps: AppDeps) {
       schema: assignSchema,
       again: ({ status, errors, values }) => renderCall(deps, req, res, status, { errors, values }),
       run: async (data) => {
-        const done = await once(req, deps.db, 'reviews.reviewer', (actor) => service.assignReviewer(deps, actor, req.user!, call.id, data.reviewerId));
-        return { redirect: `/reviews/calls/${call.id}`, flash: req.t(done.barredBids ? 'reviews.panel.assignedBarred' : 'reviews.panel.assigned', { name: done.name, count: done.barredBids }) };
+        const done = await once(req, deps.db, 'reviews.reviewer', (actor) =>
+          service.assignReviewer(deps, actor, req.user!, call.id, data.reviewerId),
+        );
+        return {
+          redirect: `/reviews/calls/${call.id}`,
+          flash: req.t(done.barredBids ? 'reviews.panel.assignedBarred' : 'reviews.panel.assigned', {
+            name: done.name,
+            count: done.barredBids,
+          }),
+        };
       },
     });
   }

@@ -12,7 +12,8 @@ export const declarationSchema = z
     note: field.optionalText(500),
   })
   .superRefine((v, ctx) => {
-    if (v.decision === 'conflict' && !v.note) ctx.addIssue({ code: 'custom', path: ['note'], message: 'reviews.validation.noteRequired' });
+    if (v.decision === 'conflict' && !v.note)
+      ctx.addIssue({ code: 'custom', path: ['note'], message: 'reviews.validation.noteRequired' });
   })
   .transform((v) => ({ hasConflict: v.decision === 'conflict', note: v.decision === 'conflict' ? v.note : null }));
 export type DeclarationInput = z.infer<typeof declarationSchema>;
@@ -37,6 +38,13 @@ export function sheetSchema(criteria: Criterion[]) {
     shape[scoreField(c)] = score();
     shape[commentField(c)] = field.text(1000);
   }
-  return z.object(shape).transform((v) => new Map(criteria.map((c) => [c.id, { score: v[scoreField(c)] as number, comment: v[commentField(c)] as string }])));
+  return z
+    .object(shape)
+    .transform(
+      (v) =>
+        new Map(
+          criteria.map((c) => [c.id, { score: v[scoreField(c)] as number, comment: v[commentField(c)] as string }]),
+        ),
+    );
 }
 export type SheetInput = Map<number, { score: number; comment: string }>;

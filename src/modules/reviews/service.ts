@@ -57,10 +57,30 @@ export async function openBids(deps: Deps, actor: Actor, user: SessionUser, call
     });
     // One main-chain event commits to the call's sealed log (its bids' events before the deadline)
     // and the log becomes readable to those who may read the bids; none is written to it any more.
-    const sealedLog = await commitSealedLog(trx, callId, (t, input) => recordAudit(t, actor, input, now), call.street_office_id);
+    const sealedLog = await commitSealedLog(
+      trx,
+      callId,
+      (t, input) => recordAudit(t, actor, input, now),
+      call.street_office_id,
+    );
     const bids = await submittedBids(trx, callId);
-    const staff = await staffOf(trx, bids.map((b) => b.organizationId));
-    await notify(trx, staff, { kind: 'bids.opened', messageKey: 'notifications.messages.bidsOpened', params: { call: call.title }, link: `/calls/${callId}`, subjectType: 'call', subjectId: callId }, now);
+    const staff = await staffOf(
+      trx,
+      bids.map((b) => b.organizationId),
+    );
+    await notify(
+      trx,
+      staff,
+      {
+        kind: 'bids.opened',
+        messageKey: 'notifications.messages.bidsOpened',
+        params: { call: call.title },
+        link: `/calls/${callId}`,
+        subjectType: 'call',
+        subjectId: callId,
+      },
+      now,
+    );
     return {
       result: bids,
       audit: {
@@ -69,7 +89,16 @@ export async function openBids(deps: Deps, actor: Actor, user: SessionUser, call
         subjectId: callId,
         streetOfficeId: call.street_office_id,
         before: { status: call.status },
-        after: { status: 'under_review', sealedLog: { count: sealedLog.count, head: sealedLog.head }, bids: bids.map((b) => ({ ref: b.ref, organizationId: b.organizationId, priceFen: b.priceFen, submittedAt: b.submittedAt })) },
+        after: {
+          status: 'under_review',
+          sealedLog: { count: sealedLog.count, head: sealedLog.head },
+          bids: bids.map((b) => ({
+            ref: b.ref,
+            organizationId: b.organizationId,
+            priceFen: b.priceFen,
+            submittedAt: b.submittedAt,
+          })),
+        },
       },
     };
   });
@@ -84,27 +113,60 @@ export async function assignReviewer(deps: Deps, actor: Actor, user: SessionUser
     const call = await lockCall(trx, callId);
     if (!canRunReview(user, call)) throw new Forbidden('reviews.errors.notYourStreet');
     requireOpenScoring(call);
-    const reviewer = await trx('users').where({ id: reviewerId, role: 'reviewer' }).whereNull('disabled_at').first('id', 'display_name', 'organization_id');
+    const reviewer = await trx('users')
+      .where({ id: reviewerId, role: 'reviewer' })
+      .whereNull('disabled_at')
+      .first('id', 'display_name', 'organization_id');
     if (!reviewer) throw new ValidationFailed({ reviewerId: 'validation.choose' });
-    if (await isOnPanel(trx, callId, reviewerId)) throw new ValidationFailed({ reviewerId: 'reviews.errors.alreadyOnPanel' });
+    if (await isOnPanel(trx, callId, reviewerId))
+      throw new ValidationFailed({ reviewerId: 'reviews.errors.alreadyOnPanel' });
     try {
       await trx.transaction(async (sp) => {
-        await sp('call_reviewers').insert({ call_id: callId, reviewer_id: reviewerId, assigned_by: user.id, assigned_at: at });
+        await sp('call_reviewers').insert({
+          call_id: callId,
+          reviewer_id: reviewerId,
+          assigned_by: user.id,
+          assigned_at: at,
+        });
       });
     } catch (err) {
       if (isUniqueViolation(err)) throw new ValidationFailed({ reviewerId: 'reviews.errors.alreadyOnPanel' });
       throw err;
     }
     const barred = reviewer.organization_id
-      ? await trx('bids').where({ call_id: callId, status: 'submitted', organization_id: reviewer.organization_id }).select('id', 'ref')
+      ? await trx('bids')
+          .where({ call_id: callId, status: 'submitted', organization_id: reviewer.organization_id })
+          .select('id', 'ref')
       : [];
     if (barred.length) {
       await trx('conflict_declarations')
-        .insert(barred.map((b) => ({ call_id: callId, reviewer_id: reviewerId, bid_id: Number(b.id), has_conflict: true, automatic: true, note: null, declared_at: at })))
+        .insert(
+          barred.map((b) => ({
+            call_id: callId,
+            reviewer_id: reviewerId,
+            bid_id: Number(b.id),
+            has_conflict: true,
+            automatic: true,
+            note: null,
+            declared_at: at,
+          })),
+        )
         .onConflict(['reviewer_id', 'bid_id'])
         .merge({ has_conflict: true, automatic: true });
     }
-    await notify(trx, [reviewerId], { kind: 'review.assigned', messageKey: 'reviews.notifications.assigned', params: { call: call.title }, link: `/reviews/calls/${callId}`, subjectType: 'call', subjectId: callId }, now);
+    await notify(
+      trx,
+      [reviewerId],
+      {
+        kind: 'review.assigned',
+        messageKey: 'reviews.notifications.assigned',
+        params: { call: call.title },
+        link: `/reviews/calls/${callId}`,
+        subjectType: 'call',
+        subjectId: callId,
+      },
+      now,
+    );
     return {
       result: { name: reviewer.display_name as string, barredBids: barred.length },
       audit: {
@@ -143,7 +205,15 @@ export async function removeReviewer(deps: Deps, actor: Actor, user: SessionUser
         subjectType: 'call',
         subjectId: callId,
         streetOfficeId: call.street_office_id,
-        before: { reviewerId, scores: discarded.map((s) => ({ bid: s.bid_ref, criterionId: s.criterion_id, score: s.score, comment: s.comment })) },
+        before: {
+          reviewerId,
+          scores: discarded.map((s) => ({
+            bid: s.bid_ref,
+            criterionId: s.criterion_id,
+            score: s.score,
+            comment: s.comment,
+          })),
+        },
       },
     };
   });
@@ -151,10 +221,16 @@ export async function removeReviewer(deps: Deps, actor: Actor, user: SessionUser
 
 /** What a reviewer may do with a bid of a call they are on the panel of; the shared checks of
  *  declaring and scoring (also used by the page, without a lock). */
-export async function reviewerBid(db: Deps['db'] | Tx, user: SessionUser, callId: number, bidId: number): Promise<{ call: ReviewCall; bid: ReviewBid }> {
+export async function reviewerBid(
+  db: Deps['db'] | Tx,
+  user: SessionUser,
+  callId: number,
+  bidId: number,
+): Promise<{ call: ReviewCall; bid: ReviewBid }> {
   const call = await findReviewCall(db, callId);
   if (!call) throw new NotFound();
-  if (user.role !== 'reviewer' || !(await isOnPanel(db, callId, user.id))) throw new Forbidden('reviews.errors.notOnPanel');
+  if (user.role !== 'reviewer' || !(await isOnPanel(db, callId, user.id)))
+    throw new Forbidden('reviews.errors.notOnPanel');
   const bid = await findSubmittedBid(db, callId, bidId);
   if (!bid) throw new NotFound();
   return { call, bid };
@@ -166,14 +242,22 @@ export async function reviewerBid(db: Deps['db'] | Tx, user: SessionUser, callId
  * safe direction: a reviewer who declared no conflict and then finds one may declare it while
  * scoring is open; their scores on that bid are then discarded.
  */
-export async function declare(deps: Deps, actor: Actor, user: SessionUser, callId: number, bidId: number, input: DeclarationInput) {
+export async function declare(
+  deps: Deps,
+  actor: Actor,
+  user: SessionUser,
+  callId: number,
+  bidId: number,
+  input: DeclarationInput,
+) {
   const now = deps.clock.now();
   const at = now.toISOString();
   return auditedTransaction(deps.db, actor, now, async (trx) => {
     await lockCall(trx, callId);
     const { call, bid } = await reviewerBid(trx, user, callId, bidId);
     requireOpenScoring(call);
-    if (isAffiliated({ organization_id: user.organizationId }, bid)) throw new InvalidState('reviews.errors.affiliated');
+    if (isAffiliated({ organization_id: user.organizationId }, bid))
+      throw new InvalidState('reviews.errors.affiliated');
     const existing = await findDeclaration(trx, user.id, bidId);
     let discarded = 0;
     if (existing) {
@@ -187,7 +271,15 @@ export async function declare(deps: Deps, actor: Actor, user: SessionUser, callI
     } else {
       try {
         await trx.transaction(async (sp) => {
-          await sp('conflict_declarations').insert({ call_id: callId, reviewer_id: user.id, bid_id: bidId, has_conflict: input.hasConflict, automatic: false, note: input.note, declared_at: at });
+          await sp('conflict_declarations').insert({
+            call_id: callId,
+            reviewer_id: user.id,
+            bid_id: bidId,
+            has_conflict: input.hasConflict,
+            automatic: false,
+            note: input.note,
+            declared_at: at,
+          });
         });
       } catch (err) {
         if (isUniqueViolation(err)) throw new InvalidState('reviews.errors.alreadyDeclared');
@@ -203,7 +295,13 @@ export async function declare(deps: Deps, actor: Actor, user: SessionUser, callI
         streetOfficeId: call.street_office_id,
         organizationId: bid.organization_id,
         before: existing ? { hasConflict: existing.has_conflict, note: existing.note } : undefined,
-        after: { callId, reviewerId: user.id, hasConflict: input.hasConflict, note: input.note, discardedScores: discarded },
+        after: {
+          callId,
+          reviewerId: user.id,
+          hasConflict: input.hasConflict,
+          note: input.note,
+          discardedScores: discarded,
+        },
       },
     };
   });
@@ -220,7 +318,14 @@ export function scoringRefusal(user: SessionUser, bid: ReviewBid, declaration: {
 
 /** Saves (or revises) a reviewer's whole sheet for one bid: a score 0..100 and a comment for every
  *  criterion of the call, in one multi-row upsert. */
-export async function saveSheet(deps: Deps, actor: Actor, user: SessionUser, callId: number, bidId: number, sheet: SheetInput) {
+export async function saveSheet(
+  deps: Deps,
+  actor: Actor,
+  user: SessionUser,
+  callId: number,
+  bidId: number,
+  sheet: SheetInput,
+) {
   const now = deps.clock.now();
   const at = now.toISOString();
   return auditedTransaction(deps.db, actor, now, async (trx) => {
@@ -230,10 +335,21 @@ export async function saveSheet(deps: Deps, actor: Actor, user: SessionUser, cal
     const refusal = scoringRefusal(user, bid, await findDeclaration(trx, user.id, bidId));
     if (refusal) throw refusal;
     const criteria = await criteriaOf(trx, callId);
-    if (criteria.length === 0 || criteria.some((c) => !sheet.has(c.id))) throw new InvalidState('reviews.errors.criteriaChanged');
+    if (criteria.length === 0 || criteria.some((c) => !sheet.has(c.id)))
+      throw new InvalidState('reviews.errors.criteriaChanged');
     const before = await scoresOf(trx, callId, { reviewerId: user.id, bidId });
     await trx('review_scores')
-      .insert(criteria.map((c) => ({ bid_id: bidId, reviewer_id: user.id, criterion_id: c.id, score: sheet.get(c.id)!.score, comment: sheet.get(c.id)!.comment, created_at: at, updated_at: at })))
+      .insert(
+        criteria.map((c) => ({
+          bid_id: bidId,
+          reviewer_id: user.id,
+          criterion_id: c.id,
+          score: sheet.get(c.id)!.score,
+          comment: sheet.get(c.id)!.comment,
+          created_at: at,
+          updated_at: at,
+        })),
+      )
       .onConflict(['bid_id', 'reviewer_id', 'criterion_id'])
       .merge(['score', 'comment', 'updated_at']);
     const weighted = criteria.reduce((sum, c) => sum + sheet.get(c.id)!.score * c.weight, 0);
@@ -245,8 +361,15 @@ export async function saveSheet(deps: Deps, actor: Actor, user: SessionUser, cal
         subjectId: bid.ref,
         streetOfficeId: call.street_office_id,
         organizationId: bid.organization_id,
-        before: before.length ? before.map((s) => ({ criterionId: s.criterion_id, score: s.score, comment: s.comment })) : undefined,
-        after: { callId, reviewerId: user.id, weightedHundredths: weighted, scores: criteria.map((c) => ({ criterionId: c.id, ...sheet.get(c.id)! })) },
+        before: before.length
+          ? before.map((s) => ({ criterionId: s.criterion_id, score: s.score, comment: s.comment }))
+          : undefined,
+        after: {
+          callId,
+          reviewerId: user.id,
+          weightedHundredths: weighted,
+          scores: criteria.map((c) => ({ criterionId: c.id, ...sheet.get(c.id)! })),
+        },
       },
     };
   });
@@ -286,7 +409,15 @@ export async function closeScoring(deps: Deps, actor: Actor, user: SessionUser, 
         subjectType: 'call',
         subjectId: callId,
         streetOfficeId: call.street_office_id,
-        after: { ranking: ranking.map((r) => ({ bid: r.bidRef, rank: r.rank, scoreHundredths: r.scoreHundredths, sheets: r.sheets, decidedBy: r.decidedBy })) },
+        after: {
+          ranking: ranking.map((r) => ({
+            bid: r.bidRef,
+            rank: r.rank,
+            scoreHundredths: r.scoreHundredths,
+            sheets: r.sheets,
+            decidedBy: r.decidedBy,
+          })),
+        },
       },
     };
   });

@@ -8,12 +8,13 @@ import * as repo from './queries';
 import { streetOfficeSchema } from './schemas';
 import * as service from './service';
 
-
 /** The district administrator keeps the list of street offices (create, rename). */
 export function streetRoutes(deps: AppDeps) {
   async function renderList(req: Request, res: Response, status = 200, locals: Record<string, unknown> = {}) {
     const streets = await repo.listStreetOffices(deps.db);
-    res.status(status).render('admin/streets/list', { title: req.t('streets.title'), streets, errors: {}, values: {}, ...locals });
+    res
+      .status(status)
+      .render('admin/streets/list', { title: req.t('streets.title'), streets, errors: {}, values: {}, ...locals });
   }
 
   async function create(req: Request, res: Response) {
@@ -35,14 +36,26 @@ export function streetRoutes(deps: AppDeps) {
 
   async function editForm(req: Request, res: Response) {
     const street = await load(req);
-    res.render('admin/streets/edit', { title: req.t('streets.rename'), street, errors: {}, values: { name: street.name, district: street.district, shortCode: street.short_code ?? '', legalRepresentative: street.legal_representative ?? '', address: street.address ?? '' } });
+    res.render('admin/streets/edit', {
+      title: req.t('streets.rename'),
+      street,
+      errors: {},
+      values: {
+        name: street.name,
+        district: street.district,
+        shortCode: street.short_code ?? '',
+        legalRepresentative: street.legal_representative ?? '',
+        address: street.address ?? '',
+      },
+    });
   }
 
   async function rename(req: Request, res: Response) {
     const street = await load(req);
     await submitForm(req, res, {
       schema: streetOfficeSchema,
-      again: ({ status, errors, values }) => res.status(status).render('admin/streets/edit', { title: req.t('streets.rename'), street, errors, values }),
+      again: ({ status, errors, values }) =>
+        res.status(status).render('admin/streets/edit', { title: req.t('streets.rename'), street, errors, values }),
       run: async (data) => {
         await service.renameStreetOffice(deps, actorOf(req), street.id, data);
         return { redirect: '/admin/street-offices', flash: req.t('streets.renamed', { name: data.name }) };

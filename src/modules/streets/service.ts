@@ -30,11 +30,25 @@ export async function createStreetOffice(deps: Deps, actor: Actor, input: Street
   return auditedTransaction(deps.db, actor, now, async (trx) => {
     const row = { ...columns(input), created_at: now.toISOString(), updated_at: now.toISOString() };
     const id = await repo.insertStreetOffice(trx, row);
-    return { result: id, audit: { action: 'street_office.create', subjectType: 'street_office', subjectId: id, streetOfficeId: id, after: input } };
+    return {
+      result: id,
+      audit: {
+        action: 'street_office.create',
+        subjectType: 'street_office',
+        subjectId: id,
+        streetOfficeId: id,
+        after: input,
+      },
+    };
   }).catch(nameTaken);
 }
 
-export async function renameStreetOffice(deps: Deps, actor: Actor, id: number, input: StreetOfficeInput): Promise<void> {
+export async function renameStreetOffice(
+  deps: Deps,
+  actor: Actor,
+  id: number,
+  input: StreetOfficeInput,
+): Promise<void> {
   const now = deps.clock.now();
   await auditedTransaction(deps.db, actor, now, async (trx) => {
     const before = await repo.findStreetOffice(trx, id);
@@ -47,7 +61,13 @@ export async function renameStreetOffice(deps: Deps, actor: Actor, id: number, i
         subjectType: 'street_office',
         subjectId: id,
         streetOfficeId: id,
-        before: { name: before.name, district: before.district, shortCode: before.short_code, legalRepresentative: before.legal_representative, address: before.address },
+        before: {
+          name: before.name,
+          district: before.district,
+          shortCode: before.short_code,
+          legalRepresentative: before.legal_representative,
+          address: before.address,
+        },
         after: input,
       },
     };

@@ -9,7 +9,14 @@ import { EVALUATION_SOURCES } from '../../calls';
 import { canManageContract, canReadContract, isPartyB } from '../policy';
 import { findContract, termsOf, versionInForce, type ContractView } from '../queries';
 import { pathId, rejectSchema } from '../schemas';
-import { acceptAmendment, AMENDMENT_ASPECTS, notifyAmendmentUncovered, proposeAmendment, rejectAmendment, withdrawAmendment } from '../service/amendments';
+import {
+  acceptAmendment,
+  AMENDMENT_ASPECTS,
+  notifyAmendmentUncovered,
+  proposeAmendment,
+  rejectAmendment,
+  withdrawAmendment,
+} from '../service/amendments';
 import { InsufficientFunds } from '../ports';
 import { MAX_MILESTONE_ROWS, mf, rowCount, SHARE_UNITS, termsToValues } from '../terms';
 import type { PageHandlers } from './pages';
@@ -25,7 +32,14 @@ export function amendmentHandlers(deps: AppDeps, pages: PageHandlers) {
     return c;
   }
 
-  async function render(req: Request, res: Response, c: ContractView, status: number, values: FormValues, errors: Record<string, string>) {
+  async function render(
+    req: Request,
+    res: Response,
+    c: ContractView,
+    status: number,
+    values: FormValues,
+    errors: Record<string, string>,
+  ) {
     const version = await versionInForce(deps.db, c.id);
     res.status(status).render('contracts/edit', {
       title: req.t('contracts.amend.title', { number: c.number }),
@@ -63,7 +77,6 @@ export function amendmentHandlers(deps: AppDeps, pages: PageHandlers) {
     });
   }
 
-
   async function accept(req: Request, res: Response) {
     const contractId = pathId(req.params.contractId);
     try {
@@ -71,8 +84,13 @@ export function amendmentHandlers(deps: AppDeps, pages: PageHandlers) {
     } catch (err) {
       if (!(err instanceof InsufficientFunds)) throw err;
       // Nothing changed; the manager hears of it, party B sees why on the contract page.
-      await notifyAmendmentUncovered(deps, contractId, { source: String(err.params.source), shortfallMoney: String(err.params.shortfallMoney) });
-      return pages.showWith(req, res, 422, { formError: `${req.t(err.messageKey, err.params)} ${req.t('contracts.amend.uncoveredHint')}` });
+      await notifyAmendmentUncovered(deps, contractId, {
+        source: String(err.params.source),
+        shortfallMoney: String(err.params.shortfallMoney),
+      });
+      return pages.showWith(req, res, 422, {
+        formError: `${req.t(err.messageKey, err.params)} ${req.t('contracts.amend.uncoveredHint')}`,
+      });
     }
     flash(req, 'success', req.t('contracts.amend.accepted'));
     res.redirect(303, `/contracts/${pathId(req.params.contractId)}`);
@@ -86,7 +104,14 @@ export function amendmentHandlers(deps: AppDeps, pages: PageHandlers) {
       if (!isPartyB(req.user, c)) throw new Forbidden('contracts.errors.notPartyB');
       return pages.showWith(req, res, 422, { values: form.values, errors: form.errors, open: 'reject' });
     }
-    await rejectAmendment(deps, actorOf(req), req.user!, pathId(req.params.contractId), pathId(req.params.versionId), form.data.comment);
+    await rejectAmendment(
+      deps,
+      actorOf(req),
+      req.user!,
+      pathId(req.params.contractId),
+      pathId(req.params.versionId),
+      form.data.comment,
+    );
     flash(req, 'success', req.t('contracts.amend.rejected'));
     res.redirect(303, `/contracts/${pathId(req.params.contractId)}`);
   }

@@ -16,7 +16,13 @@ import { submitScheduleForm } from './render';
 /** Creating a contract from an award item, and the manager's draft form (milestones without JavaScript). */
 export function draftHandlers(deps: AppDeps) {
   async function create(req: Request, res: Response) {
-    const id = await createContract(deps, actorOf(req), req.user!, pathId(req.params.awardId), pathId(req.params.itemId));
+    const id = await createContract(
+      deps,
+      actorOf(req),
+      req.user!,
+      pathId(req.params.awardId),
+      pathId(req.params.itemId),
+    );
     flash(req, 'success', req.t('contracts.draft.created'));
     res.redirect(303, `/contracts/${id}/edit`);
   }
@@ -29,7 +35,14 @@ export function draftHandlers(deps: AppDeps) {
     return c;
   }
 
-  async function render(req: Request, res: Response, c: ContractView, status: number, values: FormValues, errors: Record<string, string>) {
+  async function render(
+    req: Request,
+    res: Response,
+    c: ContractView,
+    status: number,
+    values: FormValues,
+    errors: Record<string, string>,
+  ) {
     const version = await versionInForce(deps.db, c.id);
     const sources = JSON.parse(version!.sources_json) as { source: string; amountFen: number }[];
     res.status(status).render('contracts/edit', {
@@ -66,7 +79,6 @@ export function draftHandlers(deps: AppDeps) {
       doneKey: 'contracts.draft.saved',
     });
   }
-
 
   return { create, editForm, save };
 }

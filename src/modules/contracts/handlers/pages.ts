@@ -5,7 +5,18 @@ import { pageNumber } from '../../../shared/pagination';
 import { Forbidden, NotFound } from '../../../web/errors';
 import { canManageContract, canReadContract, isPartyB, isSigned } from '../policy';
 import { holdingsOf, holdingsOfItems } from '../ports';
-import { contractEvents, contractOrganizations, CONTRACT_STATUSES, findContract, listContracts, milestonesOf, toMilestone, versionsOf, type ContractView, type Party } from '../queries';
+import {
+  contractEvents,
+  contractOrganizations,
+  CONTRACT_STATUSES,
+  findContract,
+  listContracts,
+  milestonesOf,
+  toMilestone,
+  versionsOf,
+  type ContractView,
+  type Party,
+} from '../queries';
 import { listFilters, pathId } from '../schemas';
 import { signingWindow } from '../window';
 import { auditActionLabel } from '../audit-labels';
@@ -18,9 +29,17 @@ export interface ShowExtras {
 }
 
 /** What each listed contract has been paid, read for the whole page at once (no query per row). */
-async function paidOf(db: AppDeps['db'], items: { id: number; award_item_id: number }[]): Promise<Record<number, number>> {
-  const held = await holdingsOfItems(db, items.map((c) => Number(c.award_item_id)));
-  return Object.fromEntries(items.map((c) => [c.id, (held.get(Number(c.award_item_id)) ?? []).reduce((s, h) => s + h.paidFen, 0)]));
+async function paidOf(
+  db: AppDeps['db'],
+  items: { id: number; award_item_id: number }[],
+): Promise<Record<number, number>> {
+  const held = await holdingsOfItems(
+    db,
+    items.map((c) => Number(c.award_item_id)),
+  );
+  return Object.fromEntries(
+    items.map((c) => [c.id, (held.get(Number(c.award_item_id)) ?? []).reduce((s, h) => s + h.paidFen, 0)]),
+  );
 }
 
 /** The contract lists (manager, auditor, administrator; the organization's own) and the contract page. */
@@ -30,11 +49,30 @@ export function pageHandlers(deps: AppDeps) {
     const user = req.user!;
     const filters = listFilters(req.query as Record<string, unknown>);
     // Managers: their street office; auditors: their streets; the administrator: every street.
-    const streetOfficeIds = user.role === 'admin' ? undefined : user.role === 'manager' ? (user.streetOfficeId ? [user.streetOfficeId] : []) : user.streetOfficeIds;
+    const streetOfficeIds =
+      user.role === 'admin'
+        ? undefined
+        : user.role === 'manager'
+          ? user.streetOfficeId
+            ? [user.streetOfficeId]
+            : []
+          : user.streetOfficeIds;
     const page = await listContracts(deps.db, { streetOfficeIds }, filters, pageNumber(req.query.page));
-    const organizations = streetOfficeIds ? await contractOrganizations(deps.db, streetOfficeIds) : await deps.db('organizations').whereIn('id', deps.db('contracts').select('organization_id')).orderBy('name').select('id', 'name');
+    const organizations = streetOfficeIds
+      ? await contractOrganizations(deps.db, streetOfficeIds)
+      : await deps
+          .db('organizations')
+          .whereIn('id', deps.db('contracts').select('organization_id'))
+          .orderBy('name')
+          .select('id', 'name');
     const now = deps.clock.now();
-    const query = new URLSearchParams(Object.entries({ status: filters.status ?? '', year: filters.year ? String(filters.year) : '', organization: filters.organizationId ? String(filters.organizationId) : '' }).filter(([, v]) => v)).toString();
+    const query = new URLSearchParams(
+      Object.entries({
+        status: filters.status ?? '',
+        year: filters.year ? String(filters.year) : '',
+        organization: filters.organizationId ? String(filters.organizationId) : '',
+      }).filter(([, v]) => v),
+    ).toString();
     res.render('contracts/list', {
       title: req.t('contracts.list.title'),
       page,
@@ -52,7 +90,12 @@ export function pageHandlers(deps: AppDeps) {
     const user = req.user!;
     if (!user.organizationId) throw new Forbidden();
     const filters = listFilters(req.query as Record<string, unknown>);
-    const page = await listContracts(deps.db, { organizationId: user.organizationId }, { ...filters, organizationId: undefined }, pageNumber(req.query.page));
+    const page = await listContracts(
+      deps.db,
+      { organizationId: user.organizationId },
+      { ...filters, organizationId: undefined },
+      pageNumber(req.query.page),
+    );
     const now = deps.clock.now();
     res.render('contracts/list', {
       title: req.t('contracts.mine.title'),
@@ -86,7 +129,12 @@ export function pageHandlers(deps: AppDeps) {
   async function showWith(req: Request, res: Response, status: number, extras: ShowExtras = {}) {
     const c = await findContract(deps.db, pathId(req.params.contractId));
     if (!c || !canReadContract(req.user, c)) throw new NotFound();
-    const [versions, milestoneRows, events, holdings] = await Promise.all([versionsOf(deps.db, c.id), milestonesOf(deps.db, c.id), contractEvents(deps.db, c.id), holdingsOf(deps.db, c.award_item_id)]);
+    const [versions, milestoneRows, events, holdings] = await Promise.all([
+      versionsOf(deps.db, c.id),
+      milestonesOf(deps.db, c.id),
+      contractEvents(deps.db, c.id),
+      holdingsOf(deps.db, c.award_item_id),
+    ]);
     const current = versions.find((v) => v.status === 'draft' || v.status === 'current')!;
     const proposed = versions.find((v) => v.status === 'proposed');
     const actions = actionsFor(req.user!, c, !!proposed);

@@ -17,7 +17,8 @@ export function signingHandlers(deps: AppDeps, pages: PageHandlers) {
   async function mayAct(req: Request, side: 'partyB' | 'manager') {
     const c = await findContract(deps.db, pathId(req.params.contractId));
     if (!c || !canReadContract(req.user, c)) throw new NotFound();
-    if (side === 'partyB' ? !isPartyB(req.user, c) : !canManageContract(req.user, c)) throw new Forbidden(side === 'partyB' ? 'contracts.errors.notPartyB' : 'contracts.errors.notYourStreet');
+    if (side === 'partyB' ? !isPartyB(req.user, c) : !canManageContract(req.user, c))
+      throw new Forbidden(side === 'partyB' ? 'contracts.errors.notPartyB' : 'contracts.errors.notYourStreet');
   }
   const back = (req: Request, res: Response, key: string) => {
     flash(req, 'success', req.t(key));

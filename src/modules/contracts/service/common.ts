@@ -22,7 +22,10 @@ export async function lockedContract(trx: Tx, user: SessionUser, id: number): Pr
 /** Today's calendar date in Beijing, YYYY-MM-DD. */
 export const shanghaiDate = (now: Date) => toShanghaiInput(now).slice(0, 10);
 
-export function milestoneRows(contractId: number, milestones: Milestone[]): Omit<MilestoneRow, 'id' | 'settlement' | 'settled_at'>[] {
+export function milestoneRows(
+  contractId: number,
+  milestones: Milestone[],
+): Omit<MilestoneRow, 'id' | 'settlement' | 'settled_at'>[] {
   return milestones.map((m) => ({
     contract_id: contractId,
     seq: m.seq,

@@ -12,15 +12,39 @@ import { lockedContract, type Deps } from './common';
  * contract whose every milestone is settled (paid or withheld) becomes completed, audited in that
  * same transaction. Returns whether it completed now.
  */
-export async function completeIfSettled(trx: Knex.Transaction, contractId: number, now: Date, actor: Actor = systemActor): Promise<boolean> {
-  const open = await trx('contract_milestones').where({ contract_id: contractId }).whereNull('settlement').count({ n: '*' }).first();
+export async function completeIfSettled(
+  trx: Knex.Transaction,
+  contractId: number,
+  now: Date,
+  actor: Actor = systemActor,
+): Promise<boolean> {
+  const open = await trx('contract_milestones')
+    .where({ contract_id: contractId })
+    .whereNull('settlement')
+    .count({ n: '*' })
+    .first();
   const any = await trx('contract_milestones').where({ contract_id: contractId }).count({ n: '*' }).first();
   if (Number(open?.n ?? 0) > 0 || Number(any?.n ?? 0) === 0) return false;
   const at = now.toISOString();
-  const n = await trx('contracts').where({ id: contractId, status: 'active' }).update({ status: 'completed', completed_at: at, updated_at: at });
+  const n = await trx('contracts')
+    .where({ id: contractId, status: 'active' })
+    .update({ status: 'completed', completed_at: at, updated_at: at });
   if (n !== 1) return false;
   const c = await trx('contracts').where({ id: contractId }).first('street_office_id', 'organization_id');
-  await recordAudit(trx, actor, { action: 'contract.complete', subjectType: 'contract', subjectId: contractId, streetOfficeId: Number(c.street_office_id), organizationId: Number(c.organization_id), before: { status: 'active' }, after: { status: 'completed' } }, now);
+  await recordAudit(
+    trx,
+    actor,
+    {
+      action: 'contract.complete',
+      subjectType: 'contract',
+      subjectId: contractId,
+      streetOfficeId: Number(c.street_office_id),
+      organizationId: Number(c.organization_id),
+      before: { status: 'active' },
+      after: { status: 'completed' },
+    },
+    now,
+  );
   return true;
 }
 
@@ -29,18 +53,61 @@ export async function completeIfSettled(trx: Knex.Transaction, contractId: numbe
  * the fund as available (funds' releaseCommitment 'all_unpaid'), in this same transaction, and the
  * organization is notified.
  */
-export async function terminateContract(deps: Deps, actor: Actor, user: SessionUser, contractId: number, reason: string): Promise<void> {
+export async function terminateContract(
+  deps: Deps,
+  actor: Actor,
+  user: SessionUser,
+  contractId: number,
+  reason: string,
+): Promise<void> {
   const now = deps.clock.now();
   const at = now.toISOString();
   await auditedTransaction(deps.db, actor, now, async (trx) => {
     const c = await lockedContract(trx, user, contractId);
     if (!canManageContract(user, c)) throw new Forbidden('contracts.errors.notYourStreet');
     if (c.status !== 'active') throw new InvalidState('contracts.errors.notActive');
-    const n = await trx('contracts').where({ id: contractId, status: 'active' }).update({ status: 'terminated', terminated_at: at, terminated_by: user.id, termination_reason: reason, updated_at: at });
+    const n = await trx('contracts').where({ id: contractId, status: 'active' }).update({
+      status: 'terminated',
+      terminated_at: at,
+      terminated_by: user.id,
+      termination_reason: reason,
+      updated_at: at,
+    });
     if (n !== 1) throw new InvalidState('contracts.errors.notActive');
-    await releaseCommitment(trx, { awardItemId: c.award_item_id, contractId, amountFen: 'all_unpaid', userId: user.id, now });
-    await trx('contract_versions').where({ contract_id: contractId, status: 'proposed' }).update({ status: 'rejected', decided_at: at, decision_comment: reason.slice(0, 2000) });
-    await notify(trx, await staffOf(trx, [c.organization_id]), { kind: 'contract.terminated', messageKey: 'notifications.messages.contractTerminated', params: { number: c.number }, link: `/contracts/${c.id}`, subjectType: 'contract', subjectId: c.id }, now);
-    return { result: undefined, audit: { action: 'contract.terminate', subjectType: 'contract', subjectId: contractId, streetOfficeId: c.street_office_id, organizationId: c.organization_id, before: { status: 'active' }, after: { status: 'terminated', reason } } };
+    await releaseCommitment(trx, {
+      awardItemId: c.award_item_id,
+      contractId,
+      amountFen: 'all_unpaid',
+      userId: user.id,
+      now,
+    });
+    await trx('contract_versions')
+      .where({ contract_id: contractId, status: 'proposed' })
+      .update({ status: 'rejected', decided_at: at, decision_comment: reason.slice(0, 2000) });
+    await notify(
+      trx,
+      await staffOf(trx, [c.organization_id]),
+      {
+        kind: 'contract.terminated',
+        messageKey: 'notifications.messages.contractTerminated',
+        params: { number: c.number },
+        link: `/contracts/${c.id}`,
+        subjectType: 'contract',
+        subjectId: c.id,
+      },
+      now,
+    );
+    return {
+      result: undefined,
+      audit: {
+        action: 'contract.terminate',
+        subjectType: 'contract',
+        subjectId: contractId,
+        streetOfficeId: c.street_office_id,
+        organizationId: c.organization_id,
+        before: { status: 'active' },
+        after: { status: 'terminated', reason },
+      },
+    };
   });
 }

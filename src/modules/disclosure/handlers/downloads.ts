@@ -20,32 +20,73 @@ export function downloadHandlers(deps: AppDeps) {
 
   async function contractsCsv(req: Request, res: Response) {
     const f = filtersOf(req);
-    if (f.streetOfficeId && !(await streetOffice(deps.db, f.streetOfficeId))) throw new NotFound('disclosure.errors.noSuchStreet');
+    if (f.streetOfficeId && !(await streetOffice(deps.db, f.streetOfficeId)))
+      throw new NotFound('disclosure.errors.noSuchStreet');
     const rows = await allPublicContracts(deps.db, f);
     const t = (k: string) => req.t(`disclosure.csv.${k}`);
     sendCsv(
       res,
       'contracts.csv',
-      ['number', 'title', 'streetOffice', 'organization', 'category', 'status', 'amount', 'periodStart', 'periodEnd', 'signedAt', 'url'].map(t),
-      rows.map((c) => [c.number, c.title, c.street_office_name, c.organization_name, req.lang === 'en' ? c.category_en : c.category_zh, req.t(`contracts.status.${c.status}`), yuan(c.amount_fen), c.period_start, c.period_end, c.signed_at, `${deps.config.ocds.baseUrl}/public/contracts/${c.id}`]),
+      [
+        'number',
+        'title',
+        'streetOffice',
+        'organization',
+        'category',
+        'status',
+        'amount',
+        'periodStart',
+        'periodEnd',
+        'signedAt',
+        'url',
+      ].map(t),
+      rows.map((c) => [
+        c.number,
+        c.title,
+        c.street_office_name,
+        c.organization_name,
+        req.lang === 'en' ? c.category_en : c.category_zh,
+        req.t(`contracts.status.${c.status}`),
+        yuan(c.amount_fen),
+        c.period_start,
+        c.period_end,
+        c.signed_at,
+        `${deps.config.ocds.baseUrl}/public/contracts/${c.id}`,
+      ]),
       publicCaching(req),
     );
   }
 
   async function paymentsCsv(req: Request, res: Response) {
     const f = filtersOf(req);
-    if (f.streetOfficeId && !(await streetOffice(deps.db, f.streetOfficeId))) throw new NotFound('disclosure.errors.noSuchStreet');
+    if (f.streetOfficeId && !(await streetOffice(deps.db, f.streetOfficeId)))
+      throw new NotFound('disclosure.errors.noSuchStreet');
     const contracts = await allPublicContracts(deps.db, f);
     const byId = new Map(contracts.map((c) => [c.id, c]));
-    const entries = await paymentLedgerOfContracts(deps.db, contracts.map((c) => c.id));
+    const entries = await paymentLedgerOfContracts(
+      deps.db,
+      contracts.map((c) => c.id),
+    );
     const t = (k: string) => req.t(`disclosure.csv.${k}`);
     sendCsv(
       res,
       'payments.csv',
-      ['entry', 'date', 'contractNumber', 'streetOffice', 'organization', 'kind', 'source', 'amount', 'fundYear'].map(t),
+      ['entry', 'date', 'contractNumber', 'streetOffice', 'organization', 'kind', 'source', 'amount', 'fundYear'].map(
+        t,
+      ),
       entries.map((e) => {
         const c = byId.get(e.contract_id!)!;
-        return [e.id, e.created_at, c.number, c.street_office_name, c.organization_name, req.t(`disclosure.paymentKind.${e.kind === 'payment' ? 'release' : 'reversal'}`), req.t(`funds.sources.${e.source}`), yuan(e.signed_fen), e.year];
+        return [
+          e.id,
+          e.created_at,
+          c.number,
+          c.street_office_name,
+          c.organization_name,
+          req.t(`disclosure.paymentKind.${e.kind === 'payment' ? 'release' : 'reversal'}`),
+          req.t(`funds.sources.${e.source}`),
+          yuan(e.signed_fen),
+          e.year,
+        ];
       }),
       publicCaching(req),
     );

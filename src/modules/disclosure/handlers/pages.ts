@@ -11,7 +11,15 @@ import { barChart, stackedBarChart } from '../charts';
 import { notModified } from '../freshness';
 import { pathNumber, pathYear, queryId, queryStatus, queryYear, yearRange } from '../input';
 import { contractEvaluations, contractPayments } from '../ports';
-import { districtReport, serviceCategories, shanghaiYear, streetOffice, streetOffices, streetYearReport, type StreetYearReport } from '../queries';
+import {
+  districtReport,
+  serviceCategories,
+  shanghaiYear,
+  streetOffice,
+  streetOffices,
+  streetYearReport,
+  type StreetYearReport,
+} from '../queries';
 import { ocidOf } from '../ocds/release';
 
 const BALANCE_KEYS = ['paid', 'committed', 'reserved', 'available'] as const;
@@ -24,14 +32,33 @@ export function streetYearCharts(req: Request, r: StreetYearReport) {
   const categoryName = (c: { nameZh: string; nameEn: string }) => (req.lang === 'en' ? c.nameEn : c.nameZh);
   return {
     sources: stackedBarChart(
-      r.bySource.map((s) => ({ label: req.t(`funds.sources.${s.source}`), segments: BALANCE_KEYS.map((k) => ({ key: k, valueFen: s[k] })) })),
+      r.bySource.map((s) => ({
+        label: req.t(`funds.sources.${s.source}`),
+        segments: BALANCE_KEYS.map((k) => ({ key: k, valueFen: s[k] })),
+      })),
       [...BALANCE_KEYS],
-      { id: 'chart-sources', title: req.t('disclosure.charts.sourcesTitle', { street: r.street.name, year: r.year }), summary: req.t('disclosure.charts.sourcesSummary'), legend, sep },
+      {
+        id: 'chart-sources',
+        title: req.t('disclosure.charts.sourcesTitle', { street: r.street.name, year: r.year }),
+        summary: req.t('disclosure.charts.sourcesSummary'),
+        legend,
+        sep,
+      },
     ),
-    months: barChart(months, { id: 'chart-months', title: req.t('disclosure.charts.monthsTitle', { street: r.street.name, year: r.year }), summary: req.t('disclosure.charts.monthsSummary'), sep }),
+    months: barChart(months, {
+      id: 'chart-months',
+      title: req.t('disclosure.charts.monthsTitle', { street: r.street.name, year: r.year }),
+      summary: req.t('disclosure.charts.monthsSummary'),
+      sep,
+    }),
     categories: barChart(
       r.paidByCategory.map((c) => ({ label: categoryName(c), valueFen: c.paidFen })),
-      { id: 'chart-categories', title: req.t('disclosure.charts.categoriesTitle', { street: r.street.name, year: r.year }), summary: req.t('disclosure.charts.categoriesSummary'), sep },
+      {
+        id: 'chart-categories',
+        title: req.t('disclosure.charts.categoriesTitle', { street: r.street.name, year: r.year }),
+        summary: req.t('disclosure.charts.categoriesSummary'),
+        sep,
+      },
     ),
   };
 }
@@ -54,7 +81,13 @@ export function pageHandlers(deps: AppDeps) {
     const chart = stackedBarChart(
       r.streets.map((s) => ({ label: s.street_name, segments: BALANCE_KEYS.map((k) => ({ key: k, valueFen: s[k] })) })),
       [...BALANCE_KEYS],
-      { id: 'chart-streets', title: req.t('disclosure.front.chartTitle', { year }), summary: req.t('disclosure.charts.streetsSummary'), legend, sep },
+      {
+        id: 'chart-streets',
+        title: req.t('disclosure.front.chartTitle', { year }),
+        summary: req.t('disclosure.charts.streetsSummary'),
+        legend,
+        sep,
+      },
     );
     res.setHeader('Cache-Control', publicCaching(req));
     res.render('disclosure/front', {
@@ -65,7 +98,11 @@ export function pageHandlers(deps: AppDeps) {
       balanceKeys: BALANCE_KEYS,
       years: Array.from({ length: 5 }, (_, i) => currentYear() - i),
       growth: formatGrowthPercent,
-      auditHead: { ...head, checkpointsHref: PUBLIC_CHECKPOINTS_PATH, checkpointsJsonHref: PUBLIC_CHECKPOINTS_JSON_PATH },
+      auditHead: {
+        ...head,
+        checkpointsHref: PUBLIC_CHECKPOINTS_PATH,
+        checkpointsJsonHref: PUBLIC_CHECKPOINTS_JSON_PATH,
+      },
     });
   }
 
@@ -98,9 +135,29 @@ export function pageHandlers(deps: AppDeps) {
 
   async function contracts(req: Request, res: Response) {
     const year = queryYear(req.query.year, currentYear());
-    const filters = { streetOfficeId: queryId(req.query.street), year, categoryId: queryId(req.query.category), organizationId: queryId(req.query.organization), status: queryStatus(req.query.status) };
-    const [page, streets, categories] = await Promise.all([listPublicContracts(deps.db, filters, pageNumber(req.query.page)), streetOffices(deps.db), serviceCategories(deps.db)]);
-    const query = new URLSearchParams(Object.entries({ street: filters.streetOfficeId, year, category: filters.categoryId, organization: filters.organizationId, status: filters.status }).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)] as [string, string])).toString();
+    const filters = {
+      streetOfficeId: queryId(req.query.street),
+      year,
+      categoryId: queryId(req.query.category),
+      organizationId: queryId(req.query.organization),
+      status: queryStatus(req.query.status),
+    };
+    const [page, streets, categories] = await Promise.all([
+      listPublicContracts(deps.db, filters, pageNumber(req.query.page)),
+      streetOffices(deps.db),
+      serviceCategories(deps.db),
+    ]);
+    const query = new URLSearchParams(
+      Object.entries({
+        street: filters.streetOfficeId,
+        year,
+        category: filters.categoryId,
+        organization: filters.organizationId,
+        status: filters.status,
+      })
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, String(v)] as [string, string]),
+    ).toString();
     res.setHeader('Cache-Control', publicCaching(req));
     res.render('disclosure/contracts', {
       title: req.t('disclosure.contracts.title'),

@@ -41,7 +41,12 @@ export interface CallData {
     proposedAt: string;
     publicityEndsAt: string;
     finalAt: string | null;
-    items: { id: number; rank: number; amountFen: number; organization: { id: number; name: string; creditCode: string | null } }[];
+    items: {
+      id: number;
+      rank: number;
+      amountFen: number;
+      organization: { id: number; name: string; creditCode: string | null };
+    }[];
   };
   contracts: (PublicContract & { evaluations: PublicEvaluation[]; payments: PublicPayment[] })[];
 }
@@ -60,7 +65,12 @@ async function publishedCall(db: Queryable, callId: number) {
 
 /** The ids of the published calls of a street office's fund year (the bulk package), oldest first. */
 export async function publishedCallIds(db: Queryable, streetOfficeId: number, year: number): Promise<number[]> {
-  const rows = await db('calls').where({ street_office_id: streetOfficeId, budget_year: year }).whereNot('status', 'draft').whereNotNull('published_at').orderBy('id').select('id');
+  const rows = await db('calls')
+    .where({ street_office_id: streetOfficeId, budget_year: year })
+    .whereNot('status', 'draft')
+    .whereNotNull('published_at')
+    .orderBy('id')
+    .select('id');
   return rows.map((r: { id: number }) => Number(r.id));
 }
 
@@ -109,23 +119,36 @@ export async function callData(db: Queryable, callId: number, now: Date): Promis
     updatedAt: k.updated_at,
     streetOffice: { id: Number(k.street_office_id), name: k.street_name },
     catalogItemName: k.catalog_item_name,
-    sources: sources.map((s: { source: FundSource; amount_fen: number }) => ({ source: s.source, amountFen: Number(s.amount_fen) })),
+    sources: sources.map((s: { source: FundSource; amount_fen: number }) => ({
+      source: s.source,
+      amountFen: Number(s.amount_fen),
+    })),
     criteria: criteria.map((c: { name: string; weight: number }) => ({ name: c.name, weight: Number(c.weight) })),
     numberOfTenderers: count,
-    award: award && award.status !== 'withdrawn'
-      ? {
-          id: Number(award.id),
-          status: award.status as 'proposed' | 'final',
-          proposedAt: award.proposed_at,
-          publicityEndsAt: award.publicity_ends_at,
-          finalAt: award.final_at ?? null,
-          items: items.map((i) => {
-            const org = orgs.find((o: { id: number }) => Number(o.id) === Number(i.organization_id));
-            const itemId = Number(itemIds.find((x: { bid_id: number }) => Number(x.bid_id) === Number(i.bid_id))?.id);
-            return { id: itemId, rank: Number(i.rank), amountFen: i.amount_fen, organization: { id: Number(i.organization_id), name: i.organization_name, creditCode: org?.credit_code ?? null } };
-          }),
-        }
-      : null,
+    award:
+      award && award.status !== 'withdrawn'
+        ? {
+            id: Number(award.id),
+            status: award.status as 'proposed' | 'final',
+            proposedAt: award.proposed_at,
+            publicityEndsAt: award.publicity_ends_at,
+            finalAt: award.final_at ?? null,
+            items: items.map((i) => {
+              const org = orgs.find((o: { id: number }) => Number(o.id) === Number(i.organization_id));
+              const itemId = Number(itemIds.find((x: { bid_id: number }) => Number(x.bid_id) === Number(i.bid_id))?.id);
+              return {
+                id: itemId,
+                rank: Number(i.rank),
+                amountFen: i.amount_fen,
+                organization: {
+                  id: Number(i.organization_id),
+                  name: i.organization_name,
+                  creditCode: org?.credit_code ?? null,
+                },
+              };
+            }),
+          }
+        : null,
     contracts,
   };
 }

@@ -11,14 +11,18 @@ import { bulkPackageChunks, callIdOfOcid, recordPackage, releasePackage } from '
 export function ocdsHandlers(deps: AppDeps) {
   const settings = deps.config.ocds;
 
-  const json = (fn: (req: Request, res: Response) => Promise<void>) => async (req: Request, res: Response, next: NextFunction) => {
-    try {
-      await fn(req, res);
-    } catch (err) {
-      if (!(err instanceof DomainError) || res.headersSent) return next(err);
-      res.status(err.status).type('application/json').send(JSON.stringify({ error: req.t(err.messageKey, err.params), status: err.status }));
-    }
-  };
+  const json =
+    (fn: (req: Request, res: Response) => Promise<void>) => async (req: Request, res: Response, next: NextFunction) => {
+      try {
+        await fn(req, res);
+      } catch (err) {
+        if (!(err instanceof DomainError) || res.headersSent) return next(err);
+        res
+          .status(err.status)
+          .type('application/json')
+          .send(JSON.stringify({ error: req.t(err.messageKey, err.params), status: err.status }));
+      }
+    };
 
   /** "<ocid>.json" → the call id; a name of another form → 422 saying what an ocid looks like. */
   function callIdOf(file: unknown): number {
@@ -68,7 +72,14 @@ export function ocdsHandlers(deps: AppDeps) {
       if (!ids.length) throw new NotFound('disclosure.errors.noCalls', { street: street.name, year });
       if (await notModified(deps, req, res)) return;
       res.type('application/json');
-      for await (const chunk of bulkPackageChunks(deps.db, settings, `${settings.baseUrl}/ocds/packages/${street.id}-${year}.json`, ids, deps.clock.now())) res.write(chunk);
+      for await (const chunk of bulkPackageChunks(
+        deps.db,
+        settings,
+        `${settings.baseUrl}/ocds/packages/${street.id}-${year}.json`,
+        ids,
+        deps.clock.now(),
+      ))
+        res.write(chunk);
       res.end();
     }),
   };

@@ -33,7 +33,11 @@ export function callIdOfOcid(s: OcdsSettings, ocid: string): number | null {
 const iso = (stored: string) => new Date(stored).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 function parties(call: CallData) {
-  const buyer = { id: `street-office-${call.streetOffice.id}`, name: call.streetOffice.name, roles: ['buyer', 'procuringEntity', 'payer'] };
+  const buyer = {
+    id: `street-office-${call.streetOffice.id}`,
+    name: call.streetOffice.name,
+    roles: ['buyer', 'procuringEntity', 'payer'],
+  };
   const seen = new Map<string, Record<string, unknown>>();
   for (const item of call.award?.items ?? []) {
     const id = partyId(item.organization);
@@ -41,7 +45,9 @@ function parties(call: CallData) {
       seen.set(id, {
         id,
         name: item.organization.name,
-        ...(item.organization.creditCode ? { identifier: { scheme: 'CN-USCC', id: item.organization.creditCode, legalName: item.organization.name } } : {}),
+        ...(item.organization.creditCode
+          ? { identifier: { scheme: 'CN-USCC', id: item.organization.creditCode, legalName: item.organization.name } }
+          : {}),
         roles: ['tenderer', 'supplier', 'payee'],
       });
     }
@@ -49,7 +55,8 @@ function parties(call: CallData) {
   return [buyer, ...seen.values()];
 }
 
-const partyId = (o: { id: number; creditCode: string | null }) => (o.creditCode ? `CN-USCC-${o.creditCode}` : `organization-${o.id}`);
+const partyId = (o: { id: number; creditCode: string | null }) =>
+  o.creditCode ? `CN-USCC-${o.creditCode}` : `organization-${o.id}`;
 
 function planning(call: CallData) {
   return {
@@ -62,7 +69,10 @@ function planning(call: CallData) {
         id: s.source,
         description: SOURCE_NAMES[s.source],
         amount: value(s.amountFen),
-        period: { startDate: beijingDate(`${call.budgetYear}-01-01`), endDate: beijingDate(`${call.budgetYear}-12-31`, true) },
+        period: {
+          startDate: beijingDate(`${call.budgetYear}-01-01`),
+          endDate: beijingDate(`${call.budgetYear}-12-31`, true),
+        },
       })),
     },
   };
@@ -88,7 +98,16 @@ function tender(call: CallData, s: OcdsSettings, now: Date) {
     tenderPeriod: { startDate: iso(call.opensAt), endDate: iso(call.closesAt) },
     // Sealed until the deadline: not even how many bids there are.
     ...(closed && call.numberOfTenderers !== null ? { numberOfTenderers: call.numberOfTenderers } : {}),
-    documents: [{ id: `call-${call.id}`, documentType: 'tenderNotice', title: call.title, url: `${s.baseUrl}/calls/${call.id}`, format: 'text/html', language: 'zh' }],
+    documents: [
+      {
+        id: `call-${call.id}`,
+        documentType: 'tenderNotice',
+        title: call.title,
+        url: `${s.baseUrl}/calls/${call.id}`,
+        format: 'text/html',
+        language: 'zh',
+      },
+    ],
   };
 }
 
@@ -102,26 +121,44 @@ function awards(call: CallData, s: OcdsSettings) {
     date: iso(a.finalAt ?? a.proposedAt),
     value: value(item.amountFen),
     suppliers: [{ id: partyId(item.organization), name: item.organization.name }],
-    documents: [{ id: `award-notice-${a.id}`, documentType: 'awardNotice', title: '中标（立项）公示', url: `${s.baseUrl}/awards/${a.id}`, format: 'text/html', language: 'zh', datePublished: iso(a.proposedAt) }],
+    documents: [
+      {
+        id: `award-notice-${a.id}`,
+        documentType: 'awardNotice',
+        title: '中标（立项）公示',
+        url: `${s.baseUrl}/awards/${a.id}`,
+        format: 'text/html',
+        language: 'zh',
+        datePublished: iso(a.proposedAt),
+      },
+    ],
   }));
 }
 
 function milestoneStatus(c: CallData['contracts'][number], seq: number) {
   const e = c.evaluations.find((x) => x.milestoneSeq === seq);
   const m = c.milestones.find((x) => x.seq === seq)!;
-  if (m.advance) return m.settlement === 'paid' ? { status: 'met', dateMet: m.settledAt ? iso(m.settledAt) : undefined } : { status: 'scheduled' };
+  if (m.advance)
+    return m.settlement === 'paid'
+      ? { status: 'met', dateMet: m.settledAt ? iso(m.settledAt) : undefined }
+      : { status: 'scheduled' };
   if (!e) return { status: 'scheduled' };
-  if (e.passed === false) return { status: m.settlement === 'partial' ? 'partiallyMet' : 'notMet', dateModified: iso(e.closedAt) };
+  if (e.passed === false)
+    return { status: m.settlement === 'partial' ? 'partiallyMet' : 'notMet', dateModified: iso(e.closedAt) };
   return { status: 'met', dateMet: iso(e.closedAt), dateModified: iso(e.closedAt) };
 }
 
 function contract(call: CallData, c: CallData['contracts'][number], s: OcdsSettings, withImplementation: boolean) {
   const buyer = { id: `street-office-${call.streetOffice.id}`, name: call.streetOffice.name };
   const item = call.award?.items.find((i) => i.id === c.award_item_id);
-  const payee = item ? { id: partyId(item.organization), name: item.organization.name } : { id: `organization-${c.organization_id}`, name: c.organization_name };
+  const payee = item
+    ? { id: partyId(item.organization), name: item.organization.name }
+    : { id: `organization-${c.organization_id}`, name: c.organization_name };
   const milestones = c.milestones.map((m) => {
     const e = c.evaluations.find((x) => x.milestoneSeq === m.seq);
-    const result = e ? `评估得分 ${(e.score / 100).toFixed(2)}，${GRADE_NAMES[e.grade] ?? e.grade}，${e.stars} 星，市民评价 ${e.citizenRatings} 条。` : '';
+    const result = e
+      ? `评估得分 ${(e.score / 100).toFixed(2)}，${GRADE_NAMES[e.grade] ?? e.grade}，${e.stars} 星，市民评价 ${e.citizenRatings} 条。`
+      : '';
     const st = milestoneStatus(c, m.seq);
     return {
       id: `milestone-${c.id}-${m.seq}`,
@@ -142,8 +179,22 @@ function contract(call: CallData, c: CallData['contracts'][number], s: OcdsSetti
     value: value(c.amount_fen),
     dateSigned: iso(c.signed_at),
     documents: [
-      { id: `contract-${c.id}-pdf`, documentType: 'contractSigned', title: `${c.number}（公开版，已隐去个人信息）`, url: `${s.baseUrl}/public/contracts/${c.id}/contract.pdf`, format: 'application/pdf', language: 'zh' },
-      { id: `contract-${c.id}-page`, documentType: 'contractNotice', title: `${c.number} 合同公开信息`, url: `${s.baseUrl}/public/contracts/${c.id}`, format: 'text/html', language: 'zh' },
+      {
+        id: `contract-${c.id}-pdf`,
+        documentType: 'contractSigned',
+        title: `${c.number}（公开版，已隐去个人信息）`,
+        url: `${s.baseUrl}/public/contracts/${c.id}/contract.pdf`,
+        format: 'application/pdf',
+        language: 'zh',
+      },
+      {
+        id: `contract-${c.id}-page`,
+        documentType: 'contractNotice',
+        title: `${c.number} 合同公开信息`,
+        url: `${s.baseUrl}/public/contracts/${c.id}`,
+        format: 'text/html',
+        language: 'zh',
+      },
     ],
     milestones: milestones.map(({ id, title, type, dueDate }) => ({ id, title, type, dueDate, status: 'scheduled' })),
     amendments: c.amendments.map((a) => ({
@@ -177,27 +228,78 @@ function contract(call: CallData, c: CallData['contracts'][number], s: OcdsSetti
 /** The call's releases, oldest first. */
 export function releasesOf(call: CallData, s: OcdsSettings, now: Date): Release[] {
   const ocid = ocidOf(s, call.id);
-  const base = (id: string, date: string, tag: string[]) => ({ ocid, id: `${ocid}-${id}`, date: iso(date), tag, initiationType: 'tender', language: 'zh' });
+  const base = (id: string, date: string, tag: string[]) => ({
+    ocid,
+    id: `${ocid}-${id}`,
+    date: iso(date),
+    tag,
+    initiationType: 'tender',
+    language: 'zh',
+  });
   const buyer = { id: `street-office-${call.streetOffice.id}`, name: call.streetOffice.name };
   const all = parties(call);
-  const out: Release[] = [{ ...base('tender', call.publishedAt, ['planning', 'tender']), parties: [all[0]], buyer, planning: planning(call), tender: tender(call, s, now) }];
+  const out: Release[] = [
+    {
+      ...base('tender', call.publishedAt, ['planning', 'tender']),
+      parties: [all[0]],
+      buyer,
+      planning: planning(call),
+      tender: tender(call, s, now),
+    },
+  ];
   if (call.status === 'cancelled' && call.cancelledAt) {
-    out.push({ ...base('tender-cancellation', call.cancelledAt, ['tenderCancellation']), parties: [all[0]], buyer, tender: { ...tender(call, s, now), statusDetails: call.cancelReason ?? undefined } });
+    out.push({
+      ...base('tender-cancellation', call.cancelledAt, ['tenderCancellation']),
+      parties: [all[0]],
+      buyer,
+      tender: { ...tender(call, s, now), statusDetails: call.cancelReason ?? undefined },
+    });
   }
   if (call.award) {
-    out.push({ ...base(`award-${call.award.id}`, call.award.proposedAt, ['award']), parties: all, buyer, awards: awards(call, s).map((a) => ({ ...a, status: 'pending', date: iso(call.award!.proposedAt) })) });
-    if (call.award.finalAt) out.push({ ...base(`award-${call.award.id}-final`, call.award.finalAt, ['awardUpdate']), parties: all, buyer, awards: awards(call, s) });
+    out.push({
+      ...base(`award-${call.award.id}`, call.award.proposedAt, ['award']),
+      parties: all,
+      buyer,
+      awards: awards(call, s).map((a) => ({ ...a, status: 'pending', date: iso(call.award!.proposedAt) })),
+    });
+    if (call.award.finalAt)
+      out.push({
+        ...base(`award-${call.award.id}-final`, call.award.finalAt, ['awardUpdate']),
+        parties: all,
+        buyer,
+        awards: awards(call, s),
+      });
   }
   for (const c of call.contracts) {
-    out.push({ ...base(`contract-${c.id}`, c.signed_at, ['contract']), parties: all, buyer, awards: awards(call, s), contracts: [{ ...contract(call, c, s, false), amendments: [] }] });
+    out.push({
+      ...base(`contract-${c.id}`, c.signed_at, ['contract']),
+      parties: all,
+      buyer,
+      awards: awards(call, s),
+      contracts: [{ ...contract(call, c, s, false), amendments: [] }],
+    });
     for (const a of c.amendments) {
-      if (a.decidedAt) out.push({ ...base(`contract-${c.id}-amendment-${a.version}`, a.decidedAt, ['contractAmendment']), parties: all, buyer, contracts: [contract(call, c, s, false)] });
+      if (a.decidedAt)
+        out.push({
+          ...base(`contract-${c.id}-amendment-${a.version}`, a.decidedAt, ['contractAmendment']),
+          parties: all,
+          buyer,
+          contracts: [contract(call, c, s, false)],
+        });
     }
     const events = [...c.payments.map((p) => p.date), ...c.evaluations.map((e) => e.closedAt)].sort();
-    if (events.length) out.push({ ...base(`contract-${c.id}-implementation-${events.length}`, events[events.length - 1], ['implementation']), parties: all, buyer, contracts: [contract(call, c, s, true)] });
+    if (events.length)
+      out.push({
+        ...base(`contract-${c.id}-implementation-${events.length}`, events[events.length - 1], ['implementation']),
+        parties: all,
+        buyer,
+        contracts: [contract(call, c, s, true)],
+      });
   }
   // Drop empty statusDetails; sort by date (stable) as the record expects.
-  return out.map((r) => JSON.parse(JSON.stringify(r)) as Release).sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  return out
+    .map((r) => JSON.parse(JSON.stringify(r)) as Release)
+    .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
 }
 
 /** The present state of the whole process (the record's compiledRelease). */
@@ -223,12 +325,23 @@ export function compiledRelease(call: CallData, s: OcdsSettings, now: Date): Rel
 }
 
 function packageMeta(s: OcdsSettings, uri: string, publishedDate: string) {
-  return { uri, version: '1.1', extensions: EXTENSIONS, publisher: { name: s.publisherName }, license: 'https://creativecommons.org/licenses/by/4.0/', publicationPolicy: `${s.baseUrl}/public`, publishedDate };
+  return {
+    uri,
+    version: '1.1',
+    extensions: EXTENSIONS,
+    publisher: { name: s.publisherName },
+    license: 'https://creativecommons.org/licenses/by/4.0/',
+    publicationPolicy: `${s.baseUrl}/public`,
+    publishedDate,
+  };
 }
 
 export function releasePackage(call: CallData, s: OcdsSettings, now: Date) {
   const releases = releasesOf(call, s, now);
-  return { ...packageMeta(s, `${s.baseUrl}/ocds/releases/${ocidOf(s, call.id)}.json`, releases[releases.length - 1].date), releases };
+  return {
+    ...packageMeta(s, `${s.baseUrl}/ocds/releases/${ocidOf(s, call.id)}.json`, releases[releases.length - 1].date),
+    releases,
+  };
 }
 
 export function recordPackage(call: CallData, s: OcdsSettings, now: Date) {
@@ -238,7 +351,13 @@ export function recordPackage(call: CallData, s: OcdsSettings, now: Date) {
   return {
     ...packageMeta(s, `${s.baseUrl}/ocds/records/${ocid}.json`, releases[releases.length - 1].date),
     packages: [packageUrl],
-    records: [{ ocid, releases: releases.map((r) => ({ url: `${packageUrl}#${r.id}`, date: r.date, tag: r.tag })), compiledRelease: compiledRelease(call, s, now) }],
+    records: [
+      {
+        ocid,
+        releases: releases.map((r) => ({ url: `${packageUrl}#${r.id}`, date: r.date, tag: r.tag })),
+        compiledRelease: compiledRelease(call, s, now),
+      },
+    ],
   };
 }
 
@@ -249,7 +368,13 @@ export function bulkPackageHead(s: OcdsSettings, uri: string, publishedDate: str
 }
 
 /** The bulk package of these calls as chunks of JSON text, call by call (the handler streams them; the validator joins them). */
-export async function* bulkPackageChunks(db: Queryable, s: OcdsSettings, uri: string, callIds: number[], now: Date): AsyncGenerator<string> {
+export async function* bulkPackageChunks(
+  db: Queryable,
+  s: OcdsSettings,
+  uri: string,
+  callIds: number[],
+  now: Date,
+): AsyncGenerator<string> {
   yield bulkPackageHead(s, uri, now.toISOString().replace(/\.\d{3}Z$/, 'Z'));
   let first = true;
   for (const id of callIds) {

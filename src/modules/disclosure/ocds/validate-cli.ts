@@ -10,7 +10,9 @@ async function main() {
   try {
     const report = await validateAllPackages(db, config.ocds, new Date());
     for (const e of report.errors) console.log(`INVALID ${e.package}: ${e.error}`);
-    console.log(`${report.errors.length ? 'INVALID' : 'ok'}: ${report.packages} OCDS packages validated, ${report.errors.length} errors`);
+    console.log(
+      `${report.errors.length ? 'INVALID' : 'ok'}: ${report.packages} OCDS packages validated, ${report.errors.length} errors`,
+    );
     if (report.errors.length) process.exitCode = 1;
   } finally {
     await db.destroy();

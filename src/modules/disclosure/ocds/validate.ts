@@ -23,7 +23,10 @@ function load(): { release: ValidateFunction; record: ValidateFunction } {
   const read = (f: string) => JSON.parse(fs.readFileSync(path.join(SCHEMA_DIR, f), 'utf8'));
   ajv.addSchema(read('release-schema.json'));
   ajv.addSchema(read('versioned-release-validation-schema.json'));
-  compiled = { release: ajv.compile(read('release-package-schema.json')), record: ajv.compile(read('record-package-schema.json')) };
+  compiled = {
+    release: ajv.compile(read('release-package-schema.json')),
+    record: ajv.compile(read('record-package-schema.json')),
+  };
   return compiled;
 }
 
@@ -38,18 +41,30 @@ type Json = Record<string, unknown>;
 
 /** Open codelists: partyRole, milestoneType, documentType, currency, submissionMethod. */
 function codelistErrors(releases: Json[]): string[] {
-  const lists = { partyRole: codes('partyRole'), milestoneType: codes('milestoneType'), documentType: codes('documentType'), currency: codes('currency'), submissionMethod: codes('submissionMethod') };
+  const lists = {
+    partyRole: codes('partyRole'),
+    milestoneType: codes('milestoneType'),
+    documentType: codes('documentType'),
+    currency: codes('currency'),
+    submissionMethod: codes('submissionMethod'),
+  };
   const errors: string[] = [];
   const walk = (node: unknown, where: string) => {
     if (Array.isArray(node)) return node.forEach((n, i) => walk(n, `${where}/${i}`));
     if (!node || typeof node !== 'object') return;
     for (const [k, v] of Object.entries(node as Json)) {
       const at = `${where}/${k}`;
-      if (k === 'roles' && Array.isArray(v)) v.forEach((r) => !lists.partyRole.has(String(r)) && errors.push(`${at}: "${r}" is not in partyRole`));
-      else if (k === 'submissionMethod' && Array.isArray(v)) v.forEach((r) => !lists.submissionMethod.has(String(r)) && errors.push(`${at}: "${r}" is not in submissionMethod`));
-      else if (k === 'documentType' && !lists.documentType.has(String(v))) errors.push(`${at}: "${v}" is not in documentType`);
+      if (k === 'roles' && Array.isArray(v))
+        v.forEach((r) => !lists.partyRole.has(String(r)) && errors.push(`${at}: "${r}" is not in partyRole`));
+      else if (k === 'submissionMethod' && Array.isArray(v))
+        v.forEach(
+          (r) => !lists.submissionMethod.has(String(r)) && errors.push(`${at}: "${r}" is not in submissionMethod`),
+        );
+      else if (k === 'documentType' && !lists.documentType.has(String(v)))
+        errors.push(`${at}: "${v}" is not in documentType`);
       else if (k === 'currency' && !lists.currency.has(String(v))) errors.push(`${at}: "${v}" is not in currency`);
-      else if (k === 'type' && where.includes('milestones') && !lists.milestoneType.has(String(v))) errors.push(`${at}: "${v}" is not in milestoneType`);
+      else if (k === 'type' && where.includes('milestones') && !lists.milestoneType.has(String(v)))
+        errors.push(`${at}: "${v}" is not in milestoneType`);
       else walk(v, at);
     }
   };
@@ -68,6 +83,8 @@ export function releasePackageErrors(pkg: unknown): string[] {
 export function recordPackageErrors(pkg: unknown): string[] {
   const v = load().record;
   const schemaErrors = v(pkg) ? [] : (v.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`);
-  const compiledReleases = (((pkg as Json).records as Json[]) ?? []).map((r) => r.compiledRelease as Json).filter(Boolean);
+  const compiledReleases = (((pkg as Json).records as Json[]) ?? [])
+    .map((r) => r.compiledRelease as Json)
+    .filter(Boolean);
   return [...schemaErrors, ...codelistErrors(compiledReleases)];
 }

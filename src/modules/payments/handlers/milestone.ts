@@ -16,17 +16,29 @@ import { paymentsOfContract, proposalsOfContract, settlingPayment, openSettlingP
 import { INVOICE_EXTENSIONS, parseInvoice, parseProposal, pathNumber, TEXT_MAX } from '../schemas';
 import { allowanceOf, proposedSources, proposePayment, uploadInvoice } from '../service';
 
-
 /** The milestone's payment page: what the evaluation allows (with the arithmetic), the invoices, the
  *  proposal form, and every proposal and payment of the milestone. */
 export function milestoneHandlers(deps: AppDeps) {
   async function load(req: Request): Promise<ContractMilestone> {
     const m = await contractMilestone(deps.db, pathNumber(req.params.contractId), pathNumber(req.params.seq));
-    if (!m || !['active', 'completed', 'terminated'].includes(m.contract_status) || !(canReadPayments(req.user, m) || isPayee(req.user, m))) throw new NotFound();
+    if (
+      !m ||
+      !['active', 'completed', 'terminated'].includes(m.contract_status) ||
+      !(canReadPayments(req.user, m) || isPayee(req.user, m))
+    )
+      throw new NotFound();
     return m;
   }
 
-  async function render(req: Request, res: Response, m: ContractMilestone, status: number, typed?: FormValues, errors: Record<string, string> = {}, formError?: string) {
+  async function render(
+    req: Request,
+    res: Response,
+    m: ContractMilestone,
+    status: number,
+    typed?: FormValues,
+    errors: Record<string, string> = {},
+    formError?: string,
+  ) {
     const user = req.user!;
     const payee = isPayee(user, m);
     let allowance: Awaited<ReturnType<typeof allowanceOf>> | undefined;
@@ -41,11 +53,21 @@ export function milestoneHandlers(deps: AppDeps) {
     const holdings = await holdingsOf(deps.db, Number(c.award_item_id));
     const settled = Boolean(m.settlement) || Boolean(await settlingPayment(deps.db, m.contract_id, m.seq));
     const open = await openSettlingProposal(deps.db, m.contract_id, m.seq);
-    const invoices = await deps.db('payment_invoices as i').join('stored_files as f', 'f.id', 'i.file_id').where({ 'i.contract_id': m.contract_id, 'i.milestone_seq': m.seq }).orderBy('i.id', 'desc').select('i.id', 'i.kind', 'i.amount_fen', 'i.uploaded_at', 'f.original_name', 'f.sha256');
-    const proposals = payee ? [] : (await proposalsOfContract(deps.db, m.contract_id)).filter((p) => p.milestone_seq === m.seq);
+    const invoices = await deps
+      .db('payment_invoices as i')
+      .join('stored_files as f', 'f.id', 'i.file_id')
+      .where({ 'i.contract_id': m.contract_id, 'i.milestone_seq': m.seq })
+      .orderBy('i.id', 'desc')
+      .select('i.id', 'i.kind', 'i.amount_fen', 'i.uploaded_at', 'f.original_name', 'f.sha256');
+    const proposals = payee
+      ? []
+      : (await proposalsOfContract(deps.db, m.contract_id)).filter((p) => p.milestone_seq === m.seq);
     const payments = (await paymentsOfContract(deps.db, m.contract_id)).filter((p) => p.milestoneSeq === m.seq);
     const canProposeNow = canPropose(user, m) && m.contract_status === 'active' && !settled && !open && !!allowance;
-    const defaults = canProposeNow && allowance && allowance.allowedFen > 0 ? await proposedSources(deps.db, m, Number(c.award_item_id), allowance.allowedFen) : [];
+    const defaults =
+      canProposeNow && allowance && allowance.allowedFen > 0
+        ? await proposedSources(deps.db, m, Number(c.award_item_id), allowance.allowedFen)
+        : [];
     res.status(status).render('payments/milestone', {
       title: req.t('payments.milestone.title', { number: m.contract_number, seq: m.seq }),
       m,
@@ -79,7 +101,10 @@ export function milestoneHandlers(deps: AppDeps) {
   }
 
   /** Re-shows the milestone's page with the refused form (422 with the fields, or 409 as a form message). */
-  const againOn = (req: Request, res: Response, m: ContractMilestone) => ({ status, errors, values, formError }: Refusal) => render(req, res, m, status, values, errors, formError ?? undefined);
+  const againOn =
+    (req: Request, res: Response, m: ContractMilestone) =>
+    ({ status, errors, values, formError }: Refusal) =>
+      render(req, res, m, status, values, errors, formError ?? undefined);
 
   async function propose(req: Request, res: Response) {
     const m = await load(req);
@@ -93,8 +118,13 @@ export function milestoneHandlers(deps: AppDeps) {
         withheld = (await allowanceOf(deps.db, m)).kind === 'withheld';
         const parsed = parseProposal(req.body ?? {}, withheld);
         if (!parsed.ok) throw new ValidationFailed(parsed.errors);
-        const id = await once(req, deps.db, 'payment.propose', (actor) => proposePayment(deps, actor, req.user!, m.contract_id, m.seq, parsed.data));
-        return { redirect: `/payments/proposals/${id}`, flash: req.t(withheld ? 'payments.proposal.withheldProposed' : 'payments.proposal.proposed') };
+        const id = await once(req, deps.db, 'payment.propose', (actor) =>
+          proposePayment(deps, actor, req.user!, m.contract_id, m.seq, parsed.data),
+        );
+        return {
+          redirect: `/payments/proposals/${id}`,
+          flash: req.t(withheld ? 'payments.proposal.withheldProposed' : 'payments.proposal.proposed'),
+        };
       },
     });
   }
@@ -111,9 +141,21 @@ export function milestoneHandlers(deps: AppDeps) {
         const files = uploadedFiles(req, 'file');
         const problems: Record<string, string | Problem> = parsed.ok ? {} : { ...parsed.errors };
         if (files.length !== 1) problems.file = 'payments.errors.invoiceFile';
-        else if (!INVOICE_EXTENSIONS.includes(extensionOf(files[0].originalname))) problems.file = { key: 'payments.errors.invoiceType', params: { allowed: INVOICE_EXTENSIONS.join(', ') } };
+        else if (!INVOICE_EXTENSIONS.includes(extensionOf(files[0].originalname)))
+          problems.file = { key: 'payments.errors.invoiceType', params: { allowed: INVOICE_EXTENSIONS.join(', ') } };
         if (!parsed.ok || Object.keys(problems).length) throw new ValidationFailed(problems);
-        await once(req, deps.db, 'payment.invoice', (actor) => uploadInvoice(deps, actor, req.user!, m.contract_id, m.seq, files[0], parsed.data.kind, parsed.data.amountFen));
+        await once(req, deps.db, 'payment.invoice', (actor) =>
+          uploadInvoice(
+            deps,
+            actor,
+            req.user!,
+            m.contract_id,
+            m.seq,
+            files[0],
+            parsed.data.kind,
+            parsed.data.amountFen,
+          ),
+        );
         return { redirect: path(m), flash: req.t('payments.invoice.uploaded') };
       },
     });
@@ -121,9 +163,17 @@ export function milestoneHandlers(deps: AppDeps) {
 
   async function invoice(req: Request, res: Response) {
     const m = await load(req);
-    const file = await deps.db('payment_invoices as i').join('stored_files as f', 'f.id', 'i.file_id').where({ 'i.id': pathNumber(req.params.invoiceId), 'i.contract_id': m.contract_id, 'i.milestone_seq': m.seq }).first('f.*');
+    const file = await deps
+      .db('payment_invoices as i')
+      .join('stored_files as f', 'f.id', 'i.file_id')
+      .where({ 'i.id': pathNumber(req.params.invoiceId), 'i.contract_id': m.contract_id, 'i.milestone_seq': m.seq })
+      .first('f.*');
     if (!file) throw new NotFound();
-    await sendStoredFile(res, deps.config.uploadDir, { ...file, id: Number(file.id), size_bytes: Number(file.size_bytes) });
+    await sendStoredFile(res, deps.config.uploadDir, {
+      ...file,
+      id: Number(file.id),
+      size_bytes: Number(file.size_bytes),
+    });
   }
 
   return { show, propose, upload, invoice };

@@ -8,7 +8,15 @@ import { once } from '../../../web/once';
 import { pageNumber } from '../../../shared/pagination';
 import { terminateContract } from '../../contracts';
 import { canApprove, canPropose, canReadPayments } from '../policy';
-import { ledgerEntriesOf, listPayments, paymentById, proposalById, reversibleOf, sourcesOfPayments, type PaymentRow } from '../queries';
+import {
+  ledgerEntriesOf,
+  listPayments,
+  paymentById,
+  proposalById,
+  reversibleOf,
+  sourcesOfPayments,
+  type PaymentRow,
+} from '../queries';
 import { parseFilters, parseReversal, parseVoucher, parseWithheldDecision, pathNumber, TEXT_MAX } from '../schemas';
 import { proposeReversal, recordVoucher, recordWithheldDecision } from '../service';
 import { shanghaiMidnight, translate } from './common';
@@ -22,24 +30,54 @@ export function paymentHandlers(deps: AppDeps) {
     return p;
   }
 
-  async function render(req: Request, res: Response, p: PaymentRow, status: number, typed?: FormValues, errors: Record<string, string> = {}, formError?: string) {
+  async function render(
+    req: Request,
+    res: Response,
+    p: PaymentRow,
+    status: number,
+    typed?: FormValues,
+    errors: Record<string, string> = {},
+    formError?: string,
+  ) {
     const db = deps.db;
     const user = req.user!;
     const proposal = (await proposalById(db, p.proposal_id))!;
     const sources = (await sourcesOfPayments(db, [p.id])).get(p.id) ?? [];
-    const entries = await ledgerEntriesOf(db, sources.flatMap((s) => [s.ledgerEntryId, ...(s.releaseEntryId ? [s.releaseEntryId] : [])]));
+    const entries = await ledgerEntriesOf(
+      db,
+      sources.flatMap((s) => [s.ledgerEntryId, ...(s.releaseEntryId ? [s.releaseEntryId] : [])]),
+    );
     const [contract, milestone, evaluation, voucher, decision, reversals, names, original] = await Promise.all([
-      db('contracts as c').join('organizations as o', 'o.id', 'c.organization_id').where('c.id', p.contract_id).first('c.id', 'c.number', 'c.title', 'c.status', 'o.name as organization_name'),
-      db('contract_milestones').where({ id: p.milestone_id }).first('seq', 'title', 'amount_fen', 'advance', 'settlement', 'settled_at'),
-      proposal.evaluation_id ? db('milestone_evaluations').where({ id: proposal.evaluation_id }).first('id', 'total_score', 'grade', 'pass_score', 'closed_at') : undefined,
-      db('payment_vouchers as v').join('users as u', 'u.id', 'v.recorded_by').where('v.payment_id', p.id).first('v.voucher_ref', 'v.paid_on', 'v.recorded_at', 'u.display_name'),
-      db('payment_withheld_decisions as d').join('users as u', 'u.id', 'd.decided_by').where('d.payment_id', p.id).first('d.decision', 'd.reason', 'd.decided_at', 'u.display_name'),
+      db('contracts as c')
+        .join('organizations as o', 'o.id', 'c.organization_id')
+        .where('c.id', p.contract_id)
+        .first('c.id', 'c.number', 'c.title', 'c.status', 'o.name as organization_name'),
+      db('contract_milestones')
+        .where({ id: p.milestone_id })
+        .first('seq', 'title', 'amount_fen', 'advance', 'settlement', 'settled_at'),
+      proposal.evaluation_id
+        ? db('milestone_evaluations')
+            .where({ id: proposal.evaluation_id })
+            .first('id', 'total_score', 'grade', 'pass_score', 'closed_at')
+        : undefined,
+      db('payment_vouchers as v')
+        .join('users as u', 'u.id', 'v.recorded_by')
+        .where('v.payment_id', p.id)
+        .first('v.voucher_ref', 'v.paid_on', 'v.recorded_at', 'u.display_name'),
+      db('payment_withheld_decisions as d')
+        .join('users as u', 'u.id', 'd.decided_by')
+        .where('d.payment_id', p.id)
+        .first('d.decision', 'd.reason', 'd.decided_at', 'u.display_name'),
       db('payments').where({ reverses_payment_id: p.id }).orderBy('id').select('id', 'amount_fen', 'approved_at'),
       db('users').whereIn('id', [p.proposed_by, p.approved_by]).select('id', 'display_name'),
-      p.reverses_payment_id ? db('payments').where({ id: p.reverses_payment_id }).first('id', 'amount_fen', 'milestone_seq') : undefined,
+      p.reverses_payment_id
+        ? db('payments').where({ id: p.reverses_payment_id }).first('id', 'amount_fen', 'milestone_seq')
+        : undefined,
     ]);
     const nameOf = (id: number) => names.find((n: { id: number }) => Number(n.id) === id)?.display_name ?? '';
-    const openReversal = await db('payment_proposals').where({ reverses_payment_id: p.id, status: 'proposed' }).first('id');
+    const openReversal = await db('payment_proposals')
+      .where({ reverses_payment_id: p.id, status: 'proposed' })
+      .first('id');
     const reversible = p.kind === 'release' ? await reversibleOf(db, p) : 0;
     res.status(status).render('payments/show', {
       title: req.t('payments.show.title', { id: p.id }),
@@ -60,7 +98,8 @@ export function paymentHandlers(deps: AppDeps) {
       reversible,
       openReversalId: openReversal ? Number(openReversal.id) : null,
       canVoucher: canApprove(user, p) && p.kind !== 'withheld' && !voucher,
-      canReverse: canPropose(user, p) && p.kind === 'release' && reversals.length === 0 && !openReversal && reversible > 0,
+      canReverse:
+        canPropose(user, p) && p.kind === 'release' && reversals.length === 0 && !openReversal && reversible > 0,
       canDecideWithheld: canPropose(user, p) && p.kind === 'withheld' && !decision && contract.status === 'active',
       values: typed ?? {},
       errors,
@@ -74,8 +113,14 @@ export function paymentHandlers(deps: AppDeps) {
   }
 
   /** Re-shows the payment's page with the refused form (422 with the fields, or 409 as a form message). */
-  const againOn = (req: Request, res: Response, p: PaymentRow) => ({ status, errors, values, formError }: Refusal) => render(req, res, p, status, values, errors, formError ?? undefined);
-  const parsedWith = <T,>(req: Request, parsed: { ok: true; data: T } | { ok: false; errors: Record<string, string> }): FormResult<T> =>
+  const againOn =
+    (req: Request, res: Response, p: PaymentRow) =>
+    ({ status, errors, values, formError }: Refusal) =>
+      render(req, res, p, status, values, errors, formError ?? undefined);
+  const parsedWith = <T>(
+    req: Request,
+    parsed: { ok: true; data: T } | { ok: false; errors: Record<string, string> },
+  ): FormResult<T> =>
     parsed.ok ? parsed : { ok: false, errors: translate(req, parsed.errors), values: formValues(req.body) };
 
   async function voucher(req: Request, res: Response) {
@@ -86,7 +131,9 @@ export function paymentHandlers(deps: AppDeps) {
       parse: () => parsedWith(req, parseVoucher(req.body ?? {})),
       onForm: [InvalidState],
       run: async ({ voucherRef, paidOn }) => {
-        await once(req, deps.db, 'payment.voucher', (actor) => recordVoucher(deps, actor, req.user!, p.id, voucherRef, paidOn));
+        await once(req, deps.db, 'payment.voucher', (actor) =>
+          recordVoucher(deps, actor, req.user!, p.id, voucherRef, paidOn),
+        );
         return { redirect: `/payments/${p.id}`, flash: req.t('payments.voucher.recorded') };
       },
     });
@@ -100,7 +147,9 @@ export function paymentHandlers(deps: AppDeps) {
       parse: () => parsedWith(req, parseReversal(req.body ?? {})),
       onForm: [InvalidState],
       run: async ({ amountFen, reason }) => {
-        const id = await once(req, deps.db, 'payment.reversal', (actor) => proposeReversal(deps, actor, req.user!, p.id, amountFen, reason));
+        const id = await once(req, deps.db, 'payment.reversal', (actor) =>
+          proposeReversal(deps, actor, req.user!, p.id, amountFen, reason),
+        );
         return { redirect: `/payments/proposals/${id}`, flash: req.t('payments.reversal.proposed') };
       },
     });
@@ -114,23 +163,50 @@ export function paymentHandlers(deps: AppDeps) {
       parse: () => parsedWith(req, parseWithheldDecision(req.body ?? {})),
       onForm: [InvalidState],
       run: async (data) => {
-        await once(req, deps.db, 'payment.withheld_decision', (actor) => recordWithheldDecision(deps, actor, req.user!, p.id, data.decision, data.reason));
+        await once(req, deps.db, 'payment.withheld_decision', (actor) =>
+          recordWithheldDecision(deps, actor, req.user!, p.id, data.decision, data.reason),
+        );
         // The termination itself is the contracts module's (its unpaid commitment returns to the fund).
         if (data.decision === 'terminate') {
           const c = await deps.db('contracts').where({ id: p.contract_id }).first('status');
           if (c.status === 'active') await terminateContract(deps, actorOf(req), req.user!, p.contract_id, data.reason);
         }
-        return { redirect: `/payments/${p.id}`, flash: req.t(data.decision === 'terminate' ? 'payments.withheld.terminated' : 'payments.withheld.continued') };
+        return {
+          redirect: `/payments/${p.id}`,
+          flash: req.t(data.decision === 'terminate' ? 'payments.withheld.terminated' : 'payments.withheld.continued'),
+        };
       },
     });
   }
 
   async function list(req: Request, res: Response) {
     const user = req.user!;
-    const streetOfficeIds = user.role === 'admin' ? undefined : user.role === 'auditor' ? user.streetOfficeIds : user.streetOfficeId ? [user.streetOfficeId] : [];
+    const streetOfficeIds =
+      user.role === 'admin'
+        ? undefined
+        : user.role === 'auditor'
+          ? user.streetOfficeIds
+          : user.streetOfficeId
+            ? [user.streetOfficeId]
+            : [];
     const f = parseFilters(req.query as Record<string, unknown>);
-    const page = await listPayments(deps.db, { streetOfficeIds }, { kind: f.kind, contractNumber: f.contractNumber, voucher: f.voucher, from: f.from ? shanghaiMidnight(f.from) : undefined, to: f.to ? shanghaiMidnight(f.to, true) : undefined }, pageNumber(req.query.page));
-    const query = new URLSearchParams(Object.entries({ kind: f.kind, contract: f.contractNumber, from: f.from, to: f.to, voucher: f.voucher }).filter(([, v]) => v) as [string, string][]).toString();
+    const page = await listPayments(
+      deps.db,
+      { streetOfficeIds },
+      {
+        kind: f.kind,
+        contractNumber: f.contractNumber,
+        voucher: f.voucher,
+        from: f.from ? shanghaiMidnight(f.from) : undefined,
+        to: f.to ? shanghaiMidnight(f.to, true) : undefined,
+      },
+      pageNumber(req.query.page),
+    );
+    const query = new URLSearchParams(
+      Object.entries({ kind: f.kind, contract: f.contractNumber, from: f.from, to: f.to, voucher: f.voucher }).filter(
+        ([, v]) => v,
+      ) as [string, string][],
+    ).toString();
     res.render('payments/list', { title: req.t('payments.list.title'), page, filters: f, query, mine: false });
   }
 
@@ -139,9 +215,20 @@ export function paymentHandlers(deps: AppDeps) {
     if (!user.organizationId) throw new NotFound();
     const page = await listPayments(deps.db, { organizationId: user.organizationId }, {}, pageNumber(req.query.page));
     const ids = page.items.map((p) => p.proposal_id);
-    const scores = ids.length ? await deps.db('payment_proposals').whereIn('id', ids).select('id', 'score', 'grade') : [];
-    const scoreOf = Object.fromEntries(scores.map((s: { id: number; score: number | null; grade: string | null }) => [Number(s.id), s]));
-    res.render('payments/list', { title: req.t('payments.mine.title'), page, filters: {}, query: '', mine: true, scoreOf });
+    const scores = ids.length
+      ? await deps.db('payment_proposals').whereIn('id', ids).select('id', 'score', 'grade')
+      : [];
+    const scoreOf = Object.fromEntries(
+      scores.map((s: { id: number; score: number | null; grade: string | null }) => [Number(s.id), s]),
+    );
+    res.render('payments/list', {
+      title: req.t('payments.mine.title'),
+      page,
+      filters: {},
+      query: '',
+      mine: true,
+      scoreOf,
+    });
   }
 
   return { show, voucher, reversal, decision, list, mine };

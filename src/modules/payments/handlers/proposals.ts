@@ -19,16 +19,33 @@ export function proposalHandlers(deps: AppDeps) {
     return p;
   }
 
-  async function render(req: Request, res: Response, p: ProposalRow, status: number, typed?: FormValues, errors: Record<string, string> = {}, formError?: string) {
+  async function render(
+    req: Request,
+    res: Response,
+    p: ProposalRow,
+    status: number,
+    typed?: FormValues,
+    errors: Record<string, string> = {},
+    formError?: string,
+  ) {
     const db = deps.db;
     const [contract, milestone, proposer, decider, invoice, payment, reversed] = await Promise.all([
-      db('contracts as c').join('organizations as o', 'o.id', 'c.organization_id').where('c.id', p.contract_id).first('c.id', 'c.number', 'c.title', 'c.status', 'o.name as organization_name'),
-      db('contract_milestones').where({ id: p.milestone_id }).first('seq', 'title', 'amount_fen', 'advance', 'settlement'),
+      db('contracts as c')
+        .join('organizations as o', 'o.id', 'c.organization_id')
+        .where('c.id', p.contract_id)
+        .first('c.id', 'c.number', 'c.title', 'c.status', 'o.name as organization_name'),
+      db('contract_milestones')
+        .where({ id: p.milestone_id })
+        .first('seq', 'title', 'amount_fen', 'advance', 'settlement'),
       db('users').where({ id: p.proposed_by }).first('display_name'),
       p.decided_by ? db('users').where({ id: p.decided_by }).first('display_name') : undefined,
-      p.invoice_id ? db('payment_invoices').where({ id: p.invoice_id }).first('id', 'kind', 'amount_fen', 'uploaded_at') : undefined,
+      p.invoice_id
+        ? db('payment_invoices').where({ id: p.invoice_id }).first('id', 'kind', 'amount_fen', 'uploaded_at')
+        : undefined,
       db('payments').where({ proposal_id: p.id }).first('id'),
-      p.reverses_payment_id ? db('payments').where({ id: p.reverses_payment_id }).first('id', 'amount_fen', 'approved_at') : undefined,
+      p.reverses_payment_id
+        ? db('payments').where({ id: p.reverses_payment_id }).first('id', 'amount_fen', 'approved_at')
+        : undefined,
     ]);
     const basis = JSON.parse(p.basis_json) as Allowance & { kind: string };
     const user = req.user!;
@@ -61,7 +78,10 @@ export function proposalHandlers(deps: AppDeps) {
   async function queue(req: Request, res: Response) {
     const street = req.user!.streetOfficeId;
     const items = street ? await approverQueue(deps.db, street, 200) : [];
-    res.render('payments/queue', { title: req.t('payments.queue.title'), items: items.map((p) => ({ ...p, own: p.proposed_by === req.user!.id })) });
+    res.render('payments/queue', {
+      title: req.t('payments.queue.title'),
+      items: items.map((p) => ({ ...p, own: p.proposed_by === req.user!.id })),
+    });
   }
 
   /** Who may decide at all is checked before the form is read, so a refusal says so (403). */
@@ -77,7 +97,16 @@ export function proposalHandlers(deps: AppDeps) {
     try {
       paymentId = await once(req, deps.db, 'payment.decide', (actor) => approveProposal(deps, actor, req.user!, p.id));
     } catch (err) {
-      if (err instanceof InvalidState) return render(req, res, (await proposalById(deps.db, p.id))!, 409, formValues(req.body), {}, formErrorOf(req, err));
+      if (err instanceof InvalidState)
+        return render(
+          req,
+          res,
+          (await proposalById(deps.db, p.id))!,
+          409,
+          formValues(req.body),
+          {},
+          formErrorOf(req, err),
+        );
       throw err;
     }
     flash(req, 'success', req.t('payments.proposal.approvedDone'));
@@ -90,9 +119,20 @@ export function proposalHandlers(deps: AppDeps) {
     const parsed = parseRejection(req.body ?? {});
     if (!parsed.ok) return render(req, res, p, 422, formValues(req.body), translate(req, parsed.errors));
     try {
-      await once(req, deps.db, 'payment.decide', (actor) => rejectProposal(deps, actor, req.user!, p.id, parsed.data.reason));
+      await once(req, deps.db, 'payment.decide', (actor) =>
+        rejectProposal(deps, actor, req.user!, p.id, parsed.data.reason),
+      );
     } catch (err) {
-      if (err instanceof InvalidState) return render(req, res, (await proposalById(deps.db, p.id))!, 409, formValues(req.body), {}, formErrorOf(req, err));
+      if (err instanceof InvalidState)
+        return render(
+          req,
+          res,
+          (await proposalById(deps.db, p.id))!,
+          409,
+          formValues(req.body),
+          {},
+          formErrorOf(req, err),
+        );
       throw err;
     }
     flash(req, 'success', req.t('payments.proposal.rejectedDone'));

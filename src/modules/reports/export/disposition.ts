@@ -4,6 +4,9 @@
  */
 export function attachment(chineseName: string, asciiName: string): string {
   const ascii = asciiName.replace(/[^A-Za-z0-9._-]/g, '_');
-  const encoded = encodeURIComponent(chineseName).replace(/['()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
+  const encoded = encodeURIComponent(chineseName).replace(
+    /['()*]/g,
+    (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }

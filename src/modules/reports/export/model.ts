@@ -58,7 +58,8 @@ export function beijingDateTime(iso: string): string {
 }
 
 /** 8750 → "87.50". */
-export const scoreText = (hundredths: number) => `${Math.trunc(hundredths / 100)}.${String(Math.abs(hundredths) % 100).padStart(2, '0')}`;
+export const scoreText = (hundredths: number) =>
+  `${Math.trunc(hundredths / 100)}.${String(Math.abs(hundredths) % 100).padStart(2, '0')}`;
 
 export async function* rowsOf(rows: Row[] | AsyncIterable<Row>): AsyncIterable<Row> {
   for await (const r of rows as AsyncIterable<Row>) yield r;

@@ -4,7 +4,12 @@ import { beijingDateTime, fenToDecimal, rowsOf, scoreText, type Column, type Rep
 const RED = '#b00020';
 
 /** Relative PDF widths: the spreadsheet's character widths would leave ¥1,234,567.89 and dates wrapping. */
-const pdfWidth = (c: Column) => (c.type === 'money' ? Math.max(c.width, 17) : c.type === 'date' || c.type === 'datetime' ? Math.max(c.width, 14) : c.width);
+const pdfWidth = (c: Column) =>
+  c.type === 'money'
+    ? Math.max(c.width, 17)
+    : c.type === 'date' || c.type === 'datetime'
+      ? Math.max(c.width, 14)
+      : c.width;
 
 function text(c: Column, v: Row[string]): string {
   if (v === null || v === undefined) return '';

@@ -2,7 +2,13 @@ import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { rowsOf, type Column, type ReportDocument, type Row } from './model';
 
-const NUM_FMT: Partial<Record<Column['type'], string>> = { money: '#,##0.00', date: 'yyyy-mm-dd', datetime: 'yyyy-mm-dd hh:mm', int: '0', score: '0.00' };
+const NUM_FMT: Partial<Record<Column['type'], string>> = {
+  money: '#,##0.00',
+  date: 'yyyy-mm-dd',
+  datetime: 'yyyy-mm-dd hh:mm',
+  int: '0',
+  score: '0.00',
+};
 const RED = { argb: 'FFC00000' };
 
 /** A cell's value: yuan as a number (fen / 100), dates as Date (Beijing wall time), scores as numbers. */
@@ -43,7 +49,12 @@ export async function writeXlsx(doc: ReportDocument, out: Writable): Promise<voi
   };
   for (const section of doc.sections) {
     const ws = wb.addWorksheet(sheetName(section.name), { views: [{ state: 'frozen', ySplit: 1 }] });
-    ws.columns = section.columns.map((c) => ({ header: c.header, key: c.key, width: c.width, style: NUM_FMT[c.type] ? { numFmt: NUM_FMT[c.type] } : {} }));
+    ws.columns = section.columns.map((c) => ({
+      header: c.header,
+      key: c.key,
+      width: c.width,
+      style: NUM_FMT[c.type] ? { numFmt: NUM_FMT[c.type] } : {},
+    }));
     ws.getRow(1).font = { bold: true };
     ws.getRow(1).commit();
     for await (const r of rowsOf(section.rows)) {
