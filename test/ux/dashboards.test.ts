@@ -192,6 +192,13 @@ describe('the dashboards are work queues', () => {
     expect(queue[1].text).toMatch(/取消|撤销/);
     expect(page.text).not.toContain('别的街道的项目');
 
+    // An auditor of the whole district reads the changes of every street (the trail's own scope).
+    const district = await ctx.make.user('auditor', { auditStreets: [mine.id] });
+    await ctx.db('auditor_district_scopes').insert({ user_id: district.id, granted_at: ctx.clock.now().toISOString() });
+    const whole = await (await signIn(ctx, district.username)).get('/dashboard');
+    expect(whole.text).toContain('审计员看到的项目');
+    expect(whole.text).toContain('别的街道的项目');
+
     // The next visit finds nothing new, and says since when.
     ctx.clock.set('2026-11-25T04:00:00.000Z');
     const third = await signIn(ctx, auditor.username);
