@@ -1,5 +1,14 @@
-import PDFDocument from 'pdfkit';
+import type PDFDocumentClass from 'pdfkit';
 import { FONT_BOLD, FONT_REGULAR, loadFonts, type PdfFonts } from './fonts';
+
+/** pdfkit (and fontkit with it) is loaded on the first document, not at start-up: about a fifth of
+ *  the app's module-loading time (bench/README.md, start-up profile). */
+let pdfkitLoaded: typeof PDFDocumentClass | undefined;
+function pdfkit(): typeof PDFDocumentClass {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  pdfkitLoaded ??= require('pdfkit') as typeof PDFDocumentClass;
+  return pdfkitLoaded;
+}
 
 /**
  * The page frame and the building blocks of every generated document (contracts, assessment
@@ -124,7 +133,7 @@ export class PdfWriter {
   ) {
     const createdAt = new Date(frame.createdAt);
     if (Number.isNaN(createdAt.getTime())) throw new Error(`createdAt must be an ISO instant, got ${frame.createdAt}`);
-    this.doc = new PDFDocument({
+    this.doc = new (pdfkit())({
       size: 'A4',
       margins: MARGINS,
       bufferPages: true,

@@ -1,6 +1,15 @@
 import type { Writable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { rowsOf, type Column, type ReportDocument, type Row } from './model';
+
+/** exceljs is loaded on the first spreadsheet, not at start-up: it is about a quarter of the app's
+ *  module-loading time (bench/README.md, start-up profile), and most processes never write one. */
+let loaded: typeof ExcelJS | undefined;
+function excel(): typeof ExcelJS {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  loaded ??= require('exceljs') as typeof ExcelJS;
+  return loaded;
+}
 
 const NUM_FMT: Partial<Record<Column['type'], string>> = {
   money: '#,##0.00',
@@ -38,7 +47,7 @@ function cellValue(c: Column, v: Row[string]): ExcelJS.CellValue {
  * it is written, so the workbook is never held in memory.
  */
 export async function writeXlsx(doc: ReportDocument, out: Writable): Promise<void> {
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+  const wb = new (excel().stream.xlsx.WorkbookWriter)({ stream: out, useStyles: true, useSharedStrings: false });
   wb.creator = 'Streetfund';
   const usedNames = new Set<string>();
   const sheetName = (name: string) => {
