@@ -1,50 +1,14 @@
 import type { TestContext } from '../helpers/app';
 import { csrfFrom, loginAs, type Agent } from '../helpers/http';
-import { makeItem } from '../catalog/factories';
 import { minimalPdf } from '../helpers/pdf-fixture';
 
-export const OPENS_AT = '2026-11-20T00:00:00.000Z';
-export const CLOSES_AT = '2026-12-01T02:00:00.000Z';
+// The published call is a link of the shared chain of test records (test/helpers/chain.ts).
+export { OPENS_AT, CLOSES_AT, publishedCall as makeCall } from '../helpers/chain';
 export const BEFORE = '2026-12-01T01:59:59.000Z'; // one second before the deadline
 export const AFTER = '2026-12-01T02:00:01.000Z'; // one second after it
 
 export const PDF = minimalPdf();
 export const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]);
-
-/** A published call inserted directly (the calls module's forms are tested there). */
-export async function makeCall(ctx: TestContext, overrides: Record<string, unknown> = {}) {
-  const street = overrides.street_office_id
-    ? { id: overrides.street_office_id as number }
-    : await ctx.make.streetOffice();
-  const item = await makeItem(ctx);
-  const at = ctx.clock.now().toISOString();
-  const row = {
-    street_office_id: street.id,
-    catalog_item_id: item.id,
-    title: '居家养老上门服务',
-    description: '为辖区高龄独居老人提供上门服务',
-    funding_mode: 'project_purchase',
-    method: 'contract_outsourcing',
-    budget_fen: 50_000_000,
-    budget_year: 2026,
-    per_project_cap_fen: null,
-    opens_at: OPENS_AT,
-    closes_at: CLOSES_AT,
-    weight_self: 10,
-    weight_manager: 30,
-    weight_peer: 10,
-    weight_citizen: 30,
-    weight_third_party: 20,
-    publicity_days: 7,
-    status: 'published',
-    published_at: at,
-    created_at: at,
-    updated_at: at,
-    ...overrides,
-  };
-  const [inserted] = await ctx.db('calls').insert(row).returning('id');
-  return { ...row, id: Number(typeof inserted === 'object' ? inserted.id : inserted) };
-}
 
 /** A complete, valid bid form (price ¥300,000 = lines 200,000 + 100,000). */
 export function bidFields(overrides: Record<string, string> = {}): Record<string, string> {

@@ -4,6 +4,10 @@ import type { Clock } from '../../src/shared/clock';
 import { withCheckChar } from '../../src/shared/credit-code';
 import type { Role } from '../../src/modules/accounts/roles';
 
+// The chain of records from a catalogue item to a signed contract (calls, bids, reviews, awards,
+// contracts), each builder starting where the one before it ends.
+export * from './chain';
+
 export const TEST_PASSWORD = 'correct horse battery';
 const PASSWORD_HASH = bcrypt.hashSync(TEST_PASSWORD, 4);
 

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { createTestContext, type TestContext } from '../helpers/app';
 import { csrfFrom, loginAs } from '../helpers/http';
+import { catalogItem, publishedCall, submittedBid } from '../helpers/factories';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -57,63 +58,36 @@ describe('the audit trail and sealed bids', () => {
     const street = await ctx.make.streetOffice();
     const at = ctx.clock.now().toISOString();
     const [category] = await ctx.db('service_categories').select('id').limit(1);
-    const [item] = await ctx
-      .db('catalog_items')
-      .insert({
-        category_id: category.id,
-        street_office_id: street.id,
-        year: 2026,
-        code: 'SEC-1',
-        name: '项目',
-        description: 'd',
-        service_standard: 's',
-        unit: '次',
-        guidance_price_fen: 100,
-        methods: 'contract_outsourcing',
-        status: 'active',
-        created_at: at,
-        updated_at: at,
-      })
-      .returning('id');
+    const item = await catalogItem(ctx, {
+      category_id: category.id,
+      street_office_id: street.id,
+      code: 'SEC-1',
+      name: '项目',
+      description: 'd',
+      service_standard: 's',
+      unit: '次',
+      guidance_price_fen: 100,
+      methods: 'contract_outsourcing',
+    });
     const closes = new Date(ctx.clock.now().getTime() + 3600_000).toISOString();
-    const [call] = await ctx
-      .db('calls')
-      .insert({
-        street_office_id: street.id,
-        catalog_item_id: typeof item === 'object' ? item.id : item,
-        title: '密封测试',
-        description: 'd',
-        funding_mode: 'project_purchase',
-        method: 'contract_outsourcing',
-        budget_fen: 100,
-        budget_year: 2026,
-        opens_at: at,
-        closes_at: closes,
-        weight_self: 10,
-        weight_manager: 30,
-        weight_peer: 10,
-        weight_citizen: 20,
-        weight_third_party: 30,
-        publicity_days: 7,
-        status: 'published',
-        created_at: at,
-        updated_at: at,
-      })
-      .returning('id');
+    const call = await publishedCall(ctx, {
+      street_office_id: street.id,
+      catalog_item_id: item.id,
+      title: '密封测试',
+      description: 'd',
+      budget_fen: 100,
+      opens_at: at,
+      closes_at: closes,
+      weight_citizen: 20,
+      weight_third_party: 30,
+      published_at: null,
+    });
     const org = await ctx.make.organization();
-    const [bid] = await ctx
-      .db('bids')
-      .insert({
-        call_id: typeof call === 'object' ? call.id : call,
-        organization_id: org.id,
-        status: 'submitted',
-        price_fen: 100,
-        submitted_at: at,
-        created_at: at,
-        updated_at: at,
-      })
-      .returning('id');
-    const bidId = typeof bid === 'object' ? bid.id : bid;
+    const { id: bidId } = await submittedBid(ctx, call.id, {
+      organizationId: org.id,
+      priceFen: 100,
+      submittedAt: at,
+    });
     const { recordAudit } = await import('../../src/audit/audit');
     const eventId = await ctx.db.transaction((trx) =>
       recordAudit(
