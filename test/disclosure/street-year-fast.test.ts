@@ -58,9 +58,16 @@ describe('the street-year page', () => {
     expect(first.status).toBe(200);
     expect(first.headers.etag).toBeTruthy();
     expect(first.headers['cache-control']).toBe('public, max-age=300');
+    const ran: string[] = [];
+    const listen = (q: { sql: string }) => ran.push(q.sql);
+    ctx.db.on('query', listen);
     const again = await request(ctx.app).get(url).set('If-None-Match', first.headers.etag);
+    ctx.db.off('query', listen);
     expect(again.status).toBe(304);
     expect(again.text).toBeFalsy();
+    // Answered before the report is read (not by Express comparing a rendered page's hash).
+    expect(ran.length).toBeGreaterThan(0);
+    expect(ran.filter((sql) => /fund_entries|fund_accounts/.test(sql))).toEqual([]);
     // Another language is another representation.
     const en = await request(ctx.app).get(url).set('Cookie', 'sf.lang=en');
     expect(en.headers.etag).not.toBe(first.headers.etag);
