@@ -59,6 +59,13 @@ export function orderedList(db: Queryable, innerSql: string): string {
     : `(SELECT string_agg(CAST(e AS text), ',' ORDER BY e) FROM (${innerSql}) x)`;
 }
 
+/** SQL for the Beijing month (1–12, an integer) of a stored UTC time (text, ISO 8601 with Z). */
+export function shanghaiMonthNumber(db: Queryable, expr: string): string {
+  return isSqlite(db as Knex)
+    ? `CAST(strftime('%m', ${expr}, '+8 hours') AS INTEGER)`
+    : `CAST(EXTRACT(MONTH FROM (${expr})::timestamptz AT TIME ZONE 'Asia/Shanghai') AS INTEGER)`;
+}
+
 export function isSqlite(db: Knex): boolean {
   return db.client.config.client === 'sqlite3';
 }

@@ -27,6 +27,8 @@ export {
   allPublicContracts,
   publicContract,
   publicMilestonesOf,
+  publicPaidByCategory,
+  type PaidInCategory,
   type PublicContract,
   type PublicContractRow,
   type PublicContractFilters,

@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { Queryable } from '../../db/knex';
 import { paginateBounded, type Page } from '../../shared/pagination';
 import { redactPersonalData } from '../../shared/redact';
@@ -138,6 +139,48 @@ export async function listPublicContracts(
       )
     : [];
   return { ...ids, items: rows.map(toRow) };
+}
+
+export interface PaidInCategory {
+  /** null: paid on no contract, or on one the public may not see (its figures go to "other"). */
+  categoryId: number | null;
+  nameZh: string | null;
+  nameEn: string | null;
+  paidFen: number;
+}
+
+/**
+ * Sums `paid` (a query of contract_id, paid_fen: funds' paidByContractOfStreetYear) per service
+ * category of the contract, in one grouped statement: a contract counts under its category when
+ * allPublicContracts would return it (signed, with its organization, street office, call, item,
+ * category and current version), else under null. Each contract is a few primary-key lookups.
+ */
+export async function publicPaidByCategory(db: Queryable, paid: Knex.QueryBuilder): Promise<PaidInCategory[]> {
+  const visible =
+    'c.id IS NOT NULL AND o.id IS NOT NULL AND s.id IS NOT NULL AND v.contract_id IS NOT NULL AND sc.id IS NOT NULL';
+  const category = `CASE WHEN ${visible} THEN sc.id END`;
+  const rows = await db
+    .from(paid.as('p'))
+    .leftJoin('contracts as c', (j) => j.on('c.id', 'p.contract_id').onIn('c.status', [...PUBLIC_CONTRACT_STATUSES]))
+    .leftJoin('organizations as o', 'o.id', 'c.organization_id')
+    .leftJoin('street_offices as s', 's.id', 'c.street_office_id')
+    .leftJoin('calls as k', 'k.id', 'c.call_id')
+    .leftJoin('catalog_items as ci', 'ci.id', 'k.catalog_item_id')
+    .leftJoin('service_categories as sc', 'sc.id', 'ci.category_id')
+    .leftJoin('contract_versions as v', (j) => j.on('v.contract_id', 'c.id').andOn('v.version', 'c.current_version'))
+    .groupByRaw(category)
+    .select(
+      db.raw(`${category} AS category_id`),
+      db.raw(`MAX(CASE WHEN ${visible} THEN sc.name_zh END) AS name_zh`),
+      db.raw(`MAX(CASE WHEN ${visible} THEN sc.name_en END) AS name_en`),
+      db.raw('CAST(SUM(p.paid_fen) AS BIGINT) AS paid_fen'),
+    );
+  return (rows as Record<string, unknown>[]).map((r) => ({
+    categoryId: r.category_id === null ? null : Number(r.category_id),
+    nameZh: (r.name_zh as string | null) ?? null,
+    nameEn: (r.name_en as string | null) ?? null,
+    paidFen: Number(r.paid_fen),
+  }));
 }
 
 /** Every signed contract matching the filters, newest first (CSV downloads, the open data, the registry). */

@@ -19,12 +19,19 @@ export async function publicVersion(deps: AppDeps): Promise<string> {
   return `${Number(head?.last_event_id ?? 0)}.${Number(closed?.n ?? 0)}`;
 }
 
-/** Sets ETag (and Cache-Control) and answers 304 when the client's copy is current; true when answered. */
-export async function notModified(deps: AppDeps, req: Request, res: Response, lastModified?: string): Promise<boolean> {
+/** Sets ETag (and Cache-Control) and answers 304 when the client's copy is current; true when answered.
+ *  `variant`: anything else the representation depends on without a write (a page's current year). */
+export async function notModified(
+  deps: AppDeps,
+  req: Request,
+  res: Response,
+  lastModified?: string,
+  variant = '',
+): Promise<boolean> {
   const version = await publicVersion(deps);
   const tag = `W/"${crypto
     .createHash('sha256')
-    .update(`${req.originalUrl.split('?')[0]}|${req.lang}|${version}`)
+    .update(`${req.originalUrl.split('?')[0]}|${req.lang}|${version}${variant ? `|${variant}` : ''}`)
     .digest('hex')
     .slice(0, 32)}"`;
   res.setHeader('ETag', tag);

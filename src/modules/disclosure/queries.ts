@@ -5,13 +5,13 @@ import {
   districtYearTotals,
   shanghaiYear,
   overview,
-  paymentLedger,
+  paidByContractOfStreetYear,
+  paidByMonthOfStreetYear,
   streetYearSummary,
   type FundRow,
   type FundSource,
-  type PaymentLedgerRow,
 } from '../funds';
-import { allPublicContracts } from '../contracts';
+import { publicPaidByCategory } from '../contracts';
 
 /**
  * The reads of the public pages. Money comes from the funds module's interface (balances, the
@@ -53,11 +53,6 @@ export async function serviceCategories(db: Queryable): Promise<Category[]> {
   return rows.map((r: Category) => ({ ...r, id: Number(r.id) }));
 }
 
-/** The Beijing month (1–12) of a stored UTC time. */
-export function shanghaiMonth(storedUtc: string): number {
-  return new Date(new Date(storedUtc).getTime() + 8 * 3600 * 1000).getUTCMonth() + 1;
-}
-
 export interface StreetYearReport {
   street: StreetOffice;
   year: number;
@@ -69,7 +64,6 @@ export interface StreetYearReport {
   paidByMonth: number[];
   /** Paid per service category of the contract paid; categories with nothing paid are left out. */
   paidByCategory: { categoryId: number; nameZh: string; nameEn: string; paidFen: number }[];
-  payments: PaymentLedgerRow[];
 }
 
 const ZERO: FundRow = {
@@ -83,31 +77,26 @@ const ZERO: FundRow = {
   growth_bp: null,
 };
 
+/** A street-year's public figures: three grouped statements (balances per source, paid per Beijing
+ *  month, paid per category of the contract), each answered from an index; nothing per entry in JS. */
 export async function streetYearReport(db: Queryable, street: StreetOffice, year: number): Promise<StreetYearReport> {
-  const [summary, payments] = await Promise.all([
+  const [summary, paidByMonth, byCategory] = await Promise.all([
     streetYearSummary(db, street.id, year),
-    paymentLedger(db, { streetOfficeId: street.id, year }),
+    paidByMonthOfStreetYear(db, street.id, year),
+    publicPaidByCategory(db, paidByContractOfStreetYear(db, street.id, year)),
   ]);
   const bySource = FUND_SOURCES.map((s) => ({ ...ZERO, ...(summary.find((r) => r.source === s) ?? {}), source: s }));
   const total = summary.find((r) => r.source === 'total') ?? ZERO;
-  const paidByMonth = Array.from({ length: 12 }, () => 0);
-  for (const p of payments) paidByMonth[shanghaiMonth(p.created_at) - 1] += p.signed_fen;
-  const contractIds = [...new Set(payments.map((p) => p.contract_id).filter((id): id is number => id !== null))];
-  const contracts = contractIds.length ? await allPublicContracts(db, { ids: contractIds }) : [];
-  const byContract = new Map(contracts.map((c) => [c.id, c]));
-  const categories = new Map<number, { categoryId: number; nameZh: string; nameEn: string; paidFen: number }>();
-  for (const p of payments) {
-    const c = p.contract_id === null ? undefined : byContract.get(p.contract_id);
-    const key = c?.category_id ?? 0;
-    const entry = categories.get(key) ?? {
-      categoryId: key,
-      nameZh: c?.category_zh ?? '其他',
-      nameEn: c?.category_en ?? 'Other',
-      paidFen: 0,
-    };
-    entry.paidFen += p.signed_fen;
-    categories.set(key, entry);
-  }
+  // Entries on no contract, or on one the public may not see, are "other" (key 0).
+  const paidByCategory = byCategory
+    .map((c) => ({
+      categoryId: c.categoryId ?? 0,
+      nameZh: c.categoryId === null ? '其他' : (c.nameZh ?? ''),
+      nameEn: c.categoryId === null ? 'Other' : (c.nameEn ?? ''),
+      paidFen: c.paidFen,
+    }))
+    .filter((c) => c.paidFen !== 0)
+    .sort((a, b) => a.categoryId - b.categoryId);
   return {
     street,
     year,
@@ -116,8 +105,7 @@ export async function streetYearReport(db: Queryable, street: StreetOffice, year
     floorFen: ANNUAL_FLOOR_FEN,
     belowFloor: total.allocated < ANNUAL_FLOOR_FEN,
     paidByMonth,
-    paidByCategory: [...categories.values()].filter((c) => c.paidFen !== 0).sort((a, b) => a.categoryId - b.categoryId),
-    payments,
+    paidByCategory,
   };
 }
 

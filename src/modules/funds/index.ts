@@ -35,6 +35,8 @@ export {
   districtYearTotals,
   paymentLedger,
   paymentLedgerOfContracts,
+  paidByMonthOfStreetYear,
+  paidByContractOfStreetYear,
   fundedStreetYears,
   floorStatus,
   type FundRow,

@@ -1,4 +1,4 @@
-import type { Queryable } from '../../db/knex';
+import { shanghaiMonthNumber, type Queryable } from '../../db/knex';
 import { growthBasisPoints } from '../../shared/money';
 import { DEFAULT_PAGE_SIZE, makePage, type Page } from '../../shared/pagination';
 import { ANNUAL_FLOOR_FEN, type FundSource } from './ledger';
@@ -282,6 +282,38 @@ export async function paymentLedger(
       created_at: r.created_at,
     }),
   );
+}
+
+/** Payments less reversals, in SQL (BIGINT on both databases). */
+const SIGNED_PAID = "CAST(SUM(CASE WHEN kind = 'payment' THEN amount_fen ELSE -amount_fen END) AS BIGINT)";
+
+/** The payment entries of a street-year (kind, street, year: the covering index
+ *  fund_entries_street_year_paid_idx answers from the index alone). */
+const paymentEntriesOf = (db: Queryable, streetOfficeId: number, year: number) =>
+  db('fund_entries')
+    .where('street_office_id', streetOfficeId)
+    .where('year', year)
+    .whereIn('kind', ['payment', 'payment_reversal']);
+
+/** Paid (payments less reversals) per Beijing month of the payment in a street-year, grouped in the
+ *  database: twelve figures, index 0 = January, a reversal subtracted in its own month. */
+export async function paidByMonthOfStreetYear(db: Queryable, streetOfficeId: number, year: number): Promise<number[]> {
+  const month = shanghaiMonthNumber(db, 'created_at');
+  const rows = await paymentEntriesOf(db, streetOfficeId, year)
+    .groupByRaw(month)
+    .select(db.raw(`${month} AS month`), db.raw(`${SIGNED_PAID} AS paid`));
+  const out = Array.from({ length: 12 }, () => 0);
+  for (const r of rows as { month: number | string; paid: number | string }[])
+    out[Number(r.month) - 1] = Number(r.paid);
+  return out;
+}
+
+/** Paid per contract of a street-year (contract_id, paid_fen; a null contract_id for entries naming
+ *  none), as a query to group further in SQL (the public page's paid per category). */
+export function paidByContractOfStreetYear(db: Queryable, streetOfficeId: number, year: number) {
+  return paymentEntriesOf(db, streetOfficeId, year)
+    .groupBy('contract_id')
+    .select('contract_id', db.raw(`${SIGNED_PAID} AS paid_fen`));
 }
 
 /** The payments and reversals naming these contracts (for the public contract page and the registry), oldest first. */

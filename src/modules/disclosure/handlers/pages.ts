@@ -108,6 +108,10 @@ export function pageHandlers(deps: AppDeps) {
 
   async function streetYear(req: Request, res: Response) {
     const { street, year } = await streetAndYear(req);
+    // A visitor's repeat view is a 304 while nothing public changed (freshness.ts); the page also
+    // depends on the current year (the year links). A signed-in page carries the user's name and
+    // menu and is never stored (no-store), so it is always rendered.
+    if (!req.user && (await notModified(deps, req, res, undefined, String(currentYear())))) return;
     const r = await streetYearReport(deps.db, street, year);
     res.setHeader('Cache-Control', publicCaching(req));
     res.render('disclosure/street-year', {
