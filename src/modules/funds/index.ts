@@ -33,7 +33,6 @@ export {
   streetYearSummary,
   overview,
   districtYearTotals,
-  paymentLedger,
   paymentLedgerOfContracts,
   paidByMonthOfStreetYear,
   paidByContractOfStreetYear,

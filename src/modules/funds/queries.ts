@@ -252,38 +252,6 @@ export interface PaymentLedgerRow {
   created_at: string;
 }
 
-/** The payments (and their reversals) of a street-year or of a district-year, oldest first: what the
- *  public pages add up per month and per category. Read-only, indexed by (street_office_id, year, id). */
-export async function paymentLedger(
-  db: Queryable,
-  scope: { streetOfficeId?: number; year: number },
-): Promise<PaymentLedgerRow[]> {
-  const q = db('fund_entries').where('year', scope.year).whereIn('kind', ['payment', 'payment_reversal']);
-  if (scope.streetOfficeId !== undefined) q.where('street_office_id', scope.streetOfficeId);
-  const rows = await q
-    .orderBy('id')
-    .select('id', 'kind', 'source', 'amount_fen', 'contract_id', 'award_item_id', 'created_at');
-  return rows.map(
-    (r: {
-      id: number;
-      kind: 'payment' | 'payment_reversal';
-      source: FundSource;
-      amount_fen: number;
-      contract_id: number | null;
-      award_item_id: number | null;
-      created_at: string;
-    }) => ({
-      id: Number(r.id),
-      kind: r.kind,
-      source: r.source,
-      signed_fen: r.kind === 'payment' ? Number(r.amount_fen) : -Number(r.amount_fen),
-      contract_id: r.contract_id === null ? null : Number(r.contract_id),
-      award_item_id: r.award_item_id === null ? null : Number(r.award_item_id),
-      created_at: r.created_at,
-    }),
-  );
-}
-
 /** Payments less reversals, in SQL (BIGINT on both databases). */
 const SIGNED_PAID = "CAST(SUM(CASE WHEN kind = 'payment' THEN amount_fen ELSE -amount_fen END) AS BIGINT)";
 
