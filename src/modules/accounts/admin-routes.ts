@@ -1,12 +1,11 @@
 import type { Request, Response } from 'express';
-import { translateProblems } from '../../web/problems';
 import type { AppDeps } from '../../deps';
 import { actorOf } from '../../web/actor';
 import { once } from '../../web/once';
-import { NotFound, ValidationFailed } from '../../web/errors';
+import { NotFound } from '../../web/errors';
 import { flash } from '../../web/flash';
-import { formValues, parseForm } from '../../web/forms';
 import { routeTable } from '../../web/routes';
+import { submitForm } from '../../web/submit';
 import { requireSecondFactor } from '../../web/second-factor';
 import { secondFactorStatus } from './second-factor-repository';
 import { pageNumber } from '../../shared/pagination';
@@ -47,23 +46,21 @@ export function adminUserRoutes(deps: AppDeps) {
   }
 
   async function create(req: Request, res: Response) {
-    const locals = {
-      title: req.t('accounts.users.new'),
-      user: null,
-      values: formValues(req.body),
-      auditStreets: selectedStreets(req),
-    };
-    const form = parseForm(createUserSchema, req.body, req.t);
-    if (!form.ok) return renderForm(req, res, 422, { ...locals, errors: form.errors });
-    try {
-      await once(req, deps.db, 'accounts.user', (actor) => service.createUser(deps, actor, form.data));
-    } catch (err) {
-      if (err instanceof ValidationFailed)
-        return renderForm(req, res, 422, { ...locals, errors: translateProblems(req, err.fieldErrors) });
-      throw err;
-    }
-    flash(req, 'success', req.t('accounts.users.created', { username: form.data.username }));
-    res.redirect(303, '/admin/users');
+    await submitForm(req, res, {
+      schema: createUserSchema,
+      again: ({ status, errors, values }) =>
+        renderForm(req, res, status, {
+          title: req.t('accounts.users.new'),
+          user: null,
+          values,
+          auditStreets: selectedStreets(req),
+          errors,
+        }),
+      run: async (data) => {
+        await once(req, deps.db, 'accounts.user', (actor) => service.createUser(deps, actor, data));
+        return { redirect: '/admin/users', flash: req.t('accounts.users.created', { username: data.username }) };
+      },
+    });
   }
 
   async function loadUser(req: Request) {
@@ -94,23 +91,21 @@ export function adminUserRoutes(deps: AppDeps) {
 
   async function update(req: Request, res: Response) {
     const user = await loadUser(req);
-    const locals = {
-      title: req.t('accounts.users.edit', { username: user.username }),
-      user,
-      values: formValues(req.body),
-      auditStreets: selectedStreets(req),
-    };
-    const form = parseForm(updateUserSchema, req.body, req.t);
-    if (!form.ok) return renderForm(req, res, 422, { ...locals, errors: form.errors });
-    try {
-      await service.updateUser(deps, actorOf(req), user.id, form.data);
-    } catch (err) {
-      if (err instanceof ValidationFailed)
-        return renderForm(req, res, 422, { ...locals, errors: translateProblems(req, err.fieldErrors) });
-      throw err;
-    }
-    flash(req, 'success', req.t('accounts.users.updated', { username: user.username }));
-    res.redirect(303, '/admin/users');
+    await submitForm(req, res, {
+      schema: updateUserSchema,
+      again: ({ status, errors, values }) =>
+        renderForm(req, res, status, {
+          title: req.t('accounts.users.edit', { username: user.username }),
+          user,
+          values,
+          auditStreets: selectedStreets(req),
+          errors,
+        }),
+      run: async (data) => {
+        await service.updateUser(deps, actorOf(req), user.id, data);
+        return { redirect: '/admin/users', flash: req.t('accounts.users.updated', { username: user.username }) };
+      },
+    });
   }
 
   const setDisabled = (disabled: boolean) => async (req: Request, res: Response) => {

@@ -2,11 +2,9 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../../deps';
 import { actorOf } from '../../web/actor';
-import { NotFound, ValidationFailed } from '../../web/errors';
-import { flash } from '../../web/flash';
-import { formValues, parseForm } from '../../web/forms';
-import { translateProblems } from '../../web/problems';
+import { NotFound } from '../../web/errors';
 import { routeTable } from '../../web/routes';
+import { submitForm } from '../../web/submit';
 import { requireSecondFactor } from '../../web/second-factor';
 import { listStreetOffices } from '../streets';
 import * as repo from './repository';
@@ -64,23 +62,23 @@ export function auditScopeAdminRoutes(deps: AppDeps) {
 
   /** Parses the form, applies the change, and re-shows the page with the refusal (422) or redirects. */
   const change =
-    <S extends z.ZodType>(schema: S, toChange: (data: z.infer<S>) => ScopeChange, done: (c: ScopeChange) => string) =>
+    <T>(schema: z.ZodType<T>, toChange: (data: T) => ScopeChange, done: (c: ScopeChange) => string) =>
     async (req: Request, res: Response) => {
       const user = await loadUser(req);
-      const values = formValues(req.body);
-      const form = parseForm(schema, req.body, req.t);
-      if (!form.ok) return render(req, res, 422, { errors: form.errors, values });
-      const c = toChange(form.data);
-      try {
-        await changeAuditScope(deps, actorOf(req), user.id, c);
-      } catch (err) {
-        if (!(err instanceof ValidationFailed)) throw err;
-        const { _form, ...fields } = translateProblems(req, err.fieldErrors);
-        return render(req, res, 422, { errors: fields, formError: _form, values });
-      }
-      const street = 'streetOfficeId' in c ? (await findStreetOffice(deps.db, c.streetOfficeId))?.name : undefined;
-      flash(req, 'success', req.t(done(c), { username: user.username, street }));
-      res.redirect(303, `/admin/users/${user.id}/audit-scope`);
+      await submitForm<T>(req, res, {
+        schema,
+        again: ({ status, errors: { _form, ...errors }, values }) =>
+          render(req, res, status, { errors, formError: _form ?? null, values }),
+        run: async (data) => {
+          const c = toChange(data);
+          await changeAuditScope(deps, actorOf(req), user.id, c);
+          const street = 'streetOfficeId' in c ? (await findStreetOffice(deps.db, c.streetOfficeId))?.name : undefined;
+          return {
+            redirect: `/admin/users/${user.id}/audit-scope`,
+            flash: req.t(done(c), { username: user.username, street }),
+          };
+        },
+      });
     };
 
   const addStreet = change(
