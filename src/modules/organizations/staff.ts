@@ -2,9 +2,10 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../../deps';
 import { actorOf } from '../../web/actor';
-import { NotFound, ValidationFailed } from '../../web/errors';
+import { NotFound } from '../../web/errors';
 import { flash } from '../../web/flash';
-import { field, formValues, parseForm } from '../../web/forms';
+import { field, parseForm } from '../../web/forms';
+import { submitForm } from '../../web/submit';
 import { createUserSchema } from '../accounts';
 import {
   acceptInvitation,
@@ -82,21 +83,16 @@ export function staffHandlers(deps: AppDeps) {
   }
 
   async function accept(req: Request, res: Response) {
-    const form = parseForm(acceptSchema, req.body, req.t);
-    if (!form.ok)
-      return acceptForm(req, res, 422, { errors: form.errors, values: { username: form.values.username ?? '' } });
-    try {
-      const done = await acceptInvitation(deps, actorOf(req), String(req.params.token), form.data);
-      flash(req, 'success', req.t('organizations.staff.accepted', { username: done.username }));
-    } catch (err) {
-      if (err instanceof ValidationFailed)
-        return acceptForm(req, res, 422, {
-          errors: { username: req.t(err.fieldErrors.username) },
-          values: { username: formValues(req.body).username ?? '' },
-        });
-      throw err;
-    }
-    res.redirect(303, '/login');
+    await submitForm(req, res, {
+      schema: acceptSchema,
+      // The username typed is shown again, never the password.
+      again: ({ status, errors, values }) =>
+        acceptForm(req, res, status, { errors, values: { username: values.username ?? '' } }),
+      run: async (data) => {
+        const done = await acceptInvitation(deps, actorOf(req), String(req.params.token), data);
+        return { redirect: '/login', flash: req.t('organizations.staff.accepted', { username: done.username }) };
+      },
+    });
   }
 
   return { list, create, disable, revoke, acceptForm: (req: Request, res: Response) => acceptForm(req, res), accept };
