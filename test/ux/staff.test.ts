@@ -119,6 +119,24 @@ describe('revoking an invitation', () => {
     ).toHaveLength(1);
   });
 
+  it('refuses an acceptance that read the clock before the revocation committed (it was still hashing the password)', async () => {
+    const { org, agent } = await orgWithStaff();
+    const token = await inviteLink(agent, '钱进');
+    const invitation = await ctx.db('staff_invitations').where({ organization_id: org.id }).first();
+    ctx.clock.set('2026-11-25T02:05:00.000Z');
+    const revoked = await postForm(
+      agent,
+      `/my/organization/invitations/${invitation.id}/revocation`,
+      {},
+      '/my/organization/staff',
+    );
+    expect(revoked.status).toBe(303);
+    // The acceptance's clock reading from before the revocation: its claim must still fail.
+    ctx.clock.set('2026-11-25T02:04:59.000Z');
+    expect((await accept(token, { username: 'late.claim', password: 'a long new password 2026' })).status).toBe(404);
+    expect(await ctx.db('users').where({ username: 'late.claim' }).first()).toBeUndefined();
+  });
+
   it("refuses another organization's invitation (404), a used one (409), a request without CSRF (403) and non-staff (403)", async () => {
     const mine = await orgWithStaff();
     const other = await orgWithStaff();

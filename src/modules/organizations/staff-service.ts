@@ -154,7 +154,10 @@ export async function revokeInvitation(
       .where({ id: invitationId })
       .whereNull('used_at')
       .where('expires_at', '>', at)
-      .update({ expires_at: at });
+      // Ended at its own creation, not at "now": an acceptance that read the clock before this
+      // revocation (and was hashing its password meanwhile) compares its claim with a time that no
+      // claim can be earlier than, so it fails instead of slipping through.
+      .update({ expires_at: trx.ref('created_at') });
     if (ended !== 1) throw new InvalidState('organizations.staff.invitationNotOpen');
     return {
       result: { displayName: invitation.display_name },
@@ -164,7 +167,7 @@ export async function revokeInvitation(
         subjectId: user.organizationId,
         organizationId: user.organizationId,
         before: { invitation: invitation.id, expires_at: invitation.expires_at },
-        after: { invitation: invitation.id, display_name: invitation.display_name, expires_at: at },
+        after: { invitation: invitation.id, display_name: invitation.display_name, revoked_at: at },
       },
     };
   });
@@ -207,7 +210,7 @@ export async function disableStaff(
       .where({ invited_by: targetId })
       .whereNull('used_at')
       .where('expires_at', '>', now.toISOString())
-      .update({ expires_at: now.toISOString() });
+      .update({ expires_at: trx.ref('created_at') }); // as a revocation: no earlier-read claim passes
     return {
       result: { displayName: target.display_name },
       audit: {
