@@ -93,6 +93,12 @@ export function createApp(deps: AppDeps): App {
     }),
   );
   app.use('/static', express.static(path.join(rootDir, 'public'), { maxAge: config.env === 'production' ? '1d' : 0 }));
+  // Every page depends on its cookies (the language, the session): a shared cache must not give a
+  // public page cached for one reader's language to another's.
+  app.use((_req, res, next) => {
+    res.vary('Cookie');
+    next();
+  });
   app.use(languageMiddleware, baseLocals);
   // A page view's plain reads may use SQLite's read-only connections (src/db/knex.ts); writes never.
   app.use((req, _res, next) => (req.method === 'GET' || req.method === 'HEAD' ? asPageRead(next) : next()));

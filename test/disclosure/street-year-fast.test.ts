@@ -58,6 +58,8 @@ describe('the street-year page', () => {
     expect(first.status).toBe(200);
     expect(first.headers.etag).toBeTruthy();
     expect(first.headers['cache-control']).toBe('public, max-age=300');
+    // The language is a cookie: shared caches keep one copy per cookie, never one reader's for another.
+    expect(first.headers.vary).toMatch(/\bCookie\b/);
     const ran: string[] = [];
     const listen = (q: { sql: string }) => ran.push(q.sql);
     ctx.db.on('query', listen);
