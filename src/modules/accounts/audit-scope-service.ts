@@ -42,7 +42,9 @@ const ACTIONS = {
  * (`loadSessionUser`), so the auditor's reports and trail follow at their next request. Refused with
  * a field error (422): a user who is not an auditor, a street office that does not exist, adding one
  * already assigned or removing one that is not, setting the flag as it already is. The scope events
- * carry no street office: like the rest of user administration they are the administrator's to read.
+ * carry no street office: like the rest of user administration they are read by the administrator and
+ * by auditors of the whole district (who oversee who was given which role and scope), not by a
+ * street-scoped auditor (audit-trail/scope.ts).
  */
 export async function changeAuditScope(deps: Deps, actor: Actor, userId: number, change: ScopeChange): Promise<void> {
   const now = deps.clock.now();
