@@ -3,7 +3,7 @@ import { isUniqueViolation } from '../../../db/errors';
 import { formatMoney, parseMoney } from '../../../shared/money';
 import { Forbidden, InvalidState, NotFound } from '../../../web/errors';
 import type { SessionUser } from '../../accounts/roles';
-import { managersOf, notify, staffOf } from '../../notifications';
+import { tellSide } from './notices';
 import { canManageContract, isPartyB } from '../policy';
 import { holdingsOf, increaseCommitment, increaseShortfall, releaseCommitment } from '../ports';
 import { milestonesOf, termsOf, versionInForce, type ContractRow } from '../queries';
@@ -125,17 +125,11 @@ export async function proposeAmendment(
         throw err;
       });
     const versionId = Number(typeof inserted === 'object' ? inserted.id : inserted);
-    await notify(
+    await tellSide(
       trx,
-      await staffOf(trx, [c.organization_id]),
-      {
-        kind: 'contract.amendment',
-        messageKey: 'notifications.messages.contractAmendment',
-        params: { number: c.number },
-        link: `/contracts/${c.id}`,
-        subjectType: 'contract',
-        subjectId: c.id,
-      },
+      c,
+      'organization',
+      { kind: 'contract.amendment', messageKey: 'notifications.messages.contractAmendment' },
       now,
     );
     return {
@@ -219,17 +213,11 @@ export async function acceptAmendment(
     await trx('contracts')
       .where({ id: contractId })
       .update({ current_version: Number(proposed.version), updated_at: at });
-    await notify(
+    await tellSide(
       trx,
-      await managersOf(trx, c.street_office_id),
-      {
-        kind: 'contract.amended',
-        messageKey: 'notifications.messages.contractAmended',
-        params: { number: c.number },
-        link: `/contracts/${c.id}`,
-        subjectType: 'contract',
-        subjectId: c.id,
-      },
+      c,
+      'managers',
+      { kind: 'contract.amended', messageKey: 'notifications.messages.contractAmended' },
       now,
     );
     return {
@@ -263,17 +251,11 @@ export async function rejectAmendment(
       .where({ id: versionId, status: 'proposed' })
       .update({ status: 'rejected', decided_by: user.id, decided_at: now.toISOString(), decision_comment: comment });
     if (n !== 1) throw new InvalidState('contracts.errors.amendmentDecided');
-    await notify(
+    await tellSide(
       trx,
-      await managersOf(trx, c.street_office_id),
-      {
-        kind: 'contract.amend_rejected',
-        messageKey: 'notifications.messages.contractAmendmentRejected',
-        params: { number: c.number },
-        link: `/contracts/${c.id}`,
-        subjectType: 'contract',
-        subjectId: c.id,
-      },
+      c,
+      'managers',
+      { kind: 'contract.amend_rejected', messageKey: 'notifications.messages.contractAmendmentRejected' },
       now,
     );
     return {
@@ -310,17 +292,11 @@ export async function withdrawAmendment(
       .where({ id: versionId, status: 'proposed' })
       .update({ status: 'rejected', decided_by: user.id, decided_at: now.toISOString(), decision_comment: null });
     if (n !== 1) throw new InvalidState('contracts.errors.amendmentDecided');
-    await notify(
+    await tellSide(
       trx,
-      await staffOf(trx, [c.organization_id]),
-      {
-        kind: 'contract.amend_withdrawn',
-        messageKey: 'notifications.messages.contractAmendmentWithdrawn',
-        params: { number: c.number },
-        link: `/contracts/${c.id}`,
-        subjectType: 'contract',
-        subjectId: c.id,
-      },
+      c,
+      'organization',
+      { kind: 'contract.amend_withdrawn', messageKey: 'notifications.messages.contractAmendmentWithdrawn' },
       now,
     );
     return {
@@ -345,16 +321,14 @@ export async function notifyAmendmentUncovered(
   await deps.db.transaction(async (trx) => {
     const c = await trx('contracts').where({ id: contractId }).first();
     if (!c) return;
-    await notify(
+    await tellSide(
       trx,
-      await managersOf(trx, Number(c.street_office_id)),
+      c,
+      'managers',
       {
         kind: 'contract.amend_uncovered',
         messageKey: 'notifications.messages.contractAmendmentUncovered',
-        params: { number: c.number, ...message },
-        link: `/contracts/${c.id}`,
-        subjectType: 'contract',
-        subjectId: Number(c.id),
+        params: message,
       },
       now,
     );

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { auditedTransaction, recordAudit, systemActor, type Actor } from '../../../audit/audit';
 import { Forbidden, InvalidState } from '../../../web/errors';
 import type { SessionUser } from '../../accounts/roles';
-import { notify, staffOf } from '../../notifications';
+import { tellSide } from './notices';
 import { canManageContract } from '../policy';
 import { releaseCommitment } from '../ports';
 import { lockedContract, type Deps } from './common';
@@ -84,17 +84,11 @@ export async function terminateContract(
     await trx('contract_versions')
       .where({ contract_id: contractId, status: 'proposed' })
       .update({ status: 'rejected', decided_at: at, decision_comment: reason.slice(0, 2000) });
-    await notify(
+    await tellSide(
       trx,
-      await staffOf(trx, [c.organization_id]),
-      {
-        kind: 'contract.terminated',
-        messageKey: 'notifications.messages.contractTerminated',
-        params: { number: c.number },
-        link: `/contracts/${c.id}`,
-        subjectType: 'contract',
-        subjectId: c.id,
-      },
+      c,
+      'organization',
+      { kind: 'contract.terminated', messageKey: 'notifications.messages.contractTerminated' },
       now,
     );
     return {

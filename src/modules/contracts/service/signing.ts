@@ -4,7 +4,7 @@ import { auditedTransaction, type Actor } from '../../../audit/audit';
 import { storeFile, withFileCleanup } from '../../../files/storage';
 import { Forbidden, InvalidState, NotFound } from '../../../web/errors';
 import type { SessionUser } from '../../accounts/roles';
-import { managersOf, notify, staffOf } from '../../notifications';
+import { tellSide } from './notices';
 import { pdfInputOf } from '../pdf-input';
 import { canManageContract, isPartyB } from '../policy';
 import { renderContractPdf } from '../ports';
@@ -48,17 +48,11 @@ export async function sendContract(deps: Deps, actor: Actor, user: SessionUser, 
       { status: 'sent', sent_at: at, sent_by: user.id, updated_at: at },
       'contracts.errors.notDraft',
     );
-    await notify(
+    await tellSide(
       trx,
-      await staffOf(trx, [c.organization_id]),
-      {
-        kind: 'contract.sent',
-        messageKey: 'notifications.messages.contractSent',
-        params: { number: c.number },
-        link: `/contracts/${c.id}`,
-        subjectType: 'contract',
-        subjectId: c.id,
-      },
+      c,
+      'organization',
+      { kind: 'contract.sent', messageKey: 'notifications.messages.contractSent' },
       now,
     );
     return { result: undefined, audit: audit(c, 'contract.send', { status: 'draft' }, { status: 'sent' }) };
@@ -86,17 +80,11 @@ export async function returnContract(
       { status: 'draft', returned_at: at, returned_by: user.id, return_comment: comment, updated_at: at },
       'contracts.errors.notSent',
     );
-    await notify(
+    await tellSide(
       trx,
-      await managersOf(trx, c.street_office_id),
-      {
-        kind: 'contract.returned',
-        messageKey: 'notifications.messages.contractReturned',
-        params: { number: c.number },
-        link: `/contracts/${c.id}`,
-        subjectType: 'contract',
-        subjectId: c.id,
-      },
+      c,
+      'managers',
+      { kind: 'contract.returned', messageKey: 'notifications.messages.contractReturned' },
       now,
     );
     return { result: undefined, audit: audit(c, 'contract.return', { status: 'sent' }, { status: 'draft', comment }) };
@@ -118,17 +106,11 @@ export async function acceptContract(deps: Deps, actor: Actor, user: SessionUser
       { status: 'accepted', accepted_at: at, accepted_by: user.id, updated_at: at },
       'contracts.errors.notSent',
     );
-    await notify(
+    await tellSide(
       trx,
-      await managersOf(trx, c.street_office_id),
-      {
-        kind: 'contract.accepted',
-        messageKey: 'notifications.messages.contractAccepted',
-        params: { number: c.number },
-        link: `/contracts/${c.id}`,
-        subjectType: 'contract',
-        subjectId: c.id,
-      },
+      c,
+      'managers',
+      { kind: 'contract.accepted', messageKey: 'notifications.messages.contractAccepted' },
       now,
     );
     return {
@@ -215,17 +197,11 @@ export async function signContract(deps: Deps, actor: Actor, user: SessionUser, 
       await trx('contract_versions')
         .where({ id: version.id, status: 'draft' })
         .update({ status: 'current', decided_by: c.accepted_by, decided_at: c.accepted_at });
-      await notify(
+      await tellSide(
         trx,
-        await staffOf(trx, [c.organization_id]),
-        {
-          kind: 'contract.signed',
-          messageKey: 'notifications.messages.contractSigned',
-          params: { number: c.number },
-          link: `/contracts/${c.id}`,
-          subjectType: 'contract',
-          subjectId: c.id,
-        },
+        c,
+        'organization',
+        { kind: 'contract.signed', messageKey: 'notifications.messages.contractSigned' },
         now,
       );
       return {
