@@ -12,7 +12,7 @@ import { csrfProtection } from './web/csrf';
 import { errorHandler, notFoundHandler } from './web/error-handler';
 import { languageMiddleware } from './web/language';
 import { baseLocals, userLocals } from './web/locals';
-import { sessionMiddleware } from './web/session';
+import { saveSessionBeforeRedirect, sessionMiddleware } from './web/session';
 import { refuseForbiddenText } from './web/text-guard';
 import { createSignInLimits } from './web/signin-limits';
 import { createUploader } from './files/uploads';
@@ -108,6 +108,7 @@ export function createApp(deps: AppDeps): App {
   const passport = createPassport(deps);
   app.use(
     sessions.middleware,
+    saveSessionBeforeRedirect,
     passport.initialize(),
     passport.session(),
     sessionTimeouts(deps),

@@ -44,3 +44,27 @@ export function sessionMiddleware({ config, db }: Pick<AppDeps, 'config' | 'db'>
   };
   return { middleware, close };
 }
+
+/** The session's contents without its cookie (whose expiry moves by itself), as express-session hashes it. */
+function contents(sess: Express.Request['session'] | undefined): string | undefined {
+  return sess ? JSON.stringify(sess, (key, value) => (key === 'cookie' ? undefined : value)) : undefined;
+}
+
+/**
+ * express-session saves a changed session when the response ends, but it sends the headers first
+ * (expressjs/session#360): a browser follows a 303 on its headers and may ask for the next page
+ * before the session row is written, and that page then misses the flash message or the sign-in
+ * (seen in the browser tests under load). So a redirect whose session changed (or was renewed)
+ * waits for the save; an unchanged session is not written again.
+ */
+export const saveSessionBeforeRedirect: RequestHandler = (req, res, next) => {
+  const loadedId = req.sessionID;
+  const loaded = contents(req.session);
+  const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
+  res.redirect = ((...args: unknown[]) => {
+    const sess = req.session;
+    if (!sess || (req.sessionID === loadedId && contents(sess) === loaded)) return redirect(...args);
+    sess.save((err) => (err ? next(err) : redirect(...args)));
+  }) as typeof res.redirect;
+  next();
+};
