@@ -8,4 +8,6 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   testTimeout: 30000,
   maxWorkers: 2,
+  // One migrated template per run; each test file's database is a copy of it (test/helpers/template-db.ts).
+  globalSetup: '<rootDir>/test/helpers/global-setup.ts',
 };

@@ -7,4 +7,5 @@ module.exports = {
   testTimeout: 120000,
   // Each walk has its own database, server and browser; two at a time use the waits of the other.
   maxWorkers: 2,
+  globalSetup: '<rootDir>/test/helpers/global-setup.ts',
 };

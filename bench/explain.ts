@@ -56,7 +56,7 @@ async function main() {
     for (const r of rows) console.log(`    ${String(r.detail ?? r['QUERY PLAN'])}`);
   }
   server.close();
-  built.close();
+  await built.close();
   await set.db.destroy();
 }
 

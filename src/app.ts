@@ -43,8 +43,8 @@ import { reportRoutes } from './modules/reports';
 
 export interface App {
   app: express.Express;
-  /** Stops timers the app started (the session cleanup); the database is the caller's. */
-  close(): void;
+  /** Stops timers the app started (the session cleanup) once its start-up reads are done; the database is the caller's. */
+  close(): Promise<void>;
 }
 
 /** Builds the whole app from its dependencies, so tests build exactly what production runs. */

@@ -40,8 +40,9 @@ async function main() {
   });
   const stop = () => {
     server.close(() => {
-      close();
-      void Promise.all([closePasswordWorker(), db.destroy()]).then(() => process.exit(0));
+      void close()
+        .then(() => Promise.all([closePasswordWorker(), db.destroy()]))
+        .then(() => process.exit(0));
     });
   };
   process.on('SIGINT', stop);

@@ -8,7 +8,7 @@ export const SESSION_COOKIE = 'sf.sid';
 /** Sessions live in the database (table `sessions`), so any app instance can serve any request. */
 export function sessionMiddleware({ config, db }: Pick<AppDeps, 'config' | 'db'>): {
   middleware: RequestHandler;
-  close: () => void;
+  close: () => Promise<void>;
 } {
   const store = new ConnectSessionKnexStore({
     knex: db,
@@ -38,7 +38,10 @@ export function sessionMiddleware({ config, db }: Pick<AppDeps, 'config' | 'db'>
       maxAge: config.absoluteTimeoutHours * 60 * 60 * 1000,
     },
   });
-  const close = () => {
+  // The store checks for its table as it is made; closing waits for that read, so that a database
+  // closed right after the app was built does not abort it (a rejection nobody would catch).
+  const close = async () => {
+    await (store as unknown as { ready?: Promise<void> }).ready?.catch(() => undefined);
     const timer = (store as unknown as { nextDbCleanup?: NodeJS.Timeout }).nextDbCleanup;
     if (timer) clearTimeout(timer);
   };

@@ -33,7 +33,7 @@ export async function createTestContext(overrides: Partial<Config> = {}): Promis
     config,
     make: new Factories(testDb.db, clock),
     async close() {
-      built.close();
+      await built.close();
       await testDb.destroy();
       fs.rmSync(uploadDir, { recursive: true, force: true });
     },

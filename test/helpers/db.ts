@@ -5,6 +5,7 @@ import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import { createDb } from '../../src/db/knex';
 import { migrateLatest } from '../../src/db/migrate';
+import { pgTemplateName, sqliteTemplatePath, withDatabase } from './template-db';
 
 export interface TestDb {
   db: Knex;
@@ -20,8 +21,12 @@ export const onPostgres = testDatabaseUrl !== '';
 export async function createTestDb({ migrate = true } = {}): Promise<TestDb> {
   if (!onPostgres) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'streetfund-test-'));
-    const db = createDb({ databaseUrl: '', sqliteFile: path.join(dir, 'test.sqlite3') });
-    if (migrate) await migrateLatest(db);
+    const file = path.join(dir, 'test.sqlite3');
+    const template = sqliteTemplatePath();
+    const copied = migrate && fs.existsSync(template);
+    if (copied) fs.copyFileSync(template, file);
+    const db = createDb({ databaseUrl: '', sqliteFile: file });
+    if (migrate && !copied) await migrateLatest(db);
     return {
       db,
       dialect: 'sqlite',
@@ -33,11 +38,16 @@ export async function createTestDb({ migrate = true } = {}): Promise<TestDb> {
   }
   const name = `sf_test_${process.pid}_${crypto.randomBytes(4).toString('hex')}`;
   const admin = knexFactory({ client: 'pg', connection: testDatabaseUrl, pool: { min: 0, max: 1 } });
-  await admin.raw(`CREATE DATABASE ${name}`);
-  const url = new URL(testDatabaseUrl);
-  url.pathname = `/${name}`;
-  const db = createDb({ databaseUrl: url.toString(), sqliteFile: '' });
-  if (migrate) await migrateLatest(db);
+  // From the migrated template when there is one (globalSetup makes it); else migrated here.
+  const copied =
+    migrate &&
+    (await admin.raw(`CREATE DATABASE ${name} TEMPLATE ${pgTemplateName()}`).then(
+      () => true,
+      () => false,
+    ));
+  if (!copied) await admin.raw(`CREATE DATABASE ${name}`);
+  const db = createDb({ databaseUrl: withDatabase(testDatabaseUrl, name), sqliteFile: '' });
+  if (migrate && !copied) await migrateLatest(db);
   return {
     db,
     dialect: 'postgres',
