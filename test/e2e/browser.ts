@@ -96,7 +96,7 @@ export async function startSite(clock: Clock = systemClock): Promise<Site> {
     async close() {
       await browser.close();
       await new Promise((resolve) => server.close(resolve));
-      built.close();
+      await built.close();
       await testDb.destroy();
       fs.rmSync(uploadDir, { recursive: true, force: true });
     },
