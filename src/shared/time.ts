@@ -73,3 +73,9 @@ export function toShanghaiInput(value: string | Date | null | undefined): string
 export function shanghaiYear(now: Date): number {
   return new Date(now.getTime() + 8 * 60 * 60 * 1000).getUTCFullYear();
 }
+
+/** The calendar date (YYYY-MM-DD) in Asia/Shanghai of a moment: a payment's date, an on-time check. */
+export function shanghaiDate(moment: Date | string): string {
+  const date = typeof moment === 'string' ? new Date(moment) : moment;
+  return new Date(date.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
+}

@@ -1,4 +1,4 @@
-import { formatDateTime, parseShanghaiDateTime, toShanghaiInput } from '../../src/shared/time';
+import { formatDateTime, parseShanghaiDateTime, shanghaiDate, toShanghaiInput } from '../../src/shared/time';
 
 describe('time', () => {
   it('shows a stored UTC time in Asia/Shanghai', () => {
@@ -15,5 +15,11 @@ describe('time', () => {
     expect(parseShanghaiDateTime('2026-02-30T09:00')).toBeNull();
     expect(parseShanghaiDateTime('2026-12-01T25:00')).toBeNull();
     expect(parseShanghaiDateTime('tomorrow')).toBeNull();
+  });
+
+  it('gives the Beijing calendar date of a moment, across the UTC midnight', () => {
+    expect(shanghaiDate('2026-12-31T15:59:59.999Z')).toBe('2026-12-31');
+    expect(shanghaiDate('2026-12-31T16:00:00.000Z')).toBe('2027-01-01');
+    expect(shanghaiDate(new Date('2026-06-01T00:00:00.000Z'))).toBe('2026-06-01');
   });
 });

@@ -11,7 +11,8 @@ import { categoriesOf, findDocument, type OrganizationRow } from './queries';
 import { canEditProfile, canResubmit, canUploadDocument, canViewOrganization } from './policy';
 import { loadOrganization, profileFormOptions, renderShow, selectedCategories } from './pages';
 import { documentSchema, parseProfile } from './schemas';
-import { addDocument, decide, shanghaiToday, updateProfile } from './service';
+import { addDocument, decide, updateProfile } from './service';
+import { shanghaiDate } from '../../shared/time';
 
 /** The organization's own pages: profile, edit, documents, resubmission after a rejection. */
 export function profileHandlers(deps: AppDeps) {
@@ -63,7 +64,7 @@ export function profileHandlers(deps: AppDeps) {
     const selected = selectedCategories(req);
     await submitForm(req, res, {
       again: ({ status, errors, values }) => renderEdit(req, res, org, status, { values, selected, errors }),
-      parse: (body) => parseProfile(body, req.t, shanghaiToday(deps.clock.now())),
+      parse: (body) => parseProfile(body, req.t, shanghaiDate(deps.clock.now())),
       run: async (data) => {
         await updateProfile(deps, actorOf(req), org, data);
         return { redirect: `/organizations/${org.id}`, flash: req.t('organizations.edit.saved') };

@@ -4,7 +4,8 @@ import { once } from '../../web/once';
 import { submitForm } from '../../web/submit';
 import { profileFormOptions, selectedCategories } from './pages';
 import { parseRegistration } from './schemas';
-import { registerOrganization, shanghaiToday } from './service';
+import { registerOrganization } from './service';
+import { shanghaiDate } from '../../shared/time';
 import { createAttemptLimiter, registrationKey, registrationRule, tryAgainMessage } from '../../web/signin-limits';
 
 /** Public self-registration of a social organization and its first staff account. Documents are
@@ -37,7 +38,7 @@ export function registrationHandlers(deps: AppDeps) {
         delete shown.password;
         return render(req, res, status, { values: shown, selected, errors, ...(formError ? { formError } : {}) });
       },
-      parse: (body) => parseRegistration(body, req.t, shanghaiToday(deps.clock.now())),
+      parse: (body) => parseRegistration(body, req.t, shanghaiDate(deps.clock.now())),
       run: async (data) => {
         // Counted per address before anything is checked against the database or hashed: a valid form
         // is an attempt, accepted or not (so refused credit codes cannot be tried without limit either).

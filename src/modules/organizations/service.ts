@@ -6,7 +6,7 @@ import { forUpdate, returnedId } from '../../db/knex';
 import { transition } from '../../db/transition';
 import { isUniqueViolation } from '../../db/errors';
 import { discardFile, storeFile } from '../../files/storage';
-import { toShanghaiInput } from '../../shared/time';
+import { shanghaiDate } from '../../shared/time';
 import { InvalidState, NotFound, ValidationFailed } from '../../web/errors';
 import { insertUser, hashPassword } from '../accounts';
 import type { OrganizationRow } from './queries';
@@ -46,13 +46,12 @@ function profileColumns(input: ProfileInput) {
 }
 
 /** Today's date in Shanghai, YYYY-MM-DD. */
-export const shanghaiToday = (now: Date) => toShanghaiInput(now).slice(0, 10);
 
 /** Checks what the form alone cannot: the categories exist and the founding date is not in the future. */
 async function checkProfile(deps: Deps, input: ProfileInput, now: Date, errors: Record<string, string>): Promise<void> {
   const known = await deps.db('service_categories').whereIn('id', input.categoryIds).select('id');
   if (known.length !== input.categoryIds.length) errors.categoryIds = 'validation.choose';
-  if (input.foundedOn > shanghaiToday(now)) errors.foundedOn = 'organizations.validation.foundedInFuture';
+  if (input.foundedOn > shanghaiDate(now)) errors.foundedOn = 'organizations.validation.foundedInFuture';
   if (input.foundedOn < '1900-01-01') errors.foundedOn = 'validation.format';
 }
 

@@ -1,6 +1,7 @@
 import type { Queryable } from '../../db/knex';
 import { allPublicContracts, publicMilestonesOf, type PublicContractRow } from '../contracts';
 import { publicEvaluationResults } from '../evaluations';
+import { shanghaiDate } from '../../shared/time';
 import { paymentsOfContract } from '../payments';
 
 /**
@@ -18,10 +19,6 @@ export interface PublicTrackRecord {
   /** Mean of the closed evaluations' scores in hundredths (rounded half up), null when none. */
   meanScore: number | null;
 }
-
-/** The Beijing calendar date (YYYY-MM-DD) of a stored UTC time. */
-const beijingDate = (storedUtc: string) =>
-  new Date(new Date(storedUtc).getTime() + 8 * 3600 * 1000).toISOString().slice(0, 10);
 
 export async function publicTrackRecord(db: Queryable, organizationId: number): Promise<PublicTrackRecord> {
   const contracts = await allPublicContracts(db, { organizationId });
@@ -49,7 +46,7 @@ export async function publicTrackRecord(db: Queryable, organizationId: number): 
       evaluated += 1;
       scores.push(e.score);
       const m = milestones.get(c.id)?.find((x) => x.seq === e.milestoneSeq);
-      if (m && beijingDate(e.closedAt) <= m.dueDate) onTime += 1;
+      if (m && shanghaiDate(e.closedAt) <= m.dueDate) onTime += 1;
     }
   }
   return {

@@ -14,5 +14,3 @@ export function shanghaiMidnight(date: string, nextDay = false): string {
   if (nextDay) d.setUTCDate(d.getUTCDate() + 1);
   return d.toISOString();
 }
-
-export const shanghaiToday = (now: Date) => new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
