@@ -2,7 +2,7 @@ import passport, { type PassportStatic } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
 import type { RequestHandler } from 'express';
 import type { AppDeps } from '../deps';
-import { loadSessionUser } from '../modules/accounts/repository';
+import { loadSessionUser } from '../modules/accounts/queries';
 import { authenticate } from '../modules/accounts/service';
 import { actorOf } from './actor';
 import { SessionExpired } from './errors';

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { createTestContext, type TestContext } from '../helpers/app';
 import { csrfFrom, postForm, signIn, type Agent } from '../helpers/http';
 import { disableStaff } from '../../src/modules/organizations/staff-service';
-import { loadSessionUser } from '../../src/modules/accounts/repository';
+import { loadSessionUser } from '../../src/modules/accounts/queries';
 import { systemActor } from '../../src/audit/audit';
 
 let ctx: TestContext;

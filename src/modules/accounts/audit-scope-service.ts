@@ -3,7 +3,7 @@ import { auditedTransaction, type Actor } from '../../audit/audit';
 import type { Queryable } from '../../db/knex';
 import { isUniqueViolation } from '../../db/errors';
 import { NotFound, ValidationFailed } from '../../web/errors';
-import * as repo from './repository';
+import * as repo from './queries';
 import { findStreetOffice } from '../streets';
 
 type Deps = Pick<AppDeps, 'db' | 'clock'>;

@@ -7,7 +7,7 @@ import { routeTable } from '../../web/routes';
 import { submitForm } from '../../web/submit';
 import { requireSecondFactor } from '../../web/second-factor';
 import { listStreetOffices } from '../streets';
-import * as repo from './repository';
+import * as repo from './queries';
 import { auditScopeOf, changeAuditScope, type ScopeChange } from './audit-scope-service';
 import { findStreetOffice } from '../streets';
 

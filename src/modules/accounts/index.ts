@@ -3,4 +3,4 @@
 export { ROLES, STREET_ROLES, SECOND_FACTOR_ROLES, type Role } from './roles';
 export { createUserSchema, type CreateUserInput } from './schemas';
 export { hashPassword } from './passwords';
-export { insertUser, deleteSessionsOf } from './repository';
+export { insertUser, deleteSessionsOf } from './queries';

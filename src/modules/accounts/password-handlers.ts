@@ -6,7 +6,7 @@ import { NotFound, ValidationFailed } from '../../web/errors';
 import { flash } from '../../web/flash';
 import { parseForm } from '../../web/forms';
 import { SESSION_COOKIE } from '../../web/session';
-import * as repo from './repository';
+import * as repo from './queries';
 import { changePasswordSchema } from './schemas';
 import * as passwords from './password-service';
 import * as secondFactor from './second-factor';

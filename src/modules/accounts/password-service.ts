@@ -1,7 +1,7 @@
 import type { AppDeps } from '../../deps';
 import { auditedTransaction, type Actor } from '../../audit/audit';
 import { InvalidState, NotFound, ValidationFailed } from '../../web/errors';
-import * as repo from './repository';
+import * as repo from './queries';
 import { hashPassword, verifyPassword } from './passwords';
 import { randomGroups } from './mfa-key';
 import type { ChangePasswordInput } from './schemas';

@@ -6,7 +6,7 @@ import { parseForm } from '../../web/forms';
 import { safeLocalPath } from '../../web/redirect';
 import { ENROL_PATH } from '../../web/second-factor';
 import { secondFactorCodeSchema } from './schemas';
-import * as factors from './second-factor-repository';
+import * as factors from './second-factor-queries';
 import * as service from './second-factor';
 import { groupedSecret, totpQrSvg } from './totp';
 

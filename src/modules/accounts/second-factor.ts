@@ -1,8 +1,8 @@
 import type { AppDeps } from '../../deps';
 import { auditedTransaction, type Actor } from '../../audit/audit';
 import { InvalidState, NotFound } from '../../web/errors';
-import * as repo from './repository';
-import * as factors from './second-factor-repository';
+import * as repo from './queries';
+import * as factors from './second-factor-queries';
 import {
   decryptSecret,
   encryptSecret,

@@ -2,7 +2,7 @@ import type { AppDeps } from '../../deps';
 import { auditedTransaction, recordAudit, type Actor } from '../../audit/audit';
 import { InvalidState, NotFound, ValidationFailed } from '../../web/errors';
 import { isUniqueViolation } from '../../db/errors';
-import * as repo from './repository';
+import * as repo from './queries';
 import { hashPassword, verifyPasswordOrDummy } from './passwords';
 import type { CreateUserInput, UpdateUserInput } from './schemas';
 import type { Role } from './roles';

@@ -7,7 +7,7 @@ import { flash } from '../../web/flash';
 import { routeTable } from '../../web/routes';
 import { createSignInLimits, type SignInLimits } from '../../web/signin-limits';
 import { formatDateTime } from '../../shared/time';
-import * as repo from './repository';
+import * as repo from './queries';
 
 type Deps = Pick<AppDeps, 'db' | 'clock' | 'config'>;
 
