@@ -1,11 +1,10 @@
-import type { NextFunction, Request, Response } from 'express';
-import { translateProblems } from '../../web/problems';
+import type { Request, Response } from 'express';
 import type { AppDeps } from '../../deps';
 import { actorOf } from '../../web/actor';
 import { NotFound, ValidationFailed } from '../../web/errors';
 import { flash } from '../../web/flash';
-import { parseForm } from '../../web/forms';
 import { SESSION_COOKIE } from '../../web/session';
+import { submitForm } from '../../web/submit';
 import * as repo from './queries';
 import { changePasswordSchema } from './schemas';
 import * as passwords from './password-service';
@@ -45,46 +44,47 @@ export function create(deps: AppDeps) {
       renderForm(req, res, 200);
     },
 
-    async changePassword(req: Request, res: Response, next: NextFunction) {
-      const form = parseForm(changePasswordSchema, req.body, req.t);
-      if (!form.ok) return renderForm(req, res, 422, { errors: form.errors });
+    async changePassword(req: Request, res: Response) {
       const attempt = [{ key: accountKey(req.user!.username), rule: accountRule }];
-      const counted = await limiter.consume(attempt);
-      if (!counted.ok) {
-        res.setHeader('Retry-After', String(counted.waitSeconds));
-        return renderForm(req, res, 429, { formError: tryAgainMessage(req, counted.retryAt, counted.waitSeconds) });
-      }
-      try {
-        const { signedOut } = await passwords.changeOwnPassword(
-          deps,
-          actorOf(req),
-          req.user!.id,
-          req.sessionID,
-          form.data,
-        );
-        delete req.session.passwordChangeFailures;
-        await limiter.refund(attempt);
-        flash(req, 'success', req.t('accounts.password.changed', { count: signedOut }));
-        return res.redirect(303, '/dashboard');
-      } catch (err) {
-        if (!(err instanceof ValidationFailed)) {
-          await limiter.refund(attempt); // no verdict on the password (the worker was busy, or worse)
-          throw err;
-        }
-        // The current password was right (the new one was refused): the attempt is given back.
-        if (!err.fieldErrors.currentPassword) await limiter.refund(attempt);
-        if (err.fieldErrors.currentPassword) {
-          req.session.passwordChangeFailures = (req.session.passwordChangeFailures ?? 0) + 1;
-          if (req.session.passwordChangeFailures >= MAX_WRONG_CURRENT) {
-            return req.session.destroy((destroyErr) => {
-              if (destroyErr) return next(destroyErr);
-              res.clearCookie(SESSION_COOKIE);
-              res.redirect(303, '/login?expired=1');
-            });
+      return submitForm(req, res, {
+        schema: changePasswordSchema,
+        // Passwords are never shown again: the form comes back empty, with its messages.
+        again: ({ status, errors, formError }) => renderForm(req, res, status, { errors, formError }),
+        run: async (data) => {
+          const counted = await limiter.consume(attempt);
+          if (!counted.ok) {
+            res.setHeader('Retry-After', String(counted.waitSeconds));
+            return { status: 429, formError: tryAgainMessage(req, counted.retryAt, counted.waitSeconds) };
           }
-        }
-        return renderForm(req, res, 422, { errors: translateProblems(req, err.fieldErrors) });
-      }
+          try {
+            const { signedOut } = await passwords.changeOwnPassword(
+              deps,
+              actorOf(req),
+              req.user!.id,
+              req.sessionID,
+              data,
+            );
+            delete req.session.passwordChangeFailures;
+            await limiter.refund(attempt);
+            return { redirect: '/dashboard', flash: req.t('accounts.password.changed', { count: signedOut }) };
+          } catch (err) {
+            // No verdict on the current password (the worker was busy, or worse), or it was right and
+            // the new one was refused: the attempt is given back.
+            if (!(err instanceof ValidationFailed) || !err.fieldErrors.currentPassword) await limiter.refund(attempt);
+            if (err instanceof ValidationFailed && err.fieldErrors.currentPassword) {
+              req.session.passwordChangeFailures = (req.session.passwordChangeFailures ?? 0) + 1;
+              if (req.session.passwordChangeFailures >= MAX_WRONG_CURRENT) {
+                await new Promise<void>((resolve, reject) =>
+                  req.session.destroy((destroyErr) => (destroyErr ? reject(destroyErr) : resolve())),
+                );
+                res.clearCookie(SESSION_COOKIE);
+                return { redirect: '/login?expired=1' };
+              }
+            }
+            throw err; // a ValidationFailed re-shows the form with its messages
+          }
+        },
+      });
     },
 
     /** The temporary password is shown on this response only (not a redirect, so it is never kept). */
