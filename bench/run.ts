@@ -18,7 +18,7 @@ import { rootDir } from '../src/config';
  * SQLite and PostgreSQL; peak RSS; two instances on one PostgreSQL. One table at the end, and the
  * figures as JSON in data/bench/results-<time>.json. See bench/README.md.
  *
- * Flags: --smoke (0.1% data, 1 s per page, one round, asserts nothing about speed), --scale <full>
+ * Flags: --smoke (0.1% data, 0.5 s per page, one round, asserts nothing about speed), --scale <full>
  * (default 1), --small <scale> (default 0.01), --duration <s> (default 10), --connections <n>
  * (default 16), --rounds <n> (default 3), --only <substring of a page name>. PostgreSQL parts run
  * when BENCH_PG_URL names a database the bench may wipe (postgres://.../streetfund_bench).
@@ -32,7 +32,7 @@ function flag(name: string): string | undefined {
 const smoke = process.argv.includes('--smoke');
 const FULL = Number(flag('scale') ?? (smoke ? 0.001 : 1));
 const SMALL = smoke ? null : Number(flag('small') ?? 0.01);
-const DURATION = Number(flag('duration') ?? (smoke ? 1 : 10));
+const DURATION = Number(flag('duration') ?? (smoke ? 0.5 : 10));
 const CONNECTIONS = Number(flag('connections') ?? 16);
 const ROUNDS = Number(flag('rounds') ?? (smoke ? 1 : 3));
 const ONLY = flag('only');
