@@ -77,7 +77,7 @@ export const ALLOWED: Allowed[] = [
     tables: ['bids', 'call_reviewers', 'calls', 'organizations', 'street_offices', 'users'],
     why: NAMES,
   },
-  { file: 'awards/service.ts', tables: ['users'], why: RECIPIENTS },
+  { file: 'awards/service/confirmation.ts', tables: ['users'], why: RECIPIENTS },
   { file: 'bids/exclusions.ts', tables: ['organizations', 'users'], why: NAMES },
   { file: 'bids/panel.ts', tables: ['organizations'], why: NAMES },
   { file: 'bids/policy.ts', tables: ['call_reviewers', 'conflict_declarations'], why: POLICY },
@@ -222,7 +222,9 @@ export const ALLOWED: Allowed[] = [
     why: NAMES,
   },
   { file: 'reviews/ranking.ts', tables: ['bids', 'call_criteria', 'organizations', 'users'], why: READ_MODEL },
-  { file: 'reviews/service.ts', tables: ['bids', 'calls', 'users'], why: REVIEW },
+  { file: 'reviews/service/closing.ts', tables: ['calls'], why: REVIEW },
+  { file: 'reviews/service/common.ts', tables: ['calls'], why: REVIEW },
+  { file: 'reviews/service/panel.ts', tables: ['bids', 'users'], why: REVIEW },
 ];
 
 export interface Violation {
