@@ -82,7 +82,7 @@ export const ALLOWED: Allowed[] = [
   { file: 'bids/panel.ts', tables: ['organizations'], why: NAMES },
   { file: 'bids/policy.ts', tables: ['call_reviewers', 'conflict_declarations'], why: POLICY },
   { file: 'bids/queries.ts', tables: ['calls', 'organizations', 'street_offices'], why: NAMES },
-  { file: 'bids/service.ts', tables: ['organizations'], why: IN_TX },
+  { file: 'bids/service/common.ts', tables: ['organizations'], why: IN_TX },
   { file: 'calls/queries.ts', tables: ['catalog_items', 'street_offices', 'users'], why: NAMES },
   { file: 'catalog/queries.ts', tables: ['street_offices'], why: NAMES },
   { file: 'contracts/handlers/pages.ts', tables: ['organizations'], why: NAMES },
