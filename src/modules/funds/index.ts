@@ -14,9 +14,8 @@ export {
   type StreetYearBalances,
 } from './ledger';
 export { reserveForCall, releaseCallReservation, commitFromReservation, commitAwardItems } from './reservations';
+export { holdingsOf, holdingsOfItems, type Holding, type PaymentEntry } from './holdings';
 export {
-  holdingsOf,
-  holdingsOfItems,
   increaseCommitment,
   increaseShortfall,
   releaseCommitment,
@@ -24,9 +23,7 @@ export {
   reversePayment,
   reclaimPayment,
   ReleaseExceedsCommitment,
-  type Holding,
-  type PaymentEntry,
-} from './holdings';
+} from './movements';
 /** Read-only, for the public disclosure pages and the open data (src/modules/disclosure). */
 export { ANNUAL_FLOOR_FEN, MIN_YEAR, MAX_YEAR } from './ledger';
 export {
