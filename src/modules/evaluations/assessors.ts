@@ -7,7 +7,7 @@ import type { SessionUser } from '../accounts/roles';
 import { lockContractMilestone, type ContractMilestone } from '../contracts';
 import { notify, staffOf } from '../notifications';
 import { canReturnReport } from './policy';
-import { evaluationOf, type EvaluationRow } from './evaluation';
+import { evaluationOf, type EvaluationRow } from './results';
 import { writeIndicatorScores, type IndicatorScore } from './indicators';
 import { storeFile, withFileCleanup } from '../../files/storage';
 import { extensionOf } from '../../files/signatures';

@@ -22,14 +22,8 @@ import {
   ASSESSOR_SOURCES,
   OPINION_EXTENSIONS,
 } from './assessors';
-import {
-  closeEvaluation,
-  evaluationOf,
-  isEvaluated,
-  latestAssessmentReport,
-  scoreAsManager,
-  weightsOf,
-} from './evaluation';
+import { closeEvaluation, scoreAsManager } from './evaluation';
+import { evaluationOf, isEvaluated, latestAssessmentReport, weightsOf } from './results';
 import {
   deliverableLines,
   EVIDENCE_EXTENSIONS,

@@ -7,5 +7,5 @@ export {
   publicEvaluationResults,
   type ClosedEvaluation,
   type PublicEvaluationResult,
-} from './evaluation';
+} from './results';
 export { gradeOf } from './weighting';

@@ -7,7 +7,7 @@ import { Forbidden, InvalidState, NotFound } from '../../web/errors';
 import { createAttemptLimiter, type LimitRule } from '../../web/signin-limits';
 import type { SessionUser } from '../accounts/roles';
 import { lockContractMilestone } from '../contracts';
-import { evaluationOf, isEvaluated } from './evaluation';
+import { evaluationOf, isEvaluated } from './results';
 import { canReadReports, canReturnReport } from './policy';
 
 type Deps = Pick<AppDeps, 'db' | 'clock'>;

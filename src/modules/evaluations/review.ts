@@ -5,7 +5,7 @@ import { Forbidden, InvalidState, NotFound } from '../../web/errors';
 import type { SessionUser } from '../accounts/roles';
 import { lockContractMilestone, type ContractMilestone } from '../contracts';
 import { managersOf, notify, staffOf } from '../notifications';
-import { evaluationOf, latestAssessmentReport, type EvaluationRow } from './evaluation';
+import { evaluationOf, latestAssessmentReport, type EvaluationRow } from './results';
 import { canReadReports, canReturnReport, canWriteReport } from './policy';
 
 type Deps = Pick<AppDeps, 'db' | 'clock'>;

@@ -9,7 +9,8 @@ import { Forbidden, InvalidState, NotFound, ValidationFailed } from '../../web/e
 import type { SessionUser } from '../accounts/roles';
 import { lockContractMilestone, type ContractMilestone } from '../contracts';
 import { managersOf, notify, staffOf } from '../notifications';
-import { evaluationOf, openEvaluation } from './evaluation';
+import { openEvaluation } from './evaluation';
+import { evaluationOf } from './results';
 import { canReadReports, canReturnReport, canWriteReport } from './policy';
 import { evidenceOf, openReport, type ReportRow } from './queries';
 import { EVIDENCE_EXTENSIONS, type ReportInput } from './schemas';
