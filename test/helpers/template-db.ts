@@ -61,10 +61,10 @@ export async function ensureTemplate(databaseUrl: string): Promise<void> {
   try {
     const existing: string[] = await admin('pg_database').where('datname', 'like', 'sf_template_%').pluck('datname');
     if (existing.includes(name)) return;
-    // Templates of earlier migrations are of no further use.
+    // Templates of other migrations are dropped so that they do not pile up; a run of another branch on
+    // the same server then finds its template gone and migrates per file (slower, still correct).
     for (const old of existing) await admin.raw(`DROP DATABASE IF EXISTS ${old} WITH (FORCE)`);
-    const building = `sf_tplbuild_${process.pid}`;
-    await admin.raw(`DROP DATABASE IF EXISTS ${building} WITH (FORCE)`);
+    const building = `sf_tplbuild_${process.pid}_${crypto.randomBytes(3).toString('hex')}`;
     await admin.raw(`CREATE DATABASE ${building}`);
     const db = createDb({ databaseUrl: withDatabase(databaseUrl, building), sqliteFile: '' });
     try {
@@ -72,7 +72,13 @@ export async function ensureTemplate(databaseUrl: string): Promise<void> {
     } finally {
       await db.destroy();
     }
-    await admin.raw(`ALTER DATABASE ${building} RENAME TO ${name}`);
+    try {
+      await admin.raw(`ALTER DATABASE ${building} RENAME TO ${name}`);
+    } catch (err) {
+      // Another run on the same server built the same template meanwhile: use theirs.
+      await admin.raw(`DROP DATABASE IF EXISTS ${building} WITH (FORCE)`);
+      if (!(await admin('pg_database').where('datname', name).first('datname'))) throw err;
+    }
   } finally {
     await admin.destroy();
   }
