@@ -10,13 +10,13 @@ import { signIn } from './processes';
 
 /**
  * `npm run bench:explain -- --scale 0.01 /calls [role]`: requests one page of a generated set (as the
- * role of BenchData.users, or anonymously) in-process (--migrate: newer migrations first) and prints every SQL statement it ran with its
+ * role of BenchData.users, or anonymously) in-process (--migrate: newer migrations first; --time: each statement re-run alone, median of ten) and prints every SQL statement it ran with its
  * time and, on SQLite, its EXPLAIN QUERY PLAN (EXPLAIN on PostgreSQL). Read-only use of the stored set.
  */
 async function main() {
   const args = process.argv
     .slice(2)
-    .filter((a, i, all) => a !== '--scale' && all[i - 1] !== '--scale' && a !== '--migrate');
+    .filter((a, i, all) => a !== '--scale' && all[i - 1] !== '--scale' && a !== '--migrate' && a !== '--time');
   const [pathname, role] = args;
   const set = await openBenchSet(scaleArg(process.argv.slice(2), 0.01));
   // --migrate: the migrations newer than the set first (indexes under test). This changes the stored
@@ -49,6 +49,16 @@ async function main() {
       `\n${q.ms.toFixed(1)} ms  ${q.sql.slice(0, 600)}${q.bindings.length ? `  [${q.bindings.slice(0, 12).join(', ')}]` : ''}`,
     );
     if (!/^\s*(select|with)/i.test(q.sql)) continue;
+    // --time: the statement again, alone, ten times (the page runs some side by side, which blurs their times).
+    if (process.argv.includes('--time')) {
+      const times: number[] = [];
+      for (let i = 0; i < 10; i++) {
+        const t0 = performance.now();
+        await set.db.raw(q.sql, q.bindings as never);
+        times.push(performance.now() - t0);
+      }
+      console.log(`    alone: median ${times.sort((a, b) => a - b)[5].toFixed(2)} ms of 10`);
+    }
     const plan = set.env.SQLITE_FILE
       ? await set.db.raw(`EXPLAIN QUERY PLAN ${q.sql}`, q.bindings as never)
       : await set.db.raw(`EXPLAIN ${q.sql}`, q.bindings as never);

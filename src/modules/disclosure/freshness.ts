@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { AppDeps } from '../../deps';
 import { publicCaching } from '../../web/caching';
+import { pageKey } from '../../web/page-cache';
 
 /**
  * Validators for the public packages and charts. Every change the public can see is an audited
@@ -27,8 +28,9 @@ export async function notModified(
   res: Response,
   lastModified?: string,
   variant = '',
+  version?: string,
 ): Promise<boolean> {
-  const version = await publicVersion(deps);
+  version ??= await publicVersion(deps);
   const tag = `W/"${crypto
     .createHash('sha256')
     .update(`${req.originalUrl.split('?')[0]}|${req.lang}|${version}${variant ? `|${variant}` : ''}`)
@@ -49,4 +51,22 @@ export async function notModified(
     return true;
   }
   return false;
+}
+
+/**
+ * A public page for an anonymous visitor: its ETag (answered 304 when the visitor's copy is current)
+ * and the key under which the rendered page is kept (web/page-cache.ts), both from one reading of
+ * the public version. `variant`: what else the page depends on without a write (the current year,
+ * the query string). A signed-in visitor gets neither: their page is always rendered.
+ */
+export async function anonymousPage(
+  deps: AppDeps,
+  req: Request,
+  res: Response,
+  variant: string,
+): Promise<{ answered: boolean; key: string | null }> {
+  if (req.user) return { answered: false, key: null };
+  const version = await publicVersion(deps);
+  if (await notModified(deps, req, res, undefined, variant, version)) return { answered: true, key: null };
+  return { answered: false, key: pageKey(req, res, `${version}|${variant}`) };
 }
