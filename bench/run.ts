@@ -49,6 +49,9 @@ export interface PageSpec {
   name: string;
   path: string;
   as?: keyof BenchData['users'];
+  /** Every request a new address (`&v=n`), so an anonymous public page is rendered each time, never
+   *  the kept copy (web/page-cache.ts): the cost of a page on the first view after a change. */
+  unkept?: boolean;
 }
 
 /** The pages of the issue, for one generated set (ids from the set's sample). */
@@ -71,6 +74,9 @@ function pagesFor(data: BenchData): PageSpec[] {
     { name: 'public contracts, category', path: '/public/contracts?category=1' },
     { name: 'public contracts, middle page', path: '/public/contracts?page=MIDDLE' },
     { name: 'public street-year page', path: `/public/streets/${s.streetOfficeId}/${s.year - 1}` },
+    { name: 'public category, not kept', path: '/public/contracts?category=1', unkept: true },
+    { name: 'public middle page, not kept', path: '/public/contracts?page=MIDDLE', unkept: true },
+    { name: 'public street-year, not kept', path: `/public/streets/${s.streetOfficeId}/${s.year - 1}`, unkept: true },
     { name: 'audit trail, first page', path: '/audit?page=1', as: 'admin' },
     { name: 'audit trail, last page', path: '/audit?page=LAST', as: 'admin' },
   ].filter((p) => !ONLY || p.name.includes(ONLY)) as PageSpec[];
@@ -89,8 +95,14 @@ async function load(
   headers: Record<string, string>,
   duration = DURATION,
   connections = CONNECTIONS,
+  unkept = false,
 ): Promise<Load> {
-  const r = await autocannon({ url, connections, duration, headers, timeout: 30 });
+  let n = 0;
+  const { pathname, search } = new URL(url);
+  const requests = unkept
+    ? [{ setupRequest: (req: { path?: string }) => ({ ...req, path: `${pathname}${search || '?'}&v=${++n}` }) }]
+    : undefined;
+  const r = await autocannon({ url, connections, duration, headers, timeout: 30, requests });
   return {
     rps: r.requests.average,
     p50: r.latency.p50,
@@ -185,7 +197,7 @@ async function measurePages(
     };
     const n = Math.max(1, rounds);
     for (let r = 0; r < n; r++) {
-      fig.app.push(await load(app.base + pathname, headers, duration));
+      fig.app.push(await load(app.base + pathname, headers, duration, CONNECTIONS, spec.unkept));
       if (baseline) fig.baseline.push(await load(`${baseline.base}/page/${probe.bytes}`, {}, duration));
     }
     if (baseline) {

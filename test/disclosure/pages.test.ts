@@ -158,6 +158,8 @@ describe('the public contract list and page', () => {
       .join('catalog_items as ci', 'ci.id', 'k.catalog_item_id')
       .where('k.id', chain.call.callId)
       .first('ci.category_id');
+    // Kept on the contract when it was drafted: the filter reads it from the contract's own index.
+    expect(Number(chain.contract.category_id)).toBe(Number(category.category_id));
     expect((await anon().get(`/public/contracts?category=${category.category_id}`)).text).toContain(
       chain.contract.number,
     );

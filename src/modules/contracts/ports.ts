@@ -2,7 +2,8 @@
  * The two things this module takes from its neighbours, in one place:
  * - money, from the funds module (`holdingsOf`, `increaseShortfall`, `increaseCommitment`, `releaseCommitment`: committed
  *   money per award item and contract, per source), and
- * - the PDF, from src/pdf (`renderContractPdf`).
+ * - the PDF, from src/pdf (`renderContractPdf`), and
+ * - the category of the call's catalogue item, from the catalogue (`itemState`), kept on the contract.
  */
 
 export {
@@ -16,3 +17,5 @@ export {
 } from '../funds';
 
 export { renderContractPdf } from '../../pdf';
+
+export { itemState } from '../catalog';

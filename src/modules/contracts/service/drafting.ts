@@ -6,7 +6,7 @@ import type { SessionUser } from '../../accounts/roles';
 import { type EvaluationWeights } from '../../calls';
 import { formatNumber, nextSequence } from '../numbering';
 import { canManageContract } from '../policy';
-import { holdingsOf } from '../ports';
+import { holdingsOf, itemState } from '../ports';
 import { termsOf, versionInForce, type Party } from '../queries';
 import { maxAdvanceFen, percentToFen, readTerms, type FormBody, type Milestone, type Terms } from '../terms';
 import { signingDeadline } from '../window';
@@ -97,6 +97,8 @@ export async function createContract(
     const street = await trx('street_offices').where({ id: call.street_office_id }).first();
     if (!street.short_code) throw new InvalidState('contracts.errors.noShortCode', { street: street.name });
     const bid = await trx('bids').where({ id: item.bid_id }).first('organization_id', 'service_plan');
+    // The category the contract is for, kept on it for the public lists (see the migration).
+    const catalogItem = await itemState(trx, Number(call.catalog_item_id));
     const org = await trx('organizations').where({ id: bid.organization_id }).first();
 
     const year = Number(shanghaiDate(now).slice(0, 4));
@@ -124,6 +126,7 @@ export async function createContract(
         award_id: awardId,
         award_item_id: awardItemId,
         call_id: call.id,
+        category_id: catalogItem?.category_id ?? null,
         organization_id: org.id,
         title: call.title,
         status: 'draft',
