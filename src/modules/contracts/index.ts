@@ -24,6 +24,7 @@ export {
 export {
   PUBLIC_CONTRACT_STATUSES,
   listPublicContracts,
+  PUBLIC_CONTRACT_ORDER,
   allPublicContracts,
   publicContract,
   publicMilestonesOf,

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Queryable } from '../../db/knex';
-import { paginateBounded, type Page } from '../../shared/pagination';
+import { paginateByKey, type Cursor, type KeyColumn, type KeyedPage } from '../../shared/pagination';
 import { redactPersonalData } from '../../shared/redact';
 import type { ContractStatus, Party } from './queries';
 
@@ -103,22 +103,29 @@ const toRow = (r: PublicContractRow): PublicContractRow => ({
   amount_fen: Number(r.amount_fen),
 });
 
+/** The public list's order, newest first; its cursor (`?after=` / `?before=`) is the contract id. */
+export const PUBLIC_CONTRACT_ORDER: KeyColumn[] = [{ column: 'c.id', field: 'id', desc: true, kind: 'int' }];
+
 /** A page of signed contracts, newest first (two queries, indexed by year, status, id), counted no
- *  further than 1,000 rows past the page (paginateBounded): the public list's most-visited first
- *  page no longer counts every signed contract of the province. */
+ *  further than 1,000 rows past the page: the public list's most-visited first page no longer counts
+ *  every signed contract of the province, and a page reached by its "next" link starts at its cursor
+ *  (paginateByKey), so the middle of 100,000 contracts costs what the second page does. */
 export async function listPublicContracts(
   db: Queryable,
   f: PublicContractFilters,
   page: number,
   pageSize?: number,
-): Promise<Page<PublicContractRow>> {
+  cursor?: Cursor,
+): Promise<KeyedPage<PublicContractRow>> {
   // The page's ids first: a narrow walk of the contracts alone (index contracts_id_status_idx), then
   // the columns of those twenty. Joined before the offset, a deep page (2,500 of the full set) was
   // planned as a sort of every signed contract with all its joins: 3.8 s.
-  const ids = await paginateBounded<{ id: number }>(
+  const ids = await paginateByKey<{ id: number }>(
     publicQuery(db, f),
     page,
-    (qb) => qb.orderBy('c.id', 'desc').select('c.id'),
+    PUBLIC_CONTRACT_ORDER,
+    cursor,
+    (qb) => qb.select('c.id'),
     pageSize,
   );
   const rows: PublicContractRow[] = ids.items.length

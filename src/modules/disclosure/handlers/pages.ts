@@ -2,10 +2,10 @@ import type { Request, Response } from 'express';
 import type { AppDeps } from '../../../deps';
 import { PUBLIC_CHECKPOINTS_PATH, PUBLIC_CHECKPOINTS_JSON_PATH, publicAuditHead } from '../../../audit';
 import { formatMoney } from '../../../shared/money';
-import { pageNumber } from '../../../shared/pagination';
+import { pageNumber, parseCursor } from '../../../shared/pagination';
 import { publicCaching } from '../../../web/caching';
 import { NotFound } from '../../../web/errors';
-import { PUBLIC_CONTRACT_STATUSES, listPublicContracts, publicContract } from '../../contracts';
+import { PUBLIC_CONTRACT_ORDER, PUBLIC_CONTRACT_STATUSES, listPublicContracts, publicContract } from '../../contracts';
 import { FUND_SOURCES, formatGrowthPercent } from '../../funds';
 import { barChart, stackedBarChart } from '../charts';
 import { anonymousPage, notModified } from '../freshness';
@@ -163,7 +163,13 @@ export function pageHandlers(deps: AppDeps) {
     const keeping = await fromKept(req, res);
     if (keeping.answered) return;
     const [page, streets, categories] = await Promise.all([
-      listPublicContracts(deps.db, filters, pageNumber(req.query.page)),
+      listPublicContracts(
+        deps.db,
+        filters,
+        pageNumber(req.query.page),
+        undefined,
+        parseCursor(req.query, PUBLIC_CONTRACT_ORDER),
+      ),
       streetOffices(deps.db),
       serviceCategories(deps.db),
     ]);
