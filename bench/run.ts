@@ -59,7 +59,8 @@ function pagesFor(data: BenchData): PageSpec[] {
   const s = data.sample;
   return [
     { name: 'open-calls list', path: '/calls' },
-    { name: 'calls list, page 250 (all)', path: '/calls?status=all&page=250' },
+    { name: 'calls list, page 250 (all)', path: '/calls?status=all&page=250&after=CALLS250' },
+    { name: 'calls page 250, typed number', path: '/calls?status=all&page=250' },
     { name: 'call page', path: `/calls/${s.awardedCallId}` },
     { name: 'catalogue', path: '/catalog' },
     { name: 'registry', path: '/registry' },
@@ -72,10 +73,10 @@ function pagesFor(data: BenchData): PageSpec[] {
     { name: 'public contract list', path: '/public/contracts' },
     { name: 'public contracts, street+year', path: `/public/contracts?street=${s.streetOfficeId}&year=${s.year - 1}` },
     { name: 'public contracts, category', path: '/public/contracts?category=1' },
-    { name: 'public contracts, middle page', path: '/public/contracts?page=MIDDLE' },
+    { name: 'public contracts, middle page', path: '/public/contracts?page=MIDDLE&after=MIDDLE_KEY' },
     { name: 'public street-year page', path: `/public/streets/${s.streetOfficeId}/${s.year - 1}` },
     { name: 'public category, not kept', path: '/public/contracts?category=1', unkept: true },
-    { name: 'public middle page, not kept', path: '/public/contracts?page=MIDDLE', unkept: true },
+    { name: 'public middle page, not kept', path: '/public/contracts?page=MIDDLE&after=MIDDLE_KEY', unkept: true },
     { name: 'public street-year, not kept', path: `/public/streets/${s.streetOfficeId}/${s.year - 1}`, unkept: true },
     { name: 'audit trail, first page', path: '/audit?page=1', as: 'admin' },
     { name: 'audit trail, last page', path: '/audit?page=LAST', as: 'admin' },
@@ -133,13 +134,27 @@ async function sessionsFor(base: string, data: BenchData): Promise<Record<string
 }
 
 async function resolvePath(set: BenchSet, base: string, spec: PageSpec, cookie: string | undefined): Promise<string> {
+  // A deep page as its "next" link reaches it: the cursor of the last row of the page before.
+  if (spec.path.includes('CALLS250')) {
+    const edge = await set
+      .db('calls')
+      .whereNot('status', 'draft')
+      .orderBy('closes_at')
+      .orderBy('id')
+      .offset(249 * 20 - 1)
+      .first('closes_at', 'id');
+    return spec.path.replace('CALLS250', `${edge.closes_at}_${edge.id}`);
+  }
   if (spec.path.includes('MIDDLE')) {
     // The same depth in every set: half-way through the signed contracts (page 2,500 of the full set, 25 of the 1 %).
-    const [{ n }] = await set
-      .db('contracts')
-      .whereIn('status', ['active', 'completed', 'terminated'])
-      .count({ n: '*' });
-    return spec.path.replace('MIDDLE', String(Math.max(1, Math.floor(Number(n) / 20 / 2))));
+    const signed = () => set.db('contracts').whereIn('status', ['active', 'completed', 'terminated']);
+    const [{ n }] = await signed().count({ n: '*' });
+    const page = Math.max(2, Math.floor(Number(n) / 20 / 2));
+    const edge = await signed()
+      .orderBy('id', 'desc')
+      .offset((page - 1) * 20 - 1)
+      .first('id');
+    return spec.path.replace('MIDDLE_KEY', String(edge.id)).replace('MIDDLE', String(page));
   }
   if (!spec.path.includes('LAST')) return spec.path;
   const first = await getPage(base, spec.path.replace('LAST', '1'), cookie);

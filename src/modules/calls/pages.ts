@@ -3,7 +3,7 @@ import type { AppDeps } from '../../deps';
 import { idParam } from '../../web/path-id';
 import { NotFound } from '../../web/errors';
 import { sendStoredFile } from '../../files/storage';
-import { pageNumber } from '../../shared/pagination';
+import { pageNumber, parseCursor } from '../../shared/pagination';
 import { listStreetOffices } from '../streets';
 import { listCategories, PROCUREMENT_METHODS } from '../catalog';
 import { callLoaders } from './load';
@@ -44,6 +44,7 @@ export function pageHandlers(deps: AppDeps) {
         },
         now.toISOString(),
         pageNumber(req.query.page),
+        parseCursor(req.query, q.CALL_LIST_ORDER),
       ),
       listCategories(deps.db),
       listStreetOffices(deps.db),
@@ -66,7 +67,13 @@ export function pageHandlers(deps: AppDeps) {
     const status = str(req.query.status) === 'draft' ? 'draft' : 'any';
     const now = deps.clock.now();
     const streetOfficeId = user.role === 'manager' ? user.streetOfficeId! : undefined;
-    const page = await q.listCalls(deps.db, { streetOfficeId, status }, now.toISOString(), pageNumber(req.query.page));
+    const page = await q.listCalls(
+      deps.db,
+      { streetOfficeId, status },
+      now.toISOString(),
+      pageNumber(req.query.page),
+      parseCursor(req.query, q.CALL_LIST_ORDER),
+    );
     res.render('calls/mine', {
       title: user.role === 'manager' ? req.t('calls.mineTitle') : req.t('calls.allTitle'),
       page,

@@ -1,5 +1,5 @@
 import { forUpdate, type Queryable } from '../../db/knex';
-import { paginateBounded, type Page } from '../../shared/pagination';
+import { paginateByKey, type Cursor, type KeyColumn, type KeyedPage } from '../../shared/pagination';
 import type { FundSource } from '../funds';
 import type { Criterion } from './weights';
 
@@ -156,13 +156,21 @@ export interface CallFilters {
   status: PublicStatusFilter | 'draft' | 'any';
 }
 
-/** ISO-8601 UTC strings of one length compare as text in time order, on SQLite and PostgreSQL alike. */
+/** The calls list's order, soonest deadline first; its cursor is the deadline and the id. */
+export const CALL_LIST_ORDER: KeyColumn[] = [
+  { column: 'k.closes_at', field: 'closes_at', kind: 'iso' },
+  { column: 'k.id', field: 'id', kind: 'int' },
+];
+
+/** ISO-8601 UTC strings of one length compare as text in time order, on SQLite and PostgreSQL alike.
+ *  A page reached by its "next" or "previous" link starts at its cursor (paginateByKey). */
 export async function listCalls(
   db: Queryable,
   filters: CallFilters,
   nowIso: string,
   page: number,
-): Promise<Page<CallView>> {
+  cursor?: Cursor,
+): Promise<KeyedPage<CallView>> {
   // Counted and paged on the calls alone (every call has its street office, item and category: the
   // joins add columns, never remove rows), the category as the set of its items; then the columns of
   // the page's twenty calls. A deep page walks the index calls_closes_id_idx (closes_at, id, status)
@@ -193,8 +201,8 @@ export async function listCalls(
         break;
     }
   });
-  const ids = await paginateBounded<{ id: number }>(base, page, (qb) =>
-    qb.orderBy('k.closes_at').orderBy('k.id').select('k.id'),
+  const ids = await paginateByKey<{ id: number; closes_at: string }>(base, page, CALL_LIST_ORDER, cursor, (qb) =>
+    qb.select('k.id', 'k.closes_at'),
   );
   const items: CallView[] = ids.items.length
     ? await viewQuery(db)
