@@ -52,12 +52,14 @@ async function main() {
     // --time: the statement again, alone, ten times (the page runs some side by side, which blurs their times).
     if (process.argv.includes('--time')) {
       const times: number[] = [];
+      let rows = 0;
       for (let i = 0; i < 10; i++) {
         const t0 = performance.now();
-        await set.db.raw(q.sql, q.bindings as never);
+        const result = await set.db.raw(q.sql, q.bindings as never);
         times.push(performance.now() - t0);
+        rows = (Array.isArray(result) ? result : result.rows).length;
       }
-      console.log(`    alone: median ${times.sort((a, b) => a - b)[5].toFixed(2)} ms of 10`);
+      console.log(`    alone: median ${times.sort((a, b) => a - b)[5].toFixed(2)} ms of 10, ${rows} rows`);
     }
     const plan = set.env.SQLITE_FILE
       ? await set.db.raw(`EXPLAIN QUERY PLAN ${q.sql}`, q.bindings as never)

@@ -4,6 +4,7 @@ import { reviewerAgent, scenario, refOf } from '../reviews/helpers';
 import { reviewCall, underReview, submittedBid } from '../reviews/factory';
 import { agentFor, proposedAward } from '../awards/factory';
 import { recordAudit, systemActor } from '../../src/audit/audit';
+import { catalogItem, publishedCall } from '../helpers/chain';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -56,6 +57,29 @@ describe('the dashboards are work queues', () => {
     expect(queueOf((await s.manager.agent.get('/dashboard')).text).map((i) => i.href)).toContain(
       `/reviews/calls/${second.callId}#h-panel`,
     );
+  });
+
+  it('shows the oldest twenty, and says that more wait', async () => {
+    const street = await ctx.make.streetOffice();
+    const { agent } = await loginAs(ctx, 'manager', { street_office_id: street.id });
+    const draft = (i: number) => ({
+      street_office_id: street.id,
+      status: 'draft',
+      published_at: null,
+      title: `草稿${String(i).padStart(2, '0')}`,
+      created_at: `2026-11-${String(1 + i).padStart(2, '0')}T00:00:00.000Z`,
+    });
+    const item = await catalogItem(ctx);
+    for (let i = 0; i < 20; i++) await publishedCall(ctx, { ...draft(i), catalog_item_id: item.id });
+    let queue = queueOf((await agent.get('/dashboard')).text);
+    expect(queue).toHaveLength(20);
+    expect((await agent.get('/dashboard')).text).not.toContain('只列出最早的');
+    for (let i = 20; i < 23; i++) await publishedCall(ctx, { ...draft(i), catalog_item_id: item.id });
+    const res = await agent.get('/dashboard');
+    queue = queueOf(res.text);
+    // The oldest twenty, oldest first; the three newest wait for a place.
+    expect(queue.map((q) => q.text.split(' ')[1])).toEqual(Array.from({ length: 20 }, (_, i) => draft(i).title));
+    expect(res.text).toContain('只列出最早的 20 项；处理完后，其余的会出现在这里。');
   });
 
   it("the manager's queue: an award to propose, an objection to answer, an award to confirm", async () => {

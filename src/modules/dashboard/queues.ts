@@ -29,7 +29,10 @@ export interface QueueItem {
 }
 
 const byAge = (items: QueueItem[]) => items.sort((a, b) => (a.since < b.since ? -1 : a.since > b.since ? 1 : 0));
-const LIMIT = 50;
+/** What a dashboard shows of its queue, oldest first; each kind's query reads one more, so the page
+ *  knows there is more (every kind's oldest QUEUE_SHOWN are enough to find the oldest QUEUE_SHOWN). */
+export const QUEUE_SHOWN = 20;
+const LIMIT = QUEUE_SHOWN + 1;
 
 /** The tail every queue query shares: oldest first by `since` (selected as `since`), at most LIMIT rows. */
 const oldestFirst = (qb: Knex.QueryBuilder, since: string, ...columns: string[]): Promise<Row[]> =>

@@ -13,6 +13,7 @@ import {
   paymentItems,
   reviewerQueue,
   CHANGES_DAYS,
+  QUEUE_SHOWN,
   type QueueItem,
 } from './queues';
 import { paymentDashboard } from '../payments';
@@ -72,11 +73,18 @@ export function dashboardRoutes(deps: AppDeps) {
     // Overdue milestones and reports waiting for evaluation (managers, auditors, organization staff).
     data.evaluations = await evaluationDashboard(deps, user);
     // What the evaluations ask of this user joins the queue, in its order.
-    data.queue = [
+    const queue = [
       ...data.queue,
       ...evaluationItems(data.evaluations as Awaited<ReturnType<typeof evaluationDashboard>>, user.role),
     ].sort((a, b) => (a.since < b.since ? -1 : a.since > b.since ? 1 : 0));
-    res.render(`dashboard/${user.role}`, { title: req.t('dashboard.title'), ...data });
+    // The oldest QUEUE_SHOWN: a work queue, not a register (the lists hold the rest), and a page
+    // whose size does not grow with the street's history.
+    data.queue = queue.slice(0, QUEUE_SHOWN);
+    res.render(`dashboard/${user.role}`, {
+      title: req.t('dashboard.title'),
+      ...data,
+      queueMore: queue.length > QUEUE_SHOWN ? QUEUE_SHOWN : 0,
+    });
   }
   return routeTable([{ method: 'get', path: '/dashboard', access: 'signedIn', handler: show }]);
 }

@@ -131,8 +131,11 @@ async function waitingReports(
     .where('e.status', 'open')
     .where('r.status', 'submitted')
     .whereNull('m.settlement');
-  if (scope.streetOfficeIds) q.whereIn('r.street_office_id', scope.streetOfficeIds);
-  if (scope.organizationId !== undefined) q.where('r.organization_id', scope.organizationId);
+  // Scoped on the evaluation's own columns: the open evaluations of a street (index
+  // milestone_evaluations_street_status_idx) are the few that wait, where its submitted reports are
+  // every report it ever received (a report stays submitted after its evaluation closes).
+  if (scope.streetOfficeIds) q.whereIn('e.street_office_id', scope.streetOfficeIds);
+  if (scope.organizationId !== undefined) q.where('e.organization_id', scope.organizationId);
   const rows = await q
     .orderBy('r.submitted_at')
     .limit(LIMIT)
