@@ -12,6 +12,7 @@ import { csrfProtection } from './web/csrf';
 import { errorHandler, notFoundHandler } from './web/error-handler';
 import { languageMiddleware } from './web/language';
 import { baseLocals, userLocals } from './web/locals';
+import { keepAnonymousPages } from './web/kept-pages';
 import { saveSessionBeforeRedirect, sessionMiddleware } from './web/session';
 import { refuseForbiddenText } from './web/text-guard';
 import { createSignInLimits } from './web/signin-limits';
@@ -120,6 +121,8 @@ export function createApp(deps: AppDeps): App {
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }));
   app.use(refuseForbiddenText);
   app.use(csrfProtection({ secret: config.sessionSecret, secureCookie: config.env === 'production' }));
+  // An anonymous visitor's public page is rendered once per version of the public data and kept.
+  app.use(keepAnonymousPages(deps));
 
   const acceptFiles = createUploader(config);
   const signInLimits = createSignInLimits(deps);

@@ -37,8 +37,29 @@ export function isLanguage(value: unknown): value is Language {
   return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
 }
 
+/** Plain texts (a key without options) remembered per language, at most this many: the pages ask
+ *  for the same labels on every request, and i18next's lookup was 18 % of a page's CPU under load
+ *  (bench/README.md). Bounded, so that keys built from data cannot grow it without end. */
+const PLAIN_TEXTS_KEPT = 10_000;
+const translators = new Map<Language, TFunction>();
+
 export function translator(lang: Language): TFunction {
-  return instance.getFixedT(lang);
+  const known = translators.get(lang);
+  if (known) return known;
+  const fixed = instance.getFixedT(lang);
+  const call = fixed as unknown as (...args: unknown[]) => string;
+  const plain = new Map<string, string>();
+  const t = ((key: unknown, ...rest: unknown[]) => {
+    if (rest.length || typeof key !== 'string') return call(key, ...rest);
+    let text = plain.get(key);
+    if (text === undefined) {
+      text = call(key);
+      if (plain.size < PLAIN_TEXTS_KEPT) plain.set(key, text);
+    }
+    return text;
+  }) as unknown as TFunction;
+  translators.set(lang, t);
+  return t;
 }
 
 export function hasKey(key: string, lang: Language = DEFAULT_LANGUAGE): boolean {

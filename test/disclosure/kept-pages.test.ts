@@ -2,8 +2,9 @@ import request from 'supertest';
 import type { Request, Response } from 'express';
 import { createTestContext, type TestContext } from '../helpers/app';
 import { loginAs } from '../helpers/http';
-import { pageKey } from '../../src/web/page-cache';
+import { pageKey } from '../../src/web/kept-pages';
 import { walkedChain } from './factory';
+import { publishedCall } from '../helpers/chain';
 
 // Issue 14 (speed) and 15: an anonymous visitor's public page is rendered once per version of the
 // public data (the audit head, the deadlines passed) and kept; a signed-in user's never is.
@@ -92,6 +93,19 @@ describe('public pages kept for anonymous visitors', () => {
     expect(again.res.status).toBe(404);
     expect(readsContracts(again.ran).length).toBeGreaterThan(0);
     expect((await request(ctx.app).get('/public/contracts?year=1800')).status).toBe(422);
+  });
+});
+
+describe('the calls list, kept too', () => {
+  it('is rendered again when a deadline passes (no write: the number of deadlines passed is in the version)', async () => {
+    ctx.clock.set('2026-11-25T02:00:00.000Z');
+    await publishedCall(ctx, { title: '截止前后的项目', closes_at: '2026-11-26T00:00:00.000Z' });
+    expect((await request(ctx.app).get('/calls')).text).toContain('截止前后的项目');
+    const kept = await queriesOf(() => request(ctx.app).get('/calls'));
+    expect(kept.res.text).toContain('截止前后的项目');
+    expect(kept.ran.filter((sql) => /from `calls` as `k`|from "calls" as "k"/.test(sql))).toEqual([]);
+    ctx.clock.set('2026-11-26T01:00:00.000Z');
+    expect((await request(ctx.app).get('/calls')).text).not.toContain('截止前后的项目');
   });
 });
 

@@ -2,6 +2,7 @@ import request from 'supertest';
 import { createTestContext, type TestContext } from '../helpers/app';
 import { loginAs } from '../helpers/http';
 import { categoryIds } from './helpers';
+import { recordAudit, systemActor } from '../../src/audit/audit';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -27,6 +28,16 @@ async function orgWith(status: string, name: string, codes: string[], extra: Rec
     await ctx
       .db('organization_service_categories')
       .insert(ids.map((id) => ({ organization_id: org.id, service_category_id: Number(id) })));
+  // As the administrator's decision would: an audited change, which is what renews the public pages
+  // kept for anonymous visitors (web/kept-pages.ts).
+  await ctx.db.transaction((trx) =>
+    recordAudit(
+      trx,
+      systemActor,
+      { action: 'organization.approve', subjectType: 'organization', subjectId: org.id },
+      ctx.clock.now(),
+    ),
+  );
   return org;
 }
 

@@ -119,7 +119,6 @@ export const ALLOWED: Allowed[] = [
     ],
     why: READ_MODEL,
   },
-  { file: 'disclosure/freshness.ts', tables: ['calls'], why: READ_MODEL },
   {
     file: 'disclosure/ocds/data.ts',
     tables: [

@@ -221,15 +221,14 @@ export async function organizationQueue(db: Queryable, user: SessionUser, now: D
       .orderBy('k.closes_at')
       .limit(LIMIT)
       .select('k.id', 'k.title', 'k.closes_at'),
-    db('awards as a')
+    // From the organization's own submitted bids (index bids_org_idx): the awards of the month of
+    // the whole province, probed for a bid of this organization, were a scan of every award.
+    db('bids as b')
+      .join('awards as a', 'a.call_id', 'b.call_id')
       .join('calls as k', 'k.id', 'a.call_id')
+      .where({ 'b.organization_id': org, 'b.status': 'submitted' })
       .whereIn('a.status', ['proposed', 'final'])
       .where('a.proposed_at', '>=', monthAgo)
-      .whereExists(
-        some(db, 'bids as b', 'b.call_id = k.id', (w) =>
-          w.where({ 'b.organization_id': org, 'b.status': 'submitted' }),
-        ),
-      )
       .orderBy('a.proposed_at')
       .limit(LIMIT)
       .select('a.id', 'k.title', 'a.status', 'a.proposed_at', 'a.final_at'),

@@ -8,8 +8,7 @@ import { NotFound } from '../../../web/errors';
 import { PUBLIC_CONTRACT_ORDER, PUBLIC_CONTRACT_STATUSES, listPublicContracts, publicContract } from '../../contracts';
 import { FUND_SOURCES, formatGrowthPercent } from '../../funds';
 import { barChart, stackedBarChart } from '../charts';
-import { anonymousPage, notModified } from '../freshness';
-import { createPageCache, renderKeeping, sendKept } from '../../../web/page-cache';
+import { notModified } from '../freshness';
 import { pathNumber, pathYear, queryId, queryStatus, queryYear, yearRange } from '../input';
 import { contractEvaluations, contractPayments } from '../ports';
 import {
@@ -66,16 +65,6 @@ export function streetYearCharts(req: Request, r: StreetYearReport) {
 
 export function pageHandlers(deps: AppDeps) {
   const currentYear = () => shanghaiYear(deps.clock.now());
-  // The most-visited pages, rendered once per version of the public data for anonymous visitors
-  // (freshness.ts: the audit head and the deadlines passed): every page below depends on nothing
-  // else but its URL, the language and the current year.
-  const kept = createPageCache();
-  /** A 304, or the kept page: true when answered; else the key to keep this rendering under. */
-  async function fromKept(req: Request, res: Response) {
-    const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
-    const page = await anonymousPage(deps, req, res, `${currentYear()}${query}`);
-    return { answered: page.answered || sendKept(kept, res, page.key), key: page.key };
-  }
 
   async function streetAndYear(req: Request) {
     const year = pathYear(req.params.year, currentYear());
@@ -86,8 +75,6 @@ export function pageHandlers(deps: AppDeps) {
 
   async function front(req: Request, res: Response) {
     const year = queryYear(req.query.year, currentYear()) ?? currentYear();
-    const page = await fromKept(req, res);
-    if (page.answered) return;
     const [r, head] = await Promise.all([districtReport(deps.db, year), publicAuditHead(deps.db)]);
     const sep = req.lang === 'en' ? ', ' : '、';
     const legend = Object.fromEntries(BALANCE_KEYS.map((k) => [k, req.t(`disclosure.balance.${k}`)]));
@@ -103,7 +90,7 @@ export function pageHandlers(deps: AppDeps) {
       },
     );
     res.setHeader('Cache-Control', publicCaching(req));
-    await renderKeeping(kept, res, page.key, 'disclosure/front', {
+    res.render('disclosure/front', {
       title: req.t('disclosure.front.title'),
       report: r,
       below: r.streets.filter((s) => s.below_floor),
@@ -121,14 +108,13 @@ export function pageHandlers(deps: AppDeps) {
 
   async function streetYear(req: Request, res: Response) {
     const { street, year } = await streetAndYear(req);
-    // A visitor's repeat view is a 304 while nothing public changed (freshness.ts), another visitor's
-    // the kept page; the page also depends on the current year (the year links). A signed-in page
-    // carries the user's name and menu and is never stored (no-store), so it is always rendered.
-    const page = await fromKept(req, res);
-    if (page.answered) return;
+    // A visitor's repeat view is a 304 while nothing public changed (freshness.ts); the page also
+    // depends on the current year (the year links). A signed-in page carries the user's name and
+    // menu and is never stored (no-store), so it is always rendered.
+    if (!req.user && (await notModified(deps, req, res, undefined, String(currentYear())))) return;
     const r = await streetYearReport(deps.db, street, year);
     res.setHeader('Cache-Control', publicCaching(req));
-    await renderKeeping(kept, res, page.key, 'disclosure/street-year', {
+    res.render('disclosure/street-year', {
       title: req.t('disclosure.streetYear.title', { street: street.name, year }),
       report: r,
       charts: streetYearCharts(req, r),
@@ -160,8 +146,6 @@ export function pageHandlers(deps: AppDeps) {
       organizationId: queryId(req.query.organization),
       status: queryStatus(req.query.status),
     };
-    const keeping = await fromKept(req, res);
-    if (keeping.answered) return;
     const [page, streets, categories] = await Promise.all([
       listPublicContracts(
         deps.db,
@@ -185,7 +169,7 @@ export function pageHandlers(deps: AppDeps) {
         .map(([k, v]) => [k, String(v)] as [string, string]),
     ).toString();
     res.setHeader('Cache-Control', publicCaching(req));
-    await renderKeeping(kept, res, keeping.key, 'disclosure/contracts', {
+    res.render('disclosure/contracts', {
       title: req.t('disclosure.contracts.title'),
       page,
       filters,
@@ -200,15 +184,11 @@ export function pageHandlers(deps: AppDeps) {
   }
 
   async function contract(req: Request, res: Response) {
-    const id = pathNumber(req.params.contractId, 'disclosure.errors.noSuchContract');
-    // Only a found contract's page was ever kept (or given an ETag), so the kept page comes first.
-    const page = await fromKept(req, res);
-    if (page.answered) return;
-    const c = await publicContract(deps.db, id);
+    const c = await publicContract(deps.db, pathNumber(req.params.contractId, 'disclosure.errors.noSuchContract'));
     if (!c) throw new NotFound('disclosure.errors.noSuchContract');
     const [evaluations, payments] = await Promise.all([contractEvaluations(deps.db, c), contractPayments(deps.db, c)]);
     res.setHeader('Cache-Control', publicCaching(req));
-    await renderKeeping(kept, res, page.key, 'disclosure/contract', {
+    res.render('disclosure/contract', {
       title: req.t('contracts.public.title', { number: c.number }),
       contract: c,
       evaluations,
