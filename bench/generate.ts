@@ -550,6 +550,9 @@ export async function generate(db: Knex, scale: number, progress = new Progress(
         bid_id: bid.id,
         rank: b + 1,
         amount_fen: bid.price,
+        // Every generated item has its contract, drafted when the award became final (as the
+        // migration that added the column fills it from the contract's created_at).
+        contract_drafted_at: finalAt,
       });
       const perSource = splitByWeights(bid.price, SOURCE_SHARES);
       const cid = ++contractId;

@@ -4,7 +4,9 @@ import { reviewerAgent, scenario, refOf } from '../reviews/helpers';
 import { reviewCall, underReview, submittedBid } from '../reviews/factory';
 import { agentFor, proposedAward } from '../awards/factory';
 import { recordAudit, systemActor } from '../../src/audit/audit';
-import { catalogItem, publishedCall } from '../helpers/chain';
+import { catalogItem, finalAward, publishedCall, staffUser } from '../helpers/chain';
+import { createContract } from '../../src/modules/contracts/service/drafting';
+import { acceptContract, sendContract, signContract } from '../../src/modules/contracts/service/signing';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -80,6 +82,29 @@ describe('the dashboards are work queues', () => {
     // The oldest twenty, oldest first; the three newest wait for a place.
     expect(queue.map((q) => q.text.split(' ')[1])).toEqual(Array.from({ length: 20 }, (_, i) => draft(i).title));
     expect(res.text).toContain('只列出最早的 20 项；处理完后，其余的会出现在这里。');
+  });
+
+  it("the manager's queue: each final award item to draft, send or sign its contract, until it is signed", async () => {
+    const award = await finalAward(ctx);
+    const { agent } = await loginAs(ctx, 'manager', { street_office_id: award.call.streetOfficeId });
+    const contractKinds = async () =>
+      queueOf((await agent.get('/dashboard')).text)
+        .filter((i) => /合同/.test(i.text))
+        .map((i) => `${i.text.split(' ')[0]} ${i.href}`);
+    // One item awarded: its contract is to be drafted from the award.
+    expect(await contractKinds()).toEqual([`起草合同 /awards/${award.awardId}`]);
+    const contractId = await createContract(ctx, systemActor, award.manager, award.awardId, award.items[0].id);
+    expect(await contractKinds()).toEqual([`发送合同 /contracts/${contractId}`]);
+    await sendContract(ctx, systemActor, award.manager, contractId);
+    expect(await contractKinds()).toEqual([]); // with the organization now
+    await acceptContract(ctx, systemActor, staffUser(award.call), contractId);
+    expect(await contractKinds()).toEqual([`签订合同 /contracts/${contractId}`]);
+    await signContract(ctx, systemActor, award.manager, contractId);
+    expect(await contractKinds()).toEqual([]);
+    // The item knows when its contract was drafted; the database agrees with the contract.
+    const item = await ctx.db('award_items').where({ id: award.items[0].id }).first('contract_drafted_at');
+    const contract = await ctx.db('contracts').where({ id: contractId }).first('created_at');
+    expect(item.contract_drafted_at).toBe(contract.created_at);
   });
 
   it("the manager's queue: an award to propose, an objection to answer, an award to confirm", async () => {

@@ -55,7 +55,7 @@ export async function managerQueue(db: Queryable, user: SessionUser, now: Date):
   const calls = (q: Queryable) => q('calls as k').where('k.street_office_id', street);
   const hasPanel = some(db, 'call_reviewers as cr', 'cr.call_id = k.id');
   const underReview = (q: Queryable) => calls(q).where('k.status', 'under_review');
-  const [drafts, toOpen, withoutPanel, scoring, toPropose, objections, toConfirm, toSign] = await Promise.all([
+  const [drafts, toOpen, withoutPanel, scoring, toPropose, objections, toConfirm, toDraft, toSign] = await Promise.all([
     oldestFirst(calls(db).where('k.status', 'draft'), 'k.created_at', 'k.id', 'k.title'),
     oldestFirst(
       calls(db).where('k.status', 'published').whereNull('k.bids_opened_at').where('k.closes_at', '<=', at),
@@ -105,17 +105,33 @@ export async function managerQueue(db: Queryable, user: SessionUser, now: Date):
       'a.id',
       'k.title',
     ),
+    // Final award items waiting for their contract: none drafted yet (contract_drafted_at still
+    // empty: the few such items, from index award_items_contract_drafted_idx, not every item the
+    // street ever had), or drafted and waiting to be sent or signed (the street's contracts of
+    // those two states, from contracts_street_status_idx).
     oldestFirst(
       db('award_items as i')
         .join('awards as a', 'a.id', 'i.award_id')
         .join('calls as k', 'k.id', 'a.call_id')
         .join('bids as b', 'b.id', 'i.bid_id')
         .join('organizations as g', 'g.id', 'b.organization_id')
-        .leftJoin('contracts as c', 'c.award_item_id', 'i.id')
-        .where({ 'k.street_office_id': street, 'a.status': 'final' })
-        .where((w) => w.whereNull('c.id').orWhereIn('c.status', ['draft', 'accepted'])),
+        .whereNull('i.contract_drafted_at')
+        .where({ 'k.street_office_id': street, 'a.status': 'final' }),
       'a.final_at',
       'i.award_id',
+      'k.title',
+      'g.name as organization_name',
+    ),
+    oldestFirst(
+      db('contracts as c')
+        .join('awards as a', 'a.id', 'c.award_id')
+        .join('calls as k', 'k.id', 'c.call_id')
+        .join('organizations as g', 'g.id', 'c.organization_id')
+        .where('c.street_office_id', street)
+        .whereIn('c.status', ['draft', 'accepted'])
+        .where('a.status', 'final'),
+      'a.final_at',
+      'c.award_id',
       'k.title',
       'g.name as organization_name',
       'c.id as contract_id',
@@ -156,7 +172,7 @@ export async function managerQueue(db: Queryable, user: SessionUser, now: Date):
       href: `/awards/${a.id}#h-confirm`,
       since: a.since,
     })),
-    ...toSign.map((i) => ({
+    ...[...toDraft, ...toSign].map((i) => ({
       kind: i.contract_id ? (i.contract_status === 'accepted' ? 'signContract' : 'sendContract') : 'draftContract',
       label: i.title,
       href: i.contract_id ? `/contracts/${i.contract_id}` : `/awards/${i.award_id}`,

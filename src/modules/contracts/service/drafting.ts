@@ -6,7 +6,7 @@ import type { SessionUser } from '../../accounts/roles';
 import { type EvaluationWeights } from '../../calls';
 import { formatNumber, nextSequence } from '../numbering';
 import { canManageContract } from '../policy';
-import { holdingsOf, itemState } from '../ports';
+import { holdingsOf, itemState, markItemContracted } from '../ports';
 import { termsOf, versionInForce, type Party } from '../queries';
 import { maxAdvanceFen, percentToFen, readTerms, type FormBody, type Milestone, type Terms } from '../terms';
 import { signingDeadline } from '../window';
@@ -140,6 +140,7 @@ export async function createContract(
       })
       .returning('id');
     const id = returnedId(inserted);
+    await markItemContracted(trx, awardItemId, at);
     const terms = defaultTerms(
       Number(item.amount_fen),
       shanghaiDate(now),
