@@ -78,9 +78,14 @@ export function paymentHandlers(deps: AppDeps) {
     const openReversal = await db('payment_proposals')
       .where({ reverses_payment_id: p.id, status: 'proposed' })
       .first('id');
+    const waiting = await db('payment_proposals as pr')
+      .leftJoin('payments as rp', 'rp.proposal_id', 'pr.id')
+      .where({ 'pr.reverses_payment_id': p.id, 'pr.status': 'approved' })
+      .whereNull('rp.id')
+      .first('pr.id');
     const reversible = p.kind === 'release' ? await reversibleOf(db, p) : 0;
     res.status(status).render('payments/show', {
-      title: req.t('payments.show.title', { id: p.id }),
+      title: req.t(p.kind === 'reversal' ? 'payments.show.reversalTitle' : 'payments.show.title', { id: p.id }),
       p,
       proposal,
       basis: JSON.parse(proposal.basis_json),
@@ -97,9 +102,15 @@ export function paymentHandlers(deps: AppDeps) {
       approverName: nameOf(p.approved_by),
       reversible,
       openReversalId: openReversal ? Number(openReversal.id) : null,
+      awaitingReturnId: waiting ? Number(waiting.id) : null,
       canVoucher: canApprove(user, p) && p.kind !== 'withheld' && !voucher,
       canReverse:
-        canPropose(user, p) && p.kind === 'release' && reversals.length === 0 && !openReversal && reversible > 0,
+        canPropose(user, p) &&
+        p.kind === 'release' &&
+        reversals.length === 0 &&
+        !openReversal &&
+        !waiting &&
+        reversible > 0,
       canDecideWithheld: canPropose(user, p) && p.kind === 'withheld' && !decision && contract.status === 'active',
       values: typed ?? {},
       errors,
