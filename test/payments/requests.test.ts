@@ -104,6 +104,35 @@ it('walks propose → approve through the pages; the organization sees its payme
 });
 
 it.each([
+  ['kind=bogus', 'kind', '类别只能是拨付、不予支付或追回'],
+  ['kind=release&kind=reversal', 'kind', '类别只能是'],
+  ['from=2026-02-30', 'from', '请按“年-月-日”填写有效的日期'],
+  ['from=2026-12-05&to=2026-12-01', 'to', '结束日期不能早于开始日期'],
+  ['contract=DS-2026', 'contract', '合同编号格式应为'],
+  ['voucher=lost', 'voucher', '凭证只能是已录入或未录入'],
+  ['page=abc', 'page', '页码必须是正整数'],
+])(
+  'answers the payment list filtered by %s with 422, the message and the form again',
+  async (query, field, message) => {
+    const c = await setup();
+    const res = await c.agents.manager.get(`/payments?${query}`);
+    expect(res.status).toBe(422);
+    expect(res.text).toContain(message);
+    expect(res.text).toContain('<form method="get" class="filters">');
+    if (field !== 'page') expect(res.text).toContain(`id="error-${field}"`);
+  },
+);
+
+it('says what is wrong with a payment list filter in English too', async () => {
+  const c = await setup();
+  expect((await post(c.agents.approver, '/language', { lang: 'en', returnTo: '/dashboard' })).status).toBe(303);
+  const res = await c.agents.approver.get('/payments?kind=bogus');
+  expect(res.status).toBe(422);
+  expect(res.text).toContain('Kind must be payment, not paid or clawback');
+  expect(res.text).toContain('name="kind"');
+});
+
+it.each([
   [{ amount: '-5' }, 'amount', '金额不能为负数'],
   [{ amount: '1.234' }, 'amount', '精确到分'],
   [{ amount: 'abc' }, 'amount', '金额应为数字'],

@@ -200,7 +200,17 @@ export function paymentHandlers(deps: AppDeps) {
           : user.streetOfficeId
             ? [user.streetOfficeId]
             : [];
-    const f = parseFilters(req.query as Record<string, unknown>);
+    const { values, filters: f, errors } = parseFilters(req.query as Record<string, unknown>);
+    // A filter the form does not offer is refused, not ignored: the form comes back with what was typed.
+    if (Object.keys(errors).length)
+      return res.status(422).render('payments/list', {
+        title: req.t('payments.list.title'),
+        page: null,
+        filters: values,
+        errors: translate(req, errors),
+        query: '',
+        mine: false,
+      });
     const page = await listPayments(
       deps.db,
       { streetOfficeIds },
@@ -218,7 +228,14 @@ export function paymentHandlers(deps: AppDeps) {
         ([, v]) => v,
       ) as [string, string][],
     ).toString();
-    res.render('payments/list', { title: req.t('payments.list.title'), page, filters: f, query, mine: false });
+    res.render('payments/list', {
+      title: req.t('payments.list.title'),
+      page,
+      filters: values,
+      errors: {},
+      query,
+      mine: false,
+    });
   }
 
   async function mine(req: Request, res: Response) {
@@ -236,6 +253,7 @@ export function paymentHandlers(deps: AppDeps) {
       title: req.t('payments.mine.title'),
       page,
       filters: {},
+      errors: {},
       query: '',
       mine: true,
       scoreOf,
