@@ -90,6 +90,9 @@ it('walks propose → approve through the pages; the organization sees its payme
   const mine = await c.agents.staff.get('/my/payments');
   expect(mine.text).toContain(c.milestones[0].amountFen >= 100 ? '首期' : '');
   expect(mine.text).not.toContain(c.approverRow.username);
+  // The organization sees the date the money arrived, not the street's reference: the column says so.
+  expect(mine.text).toContain('到账或退回日期');
+  expect(mine.text).not.toContain('支付凭证号');
 
   const voucher = await post(c.agents.approver, `${paymentPath}/voucher`, {
     voucherRef: 'PZ/2026#1',
