@@ -5,18 +5,25 @@ import { termsOf, versionInForce } from '../../src/modules/contracts/queries';
 import { mf, termsToValues } from '../../src/modules/contracts/terms';
 import { negativeHoldings, reconcile } from '../../src/modules/funds';
 import { paymentInvariants } from '../../src/modules/payments';
-import { approveProposal, proposePayment, proposeReversal, rejectProposal } from '../../src/modules/payments/service';
+import {
+  approveProposal,
+  proposePayment,
+  proposeReversal,
+  recordReturn,
+  rejectProposal,
+} from '../../src/modules/payments/service';
 import { fenToInput } from '../../src/shared/money';
 import { DomainError } from '../../src/web/errors';
 import { createTestContext, type TestContext } from '../helpers/app';
 import { closeWith, invoiceFor, sharedSourceContracts, type Payable } from './factory';
 
 /**
- * Random sequences of evaluate, propose, approve, reject, retry, reverse and amend across the
+ * Random sequences of evaluate, propose, approve, reject, retry, reverse, return and amend across the
  * contracts of one street drawing on one fund source, with every invariant checked after every
  * step: the ledger reconciles, no award item or account below zero or above its allocation, one
  * settling payment per milestone, releases within shares and contract amounts, payments agree with
- * their ledger entries, and a refused or repeated step changes nothing. PAYMENT_PROPERTY_RUNS sets
+ * their ledger entries, a release's corrections within it, an approved correction moves no money
+ * until its return is recorded, and a refused or repeated step changes nothing. PAYMENT_PROPERTY_RUNS sets
  * the number of sequences (default below; e.g. 2000 for a long local run).
  */
 const RUNS = Number(process.env.PAYMENT_PROPERTY_RUNS ?? 200);
@@ -41,6 +48,10 @@ async function fingerprint() {
     await n('audit_events'),
     await n('payment_proposals'),
   ].join('/');
+}
+
+async function paidFen() {
+  return Number((await ctx.db('fund_accounts').sum({ n: 'paid_fen' }).first())!.n ?? 0);
 }
 
 async function invariantsHold() {
@@ -77,6 +88,7 @@ type Op =
   | { op: 'propose'; c: number; seq: number; less: number }
   | { op: 'approve' | 'reject' | 'retry' | 'selfApprove'; p: number }
   | { op: 'reverse'; p: number; part: number }
+  | { op: 'return' | 'returnAgain'; p: number }
   | { op: 'amend'; c: number; delta: number };
 
 const ops: fc.Arbitrary<Op> = fc.oneof(
@@ -97,6 +109,7 @@ const ops: fc.Arbitrary<Op> = fc.oneof(
     p: fc.nat(20),
   }),
   fc.record({ op: fc.constant('reverse' as const), p: fc.nat(20), part: fc.integer({ min: 1, max: 100 }) }),
+  fc.record({ op: fc.constantFrom('return' as const, 'returnAgain' as const), p: fc.nat(20) }),
   fc.record({ op: fc.constant('amend' as const), c: fc.nat(5), delta: fc.constantFrom(-50_000, 50_000, 1) }),
 );
 
@@ -155,8 +168,12 @@ async function run(o: Op): Promise<void> {
         expect(await fingerprint()).toBe(before);
         return;
       }
-      if (o.op === 'approve') await approveProposal(ctx, systemActor, owner.approver, Number(p.id));
-      else await rejectProposal(ctx, systemActor, owner.approver, Number(p.id), '材料不全');
+      if (o.op === 'approve') {
+        const paid = await paidFen();
+        await approveProposal(ctx, systemActor, owner.approver, Number(p.id));
+        // Approving a correction decides it only: nothing moves until its money has come back.
+        if ((p as unknown as { kind: string }).kind === 'reversal') expect(await paidFen()).toBe(paid);
+      } else await rejectProposal(ctx, systemActor, owner.approver, Number(p.id), '材料不全');
       return;
     }
     case 'retry': {
@@ -186,6 +203,37 @@ async function run(o: Op): Promise<void> {
         Math.max(1, Math.floor((Number(p.amount_fen) * o.part) / 100)),
         '审计追回',
       );
+      return;
+    }
+    case 'return':
+    case 'returnAgain': {
+      const done = o.op === 'returnAgain';
+      const query = ctx
+        .db('payment_proposals as pr')
+        .leftJoin('payments as rp', 'rp.proposal_id', 'pr.id')
+        .where({ 'pr.kind': 'reversal', 'pr.status': 'approved' })
+        .whereIn(
+          'pr.contract_id',
+          contracts.map((x) => x.contractId),
+        );
+      if (done) query.whereNotNull('rp.id');
+      else query.whereNull('rp.id');
+      const approved = await query.orderBy('pr.id').select('pr.id', 'pr.contract_id', 'pr.amount_fen');
+      if (!approved.length) return;
+      const p = approved[o.p % approved.length];
+      const owner = contracts.find((x) => x.contractId === Number(p.contract_id))!;
+      const today = new Date(ctx.clock.now().getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+      const paid = await paidFen();
+      if (done) {
+        await expect(recordReturn(ctx, systemActor, owner.approver, Number(p.id), 'TH-2', today)).rejects.toMatchObject(
+          {
+            status: 409,
+          },
+        );
+        return;
+      }
+      await recordReturn(ctx, systemActor, owner.approver, Number(p.id), `TH-${p.id}`, today);
+      expect(await paidFen()).toBe(paid - Number(p.amount_fen));
       return;
     }
     case 'amend': {
@@ -234,4 +282,5 @@ it(`keeps every invariant after every step of ${RUNS} random sequences`, async (
   // Not vacuous: the sequences did release, withhold or reverse money.
   const kinds = await ctx.db('payments').distinct('kind').pluck('kind');
   expect(kinds).toContain('release');
+  if (RUNS >= 100) expect(kinds).toContain('reversal');
 }, 1_800_000);

@@ -1,7 +1,7 @@
 import { systemActor, type Actor } from '../../src/audit/audit';
 import { reconcile, negativeHoldings } from '../../src/modules/funds';
 import { paymentInvariants } from '../../src/modules/payments';
-import { approveProposal, proposePayment } from '../../src/modules/payments/service';
+import { approveProposal, proposePayment, proposeReversal, recordReturn } from '../../src/modules/payments/service';
 import { DomainError } from '../../src/web/errors';
 import { createTestContext, type TestContext } from '../helpers/app';
 import { closeWith, invoiceFor, payableContract, sharedSourceContracts, type Payable } from './factory';
@@ -126,6 +126,42 @@ it(`never overdraws one small fund source shared by two contracts (${db()})`, as
     'completed',
     'completed',
   ]);
+});
+
+it(`records a correction's return once when 30 returns and 10 new corrections race (${db()})`, async () => {
+  const c = await payableContract(ctx);
+  await invoiceFor(ctx, c, 1);
+  const release = await approveProposal(
+    ctx,
+    systemActor,
+    c.approver,
+    await proposePayment(ctx, systemActor, c.manager, c.contractId, 1, {}),
+  );
+  const amount = Math.floor(c.milestones[0].amountFen / 2);
+  const proposal = await proposeReversal(ctx, systemActor, c.manager, release, amount, '审计追回');
+  await approveProposal(ctx, systemActor, c.approver, proposal);
+  const second = await ctx.make.user('approver', { street_office_id: c.streetOfficeId });
+  const approvers = [c.approver, { ...c.approver, id: Number(second.id), username: second.username }];
+  const today = new Date(ctx.clock.now().getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+  const results = await Promise.allSettled([
+    ...Array.from({ length: 30 }, (_, i) => recordReturn(ctx, actor(i), approvers[i % 2], proposal, `TH-${i}`, today)),
+    // Meanwhile the manager tries to claw back the rest: the approved correction already counts.
+    ...Array.from({ length: 10 }, (_, i) => proposeReversal(ctx, actor(100 + i), c.manager, release, 1, '再追')),
+  ]);
+  expect(results.slice(0, 30).filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+  expect(results.slice(30).filter((r) => r.status === 'fulfilled')).toHaveLength(0);
+  for (const r of results.filter((x) => x.status === 'rejected') as PromiseRejectedResult[]) {
+    expect(r.reason).toBeInstanceOf(DomainError);
+    expect(r.reason.status).toBe(409);
+  }
+  const reversals = await ctx.db('payments').where({ contract_id: c.contractId, kind: 'reversal' });
+  expect(reversals).toHaveLength(1);
+  expect(Number(reversals[0].amount_fen)).toBe(amount);
+  expect(await ctx.db('payment_vouchers').where({ payment_id: reversals[0].id })).toHaveLength(1);
+  const back = await ctx.db('fund_entries').where({ contract_id: c.contractId, kind: 'payment_reversal' });
+  expect(back.reduce((s, e) => s + Number(e.amount_fen), 0)).toBe(amount);
+  expect(await ctx.db('payment_proposals').where({ reverses_payment_id: release })).toHaveLength(1);
+  await invariantsHold();
 });
 
 it("refuses at approval a proposal forged past the contract's commitment, writing nothing", async () => {

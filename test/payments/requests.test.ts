@@ -90,6 +90,9 @@ it('walks propose → approve through the pages; the organization sees its payme
   const mine = await c.agents.staff.get('/my/payments');
   expect(mine.text).toContain(c.milestones[0].amountFen >= 100 ? '首期' : '');
   expect(mine.text).not.toContain(c.approverRow.username);
+  // The organization sees the date the money arrived, not the street's reference: the column says so.
+  expect(mine.text).toContain('到账或退回日期');
+  expect(mine.text).not.toContain('支付凭证号');
 
   const voucher = await post(c.agents.approver, `${paymentPath}/voucher`, {
     voucherRef: 'PZ/2026#1',
@@ -101,6 +104,35 @@ it('walks propose → approve through the pages; the organization sees its payme
   const list = await c.agents.manager.get('/payments?kind=release&voucher=missing');
   expect(list.text).toContain(paymentPath);
   expect((await c.agents.manager.get('/payments?voucher=recorded')).text).not.toContain(`href="${paymentPath}"`);
+});
+
+it.each([
+  ['kind=bogus', 'kind', '类别只能是拨付、不予支付或追回'],
+  ['kind=release&kind=reversal', 'kind', '类别只能是'],
+  ['from=2026-02-30', 'from', '请按“年-月-日”填写有效的日期'],
+  ['from=2026-12-05&to=2026-12-01', 'to', '结束日期不能早于开始日期'],
+  ['contract=DS-2026', 'contract', '合同编号格式应为'],
+  ['voucher=lost', 'voucher', '凭证只能是已录入或未录入'],
+  ['page=abc', 'page', '页码必须是正整数'],
+])(
+  'answers the payment list filtered by %s with 422, the message and the form again',
+  async (query, field, message) => {
+    const c = await setup();
+    const res = await c.agents.manager.get(`/payments?${query}`);
+    expect(res.status).toBe(422);
+    expect(res.text).toContain(message);
+    expect(res.text).toContain('<form method="get" class="filters">');
+    if (field !== 'page') expect(res.text).toContain(`id="error-${field}"`);
+  },
+);
+
+it('says what is wrong with a payment list filter in English too', async () => {
+  const c = await setup();
+  expect((await post(c.agents.approver, '/language', { lang: 'en', returnTo: '/dashboard' })).status).toBe(303);
+  const res = await c.agents.approver.get('/payments?kind=bogus');
+  expect(res.status).toBe(422);
+  expect(res.text).toContain('Kind must be payment, not paid or clawback');
+  expect(res.text).toContain('name="kind"');
 });
 
 it.each([
@@ -221,7 +253,7 @@ it('refuses to propose or approve while a review (复核) of the closed evaluati
   expect((await c.agents.manager.get('/dashboard')).text).not.toContain(`href="${c.page(2)}"`);
 });
 
-it('corrects a release through the pages: the manager proposes a clawback, the approver approves it, both payments show the link', async () => {
+it('corrects a release through the pages: the manager proposes a clawback, the approver approves it, the money stays paid until its return is recorded, both payments show the link', async () => {
   const c = await setup();
   await invoiceFor(ctx, c, 1);
   const paymentId = await approveProposal(
@@ -246,11 +278,77 @@ it('corrects a release through the pages: the manager proposes a clawback, the a
     _once: onceKey(),
   });
   expect(again.status).toBe(409);
+  const entries = await count('fund_entries', c.contractId);
   const approved = await post(c.agents.approver, `${proposal}/approval`, { _once: onceKey() });
   expect(approved.status).toBe(303);
-  const reversal = await c.agents.manager.get(approved.headers.location as string);
+  expect(approved.headers.location).toBe(proposal);
+  // Approved, waiting for the money: no reversal payment, no ledger entry, the flash says so.
+  expect(await count('payments', c.contractId)).toBe(1);
+  expect(await count('fund_entries', c.contractId)).toBe(entries);
+  const waiting = await c.agents.approver.get(proposal);
+  expect(waiting.text).toContain('已批准追回：待社会组织退回款项');
+  expect(waiting.text).toContain('已批准，待退回');
+  expect(waiting.text).not.toContain('资金已拨付');
+  expect(waiting.text).toContain(`action="${proposal}/return"`);
+  expect((await c.agents.approver.get('/payments/queue')).text).toContain(`href="${proposal}"`);
+  expect((await c.agents.approver.get('/dashboard')).text).toContain(`href="${proposal}"`);
+  const milestone = await c.agents.staff.get(c.page(1));
+  expect(milestone.text).toContain('待社会组织退回款项');
+  // No second correction meanwhile: what is left counts the approved one.
+  expect(
+    (
+      await post(c.agents.manager, `/payments/${paymentId}/reversals`, {
+        amount: '1',
+        reason: '再追',
+        _once: onceKey(),
+      })
+    ).status,
+  ).toBe(409);
+  // The proposer (a manager) cannot record the return; a return dated before the approval is refused.
+  expect(
+    (await post(c.agents.manager, `${proposal}/return`, { voucherRef: 'TH-1', paidOn: '2026-12-01', _once: onceKey() }))
+      .status,
+  ).toBe(403);
+  const early = await post(c.agents.approver, `${proposal}/return`, {
+    voucherRef: 'TH-1',
+    paidOn: '2020-01-01',
+    _once: onceKey(),
+  });
+  expect(early.status).toBe(422);
+  expect(early.text).toContain('退回日期不能早于批准追回的日期');
+  const blank = await post(c.agents.approver, `${proposal}/return`, { voucherRef: '', paidOn: '', _once: onceKey() });
+  expect(blank.status).toBe(422);
+  expect(await count('payments', c.contractId)).toBe(1);
+  const today = new Date(ctx.clock.now().getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+  const key = onceKey();
+  const returned = await post(c.agents.approver, `${proposal}/return`, {
+    voucherRef: 'TH-2026-001',
+    paidOn: today,
+    _once: key,
+  });
+  expect(returned.status).toBe(303);
+  const reversalPath = returned.headers.location as string;
+  expect(reversalPath).toMatch(/^\/payments\/\d+$/);
+  const retry = await post(c.agents.approver, `${proposal}/return`, {
+    voucherRef: 'TH-2026-001',
+    paidOn: today,
+    _once: key,
+  });
+  expect(retry.headers.location).toBe(reversalPath);
+  expect(
+    (await post(c.agents.approver, `${proposal}/return`, { voucherRef: 'TH-2', paidOn: today, _once: onceKey() }))
+      .status,
+  ).toBe(409);
+  expect(await count('payments', c.contractId)).toBe(2);
+  expect(await count('fund_entries', c.contractId)).toBe(entries + 2);
+  const reversal = await c.agents.manager.get(reversalPath);
   expect(reversal.text).toContain(`/payments/${paymentId}`);
+  expect(reversal.text).toContain('TH-2026-001');
+  expect(reversal.text).toContain('退回凭证');
+  expect(reversal.text).toContain('最多可追回');
+  expect(reversal.text).not.toContain('尚未录入支付凭证');
   expect((await c.agents.manager.get(`/payments/${paymentId}`)).text).toContain('追回记录');
+  expect((await c.agents.manager.get(c.page(1))).text).toContain('已退回（退回凭证已录入）');
   const bad = await post(c.agents.manager, `/payments/${paymentId}/reversals`, {
     amount: '-1',
     reason: '',

@@ -5,6 +5,7 @@ import {
   approveProposal,
   proposePayment,
   proposeReversal,
+  recordReturn,
   recordVoucher,
   rejectProposal,
 } from '../../src/modules/payments/service';
@@ -88,7 +89,24 @@ it('releases the advance, then a pro-rata partial, then the final; the contract 
     new Date(ctx.clock.now().getTime() + 8 * 3600_000).toISOString().slice(0, 10),
   );
   const r = await proposeReversal(ctx, systemActor, c.manager, pay1, 100_00, '审计发现多付');
-  const rev = await approveProposal(ctx, systemActor, c.approver, r);
+  // Approving the correction decides it only: the money stays paid until it has come back.
+  const paidBefore = await ctx.db('fund_accounts').where({ street_office_id: c.streetOfficeId }).sum({ n: 'paid_fen' });
+  expect(await approveProposal(ctx, systemActor, c.approver, r)).toBe(r);
+  expect(await ctx.db('payments').where({ proposal_id: r })).toHaveLength(0);
+  expect(await ctx.db('fund_entries').where({ contract_id: c.contractId, kind: 'payment_reversal' })).toHaveLength(0);
+  expect(await ctx.db('fund_accounts').where({ street_office_id: c.streetOfficeId }).sum({ n: 'paid_fen' })).toEqual(
+    paidBefore,
+  );
+  expect((await paymentDashboard(ctx, c.approver))!.returnsToRecord.map((x) => x.proposal_id)).toEqual([r]);
+  await expect(proposeReversal(ctx, systemActor, c.manager, pay1, 1, '再追')).rejects.toMatchObject({ status: 409 });
+  const today = new Date(ctx.clock.now().getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+  await expect(recordReturn(ctx, systemActor, c.manager, r, 'TH-1', today)).rejects.toMatchObject({ status: 403 });
+  const rev = await recordReturn(ctx, systemActor, c.approver, r, 'TH-2026-001', today);
+  await expect(recordReturn(ctx, systemActor, c.approver, r, 'TH-2026-001', today)).rejects.toMatchObject({
+    status: 409,
+  });
+  expect(await ctx.db('fund_entries').where({ contract_id: c.contractId, kind: 'payment_reversal' })).toHaveLength(1);
+  expect((await paymentDashboard(ctx, c.approver))!.returnsToRecord).toEqual([]);
   expect(await reconcile(ctx.db)).toEqual([]);
   const listed = await paymentsOfContract(ctx.db, c.contractId);
   expect(listed.map((p) => [p.kind, p.milestoneSeq])).toEqual([

@@ -178,6 +178,7 @@ export const ALLOWED: Allowed[] = [
   { file: 'payments/service/proposals.ts', tables: ['contract_milestones', 'milestone_evaluations'], why: SETTLES },
   { file: 'payments/service/records.ts', tables: ['contracts'], why: SETTLES },
   { file: 'payments/service/reversals.ts', tables: ['contracts'], why: SETTLES },
+  { file: 'payments/service/returns.ts', tables: ['contracts'], why: SETTLES },
   {
     file: 'reports/dossier.ts',
     tables: [

@@ -58,11 +58,25 @@ describe("the approver's queue names what is to be decided", () => {
       queue: [waiting('release', 1), waiting('reversal', 2), waiting('withheld', 3)],
       toPropose: [],
       vouchersMissing: [],
+      returnsToRecord: [
+        {
+          proposal_id: 4,
+          contract_number: 'DS-2026-0001',
+          organization_name: '安心',
+          milestone_seq: 1,
+          amount_fen: 100_00,
+          reverses_payment_id: 1,
+          decided_at: '2026-12-04T00:00:00.000Z',
+          link: '/payments/proposals/4',
+        },
+      ],
     } as unknown as PaymentDashboard);
     expect(items.map((i) => [i.kind, i.href])).toEqual([
       ['approvePayment', '/payments/proposals/1'],
       ['approveReversal', '/payments/proposals/2'],
       ['approveWithheld', '/payments/proposals/3'],
+      // An approved correction whose money has not come back: recording its return moves the money.
+      ['recordReturn', '/payments/proposals/4'],
     ]);
   });
 });

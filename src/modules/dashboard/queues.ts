@@ -316,7 +316,7 @@ export async function adminQueue(db: Queryable): Promise<QueueItem[]> {
 }
 
 /** The payments engineer's dashboard part (paymentDashboard) as queue items: the approver's
- *  proposals and missing vouchers, the manager's milestones ready to be proposed for payment. */
+ *  proposals, the corrections waiting for their return and missing vouchers, the manager's milestones ready to be proposed for payment. */
 export function paymentItems(p: PaymentDashboard | undefined): QueueItem[] {
   if (!p) return [];
   return [
@@ -329,6 +329,13 @@ export function paymentItems(p: PaymentDashboard | undefined): QueueItem[] {
       note: x.own
         ? { key: 'ownProposal', warning: true }
         : { key: 'paymentOf', params: { organization: x.organization_name, amount: Number(x.amount_fen) } },
+    })),
+    ...p.returnsToRecord.map((r) => ({
+      kind: 'recordReturn',
+      label: `${r.contract_number} · ${r.milestone_seq}`,
+      href: r.link,
+      since: r.decided_at,
+      note: { key: 'paymentOf', params: { organization: r.organization_name, amount: r.amount_fen } },
     })),
     ...p.vouchersMissing.map((v) => ({
       kind: 'recordVoucher',

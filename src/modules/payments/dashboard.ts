@@ -1,6 +1,6 @@
 import type { AppDeps } from '../../deps';
 import type { SessionUser } from '../accounts/roles';
-import { approverQueue, type ListedProposal } from './queries';
+import { approverQueue, returnsToRecord, type ListedProposal, type ReturnToRecord } from './queries';
 
 export interface MilestoneToPropose {
   contract_id: number;
@@ -29,6 +29,9 @@ export interface PaymentDashboard {
     approved_at: string;
     link: string;
   }[];
+  /** Approver: approved corrections (追回) whose money has not come back yet, oldest decision first:
+   *  recording the return is what moves the money. */
+  returnsToRecord: (ReturnToRecord & { link: string })[];
 }
 
 const LIMIT = 50;
@@ -56,9 +59,14 @@ export async function paymentDashboard(
       .orderBy('p.id')
       .limit(LIMIT)
       .select('p.id', 'c.number', 'p.milestone_seq', 'p.amount_fen', 'p.approved_at');
+    const returns = (await returnsToRecord(db, street, LIMIT)).map((r) => ({
+      ...r,
+      link: `/payments/proposals/${r.proposal_id}`,
+    }));
     return {
       queue,
       toPropose: [],
+      returnsToRecord: returns,
       vouchersMissing: missing.map((r: Record<string, unknown>) => ({
         payment_id: Number(r.id),
         contract_number: String(r.number),
@@ -102,6 +110,7 @@ export async function paymentDashboard(
   return {
     queue: [],
     vouchersMissing: [],
+    returnsToRecord: [],
     toPropose: rows.map((r: Record<string, unknown>) => ({
       contract_id: Number(r.contract_id),
       contract_number: String(r.number),

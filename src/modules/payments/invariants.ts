@@ -7,7 +7,8 @@ const rows = (result: unknown): Record<string, unknown>[] =>
  * The payments' own invariants over the whole database, each one query (for funds:reconcile, the
  * auditors' reports and the tests): a payment's sources add up to its amount and name ledger entries
  * of the same amount; a milestone's releases stay within its share and a contract's within its
- * amount in force; a settled milestone has its settling payment and the other way round. Returns a
+ * amount in force; a release's corrections (追回: reversals written, and approved ones waiting for
+ * their money) stay within it; a settled milestone has its settling payment and the other way round. Returns a
  * sentence per problem; [] when all hold.
  */
 export async function paymentInvariants(db: Queryable): Promise<string[]> {
@@ -30,6 +31,15 @@ export async function paymentInvariants(db: Queryable): Promise<string[]> {
   );
   for (const r of shares)
     out.push(`milestone ${r.milestone_id}: released ${r.released} above its share ${r.share} (or twice)`);
+  const corrections = rows(
+    await db.raw(`SELECT r.id, r.amount_fen,
+        COALESCE((SELECT SUM(x.amount_fen) FROM payments x WHERE x.reverses_payment_id = r.id), 0)
+        + COALESCE((SELECT SUM(q.amount_fen) FROM payment_proposals q WHERE q.reverses_payment_id = r.id AND q.kind = 'reversal'
+            AND q.status = 'approved' AND NOT EXISTS (SELECT 1 FROM payments y WHERE y.proposal_id = q.id)), 0) AS corrected
+      FROM payments r WHERE r.kind = 'release'`),
+  ).filter((r) => Number(r.corrected) > Number(r.amount_fen));
+  for (const r of corrections)
+    out.push(`payment ${r.id}: corrections ${r.corrected} above the release ${r.amount_fen}`);
   const settled = rows(
     await db.raw(`SELECT m.id, m.settlement, p.id AS payment_id FROM contract_milestones m LEFT JOIN payments p ON p.contract_id = m.contract_id AND p.milestone_seq = m.seq AND p.kind <> 'reversal'
       WHERE (m.settlement IS NULL) <> (p.id IS NULL)`),

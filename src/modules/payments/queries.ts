@@ -147,12 +147,53 @@ export async function releasedOnContract(db: Queryable, contractId: number): Pro
   return Number(r?.n ?? 0);
 }
 
-/** What is left of a release after its reversals (fen). */
+/** What is left of a release after its reversals (fen): those written, and those approved whose
+ *  money has not come back yet (it will be reversed when it does). */
 export async function reversibleOf(db: Queryable, payment: PaymentRow): Promise<number> {
   const r = await db('payments')
     .where({ reverses_payment_id: payment.id })
     .first(db.raw('CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) as n'));
-  return payment.amount_fen - Number(r?.n ?? 0);
+  const waiting = await awaitingReturn(db)
+    .where('pr.reverses_payment_id', payment.id)
+    .first(db.raw('CAST(COALESCE(SUM(pr.amount_fen), 0) AS BIGINT) as n'));
+  return payment.amount_fen - Number(r?.n ?? 0) - Number(waiting?.n ?? 0);
+}
+
+/** Approved corrections (追回) whose money has not come back yet: no reversal payment written. */
+export function awaitingReturn(db: Queryable) {
+  return db('payment_proposals as pr')
+    .where({ 'pr.kind': 'reversal', 'pr.status': 'approved' })
+    .whereNotExists(db('payments as rp').whereRaw('rp.proposal_id = pr.id'));
+}
+
+export interface ReturnToRecord {
+  proposal_id: number;
+  contract_number: string;
+  organization_name: string;
+  milestone_seq: number;
+  amount_fen: number;
+  reverses_payment_id: number;
+  decided_at: string;
+}
+
+/** The street's approved corrections waiting for their money, oldest decision first. */
+export async function returnsToRecord(db: Queryable, streetOfficeId: number, limit: number): Promise<ReturnToRecord[]> {
+  const rows = await awaitingReturn(db)
+    .join('contracts as c', 'c.id', 'pr.contract_id')
+    .join('organizations as o', 'o.id', 'pr.organization_id')
+    .where('pr.street_office_id', streetOfficeId)
+    .orderBy([{ column: 'pr.decided_at' }, { column: 'pr.id' }])
+    .limit(limit)
+    .select(
+      'pr.id as proposal_id',
+      'c.number as contract_number',
+      'o.name as organization_name',
+      'pr.milestone_seq',
+      'pr.amount_fen',
+      'pr.reverses_payment_id',
+      'pr.decided_at',
+    );
+  return rows.map((r: Record<string, unknown>) => numeric<ReturnToRecord>(r));
 }
 
 export interface ContractPayment {
@@ -288,9 +329,21 @@ export async function approverQueue(db: Queryable, streetOfficeId: number, limit
   return rows.map((r: Record<string, unknown>) => numeric<ListedProposal>(r));
 }
 
-export async function proposalsOfContract(db: Queryable, contractId: number): Promise<ListedProposal[]> {
-  const rows = await proposalList(db).where({ 'pr.contract_id': contractId }).orderBy('pr.id').select(LISTED);
-  return rows.map((r: Record<string, unknown>) => numeric<ListedProposal>(r));
+/** The contract's proposals, oldest first, each with the payment its approval (or, for a
+ *  correction, its recorded return) wrote: `payment_id`, null while there is none. */
+export async function proposalsOfContract(
+  db: Queryable,
+  contractId: number,
+): Promise<(ListedProposal & { payment_id: number | null })[]> {
+  const rows = await proposalList(db)
+    .leftJoin('payments as rp', 'rp.proposal_id', 'pr.id')
+    .where({ 'pr.contract_id': contractId })
+    .orderBy('pr.id')
+    .select([...LISTED, 'rp.id as payment_id']);
+  return rows.map((r: Record<string, unknown>) => ({
+    ...numeric<ListedProposal>(r),
+    payment_id: r.payment_id === null || r.payment_id === undefined ? null : Number(r.payment_id),
+  }));
 }
 
 export interface ListedPayment extends PaymentRow {

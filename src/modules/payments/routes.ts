@@ -11,8 +11,8 @@ type AcceptFiles = (fields: { name: string; maxCount: number }[]) => RequestHand
 
 /** Payment release (拨付). Access here is the floor; every handler and service checks the record
  *  (the street office's managers propose, its approvers decide — never their own proposal — and
- *  record vouchers; its auditors and the administrator read; the organization uploads invoices and
- *  sees its payments; anyone else 404). Deciding and recording a voucher need the second factor. */
+ *  record vouchers and the return of a correction's money; its auditors and the administrator read; the organization uploads invoices and
+ *  sees its payments; anyone else 404). Deciding, recording a voucher or a return need the second factor. */
 export function paymentRoutes(deps: AppDeps, acceptFiles: AcceptFiles) {
   const milestone = milestoneHandlers(deps);
   const proposals = proposalHandlers(deps);
@@ -48,6 +48,12 @@ export function paymentRoutes(deps: AppDeps, acceptFiles: AcceptFiles) {
       path: '/payments/proposals/:proposalId/rejection',
       access: ['approver'],
       handler: [requireSecondFactor, proposals.reject],
+    },
+    {
+      method: 'post',
+      path: '/payments/proposals/:proposalId/return',
+      access: ['approver'],
+      handler: [requireSecondFactor, proposals.recordReturn],
     },
     { method: 'get', path: '/payments/:paymentId', access: street, handler: payments.show },
     {

@@ -113,14 +113,59 @@ export function parseInvoice(body: Body): Parsed<{ kind: 'invoice' | 'receipt'; 
     : { ok: true, data: { kind: kind!, amountFen: amountFen! } };
 }
 
-/** The street payment list's filters from the query string (odd values ignored). */
-export function parseFilters(q: Record<string, unknown>) {
-  const kind = q.kind === 'release' || q.kind === 'withheld' || q.kind === 'reversal' ? q.kind : undefined;
-  const date = (v: unknown) => (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : undefined);
-  const contractNumber =
-    typeof q.contract === 'string' && /^[A-Z]{2,6}-\d{4}-\d{4}$/.test(q.contract.trim())
-      ? q.contract.trim()
-      : undefined;
-  const voucher = q.voucher === 'recorded' || q.voucher === 'missing' ? q.voucher : undefined;
-  return { kind, from: date(q.from), to: date(q.to), contractNumber, voucher } as const;
+export interface ListFilters {
+  kind?: 'release' | 'withheld' | 'reversal';
+  from?: string;
+  to?: string;
+  contractNumber?: string;
+  voucher?: 'recorded' | 'missing';
+}
+
+/** A real calendar date written YYYY-MM-DD (2026-02-30 is not). */
+const calendarDate = (v: string) =>
+  /^\d{4}-\d{2}-\d{2}$/.test(v) && new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) === v;
+
+/**
+ * The street payment list's filters from the query string. A value that is not one the form
+ * offers (an unknown kind, a date that is not a date, a range ending before it starts, a contract
+ * number not shaped like one, a page that is not a number) is an error keyed by its field, for a 422
+ * that shows the form again with what was typed; an empty value means "all".
+ */
+export function parseFilters(q: Record<string, unknown>): {
+  values: Record<string, string>;
+  filters: ListFilters;
+  errors: Record<string, string>;
+} {
+  const text = (v: unknown) => (typeof v === 'string' ? v.trim().slice(0, 40) : Array.isArray(v) ? '\u0000' : '');
+  const values = {
+    kind: text(q.kind),
+    contract: text(q.contract),
+    from: text(q.from),
+    to: text(q.to),
+    voucher: text(q.voucher),
+    page: text(q.page),
+  };
+  const errors: Record<string, string> = {};
+  const filters: ListFilters = {};
+  if (values.kind) {
+    if (values.kind === 'release' || values.kind === 'withheld' || values.kind === 'reversal')
+      filters.kind = values.kind;
+    else errors.kind = 'payments.errors.filterKind';
+  }
+  if (values.contract) {
+    if (/^[A-Z]{2,6}-\d{4}-\d{4}$/.test(values.contract)) filters.contractNumber = values.contract;
+    else errors.contract = 'payments.errors.filterContract';
+  }
+  for (const k of ['from', 'to'] as const) {
+    if (!values[k]) continue;
+    if (calendarDate(values[k])) filters[k] = values[k];
+    else errors[k] = 'payments.errors.filterDate';
+  }
+  if (filters.from && filters.to && filters.to < filters.from) errors.to = 'payments.errors.filterRange';
+  if (values.voucher) {
+    if (values.voucher === 'recorded' || values.voucher === 'missing') filters.voucher = values.voucher;
+    else errors.voucher = 'payments.errors.filterVoucher';
+  }
+  if (values.page && !/^[1-9]\d{0,5}$/.test(values.page)) errors.page = 'payments.errors.filterPage';
+  return { values, filters, errors };
 }

@@ -59,9 +59,10 @@ export function milestoneHandlers(deps: AppDeps) {
       .where({ 'i.contract_id': m.contract_id, 'i.milestone_seq': m.seq })
       .orderBy('i.id', 'desc')
       .select('i.id', 'i.kind', 'i.amount_fen', 'i.uploaded_at', 'f.original_name', 'f.sha256');
-    const proposals = payee
-      ? []
-      : (await proposalsOfContract(deps.db, m.contract_id)).filter((p) => p.milestone_seq === m.seq);
+    const ofMilestone = (await proposalsOfContract(deps.db, m.contract_id)).filter((p) => p.milestone_seq === m.seq);
+    const proposals = payee ? [] : ofMilestone;
+    // Approved corrections whose money has not come back: shown to everyone, the organization too.
+    const toReturn = ofMilestone.filter((p) => p.kind === 'reversal' && p.status === 'approved' && !p.payment_id);
     const payments = (await paymentsOfContract(deps.db, m.contract_id)).filter((p) => p.milestoneSeq === m.seq);
     const canProposeNow = canPropose(user, m) && m.contract_status === 'active' && !settled && !open && !!allowance;
     const defaults =
@@ -81,6 +82,7 @@ export function milestoneHandlers(deps: AppDeps) {
       open,
       invoices,
       proposals,
+      toReturn,
       payments,
       payee,
       canProposeNow,

@@ -78,9 +78,14 @@ export function paymentHandlers(deps: AppDeps) {
     const openReversal = await db('payment_proposals')
       .where({ reverses_payment_id: p.id, status: 'proposed' })
       .first('id');
+    const waiting = await db('payment_proposals as pr')
+      .leftJoin('payments as rp', 'rp.proposal_id', 'pr.id')
+      .where({ 'pr.reverses_payment_id': p.id, 'pr.status': 'approved' })
+      .whereNull('rp.id')
+      .first('pr.id');
     const reversible = p.kind === 'release' ? await reversibleOf(db, p) : 0;
     res.status(status).render('payments/show', {
-      title: req.t('payments.show.title', { id: p.id }),
+      title: req.t(p.kind === 'reversal' ? 'payments.show.reversalTitle' : 'payments.show.title', { id: p.id }),
       p,
       proposal,
       basis: JSON.parse(proposal.basis_json),
@@ -97,9 +102,15 @@ export function paymentHandlers(deps: AppDeps) {
       approverName: nameOf(p.approved_by),
       reversible,
       openReversalId: openReversal ? Number(openReversal.id) : null,
+      awaitingReturnId: waiting ? Number(waiting.id) : null,
       canVoucher: canApprove(user, p) && p.kind !== 'withheld' && !voucher,
       canReverse:
-        canPropose(user, p) && p.kind === 'release' && reversals.length === 0 && !openReversal && reversible > 0,
+        canPropose(user, p) &&
+        p.kind === 'release' &&
+        reversals.length === 0 &&
+        !openReversal &&
+        !waiting &&
+        reversible > 0,
       canDecideWithheld: canPropose(user, p) && p.kind === 'withheld' && !decision && contract.status === 'active',
       values: typed ?? {},
       errors,
@@ -189,7 +200,17 @@ export function paymentHandlers(deps: AppDeps) {
           : user.streetOfficeId
             ? [user.streetOfficeId]
             : [];
-    const f = parseFilters(req.query as Record<string, unknown>);
+    const { values, filters: f, errors } = parseFilters(req.query as Record<string, unknown>);
+    // A filter the form does not offer is refused, not ignored: the form comes back with what was typed.
+    if (Object.keys(errors).length)
+      return res.status(422).render('payments/list', {
+        title: req.t('payments.list.title'),
+        page: null,
+        filters: values,
+        errors: translate(req, errors),
+        query: '',
+        mine: false,
+      });
     const page = await listPayments(
       deps.db,
       { streetOfficeIds },
@@ -207,7 +228,14 @@ export function paymentHandlers(deps: AppDeps) {
         ([, v]) => v,
       ) as [string, string][],
     ).toString();
-    res.render('payments/list', { title: req.t('payments.list.title'), page, filters: f, query, mine: false });
+    res.render('payments/list', {
+      title: req.t('payments.list.title'),
+      page,
+      filters: values,
+      errors: {},
+      query,
+      mine: false,
+    });
   }
 
   async function mine(req: Request, res: Response) {
@@ -225,6 +253,7 @@ export function paymentHandlers(deps: AppDeps) {
       title: req.t('payments.mine.title'),
       page,
       filters: {},
+      errors: {},
       query: '',
       mine: true,
       scoreOf,

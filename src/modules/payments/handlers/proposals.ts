@@ -2,16 +2,18 @@ import type { Request, Response } from 'express';
 import type { AppDeps } from '../../../deps';
 import { Forbidden, InvalidState, NotFound } from '../../../web/errors';
 import { flash } from '../../../web/flash';
-import { formValues, type FormValues } from '../../../web/forms';
+import { formValues, type FormResult, type FormValues } from '../../../web/forms';
 import { once } from '../../../web/once';
+import { submitForm, type Refusal } from '../../../web/submit';
 import { canApprove, canReadPayments, isProposer } from '../policy';
-import { approverQueue, proposalById, sourcesOf, type ProposalRow } from '../queries';
-import { parseRejection, pathNumber, TEXT_MAX } from '../schemas';
-import { approveProposal, rejectProposal } from '../service';
+import { approverQueue, proposalById, returnsToRecord, sourcesOf, type ProposalRow } from '../queries';
+import { parseRejection, parseVoucher, pathNumber, TEXT_MAX } from '../schemas';
+import { approveProposal, recordReturn, rejectProposal } from '../service';
 import { partialArithmetic, type Allowance } from '../amounts';
 import { formErrorOf, translate } from './common';
 
-/** The approver's queue and a proposal's page with the approval and rejection forms. */
+/** The approver's queue and a proposal's page with the approval and rejection forms, and for an
+ *  approved correction (追回) the form that records its money's return. */
 export function proposalHandlers(deps: AppDeps) {
   async function load(req: Request): Promise<ProposalRow> {
     const p = await proposalById(deps.db, pathNumber(req.params.proposalId));
@@ -49,8 +51,9 @@ export function proposalHandlers(deps: AppDeps) {
     ]);
     const basis = JSON.parse(p.basis_json) as Allowance & { kind: string };
     const user = req.user!;
+    const awaitingReturn = p.kind === 'reversal' && p.status === 'approved' && !payment;
     res.status(status).render('payments/proposal', {
-      title: req.t('payments.proposal.title', { id: p.id }),
+      title: req.t(p.kind === 'reversal' ? 'payments.proposal.reversalTitle' : 'payments.proposal.title', { id: p.id }),
       p,
       sources: sourcesOf(p),
       basis,
@@ -64,6 +67,8 @@ export function proposalHandlers(deps: AppDeps) {
       reversed,
       canDecide: p.status === 'proposed' && canApprove(user, p) && !isProposer(user, p),
       ownProposal: p.status === 'proposed' && canApprove(user, p) && isProposer(user, p),
+      awaitingReturn,
+      canRecordReturn: awaitingReturn && canApprove(user, p) && !isProposer(user, p),
       values: typed ?? {},
       errors,
       formError,
@@ -78,9 +83,11 @@ export function proposalHandlers(deps: AppDeps) {
   async function queue(req: Request, res: Response) {
     const street = req.user!.streetOfficeId;
     const items = street ? await approverQueue(deps.db, street, 200) : [];
+    const returns = street ? await returnsToRecord(deps.db, street, 200) : [];
     res.render('payments/queue', {
       title: req.t('payments.queue.title'),
       items: items.map((p) => ({ ...p, own: p.proposed_by === req.user!.id })),
+      returns,
     });
   }
 
@@ -109,8 +116,38 @@ export function proposalHandlers(deps: AppDeps) {
         );
       throw err;
     }
-    flash(req, 'success', req.t('payments.proposal.approvedDone'));
+    // A correction approved moves no money yet: back to its page, which waits for the return.
+    if (p.kind === 'reversal') {
+      flash(req, 'success', req.t('payments.proposal.reversalApprovedDone'));
+      return res.redirect(303, `/payments/proposals/${p.id}`);
+    }
+    flash(
+      req,
+      'success',
+      req.t(p.kind === 'withheld' ? 'payments.proposal.withheldDone' : 'payments.proposal.approvedDone'),
+    );
     res.redirect(303, `/payments/${paymentId}`);
+  }
+
+  /** The money of an approved correction has come back: its reference and date move it (403 before the form). */
+  async function recordReturnOf(req: Request, res: Response) {
+    const p = await load(req);
+    mayDecide(req, p);
+    await submitForm(req, res, {
+      again: ({ status, errors, values, formError }: Refusal) =>
+        render(req, res, p, status, values, errors, formError ?? undefined),
+      parse: (): FormResult<{ voucherRef: string; paidOn: string }> => {
+        const parsed = parseVoucher(req.body ?? {});
+        return parsed.ok ? parsed : { ok: false, errors: translate(req, parsed.errors), values: formValues(req.body) };
+      },
+      onForm: [InvalidState],
+      run: async ({ voucherRef, paidOn }) => {
+        const paymentId = await once(req, deps.db, 'payment.return', (actor) =>
+          recordReturn(deps, actor, req.user!, p.id, voucherRef, paidOn),
+        );
+        return { redirect: `/payments/${paymentId}`, flash: req.t('payments.reversal.returned') };
+      },
+    });
   }
 
   async function reject(req: Request, res: Response) {
@@ -139,5 +176,5 @@ export function proposalHandlers(deps: AppDeps) {
     res.redirect(303, `/payments/proposals/${p.id}`);
   }
 
-  return { show, queue, approve, reject };
+  return { show, queue, approve, reject, recordReturn: recordReturnOf };
 }

@@ -1,9 +1,12 @@
 import type { Knex } from 'knex';
 import type { AppDeps } from '../../../deps';
-import { NotFound } from '../../../web/errors';
+import { isUniqueViolation } from '../../../db/errors';
+import { returnedId } from '../../../db/knex';
+import { Forbidden, InvalidState, NotFound } from '../../../web/errors';
 import type { SessionUser } from '../../accounts/roles';
 import { lockContractMilestone, type ContractMilestone } from '../../contracts';
-import { canReadPayments, isPayee } from '../policy';
+import { canApprove, canReadPayments, isPayee, isProposer } from '../policy';
+import type { ProposalRow } from '../queries';
 
 /** What the payment steps need of the app. */
 export type Deps = Pick<AppDeps, 'db' | 'clock'>;
@@ -47,4 +50,45 @@ export async function contractRow(db: Knex | Knex.Transaction, contractId: numbe
 export async function amountInForce(db: Knex | Knex.Transaction, contractId: number): Promise<number> {
   const v = await db('contract_versions').where({ contract_id: contractId, status: 'current' }).first('amount_fen');
   return Number(v?.amount_fen ?? 0);
+}
+
+/** Loads a proposal for a decision, refusing what the user may not see or do. */
+export function checkDecider(user: SessionUser, p: ProposalRow | undefined): ProposalRow {
+  if (!p || !canReadPayments(user, p)) throw new NotFound();
+  if (!canApprove(user, p)) throw new Forbidden('payments.errors.notApprover');
+  if (isProposer(user, p)) throw new Forbidden('payments.errors.fourEyes');
+  return p;
+}
+/** The payment row of a proposal, approved by `user` (for a reversal, the proposal's decider). */
+export async function insertPayment(
+  trx: Knex.Transaction,
+  p: ProposalRow,
+  user: Pick<SessionUser, 'id'>,
+  at: string,
+): Promise<number> {
+  try {
+    const [inserted] = await trx('payments')
+      .insert({
+        kind: p.kind,
+        proposal_id: p.id,
+        contract_id: p.contract_id,
+        milestone_id: p.milestone_id,
+        milestone_seq: p.milestone_seq,
+        street_office_id: p.street_office_id,
+        organization_id: p.organization_id,
+        amount_fen: p.amount_fen,
+        reverses_payment_id: p.reverses_payment_id,
+        proposed_by: p.proposed_by,
+        proposed_at: p.proposed_at,
+        approved_by: user.id,
+        approved_at: at,
+      })
+      .returning('id');
+    return returnedId(inserted);
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new InvalidState('payments.errors.alreadySettled');
+    const message = (err as Error).message ?? '';
+    if (/exceed/.test(message)) throw new InvalidState('payments.errors.aboveContract');
+    throw err;
+  }
 }

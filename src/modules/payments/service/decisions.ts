@@ -1,23 +1,14 @@
 import type { Knex } from 'knex';
 import { auditedTransaction, type Actor } from '../../../audit/audit';
-import { isUniqueViolation } from '../../../db/errors';
-import { returnedId } from '../../../db/knex';
-import { Forbidden, InvalidState, NotFound } from '../../../web/errors';
+import { InvalidState, NotFound } from '../../../web/errors';
 import type { SessionUser } from '../../accounts/roles';
 import { completeIfSettled, lockContractMilestone } from '../../contracts';
-import { payFromCommitment, reclaimPayment, releaseCommitment } from '../../funds';
+import { payFromCommitment, releaseCommitment } from '../../funds';
 import { managersOf, notify, staffOf } from '../../notifications';
-import { canApprove, canReadPayments, isProposer } from '../policy';
-import { proposalById, settlingPayment, sourcesOf, sourcesOfPayments, type ProposalRow } from '../queries';
-import { contractRow, faults, type Deps } from './common';
+import { proposalById, settlingPayment, sourcesOf, type ProposalRow } from '../queries';
+import { checkDecider, contractRow, faults, insertPayment, type Deps } from './common';
 import { allowanceOf } from './proposals';
-/** Loads a proposal for a decision, refusing what the user may not see or do. */
-function checkDecider(user: SessionUser, p: ProposalRow | undefined): ProposalRow {
-  if (!p || !canReadPayments(user, p)) throw new NotFound();
-  if (!canApprove(user, p)) throw new Forbidden('payments.errors.notApprover');
-  if (isProposer(user, p)) throw new Forbidden('payments.errors.fourEyes');
-  return p;
-}
+import { approveReversal } from './returns';
 /** Marks the proposal decided, from 'proposed' only (row count checked). */
 async function decide(
   trx: Knex.Transaction,
@@ -27,9 +18,17 @@ async function decide(
   now: Date,
   reason: string | null,
 ): Promise<void> {
-  const n = await trx('payment_proposals')
-    .where({ id: p.id, status: 'proposed' })
-    .update({ status, decided_by: user.id, decided_at: now.toISOString(), decision_reason: reason });
+  let n: number;
+  try {
+    n = await trx('payment_proposals')
+      .where({ id: p.id, status: 'proposed' })
+      .update({ status, decided_by: user.id, decided_at: now.toISOString(), decision_reason: reason });
+  } catch (err) {
+    // The database's line for a correction (migration 20261204100000): never past what is left.
+    if (/exceeds what is left/.test((err as Error).message ?? ''))
+      throw new InvalidState('payments.errors.aboveReversible');
+    throw err;
+  }
   if (n !== 1) throw new InvalidState('payments.errors.alreadyDecided');
 }
 
@@ -75,9 +74,9 @@ export async function rejectProposal(
  * The second officer approves: in this one transaction the proposal is decided, the payment row is
  * written, the ledger moves each source's amount from committed to paid (payFromCommitment), the
  * milestone is settled, the contract completes when its last milestone is settled (its unspent
- * commitment returns to available), the organization is notified and the audit event written. A
- * reversal instead moves the amounts back from paid to available, linked to the release. Returns
- * the payment's id.
+ * commitment returns to available), the organization is notified and the audit event written.
+ * Returns the payment's id. A reversal (追回) is only decided here: no money moves until its return
+ * is recorded (`recordReturn`); for it the proposal's id is returned.
  */
 export async function approveProposal(
   deps: Deps,
@@ -95,22 +94,20 @@ export async function approveProposal(
     if (!m) throw new NotFound();
     const p = (await proposalById(trx, proposalId))!;
     await decide(trx, p, user, 'approved', now, null);
-    if (m.contract_status !== 'active' && p.kind !== 'reversal')
-      throw new InvalidState('payments.errors.contractNotActive');
+    if (p.kind === 'reversal') return approveReversal(trx, p, now);
+    if (m.contract_status !== 'active') throw new InvalidState('payments.errors.contractNotActive');
     const c = await contractRow(trx, p.contract_id);
     const events: { action: string; after: Record<string, unknown> }[] = [];
 
-    if (p.kind !== 'reversal') {
-      // An amendment replaced the milestone's row (its share or terms may differ): propose again.
-      if (m.milestone_id !== p.milestone_id) throw new InvalidState('payments.errors.allowanceChanged');
-      if (m.settlement || (await settlingPayment(trx, m.contract_id, m.seq)))
-        throw new InvalidState('payments.errors.alreadySettled');
-      const allowance = await allowanceOf(trx, m);
-      if (p.kind === 'release' && p.amount_fen > allowance.allowedFen)
-        throw new InvalidState('payments.errors.allowanceChanged');
-      if (p.kind === 'withheld' && allowance.kind !== 'withheld')
-        throw new InvalidState('payments.errors.allowanceChanged');
-    }
+    // An amendment replaced the milestone's row (its share or terms may differ): propose again.
+    if (m.milestone_id !== p.milestone_id) throw new InvalidState('payments.errors.allowanceChanged');
+    if (m.settlement || (await settlingPayment(trx, m.contract_id, m.seq)))
+      throw new InvalidState('payments.errors.alreadySettled');
+    const allowance = await allowanceOf(trx, m);
+    if (p.kind === 'release' && p.amount_fen > allowance.allowedFen)
+      throw new InvalidState('payments.errors.allowanceChanged');
+    if (p.kind === 'withheld' && allowance.kind !== 'withheld')
+      throw new InvalidState('payments.errors.allowanceChanged');
     const paymentId = await insertPayment(trx, p, user, at);
     if (faults.afterPaymentInsert) await faults.afterPaymentInsert();
 
@@ -134,49 +131,27 @@ export async function approveProposal(
           release_entry_id: null,
         })),
       );
-    } else if (p.kind === 'reversal') {
-      const released = (await sourcesOfPayments(trx, [p.reverses_payment_id!])).get(p.reverses_payment_id!) ?? [];
-      for (const part of sourcesOf(p)) {
-        const entry = released.find((r) => r.source === part.source);
-        if (!entry) throw new Error(`reversal ${p.id}: source ${part.source} not in the release`);
-        const moved = await reclaimPayment(trx, {
-          paymentEntryId: entry.ledgerEntryId,
-          amountFen: part.amountFen,
-          userId: user.id,
-          now,
-          note: `reversal ${paymentId}`,
-        });
-        await trx('payment_sources').insert({
-          payment_id: paymentId,
-          source: part.source,
-          amount_fen: part.amountFen,
-          ledger_entry_id: moved.reversalEntryId,
-          release_entry_id: moved.releaseEntryId,
-        });
-      }
     }
 
-    if (p.kind !== 'reversal') {
-      const settlement = p.kind === 'withheld' ? 'withheld' : p.amount_fen === m.amount_fen ? 'paid' : 'partial';
-      const n = await trx('contract_milestones')
-        .where({ id: m.milestone_id })
-        .whereNull('settlement')
-        .update({ settlement, settled_at: at });
-      if (n !== 1) throw new InvalidState('payments.errors.alreadySettled');
-      if (await completeIfSettled(trx, c.id, now, actor)) {
-        const returned = await releaseCommitment(trx, {
-          awardItemId: c.award_item_id,
-          contractId: c.id,
-          amountFen: 'all_unpaid',
-          userId: user.id,
-          now,
-          note: `contract ${c.number} completed`,
-        });
-        events.push({ action: 'payment.commitment_returned', after: { contract_id: c.id, returned } });
-      }
+    const settlement = p.kind === 'withheld' ? 'withheld' : p.amount_fen === m.amount_fen ? 'paid' : 'partial';
+    const n = await trx('contract_milestones')
+      .where({ id: m.milestone_id })
+      .whereNull('settlement')
+      .update({ settlement, settled_at: at });
+    if (n !== 1) throw new InvalidState('payments.errors.alreadySettled');
+    if (await completeIfSettled(trx, c.id, now, actor)) {
+      const returned = await releaseCommitment(trx, {
+        awardItemId: c.award_item_id,
+        contractId: c.id,
+        amountFen: 'all_unpaid',
+        userId: user.id,
+        now,
+        note: `contract ${c.number} completed`,
+      });
+      events.push({ action: 'payment.commitment_returned', after: { contract_id: c.id, returned } });
     }
     if (faults.beforeAudit) await faults.beforeAudit();
-    const kindKey = p.kind === 'release' ? 'released' : p.kind === 'withheld' ? 'withheld' : 'reversed';
+    const kindKey = p.kind === 'release' ? 'released' : 'withheld';
     await notify(
       trx,
       await staffOf(trx, [p.organization_id]),
@@ -213,12 +188,7 @@ export async function approveProposal(
       result: paymentId,
       audit: [
         {
-          action:
-            p.kind === 'reversal'
-              ? 'payment.approve_reversal'
-              : p.kind === 'withheld'
-                ? 'payment.approve_withheld'
-                : 'payment.approve',
+          action: p.kind === 'withheld' ? 'payment.approve_withheld' : 'payment.approve',
           ...scope,
           before: { proposal_id: p.id, status: 'proposed' },
           after: {
@@ -235,32 +205,4 @@ export async function approveProposal(
       ],
     };
   });
-}
-
-async function insertPayment(trx: Knex.Transaction, p: ProposalRow, user: SessionUser, at: string): Promise<number> {
-  try {
-    const [inserted] = await trx('payments')
-      .insert({
-        kind: p.kind,
-        proposal_id: p.id,
-        contract_id: p.contract_id,
-        milestone_id: p.milestone_id,
-        milestone_seq: p.milestone_seq,
-        street_office_id: p.street_office_id,
-        organization_id: p.organization_id,
-        amount_fen: p.amount_fen,
-        reverses_payment_id: p.reverses_payment_id,
-        proposed_by: p.proposed_by,
-        proposed_at: p.proposed_at,
-        approved_by: user.id,
-        approved_at: at,
-      })
-      .returning('id');
-    return returnedId(inserted);
-  } catch (err) {
-    if (isUniqueViolation(err)) throw new InvalidState('payments.errors.alreadySettled');
-    const message = (err as Error).message ?? '';
-    if (/exceed/.test(message)) throw new InvalidState('payments.errors.aboveContract');
-    throw err;
-  }
 }

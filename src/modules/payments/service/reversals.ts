@@ -12,7 +12,8 @@ import { approversOf, contractRow, type Deps } from './common';
 /**
  * The manager proposes a correction (追回) of a release: all or part of what is left of it, with a
  * reason. Split over the release's sources in proportion (largest remainder). A release is
- * corrected once (the ledger undoes each payment entry once).
+ * corrected once (the ledger undoes each payment entry once). Approving it moves no money; the
+ * return of the money, recorded by an approver, does (returns.ts).
  */
 export async function proposeReversal(
   deps: Deps,
@@ -29,7 +30,13 @@ export async function proposeReversal(
     if (!canPropose(user, p)) throw new Forbidden('payments.errors.notManager');
     if (p.kind !== 'release') throw new InvalidState('payments.errors.notRelease');
     await trx('contracts').where({ id: p.contract_id }).forUpdate().first('id');
-    if (await trx('payments').where({ reverses_payment_id: p.id }).first('id'))
+    // Corrected once: reversed already, or approved and waiting for the money to come back.
+    if (
+      (await trx('payments').where({ reverses_payment_id: p.id }).first('id')) ||
+      (await trx('payment_proposals')
+        .where({ reverses_payment_id: p.id, kind: 'reversal', status: 'approved' })
+        .first('id'))
+    )
       throw new InvalidState('payments.errors.alreadyReversed');
     const left = await reversibleOf(trx, p);
     if (!Number.isSafeInteger(amountFen) || amountFen <= 0)
