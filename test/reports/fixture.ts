@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { systemActor } from '../../src/audit/audit';
 import type { FundSource } from '../../src/modules/funds';
-import { approveProposal, proposePayment, proposeReversal } from '../../src/modules/payments/service';
+import { approveProposal, proposePayment, proposeReversal, recordReturn } from '../../src/modules/payments/service';
 import type { TestContext } from '../helpers/app';
 import { closeWith, invoiceFor, payableContract } from '../payments/factory';
 
@@ -43,12 +43,18 @@ export async function paidContract(ctx: TestContext) {
     await proposePayment(ctx, systemActor, c.manager, c.contractId, 2, {}),
   );
   const released = Number((await ctx.db('payments').where({ id: advance }).first('amount_fen')).amount_fen);
-  await approveProposal(
+  const clawback = await proposeReversal(
     ctx,
     systemActor,
-    c.approver,
-    await proposeReversal(ctx, systemActor, c.manager, advance, Math.floor(released / 3), '多付，追回三分之一'),
+    c.manager,
+    advance,
+    Math.floor(released / 3),
+    '多付，追回三分之一',
   );
+  await approveProposal(ctx, systemActor, c.approver, clawback);
+  // Approving a clawback moves no money; recording its return does (payments README, Correct).
+  const today = new Date(ctx.clock.now().getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+  await recordReturn(ctx, systemActor, c.approver, clawback, 'TH-2026-001', today);
   return c;
 }
 

@@ -3,6 +3,7 @@ import {
   approveProposal,
   proposePayment,
   proposeReversal,
+  recordReturn,
   recordWithheldDecision,
 } from '../../src/modules/payments/service';
 import { terminateContract } from '../../src/modules/contracts';
@@ -65,12 +66,18 @@ beforeAll(async () => {
     await proposePayment(ctx, systemActor, a.manager, a.contractId, 2, {}),
   );
   const released = Number((await ctx.db('payments').where({ id: advance }).first('amount_fen')).amount_fen);
-  await approveProposal(
+  const clawback = await proposeReversal(
     ctx,
     systemActor,
-    a.approver,
-    await proposeReversal(ctx, systemActor, a.manager, advance, Math.floor(released / 3), '多付，追回三分之一'),
+    a.manager,
+    advance,
+    Math.floor(released / 3),
+    '多付，追回三分之一',
   );
+  await approveProposal(ctx, systemActor, a.approver, clawback);
+  // Approving a clawback moves no money; recording its return does (payments README, Correct).
+  const today = new Date(ctx.clock.now().getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+  await recordReturn(ctx, systemActor, a.approver, clawback, 'TH-2026-001', today);
 
   // B (another street office of the same auditor): the advance paid, the mid-term withheld (30 points), then terminated.
   const b = await payableContract(ctx, {
