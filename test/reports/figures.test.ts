@@ -62,6 +62,23 @@ it('computes the fund report per source exactly as the ledger adds up, and the b
   expect(text).toMatch(/测试街道/);
 });
 
+it('puts the ledger check on the parameters sheet of the register and the journal too', async () => {
+  for (const report of ['register', 'payments']) {
+    const wb = await readXlsx(
+      (await get(`/reports/${report}/export?street=${street()}&year=2026&format=xlsx`)).body as Buffer,
+    );
+    const params = wb.worksheets[wb.worksheets.length - 1];
+    const rows = params.getSheetValues().filter(Boolean) as unknown[][];
+    expect([report, rows.find((r) => r[1] === '账务核对')?.[2]]).toEqual([
+      report,
+      '报表合计与总账一致：总账分录与余额表两种独立计算完全相等（2026 年度）。',
+    ]);
+    expect(rows.some((r) => r[1] === '!')).toBe(false);
+    const csv = (await get(`/reports/${report}/export?street=${street()}&year=2026&format=csv`)).body as Buffer;
+    expect(csv.toString('utf8')).toContain('# 账务核对,报表合计与总账一致');
+  }
+});
+
 it('shows the payments of the register (paid to date, outstanding) to the fen, with a total row equal to the sum', async () => {
   const amount = Number(
     (await ctx.db('contract_versions').where({ contract_id: c.contractId, status: 'current' }).first('amount_fen'))
@@ -136,7 +153,7 @@ it('names a mismatch between the balance rows and the ledger in red on the page,
     expect(page.status).toBe(200);
     expect(page.text).toMatch(/class="mismatch" role="alert"/);
     expect(page.text).toContain('社会捐赠');
-    expect(page.text).toMatch(/不一致：测试街道\d+ 2026 年 社会捐赠 的已下达，总账分录合计 ¥0.01，余额表 0.02。/);
+    expect(page.text).toMatch(/不一致：测试街道\d+ 2026 年 社会捐赠 的已下达，总账分录合计 ¥0\.01，余额表 ¥0\.02。/);
     const pdf = (
       await pdfPages((await get(`/reports/funds/export?street=${street()}&year=2026&format=pdf`)).body as Buffer)
     ).join('\n');
@@ -148,6 +165,18 @@ it('names a mismatch between the balance rows and the ledger in red on the page,
     const donation = wb.worksheets[0].getRow(5);
     expect(donation.getCell(9).value).toBe('不一致');
     expect(donation.font?.color?.argb).toBe('FFC00000');
+    // The register's and the journal's parameters sheets name the same difference, in red.
+    for (const report of ['register', 'payments']) {
+      const other = await readXlsx(
+        (await get(`/reports/${report}/export?street=${street()}&year=2026&format=xlsx`)).body as Buffer,
+      );
+      const params = other.worksheets[other.worksheets.length - 1];
+      const rows = params.getSheetValues().filter(Boolean) as unknown[][];
+      expect(rows.find((r) => r[1] === '账务核对')?.[2]).toBe('报表合计与总账不一致：发现 1 处差异，见下列红色条目。');
+      const alert = rows.findIndex((r) => r[1] === '!');
+      expect(rows[alert][2]).toMatch(/社会捐赠 的已下达，总账分录合计 ¥0\.01，余额表 ¥0\.02/);
+      expect(params.getRow(alert + 1).font?.color?.argb).toBe('FFC00000');
+    }
   } finally {
     await ctx
       .db('fund_accounts')
@@ -159,7 +188,12 @@ it('names a mismatch between the balance rows and the ledger in red on the page,
 it('writes every download to the audit trail with who, what and the scope', async () => {
   const events = await ctx.db('audit_events').where({ action: 'report.download' }).orderBy('id');
   expect(events.length).toBeGreaterThanOrEqual(6);
-  const last = JSON.parse(events[events.length - 1].after_json);
+  const all = events.map((e) => JSON.parse(e.after_json));
+  const last = all.filter((a) => a.report === 'funds').pop();
+  // Every download names its ledger check, not only the fund report's (the mismatch test made one).
+  const journalChecks = all.filter((a) => a.report === 'payments').map((a) => a.ledgerCheck);
+  expect(journalChecks).toContain(1);
+  expect(journalChecks.every((c) => c === 'ok' || c === 1)).toBe(true);
   expect(last).toMatchObject({
     report: 'funds',
     format: 'xlsx',
