@@ -62,6 +62,45 @@ it('computes the fund report per source exactly as the ledger adds up, and the b
   expect(text).toMatch(/测试街道/);
 });
 
+it('totals the by-category and by-organization tables to the fen: page, spreadsheet, CSV and PDF', async () => {
+  const oracle = await ledgerOracle(ctx, street());
+  const paid = Object.values(oracle).reduce((a, o) => a + o.paid, 0);
+  const wb = await readXlsx(
+    (await get(`/reports/funds/export?street=${street()}&year=2026&format=xlsx`)).body as Buffer,
+  );
+  for (const name of ['按目录类别', '按社会组织']) {
+    const ws = wb.getWorksheet(name)!;
+    const headers = (ws.getRow(1).values as unknown[]).slice(1);
+    const total = ws.getRow(ws.rowCount);
+    expect(total.getCell(1).value).toBe('合计');
+    expect(total.font?.bold).toBe(true);
+    for (const h of ['已承诺（元）', '已支付（元）']) {
+      const col = headers.indexOf(h) + 1;
+      let sum = 0;
+      for (let i = 2; i < ws.rowCount; i++) sum += Math.round(Number(ws.getRow(i).getCell(col).value) * 100);
+      expect([name, h, Math.round(Number(total.getCell(col).value) * 100)]).toEqual([name, h, sum]);
+    }
+    expect(Math.round(Number(total.getCell(headers.indexOf('已支付（元）') + 1).value) * 100)).toBe(paid);
+  }
+  const page = await agent.get(`/reports/funds?street=${street()}&year=2026`);
+  const tables = (id: string) => page.text.slice(page.text.indexOf(`id="${id}"`)).split('</table>')[0];
+  for (const id of ['h-category', 'h-organization'])
+    expect(tables(id)).toMatch(
+      new RegExp(
+        `<tfoot><tr class="total"><th scope="row">合计</th>.*${formatMoney(paid).replace(/[.$¥]/g, '\\$&')}</td></tr></tfoot>`,
+      ),
+    );
+  const csv = ((await get(`/reports/funds/export?street=${street()}&year=2026&format=csv`)).body as Buffer).toString(
+    'utf8',
+  );
+  const section = (name: string) => csv.split(`# ${name}`)[1].split('\r\n\r\n')[0].trim().split('\r\n');
+  for (const name of ['按目录类别', '按社会组织']) expect(section(name).pop()).toMatch(/^合计,/);
+  const pdf = (
+    await pdfPages((await get(`/reports/funds/export?street=${street()}&year=2026&format=pdf`)).body as Buffer)
+  ).join('\n');
+  expect(pdf.split('按社会组织')[1].split('逐月支付')[0]).toContain('合计');
+});
+
 it('puts the ledger check on the parameters sheet of the register and the journal too', async () => {
   for (const report of ['register', 'payments']) {
     const wb = await readXlsx(

@@ -49,6 +49,9 @@ export interface FundReport {
   check: LedgerCheck;
   byCategory: Awaited<ReturnType<typeof byCategory>>;
   byOrganization: Awaited<ReturnType<typeof byOrganization>>;
+  /** The total rows of the two tables above: the sums of their rows, in fen. */
+  categoryTotal: Figures;
+  organizationTotal: Figures;
   months: { month: string; bySource: Record<string, number>; total: number }[];
   /** Year mode: allocated per street office against the annual floor and the year before. */
   streetYears: {
@@ -204,6 +207,10 @@ export async function fundReport(db: Queryable, scope: Scope, p: Period): Promis
     check,
     byCategory: categories,
     byOrganization: organizations,
+    // Integer fen added exactly: the rows are already grouped by the database, and a total computed
+    // from them cannot differ from their sum (a separate SQL total could, were a row ever filtered).
+    categoryTotal: categories.reduce((a, c) => add(a, c), ZERO),
+    organizationTotal: organizations.reduce((a, o) => add(a, o), ZERO),
     months,
     streetYears,
   };
@@ -289,6 +296,7 @@ export function fundSections(r: FundReport, t: TFunction, lang: string): Section
         committed: c.committed,
         paid: c.paid,
       })),
+      total: { category: t('reports.total'), ...r.categoryTotal },
     },
     {
       name: t('reports.funds.byOrganization'),
@@ -304,6 +312,11 @@ export function fundSections(r: FundReport, t: TFunction, lang: string): Section
         committed: o.committed,
         paid: o.paid,
       })),
+      total: {
+        organization: t('reports.total'),
+        committed: r.organizationTotal.committed,
+        paid: r.organizationTotal.paid,
+      },
     },
     {
       name: t('reports.funds.byMonth'),
