@@ -181,6 +181,28 @@ it('lists every release and reversal in the journal, per source, totalling what 
   expect(ws.getRow(3).getCell(col('评分')).value).toBe(87.12);
 });
 
+it('shows the amount per source and the proposal time on the journal page and in its PDF, as the spreadsheet does', async () => {
+  const oracle = await ledgerOracle(ctx, street());
+  const rows = await ctx.db('payments').where({ street_office_id: street() }).orderBy('id');
+  const beijing = (iso: string) =>
+    new Date(new Date(iso).getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+  const page = await agent.get(`/reports/payments?street=${street()}&year=2026`);
+  expect(page.status).toBe(200);
+  for (const h of ['财政资金', '福彩公益金', '专项发展基金', '社会捐赠', '提出时间'])
+    expect(page.text).toContain(`<th scope="col">${h}</th>`);
+  expect(page.text).toContain(beijing(rows[0].proposed_at));
+  const foot = page.text.slice(page.text.indexOf('<tfoot>'), page.text.indexOf('</tfoot>'));
+  for (const s of ['fiscal', 'lottery', 'development_fund', 'donation'] as const)
+    expect(foot).toContain(formatMoney(oracle[s].paid));
+  const pdfBytes = (await get(`/reports/payments/export?street=${street()}&year=2026&format=pdf`)).body as Buffer;
+  const pdf = (await pdfPages(pdfBytes)).join('\n');
+  expect(pdf).toContain('各来源金额');
+  expect(pdf).toContain('提出（经办');
+  expect(pdf).toMatch(/福彩公益金 3,500\.00/);
+  expect(pdf).toContain(beijing(rows[0].proposed_at));
+  expect(pdf).toContain(formatMoney(oracle.donation.paid).replace('¥', ''));
+});
+
 it('names a mismatch between the balance rows and the ledger in red on the page, the PDF and the spreadsheet', async () => {
   // A balance row out of step with its entries (what the check is for): one fen more allocated.
   await ctx
