@@ -13,7 +13,7 @@ describe('the before/after of an event', () => {
       'zh-CN',
     );
     expect(rows).toEqual([
-      { field: 'status', label: '状态', before: 'draft', after: 'published', changed: true },
+      { field: 'status', label: '状态', before: '草稿', after: '报名中', changed: true },
       { field: 'amount_fen', label: '金额', before: '¥123.45', after: '¥123.45', changed: false },
       { field: 'published_at', label: '发布时间', before: '—', after: '2026-12-02 00:30', changed: true },
     ]);

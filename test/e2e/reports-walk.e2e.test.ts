@@ -5,7 +5,9 @@ import { accessibilityProblems, startSite, type Site } from './browser';
 
 // The auditor of the demo data, on first start: opens 审计报表 from the navigation, each report's
 // page (axe-clean), downloads each report in each format (a real .xlsx, a CSV with its BOM, a PDF),
-// the contract dossier from the register, and records a finding that 东山街道's manager answers.
+// the contract dossier from the register, verifies the audit chain (the count and head hash it shows
+// are the chain's; the noted head is checked again after later events), and records a finding that
+// 东山街道's manager answers.
 const clock = new TestClock(new Date('2026-11-25T02:00:00.000Z'));
 let site: Site;
 beforeAll(async () => {
@@ -15,13 +17,15 @@ afterAll(async () => {
   await site?.close();
 });
 
+let noted: { count: number; head: string };
+
 async function download(page: Page, link: ReturnType<Page['getByRole']>) {
   const [d] = await Promise.all([page.waitForEvent('download'), link.click()]);
   const file = await d.path();
   return { name: d.suggestedFilename(), bytes: fs.readFileSync(file!) };
 }
 
-test('the auditor downloads every report in every format and the dossier; a finding is recorded and answered', async () => {
+test('the auditor downloads every report in every format and the dossier, verifies the chain; a finding is recorded and answered', async () => {
   await site.as('auditor.wang', async (page) => {
     await page.getByRole('link', { name: '审计报表' }).click();
     expect(await accessibilityProblems(page)).toEqual([]);
@@ -56,6 +60,25 @@ test('the auditor downloads every report in every format and the dossier; a find
     expect(await page.locator('.error-summary').textContent()).toContain('年度应在 2000 至 2100 之间。');
     expect(await accessibilityProblems(page)).toEqual([]);
 
+    // The chain, verified from the audit trail as the auditor: the figures shown are the chain's.
+    await page.getByRole('link', { name: '审计日志', exact: true }).click();
+    await page.getByRole('link', { name: '核验审计链' }).click();
+    const chain = await site.db('audit_chain_head').where({ id: 1 }).first('last_event_id', 'last_hash');
+    const count = Number(chain.last_event_id);
+    expect(await page.getByRole('status').first().textContent()).toBe(`审计链完整：共 ${count} 条事件，全部核验通过。`);
+    const fact = (name: string) => page.locator('dl.facts div').filter({ hasText: name }).locator('dd');
+    expect(await fact('已核验事件条数').textContent()).toBe(String(count));
+    const head = (await fact('链头哈希').textContent())!.trim();
+    expect(head).toBe(chain.last_hash);
+    expect(await accessibilityProblems(page)).toEqual([]);
+    noted = { count, head };
+    // A head that is not the chain's is named as such, in red.
+    await page.getByLabel(/事件编号/).fill(String(count));
+    await page.getByLabel('链头哈希').fill('0'.repeat(64));
+    await page.getByRole('button', { name: '核对' }).click();
+    expect(await page.getByRole('alert').textContent()).toContain(`第 ${count} 条事件的哈希不同`);
+    expect(await accessibilityProblems(page)).toEqual([]);
+
     await page.goto(`${site.baseUrl}/findings`);
     expect(await accessibilityProblems(page)).toEqual([]);
     await page.getByRole('link', { name: '记录审计意见' }).click();
@@ -75,6 +98,19 @@ test('the auditor downloads every report in every format and the dossier; a find
     await page.getByLabel('答复', { exact: true }).fill('签到表原件已补充归档。');
     await page.getByRole('button', { name: '提交答复' }).click();
     expect(await page.getByText('签到表原件已补充归档。').count()).toBe(1);
+    expect(await accessibilityProblems(page)).toEqual([]);
+  });
+  // Later, with the finding and its answer written since: the trail up to the noted head is unchanged.
+  await site.as('auditor.wang', async (page) => {
+    await page.goto(`${site.baseUrl}/audit/verify`);
+    await page.getByLabel(/事件编号/).fill(String(noted.count));
+    await page.getByLabel('链头哈希').fill(noted.head);
+    await page.getByRole('button', { name: '核对' }).click();
+    expect(await page.getByRole('status').first().textContent()).toBe(
+      `审计链经过该检查点：第 ${noted.count} 条事件的哈希完全一致。`,
+    );
+    const now = await site.db('audit_chain_head').where({ id: 1 }).first('last_event_id');
+    expect(Number(now.last_event_id)).toBeGreaterThan(noted.count);
     expect(await accessibilityProblems(page)).toEqual([]);
   });
 });

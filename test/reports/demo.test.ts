@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import ExcelJS from 'exceljs';
 import { seedIfEmpty } from '../../src/db/seed';
 import { createTestContext, type TestContext } from '../helpers/app';
@@ -48,6 +49,14 @@ it('lets the seeded auditor open every report page and download every format on 
   const text = (await pdfPages(dossier.body as Buffer)).join('\n');
   expect(text).toContain('DS-2026-0001');
   expect(text).toContain('首期款支付依据');
+  if (process.env.DOSSIER_OUT) fs.writeFileSync(process.env.DOSSIER_OUT, dossier.body as Buffer);
+  // Events as whole sentences, naming what was done to which record, not "起草了合同 …".
+  expect(text).not.toContain('…');
+  expect(text).toMatch(/起草了合同\s*DS-2026-0001/);
+  // Usernames whole on one line, and every payment with its voucher, proposer and approver.
+  expect(text).toContain('manager.dongshan');
+  expect(text).toContain('JN-ZF-2026-0318');
+  expect(text).toMatch(/经办人 \/ 审批人/);
   const findings = await agent.get('/findings');
   expect(findings.text).toContain('年度专项资金使用进度');
 }, 60_000);

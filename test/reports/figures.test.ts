@@ -62,6 +62,62 @@ it('computes the fund report per source exactly as the ledger adds up, and the b
   expect(text).toMatch(/测试街道/);
 });
 
+it('totals the by-category and by-organization tables to the fen: page, spreadsheet, CSV and PDF', async () => {
+  const oracle = await ledgerOracle(ctx, street());
+  const paid = Object.values(oracle).reduce((a, o) => a + o.paid, 0);
+  const wb = await readXlsx(
+    (await get(`/reports/funds/export?street=${street()}&year=2026&format=xlsx`)).body as Buffer,
+  );
+  for (const name of ['按目录类别', '按社会组织']) {
+    const ws = wb.getWorksheet(name)!;
+    const headers = (ws.getRow(1).values as unknown[]).slice(1);
+    const total = ws.getRow(ws.rowCount);
+    expect(total.getCell(1).value).toBe('合计');
+    expect(total.font?.bold).toBe(true);
+    for (const h of ['已承诺（元）', '已支付（元）']) {
+      const col = headers.indexOf(h) + 1;
+      let sum = 0;
+      for (let i = 2; i < ws.rowCount; i++) sum += Math.round(Number(ws.getRow(i).getCell(col).value) * 100);
+      expect([name, h, Math.round(Number(total.getCell(col).value) * 100)]).toEqual([name, h, sum]);
+    }
+    expect(Math.round(Number(total.getCell(headers.indexOf('已支付（元）') + 1).value) * 100)).toBe(paid);
+  }
+  const page = await agent.get(`/reports/funds?street=${street()}&year=2026`);
+  const tables = (id: string) => page.text.slice(page.text.indexOf(`id="${id}"`)).split('</table>')[0];
+  for (const id of ['h-category', 'h-organization'])
+    expect(tables(id)).toMatch(
+      new RegExp(
+        `<tfoot><tr class="total"><th scope="row">合计</th>.*${formatMoney(paid).replace(/[.$¥]/g, '\\$&')}</td></tr></tfoot>`,
+      ),
+    );
+  const csv = ((await get(`/reports/funds/export?street=${street()}&year=2026&format=csv`)).body as Buffer).toString(
+    'utf8',
+  );
+  const section = (name: string) => csv.split(`# ${name}`)[1].split('\r\n\r\n')[0].trim().split('\r\n');
+  for (const name of ['按目录类别', '按社会组织']) expect(section(name).pop()).toMatch(/^合计,/);
+  const pdf = (
+    await pdfPages((await get(`/reports/funds/export?street=${street()}&year=2026&format=pdf`)).body as Buffer)
+  ).join('\n');
+  expect(pdf.split('按社会组织')[1].split('逐月支付')[0]).toContain('合计');
+});
+
+it('puts the ledger check on the parameters sheet of the register and the journal too', async () => {
+  for (const report of ['register', 'payments']) {
+    const wb = await readXlsx(
+      (await get(`/reports/${report}/export?street=${street()}&year=2026&format=xlsx`)).body as Buffer,
+    );
+    const params = wb.worksheets[wb.worksheets.length - 1];
+    const rows = params.getSheetValues().filter(Boolean) as unknown[][];
+    expect([report, rows.find((r) => r[1] === '账务核对')?.[2]]).toEqual([
+      report,
+      '报表合计与总账一致：总账分录与余额表两种独立计算完全相等（2026 年度）。',
+    ]);
+    expect(rows.some((r) => r[1] === '!')).toBe(false);
+    const csv = (await get(`/reports/${report}/export?street=${street()}&year=2026&format=csv`)).body as Buffer;
+    expect(csv.toString('utf8')).toContain('# 账务核对,报表合计与总账一致');
+  }
+});
+
 it('shows the payments of the register (paid to date, outstanding) to the fen, with a total row equal to the sum', async () => {
   const amount = Number(
     (await ctx.db('contract_versions').where({ contract_id: c.contractId, status: 'current' }).first('amount_fen'))
@@ -125,6 +181,28 @@ it('lists every release and reversal in the journal, per source, totalling what 
   expect(ws.getRow(3).getCell(col('评分')).value).toBe(87.12);
 });
 
+it('shows the amount per source and the proposal time on the journal page and in its PDF, as the spreadsheet does', async () => {
+  const oracle = await ledgerOracle(ctx, street());
+  const rows = await ctx.db('payments').where({ street_office_id: street() }).orderBy('id');
+  const beijing = (iso: string) =>
+    new Date(new Date(iso).getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+  const page = await agent.get(`/reports/payments?street=${street()}&year=2026`);
+  expect(page.status).toBe(200);
+  for (const h of ['财政资金', '福彩公益金', '专项发展基金', '社会捐赠', '提出时间'])
+    expect(page.text).toContain(`<th scope="col">${h}</th>`);
+  expect(page.text).toContain(beijing(rows[0].proposed_at));
+  const foot = page.text.slice(page.text.indexOf('<tfoot>'), page.text.indexOf('</tfoot>'));
+  for (const s of ['fiscal', 'lottery', 'development_fund', 'donation'] as const)
+    expect(foot).toContain(formatMoney(oracle[s].paid));
+  const pdfBytes = (await get(`/reports/payments/export?street=${street()}&year=2026&format=pdf`)).body as Buffer;
+  const pdf = (await pdfPages(pdfBytes)).join('\n');
+  expect(pdf).toContain('各来源金额');
+  expect(pdf).toContain('提出（经办');
+  expect(pdf).toMatch(/福彩公益金 3,500\.00/);
+  expect(pdf).toContain(beijing(rows[0].proposed_at));
+  expect(pdf).toContain(formatMoney(oracle.donation.paid).replace('¥', ''));
+});
+
 it('names a mismatch between the balance rows and the ledger in red on the page, the PDF and the spreadsheet', async () => {
   // A balance row out of step with its entries (what the check is for): one fen more allocated.
   await ctx
@@ -136,7 +214,7 @@ it('names a mismatch between the balance rows and the ledger in red on the page,
     expect(page.status).toBe(200);
     expect(page.text).toMatch(/class="mismatch" role="alert"/);
     expect(page.text).toContain('社会捐赠');
-    expect(page.text).toMatch(/不一致：测试街道\d+ 2026 年 社会捐赠 的已下达，总账分录合计 ¥0.01，余额表 0.02。/);
+    expect(page.text).toMatch(/不一致：测试街道\d+ 2026 年 社会捐赠 的已下达，总账分录合计 ¥0\.01，余额表 ¥0\.02。/);
     const pdf = (
       await pdfPages((await get(`/reports/funds/export?street=${street()}&year=2026&format=pdf`)).body as Buffer)
     ).join('\n');
@@ -148,6 +226,18 @@ it('names a mismatch between the balance rows and the ledger in red on the page,
     const donation = wb.worksheets[0].getRow(5);
     expect(donation.getCell(9).value).toBe('不一致');
     expect(donation.font?.color?.argb).toBe('FFC00000');
+    // The register's and the journal's parameters sheets name the same difference, in red.
+    for (const report of ['register', 'payments']) {
+      const other = await readXlsx(
+        (await get(`/reports/${report}/export?street=${street()}&year=2026&format=xlsx`)).body as Buffer,
+      );
+      const params = other.worksheets[other.worksheets.length - 1];
+      const rows = params.getSheetValues().filter(Boolean) as unknown[][];
+      expect(rows.find((r) => r[1] === '账务核对')?.[2]).toBe('报表合计与总账不一致：发现 1 处差异，见下列红色条目。');
+      const alert = rows.findIndex((r) => r[1] === '!');
+      expect(rows[alert][2]).toMatch(/社会捐赠 的已下达，总账分录合计 ¥0\.01，余额表 ¥0\.02/);
+      expect(params.getRow(alert + 1).font?.color?.argb).toBe('FFC00000');
+    }
   } finally {
     await ctx
       .db('fund_accounts')
@@ -159,7 +249,12 @@ it('names a mismatch between the balance rows and the ledger in red on the page,
 it('writes every download to the audit trail with who, what and the scope', async () => {
   const events = await ctx.db('audit_events').where({ action: 'report.download' }).orderBy('id');
   expect(events.length).toBeGreaterThanOrEqual(6);
-  const last = JSON.parse(events[events.length - 1].after_json);
+  const all = events.map((e) => JSON.parse(e.after_json));
+  const last = all.filter((a) => a.report === 'funds').pop();
+  // Every download names its ledger check, not only the fund report's (the mismatch test made one).
+  const journalChecks = all.filter((a) => a.report === 'payments').map((a) => a.ledgerCheck);
+  expect(journalChecks).toContain(1);
+  expect(journalChecks.every((c) => c === 'ok' || c === 1)).toBe(true);
   expect(last).toMatchObject({
     report: 'funds',
     format: 'xlsx',

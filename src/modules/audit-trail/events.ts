@@ -98,7 +98,7 @@ export function eventHandlers(deps: AppDeps) {
       title: req.t('auditTrail.eventTitle', { id }),
       event: described,
       actionName: actionName(event.action, req.lang),
-      diff: eventDiff(event.before_json, event.after_json, req.t, req.lang, users),
+      diff: eventDiff(event.before_json, event.after_json, req.t, req.lang, users, event.subject_type),
       sealedLogCall,
     });
   }

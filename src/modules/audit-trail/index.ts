@@ -2,5 +2,5 @@
  *  sentences that name who did what. */
 export { recentEvents, changesSince, previousSignIn, type EventListRow } from './queries';
 export { describeEvents, type Described } from './describe';
-export { actionName, hasActionSentence } from './labels';
+export { actionName, hasActionSentence, sentenceText } from './labels';
 export { trailScope, type TrailScope } from './scope';

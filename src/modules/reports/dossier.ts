@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { actionName } from '../audit-trail';
+import { describeEvents, sentenceText } from '../audit-trail';
 import { recordAudit, type Actor } from '../../audit/audit';
 import { PdfWriter } from '../../pdf';
 import type { Clock } from '../../shared/clock';
@@ -8,7 +8,9 @@ import type { SessionUser } from '../accounts/roles';
 import { canReadContract } from '../contracts';
 import { formatMoney } from '../../shared/money';
 import { beijingDateTime, scoreText } from './export/model';
-import { paymentsOfContract } from '../payments';
+import { FUND_SOURCES } from '../funds';
+import { paymentJournalQuery } from '../payments';
+import { translator } from '../../web/i18n';
 import { findingsOfContract } from './findings';
 import { readableStreetIds } from './policy';
 
@@ -55,6 +57,19 @@ const SOURCE: Record<string, string> = {
   development_fund: '专项发展基金',
   donation: '社会捐赠',
 };
+interface EventRow {
+  id: number;
+  occurred_at: string;
+  actor_user_id: number | null;
+  actor_label: string;
+  actor_role: string | null;
+  action: string;
+  subject_type: string;
+  subject_id: string | null;
+  hash: string;
+  prev_hash: string;
+}
+
 const st = (s: unknown) => STATUS[String(s)] ?? String(s ?? '');
 
 /**
@@ -94,7 +109,11 @@ export async function contractDossier(
       .where({ contract_id: contractId })
       .orderBy([{ column: 'milestone_seq' }, { column: 'version' }]),
     db('milestone_evaluations').where({ contract_id: contractId }).orderBy('milestone_seq'),
-    paymentsOfContract(db, contractId),
+    // The journal's rows of this contract: with the voucher, the proposer and the approver.
+    paymentJournalQuery(db, { streetOfficeIds: [scope.street_office_id] }).where(
+      'p.contract_id',
+      contractId,
+    ) as Promise<Record<string, unknown>[]>,
     findingsOfContract(db, contractId),
   ]);
   // The contract's own events, and those of its payments, payment proposals and findings.
@@ -114,7 +133,27 @@ export async function contractDossier(
         if (list.length) q.orWhere((w) => w.where('subject_type', type).whereIn('subject_id', list.map(String)));
     })
     .orderBy('id')
-    .select('id', 'occurred_at', 'actor_label', 'action', 'hash', 'prev_hash');
+    .select(
+      'id',
+      'occurred_at',
+      'actor_user_id',
+      'actor_label',
+      'actor_role',
+      'action',
+      'subject_type',
+      'subject_id',
+      'hash',
+      'prev_hash',
+    );
+  // Each event as the audit trail tells it (who, by name and username, did what to which record),
+  // not the action's bare name: "起草了合同 …" said nothing of what was drafted.
+  const described = await describeEvents(
+    db,
+    trail.map((e: Record<string, unknown>) => ({ ...(e as unknown as EventRow), id: Number(e.id) })),
+    user,
+    translator('zh-CN'),
+    'zh-CN',
+  );
 
   const w = await PdfWriter.create({
     title: `${T.title} ${c.number}`,
@@ -217,27 +256,34 @@ export async function contractDossier(
   else w.paragraph(T.none);
   w.heading(T.payments);
   if (payments.length) {
-    const signed = (p: (typeof payments)[number]) => (p.kind === 'reversal' ? -p.amountFen : p.amountFen);
+    const signed = (p: Record<string, unknown>) => (p.kind === 'reversal' ? -1 : 1) * Number(p.amount_fen);
     w.table(
       [
-        { header: '支付', width: 0.8 },
-        { header: '类型', width: 1 },
-        { header: '节点', width: 0.7 },
-        { header: '金额', width: 1.8, align: 'right' },
-        { header: '资金来源', width: 3.2 },
-        { header: '审批时间', width: 1.8 },
-        { header: '付款日期', width: 1.3 },
+        { header: '支付', width: 0.7 },
+        { header: '类型', width: 0.8 },
+        { header: '节点', width: 0.6 },
+        { header: '金额', width: 1.6, align: 'right' },
+        { header: '资金来源', width: 2.5 },
+        { header: '经办人 / 审批人', width: 2.8 },
+        { header: '审批时间', width: 1.5 },
+        { header: '凭证号 / 付款日期', width: 2.3 },
       ],
       payments.map((p) => [
-        `#${p.paymentId}`,
-        KIND[p.kind] ?? p.kind,
-        String(p.milestoneSeq),
+        `#${String(p.payment_id)}`,
+        KIND[String(p.kind)] ?? String(p.kind),
+        String(p.milestone_seq),
         yuan(signed(p)),
-        p.sources.map((s) => `${SOURCE[s.source] ?? s.source} ${yuan(s.amountFen)}`).join('\n'),
-        when(p.approvedAt),
-        p.paidOn ?? '',
+        FUND_SOURCES.filter((src) => Number(p[`${src}_fen`] ?? 0))
+          .map((src) => `${SOURCE[src]} ${yuan((p.kind === 'reversal' ? -1 : 1) * Number(p[`${src}_fen`]))}`)
+          .join('\n'),
+        `${String(p.proposer_name ?? '')}\n${String(p.approver_name ?? '')}`,
+        when(p.approved_at),
+        p.voucher_ref ? `${String(p.voucher_ref)}\n${String(p.paid_on ?? '')}` : '未录入凭证',
       ]),
-      { footerRows: [['合计', '', '', yuan(payments.reduce((a, p) => a + signed(p), 0)), '', '', '']] },
+      {
+        fontSize: 7.5,
+        footerRows: [['合计', '', '', yuan(payments.reduce((a, p) => a + signed(p), 0)), '', '', '', '']],
+      },
     );
   } else w.paragraph(T.none);
   w.heading(T.findings);
@@ -250,25 +296,22 @@ export async function contractDossier(
     }
   else w.paragraph(T.none);
   w.heading(T.events);
-  if (trail.length)
+  if (described.length)
     w.table(
       [
-        { header: '事件', width: 0.8 },
-        { header: '时间', width: 1.6 },
-        { header: '操作人', width: 1.4 },
-        { header: '操作', width: 1.8 },
-        { header: '哈希 / 前一哈希', width: 4.4 },
+        { header: '事件', width: 0.7 },
+        { header: '时间', width: 1.4 },
+        { header: '操作', width: 3.7 },
+        { header: '哈希 / 前一哈希', width: 4.2 },
       ],
-      trail.map((e) => [
+      described.map((e) => [
         `#${e.id}`,
         when(e.occurred_at),
-        e.actor_label,
-        actionName(e.action, 'zh-CN'),
+        sentenceText(e.action, 'zh-CN', e.actor.name, e.subject?.name ?? ''),
         `${e.hash}\n${e.prev_hash}`,
       ]),
       { fontSize: 7 },
     );
-  else w.paragraph(T.none);
   const bytes = await w.finish();
   await db.transaction((trx) =>
     recordAudit(

@@ -1,5 +1,5 @@
 import type { TFunction } from 'i18next';
-import { growthBasisPoints } from '../../shared/money';
+import { formatMoney, growthBasisPoints } from '../../shared/money';
 import type { Queryable } from '../../db/knex';
 import { FUND_SOURCES } from '../funds';
 import { ANNUAL_FLOOR_FEN } from '../funds';
@@ -46,9 +46,12 @@ export interface FundReport {
   }[];
   total: { figures: Figures; available: number; ledger: Figures; balance: Figures | null };
   /** The ledger check over the street-years of the report: fund_entries against fund_accounts. */
-  check: { ok: boolean; ledger: Figures; balance: Figures; mismatches: Mismatch[] };
+  check: LedgerCheck;
   byCategory: Awaited<ReturnType<typeof byCategory>>;
   byOrganization: Awaited<ReturnType<typeof byOrganization>>;
+  /** The total rows of the two tables above: the sums of their rows, in fen. */
+  categoryTotal: Figures;
+  organizationTotal: Figures;
   months: { month: string; bySource: Record<string, number>; total: number }[];
   /** Year mode: allocated per street office against the annual floor and the year before. */
   streetYears: {
@@ -67,28 +70,17 @@ const add = (a: Figures, b: Figures): Figures => ({
   paid: a.paid + b.paid,
 });
 
-/**
- * 专项资金报告. Every figure is a database sum (queries.ts). The ledger check compares two independent
- * computations per street office, year and source — the ledger entries (fund_entries, summed kind by
- * kind) and the balance rows (fund_accounts) — and names each difference; the totals of both are shown.
- * Combining the per-source and per-street aggregates below adds a handful of already-summed figures.
- */
-export async function fundReport(db: Queryable, scope: Scope, p: Period): Promise<FundReport> {
-  const ids = scope.streetOfficeIds;
-  const years = yearsOf(p);
-  const [ledgerRows, balanceRows, periodLedger, categories, organizations, paid, allocated] = await Promise.all([
-    ledgerByStreetSource(db, ids, years),
-    balancesByStreetSource(db, ids, years),
-    ledgerBySource(db, ids, p),
-    byCategory(db, ids, p),
-    byOrganization(db, ids, p),
-    paidByMonth(db, ids, p),
-    p.kind === 'year'
-      ? allocatedByStreetYear(db, ids, [p.year, p.year - 1])
-      : Promise.resolve([] as Awaited<ReturnType<typeof allocatedByStreetYear>>),
-  ]);
+export interface LedgerCheck {
+  ok: boolean;
+  ledger: Figures;
+  balance: Figures;
+  mismatches: Mismatch[];
+}
 
-  // The check: every key on either side, each figure compared.
+type StreetSourceRow = Figures & { streetOfficeId: number; year: number; source: string };
+
+/** The check: every street-year-source on either side, each figure compared; the totals of both sides. */
+function compareLedger(ledgerRows: StreetSourceRow[], balanceRows: StreetSourceRow[], scope: Scope) {
   const key = (r: { streetOfficeId: number; year: number; source: string }) =>
     `${r.streetOfficeId}/${r.year}/${r.source}`;
   const ledgerMap = new Map(ledgerRows.map((r) => [key(r), r]));
@@ -124,6 +116,46 @@ export async function fundReport(db: Queryable, scope: Scope, p: Period): Promis
         });
     }
   }
+  const check: LedgerCheck = { ok: mismatches.length === 0, ledger: ledgerTotal, balance: balanceTotal, mismatches };
+  return { check, ledgerBySourceYear, balanceBySourceYear };
+}
+
+/**
+ * The ledger check alone, for the street-years of a report that is not the fund report (the register
+ * and the journal carry it on their parameters sheet): the same two independent computations.
+ */
+export async function ledgerCheck(db: Queryable, scope: Scope, p: Period): Promise<LedgerCheck & { years: number[] }> {
+  const years = yearsOf(p);
+  const [ledgerRows, balanceRows] = await Promise.all([
+    ledgerByStreetSource(db, scope.streetOfficeIds, years),
+    balancesByStreetSource(db, scope.streetOfficeIds, years),
+  ]);
+  return { ...compareLedger(ledgerRows, balanceRows, scope).check, years };
+}
+
+/**
+ * 专项资金报告. Every figure is a database sum (queries.ts). The ledger check compares two independent
+ * computations per street office, year and source — the ledger entries (fund_entries, summed kind by
+ * kind) and the balance rows (fund_accounts) — and names each difference; the totals of both are shown.
+ * Combining the per-source and per-street aggregates below adds a handful of already-summed figures.
+ */
+export async function fundReport(db: Queryable, scope: Scope, p: Period): Promise<FundReport> {
+  const ids = scope.streetOfficeIds;
+  const years = yearsOf(p);
+  const [ledgerRows, balanceRows, periodLedger, categories, organizations, paid, allocated] = await Promise.all([
+    ledgerByStreetSource(db, ids, years),
+    balancesByStreetSource(db, ids, years),
+    ledgerBySource(db, ids, p),
+    byCategory(db, ids, p),
+    byOrganization(db, ids, p),
+    paidByMonth(db, ids, p),
+    p.kind === 'year'
+      ? allocatedByStreetYear(db, ids, [p.year, p.year - 1])
+      : Promise.resolve([] as Awaited<ReturnType<typeof allocatedByStreetYear>>),
+  ]);
+
+  const { check, ledgerBySourceYear, balanceBySourceYear } = compareLedger(ledgerRows, balanceRows, scope);
+  const { mismatches } = check;
 
   const bySource = FUND_SOURCES.map((source) => {
     const ledger = ledgerBySourceYear.get(source) ?? ZERO;
@@ -169,12 +201,16 @@ export async function fundReport(db: Queryable, scope: Scope, p: Period): Promis
     total: {
       figures: totalFigures,
       available: available(totalFigures),
-      ledger: ledgerTotal,
-      balance: p.kind === 'year' ? balanceTotal : null,
+      ledger: check.ledger,
+      balance: p.kind === 'year' ? check.balance : null,
     },
-    check: { ok: mismatches.length === 0, ledger: ledgerTotal, balance: balanceTotal, mismatches },
+    check,
     byCategory: categories,
     byOrganization: organizations,
+    // Integer fen added exactly: the rows are already grouped by the database, and a total computed
+    // from them cannot differ from their sum (a separate SQL total could, were a row ever filtered).
+    categoryTotal: categories.reduce((a, c) => add(a, c), ZERO),
+    organizationTotal: organizations.reduce((a, o) => add(a, o), ZERO),
     months,
     streetYears,
   };
@@ -192,8 +228,8 @@ export function mismatchText(m: Mismatch, t: TFunction): string {
     year: m.year,
     source: t(`funds.sources.${m.source}`),
     figure: t(`reports.funds.figures.${m.figure}`),
-    ledger: (m.ledgerFen / 100).toFixed(2),
-    balance: m.balanceFen === null ? t('reports.funds.noBalanceRow') : (m.balanceFen / 100).toFixed(2),
+    ledger: formatMoney(m.ledgerFen),
+    balance: m.balanceFen === null ? t('reports.funds.noBalanceRow') : formatMoney(m.balanceFen),
   });
 }
 
@@ -260,6 +296,7 @@ export function fundSections(r: FundReport, t: TFunction, lang: string): Section
         committed: c.committed,
         paid: c.paid,
       })),
+      total: { category: t('reports.total'), ...r.categoryTotal },
     },
     {
       name: t('reports.funds.byOrganization'),
@@ -275,6 +312,11 @@ export function fundSections(r: FundReport, t: TFunction, lang: string): Section
         committed: o.committed,
         paid: o.paid,
       })),
+      total: {
+        organization: t('reports.total'),
+        committed: r.organizationTotal.committed,
+        paid: r.organizationTotal.paid,
+      },
     },
     {
       name: t('reports.funds.byMonth'),

@@ -9,7 +9,7 @@ import { writeCsv } from './export/csv';
 import type { ReportDocument, Section } from './export/model';
 import { renderReportPdf } from './export/pdf';
 import { writeXlsx } from './export/xlsx';
-import { fundReport, fundSections, mismatchText, type FundReport } from './fund-report';
+import { fundReport, fundSections, ledgerCheck, mismatchText, type LedgerCheck } from './fund-report';
 import { journalPage, journalSection, journalTotals } from './journal';
 import { periodLabel, type Period } from './period';
 import { readableStreetIds, resolveScope, type Scope } from './policy';
@@ -112,7 +112,7 @@ export function reportHandlers(deps: AppDeps) {
     ];
   }
 
-  function checkText(t: TFunction, f: FundReport) {
+  function checkText(t: TFunction, f: { check: LedgerCheck; years: number[] }) {
     return f.check.ok
       ? t('reports.funds.checkPassed', { years: f.years.join('、') })
       : t('reports.funds.checkFailed', { count: f.check.mismatches.length });
@@ -182,6 +182,14 @@ export function reportHandlers(deps: AppDeps) {
           p.values,
         );
       const fund = report === 'funds' ? await fundReport(deps.db, scope, period) : null;
+      // Every report carries the ledger check of its street-years on its parameters sheet (issue 13),
+      // not only the fund report: the register's and the journal's paid figures come from that ledger.
+      let checked: { check: LedgerCheck; years: number[] };
+      if (fund) checked = fund;
+      else {
+        const check = await ledgerCheck(deps.db, scope, period);
+        checked = { check, years: check.years };
+      }
       const now = deps.clock.now();
       await deps.db.transaction((trx) =>
         recordAudit(
@@ -199,7 +207,7 @@ export function reportHandlers(deps: AppDeps) {
               streetOfficeIds: scope.streetOfficeIds,
               period,
               rows,
-              ledgerCheck: fund ? (fund.check.ok ? 'ok' : fund.check.mismatches.length) : undefined,
+              ledgerCheck: checked.check.ok ? 'ok' : checked.check.mismatches.length,
             },
           },
           now,
@@ -217,9 +225,9 @@ export function reportHandlers(deps: AppDeps) {
         title: `${t(`reports.${report}.title`)} ${streetPart} ${label}`,
         fileName: `${t(`reports.${report}.title`)}-${streetPart}-${label}`,
         asciiName: `${ASCII[report]}-${scope.street === 'all' ? 'all' : `street${scope.street}`}-${label}`,
-        parameters: parameters(req, scope, period, fund ? [[t('reports.params.ledgerCheck'), checkText(t, fund)]] : []),
+        parameters: parameters(req, scope, period, [[t('reports.params.ledgerCheck'), checkText(t, checked)]]),
         sections,
-        alerts: fund ? fund.check.mismatches.map((m) => mismatchText(m, t)) : [],
+        alerts: checked.check.mismatches.map((m) => mismatchText(m, t)),
       };
       res.setHeader('Content-Type', MIME[format]);
       res.setHeader('Content-Disposition', attachment(`${doc.fileName}.${format}`, `${doc.asciiName}.${format}`));

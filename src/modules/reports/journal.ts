@@ -5,7 +5,7 @@ import { makePage } from '../../shared/pagination';
 import { FUND_SOURCES } from '../funds';
 import { paymentJournalQuery } from '../payments';
 import { gradeOf } from '../evaluations';
-import type { Column, Row, Section } from './export/model';
+import { beijingDateTime, fenToDecimal, type Column, type Row, type Section } from './export/model';
 import { utcBounds, type Period } from './period';
 
 /**
@@ -24,13 +24,13 @@ const sign = (kind: unknown) => (kind === 'reversal' ? -1 : 1);
 export function journalColumns(t: TFunction): Column[] {
   const h = (k: string) => t(`reports.payments.columns.${k}`);
   return [
-    { key: 'payment', header: h('payment'), type: 'int', width: 8 },
-    { key: 'kind', header: h('kind'), type: 'text', width: 10 },
+    { key: 'payment', header: h('payment'), type: 'int', width: 6 },
+    { key: 'kind', header: h('kind'), type: 'text', width: 8 },
     { key: 'street', header: h('street'), type: 'text', width: 12, pdf: false },
-    { key: 'number', header: h('number'), type: 'text', width: 16 },
+    { key: 'number', header: h('number'), type: 'text', width: 19 },
     { key: 'organization', header: h('organization'), type: 'text', width: 28, pdf: false },
-    { key: 'milestone', header: h('milestone'), type: 'int', width: 6 },
-    { key: 'score', header: h('score'), type: 'score', width: 8 },
+    { key: 'milestone', header: h('milestone'), type: 'int', width: 5 },
+    { key: 'score', header: h('score'), type: 'score', width: 9 },
     { key: 'grade', header: h('grade'), type: 'text', width: 8, pdf: false },
     { key: 'amount', header: h('amount'), type: 'money', width: 14 },
     ...FUND_SOURCES.map((s): Column => ({
@@ -40,18 +40,34 @@ export function journalColumns(t: TFunction): Column[] {
       width: 14,
       pdf: false,
     })),
-    { key: 'proposer', header: h('proposer'), type: 'text', width: 12 },
-    { key: 'approver', header: h('approver'), type: 'text', width: 12 },
+    { key: 'bySourceText', header: h('bySource'), type: 'text', width: 27, pdfOnly: true },
+    { key: 'proposer', header: h('proposer'), type: 'text', width: 12, pdf: false },
+    { key: 'approver', header: h('approver'), type: 'text', width: 12, pdf: false },
     { key: 'proposedAt', header: h('proposedAt'), type: 'datetime', width: 17, pdf: false },
-    { key: 'approvedAt', header: h('approvedAt'), type: 'datetime', width: 17 },
+    { key: 'approvedAt', header: h('approvedAt'), type: 'datetime', width: 17, pdf: false },
+    { key: 'proposedText', header: h('proposed'), type: 'text', width: 22, pdfOnly: true },
+    { key: 'approvedText', header: h('approved'), type: 'text', width: 22, pdfOnly: true },
     { key: 'voucher', header: h('voucher'), type: 'text', width: 16, pdf: false },
     { key: 'paidOn', header: h('paidOn'), type: 'date', width: 12, pdf: false },
-    { key: 'entries', header: h('entries'), type: 'text', width: 16 },
+    { key: 'entries', header: h('entries'), type: 'text', width: 11 },
   ];
+}
+
+const yuanText = (fen: number) => {
+  const [whole, cents] = fenToDecimal(fen).split('.');
+  return `${whole.replace(/\B(?=(\d{3})+$)/g, ',')}.${cents}`;
+};
+
+/** The PDF's one cell for the amount per source: a line per source that gave anything. */
+function bySourceText(amounts: Record<string, number>, t: TFunction): string {
+  return FUND_SOURCES.filter((src) => amounts[src])
+    .map((src) => `${t(`funds.sources.${src}`)} ${yuanText(amounts[src])}`)
+    .join('\n');
 }
 
 function journalRow(r: Record<string, unknown>, t: TFunction, streets: Map<number, string>): Row {
   const s = sign(r.kind);
+  const amounts = Object.fromEntries(FUND_SOURCES.map((src) => [src, s * Number(r[`${src}_fen`] ?? 0)]));
   const score = r.score === null || r.score === undefined ? null : Number(r.score);
   return {
     payment: Number(r.payment_id),
@@ -64,11 +80,14 @@ function journalRow(r: Record<string, unknown>, t: TFunction, streets: Map<numbe
     score,
     grade: r.grade ? t(`evaluations.grade.${r.grade}`) : score === null ? '' : t(`evaluations.grade.${gradeOf(score)}`),
     amount: s * Number(r.amount_fen),
-    ...Object.fromEntries(FUND_SOURCES.map((src) => [src, s * Number(r[`${src}_fen`] ?? 0)])),
+    ...amounts,
+    bySourceText: bySourceText(amounts, t),
     proposer: String(r.proposer_name),
     approver: String(r.approver_name),
     proposedAt: String(r.proposed_at),
     approvedAt: String(r.approved_at),
+    proposedText: `${String(r.proposer_name)}\n${beijingDateTime(String(r.proposed_at))}`,
+    approvedText: `${String(r.approver_name)}\n${beijingDateTime(String(r.approved_at))}`,
     voucher: (r.voucher_ref as string | null) ?? '',
     paidOn: (r.paid_on as string | null) ?? null,
     entries: r.ledger_entry_ids
@@ -160,6 +179,7 @@ export async function journalSection(
         number: t('reports.entryCount', { count: totals.count }),
         amount: totals.totalFen,
         ...totals.bySource,
+        bySourceText: bySourceText(totals.bySource, t),
       },
     },
   };

@@ -1,5 +1,14 @@
 import type { Writable } from 'node:stream';
-import { beijingDateTime, fenToDecimal, rowsOf, scoreText, type Column, type ReportDocument, type Row } from './model';
+import {
+  beijingDateTime,
+  fenToDecimal,
+  fileColumns,
+  rowsOf,
+  scoreText,
+  type Column,
+  type ReportDocument,
+  type Row,
+} from './model';
 
 const BOM = '\uFEFF';
 
@@ -34,9 +43,10 @@ export async function writeCsv(doc: ReportDocument, out: Writable): Promise<void
   const several = doc.sections.length > 1;
   for (const [i, s] of doc.sections.entries()) {
     if (several) await write(out, (i ? '\r\n' : '') + line([`# ${s.name}`]));
-    await write(out, line(s.columns.map((c) => c.header)));
-    for await (const r of rowsOf(s.rows)) await write(out, line(s.columns.map((c) => text(c, r[c.key]))));
-    if (s.total) await write(out, line(s.columns.map((c) => text(c, s.total![c.key]))));
+    const columns = fileColumns(s.columns);
+    await write(out, line(columns.map((c) => c.header)));
+    for await (const r of rowsOf(s.rows)) await write(out, line(columns.map((c) => text(c, r[c.key]))));
+    if (s.total) await write(out, line(columns.map((c) => text(c, s.total![c.key]))));
   }
   await write(out, '\r\n');
   for (const [k, v] of doc.parameters) await write(out, line([`# ${k}`, v]));

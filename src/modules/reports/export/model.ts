@@ -15,7 +15,13 @@ export interface Column {
   width: number;
   /** Left out of the PDF (an A4 page holds about nine columns); the spreadsheet and CSV have every column. */
   pdf?: false;
+  /** Only in the PDF: a cell that joins what the spreadsheet and CSV give their own columns
+   *  (who and when in one cell, the amount per source as lines), so an A4 page can hold it. */
+  pdfOnly?: true;
 }
+
+/** The columns of a section in the spreadsheet and the CSV (every one but the PDF's joined cells). */
+export const fileColumns = (columns: Column[]) => columns.filter((c) => !c.pdfOnly);
 
 export type Row = Record<string, string | number | null | undefined>;
 

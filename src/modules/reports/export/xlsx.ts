@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import type ExcelJS from 'exceljs';
-import { rowsOf, type Column, type ReportDocument, type Row } from './model';
+import { fileColumns, rowsOf, type Column, type ReportDocument, type Row } from './model';
 
 /** exceljs is loaded on the first spreadsheet, not at start-up: it is about a quarter of the app's
  *  module-loading time (bench/README.md, start-up profile), and most processes never write one. */
@@ -58,7 +58,8 @@ export async function writeXlsx(doc: ReportDocument, out: Writable): Promise<voi
   };
   for (const section of doc.sections) {
     const ws = wb.addWorksheet(sheetName(section.name), { views: [{ state: 'frozen', ySplit: 1 }] });
-    ws.columns = section.columns.map((c) => ({
+    const columns = fileColumns(section.columns);
+    ws.columns = columns.map((c) => ({
       header: c.header,
       key: c.key,
       width: c.width,
@@ -67,12 +68,12 @@ export async function writeXlsx(doc: ReportDocument, out: Writable): Promise<voi
     ws.getRow(1).font = { bold: true };
     ws.getRow(1).commit();
     for await (const r of rowsOf(section.rows)) {
-      const row = ws.addRow(section.columns.map((c) => cellValue(c, r[c.key])));
+      const row = ws.addRow(columns.map((c) => cellValue(c, r[c.key])));
       if (section.alertKey && r[section.alertKey]) row.font = { color: RED, bold: true };
       row.commit();
     }
     if (section.total) {
-      const row = ws.addRow(section.columns.map((c) => cellValue(c, section.total![c.key])));
+      const row = ws.addRow(columns.map((c) => cellValue(c, section.total![c.key])));
       row.font = { bold: true };
       row.commit();
     }
