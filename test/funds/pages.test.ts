@@ -134,7 +134,7 @@ describe('the street-year page (200)', () => {
     expect(res.text).toContain('+¥250,000.00'); // total growth
     expect(res.text).toContain('+25.00%');
     expect(res.text).toContain('+20.00%'); // fiscal: 1,000,000 -> 1,200,000
-    expect(res.text).toContain('上年无拨付'); // donations: nothing in 2025
+    expect(res.text).toContain('上年无下达'); // donations: nothing in 2025
     expect(res.text).toContain('测试文号');
     expect(res.text).toContain('登记资金拨付');
     expect(res.text).toContain('/reversal');
