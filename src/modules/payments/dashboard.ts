@@ -56,7 +56,9 @@ export async function paymentDashboard(
       .where('p.street_office_id', street)
       .whereNot('p.kind', 'withheld')
       .whereNull('v.id')
-      .orderBy('p.id')
+      // Oldest approval first, in the order of payments_street_time_idx: the walk stops at the
+      // LIMIT-th payment without a voucher instead of sorting every payment of the street.
+      .orderBy([{ column: 'p.approved_at' }, { column: 'p.id' }])
       .limit(LIMIT)
       .select('p.id', 'c.number', 'p.milestone_seq', 'p.amount_fen', 'p.approved_at');
     const returns = (await returnsToRecord(db, street, LIMIT)).map((r) => ({
