@@ -1,6 +1,12 @@
 import type { Knex } from 'knex';
 import { createTestDb, type TestDb } from '../helpers/db';
-import { paginateBounded, paginateByKey, parseCursor, type KeyColumn, type KeyedPage } from '../../src/shared/pagination';
+import {
+  paginateBounded,
+  paginateByKey,
+  parseCursor,
+  type KeyColumn,
+  type KeyedPage,
+} from '../../src/shared/pagination';
 
 /** Keyset pages: following "next" and "previous" gives exactly the pages an OFFSET gives, in both
  *  orders, with ties in the first key column. */
