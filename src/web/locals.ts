@@ -4,7 +4,7 @@ import { formatScore } from '../shared/score';
 import { formatDate, formatDateTime, toShanghaiInput } from '../shared/time';
 import { csrfTokenFor } from './csrf';
 import { takeFlash } from './flash';
-import { navFor } from './nav';
+import { navFor, PUBLIC_NAV } from './nav';
 import { onceKeyFor } from './once';
 
 function timeElement(value: string | Date | null | undefined, lang: string): string {
@@ -34,6 +34,7 @@ export const baseLocals: RequestHandler = (req, res, next) => {
   res.locals.sep = req.lang === 'en' ? ', ' : '、';
   res.locals.currentUser = null;
   res.locals.navItems = navFor(null);
+  res.locals.publicNavItems = PUBLIC_NAV;
   res.locals.currentPath = req.originalUrl;
   res.locals.flash = [];
   res.locals.errors = {};
