@@ -13,6 +13,7 @@ import { errorHandler, notFoundHandler } from './web/error-handler';
 import { languageMiddleware } from './web/language';
 import { baseLocals, userLocals } from './web/locals';
 import { keepAnonymousPages } from './web/kept-pages';
+import { errorSummaryLabels } from './web/error-summary';
 import { saveSessionBeforeRedirect, sessionMiddleware } from './web/session';
 import { refuseForbiddenText } from './web/text-guard';
 import { createSignInLimits } from './web/signin-limits';
@@ -100,7 +101,7 @@ export function createApp(deps: AppDeps): App {
     res.vary('Cookie');
     next();
   });
-  app.use(languageMiddleware, baseLocals);
+  app.use(languageMiddleware, baseLocals, errorSummaryLabels);
   // A page view's plain reads may use SQLite's read-only connections (src/db/knex.ts); writes never.
   app.use((req, _res, next) => (req.method === 'GET' || req.method === 'HEAD' ? asPageRead(next) : next()));
   app.use(healthRoutes(deps));

@@ -4,8 +4,15 @@ import { formatScore } from '../shared/score';
 import { formatDate, formatDateTime, toShanghaiInput } from '../shared/time';
 import { csrfTokenFor } from './csrf';
 import { takeFlash } from './flash';
-import { navFor } from './nav';
+import { navFor, PUBLIC_NAV } from './nav';
 import { onceKeyFor } from './once';
+
+function timeElement(value: string | Date | null | undefined, lang: string): string {
+  const text = formatDateTime(value, lang);
+  if (!text) return '';
+  const iso = (typeof value === 'string' ? new Date(value) : (value as Date)).toISOString();
+  return `<time datetime="${iso}">${text}</time>`;
+}
 
 /** What every view may use: translation, formatters; set before anything can fail. */
 export const baseLocals: RequestHandler = (req, res, next) => {
@@ -17,6 +24,9 @@ export const baseLocals: RequestHandler = (req, res, next) => {
   res.locals.formatScore = formatScore;
   res.locals.dateTime = (v: string | Date | null | undefined) => formatDateTime(v, req.lang);
   res.locals.date = (v: string | Date | null | undefined) => formatDate(v, req.lang);
+  // The same moment as a <time> element (`<%- time(v) %>`): in a table cell it never breaks inside its date
+  // or its time (app.css), however narrow the column.
+  res.locals.time = (v: string | Date | null | undefined) => timeElement(v, req.lang);
   res.locals.dateTimeInput = toShanghaiInput;
   // Brackets and list separators follow the language: （）、 in Chinese, ( ) , in English.
   res.locals.lp = req.lang === 'en' ? ' (' : '（';
@@ -24,6 +34,7 @@ export const baseLocals: RequestHandler = (req, res, next) => {
   res.locals.sep = req.lang === 'en' ? ', ' : '、';
   res.locals.currentUser = null;
   res.locals.navItems = navFor(null);
+  res.locals.publicNavItems = PUBLIC_NAV;
   res.locals.currentPath = req.originalUrl;
   res.locals.flash = [];
   res.locals.errors = {};

@@ -227,7 +227,10 @@ describe('amending and cancelling (303), recorded', () => {
   it('edits a draft without recording an amendment', async () => {
     const { agent, item } = await manager();
     const id = await draft(agent, item.id);
-    expect((await agent.get(`/calls/${id}/edit`)).text).toContain('value="2026-12-20T17:00"');
+    const form = (await agent.get(`/calls/${id}/edit`)).text;
+    expect(form).toContain('value="2026-12-20T17:00"');
+    // The chosen catalogue item is repeated whole under its select, which a phone cuts off.
+    expect(form).toMatch(new RegExp(`<p class="hint chosen">已选：[^<]*${item.code} [^<]*</p>`));
     const res = await postForm(
       agent,
       `/calls/${id}`,

@@ -388,7 +388,15 @@ describe('releaseCommitment (committed → available)', () => {
     const ledger = await manager.get(`/funds/streets/${call.streetOfficeId}/years/2026`);
     expect(ledger.status).toBe(200);
     expect(ledger.text).toContain('释放承诺');
-    expect(ledger.text).toContain(`中标项目 #${a.id}`);
+    // An award item by its organization, linked to the award; a contract by its number (none here: #9).
+    const item = await ctx
+      .db('award_items as ai')
+      .join('bids as b', 'b.id', 'ai.bid_id')
+      .join('organizations as o', 'o.id', 'b.organization_id')
+      .where('ai.id', a.id)
+      .first('ai.award_id', 'o.name');
+    expect(ledger.text).toContain(`中标项目：<a href="/awards/${item.award_id}">${item.name}</a>`);
+    expect(ledger.text).not.toContain(`中标项目 #${a.id}`);
     expect(ledger.text).toContain('合同 #9');
     expect((await postForm(manager, '/language', { lang: 'en', returnTo: '/dashboard' })).status).toBe(303);
     const en = await manager.get(`/funds/streets/${call.streetOfficeId}/years/2026`);
@@ -705,5 +713,29 @@ describe('races (real parallel transactions on PostgreSQL)', () => {
     expect(refused).toBeInstanceOf(InsufficientFunds);
     expect(refused.shortfallFen).toBe(fiscal - 2);
     expect(await paidOf(a.id)).toMatchObject({ fiscal: fiscal - 1 });
+  });
+});
+
+describe('the street-year ledger names what an entry concerns', () => {
+  it('names a payment’s contract by its number, linked to the contract, and its award item by the organization', async () => {
+    const { signedContract } = await import('../helpers/chain');
+    const c = await signedContract(ctx);
+    await ctx.db.transaction((trx) =>
+      payFromCommitment(trx, {
+        awardItemId: c.items[0].id,
+        contractId: c.contractId,
+        amounts: [{ source: 'fiscal', amountFen: 100 }],
+        userId: null,
+        now: ctx.clock.now(),
+      }),
+    );
+    const { number } = await ctx.db('contracts').where({ id: c.contractId }).first('number');
+    const { year } = await ctx.db('fund_entries').where({ contract_id: c.contractId }).first('year');
+    const manager = await agentFor(ctx, c.manager);
+    const ledger = await manager.get(`/funds/streets/${c.call.streetOfficeId}/years/${year}`);
+    expect(ledger.status).toBe(200);
+    expect(ledger.text).toContain(`合同：<a href="/contracts/${c.contractId}">${number}</a>`);
+    expect(ledger.text).not.toContain(`合同 #${c.contractId}`);
+    expect(ledger.text).toContain(`中标项目：<a href="/awards/${c.awardId}">`);
   });
 });

@@ -50,6 +50,20 @@ describe('the notifications page (200/303)', () => {
     expect([...at].sort((a, b) => a - b)).toEqual(at);
   });
 
+  it('tags every notification: with its kind’s label, or else with its area’s (a contract’s is 合同)', async () => {
+    const me = await loginAs(ctx, 'org_staff');
+    await send(me.user.id, awardFinal('有标签的项目'));
+    await send(me.user.id, {
+      kind: 'contract.sent',
+      messageKey: 'notifications.messages.awardFinal',
+      params: { call: '合同的项目' },
+      link: '/dashboard',
+    });
+    const text = (await me.agent.get('/notifications')).text;
+    expect(text).toContain('<span class="badge">中标结果</span>');
+    expect(text).toContain('<span class="badge">合同</span>');
+  });
+
   it('shows each message in the reader’s language, whatever language it was sent in', async () => {
     const me = await loginAs(ctx, 'manager');
     await send(me.user.id, {

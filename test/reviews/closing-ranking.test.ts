@@ -72,6 +72,22 @@ describe('closing scoring', () => {
     expect((await postForm(s.manager.agent, `${base(s.f.callId)}/scoring-closure`, {})).status).toBe(409);
   });
 
+  it('leads on from the closed ranking to proposing the result, and the award desk links the waiting call to its ranking', async () => {
+    const s = await panel();
+    await scoreAs(s, s.r1, s.bidA, [80, 80]);
+    await scoreAs(s, s.r2, s.bidB, [70, 70]);
+    const provisional = await s.manager.agent.get(`${base(s.f.callId)}/ranking`);
+    expect(provisional.text).not.toContain(`href="/calls/${s.f.callId}/award/new"`);
+    await postForm(s.manager.agent, `${base(s.f.callId)}/scoring-closure`, {});
+    const ranking = await s.manager.agent.get(`${base(s.f.callId)}/ranking`);
+    expect(ranking.text).toMatch(
+      new RegExp(`<a class="button primary" href="/calls/${s.f.callId}/award/new">拟定结果</a>`),
+    );
+    const desk = await s.manager.agent.get('/manage/awards');
+    expect(desk.text).toContain(`href="${base(s.f.callId)}/ranking"`);
+    expect(desk.text).toContain(`href="/calls/${s.f.callId}/award/new"`);
+  });
+
   it("is refused to another street's manager and to every other role (403); before opening it is 409", async () => {
     const s = await panel();
     await scoreAs(s, s.r1, s.bidA, [80, 80]);

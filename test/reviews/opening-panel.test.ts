@@ -63,6 +63,13 @@ describe('opening the bids', () => {
     expect(page.text).not.toContain('/opening');
   });
 
+  it('links back to the list of reviews and to the call, also while the call is still open for bids', async () => {
+    const s = await scenario(ctx, { closesAt: '2026-11-26T02:00:00.000Z' });
+    const page = await s.manager.agent.get(base(s.f.callId));
+    expect(page.text).toContain('<a href="/reviews">返回评审列表</a>');
+    expect(page.text).toContain(`<a href="/calls/${s.f.callId}">查看项目公告</a>`);
+  });
+
   it('twice is refused with 409', async () => {
     const s = await scenario(ctx);
     expect((await postForm(s.manager.agent, `${base(s.f.callId)}/opening`, {})).status).toBe(303);

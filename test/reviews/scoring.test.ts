@@ -199,6 +199,24 @@ describe('scoring', () => {
     expect(await count(ctx, 'review_scores', { reviewer_id: s.r1.user.id })).toBe(0);
   });
 
+  it('names in the error summary the field of each message (criterion and score or comment), linked to it', async () => {
+    const s = await panel();
+    await declare(s.r1.agent, s, s.bidA, { decision: 'none' });
+    const fields = sheetForm(s.f, [101, 70]);
+    fields[`comment_${s.f.criteria[1].id}`] = '';
+    const res = await score(s.r1.agent, s, s.bidA, fields);
+    expect(res.status).toBe(422);
+    const names = await ctx.db('call_criteria').whereIn('id', [s.f.criteria[0].id, s.f.criteria[1].id]).orderBy('id');
+    const [first, second] = names as { id: number; name: string }[];
+    const summary = /<div class="error-summary"[\s\S]*?<\/div>/.exec(res.text)?.[0] ?? '';
+    expect(summary).toContain(
+      `<a href="#field-score_${first.id}" data-error-field><span class="error-field">${first.name} 得分</span>：请填写 0 到 100 之间的整数`,
+    );
+    expect(summary).toContain(
+      `<a href="#field-comment_${second.id}" data-error-field><span class="error-field">${second.name} 评语（必填）</span>：此项为必填项`,
+    );
+  });
+
   it('revising after scoring is closed is refused with 409, nothing changed', async () => {
     const s = await panel();
     for (const b of [s.bidA, s.bidB]) {

@@ -143,7 +143,11 @@ export const ALLOWED: Allowed[] = [
   { file: 'evaluations/ratings.ts', tables: ['calls', 'contracts'], why: IN_TX },
   { file: 'evaluations/review.ts', tables: ['calls', 'contracts', 'users'], why: IN_TX },
   { file: 'funds/holdings.ts', tables: ['award_items', 'awards'], why: LEDGER },
-  { file: 'funds/queries.ts', tables: ['calls', 'street_offices', 'users'], why: NAMES },
+  {
+    file: 'funds/queries.ts',
+    tables: ['calls', 'street_offices', 'users', 'contracts', 'award_items', 'bids', 'organizations'],
+    why: NAMES,
+  },
   { file: 'notifications/service.ts', tables: ['users'], why: RECIPIENTS },
   { file: 'organizations/staff-service.ts', tables: ['users'], why: STAFF_WRITE },
   {

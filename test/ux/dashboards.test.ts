@@ -189,6 +189,10 @@ describe('the dashboards are work queues', () => {
     ]);
     expect(queue[0].href).toBe(`/calls/${open.callId}`);
     expect(queue[1].href).toMatch(/^\/bids\/[0-9a-f]{16}\/edit$/);
+    // One time per item: the draft's deadline, not also since when it has waited.
+    const draftItem = /<li>\s*<a href="\/bids\/[\s\S]*?<\/li>/.exec(res.text)?.[0] ?? '';
+    expect(draftItem).toContain('截止');
+    expect(draftItem).not.toContain('queue-since');
     expect(res.text).not.toContain('尚未上传资质文件');
   });
 

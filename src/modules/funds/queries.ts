@@ -149,7 +149,12 @@ export interface LedgerRow {
   /** The call's title, so the ledger names it (linked) rather than "公告 #8". */
   call_title: string | null;
   contract_id: number | null;
+  /** The contract's number (DS-2026-0001), so the ledger names it rather than "合同 #1". */
+  contract_number: string | null;
   award_item_id: number | null;
+  /** The award an award item belongs to and its organization's name, for "中标项目：<organization>", linked. */
+  award_id: number | null;
+  award_organization_name: string | null;
   reverses_entry_id: number | null;
   reversed_by_id: number | null;
   note: string | null;
@@ -157,7 +162,8 @@ export interface LedgerRow {
   created_by_name: string | null;
 }
 
-/** The ledger of a street-year, newest first. */
+/** The ledger of a street-year, newest first, with the names of what each entry concerns (joined in the same
+ *  query: plain left joins on primary keys, the same on SQLite and PostgreSQL). */
 export async function ledger(
   db: Queryable,
   streetOfficeId: number,
@@ -172,6 +178,10 @@ export async function ledger(
       .leftJoin('users as u', 'u.id', 'e.created_by')
       .leftJoin('fund_entries as r', 'r.reverses_entry_id', 'e.id')
       .leftJoin('calls as c', 'c.id', 'e.call_id')
+      .leftJoin('contracts as k', 'k.id', 'e.contract_id')
+      .leftJoin('award_items as ai', 'ai.id', 'e.award_item_id')
+      .leftJoin('bids as b', 'b.id', 'ai.bid_id')
+      .leftJoin('organizations as o', 'o.id', 'b.organization_id')
       .where(where)
       .orderBy('e.id', 'desc')
       .limit(pageSize)
@@ -184,7 +194,10 @@ export async function ledger(
         'e.call_id',
         'c.title as call_title',
         'e.contract_id',
+        'k.number as contract_number',
         'e.award_item_id',
+        'ai.award_id',
+        'o.name as award_organization_name',
         'e.reverses_entry_id',
         'r.id as reversed_by_id',
         'e.note',
@@ -192,7 +205,12 @@ export async function ledger(
         'u.display_name as created_by_name',
       ),
   ]);
-  const items = rows.map((r: LedgerRow) => ({ ...r, id: Number(r.id), amount_fen: Number(r.amount_fen) }));
+  const items = rows.map((r: LedgerRow) => ({
+    ...r,
+    id: Number(r.id),
+    amount_fen: Number(r.amount_fen),
+    award_id: r.award_id === null ? null : Number(r.award_id),
+  }));
   return makePage(items, Number(count?.n ?? 0), page, pageSize);
 }
 

@@ -13,6 +13,14 @@ import { isMessageKey, markAllRead, markRead } from './service';
 
 export { unreadCountInHeader } from './header';
 
+/** The tag of a notification: its kind's own label, or else its area's (every contract.* is 合同), so that
+ *  every notification carries one. */
+function kindLabel(kind: string, t: Request['t']): string | null {
+  if (isMessageKey(`notifications.kinds.${kind}`)) return t(`notifications.kinds.${kind}`);
+  const area = `notifications.categories.${kind.split('.')[0]}`;
+  return isMessageKey(area) ? t(area) : null;
+}
+
 function paramsOf(row: NotificationRow): Record<string, unknown> {
   try {
     const parsed: unknown = JSON.parse(row.params_json);
@@ -33,7 +41,7 @@ export function notificationRoutes(deps: AppDeps) {
       message: isMessageKey(row.message_key)
         ? req.t(row.message_key, paramsOf(row))
         : req.t('notifications.messages.unknown'),
-      kind: isMessageKey(`notifications.kinds.${row.kind}`) ? req.t(`notifications.kinds.${row.kind}`) : null,
+      kind: kindLabel(row.kind, req.t),
       link: safeLocalPath(row.link, '/notifications'),
       createdAt: row.created_at,
       unread: row.read_at === null,

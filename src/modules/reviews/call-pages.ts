@@ -35,6 +35,8 @@ export function callPageHandlers(deps: AppDeps) {
       ...data,
       score: formatHundredths,
       closed: !!call.scoring_closed_at,
+      // The next step from a closed ranking: its manager proposes the result (or reads it once proposed).
+      canPropose: !!call.scoring_closed_at && call.status === 'under_review' && canRunReview(user, call),
     });
   }
 
