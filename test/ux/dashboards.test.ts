@@ -96,8 +96,15 @@ describe('the dashboards are work queues', () => {
     const contractId = await createContract(ctx, systemActor, award.manager, award.awardId, award.items[0].id);
     expect(await contractKinds()).toEqual([`发送合同 /contracts/${contractId}`]);
     await sendContract(ctx, systemActor, award.manager, contractId);
-    expect(await contractKinds()).toEqual([]); // with the organization now
+    expect(await contractKinds()).toEqual([]); // with the organization now, in its queue
+    const staff = await signIn(ctx, staffUser(award.call).username);
+    const staffQueue = async () => queueOf((await staff.get('/dashboard')).text).map((i) => i.href);
+    expect(await staffQueue()).toContain(`/contracts/${contractId}`);
+    expect(
+      queueOf((await staff.get('/dashboard')).text).find((i) => i.href === `/contracts/${contractId}`)?.text,
+    ).toMatch(/^确认合同 /);
     await acceptContract(ctx, systemActor, staffUser(award.call), contractId);
+    expect(await staffQueue()).not.toContain(`/contracts/${contractId}`);
     expect(await contractKinds()).toEqual([`签订合同 /contracts/${contractId}`]);
     await signContract(ctx, systemActor, award.manager, contractId);
     expect(await contractKinds()).toEqual([]);

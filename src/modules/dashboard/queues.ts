@@ -206,14 +206,15 @@ export async function reviewerQueue(db: Queryable, user: SessionUser): Promise<Q
   );
 }
 
-/** Organization staff: bids in draft, deadlines this week, results and answers to their objections. */
+/** Organization staff: bids in draft, deadlines this week, results, answers to their objections and
+ *  contracts sent to them to confirm. */
 export async function organizationQueue(db: Queryable, user: SessionUser, now: Date): Promise<QueueItem[]> {
   const org = user.organizationId;
   if (!org) return [];
   const at = now.toISOString();
   const inAWeek = new Date(now.getTime() + 7 * 86400000).toISOString();
   const monthAgo = new Date(now.getTime() - 30 * 86400000).toISOString();
-  const [drafts, closing, results, answers] = await Promise.all([
+  const [drafts, closing, results, answers, toConfirm] = await Promise.all([
     oldestFirst(
       db('bids as b')
         .join('calls as k', 'k.id', 'b.call_id')
@@ -260,6 +261,14 @@ export async function organizationQueue(db: Queryable, user: SessionUser, now: D
       'o.award_id',
       'k.title',
     ),
+    // Contracts the street office sent for the organization to confirm (index contracts_organization_idx).
+    oldestFirst(
+      db('contracts as c').where({ 'c.organization_id': org, 'c.status': 'sent' }),
+      'c.sent_at',
+      'c.id',
+      'c.number',
+      'c.title',
+    ),
   ]);
   return byAge([
     ...drafts.map((b) => ({
@@ -282,6 +291,12 @@ export async function organizationQueue(db: Queryable, user: SessionUser, now: D
       label: a.title,
       href: `/awards/${a.id}`,
       since: a.final_at ?? a.proposed_at,
+    })),
+    ...toConfirm.map((c) => ({
+      kind: 'confirmContract',
+      label: `${c.number} · ${c.title}`,
+      href: `/contracts/${c.id}`,
+      since: c.since,
     })),
     ...answers.map((o) => ({
       kind: 'objectionAnswered',
