@@ -107,7 +107,7 @@ const toRow = (r: PublicContractRow): PublicContractRow => ({
 export const PUBLIC_CONTRACT_ORDER: KeyColumn[] = [{ column: 'c.id', field: 'id', desc: true, kind: 'int' }];
 
 /** A page of signed contracts, newest first (two queries, indexed by year, status, id), counted no
- *  further than 1,000 rows past the page: the public list's most-visited first page no longer counts
+ *  further than COUNT_WINDOW rows past the page: the public list's most-visited first page no longer counts
  *  every signed contract of the province, and a page reached by its "next" link starts at its cursor
  *  (paginateByKey), so the middle of 100,000 contracts costs what the second page does. */
 export async function listPublicContracts(
