@@ -262,9 +262,10 @@ describe('the dashboards are work queues', () => {
     // The next visit finds nothing new, and says since when.
     ctx.clock.set('2026-11-25T04:00:00.000Z');
     const third = await signIn(ctx, auditor.username);
-    expect((await third.get('/dashboard')).text).toContain(
-      '自您上次登录（2026-11-25 11:00）以来，您的街道没有新的变更。',
-    );
+    const quiet = (await third.get('/dashboard')).text;
+    expect(quiet).toContain('自您上次登录（2026-11-25 11:00）以来，您的街道没有新的变更。');
+    // And the way to the last week's changes on the audit trail (from a week before, Beijing date).
+    expect(quiet).toContain('<a href="/audit?from=2026-11-18">查看最近 7 天的全部变更</a>');
 
     // More than a dashboard's worth: the oldest 20, and the way to the rest on the audit trail.
     for (let i = 0; i < 21; i++) await record('call.draft_update', call.callId, mine.id);

@@ -416,7 +416,15 @@ export async function auditorQueue(
   now: Date,
   t: TFunction,
   lang: Language,
-): Promise<{ items: QueueItem[]; from: string; fromDate: string; sinceVisit: boolean; more: boolean }> {
+): Promise<{
+  items: QueueItem[];
+  from: string;
+  fromDate: string;
+  sinceVisit: boolean;
+  more: boolean;
+  /** The Beijing date CHANGES_DAYS ago: the audit trail from then, when nothing changed since the visit. */
+  weekFromDate: string;
+}> {
   const visit = await previousSignIn(db, user.id);
   const sinceVisit = visit !== null && visit >= new Date(now.getTime() - VISIT_DAYS * 86400000).toISOString();
   const from = sinceVisit ? visit! : new Date(now.getTime() - CHANGES_DAYS * 86400000).toISOString();
@@ -443,5 +451,6 @@ export async function auditorQueue(
     fromDate: toShanghaiInput(new Date(from)).slice(0, 10),
     sinceVisit,
     more: rows.length > CHANGES_LIMIT,
+    weekFromDate: toShanghaiInput(new Date(now.getTime() - CHANGES_DAYS * 86400000)).slice(0, 10),
   };
 }
