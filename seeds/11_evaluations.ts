@@ -1,7 +1,7 @@
 import type { SeedContext } from '../src/db/seed';
 import type { Knex } from 'knex';
 import crypto from 'node:crypto';
-import { systemActor, userActor } from '../src/audit/audit';
+import { userActor } from '../src/audit/audit';
 import type { SessionUser } from '../src/modules/accounts/roles';
 import { assignAssessor, declareAsAssessor, scoreAsAssessor } from '../src/modules/evaluations/assessors';
 import { closeEvaluation, scoreAsManager } from '../src/modules/evaluations/evaluation';
@@ -101,7 +101,7 @@ export async function seed({ trx, now, config }: SeedContext): Promise<void> {
   // Mid-term (seq 2): the report, the citizens, the peer and third party, the manager, closed.
   await saveReport(
     at(-6 * DAY),
-    systemActor,
+    userActor(staff),
     staff,
     contractId,
     2,
@@ -178,7 +178,7 @@ export async function seed({ trx, now, config }: SeedContext): Promise<void> {
   // Second mid-term (seq 3): submitted yesterday, waiting; its citizen round is open.
   await saveReport(
     at(-DAY),
-    systemActor,
+    userActor(staff),
     staff,
     contractId,
     3,
