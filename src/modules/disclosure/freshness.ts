@@ -4,14 +4,9 @@ import type { AppDeps } from '../../deps';
 import { publicCaching } from '../../web/caching';
 import { versionOfPublicData } from '../../web/public-version';
 
-/**
- * Validators for the public packages and charts, from the version of the public data
- * (web/public-version.ts: the audit head and the deadlines passed); the ETag hashes it with the URL
- * and the language. A 304 costs two indexed single-row reads.
- */
-export const publicVersion = (deps: AppDeps) => versionOfPublicData(deps.db, deps.clock.now());
-
 /** Sets ETag (and Cache-Control) and answers 304 when the client's copy is current; true when answered.
+ *  The ETag hashes the URL, the language and the version of the public data (web/public-version.ts:
+ *  the audit head and the deadlines passed), so a 304 costs two indexed single-row reads.
  *  `variant`: anything else the representation depends on without a write (a page's current year). */
 export async function notModified(
   deps: AppDeps,
@@ -20,7 +15,7 @@ export async function notModified(
   lastModified?: string,
   variant = '',
 ): Promise<boolean> {
-  const version = await publicVersion(deps);
+  const version = await versionOfPublicData(deps.db, deps.clock.now());
   const tag = `W/"${crypto
     .createHash('sha256')
     .update(`${req.originalUrl.split('?')[0]}|${req.lang}|${version}${variant ? `|${variant}` : ''}`)

@@ -7,6 +7,7 @@ import type { SessionUser } from '../../accounts/roles';
 import { lockContractMilestone, type ContractMilestone } from '../../contracts';
 import { canApprove, canReadPayments, isPayee, isProposer } from '../policy';
 import type { ProposalRow } from '../queries';
+import { managersOf, notify, staffOf } from '../../notifications';
 
 /** What the payment steps need of the app. */
 export type Deps = Pick<AppDeps, 'db' | 'clock'>;
@@ -91,4 +92,34 @@ export async function insertPayment(
     if (/exceed/.test(message)) throw new InvalidState('payments.errors.aboveContract');
     throw err;
   }
+}
+
+/** One side's notice of a payment step: what happened and where to look. */
+interface Notice {
+  kind: string;
+  messageKey: string;
+  link: string;
+}
+
+/**
+ * The two notices every decided payment step sends, in its transaction: one to the organization's
+ * staff, one to the proposer and the street's managers, about the same record and with the same
+ * contract number and milestone.
+ */
+export async function tellBothSides(
+  trx: Knex.Transaction,
+  p: ProposalRow,
+  contractNumber: string,
+  about: { subjectType: string; subjectId: number },
+  notices: { organization: Notice; street: Notice },
+  now: Date,
+): Promise<void> {
+  const params = { number: contractNumber, seq: p.milestone_seq };
+  await notify(trx, await staffOf(trx, [p.organization_id]), { ...notices.organization, params, ...about }, now);
+  await notify(
+    trx,
+    [p.proposed_by, ...(await managersOf(trx, p.street_office_id))],
+    { ...notices.street, params, ...about },
+    now,
+  );
 }

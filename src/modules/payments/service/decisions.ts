@@ -4,9 +4,9 @@ import { InvalidState, NotFound } from '../../../web/errors';
 import type { SessionUser } from '../../accounts/roles';
 import { completeIfSettled, lockContractMilestone } from '../../contracts';
 import { payFromCommitment, releaseCommitment } from '../../funds';
-import { managersOf, notify, staffOf } from '../../notifications';
+import { notify } from '../../notifications';
 import { proposalById, settlingPayment, sourcesOf, type ProposalRow } from '../queries';
-import { checkDecider, contractRow, faults, insertPayment, type Deps } from './common';
+import { checkDecider, contractRow, faults, insertPayment, tellBothSides, type Deps } from './common';
 import { allowanceOf } from './proposals';
 import { approveReversal } from './returns';
 /** Marks the proposal decided, from 'proposed' only (row count checked). */
@@ -152,29 +152,22 @@ export async function approveProposal(
     }
     if (faults.beforeAudit) await faults.beforeAudit();
     const kindKey = p.kind === 'release' ? 'released' : 'withheld';
-    await notify(
+    await tellBothSides(
       trx,
-      await staffOf(trx, [p.organization_id]),
+      p,
+      c.number,
+      { subjectType: 'payment', subjectId: paymentId },
       {
-        kind: `payment.${kindKey}`,
-        messageKey: `payments.notifications.${kindKey}`,
-        params: { number: c.number, seq: p.milestone_seq },
-        link: '/my/payments',
-        subjectType: 'payment',
-        subjectId: paymentId,
-      },
-      now,
-    );
-    await notify(
-      trx,
-      [p.proposed_by, ...(await managersOf(trx, p.street_office_id))],
-      {
-        kind: 'payment.approved',
-        messageKey: 'payments.notifications.approved',
-        params: { number: c.number, seq: p.milestone_seq },
-        link: `/payments/${paymentId}`,
-        subjectType: 'payment',
-        subjectId: paymentId,
+        organization: {
+          kind: `payment.${kindKey}`,
+          messageKey: `payments.notifications.${kindKey}`,
+          link: '/my/payments',
+        },
+        street: {
+          kind: 'payment.approved',
+          messageKey: 'payments.notifications.approved',
+          link: `/payments/${paymentId}`,
+        },
       },
       now,
     );

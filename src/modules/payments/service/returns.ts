@@ -5,9 +5,8 @@ import { shanghaiDate } from '../../../shared/time';
 import { InvalidState, ValidationFailed } from '../../../web/errors';
 import type { SessionUser } from '../../accounts/roles';
 import { reclaimPayment } from '../../funds';
-import { managersOf, notify, staffOf } from '../../notifications';
 import { proposalById, sourcesOf, sourcesOfPayments, type ProposalRow } from '../queries';
-import { checkDecider, contractRow, faults, insertPayment, type Deps } from './common';
+import { checkDecider, contractRow, faults, insertPayment, tellBothSides, type Deps } from './common';
 
 /**
  * A correction (追回) approved: the decision only, inside approveProposal's transaction (the proposal
@@ -22,29 +21,23 @@ export async function approveReversal(
   now: Date,
 ): Promise<{ result: number; audit: AuditInput }> {
   const c = await contractRow(trx, p.contract_id);
-  const params = { number: c.number, seq: p.milestone_seq };
   const about = { subjectType: 'payment_proposal', subjectId: p.id };
-  await notify(
+  await tellBothSides(
     trx,
-    await staffOf(trx, [p.organization_id]),
+    p,
+    c.number,
+    about,
     {
-      kind: 'payment.reversal_approved',
-      messageKey: 'payments.notifications.toReturn',
-      params,
-      link: '/my/payments',
-      ...about,
-    },
-    now,
-  );
-  await notify(
-    trx,
-    [p.proposed_by, ...(await managersOf(trx, p.street_office_id))],
-    {
-      kind: 'payment.approved',
-      messageKey: 'payments.notifications.reversalApproved',
-      params,
-      link: `/payments/proposals/${p.id}`,
-      ...about,
+      organization: {
+        kind: 'payment.reversal_approved',
+        messageKey: 'payments.notifications.toReturn',
+        link: '/my/payments',
+      },
+      street: {
+        kind: 'payment.approved',
+        messageKey: 'payments.notifications.reversalApproved',
+        link: `/payments/proposals/${p.id}`,
+      },
     },
     now,
   );
@@ -140,30 +133,14 @@ export async function recordReturn(
     }
     if (faults.beforeAudit) await faults.beforeAudit();
     const c = await contractRow(trx, p.contract_id);
-    const params = { number: c.number, seq: p.milestone_seq };
     const about = { subjectType: 'payment', subjectId: paymentId };
-    await notify(
+    const reversed = { kind: 'payment.reversed', messageKey: 'payments.notifications.reversed' };
+    await tellBothSides(
       trx,
-      await staffOf(trx, [p.organization_id]),
-      {
-        kind: 'payment.reversed',
-        messageKey: 'payments.notifications.reversed',
-        params,
-        link: '/my/payments',
-        ...about,
-      },
-      now,
-    );
-    await notify(
-      trx,
-      [p.proposed_by, ...(await managersOf(trx, p.street_office_id))],
-      {
-        kind: 'payment.reversed',
-        messageKey: 'payments.notifications.reversed',
-        params,
-        link: `/payments/${paymentId}`,
-        ...about,
-      },
+      p,
+      c.number,
+      about,
+      { organization: { ...reversed, link: '/my/payments' }, street: { ...reversed, link: `/payments/${paymentId}` } },
       now,
     );
     return {
